@@ -1,0 +1,33 @@
+"""Extracting tables: Document + recognised template -> metric rows, with what could not be read."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from etl.extract.flat import extract_flat
+from etl.specs import TableSpec
+from etl.extract.tables import extract_tables
+from etl.model import Document, Metric
+
+
+# rows that variants of a template legitimately leave out (Fujian 2012 has no 其它形式; 2017 has no 收费减免)
+OPTIONAL_ROWS = {"request.received.other", "request.received.email", "fees.collected"}
+
+
+@dataclass
+class Extraction:
+    metrics: list[Metric] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    rows_found: int = 0
+    rows_expected: int = 0
+
+
+def extract(doc: Document, spec: TableSpec) -> Extraction:
+    """Rows found in real tables win; rows the tables lack are looked for in the flattened text."""
+    metrics, found = extract_tables(doc, spec)
+    flat_metrics, problems, flat_found = extract_flat(doc.text, spec, skip=found)
+    out = Extraction(metrics + flat_metrics, problems, len(found | flat_found), len(spec.rows))
+    missing = [r for r in spec.rows if r not in found | flat_found and r.cells[0][0] not in OPTIONAL_ROWS]
+    if missing and out.rows_found:
+        names = "、".join(r.cells[0][0] for r in missing[:6])
+        out.problems.append(f"统计表缺少 {len(missing)} 行（{names}{'…' if len(missing) > 6 else ''}）")
+    return out

@@ -1,0 +1,226 @@
+"""Report metadata: who reported, for which year, at which level and place, when, and over what scope."""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from etl.labels import nfkc
+from etl.model import Document
+
+_TITLE = re.compile(r"(?P<name>[\u4e00-\u9fff（）()]{2,40}?)\s*(?P<year>(?:19|20)\d{2}|[二〇○零一两三四五六七八九]{4})\s*年度?\s*"
+                    r"(?:政府)?(?:信息公开|政务公开)")
+_TITLE_YEAR_FIRST = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?(?P<name>[\u4e00-\u9fff]{2,30}?)(?:政府)?信息公开")
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0", "两": "2"}
+_GOV_SUFFIX = re.compile(r"(人民政府|管委会|管理委员会|办事处|政府)$")
+_DEPT_SUFFIX = re.compile(r"(局|委|委员会|办|办公室|办公厅|厅|中心|署|院|所|站|队|会|公司|部)$")
+_LEVEL_SUFFIXES = [("township", r"(镇|乡|街道|苏木)$"), ("county", r"(区|县|旗|县级市)$"),
+                   ("prefecture", r"(市|州|盟|地区)$"), ("province", r"(省|自治区)$")]
+
+
+@dataclass
+class Meta:
+    year: int | None = None
+    agency: str | None = None
+    agency_short: str | None = None
+    agency_id: str | None = None
+    agency_kind: str | None = None
+    level: str | None = None
+    province: str | None = None
+    prefecture: str | None = None
+    county: str | None = None
+    township: str | None = None
+    parent: str | None = None
+    scope: str = "self"
+    publish_date: date | None = None
+
+
+@cache
+def _places() -> dict[str, dict]:
+    with open(Path(__file__).parent.parent / "places.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    out = {}
+    for r in rows:
+        for name in [r["name"], *filter(None, r["aliases"].split("|"))]:
+            out[name] = r
+    return out
+
+
+def _cn_year(text: str) -> int:
+    return int("".join(_CN_DIGITS.get(c, c) for c in text))
+
+
+def _title(doc: Document) -> tuple[str, int] | None:
+    lines = [ln.strip() for ln in doc.lines[:80] if ln.strip()]
+    candidates = [doc.title or ""]
+    for i, ln in enumerate(lines):
+        if "报告" in ln or "年报" in ln:
+            candidates += [(lines[i - 1] + ln) if i else ln, ln]
+    for text in candidates:
+        text = re.sub(r"\s+", "", nfkc(text)).replace("(", "（").replace(")", "）")
+        m = _TITLE.search(text) or _TITLE_YEAR_FIRST.search(text)
+        if m and not re.search(r"关于|通知|印发|^政府", m["name"]):
+            return re.sub(r"^(标题:?)", "", m["name"]), _cn_year(m["year"])
+    return None
+
+
+def _year_from_period(text: str) -> int | None:
+    m = re.search(r"统计期限.{0,10}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日", text)
+    return int(m.group(1)) if m else None
+
+
+def _split_place(name: str) -> tuple[str | None, str | None]:
+    """(place, department): '兴庆区审批服务管理局' -> ('兴庆区', '审批服务管理局')."""
+    places = sorted(_places(), key=len, reverse=True)
+    for p in places:
+        if name.startswith(p):
+            rest = name[len(p):]
+            deeper = _split_place(rest) if rest else (None, None)
+            return (p + (deeper[0] or "")), deeper[1] if deeper[0] else (rest or None)
+    m = re.match(r"^(.{1,12}?(?:省|自治区|市|州|盟|地区|区|县|旗|镇|乡|街道))(.*)$", name)
+    if m:
+        rest = m.group(2)
+        if rest and re.match(r"^.{1,8}?(镇|乡|街道|区|县)", rest) and not _DEPT_SUFFIX.search(rest[:3]):
+            inner = _split_place(rest)
+            return m.group(1) + (inner[0] or ""), inner[1]
+        return m.group(1), rest or None
+    return None, name
+
+
+def _place_parts(place: str) -> dict[str, str]:
+    """Administrative parts of a place name, resolved through the gazetteer where it knows them."""
+    parts: dict[str, str] = {}
+    rest = place
+    while rest:
+        hit = next((p for p in sorted(_places(), key=len, reverse=True) if rest.startswith(p)), None)
+        if hit:
+            r = _places()[hit]
+            for col in ("province", "prefecture", "county"):
+                if r[col]:
+                    parts[col] = r[col]
+            parts["_level"] = r["level"]
+            parts["_last"] = r["name"]
+            rest = rest[len(hit):]
+            continue
+        m = re.match(r"^(.{1,10}?)(省|自治区|市|州|盟|地区|区|县|旗|镇|乡|街道)", rest)
+        if not m:
+            break
+        piece = m.group(0)
+        level = next(lv for lv, pat in _LEVEL_SUFFIXES if re.search(pat, piece))
+        if level == "prefecture" and "prefecture" in parts and "county" not in parts:
+            level = "county"                         # a county-level city under a prefecture
+        parts[level] = piece
+        parts["_level"] = level
+        parts["_last"] = piece
+        rest = rest[len(piece):]
+    return parts
+
+
+def read_metadata(doc: Document) -> Meta:
+    meta = Meta()
+    found = _title(doc)
+    text = doc.text
+    if found:
+        name, meta.year = found
+    else:
+        name = None
+    meta.year = meta.year or _year_from_period(text)
+    if name:
+        name = re.split(r"[，。：:、]", name)[-1]
+        place, dept = _split_place(_GOV_SUFFIX.sub("", name) if not _DEPT_SUFFIX.search(name) else name)
+        parts = _place_parts(place or "")
+        meta.province, meta.prefecture = parts.get("province"), parts.get("prefecture")
+        meta.county, meta.township = parts.get("county"), parts.get("township")
+        if dept and _DEPT_SUFFIX.search(dept) and not _GOV_SUFFIX.search(dept):
+            meta.agency_kind = "department"
+            meta.agency = name
+            meta.agency_short = (_short(place) + dept.replace("人民政府", "政府")) if dept.startswith("人民政府") else dept
+            meta.level = parts.get("_level")
+            meta.parent = _gov_name(place, parts) if place else None
+        else:
+            meta.agency_kind = "government"
+            meta.level = parts.get("_level")
+            meta.agency = name if _GOV_SUFFIX.search(name) else _gov_name(place or name, parts)
+            meta.agency_short = _short(parts.get("_last") or place or name)
+            meta.parent = _parent(parts)
+        meta.agency_id = _agency_id(meta, dept, parts.get("_last"))
+    meta.scope = "aggregate" if _is_aggregate(text) else "self"
+    meta.publish_date = _publish_date(doc)
+    return meta
+
+
+def _gov_name(place: str, parts: dict) -> str:
+    if place.endswith("街道"):
+        return place + "办事处"
+    if place.endswith("综合实验区") or place.endswith("开发区") or place.endswith("新区"):
+        return place + "管委会"
+    return place + "人民政府"
+
+
+def _short(place: str) -> str:
+    for long, short in (("回族自治区", ""), ("维吾尔自治区", ""), ("壮族自治区", ""), ("自治区", "")):
+        if place.endswith(long) and len(place) > len(long):
+            return place[: -len(long)]
+    return place
+
+
+def _parent(parts: dict) -> str | None:
+    order = ["province", "prefecture", "county", "township"]
+    level = parts.get("_level")
+    if level not in order:
+        return None
+    above = [parts[k] for k in order[: order.index(level)] if parts.get(k)]
+    return _gov_name(above[-1], parts) if above else None
+
+
+def _agency_id(meta: Meta, dept: str | None, last: str | None) -> str:
+    path = [p for p in (meta.province, meta.prefecture, meta.county, meta.township) if p]
+    if last and last not in path:
+        path.append(last)
+    place = "/".join(path)
+    if meta.agency_kind == "department":
+        return f"{place}/{meta.agency_short}" if place else (meta.agency or "")
+    return place or _GOV_SUFFIX.sub("", meta.agency or "")
+
+
+def _is_aggregate(text: str) -> bool:
+    head = text[:3000]
+    return bool(re.search(r"汇总|(?:各|所属|下属).{0,30}(?:政府信息公开(?:工作)?年度报告|工作情况).{0,8}编制", head))
+
+
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_CN_DATE = re.compile(r"([二〇○零一三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+
+
+def _cn_num(text: str) -> int:
+    if text == "十":
+        return 10
+    if "十" in text:
+        a, _, b = text.partition("十")
+        return (int(_CN_DIGITS[a]) if a else 1) * 10 + (int(_CN_DIGITS[b]) if b else 0)
+    return int(_CN_DIGITS[text])
+
+
+def _publish_date(doc: Document) -> date | None:
+    if doc.published:
+        m = _DATE.search(doc.published)
+        if m:
+            return _safe_date(*map(int, m.groups()))
+    text = nfkc(doc.text)
+    m = re.search(r"发布(?:日期|时间)[:：]\s*" + _DATE.pattern, text)
+    if m:
+        return _safe_date(*map(int, m.groups()))
+    tail = text[-600:]
+    dates = [(_cn_year(a), _cn_num(b), _cn_num(c)) for a, b, c in _CN_DATE.findall(tail)]
+    dates += [tuple(map(int, g)) for g in _DATE.findall(tail)]
+    return _safe_date(*dates[-1]) if dates else None
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None

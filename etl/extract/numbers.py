@@ -1,0 +1,90 @@
+"""Cell text -> number, and the candidate ways to split a run of merged digits into cells."""
+from __future__ import annotations
+
+import re
+from itertools import combinations
+
+from etl.labels import nfkc
+
+BLANKS = {"", "无", "/", "／", "—", "——", "-", "--", "─", "空", "不适用"}
+UNITS = r"(?:万元|元|条|件|次|篇|个|人次|人|项|%)"
+_NUMBER = re.compile(rf"^([-+]?)(\d+(?:\.\d+)?)\s*({UNITS})?$")
+
+
+def parse_cell(text: str) -> tuple[float | None, str | None, bool]:
+    """(value, unit printed in the cell, is_number). Blank, 无, / and dashes give (None, None, True);
+    text that is not a number gives (None, None, False)."""
+    t = nfkc(text).strip().replace(",", "").replace("，", "")
+    if t in BLANKS:
+        return None, None, True
+    t = re.sub(r"(?<=\d)\s+(?=\d)", "", t)
+    m = _NUMBER.match(t)
+    if not m:
+        return None, None, False
+    value = float(m.group(2)) * (-1 if m.group(1) == "-" else 1)
+    return value, m.group(3), True
+
+
+def is_value_cell(text: str) -> bool:
+    return parse_cell(text)[2]
+
+
+def to_unit(value: float | None, printed_unit: str | None, metric_unit: str) -> float | None:
+    """Convert 元 to 万元 where the metric is kept in 万元."""
+    if value is not None and printed_unit == "元" and metric_unit == "万元":
+        return round(value / 10000, 6)
+    return value
+
+
+_NUMERIC_RUN = re.compile(r"^(?:\([^()]{0,60}\))?[:：\s\"']*(?P<unit>" + UNITS + r")?\s*(?P<run>[-\d.\s]*\d)(?P<tail>万元|元)?")
+
+
+def numeric_run(region: str) -> tuple[str, str | None] | None:
+    """The run of digits that follows a label in flattened text, with a trailing money unit if any."""
+    m = _NUMERIC_RUN.match(region)
+    if not m:
+        return None
+    return m.group("run").strip(), m.group("tail")
+
+
+def _token_ok(tok: str, kind: str) -> bool:
+    if kind == "change" and tok.startswith("-"):
+        tok = tok[1:]
+    if "." in tok:
+        if kind not in ("money", "decimal"):
+            return False
+        whole, _, frac = tok.partition(".")
+        return bool(whole) and bool(frac) and (whole == "0" or not whole.startswith("0"))
+    return tok.isdigit() and (tok == "0" or not tok.startswith("0"))
+
+
+def split_candidates(run: str, kinds: list[str], limit: int = 20000) -> list[tuple[str, ...]]:
+    """Every way to cut `run` into len(kinds) numbers (no leading zeros; '-' only for changes, '.' only
+    for money). Where the run has spaces, cuts that respect every space are preferred if any exist."""
+    n = len(kinds)
+    groups = run.split()
+    if len(groups) == n and all(_token_ok(g, k) for g, k in zip(groups, kinds)):
+        return [tuple(groups)]
+    digits = "".join(groups)
+    boundaries = set()
+    pos = 0
+    for g in groups[:-1]:
+        pos += len(g)
+        boundaries.add(pos)
+    out: list[tuple[str, ...]] = []
+    for cuts in combinations(range(1, len(digits)), n - 1):
+        parts = [digits[a:b] for a, b in zip((0, *cuts), (*cuts, len(digits)))]
+        if all(_token_ok(p, k) for p, k in zip(parts, kinds)):
+            out.append(tuple(parts))
+            if len(out) >= limit:
+                break
+    respecting = [c for c in out if boundaries <= _cut_set(c)]
+    return respecting or out
+
+
+def _cut_set(parts: tuple[str, ...]) -> set[int]:
+    pos, cuts = 0, set()
+    for p in parts[:-1]:
+        pos += len(p)
+        cuts.add(pos)
+    return cuts

@@ -1,0 +1,115 @@
+"""Choose the one split of merged digit runs that the table's own arithmetic allows (formats.md §4).
+
+Rows with several possible splits are grouped into independent components (rows that share a rule);
+each component is searched on its own, so an unresolvable row never spoils an unrelated one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from etl.checks.rules import Constraint, evaluate
+from etl.specs import CellKey
+
+MAX_NODES = 200_000
+MAX_SOLUTIONS = 50
+
+
+@dataclass
+class RunRow:
+    """A flattened table row: its cells and the candidate values (one tuple per possible split)."""
+    cells: tuple[CellKey, ...]
+    candidates: list[tuple[float | None, ...]]
+    locator: str
+    resolved_by: set[str] = field(default_factory=set)
+
+
+def solve(rows: list[RunRow], constraints: list[Constraint]) -> tuple[dict[CellKey, float | None], list[str]]:
+    """Values for every cell (None where no split or several splits are consistent) and what was unresolved."""
+    usable = [c for c in constraints if c.for_split]
+    present = {k for r in rows for k in r.cells}
+    row_of = {k: i for i, r in enumerate(rows) for k in r.cells}
+
+    def rows_of(c: Constraint) -> set[int]:
+        return {row_of[k] for k in c.left + c.right if k in row_of}
+
+    for i, row in enumerate(rows):                       # 1. prune with the rules inside one row
+        if len(row.candidates) > 1:
+            inside = [c for c in usable if rows_of(c) == {i}]
+            kept = [cand for cand in row.candidates if _consistent(dict(zip(row.cells, cand)), inside)]
+            if len(kept) < len(row.candidates):
+                row.resolved_by |= {c.rule for c in inside}
+            row.candidates = kept
+
+    values: dict[CellKey, float | None] = {}
+    problems: list[str] = []
+    fixed = {k: v for r in rows if len(r.candidates) == 1 for k, v in zip(r.cells, r.candidates[0])}
+    values.update(fixed)
+    for i, row in enumerate(rows):
+        if not row.candidates:
+            problems.append(f"{row.locator}：没有一种数字拆分符合表内勾稽关系")
+            values.update({k: None for k in row.cells})
+    ambiguous = {i for i, r in enumerate(rows) if len(r.candidates) > 1}
+    for component in _components(ambiguous, [rows_of(c) for c in usable]):   # 2. search jointly
+        rules = [c for c in usable if rows_of(c) & component]
+        solutions = _search(rows, sorted(component), fixed, rules, present)
+        for i in sorted(component):
+            row = rows[i]
+            if not solutions:
+                problems.append(f"{row.locator}：没有一种数字拆分符合表内勾稽关系")
+                values.update({k: None for k in row.cells})
+                continue
+            row.resolved_by |= {c.rule for c in rules if i in rows_of(c)}
+            for k in row.cells:
+                seen = {s[k] for s in solutions}
+                values[k] = seen.pop() if len(seen) == 1 else None
+            if any(values[k] is None for k in row.cells):
+                problems.append(f"{row.locator}：数字有多种符合勾稽关系的拆分，相关单元格留空")
+    return values, problems
+
+
+def _components(nodes: set[int], links: list[set[int]]) -> list[set[int]]:
+    out: list[set[int]] = []
+    for n in sorted(nodes):
+        group = {n}
+        for other in [g for g in out if any(({n} | g) & link and n in link and g & link for link in links)]:
+            group |= other
+            out.remove(other)
+        out.append(group)
+    return out
+
+
+def _consistent(values: dict[CellKey, float | None], constraints: list[Constraint]) -> bool:
+    return all(evaluate(c, values)[0] != "fail" for c in constraints)
+
+
+def _search(rows, order, fixed, rules, present) -> list[dict]:
+    """All assignments of candidates to the rows in `order` that break none of `rules` (bounded)."""
+    solutions: list[dict] = []
+    nodes = 0
+    decided: set = set()
+    checks_at = []
+    cells_now = set(fixed)
+    for i in order:                                  # check each rule as soon as all its cells are set
+        cells_now |= set(rows[i].cells)
+        ready = [c for c in rules if c not in decided and (set(c.left + c.right) & present) <= cells_now]
+        decided.update(ready)
+        checks_at.append(ready)
+
+    def walk(depth: int, values: dict) -> None:
+        nonlocal nodes
+        if len(solutions) >= MAX_SOLUTIONS or nodes > MAX_NODES:
+            return
+        if depth == len(order):
+            solutions.append({k: values[k] for i in order for k in rows[i].cells})
+            return
+        row = rows[order[depth]]
+        for cand in row.candidates:
+            nodes += 1
+            values.update(zip(row.cells, cand))
+            if _consistent(values, checks_at[depth]):
+                walk(depth + 1, values)
+        for k in row.cells:
+            values.pop(k, None)
+
+    walk(0, dict(fixed))
+    return solutions

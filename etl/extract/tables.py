@@ -1,0 +1,85 @@
+"""Extraction from real tables (HTML, tab-separated text, DOCX, PDF): match each row's label to a RowSpec."""
+from __future__ import annotations
+
+import re
+
+from etl.contract import catalogue
+from etl.extract.numbers import UNITS, is_value_cell, parse_cell, to_unit
+from etl.specs import RowSpec, TableSpec
+from etl.labels import core, nfkc
+from etl.model import Document, Metric
+
+_UNIT_CELL = re.compile(rf"^(?:{UNITS}|——|—|-)$")
+
+
+def _label_matches(spec: RowSpec, cell: str) -> bool:
+    if spec.prefix:
+        text = re.sub(r"\s+", "", nfkc(cell))
+        return re.match(spec.prefix + spec.pattern, text) is not None
+    return re.match(spec.pattern, core(cell)) is not None
+
+
+def _split_row(cells: list[str]) -> tuple[list[str], str | None, list[str]]:
+    """(label cells, printed unit, value cells). Label cells are the texts before the values."""
+    last_label = -1
+    for i, c in enumerate(cells):
+        if c and not is_value_cell(c) and not _UNIT_CELL.match(nfkc(c).strip()):
+            last_label = i
+    rest = cells[last_label + 1:]
+    unit = None
+    if rest and _UNIT_CELL.match(nfkc(rest[0]).strip() or "\0"):
+        unit = nfkc(rest[0]).strip()
+        rest = rest[1:]
+    return [c for c in cells[:last_label + 1] if c], unit, rest
+
+
+def _fit(values: list[str], n: int) -> list[str] | None:
+    """Right-align a row's value cells onto n columns: the last printed cell is the last column."""
+    values = list(values)
+    while len(values) > n and values[-1] == "":
+        values.pop()
+    if len(values) > n:
+        values = values[-n:]
+    if not any(values) and len(values) < n - 1:
+        return None                          # a header or caption row, not a row of blanks
+    return [""] * (n - len(values)) + values
+
+
+def extract_tables(doc: Document, spec: TableSpec) -> tuple[list[Metric], set[RowSpec]]:
+    found: dict[RowSpec, tuple[list[str], str | None, str]] = {}
+    for table in doc.tables:
+        section: str | None = None
+        in_s4 = any("复议" in c for r in table.rows for c in r)
+        for i, cells in enumerate(table.rows):
+            labels, unit, values = _split_row(cells)
+            spec_row = _match(spec, labels, section, found) if labels else None
+            if spec_row is None and not labels and in_s4:
+                spec_row = next((r for r in spec.rows if r.pattern is None and r not in found), None)
+                if spec_row is not None and not any(v.strip() for v in values):
+                    continue
+            if spec_row is None or not values:
+                continue
+            fitted = _fit(values, len(spec_row.cells))
+            if fitted is None:
+                continue
+            found[spec_row] = (fitted, unit, table.row_locator(i))
+            section = spec_row.block
+    metrics = []
+    for spec_row, (values, unit, locator) in found.items():
+        for (key, applicant, basis), raw in zip(spec_row.cells, values):
+            value, cell_unit, is_num = parse_cell(raw)
+            unit_zh = catalogue()[key].unit
+            metrics.append(Metric(key, to_unit(value, cell_unit or unit, unit_zh), raw, locator,
+                                  applicant=applicant, basis=basis, unit=unit_zh))
+    return metrics, set(found)
+
+
+def _match(spec: TableSpec, labels: list[str], section: str | None, found: dict) -> RowSpec | None:
+    """The spec row a printed row stands for: its most specific (last) label cell decides; among rows
+    with the same label (被依法纠错数 under 复议 and 诉讼) the one in the current section, else the first unused."""
+    for cell in reversed(labels):
+        hits = [r for r in spec.rows if r.pattern is not None and r not in found and _label_matches(r, cell)]
+        if hits:
+            same = [r for r in hits if r.block == section]
+            return (same or hits)[0]
+    return None

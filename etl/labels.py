@@ -1,0 +1,34 @@
+"""Label and text normalisation shared by recognition and extraction."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# traditional characters that turn up in otherwise simplified labels
+_TRAD = str.maketrans("運請開數與處複訟總計費資會議機構員務條職門類辦結書統報關",
+                      "运请开数与处复讼总计费资会议机构员务条职门类办结书统报关")
+_WS = re.compile(r"\s+")
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、](?!\d)|其中[:]?)+")
+# known typos in fixed labels
+_TYPOS = [("行政法复议", "行政复议"), ("政府信息公开公开", "政府信息公开")]
+
+
+def nfkc(text: str) -> str:
+    """Full-width to half-width, traditional to simplified for label characters."""
+    text = unicodedata.normalize("NFKC", text).translate(_TRAD)
+    for wrong, right in _TYPOS:
+        text = text.replace(wrong, right)
+    return text.replace("“", '"').replace("”", '"')
+
+
+def compact(text: str) -> str:
+    """Whitespace removed, except one space kept between two digits (a possible cell boundary)."""
+    return _SPACE_KEPT.sub(lambda m: " " if m.group(1) else "", nfkc(text))
+
+
+_SPACE_KEPT = re.compile(r"(?<=[\d.])(\s+)(?=-?\d)|\s+")
+
+
+def core(label: str) -> str:
+    """A row label without whitespace, markup and leading numbering: '（一）主动公开…' -> '主动公开…'."""
+    return _NUMBERING.sub("", _WS.sub("", nfkc(label)))

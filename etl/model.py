@@ -1,0 +1,61 @@
+"""The in-memory shapes every stage passes on: a read document, and what is extracted from it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Table:
+    """A table as the report laid it out: rows of cell texts in source order (spans not expanded).
+
+    ``locator`` names where the table was found (e.g. ``table 2`` or ``page 3 table 1``).
+    """
+
+    rows: list[list[str]]
+    locator: str
+    row_locators: list[str] = field(default_factory=list)
+
+    def row_locator(self, i: int) -> str:
+        return self.row_locators[i] if i < len(self.row_locators) else f"{self.locator} 第{i + 1}行"
+
+
+@dataclass
+class Document:
+    """What a reader hands on: the report's text, its tables, and what the container told us."""
+
+    text: str                       # the report's text, tables included as tab-separated lines
+    tables: list[Table] = field(default_factory=list)
+    file_format: str = "txt"
+    title: str | None = None        # <title>, crawler header, document properties
+    published: str | None = None    # a publication date the container states (crawler header, meta tag)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+
+@dataclass
+class Metric:
+    metric: str
+    value: float | None
+    raw: str
+    locator: str
+    applicant: str | None = None
+    basis: str = "year"
+    unit: str | None = None
+    source: str = "table"
+
+
+@dataclass
+class Check:
+    rule: str
+    severity: str
+    status: str
+    message: str
+    expected: float | None = None
+    actual: float | None = None
+
+
+class ReadError(Exception):
+    """A report file that cannot be read; the message is shown to the user as is."""

@@ -1,0 +1,60 @@
+"""Reading reports: any supported file -> Document. New formats register a reader in READERS."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from etl.model import Document, ReadError
+from etl.read.decode import decode
+from etl.read.html import read_html
+from etl.read.text import read_text
+
+MAX_BYTES = 50 * 1024 * 1024
+
+
+def _text(data: bytes) -> Document:
+    text = decode(data)
+    if _is_html(text):
+        return read_html(text)
+    return read_text(text, "txt")
+
+
+def _markdown(data: bytes) -> Document:
+    return read_text(decode(data), "md")
+
+
+def _html(data: bytes) -> Document:
+    return read_html(decode(data))
+
+
+READERS: dict[str, Callable[[bytes], Document]] = {
+    ".txt": _text, ".text": _text, ".md": _markdown, ".markdown": _markdown,
+    ".html": _html, ".htm": _html, ".shtml": _html, ".xhtml": _html,
+}
+
+
+def supported(path: Path) -> bool:
+    return path.suffix.lower() in READERS
+
+
+def file_format(path: Path) -> str:
+    return path.suffix.lower().lstrip(".").replace("htm", "html").replace("htmll", "html") or "txt"
+
+
+def read_document(path: Path, data: bytes | None = None) -> Document:
+    """Read one report file. Raises ReadError with a user-facing (Chinese) message on failure."""
+    if data is None:
+        if path.stat().st_size > MAX_BYTES:
+            raise ReadError(f"文件过大（超过 {MAX_BYTES // 2**20} MB），未解析")
+        data = path.read_bytes()
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise ReadError(f"不支持的文件类型：{path.suffix or '（无扩展名）'}")
+    if not data.strip():
+        raise ReadError("文件为空")
+    return reader(data)
+
+
+def _is_html(text: str) -> bool:
+    head = text[:2000].lower()
+    return "<html" in head or "<!doctype html" in head or ("<table" in text.lower() and "</td>" in text.lower())

@@ -1,0 +1,101 @@
+"""Published HTML pages: find the article among the site chrome, keep its tables as rows of cells."""
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from etl.model import Document, Table
+from etl.read.text import clean_line
+
+_DROP = ("script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "select", "button")
+_BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table", "ul", "ol"}
+_META_DATE = ("PubDate", "pubdate", "publishdate", "firstpublishedtime", "others")
+
+
+def read_html(text: str) -> Document:
+    text = re.sub(r"^<\?xml[^>]*>", "", text.lstrip("\ufeff"))
+    root = lxml.html.fromstring(text or "<html></html>")
+    title = _first(root.xpath("//meta[@name='ArticleTitle']/@content")) or _first(root.xpath("//title/text()"))
+    published = None
+    for name in _META_DATE:
+        published = published or _first(root.xpath(f"//meta[@name='{name}']/@content"))
+    etree.strip_elements(root, *_DROP, with_tail=False)
+    for comment in root.xpath("//comment()"):
+        comment.getparent().remove(comment) if comment.getparent() is not None else None
+    article = _article(root)
+    out: list[str] = []
+    tables: list[Table] = []
+    _walk(article, out, tables)
+    body = "\n".join(clean_line(ln) for ln in "".join(out).split("\n"))
+    body = re.sub(r"\n{3,}", "\n\n", body).strip()
+    return Document(text=body, tables=tables, file_format="html",
+                    title=title.strip() if title else None, published=published)
+
+
+def _first(values: list) -> str | None:
+    return str(values[0]).strip() if values and str(values[0]).strip() else None
+
+
+def _article(root):
+    """The element holding most of the page's paragraph text (links discounted): the report body."""
+    scores: dict = {}
+    for el in root.iter("p", "table", "span", "div", "td", "font"):
+        own = "".join(t for t in el.xpath("text()")).strip()
+        if el.tag == "table" or el.tag == "p":
+            own = el.text_content().strip()
+        if not own:
+            continue
+        weight = len(re.findall(r"[\u4e00-\u9fff0-9]", own))
+        links = sum(len(a.text_content()) for a in el.iter("a"))
+        weight -= 2 * links
+        if weight <= 0:
+            continue
+        parent = el.getparent()
+        for depth, anc in enumerate([parent, parent.getparent() if parent is not None else None]):
+            if anc is not None:
+                scores[anc] = scores.get(anc, 0) + weight / (1 + depth)
+    if not scores:
+        return root
+    best = max(scores, key=scores.get)
+    # climb while the parent adds little besides chrome (keeps title/date lines next to the body)
+    return best
+
+
+def _cell_text(cell) -> str:
+    parts = []
+    for node in cell.iter():
+        if node.tag == "br":
+            parts.append("")
+        if node.text and node.tag not in ("script", "style"):
+            parts.append(node.text)
+        if node is not cell and node.tail:
+            parts.append(node.tail)
+    return clean_line("".join(parts).replace("\n", "").replace("\t", " ")).strip()
+
+
+def _walk(el, out: list[str], tables: list[Table]) -> None:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag == "table" and not el.xpath(".//table"):
+        rows = []
+        for tr in el.iter("tr"):
+            rows.append([_cell_text(td) for td in tr if isinstance(td.tag, str) and td.tag in ("td", "th")])
+        rows = [r for r in rows if any(c for c in r)]
+        if rows:
+            n = len(tables) + 1
+            tables.append(Table(rows, f"表{n}", [f"表{n} 第{i + 1}行" for i in range(len(rows))]))
+            out.append("\n" + "\n".join("\t".join(r) for r in rows) + "\n")
+        if el.tail:
+            out.append(el.tail)
+        return
+    if tag in _BLOCKS:
+        out.append("\n")
+    if el.text and tag:
+        out.append(el.text)
+    for child in el:
+        _walk(child, out, tables)
+    if tag in _BLOCKS:
+        out.append("\n")
+    if el.tail:
+        out.append(el.tail)

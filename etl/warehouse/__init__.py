@@ -1,0 +1,1 @@
+"""Writing the warehouse: Parquet tables per the contract, built aside and swapped in atomically."""

@@ -1,0 +1,57 @@
+"""After all reports are in: mark duplicate copies of one report, and run the cross-year rules."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from etl.contract import APPLICANT_ZH, TABLES
+from etl.warehouse.write import table_path
+
+_SQL = Path(__file__).with_name("sql")
+RECOMPUTED_RULES = ("xyear.carry_over", "xyear.in_force", "xyear.prev_items", "old.cumulative.chain",
+                    "duplicate.agree")
+
+
+def finalise(folder: Path) -> None:
+    con = duckdb.connect()
+    con.execute("SET threads = 2")
+    reports, metrics, checks = (table_path(folder, t) for t in ("reports", "metrics", "checks"))
+    con.execute(f"CREATE TABLE reports AS SELECT * FROM read_parquet('{reports}')")
+    con.execute(f"CREATE TABLE checks AS SELECT * FROM read_parquet('{checks}') "
+                f"WHERE rule NOT IN {RECOMPUTED_RULES}")
+    con.execute("CREATE TABLE applicant_zh(applicant VARCHAR, applicant_zh VARCHAR)")
+    con.executemany("INSERT INTO applicant_zh VALUES (?, ?)", list(APPLICANT_ZH.items()))
+    # duplicates: the same agency and year more than once; keep the best-parsed copy
+    con.execute(f"""
+        CREATE TABLE filled AS
+        SELECT report_id, count(value) AS n FROM read_parquet('{metrics}') WHERE source = 'table' GROUP BY ALL;
+        CREATE TABLE ranked AS
+        SELECT r.report_id,
+               first_value(r.report_id) OVER w AS keeper,
+               row_number() OVER w AS rank
+        FROM reports r LEFT JOIN filled f USING (report_id)
+        WHERE r.agency_id IS NOT NULL AND r.year IS NOT NULL AND r.parse_status <> 'failed'
+          AND r.duplicate_of IS NULL
+        WINDOW w AS (PARTITION BY r.agency_id, r.year, r.scope
+                     ORDER BY r.parse_status = 'ok' DESC, coalesce(f.n, 0) DESC,
+                              r.file_format IN ('html', 'pdf', 'docx') DESC, r.report_id);
+        UPDATE reports SET duplicate_of = ranked.keeper FROM ranked
+        WHERE reports.report_id = ranked.report_id AND ranked.rank > 1;
+    """)
+    con.execute(f"""
+        CREATE VIEW r AS SELECT * FROM reports WHERE duplicate_of IS NULL AND parse_status <> 'failed';
+        CREATE VIEW m AS
+        SELECT x.*, r.agency_id, r.year, a.applicant_zh
+        FROM read_parquet('{metrics}') x JOIN r USING (report_id) LEFT JOIN applicant_zh a USING (applicant)
+        WHERE x.source = 'table';
+        CREATE VIEW m_all AS SELECT * FROM read_parquet('{metrics}') WHERE source = 'table';
+    """)
+    con.execute(f"INSERT INTO checks BY NAME ({(_SQL / 'cross_year_checks.sql').read_text()})")
+    con.execute(f"INSERT INTO checks BY NAME ({(_SQL / 'duplicate_checks.sql').read_text()})")
+    for table, path in (("reports", reports), ("checks", checks)):
+        cols = ", ".join(TABLES[table].names)
+        order = "report_id" if table == "reports" else "report_id, rule, status, message"
+        con.execute(f"COPY (SELECT {cols} FROM {table} ORDER BY {order}) TO '{path}' "
+                    "(FORMAT parquet, COMPRESSION zstd)")
+    con.close()
