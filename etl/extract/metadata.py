@@ -143,13 +143,21 @@ def read_metadata(doc: Document) -> Meta:
         else:
             meta.agency_kind = "government"
             meta.level = parts.get("_level")
-            meta.agency = name if _GOV_SUFFIX.search(name) else _gov_name(place or name, parts)
+            meta.agency = name if _GOV_SUFFIX.search(name) else _full_name(name, text)
             meta.agency_short = _short(parts.get("_last") or place or name)
             meta.parent = _parent(parts)
         meta.agency_id = _agency_id(meta, dept, parts.get("_last"))
     meta.scope = "aggregate" if _is_aggregate(text) else "self"
     meta.publish_date = _publish_date(doc)
     return meta
+
+
+def _full_name(name: str, text: str) -> str:
+    """The title's name with the government suffix the report itself uses for it (兴庆区 -> 兴庆区人民政府)."""
+    for suffix in ("人民政府", "办事处"):
+        if name + suffix in text[:5000]:
+            return name + suffix
+    return name
 
 
 def _gov_name(place: str, parts: dict) -> str:

@@ -17,7 +17,7 @@ def clean_line(line: str) -> str:
     line = _COMMENT.sub("", line)
     line = _TAG.sub("", line)
     line = html.unescape(line).replace("\xa0", " ").replace("\u3000", " ").replace("\u200b", "")
-    return _MD.sub("", line).rstrip()
+    return _MD.sub("", line).rstrip(" \r")
 
 
 def read_text(text: str, file_format: str = "txt") -> Document:

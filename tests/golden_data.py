@@ -1,0 +1,44 @@
+"""Loading the hand-written golden values and finding the files they describe."""
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+from conftest import CORPUS, GOLDEN, SAMPLES
+
+
+def _num(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
+@cache
+def golden_metrics(key: str) -> dict[tuple, dict]:
+    with open(GOLDEN / "metrics" / f"{key}.csv", encoding="utf-8") as f:
+        return {(r["metric"], r["applicant"] or None, r["basis"] or "year"):
+                {"value": _num(r["value"]), "miss_in": set(filter(None, r.get("miss_in", "").split("|"))), "note": r.get("note")}
+                for r in csv.DictReader(f)}
+
+
+@cache
+def golden_reports() -> dict[str, dict]:
+    out = {}
+    for path in sorted(GOLDEN.glob("reports*.csv")):
+        with open(path, encoding="utf-8") as f:
+            out.update({r["key"]: r for r in csv.DictReader(f)})
+    return out
+
+
+def keys() -> list[str]:
+    return sorted(p.stem for p in (GOLDEN / "metrics").glob("*.csv"))
+
+
+def files_for(key: str) -> list[tuple[str, Path]]:
+    """(format, path) of every file holding the report `key`."""
+    candidates = [("txt", SAMPLES / f"{key}.txt"), ("txt", CORPUS / f"{key}.txt"),
+                  ("html", CORPUS / "html" / f"{key}.html"), ("html", CORPUS / f"{key}.html")]
+    return [(fmt, p) for fmt, p in candidates if p.exists()]
+
+
+def cases() -> list[tuple[str, str, Path]]:
+    return [(key, fmt, path) for key in keys() for fmt, path in files_for(key)]
