@@ -1,0 +1,134 @@
+"""Each reader, each template and each kind of layout damage, with values from the real reports."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, SAMPLES, need_corpus
+from etl.extract.numbers import parse_cell, split_candidates
+from etl.parse import parse_file
+from etl.read import read_document
+from etl.recognise import recognise
+
+SEED_2019 = SAMPLES / "004_aa665f4df32367ae.txt"
+SEED_OLD = SAMPLES / "001_bd3c44659b20315e.txt"
+
+
+def cells(path: Path, **kw) -> dict:
+    return {(m.metric, m.applicant, m.basis): m.value for m in parse_file(str(path)).metrics if m.source == "table"}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "utf-16", "utf-16-le"])
+def test_every_encoding_reads_the_same(tmp_path, encoding):
+    text = SEED_OLD.read_text(encoding="utf-8")
+    path = tmp_path / f"report-{encoding}.txt"
+    path.write_bytes(text.encode(encoding))
+    assert cells(path) == cells(SEED_OLD)
+    assert cells(path)[("active.total", None, "year")] == 678
+
+
+def test_markdown_and_html_residue(tmp_path):
+    text = SEED_OLD.read_text(encoding="utf-8")
+    damaged = (text.replace("（一）主动公开政府信息数", "## **（一）主动公开政府信息数**")
+                   .replace("2.政府网站公开政府信息数\t条\t200", "<b>2.政府网站公开政府信息数</b>\t条&nbsp;\t200")
+                   .replace("3.政务微博公开政府信息数", "- 3.政务微博公开政府信息数"))
+    path = tmp_path / "residue.md"
+    path.write_text(damaged, encoding="utf-8")
+    got = cells(path)
+    assert got[("active.total", None, "year")] == 678
+    assert got[("channel.website", None, "year")] == 200
+    assert got[("channel.weibo", None, "year")] == 27
+
+
+def test_typo_in_fixed_label(tmp_path):
+    text = SEED_OLD.read_text(encoding="utf-8").replace("四、行政复议数量", "四、行政法复议数量")
+    path = tmp_path / "typo.txt"
+    path.write_text(text, encoding="utf-8")
+    assert cells(path)[("review.total", None, "year")] == 0
+
+
+def test_traditional_characters_in_labels(tmp_path):
+    text = SEED_OLD.read_text(encoding="utf-8").replace("（三）从事政府信息公开工作人员数", "（三）從事政府信息公開工作人員數")
+    path = tmp_path / "trad.txt"
+    path.write_text(text, encoding="utf-8")
+    assert cells(path)[("staff.total", None, "year")] == 3
+
+
+@pytest.mark.parametrize("path,name", [
+    (SAMPLES / "000_dda260feeadc045e.txt", "national"), (SEED_2019, "2019"),
+    (CORPUS / "2011_pingtan-syq_old.txt", "fujian2009"), (CORPUS / "2015_pingtan-syq_old.txt", "fujian2014"),
+    (CORPUS / "2024_pingtan-syq_2021.txt", "2021"), (CORPUS / "2019_shanghai-szfbgt_2019.html", "2019"),
+])
+def test_template_from_table_signature(path, name):
+    if not path.exists():
+        need_corpus()
+    assert recognise(read_document(path).text).name == name
+
+
+def test_narrative_report_without_table():
+    need_corpus()
+    report = parse_file(str(CORPUS / "2013_pingtan-dishui_old.txt")).report
+    assert (report["template"], report["template_variant"], report["year"]) == ("old", "narrative", 2013)
+
+
+def test_html_rowspan_colspan_and_units_in_cells():
+    need_corpus()
+    got = cells(CORPUS / "2019_shanghai-szfbgt_2019.html")
+    assert got[("procurement.amount", None, "year")] == pytest.approx(25.1)       # "251000元" -> 万元
+    assert got[("procurement.projects", None, "year")] == 6
+    assert got[("request.new", "natural_person", "year")] == 821
+    assert got[("outcome.granted", "research", "year")] is None                   # &nbsp; stays blank
+    assert got[("outcome.granted", "total", "year")] is None
+    assert got[("review.total", None, "year")] == 7
+
+
+def test_negative_change_and_decimal_wan_yuan():
+    need_corpus()
+    assert cells(CORPUS / "html" / "2020_pingtan-syq_2019.html")[("penalty.change", None, "year")] == -18
+    got = cells(CORPUS / "2021_pingtan-syq_2021.txt")
+    assert got[("admin_fees.amount", None, "year")] == pytest.approx(24252.311082)
+
+
+def test_flattened_digit_runs_split_by_the_tables_own_arithmetic():
+    need_corpus()
+    got = cells(CORPUS / "2024_pingtan-syq_2021.txt")
+    four = ["review.upheld", "review.corrected", "review.other", "review.pending", "review.total",
+            "litigation_direct.upheld", "litigation_direct.corrected", "litigation_direct.other",
+            "litigation_direct.pending", "litigation_direct.total", "litigation_after_review.upheld",
+            "litigation_after_review.corrected", "litigation_after_review.other",
+            "litigation_after_review.pending", "litigation_after_review.total"]
+    assert [got[(k, None, "year")] for k in four] == [2, 1, 3, 1, 7, 0, 0, 0, 0, 0, 13, 2, 4, 0, 19]
+    # labels broken by spaces ("本年度办 理结果") and the sub-item number glued to digits ("…3252.没有…")
+    got21 = cells(CORPUS / "2021_pingtan-syq_2021.txt")
+    applicants = ["natural_person", "business", "research", "social_org", "legal_service", "other_org", "total"]
+    assert [got21[("outcome.unable.not_held", a, "year")] for a in applicants] == [22, 0, 0, 0, 0, 3, 25]
+    assert [got21[("outcome.granted", a, "year")] for a in applicants] == [27, 0, 0, 2, 0, 1, 30]
+
+
+def test_ambiguous_run_is_left_null_and_reported():
+    need_corpus()
+    parsed = parse_file(str(CORPUS / "2024_pingtan-syq_2021.txt"))
+    got = {(m.metric, m.applicant, m.basis): m for m in parsed.metrics}
+    assert got[("normative.in_force", None, "year")].value is None               # 6233440: 62|33|440 or 6|233|440 …
+    assert parsed.report["parse_status"] == "partial"
+    assert "行政规范性文件6233440" in parsed.report["error"]
+    assert "按勾稽关系拆分" in got[("review.total", None, "year")].locator
+
+
+def test_spaced_old_table_with_cumulative_column():
+    need_corpus()
+    got = cells(CORPUS / "2011_pingtan-syq_old.txt")
+    assert (got[("active.total", None, "year")], got[("active.total", None, "cumulative")]) == (425, 1516)
+    assert (got[("channel.website", None, "year")], got[("channel.website", None, "cumulative")]) == (418, 1509)
+
+
+@pytest.mark.parametrize("text,value", [("12 786", 12786), ("１２７８６", 12786), ("12,786", 12786), ("-18", -18),
+                                        ("2602.76", 2602.76), ("", None), ("无", None), ("/", None), ("—", None)])
+def test_cell_values(text, value):
+    assert parse_cell(text)[0] == value
+
+
+def test_split_candidates_respect_printed_spaces():
+    assert ("23", "0", "0", "0", "0", "0", "23") in split_candidates("230 000023", ["count"] * 7)
+    assert all(not p.startswith("0") or p == "0" for c in split_candidates("1000001", ["count"] * 3) for p in c)
