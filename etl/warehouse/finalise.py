@@ -5,7 +5,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.contract import APPLICANT_ZH, TABLES
+from etl.contract import APPLICANT_ZH, TABLES, catalogue
 from etl.warehouse.write import table_path
 
 _SQL = Path(__file__).with_name("sql")
@@ -20,6 +20,10 @@ def finalise(folder: Path) -> None:
     con.execute(f"CREATE TABLE reports AS SELECT * FROM read_parquet('{reports}')")
     con.execute(f"CREATE TABLE checks AS SELECT * FROM read_parquet('{checks}') "
                 f"WHERE rule NOT IN {RECOMPUTED_RULES}")
+    con.execute("CREATE TABLE labels(metric VARCHAR, label_zh VARCHAR)")
+    con.executemany("INSERT INTO labels VALUES (?, ?)", [(k, d.label_zh) for k, d in catalogue().items()])
+    con.execute("CREATE MACRO n(x) AS regexp_replace(printf('%.6f', x), '\\.?0+$', '')")
+    con.execute("CREATE MACRO label(k) AS coalesce((SELECT label_zh FROM labels WHERE metric = k), k)")
     con.execute("CREATE TABLE applicant_zh(applicant VARCHAR, applicant_zh VARCHAR)")
     con.executemany("INSERT INTO applicant_zh VALUES (?, ?)", list(APPLICANT_ZH.items()))
     # duplicates: the same agency and year more than once; keep the best-parsed copy
