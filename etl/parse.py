@@ -8,8 +8,10 @@ from pathlib import Path
 
 from etl import PARSER_VERSION
 from etl.checks import run_checks
+from etl.checks.prose import check_prose
 from etl.extract import extract
 from etl.extract.metadata import read_metadata
+from etl.extract.prose import extract_prose
 from etl.model import Check, Metric, ReadError
 from etl.read import file_format, read_document
 from etl.recognise import recognise, template_for_year
@@ -70,6 +72,9 @@ def _parse(report: dict, path: Path, data: bytes) -> ParsedReport:
         found = extract(doc, spec)
         metrics, problems = found.metrics, problems + found.problems
         checks = run_checks(spec.name, metrics)
+    prose = extract_prose(doc, report["template"])  # issue 5: figures stated in the prose
+    checks += check_prose(prose, metrics)
+    metrics = metrics + prose
     if meta.year is None:
         problems.append("未能识别报告年度")
     if meta.agency is None:
