@@ -1,0 +1,228 @@
+"""Score every report of a warehouse: points per indicator, total (0-100), grade, rank in its peer group,
+change on the agency's previous year, and the evidence for every deduction."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import polars as pl
+
+from etl.recognise import recognise
+from scoring import similarity as sim
+from scoring.indicators import ReportContext, evaluate
+from scoring.rubric import Rubric, load_rubric
+
+LEVEL_ZH = {"national": "国家级", "province": "省级", "prefecture": "地市级", "county": "县级", "township": "乡镇级"}
+KIND_ZH = {"government": "人民政府", "department": "政府部门"}
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Scorecard:
+    rubric: Rubric
+    scores: pl.DataFrame      # one row per scored report
+    evidence: pl.DataFrame    # one row per deduction (or noteworthy fact)
+
+    def indicator_columns(self) -> list[tuple[str, str]]:
+        """(column, label) of the per-indicator points columns, in rubric order."""
+        return [(f"pts_{i.id}", i.label) for i in self.rubric.indicators]
+
+    def peer_groups(self) -> list[str]:
+        return sorted(self.scores["peer_group"].unique().to_list())
+
+
+# ---------------------------------------------------------------------------------------------- warehouse
+
+def warehouse_dir(default: str | Path = "data/warehouse") -> Path:
+    """The warehouse the dashboard uses: the dashboard's own locator when present, else WAREHOUSE_DIR or data/warehouse."""
+    try:  # the dashboard's query layer, when it exposes one
+        from app import warehouse as app_wh  # type: ignore
+        for name in ("warehouse_dir", "locate_warehouse", "get_warehouse_dir", "locate"):
+            fn = getattr(app_wh, name, None)
+            if callable(fn):
+                return Path(fn())
+    except Exception:  # noqa: BLE001 - the dashboard is optional here
+        pass
+    return Path(os.environ.get("WAREHOUSE_DIR") or default)
+
+
+def read_table(wh: str | Path, name: str) -> pl.DataFrame:
+    wh = Path(wh)
+    f = wh / f"{name}.parquet"
+    if f.is_file():
+        return pl.read_parquet(f)
+    d = wh / name
+    if d.is_dir():
+        return pl.read_parquet(str(d / "**" / "*.parquet"), hive_partitioning=True)
+    raise FileNotFoundError(f"仓库 {wh} 中没有 {name} 表 / table {name} not found in {wh}")
+
+
+def _resolve(source_file: str | None, bases: list[Path]) -> Path | None:
+    if not source_file:
+        return None
+    p = Path(source_file)
+    if p.is_absolute():
+        return p if p.is_file() else None
+    for b in bases:
+        if (b / p).is_file():
+            return b / p
+    return None
+
+
+def read_text(source_file: str | None, bases: list[Path]) -> str | None:
+    path = _resolve(source_file, bases)
+    if path is None:
+        return None
+    try:
+        from etl.read import read_document
+        return read_document(path).text
+    except Exception:  # noqa: BLE001 - an unreadable file only means no text-based indicators
+        return None
+
+
+# ---------------------------------------------------------------------------------------------- scoring
+
+def peer_label(row: dict, by: tuple[str, ...]) -> str:
+    parts = []
+    for col in by:
+        v = row.get(col)
+        if col == "level":
+            v = LEVEL_ZH.get(v, v)
+        elif col == "agency_kind":
+            v = KIND_ZH.get(v, v)
+        parts.append(v or "未知")
+    return " · ".join(parts) if parts else "全部"
+
+
+def score_warehouse(wh: str | Path, rubric: Rubric | None = None, read_texts: bool = True,
+                    base_dirs: list[Path] | None = None) -> Scorecard:
+    wh = Path(wh)
+    return score_tables(read_table(wh, "reports"), read_table(wh, "metrics"), read_table(wh, "checks"),
+                        rubric, read_texts, base_dirs or [Path.cwd(), REPO_ROOT, wh.parent])
+
+
+def score_tables(reports: pl.DataFrame, metrics: pl.DataFrame, checks: pl.DataFrame, rubric: Rubric | None = None,
+                 read_texts: bool = True, base_dirs: list[Path] | None = None,
+                 texts: dict[str, str | None] | None = None) -> Scorecard:
+    rubric = rubric or load_rubric()
+    base_dirs = base_dirs or [Path.cwd(), REPO_ROOT]
+    reps = reports.filter(pl.col("duplicate_of").is_null() & pl.col("year").is_not_null())
+    reps = reps.with_columns(pl.coalesce("agency_id", "agency", "report_id").alias("agency_id"),
+                             pl.coalesce("agency", "agency_id").alias("agency"))
+    reps = reps.sort("agency_id", "year", "report_id").unique(["agency_id", "year"], keep="first", maintain_order=True)
+    rows = reps.to_dicts()
+    ids = {r["report_id"] for r in rows}
+    m_by: dict[str, list[dict]] = {}
+    for m in metrics.filter(pl.col("report_id").is_in(list(ids))).to_dicts():
+        m_by.setdefault(m["report_id"], []).append(m)
+    c_by: dict[str, list[dict]] = {}
+    for c in checks.filter(pl.col("report_id").is_in(list(ids))).to_dicts():
+        c_by.setdefault(c["report_id"], []).append(c)
+
+    # report texts (for format sections and originality)
+    if texts is None:
+        texts = {r["report_id"]: read_text(r.get("source_file"), base_dirs) if read_texts else None for r in rows}
+    by_id = {r["report_id"]: r for r in rows}
+
+    # previous report of the same agency (most recent earlier year)
+    prev: dict[str, str] = {}
+    last: dict[str, dict] = {}
+    for r in sorted(rows, key=lambda r: (r["agency_id"], r["year"])):
+        if r["agency_id"] in last:
+            prev[r["report_id"]] = last[r["agency_id"]]["report_id"]
+        last[r["agency_id"]] = r
+
+    matches = _similarity(rubric, rows, texts, prev, by_id)
+
+    out_rows, evidence = [], []
+    for r in rows:
+        rid = r["report_id"]
+        spec = None
+        if texts.get(rid):
+            s = recognise(texts[rid])
+            spec = s.name if s else None
+        ctx = ReportContext(r, m_by.get(rid, []), c_by.get(rid, []), texts.get(rid), spec, matches.get(rid, []))
+        group = peer_label(r, rubric.peer_by)
+        row = {"report_id": rid, "agency_id": r["agency_id"], "agency": r["agency"],
+               "agency_short": r.get("agency_short") or r["agency"], "year": r["year"],
+               "agency_kind": r.get("agency_kind"), "level": r.get("level"), "parent": r.get("parent"),
+               "publish_date": r.get("publish_date"), "peer_group": group}
+        got = maxed = 0.0
+        for ind in rubric.indicators:
+            res = evaluate(ctx, ind)
+            row[f"pts_{ind.id}"] = res.points if res.max_points > 0 else None
+            row[f"max_{ind.id}"] = res.max_points
+            row[f"val_{ind.id}"] = res.value
+            got += res.points
+            maxed += res.max_points
+            for e in res.evidence:
+                evidence.append({"report_id": rid, "agency": r["agency"], "year": r["year"], "peer_group": group,
+                                 "indicator": ind.id, "indicator_label": ind.label, **e})
+        row["points"] = round(got, 2)
+        row["max_points"] = maxed
+        row["total"] = round(100 * got / maxed, 1) if maxed > 0 else None
+        row["grade"] = rubric.grade_for(row["total"])
+        out_rows.append(row)
+
+    scores = pl.DataFrame(out_rows, infer_schema_length=None).with_columns(pl.col("year").cast(pl.Int32))
+    scores = scores.with_columns(
+        pl.col("total").rank("min", descending=True).over("peer_group", "year").cast(pl.Int32).alias("rank"),
+        pl.len().over("peer_group", "year").cast(pl.Int32).alias("group_size"),
+    )
+    prev_total = scores.select(pl.col("agency_id"), (pl.col("year") + 1).alias("year"), pl.col("total").alias("prev_total"))
+    scores = scores.join(prev_total, on=["agency_id", "year"], how="left")
+    scores = scores.with_columns((pl.col("total") - pl.col("prev_total")).round(1).alias("change"))
+    scores = scores.sort("year", "peer_group", "rank", "agency", descending=[True, False, False, False])
+    ev_schema = {"report_id": pl.String, "agency": pl.String, "year": pl.Int32, "peer_group": pl.String,
+                 "indicator": pl.String, "indicator_label": pl.String, "kind": pl.String, "message": pl.String,
+                 "lost": pl.Float64, "this": pl.String, "other": pl.String, "source": pl.String}
+    evidence_df = pl.DataFrame(evidence, schema=ev_schema) if evidence else pl.DataFrame(schema=ev_schema)
+    return Scorecard(rubric, scores, evidence_df)
+
+
+def _similarity(rubric: Rubric, rows: list[dict], texts: dict, prev: dict[str, str],
+                by_id: dict[str, dict]) -> dict[str, list[dict]]:
+    try:
+        ind = rubric.indicator("originality")
+    except StopIteration:
+        return {}
+    p = ind.params
+    k, num_perm = int(p.get("shingle_size", 8)), int(p.get("num_perm", 128))
+    prepared = {}
+    for r in rows:
+        t = texts.get(r["report_id"])
+        if t:
+            names = [r.get("agency"), r.get("agency_short"), r.get("township"), r.get("county"), r.get("prefecture")]
+            prepared[r["report_id"]] = sim.prepare(r["report_id"], t, [n for n in names if n], k, num_perm)
+    previous = prev if p.get("compare_previous_year", True) else {}
+    groups: list[list[str]] = []
+    if p.get("compare_same_year_peers", True):
+        by_year: dict[int, list[str]] = {}
+        for r in rows:
+            by_year.setdefault(r["year"], []).append(r["report_id"])
+        groups = list(by_year.values())
+    found = sim.find_matches(prepared, previous, groups, num_perm=num_perm)
+    suspect = p.get("suspect_threshold", 0.6)
+    out: dict[str, list[dict]] = {}
+    for m in found:
+        a, b = by_id[m.report_id], by_id[m.source_id]
+        if m.kind == "same_year" and a["agency_id"] == b["agency_id"]:
+            continue
+        d = {"kind": m.kind, "similarity": m.similarity, "source_id": m.source_id, "source_agency": b["agency"],
+             "source_year": b["year"], "passages": []}
+        if m.similarity >= suspect:
+            d["passages"] = sim.copied_passages(prepared[m.report_id], prepared[m.source_id], k)
+        out.setdefault(m.report_id, []).append(d)
+    return out
+
+
+def with_params(rubric: Rubric, indicator_id: str, **params) -> Rubric:
+    """A copy of the rubric with some of one indicator's parameters (or its weight) changed."""
+    inds = []
+    for i in rubric.indicators:
+        if i.id == indicator_id:
+            weight = params.pop("weight", i.weight)
+            i = replace(i, weight=float(weight), params={**i.params, **params})
+        inds.append(i)
+    return replace(rubric, indicators=tuple(inds))
