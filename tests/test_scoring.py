@@ -228,3 +228,22 @@ def test_invalid_rubric_gives_a_clear_error(edit, expect):
 def test_missing_rubric_file(tmp_path):
     with pytest.raises(RubricError, match="找不到考核细则文件"):
         load_rubric(tmp_path / "nope.toml")
+
+
+# ---------------------------------------------------------------------------------------------- page
+
+def test_scorecard_page_renders(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+    text = sample_text()
+    src = tmp_path / "in"
+    write(src, "2019.txt", text)
+    write(src, "2020.txt", next_year_copy(text))
+    monkeypatch.setenv("WAREHOUSE_DIR", str(build([src], tmp_path / "wh")))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "pages" / "scorecard.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="sc_year").value == 2020
+    df = at.dataframe[-1].value
+    assert list(df["机关"]) == ["兴庆区审批服务管理局"]
+    texts = [t.value for t in at.text]
+    assert any("雷同" in t for t in texts)

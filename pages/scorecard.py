@@ -1,0 +1,152 @@
+"""考核评分: score every report by the rubric, rank within peer groups, show the evidence for each deduction.
+Thin page: all logic lives in scoring/."""
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from scoring.export import write_excel
+from scoring.rubric import DEFAULT_RUBRIC, RubricError, parse_rubric
+from scoring.scorecard import Scorecard, score_warehouse, warehouse_dir, with_params
+
+try:
+    from app import filters as _filters
+    from app import warehouse as _wh
+except Exception:  # noqa: BLE001 - the page also runs outside the dashboard
+    _filters = _wh = None
+
+
+@st.cache_data(show_spinner="正在评分……", max_entries=8)
+def _score(wh: str, version: str, rubric_text: str, rubric_name: str, deadline: str | None) -> Scorecard:
+    rubric = parse_rubric(rubric_text, rubric_name)
+    if deadline:
+        rubric = with_params(rubric, "timeliness", deadline_override=deadline)
+    return score_warehouse(wh, rubric)
+
+
+def _version(wh) -> str:
+    if _wh is not None:
+        try:
+            return _wh.version(wh)
+        except Exception:  # noqa: BLE001
+            pass
+    return ""
+
+
+st.title("考核评分")
+st.caption("按考核细则为每份年报打分：按时发布、格式规范、内部计算、跨年衔接、文表一致、原创性（雷同检测），"
+           "并在同级同上级的机关之间排名。选中一个机关可查看每一处扣分的依据。")
+
+# ---------------------------------------------------------------------------------------------- rubric
+with st.expander("考核细则（权重与参数）", expanded=False):
+    up = st.file_uploader("上传自定义考核细则（TOML，可先下载默认细则修改）", type=["toml"], key="rubric_file")
+    st.download_button("下载默认考核细则", DEFAULT_RUBRIC.read_bytes(), file_name="default_rubric.toml",
+                       mime="text/plain", on_click="ignore")
+    use_deadline = st.checkbox("指定统一的发布期限（覆盖法定期限）", key="use_deadline")
+    deadline = st.date_input("发布期限", value=date(date.today().year, 1, 31), key="deadline",
+                             disabled=not use_deadline)
+rubric_text = up.getvalue().decode("utf-8-sig", errors="replace") if up else DEFAULT_RUBRIC.read_text(encoding="utf-8")
+rubric_name = up.name if up else "默认考核细则"
+wh = warehouse_dir()
+try:
+    sc = _score(str(wh), _version(wh), rubric_text, rubric_name, deadline.isoformat() if use_deadline else None)
+except RubricError as e:
+    st.error(str(e))
+    st.stop()
+except FileNotFoundError as e:
+    st.error(f"找不到数据仓库：{e}")
+    st.stop()
+
+ind_cols = sc.indicator_columns()
+weights = {f"pts_{i.id}": i.weight for i in sc.rubric.indicators}
+with st.expander("当前细则", expanded=False):
+    st.dataframe(pl.DataFrame({"指标": [i.label for i in sc.rubric.indicators],
+                               "权重（分）": [i.weight for i in sc.rubric.indicators]}), hide_index=True)
+    st.caption("总分 = 各适用指标得分之和 ÷ 适用指标权重之和 × 100；无法评判的指标（如首份报告的跨年衔接、"
+               "未写发布日期）不计入。等级：" + "，".join(f"{g.name} ≥ {g.min:g}" for g in sc.rubric.grades)
+               + f"。同组 = 相同的 {'、'.join(sc.rubric.peer_by) or '全部'}。")
+
+scores = sc.scores
+if scores.is_empty():
+    st.info("仓库中没有可评分的报告。")
+    st.stop()
+
+# sidebar filters of the dashboard narrow what is listed (ranks are always within the whole peer group)
+f = _filters.current() if _filters is not None else None
+if f is not None and f.agencies:
+    scores = scores.filter(pl.col("agency_id").is_in(list(f.agencies)))
+years = sorted(scores["year"].unique().to_list(), reverse=True)
+if f is not None and f.years:
+    years = [y for y in years if y in f.years] or years
+
+c1, c2 = st.columns([1, 3])
+year = c1.selectbox("年度", years, key="sc_year")
+in_year = scores.filter(pl.col("year") == year)
+groups = sorted(in_year["peer_group"].unique().to_list(), key=lambda g: -in_year.filter(pl.col("peer_group") == g).height)
+group = c2.selectbox("同组（同级、同上级）", groups, key="sc_group",
+                     format_func=lambda g: f"{g}（{in_year.filter(pl.col('peer_group') == g).height} 个机关）")
+table = in_year.filter(pl.col("peer_group") == group).sort("rank", "agency")
+
+# ---------------------------------------------------------------------------------------------- ranking table
+view = table.select(
+    pl.col("rank").alias("排名"), pl.col("agency").alias("机关"), pl.col("total").alias("总分"),
+    pl.col("grade").alias("等级"), pl.col("change").alias("较上年"),
+    *[pl.col(c).alias(f"{label}（{weights[c]:g}）") for c, label in ind_cols if c in table.columns],
+    pl.col("publish_date").alias("发布日期"),
+)
+st.subheader(f"{year} 年 · {group}")
+event = st.dataframe(view, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                     key="sc_table", column_config={
+                         "总分": st.column_config.ProgressColumn("总分", min_value=0, max_value=100, format="%.1f"),
+                         "较上年": st.column_config.NumberColumn("较上年", format="%+.1f"),
+                     })
+st.caption("空白 = 该指标无法评判，不计入总分；较上年 = 与该机关上一年度总分之差。")
+
+st.download_button("导出 Excel（每组一页 + 扣分明细）", data=lambda: write_excel(sc, year=year),
+                   file_name=f"考核评分_{year}.xlsx", on_click="ignore",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+# ---------------------------------------------------------------------------------------------- evidence
+agencies = table["agency"].to_list()
+picked = None
+try:
+    rows = event.selection.rows if event is not None else []
+    picked = agencies[rows[0]] if rows else None
+except (AttributeError, IndexError):
+    picked = None
+if picked in agencies and st.session_state.get("_sc_picked") != picked:   # a new row clicked in the table
+    st.session_state["sc_agency"] = picked
+st.session_state["_sc_picked"] = picked
+if st.session_state.get("sc_agency") not in agencies:
+    st.session_state.pop("sc_agency", None)
+agency = st.selectbox("查看扣分依据（或在上表点选一行）", agencies, key="sc_agency")
+rep = table.filter(pl.col("agency") == agency).row(0, named=True)
+ev = sc.evidence.filter(pl.col("report_id") == rep["report_id"])
+
+st.subheader(f"{agency} {year} 年：{rep['total']} 分（{rep['grade']}），组内第 {rep['rank']} / {rep['group_size']} 名")
+for ind in sc.rubric.indicators:
+    pts, mx = rep.get(f"pts_{ind.id}"), rep.get(f"max_{ind.id}")
+    rows_ind = ev.filter(pl.col("indicator") == ind.id)
+    if ind.weight == 0 and rows_ind.is_empty():
+        continue
+    head = f"**{ind.label}**：" + ("不计分" if not mx else f"{pts:g} / {mx:g} 分")
+    lost = rows_ind.filter(pl.col("lost") > 0)
+    with st.expander(head, expanded=not lost.is_empty()):
+        if rows_ind.is_empty():
+            st.write("无扣分。")
+        for e in rows_ind.iter_rows(named=True):
+            st.text((f"扣 {e['lost']:g} 分：" if e["lost"] else "") + e["message"])
+            if ind.id == "originality" and (e["this"] or e["other"]):
+                a, b = st.columns(2)
+                a.caption("本报告")
+                a.text(e["this"] or "")
+                b.caption("雷同来源")
+                b.text(e["other"] or "")
+            elif ind.id == "timeliness" and e["this"]:
+                a, b = st.columns(2)
+                a.metric("发布日期", e["this"])
+                b.metric("期限", e["other"] or "")
+            elif e["this"]:
+                st.text(e["this"])
