@@ -247,3 +247,11 @@ def test_scorecard_page_renders(tmp_path, monkeypatch):
     assert list(df["机关"]) == ["兴庆区审批服务管理局"]
     texts = [t.value for t in at.text]
     assert any("雷同" in t for t in texts)
+
+
+def test_report_copied_from_another_agency_same_year_is_flagged(tmp_path):
+    sc = score_warehouse(_two_agencies(tmp_path))     # 财政局's prose is 审批服务管理局's with the name changed
+    r = row(sc, "财政局", 2019)
+    assert r["val_originality"] >= 0.9 and r["pts_originality"] == 0
+    msgs = sc.evidence.filter((sc.evidence["report_id"] == r["report_id"]) & (sc.evidence["indicator"] == "originality"))
+    assert "同年其他机关报告" in msgs["message"][0] and "审批服务管理局" in msgs["message"][0]

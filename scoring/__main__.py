@@ -1,0 +1,38 @@
+"""python -m scoring [WAREHOUSE] [--rubric FILE] [--year N] [--xlsx OUT]: print the scorecard, optionally export it."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+import polars as pl
+
+from scoring.export import write_excel
+from scoring.rubric import RubricError, load_rubric
+from scoring.scorecard import score_warehouse, warehouse_dir
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m scoring", description="考核评分 / score the reports of a warehouse")
+    ap.add_argument("warehouse", nargs="?", help="warehouse folder (default: WAREHOUSE_DIR or data/warehouse)")
+    ap.add_argument("--rubric", help="rubric TOML (default: scoring/default_rubric.toml)")
+    ap.add_argument("--year", type=int, help="only this report year")
+    ap.add_argument("--xlsx", help="write the Excel workbook here")
+    a = ap.parse_args(argv)
+    try:
+        rubric = load_rubric(a.rubric)
+    except RubricError as e:
+        print(e, file=sys.stderr)
+        return 2
+    sc = score_warehouse(a.warehouse or warehouse_dir(), rubric)
+    view = sc.scores if a.year is None else sc.scores.filter(pl.col("year") == a.year)
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=30):
+        print(view.select("year", "peer_group", "rank", "agency", "total", "grade", "change",
+                          *[c for c, _ in sc.indicator_columns()]))
+    if a.xlsx:
+        write_excel(sc, a.xlsx, year=a.year)
+        print(f"已导出 / written: {a.xlsx}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
