@@ -1,4 +1,5 @@
-"""Command line: python -m etl build INPUT... --out DIR [--jobs N] [--force]."""
+"""Command line: python -m etl build INPUT... --out DIR [--jobs N] [--force];
+python -m etl synth --out DIR --reports N [--seed S]; python -m etl bench --reports N."""
 from __future__ import annotations
 
 import argparse
@@ -17,7 +18,31 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--out", required=True, type=Path, help="warehouse folder")
     b.add_argument("--jobs", type=int, default=1, help="parallel worker processes")
     b.add_argument("--force", action="store_true", help="reparse every input, changed or not")
+    s = sub.add_parser("synth", help="write a synthetic corpus of reports with truth files")
+    s.add_argument("--out", required=True, type=Path, help="corpus folder (reports/, truth/, index.csv)")
+    s.add_argument("--reports", required=True, type=int, help="number of reports")
+    s.add_argument("--seed", type=int, default=0, help="random seed (same seed, same corpus)")
+    s.add_argument("--inject-rate", type=float, default=0.05, help="share of reports given one contradiction")
+    be = sub.add_parser("bench", help="benchmark the ETL on a (cached) synthetic corpus; prints one JSON line")
+    be.add_argument("--reports", type=int, default=2000, help="corpus size")
+    be.add_argument("--seed", type=int, default=0)
+    be.add_argument("--jobs", type=int, default=2, help="--jobs of the measured build")
+    be.add_argument("--cache", type=Path, default=None, help="corpus cache folder (default: $ETL_BENCH_CACHE or "
+                    "<tmp>/etl-bench-cache)")
+    be.add_argument("--repeat", type=int, default=20, help="runs of each dashboard query")
     args = parser.parse_args(argv)
+    if args.command == "synth":
+        if args.reports < 0:
+            parser.error("--reports must be >= 0")
+        from etl.synth import generate
+        print(generate(args.out, args.reports, seed=args.seed, inject_rate=args.inject_rate).line())
+        return 0
+    if args.command == "bench":
+        import json
+        from etl.bench import bench
+        print(json.dumps(bench(args.reports, seed=args.seed, jobs=max(1, args.jobs), cache=args.cache,
+                               repeat=max(1, args.repeat)), ensure_ascii=False))
+        return 0
     if args.command == "build":
         missing = [i for i in args.inputs if not os.path.exists(i)]
         if missing:

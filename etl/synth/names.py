@@ -12,6 +12,7 @@ PREFIX = "演示"
 _POOL = "澜桐禾岚溪栎蔚琮璟珂瑶芷萱渚泓澈霁砚箐樾岑岫峦漪沅湄汀洵淇澍濂琨瑜璞棠榆"
 _N = len(_POOL)
 
+PROVINCES_AT_ONCE = 3
 PREFECTURES_PER_PROVINCE = 5
 COUNTIES_PER_PREFECTURE = 5
 TOWNSHIPS_PER_COUNTY = 6
@@ -21,7 +22,7 @@ DEPTS_LOCAL = ["教育局", "财政局", "自然资源局", "生态环境局", "
 
 
 def _name(i: int, suffix: str) -> str:
-    a, b = divmod(i, _N)
+    a, b = divmod(i * 13 + 41, _N)
     return PREFIX + _POOL[a % _N] + _POOL[b] + suffix
 
 
@@ -41,9 +42,11 @@ class Agency:
 def _block_agencies(b: int) -> list[Agency]:
     """The agencies of county block b: the county, its townships and departments (plus the prefecture's and
     the province's own agencies in the first block under them)."""
-    c = b % COUNTIES_PER_PREFECTURE
-    f = (b // COUNTIES_PER_PREFECTURE) % PREFECTURES_PER_PROVINCE
-    p = b // (COUNTIES_PER_PREFECTURE * PREFECTURES_PER_PROVINCE)
+    # provinces vary fastest, so even a small corpus mixes national- and Fujian-style provinces
+    p_low, rest = b % PROVINCES_AT_ONCE, b // PROVINCES_AT_ONCE
+    c = rest % COUNTIES_PER_PREFECTURE
+    f = (rest // COUNTIES_PER_PREFECTURE) % PREFECTURES_PER_PROVINCE
+    p = rest // (COUNTIES_PER_PREFECTURE * PREFECTURES_PER_PROVINCE) * PROVINCES_AT_ONCE + p_low
     prov = _name(p, "省")
     pref = _name(p * 7 + f, "市")
     county = _name(b * 3 + c, "县" if (b + c) % 3 else "区")

@@ -1,0 +1,149 @@
+"""Synthetic corpus (issue 7): the numbers obey the rules, the truth is what the files say, and a seed is a corpus."""
+from __future__ import annotations
+
+import csv
+import filecmp
+import json
+from pathlib import Path
+
+import pytest
+
+from etl.checks.rules import constraints_for, evaluate
+from etl.parse import parse_file
+from etl.synth import generate
+from etl.synth.corpus import LAYOUTS
+from etl.synth.layouts import value_rows
+
+N = 60
+CLEAN = {"tab", "html", "md", "flat_spaced"}      # layouts whose cell boundaries survive
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("synth")
+    summary = generate(d, N, seed=7, inject_rate=0.15)
+    assert summary.reports == N
+    return d
+
+
+def _index(d: Path) -> list[dict]:
+    with open(d / "index.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _truth(d: Path, row: dict) -> dict:
+    with open(d / row["truth"], encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _cells(t: dict) -> dict:
+    out = {}
+    for k, v in t["cells"].items():
+        metric, applicant, basis = k.split("|")
+        out[(metric, applicant or None, basis)] = v
+    return out
+
+
+def test_corpus_shape(corpus):
+    rows = _index(corpus)
+    assert len(rows) == N
+    assert {r["layout"] for r in rows} <= set(LAYOUTS)
+    for r in rows:
+        t = _truth(corpus, r)
+        assert (corpus / r["report"]).stat().st_size > 0
+        assert t["agency"].startswith("演示") and t["province"].startswith("演示")
+        spec, year = t["spec"], t["year"]
+        assert 2008 <= year <= 2024
+        assert spec == ("2021" if year >= 2021 else "2019" if year >= 2019 else spec)
+        assert spec in (("national", "fujian2009") if year <= 2013 else ("national", "fujian2014")) or year >= 2019
+        if t["template_variant"] != "narrative":
+            expected = {c for row in value_rows(spec) for c in row[3]}
+            assert set(_cells(t)) == expected, "every cell of the template is in the truth"
+
+
+def test_rules_hold_without_injected_errors(corpus):
+    checked = failed_injected = injected = 0
+    for r in _index(corpus):
+        t = _truth(corpus, r)
+        values = _cells(t)
+        if not values:
+            continue
+        results = [(c.rule, evaluate(c, values)[0]) for c in constraints_for(t["spec"])]
+        fails = [rule for rule, status in results if status == "fail"]
+        assert all(v is None or v >= 0 for k, v in values.items() if not k[0].endswith(".change"))
+        if t["injected_errors"]:
+            injected += 1
+            failed_injected += bool(fails)
+            assert {e["rule"] for e in t["injected_errors"]} <= set(fails) | {"old.cumulative.ge_year"}
+        else:
+            assert not fails, f"{r['report']}: {fails}"
+            checked += 1
+    assert checked > N // 2 and injected > 0 and failed_injected == injected
+
+
+def test_truth_matches_parsed_cells_for_clean_layouts(corpus):
+    """Parsing the report back gives every cell of the truth (rows left entirely blank aside: see below)."""
+    compared = 0
+    for r in _index(corpus):
+        if r["layout"] not in CLEAN:
+            continue
+        t = _truth(corpus, r)
+        if not t["cells"]:
+            continue
+        parsed = parse_file(str(corpus / r["report"]))
+        assert parsed.report["year"] == t["year"] and parsed.report["agency"] == t["agency"]
+        got = {(m.metric, m.applicant, m.basis): m.value for m in parsed.metrics if m.source == "table"}
+        truth = _cells(t)
+        blank_rows = {tuple(row[3]) for row in value_rows(t["spec"]) if all(truth[c] is None for c in row[3])}
+        for key, value in truth.items():
+            if any(key in row for row in blank_rows):
+                continue
+            assert key in got, f"{r['report']} ({r['layout']}): {key} missing"
+            assert got[key] == pytest.approx(value) if value is not None else got[key] is None, \
+                f"{r['report']} ({r['layout']}): {key} = {got[key]}, truth {value}"
+            compared += 1
+    assert compared > 1000
+
+
+@pytest.mark.xfail(reason="parser gap: a table row whose cells are all blank is dropped instead of kept as nulls",
+                   strict=True)
+def test_all_blank_rows_are_kept_as_nulls(tmp_path):
+    d = tmp_path / "c"
+    generate(d, 400, seed=0)
+    found = 0
+    for r in _index(d):
+        t = _truth(d, r)
+        if r["layout"] not in CLEAN or not t["cells"]:
+            continue
+        truth = _cells(t)
+        blank = [c for row in value_rows(t["spec"]) if all(truth[c] is None for c in row[3]) for c in row[3]]
+        if not blank:
+            continue
+        found += 1
+        got = {(m.metric, m.applicant, m.basis) for m in parse_file(str(d / r["report"])).metrics}
+        assert all(k in got for k in blank), r["report"]
+    if not found:
+        pytest.skip("no report with an all-blank row in this sample")
+
+
+def test_same_seed_same_corpus(tmp_path):
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    generate(a, 25, seed=11)
+    generate(b, 25, seed=11)
+    generate(c, 25, seed=12)
+    files = sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file())
+    assert files == sorted(str(p.relative_to(b)) for p in b.rglob("*") if p.is_file())
+    match, mismatch, errors = filecmp.cmpfiles(a, b, files, shallow=False)
+    assert not mismatch and not errors
+    assert (a / "index.csv").read_bytes() != (c / "index.csv").read_bytes()
+
+
+def test_encodings_decode(corpus):
+    from etl.read.decode import decode
+    seen = set()
+    for r in _index(corpus):
+        data = (corpus / r["report"]).read_bytes()
+        text = decode(data)
+        assert _truth(corpus, r)["agency"] in text.replace("\n", "")
+        seen.add(r["encoding"])
+    assert "gb18030" in seen or "utf-16" in seen
