@@ -121,3 +121,32 @@ def test_subsum_of_block_agrees_and_other_numbers_fail():
 def test_no_table_cell_is_skipped():
     checks = _agree(SHARED / "corpus" / "real" / "2013_pingtan-dishui_old.txt")
     assert [c.status for c in checks] == ["skipped"]
+
+
+def _doc_figures(text: str, template: str = "old") -> list[tuple[str, float]]:
+    from etl.model import Document
+    return [(m.metric, m.value) for m in extract_prose(Document(text=text), template)]
+
+
+def test_conservative_rules():
+    # parts of the reporting body, approximate and rounded figures, figures after the table start: left out
+    assert _doc_figures("其中，区直、县直各单位主动公开政府信息1397条。各乡镇主动公开政府信息534条。") == []
+    assert _doc_figures("在互联网上，2012年区管委会、县政府公开办主动公开信息数为121条。") == []
+    assert _doc_figures("开展政务公开培训1次，培训人员60余人。全区主动公开政府信息 70.67 万条。") == [("training.sessions", 1)]
+    assert _doc_figures("区经济发展局全年共发布信息291条。受理审批事项117件，办结171件。") == []
+    assert _doc_figures("统计表\n指标名称 计量单位 主动公开信息数 条 739") == []
+    # figures in table lines are not prose
+    assert _doc_figures("（一）主动公开政府信息数\t条\t28") == []
+
+
+def test_wrapped_lines_are_joined_and_located():
+    from etl.model import Document
+    doc = Document(text="标题\n\n信息公开类行政复议7\n件，诉讼9件，均获维持。")
+    got = {m.metric: (m.value, m.locator) for m in extract_prose(doc, "2019")}
+    assert got["review.total"][0] == 7 and got["review.total"][1].startswith("正文第3行")
+    assert got["litigation.total"][0] == 9 and got["litigation.total"][1].startswith("正文第4行")
+
+
+def test_template_decides_the_key():
+    assert _doc_figures("2019年共收到政府信息公开申请12件。", "2019") == [("request.new", 12)]
+    assert _doc_figures("2018年共收到政府信息公开申请12件。", "old") == [("request.received", 12)]

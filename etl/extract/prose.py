@@ -64,11 +64,14 @@ PATTERNS: list[Pattern] = [
     _p("request.answered", "outcome.total", r"答复(?:政府信息公开|依申请公开)申请" + N + r"件", "件"),
     _p("request.closed", "outcome.total", r"办结(?:依申请公开(?:申请)?|政府信息公开申请)" + N + r"件", "件"),
     _p("request.closed", "outcome.total", r"办结" + N + r"件", "件", needs="@request"),
+    _p("request.closed.on_time", None, r"按时办结(?:政府信息公开申请|依申请公开申请)?" + N + r"件", "件"),
+    _p("request.answered.granted", None, r"(?<!不)同意公开答复(?:数)?" + N + r"[件条]", "件", guard=False),
     _p(None, "outcome.unable.not_held", r"因本机关不掌握(?:等原因)?无法提供" + N + r"件", "件"),
     # review and litigation
     _p("review.total", "review.total", r"行政复议(?:案件|申请)?(?:数量?)?(?:共)?" + N + r"件", "件"),
     _p("litigation.total", "litigation.total", r"行政诉讼(?:案件)?(?:数量?)?(?:共)?" + N + r"件", "件"),
     _p("litigation.total", "litigation.total", r"(?<!行政)诉讼(?:案件)?" + N + r"件", "件", needs="review.total"),
+    _p("complaints.total", None, r"(?:政府信息公开)?申请举报投诉(?:数量?)?" + N + r"件", "件"),
     # staff, funds, training
     _p("staff.total", "staff.total",
        r"(?:(?<![专兼]职)工作人员|从事[^，。；]{0,12}?工作(?:的)?人员)(?:共)?" + N + r"[名人]", "人"),
@@ -84,8 +87,6 @@ PATTERNS: list[Pattern] = [
        sentence_has="公开"),
 ]
 
-# items of a "其中政府网站41条、政务微博20条…" breakdown that follows a total
-_ITEM = re.compile(r"(?P<label>[^\d，。；]*?(?:[、][^\d，。；]*?)*)" + N + r"条")
 
 
 def channel_of(label: str) -> str | None:
@@ -114,6 +115,25 @@ def prose_lines(doc: Document) -> list[tuple[int, str]]:
         if line.strip():
             out.append((i, line))
     return out
+
+
+def _paragraphs(doc: Document) -> list[tuple[list[tuple[int, int]], str]]:
+    """Prose lines joined where a line was wrapped mid-sentence (PDF text): (line starts, text)."""
+    out: list[tuple[list[tuple[int, int]], str]] = []
+    prev = None
+    for lineno, line in prose_lines(doc):
+        text = line.strip()
+        if out and prev == lineno - 1 and not re.search(r"[。；;！!？?：:]$", out[-1][1]):
+            starts, para = out[-1]
+            out[-1] = (starts + [(len(para), lineno)], para + text)
+        else:
+            out.append(([(0, lineno)], text))
+        prev = lineno
+    return out
+
+
+def _line_at(starts: list[tuple[int, int]], pos: int) -> int:
+    return max(lineno for offset, lineno in starts if offset <= pos)
 
 
 def _sentences(line: str):
@@ -145,9 +165,12 @@ def _quote(s: str, start: int, end: int) -> str:
 def extract_prose(doc: Document, template: str | None) -> list[Metric]:
     kind = "old" if template in (None, "old", "unknown") else "new"
     out: list[Metric] = []
-    for lineno, line in prose_lines(doc):
+    for starts, line in _paragraphs(doc):
+        offset = 0
         for raw_sentence in _sentences(line):
-            sentence = re.sub(r"[ \u3000\xa0]+", "", raw_sentence)
+            keep = [i for i, ch in enumerate(raw_sentence) if ch not in " \u3000\xa0"]
+            sentence = "".join(raw_sentence[i] for i in keep)
+            base, offset = offset, offset + len(raw_sentence)
             found: list[tuple[int, int, str, float, str]] = []   # start, end, key, value, unit
             taken: list[tuple[int, int]] = []
             hits = []
@@ -185,10 +208,13 @@ def extract_prose(doc: Document, template: str | None) -> list[Metric]:
                 taken.append((m.start("n"), m.end("n")))
                 if key == "active.total":
                     found.extend(_breakdown(sentence, m.end()))
+                elif key in _OUTCOMES and kind == "old" or key == "review.total":
+                    found.extend(_outcomes(sentence, m.end(), key.split(".")[0]))
             for start, end, key, value, unit in found:
                 applicant = "total" if kind == "new" and (key.startswith("outcome.") or key.startswith("request.new")) \
                     else None
                 raw = _fmt(value)
+                lineno = _line_at(starts, base + keep[start]) if keep else starts[0][1]
                 locator = f"正文第{lineno}行：“{_quote(sentence, start, end)}”"
                 out.append(Metric(key, value, raw, locator, applicant=applicant, basis="year", unit=unit,
                                   source="text"))
@@ -213,6 +239,41 @@ def _breakdown(sentence: str, pos: int) -> list[tuple[int, int, str, float, str]
             break
         seen.add(key)
         out.append((pos + item.start(), pos + item.end(), key, float(item.group("n")), "条"))
+        pos += item.end()
+    return out
+
+
+_OUTCOMES = {"review.total", "litigation.total"}
+
+
+def _outcome_of(label: str) -> str | None:
+    if "尚未审结" in label:
+        return "pending"
+    if re.search(r"纠错|纠正", label):
+        return "corrected"
+    if "维持" in label:
+        return "upheld"
+    if re.search(r"其他|其它", label):
+        return "other"
+    return None
+
+
+def _outcomes(sentence: str, pos: int, group: str) -> list[tuple[int, int, str, float, str]]:
+    """"行政复议案件22件，其中维持行政行为10件，纠错4件，其他情形8件" -> review.upheld/corrected/other."""
+    m = re.match(r"[，,]?其中[，,：:]?", sentence[pos:])
+    if not m:
+        return []
+    pos += m.end()
+    out, seen = [], set()
+    while True:
+        item = re.match(r"[，,、]?(?P<label>[^\d，,、。；]{1,20}?)" + N + r"件", sentence[pos:])
+        if not item:
+            break
+        what = _outcome_of(item.group("label"))
+        if what is None or what in seen or _APPROX_AFTER.match(sentence[pos + item.end("n"):]):
+            break
+        seen.add(what)
+        out.append((pos + item.start("label"), pos + item.end(), f"{group}.{what}", float(item.group("n")), "件"))
         pos += item.end()
     return out
 
