@@ -6,7 +6,10 @@ from typing import Callable
 
 from etl.model import Document, ReadError
 from etl.read.decode import decode
+from etl.read.doc import read_doc
+from etl.read.docx import read_docx
 from etl.read.html import read_html
+from etl.read.pdf import read_pdf
 from etl.read.text import read_text
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -30,6 +33,7 @@ def _html(data: bytes) -> Document:
 READERS: dict[str, Callable[[bytes], Document]] = {
     ".txt": _text, ".text": _text, ".md": _markdown, ".markdown": _markdown,
     ".html": _html, ".htm": _html, ".shtml": _html, ".xhtml": _html,
+    ".pdf": read_pdf, ".docx": read_docx, ".doc": read_doc,
 }
 
 

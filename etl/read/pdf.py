@@ -1,0 +1,347 @@
+"""PDF reports (pdfplumber): the text layer in reading order, and ruled tables with their grid recovered.
+
+- Cells spanning several grid cells (rowspan/colspan) come out once, in source order, as the HTML reader
+  gives them (pdfplumber reports the covered positions as None; they are dropped). Blank cells stay ''.
+- Text wrapped over several lines inside a cell is joined (no space between CJK characters).
+- A table continuing on the next page (nothing but page furniture between the two fragments, same right or
+  left edge) is merged into one logical table; a header repeated at the top of the continuation is dropped.
+- Pages without ruled tables are tried once more with text-aligned columns (unruled tables).
+- Glyphs that PDF producers map to Kangxi / CJK radical code points (⼯ for 工, ⺠ for 民) are normalised.
+- Scanned PDFs (no text layer), encrypted, truncated and non-PDF files raise ReadError; page count and
+  time are bounded.
+"""
+from __future__ import annotations
+
+import io
+import re
+import time
+import unicodedata
+
+from etl.model import Document, ReadError, Table
+from etl.read.text import clean_line
+
+MAX_PAGES = 300
+TIME_BUDGET = 120.0            # seconds for one file
+MAX_CHARS_PER_PAGE = 60_000    # a page with more glyphs than this is not a report page
+
+# CJK Radicals Supplement code points NFKC leaves alone, seen in ToUnicode maps of CJK fonts.
+_RADICALS = {
+    "⺀": "冫", "⺁": "厂", "⺇": "几", "⺌": "小", "⺍": "小", "⺎": "兀", "⺏": "尣", "⺐": "尢", "⺑": "尣",
+    "⺒": "巳", "⺓": "幺", "⺔": "彑", "⺕": "彐", "⺖": "忄", "⺗": "心", "⺘": "扌", "⺙": "攵", "⺛": "旡",
+    "⺜": "日", "⺝": "月", "⺞": "歺", "⺟": "母", "⺠": "民", "⺡": "氵", "⺢": "氺", "⺣": "灬", "⺤": "爫",
+    "⺥": "爫", "⺦": "丬", "⺧": "牛", "⺨": "犭", "⺩": "王", "⺪": "疋", "⺫": "罒", "⺬": "示", "⺭": "礻",
+    "⺮": "竹", "⺯": "糸", "⺰": "纟", "⺲": "罒", "⺳": "网", "⺴": "罒", "⺵": "罒", "⺶": "羊", "⺷": "羊",
+    "⺸": "羊", "⺹": "耂", "⺺": "肀", "⺻": "聿", "⺼": "月", "⺽": "臼", "⺾": "艹", "⺿": "艹", "⻀": "艹",
+    "⻁": "虎", "⻂": "衤", "⻃": "覀", "⻄": "西", "⻅": "见", "⻆": "角", "⻇": "角", "⻈": "讠", "⻉": "贝",
+    "⻊": "足", "⻋": "车", "⻌": "辶", "⻍": "辶", "⻎": "辶", "⻏": "阝", "⻐": "钅", "⻑": "長", "⻒": "镸",
+    "⻓": "长", "⻔": "门", "⻕": "阝", "⻖": "阝", "⻗": "雨", "⻘": "青", "⻙": "韦", "⻚": "页", "⻛": "风",
+    "⻜": "飞", "⻝": "食", "⻞": "飠", "⻟": "飠", "⻠": "饣", "⻡": "首", "⻢": "马", "⻣": "骨", "⻤": "鬼",
+    "⻥": "鱼", "⻦": "鸟", "⻧": "卤", "⻨": "麦", "⻩": "黄", "⻪": "黾", "⻫": "齐", "⻬": "齐", "⻭": "齿",
+    "⻮": "齿", "⻯": "龙", "⻰": "龙", "⻱": "龟", "⻲": "龟", "⻳": "龟",
+}
+_RADICAL_RE = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]")
+_PAGE_NO = re.compile(r"^[\s\-—–·•第页共/／0-9()（）]*[0-9][\s\-—–·•第页共/／0-9()（）]*$")
+
+
+def fix_glyphs(text: str) -> str:
+    """Kangxi radicals (U+2F00..) via NFKC, CJK radicals supplement via a table: ⼯作 -> 工作, ⼈⺠ -> 人民."""
+    if not _RADICAL_RE.search(text):
+        return text
+    return _RADICAL_RE.sub(lambda m: _RADICALS.get(m.group(0)) or unicodedata.normalize("NFKC", m.group(0)), text)
+
+
+def _join_lines(text: str | None) -> str:
+    """A cell's text wrapped over several lines -> one line (a space only between two Latin words)."""
+    if not text:
+        return ""
+    parts = [p.strip() for p in text.split("\n") if p.strip()]
+    out = ""
+    for p in parts:
+        if out and re.match(r"[A-Za-z]", p) and re.search(r"[A-Za-z]$", out):
+            out += " "
+        out += p
+    return clean_line(fix_glyphs(out)).strip()
+
+
+def read_pdf(data: bytes) -> Document:
+    head = data[:1024]
+    if b"%PDF-" not in head:
+        raise ReadError(_not_pdf_message(data))
+    try:
+        import pdfplumber
+        from pdfminer.pdfdocument import PDFPasswordIncorrect
+    except ImportError as e:  # pragma: no cover - dependency missing
+        raise ReadError(f"无法读取 PDF：缺少 Python 包 pdfplumber（{e}）") from e
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        pages = pdf.pages
+    except PDFPasswordIncorrect as e:
+        raise ReadError("PDF 文件已加密（需要打开密码），无法读取；请提供未加密的版本") from e
+    except Exception as e:  # noqa: BLE001 - pdfminer raises many kinds for broken files
+        if "password" in str(e).lower() or "encrypt" in type(e).__name__.lower():
+            raise ReadError("PDF 文件已加密，无法读取；请提供未加密的版本") from e
+        raise ReadError(f"PDF 文件已损坏或不完整，无法读取（{type(e).__name__}）") from e
+    try:
+        return _read(pdf, pages)
+    except ReadError:
+        raise
+    except Exception as e:  # noqa: BLE001
+        if "password" in str(e).lower() or "encrypt" in str(e).lower():
+            raise ReadError("PDF 文件已加密，无法读取；请提供未加密的版本") from e
+        raise ReadError(f"PDF 文件已损坏或不完整，无法读取（{type(e).__name__}: {str(e)[:80]}）") from e
+    finally:
+        try:
+            pdf.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _not_pdf_message(data: bytes) -> str:
+    head = data[:512].lstrip()
+    kind = ""
+    if head.startswith(b"PK"):
+        kind = "（看起来是 ZIP/Office 文档）"
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        kind = "（看起来是旧版 Word/Office 文档）"
+    elif head[:15].lower().startswith((b"<!doctype", b"<html", b"<?xml")) or b"<html" in head.lower():
+        kind = "（看起来是网页 HTML）"
+    elif head[:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xe1", b"GIF8"):
+        kind = "（看起来是图片）"
+    return f"文件扩展名为 .pdf，但内容不是 PDF 文件{kind}，无法读取"
+
+
+def _read(pdf, pages) -> Document:
+    n = len(pages)
+    if n > MAX_PAGES:
+        raise ReadError(f"PDF 页数过多（{n} 页，上限 {MAX_PAGES} 页），未解析")
+    if n == 0:
+        raise ReadError("PDF 文件没有页面")
+    deadline = time.monotonic() + TIME_BUDGET
+    items: list[tuple] = []        # ("text", line, page) / ("table", fragment) in reading order
+    n_chars = n_images = 0
+    for pno, page in enumerate(pages, start=1):
+        if time.monotonic() > deadline:
+            raise ReadError(f"PDF 解析超时（超过 {int(TIME_BUDGET)} 秒，已读到第 {pno} 页），未解析")
+        chars = page.chars
+        if len(chars) > MAX_CHARS_PER_PAGE:
+            raise ReadError(f"PDF 第 {pno} 页字符过多（{len(chars)}），不像年度报告，未解析")
+        n_chars += len(chars)
+        n_images += len(page.images)
+        if chars:
+            items.extend(_page_items(page, pno))
+        page.flush_cache()
+    if n_chars == 0:
+        if n_images:
+            raise ReadError("这是扫描版 PDF（只有图片，没有文字层），目前不支持 OCR 识别，无法读取；请提供文字版 PDF 或网页版")
+        raise ReadError("PDF 没有可提取的文字（没有文字层），无法读取")
+    title = (pdf.metadata or {}).get("Title")
+    if isinstance(title, bytes):
+        title = title.decode("utf-16" if title[:2] in (b"\xfe\xff", b"\xff\xfe") else "latin-1", "replace")
+    return _assemble(items, title)
+
+
+def _page_items(page, pno: int) -> list[tuple]:
+    width, height = float(page.width), float(page.height)
+    found = [t for t in page.find_tables(_closing_lines(page)) if _real_table(t.extract())]
+    frags = []
+    for t in found:
+        rows = [[None if c is None else _join_lines(c) for c in r] for r in t.extract()]
+        cells = [list(r.cells) for r in t.rows]
+        frags.append({"bbox": t.bbox, "rows": rows, "cells": cells, "page": pno})
+    if not frags:
+        frags = _unruled_tables(page, pno)
+    boxes = [f["bbox"] for f in frags]
+
+    def outside(obj) -> bool:
+        cx = (obj["x0"] + obj["x1"]) / 2
+        cy = (obj["top"] + obj["bottom"]) / 2
+        return not any(b[0] - 1 <= cx <= b[2] + 1 and b[1] - 1 <= cy <= b[3] + 1 for b in boxes)
+
+    rest = page.filter(lambda o: o.get("object_type") != "char" or outside(o)) if boxes else page
+    lines = []
+    for ln in rest.extract_text_lines(return_chars=False):
+        text = fix_glyphs(ln["text"]).strip()
+        if not text:
+            continue
+        furniture = (ln["top"] < height * 0.07 or ln["bottom"] > height * 0.93) and _PAGE_NO.match(text)
+        if furniture:
+            continue
+        lines.append({"kind": "text", "text": text, "x0": ln["x0"], "x1": ln["x1"], "top": ln["top"],
+                      "page": pno, "size": max(4.0, min(40.0, ln["bottom"] - ln["top"]))})
+    out = lines + [{"kind": "table", "top": f["bbox"][1], **f} for f in frags]
+    out.sort(key=lambda it: it["top"])
+    return out
+
+
+def _closing_lines(page) -> dict:
+    """Table settings adding the horizontal rules a page break leaves out: a table continued from the previous
+    page often has no top border (and one continued on the next no bottom border), so the vertical rules of
+    its first/last row end in the air and pdfplumber would drop that row."""
+    edges = page.edges
+    hs = [e for e in edges if e["orientation"] == "h"]
+    vs = [e for e in edges if e["orientation"] == "v" and e["bottom"] - e["top"] > 2]
+    tops: dict[float, list] = {}
+    bottoms: dict[float, list] = {}
+    for e in vs:
+        tops.setdefault(round(e["top"]), []).append(e)
+        bottoms.setdefault(round(e["bottom"]), []).append(e)
+    extra = []
+    # only a table fragment's outer edge: rules start there but none end there (or the reverse); interior
+    # row boundaries have both, and a rowspan cell legitimately leaves them partly open
+    for y, group in [(y, g) for y, g in tops.items() if not _near(bottoms, y)] + \
+                    [(y, g) for y, g in bottoms.items() if not _near(tops, y)]:
+        if len(group) < 2:
+            continue
+        x0 = min(e["x0"] for e in group)
+        x1 = max(e["x1"] for e in group)
+        covered = any(abs(h["top"] - y) <= 2 and h["x0"] <= x0 + 2 and h["x1"] >= x1 - 2 for h in hs)
+        if not covered:
+            extra.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0,
+                          "object_type": "line", "orientation": "h"})
+    return {"explicit_horizontal_lines": extra} if extra else {}
+
+
+def _near(ends: dict, y: float) -> bool:
+    return any(k in ends for k in (y - 2, y - 1, y, y + 1, y + 2))
+
+
+def _real_table(rows: list[list]) -> bool:
+    """A ruled box holding a table, not a framed paragraph or a single text box."""
+    cells = [c for r in rows for c in r if c is not None]
+    return len(rows) >= 1 and len(cells) >= 2 and any(c and c.strip() for c in cells)
+
+
+def _unruled_tables(page, pno: int) -> list[dict]:
+    """Tables drawn without rules: columns from text alignment. Kept only when it looks like a statistics
+    table (several rows with a text label followed by numbers)."""
+    try:
+        tables = page.find_tables({"vertical_strategy": "text", "horizontal_strategy": "text",
+                                   "snap_tolerance": 3, "join_tolerance": 3, "min_words_vertical": 3,
+                                   "min_words_horizontal": 2, "text_x_tolerance": 2})
+    except Exception:  # noqa: BLE001
+        return []
+    out = []
+    for t in tables:
+        raw = t.extract()
+        rows = [[_join_lines(c) if c is not None else "" for c in r] for r in raw]
+        stat_rows = sum(1 for r in rows if r and re.search(r"[\u4e00-\u9fff]", r[0] or "")
+                        and sum(bool(re.fullmatch(r"-?[0-9][0-9,.]*", c)) for c in r[1:]) >= 1)
+        if len(rows) >= 3 and stat_rows >= 3 and len(raw[0]) >= 2:
+            rows = [_merge_unruled(r) for r in rows]
+            out.append({"bbox": t.bbox, "rows": rows, "page": pno, "unruled": True})
+    return out
+
+
+def _merge_unruled(row: list[str]) -> list:
+    """Text-strategy columns split a label into several cells; glue leading text cells into one label."""
+    i = 0
+    while i < len(row) and row[i] and not re.fullmatch(r"-?[0-9][0-9,.]*", row[i]):
+        i += 1
+    label = "".join(row[:i])
+    return ([label] if label else []) + row[i:] if i > 1 else row
+
+
+def _assemble(items: list[dict], title: str | None) -> Document:
+    """Merge table fragments continued over page breaks, join wrapped text lines, lay out the text."""
+    logical: list[dict] = []      # merged tables
+    blocks: list = []             # text lines (dict) and logical tables (index) in order
+    last_table: dict | None = None
+    for it in items:
+        if it["kind"] == "text":
+            blocks.append(it)
+            last_table = None
+            continue
+        if last_table is not None and it["page"] == last_table["last_page"] + 1 and _continues(last_table, it):
+            rows = it["rows"]
+            head = _repeated_header(last_table["rows"], rows)
+            if head < len(rows) and it.get("cells") and last_table.get("last_cells"):
+                rows = list(rows)
+                rows[head] = _drop_span_pieces(rows[head], it["cells"][head], last_table["last_cells"])
+            for r in rows[head:]:
+                last_table["rows"].append(r)
+                last_table["pages"].append(it["page"])
+            last_table["last_page"] = it["page"]
+            last_table["bbox"] = it["bbox"]
+            last_table["last_cells"] = (it.get("cells") or [None])[-1]
+            continue
+        last_table = {"rows": list(it["rows"]), "pages": [it["page"]] * len(it["rows"]), "last_page": it["page"],
+                      "bbox": it["bbox"], "first_page": it["page"], "last_cells": (it.get("cells") or [None])[-1]}
+        logical.append(last_table)
+        blocks.append(len(logical) - 1)
+
+    tables: list[Table] = []
+    out_lines: list[str] = []
+    para = ""
+    right = max((b["x1"] for b in blocks if isinstance(b, dict)), default=0)
+    left = min((b["x0"] for b in blocks if isinstance(b, dict)), default=0)
+    prev_full = False
+    for b in blocks:
+        if isinstance(b, int):
+            if para:
+                out_lines.append(para)
+                para = ""
+            prev_full = False
+            lt = logical[b]
+            rows, pages = [], []
+            for r, p in zip(lt["rows"], lt["pages"]):
+                cells = [c for c in r if c is not None]
+                if any(cells):
+                    rows.append(cells)
+                    pages.append(p)
+            if not rows:
+                continue
+            n = len(tables) + 1
+            loc = f"第{lt['first_page']}页 表{n}"
+            tables.append(Table(rows, loc, [f"第{p}页 表{n} 第{i + 1}行" for i, p in enumerate(pages)]))
+            out_lines.append("")
+            out_lines.extend("\t".join(r) for r in rows)
+            out_lines.append("")
+            continue
+        text = clean_line(b["text"]).strip()
+        size = b["size"]
+        indented = b["x0"] > left + size * 0.8
+        if para and not (prev_full and not indented):
+            out_lines.append(para)
+            para = ""
+        para += text
+        prev_full = b["x1"] >= right - size * 1.6
+    if para:
+        out_lines.append(para)
+    body = re.sub(r"\n{3,}", "\n\n", "\n".join(out_lines)).strip()
+    return Document(text=body, tables=tables, file_format="pdf",
+                    title=fix_glyphs(title).strip() if isinstance(title, str) and title.strip() else None)
+
+
+def _drop_span_pieces(row: list, boxes: list, prev_last: list | None) -> list:
+    """A cell spanning rows across a page break is drawn again, empty, at the top of the next page. Such an
+    empty cell sits where the previous page's last row has no cell of its own (a span from above covers it);
+    drop it, as the HTML reader emits a spanning cell once."""
+    if not prev_last:
+        return row
+    own = [b for b in prev_last if b is not None]
+    out = list(row)
+    for i, (text, box) in enumerate(zip(row, boxes)):
+        if text != "" or box is None:
+            continue
+        cx = (box[0] + box[2]) / 2
+        if not any(b[0] - 1 <= cx <= b[2] + 1 for b in own):
+            out[i] = None
+    return out
+
+
+def _continues(prev: dict, frag: dict) -> bool:
+    """A fragment at the top of a page continues the table that ended the previous page."""
+    a, b = prev["bbox"], frag["bbox"]
+    return abs(a[2] - b[2]) <= 3 or abs(a[0] - b[0]) <= 3
+
+
+def _norm_row(r: list) -> tuple:
+    return tuple(re.sub(r"\s+", "", c) for c in r if c)
+
+
+def _repeated_header(first: list[list], cont: list[list]) -> int:
+    """How many leading rows of a continuation repeat the leading rows of the table (a repeated header)."""
+    k = 0
+    while k < len(cont) and k < len(first) and _norm_row(cont[k]) and _norm_row(cont[k]) == _norm_row(first[k]):
+        k += 1
+    return k if k < len(cont) else 0
