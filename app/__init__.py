@@ -1,0 +1,1 @@
+"""Dashboard support: warehouse access, named queries, charts, filters and exports."""

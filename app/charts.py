@@ -1,0 +1,189 @@
+"""Altair builders. One palette: the same category has the same colour on every page, in the app and in PNGs."""
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+FONT = "Noto Sans CJK SC"
+
+# category -> colour, mirrored in .streamlit/config.toml (chartCategoricalColors)
+PALETTE: dict[str, str] = {
+    # channels of 主动公开
+    "政府公报": "#4e79a7", "政府网站": "#f28e2b", "政务微博": "#e15759", "政务微信": "#59a14f", "其他": "#9c755f",
+    "主动公开总数": "#76b7b2",
+    # outcomes of requests (comparable set)
+    "予以公开": "#59a14f", "部分公开": "#8cd17d", "不予公开": "#e15759", "无法提供": "#bab0ac",
+    # review / litigation results
+    "维持": "#4e79a7", "纠正": "#e15759", "其他结果": "#9c755f", "尚未审结": "#bab0ac",
+    "行政复议": "#4e79a7", "行政诉讼": "#f28e2b",
+    "未经复议直接起诉": "#f28e2b", "复议后起诉": "#ffbe7d", "行政诉讼（旧格式）": "#d37295",
+    # applicants
+    "自然人": "#4e79a7", "商业企业": "#f28e2b", "科研机构": "#76b7b2", "社会公益组织": "#59a14f",
+    "法律服务机构": "#edc948", "其他组织": "#9c755f",
+    # staffing
+    "专职人员": "#4e79a7", "兼职人员": "#a0cbe8",
+    # coverage / status
+    "已解析": "#59a14f", "有核对问题": "#edc948", "部分解析": "#f28e2b", "解析失败": "#e15759", "缺失": "#e8e8e8",
+    # where a figure comes from
+    "表格": "#4e79a7", "据正文": "#b07aa1",
+    # severities
+    "错误": "#e15759", "警告": "#f28e2b", "提示": "#bab0ac",
+    # 2019/2021 section 二
+    "规章": "#4e79a7", "规范性文件": "#f28e2b", "行政许可": "#59a14f", "行政处罚": "#e15759", "行政强制": "#b07aa1",
+}
+ORDER = {
+    "channel": ["政府公报", "政府网站", "政务微博", "政务微信", "其他"],
+    "outcome": ["予以公开", "部分公开", "不予公开", "无法提供"],
+    "result": ["维持", "纠正", "其他结果", "尚未审结"],
+    "applicant": ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他组织"],
+    "status": ["已解析", "有核对问题", "部分解析", "解析失败", "缺失"],
+    "source": ["表格", "据正文"],
+}
+LABEL_LIMIT = 420
+
+
+def scale(categories: list[str] | None = None) -> alt.Scale:
+    cats = categories or list(PALETTE)
+    return alt.Scale(domain=cats, range=[PALETTE.get(c, "#999999") for c in cats])
+
+
+@alt.theme.register("gov", enable=True)
+def _theme() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "font": FONT,
+            "axis": {"labelFont": FONT, "titleFont": FONT, "labelLimit": LABEL_LIMIT, "labelFontSize": 12,
+                     "titleFontSize": 12},
+            "legend": {"labelFont": FONT, "titleFont": FONT, "labelLimit": 300, "orient": "bottom"},
+            "header": {"labelFont": FONT, "titleFont": FONT, "labelLimit": LABEL_LIMIT, "labelFontSize": 12},
+            "title": {"font": FONT, "fontSize": 14, "anchor": "start"},
+            "text": {"font": FONT},
+            "mark": {"font": FONT},
+            "range": {"category": [PALETTE[c] for c in ORDER["channel"]] + ["#76b7b2", "#edc948", "#b07aa1"]},
+            "view": {"stroke": None},
+        }
+    }
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "未填报"
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+
+
+def _height(n: int) -> int:
+    return max(60, 24 * n)
+
+
+def ranked_bars(df: pl.DataFrame, value: str, label: str = "label", title: str = "", value_title: str = "",
+                color: str | None = None, source: str | None = None, rate: bool = False,
+                tooltip: list | None = None, row: str | None = None) -> alt.TopLevelMixin:
+    """Horizontal bars, largest first. A blank (null) value is labelled 未填报 instead of drawing a 0.
+    With `source`, figures taken from the report's prose carry the label 据正文. With `row` (e.g. level_zh),
+    one panel per group, each ranked on its own scale: peers of the same level side by side."""
+    d = df.with_columns(
+        pl.col(value).fill_null(0).alias("_x"),
+        pl.col(value).map_elements(lambda v: (f"{v:.1%}" if rate else _fmt(v)), return_dtype=pl.Utf8)
+        .fill_null("未填报").alias("_text"),
+    )
+    if source:
+        d = d.with_columns(pl.when(pl.col(source) == "据正文").then(pl.col("_text") + "（据正文）")
+                           .otherwise(pl.col("_text")).alias("_text"))
+    fmt = ".1%" if rate else ",.0f"
+    tips = tooltip or [alt.Tooltip(f"{label}:N", title="机构"),
+                       alt.Tooltip(f"{value}:Q", title=value_title or "数值", format=fmt)]
+    if source and not tooltip:
+        tips.append(alt.Tooltip(f"{source}:N", title="来源"))
+    y = alt.Y(f"{label}:N", sort=alt.EncodingSortField(field="_x", op="max", order="descending"), title=None,
+              axis=alt.Axis(labelLimit=LABEL_LIMIT))
+    enc_color = (alt.Color(f"{color}:N", scale=scale(), title=None) if color
+                 else alt.value(PALETTE["予以公开"] if rate else PALETTE["政府公报"]))
+    base = alt.Chart(d.to_pandas()).encode(y=y)
+    bars = base.mark_bar().encode(
+        x=alt.X("_x:Q", title=value_title, axis=alt.Axis(format=fmt)), color=enc_color, tooltip=tips)
+    text = base.mark_text(align="left", dx=3, fontSize=11).encode(x="_x:Q", text="_text:N")
+    layer = (bars + text).properties(height=alt.Step(24))
+    if row and d[row].n_unique() > 1:
+        order = [v for v in LEVEL_ORDER_ZH if v in set(d[row].to_list())] or sorted(d[row].unique().to_list())
+        chart = layer.properties(width=620).facet(
+            row=alt.Row(f"{row}:N", sort=order, title=None, header=alt.Header(labelAngle=0, labelAlign="left",
+                                                                             labelFontWeight="bold")),
+        ).resolve_scale(y="independent", x="independent")
+        return chart.properties(title=title) if title else chart
+    layer = layer.properties(width="container")
+    return layer.properties(title=title) if title else layer
+
+
+LEVEL_ORDER_ZH = ["国家", "省级", "地市级", "县级", "乡镇（街道）", "未知"]
+
+
+def stacked_shares(df: pl.DataFrame, label: str, category: str, value: str, order: list[str],
+                   normalize: bool = True, title: str = "", row: str | None = None) -> alt.Chart:
+    """One horizontal bar per agency/year split by category; normalize=True gives 100 % shares."""
+    d = df.filter(pl.col(category).is_in(order)).with_columns(
+        pl.col(category).map_elements(lambda c: order.index(c), return_dtype=pl.Int64).alias("_ord"))
+    stack = "normalize" if normalize else "zero"
+    x = alt.X(f"sum({value}):Q", stack=stack, title="占比" if normalize else "数量",
+              axis=alt.Axis(format=".0%" if normalize else ",.0f"))
+    chart = alt.Chart(d.to_pandas(), title=title or alt.Undefined).mark_bar().encode(
+        y=alt.Y(f"{label}:N", title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT), sort=None),
+        x=x,
+        color=alt.Color(f"{category}:N", scale=scale(order), title=None, sort=order),
+        order=alt.Order("_ord:Q"),
+        tooltip=[alt.Tooltip(f"{label}:N", title="机构"), alt.Tooltip(f"{category}:N", title="类别"),
+                 alt.Tooltip(f"{value}:Q", title="数量", format=",.0f")],
+    ).properties(height=alt.Step(24), width="container")
+    return chart
+
+
+def trend(df: pl.DataFrame, y: str, color: str, title: str = "", y_title: str = "", rate: bool = False,
+          source: str | None = None, domain: list[str] | None = None) -> alt.LayerChart:
+    """Lines over years, one per category/agency; points taken from prose are hollow and labelled 据正文."""
+    d = df.filter(pl.col(y).is_not_null())
+    fmt = ".0%" if rate else ",.0f"
+    sc = scale(domain) if domain else alt.Undefined
+    base = alt.Chart(d.to_pandas(), title=title or alt.Undefined).encode(
+        x=alt.X("year:O", title="年度", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=fmt)),
+        color=alt.Color(f"{color}:N", title=None, scale=sc, legend=alt.Legend(labelLimit=300)),
+    )
+    tips = [alt.Tooltip("year:O", title="年度"), alt.Tooltip(f"{color}:N", title="类别"),
+            alt.Tooltip(f"{y}:Q", title=y_title or "数值", format=".1%" if rate else ",.2f")]
+    if source:
+        tips.append(alt.Tooltip(f"{source}:N", title="来源"))
+    layers = [base.mark_line(point=alt.OverlayMarkDef(filled=True, size=50)).encode(tooltip=tips)]
+    if source and (d[source] == "据正文").any():
+        layers.append(base.transform_filter(alt.datum[source] == "据正文")
+                      .mark_text(dy=-10, fontSize=11).encode(text=alt.value("据正文")))
+    return alt.layer(*layers).properties(height=280, width="container")
+
+
+def coverage_matrix(df: pl.DataFrame) -> alt.LayerChart:
+    """Agency × year; each cell coloured by what the warehouse holds, 缺失 where no report was found."""
+    order = ORDER["status"]
+    d = df.with_columns(pl.col("n_reports").cast(pl.Utf8).alias("_n"))
+    y = alt.Y("agency_name:N", title=None, sort=alt.EncodingSortField("level_rank", op="min"),
+              axis=alt.Axis(labelLimit=LABEL_LIMIT))
+    base = alt.Chart(d.to_pandas()).encode(x=alt.X("year:O", title="年度", axis=alt.Axis(labelAngle=0, orient="top")),
+                                           y=y)
+    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("status:N", scale=scale(order), sort=order, title=None),
+        tooltip=[alt.Tooltip("agency_name:N", title="机构"), alt.Tooltip("level_zh:N", title="层级"),
+                 alt.Tooltip("year:O", title="年度"), alt.Tooltip("status:N", title="状态"),
+                 alt.Tooltip("scopes:N", title="范围"), alt.Tooltip("n_failed_checks:Q", title="未通过核对")])
+    text = base.transform_filter("datum.n_reports > 1").mark_text(fontSize=10).encode(text="_n:N")
+    return (rect + text).properties(height=_height(d["agency_name"].n_unique()), width="container")
+
+
+def grouped_bars(df: pl.DataFrame, label: str, category: str, value: str, order: list[str], title: str = "",
+                 x_title: str = "数量") -> alt.Chart:
+    """Side-by-side bars per agency (yOffset by category) for counts that must not be stacked."""
+    d = df.filter(pl.col(category).is_in(order))
+    return alt.Chart(d.to_pandas(), title=title or alt.Undefined).mark_bar().encode(
+        y=alt.Y(f"{label}:N", title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT), sort=None),
+        yOffset=alt.YOffset(f"{category}:N", sort=order),
+        x=alt.X(f"{value}:Q", title=x_title),
+        color=alt.Color(f"{category}:N", scale=scale(order), sort=order, title=None),
+        tooltip=[alt.Tooltip(f"{label}:N", title="机构"), alt.Tooltip(f"{category}:N", title="类别"),
+                 alt.Tooltip(f"{value}:Q", title="数量", format=",.2f")],
+    ).properties(height=max(80, 14 * len(order) * d[label].n_unique()), width="container")

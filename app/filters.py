@@ -1,0 +1,77 @@
+"""Global filters in the sidebar, bound to URL query params so a view can be shared as a link.
+Every page reads the same Filters object (`current()`), computed once per run by dashboard.py."""
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from app import queries
+from app.queries import Filters
+
+SCOPES = {"all": "全部（逐份列出）", "self": "本级报告", "aggregate": "汇总报告"}
+LEVEL_ORDER = ["national", "province", "prefecture", "county", "township"]
+LEVEL_ZH = {"national": "国家", "province": "省级", "prefecture": "地市级", "county": "县级", "township": "乡镇（街道）"}
+KIND_ZH = {"government": "政府", "department": "部门"}
+TEMPLATE_ZH = {"old": "旧格式（2018年及以前）", "2019": "2019年格式", "2021": "2021年格式", "unknown": "未识别"}
+KEYS = ("year", "province", "prefecture", "county", "level", "kind", "template", "agency", "scope")
+
+
+def _opts(df: pl.DataFrame, col: str) -> list:
+    return sorted(v for v in df[col].unique().to_list() if v is not None)
+
+
+def sidebar() -> Filters:
+    """Draw the filters and return the selection. Options narrow with the place chosen above them."""
+    options = queries.run("filter_options")
+    sb = st.sidebar
+    sb.markdown("### 筛选")
+    years = sb.multiselect("年度", _opts(options, "year"), key="year", bind="query-params",
+                           placeholder="全部年度")
+    provinces = sb.multiselect("省（区、市）", _opts(options, "province"), key="province", bind="query-params",
+                               placeholder="全部")
+    o = options.filter(pl.col("province").is_in(provinces)) if provinces else options
+    prefectures = sb.multiselect("地市", _opts(o, "prefecture"), key="prefecture", bind="query-params",
+                                 placeholder="全部")
+    o = o.filter(pl.col("prefecture").is_in(prefectures)) if prefectures else o
+    counties = sb.multiselect("县区", _opts(o, "county"), key="county", bind="query-params", placeholder="全部")
+    o = o.filter(pl.col("county").is_in(counties)) if counties else o
+    levels_present = [lv for lv in LEVEL_ORDER if lv in set(options["level"].to_list())]
+    levels = sb.multiselect("层级", levels_present, format_func=lambda v: LEVEL_ZH.get(v, v), key="level",
+                            bind="query-params", placeholder="全部层级")
+    kinds = sb.multiselect("机关类型", _opts(options, "agency_kind"), format_func=lambda v: KIND_ZH.get(v, v),
+                           key="kind", bind="query-params", placeholder="政府和部门")
+    templates = sb.multiselect("报告格式", _opts(options, "template"), format_func=lambda v: TEMPLATE_ZH.get(v, v),
+                               key="template", bind="query-params", placeholder="全部格式")
+    if levels:
+        o = o.filter(pl.col("level").is_in(levels))
+    if kinds:
+        o = o.filter(pl.col("agency_kind").is_in(kinds))
+    names = dict(zip(o["agency_id"].to_list(), o["agency_name"].to_list()))
+    agencies = sb.multiselect("机构", sorted(names, key=lambda a: names[a]), format_func=lambda a: names.get(a, a),
+                              key="agency", bind="query-params", placeholder="全部机构")
+    scope = sb.radio("报告范围", list(SCOPES), format_func=SCOPES.get, key="scope", bind="query-params",
+                     help="汇总报告（本报告由…汇总编制）包含下级机关的数字。合计时，汇总报告替代其覆盖范围内的各份报告，"
+                          "绝不与之相加；逐份列出时以“（汇总）”标明。")
+    f = Filters(years=tuple(years), provinces=tuple(provinces), prefectures=tuple(prefectures),
+                counties=tuple(counties), levels=tuple(levels), kinds=tuple(kinds), templates=tuple(templates),
+                agencies=tuple(agencies), scope=scope or "all")
+    st.session_state["_filters"] = f
+    return f
+
+
+def current() -> Filters:
+    return st.session_state.get("_filters") or Filters()
+
+
+def describe(f: Filters) -> str:
+    parts = []
+    if f.years:
+        parts.append("、".join(str(y) for y in f.years) + "年")
+    parts += list(f.provinces) + list(f.prefectures) + list(f.counties)
+    parts += [LEVEL_ZH.get(v, v) for v in f.levels] + [KIND_ZH.get(v, v) for v in f.kinds]
+    parts += [TEMPLATE_ZH.get(v, v) for v in f.templates]
+    if f.agencies:
+        parts.append(f"{len(f.agencies)} 个机构")
+    if f.scope != "all":
+        parts.append(SCOPES[f.scope])
+    return "筛选：" + ("，".join(parts) if parts else "全部报告")

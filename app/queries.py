@@ -1,0 +1,128 @@
+"""Named, parameterised queries. SQL lives in app/sql/<name>.sql; results are Polars frames cached per
+warehouse version, so a rebuild invalidates them. Pages call `run(name, filters, **params)` and nothing else."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from app import warehouse
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+# filter field -> (column in rep, DuckDB list type); column names come only from this allow-list
+FILTER_COLUMNS = {
+    "years": ("year", "INTEGER[]"),
+    "provinces": ("province", "VARCHAR[]"),
+    "prefectures": ("prefecture", "VARCHAR[]"),
+    "counties": ("county", "VARCHAR[]"),
+    "levels": ("level", "VARCHAR[]"),
+    "kinds": ("agency_kind", "VARCHAR[]"),
+    "templates": ("template", "VARCHAR[]"),
+    "agencies": ("agency_id", "VARCHAR[]"),
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    years: tuple[int, ...] = ()
+    provinces: tuple[str, ...] = ()
+    prefectures: tuple[str, ...] = ()
+    counties: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    templates: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    scope: str = "all"          # all | self | aggregate
+
+    def where(self) -> tuple[str, dict]:
+        clauses, params = [], {}
+        for f in fields(self):
+            if f.name == "scope":
+                continue
+            values = getattr(self, f.name)
+            if values:
+                col, typ = FILTER_COLUMNS[f.name]
+                clauses.append(f"list_contains(CAST($f_{f.name} AS {typ}), {col})")
+                params[f"f_{f.name}"] = list(values)
+        if self.scope in ("self", "aggregate"):
+            clauses.append("scope = $f_scope")
+            params["f_scope"] = self.scope
+        return (" AND ".join(clauses) or "TRUE"), params
+
+
+# `tot`: the filtered reports whose figures may be summed. A summary (汇总) report of a government replaces every
+# report of the same year inside its area (its own 本级 report, its departments', its towns'), never adds to them.
+_PRELUDE = """
+WITH sel AS (SELECT * FROM rep WHERE {where}),
+tot AS (
+    SELECT s.* FROM sel s WHERE NOT EXISTS (
+        SELECT 1 FROM sel a
+        WHERE a.scope = 'aggregate' AND a.agency_kind = 'government' AND a.year = s.year
+          AND a.report_id <> s.report_id AND (a.agency_id <> s.agency_id OR s.scope = 'self')
+          AND a.province IS NOT DISTINCT FROM s.province
+          AND (a.level IN ('province', 'national')
+               OR (a.prefecture IS NOT DISTINCT FROM s.prefecture
+                   AND (a.level = 'prefecture'
+                        OR (a.level = 'county' AND a.county IS NOT DISTINCT FROM s.county)
+                        OR (a.level = 'township' AND a.township IS NOT DISTINCT FROM s.township
+                            AND a.county IS NOT DISTINCT FROM s.county))))
+          AND a.level_rank < s.level_rank + CASE WHEN s.scope = 'self' AND a.agency_id = s.agency_id THEN 1 ELSE 0 END
+    )
+)
+"""
+
+
+def sql_text(name: str) -> str:
+    path = SQL_DIR / f"{name}.sql"
+    if not path.is_file() or path.parent != SQL_DIR:
+        raise KeyError(f"no such query: {name}")
+    return path.read_text(encoding="utf-8")
+
+
+@st.cache_resource(show_spinner=False)
+def _root_connection(wh: str, version: str):
+    return warehouse.connect(Path(wh))
+
+
+def _run_uncached(wh: str, version: str, name: str, filters: Filters, params: tuple) -> pl.DataFrame:
+    where, fparams = filters.where()
+    body = sql_text(name)
+    sql = _compose(_PRELUDE.format(where=where), body) if _uses_selection(body) else body
+    cur = _root_connection(wh, version).cursor()
+    try:
+        all_params = {**fparams, **dict(params)} if _uses_selection(body) else dict(params)
+        return cur.sql(sql, params=all_params or None).pl()
+    finally:
+        cur.close()
+
+
+def _compose(prelude: str, body: str) -> str:
+    """Prefix the body with the `sel`/`tot` CTEs; a body with its own WITH continues the same WITH list."""
+    code = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith("--"))
+    m = re.match(r"\s*WITH\s", code, flags=re.IGNORECASE)
+    if m:
+        return prelude + "," + code[m.end():]
+    return prelude + code
+
+
+def _uses_selection(body: str) -> bool:
+    return re.search(r"\b(sel|tot)\b", body) is not None
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _run_cached(wh: str, version: str, name: str, filters: Filters, params: tuple) -> pl.DataFrame:
+    return _run_uncached(wh, version, name, filters, params)
+
+
+def run(name: str, filters: Filters | None = None, **params) -> pl.DataFrame:
+    """Run the named query over the current warehouse with the global filters and named parameters."""
+    wh = warehouse.warehouse_dir()
+    return _run_cached(str(wh), warehouse.version(wh), name, filters or Filters(), tuple(sorted(params.items())))
+
+
+def clear() -> None:
+    _run_cached.clear()

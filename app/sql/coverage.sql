@@ -1,0 +1,24 @@
+-- Coverage matrix: agency × year over the filtered reports; years between the first and last with no report are "缺失".
+WITH ag AS (
+    SELECT agency_id, any_value(agency_name) AS agency_name, min(level_rank) AS level_rank, any_value(level_zh) AS level_zh
+    FROM sel GROUP BY agency_id
+), yrs AS (
+    SELECT unnest(range(min(year), max(year) + 1)) AS year FROM sel
+), cells AS (
+    SELECT s.agency_id, s.year, count(*) AS n_reports,
+           string_agg(s.scope_zh, '、' ORDER BY s.scope_zh) AS scopes,
+           max(CASE s.parse_status WHEN 'failed' THEN 2 WHEN 'partial' THEN 1 ELSE 0 END) AS worst,
+           sum(coalesce(c.n_fail, 0)) AS n_failed_checks
+    FROM sel s
+    LEFT JOIN (SELECT report_id, count(*) AS n_fail FROM raw_checks WHERE status = 'fail' GROUP BY report_id) c
+           USING (report_id)
+    GROUP BY s.agency_id, s.year
+)
+SELECT ag.agency_id, ag.agency_name, ag.level_zh, ag.level_rank, yrs.year,
+       coalesce(c.n_reports, 0) AS n_reports, c.scopes, CAST(coalesce(c.n_failed_checks, 0) AS INTEGER) AS n_failed_checks,
+       CASE WHEN c.n_reports IS NULL THEN '缺失'
+            WHEN c.worst = 2 THEN '解析失败' WHEN c.worst = 1 THEN '部分解析'
+            WHEN c.n_failed_checks > 0 THEN '有核对问题' ELSE '已解析' END AS status
+FROM ag CROSS JOIN yrs
+LEFT JOIN cells c ON c.agency_id = ag.agency_id AND c.year = yrs.year
+ORDER BY ag.level_rank, ag.agency_name, yrs.year;

@@ -1,0 +1,67 @@
+-- Dashboard views over the raw warehouse tables (raw_reports, raw_metrics, raw_checks).
+-- rep: one row per counted report (duplicates dropped), with Chinese labels for display.
+CREATE VIEW rep AS
+WITH base AS (
+    SELECT r.*,
+           CAST(r.year AS INTEGER) AS yr,
+           coalesce(nullif(r.agency_short, ''), r.agency, r.source_file) AS short0,
+           coalesce(nullif(r.agency_id, ''), r.agency, r.report_id) AS aid
+    FROM raw_reports r
+    WHERE r.duplicate_of IS NULL
+), named AS (
+    SELECT *, count(DISTINCT aid) OVER (PARTITION BY short0) AS n_same_short FROM base
+)
+SELECT report_id, source_file, file_format, template, template_variant, yr AS year, agency, aid AS agency_id,
+       CASE WHEN n_same_short > 1
+            THEN short0 || '·' || coalesce(county, prefecture, province, parent, '?') ELSE short0 END AS agency_name,
+       CASE WHEN n_same_short > 1
+            THEN short0 || '·' || coalesce(county, prefecture, province, parent, '?') ELSE short0 END
+         || CASE WHEN scope = 'aggregate' THEN '（汇总）' ELSE '' END AS label,
+       agency_kind, level, province, prefecture, county, township, parent, scope, publish_date,
+       parse_status, error, parser_version,
+       CASE level WHEN 'national' THEN '国家' WHEN 'province' THEN '省级' WHEN 'prefecture' THEN '地市级'
+                  WHEN 'county' THEN '县级' WHEN 'township' THEN '乡镇（街道）' ELSE '未知' END AS level_zh,
+       CASE level WHEN 'national' THEN 0 WHEN 'province' THEN 1 WHEN 'prefecture' THEN 2
+                  WHEN 'county' THEN 3 WHEN 'township' THEN 4 ELSE 5 END AS level_rank,
+       CASE agency_kind WHEN 'government' THEN '政府' WHEN 'department' THEN '部门' ELSE '未知' END AS kind_zh,
+       CASE scope WHEN 'aggregate' THEN '汇总' ELSE '本级' END AS scope_zh,
+       CASE template WHEN 'old' THEN '旧格式（2018年及以前）' WHEN '2019' THEN '2019年格式'
+                     WHEN '2021' THEN '2021年格式' ELSE '未识别' END AS template_zh,
+       CASE parse_status WHEN 'ok' THEN '已解析' WHEN 'partial' THEN '部分解析' WHEN 'failed' THEN '解析失败'
+                         ELSE parse_status END AS status_zh
+FROM named;
+
+-- mv: one value per report × metric × applicant for this year's figures (basis = 'year').
+-- A table value wins; a figure from the prose (source = 'text') fills in only where the table has none.
+CREATE VIEW mv AS
+SELECT report_id, metric, applicant, value, raw, unit, source, locator
+FROM (
+    SELECT m.*, row_number() OVER (
+               PARTITION BY m.report_id, m.metric, coalesce(m.applicant, '')
+               ORDER BY (m.value IS NULL), (coalesce(m.source, 'table') <> 'table'), m.locator) AS rn
+    FROM raw_metrics m
+    WHERE coalesce(m.basis, 'year') = 'year'
+) WHERE rn = 1;
+
+-- kpi: the headline measures of each report, comparable across the three formats.
+CREATE VIEW kpi AS
+WITH w AS (
+    SELECT report_id,
+        max(value) FILTER (WHERE metric = 'active.total') AS active_total,
+        max(value) FILTER (WHERE metric = 'request.received') AS old_received,
+        max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'total') AS new_received_total,
+        sum(value) FILTER (WHERE metric = 'request.new' AND applicant <> 'total') AS new_received_parts,
+        max(value) FILTER (WHERE metric = 'review.total') AS review_total,
+        max(value) FILTER (WHERE metric = 'litigation.total') AS old_litigation,
+        max(value) FILTER (WHERE metric = 'litigation_direct.total') AS lit_direct,
+        max(value) FILTER (WHERE metric = 'litigation_after_review.total') AS lit_after,
+        bool_or(source = 'text' AND metric = 'active.total') AS active_from_text
+    FROM mv GROUP BY report_id
+)
+SELECT report_id, active_total, active_from_text,
+       coalesce(old_received, new_received_total, new_received_parts) AS received,
+       review_total,
+       coalesce(old_litigation,
+                CASE WHEN lit_direct IS NULL AND lit_after IS NULL THEN NULL
+                     ELSE coalesce(lit_direct, 0) + coalesce(lit_after, 0) END) AS litigation_total
+FROM w;

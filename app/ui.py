@@ -1,0 +1,41 @@
+"""Small shared page helpers (headers, empty states, safe text). Report text is only ever shown as plain text."""
+from __future__ import annotations
+
+import re
+
+import polars as pl
+import streamlit as st
+
+from app import filters
+
+_MD = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text) -> str:
+    """Escape Markdown (and thereby any HTML) in text that comes from a report."""
+    return _MD.sub(r"\\\1", "" if text is None else str(text))
+
+
+def header(title: str, question: str) -> filters.Filters:
+    st.title(title)
+    st.caption(question)
+    f = filters.current()
+    st.caption(filters.describe(f))
+    return f
+
+
+def empty(df: pl.DataFrame, what: str) -> bool:
+    if df.is_empty():
+        st.info(f"当前筛选下没有{what}。请放宽左侧筛选条件。")
+        return True
+    return False
+
+
+def with_year_label(df: pl.DataFrame, label: str = "label") -> pl.DataFrame:
+    """When the frame spans several years, bars are per agency-year: '兴庆区 2018'."""
+    if df.is_empty() or df["year"].n_unique() <= 1:
+        return df.with_columns(pl.col(label).alias("bar"))
+    return df.with_columns((pl.col(label) + " " + pl.col("year").cast(pl.Utf8)).alias("bar"))
+
+
+BLANK_NOTE = "空白单元格 = 报告未填报（null），与 0 不同；“据正文”= 表格无数、取自报告正文的数字。"

@@ -1,0 +1,59 @@
+"""政府信息公开工作年度报告 — comparison dashboard. Router only: warehouse check, global filters, navigation.
+
+    streamlit run dashboard.py          # reads data/warehouse (built from data/samples when missing)
+    WAREHOUSE_DIR=/path streamlit run dashboard.py
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from app import filters, warehouse  # noqa: E402
+
+PAGES = [
+    ("pages/overview.py", "总览", "overview", ":material/dashboard:"),
+    ("pages/channels.py", "主动公开渠道", "channels", ":material/campaign:"),
+    ("pages/requests.py", "依申请公开", "requests", ":material/mail:"),
+    ("pages/review.py", "复议诉讼", "review", ":material/gavel:"),
+    ("pages/staffing.py", "机构人员", "staffing", ":material/groups:"),
+    ("pages/scorecard.py", "考核评分", "scorecard", ":material/grading:"),     # only when that file exists
+    ("pages/quality.py", "数据质量", "quality", ":material/rule:"),
+    ("pages/upload.py", "导入报告", "upload", ":material/upload_file:"),
+    ("pages/report.py", "报告详情", "report", ":material/description:"),
+]
+
+
+def ensure_warehouse() -> None:
+    wh = warehouse.warehouse_dir()
+    if warehouse.is_built(wh):
+        return
+    with st.status("首次启动：正在从样例报告构建数据仓库……", expanded=True) as status:
+        done = []
+
+        def progress(row: dict) -> None:
+            done.append(row)
+            status.write(f"已解析：{row.get('agency') or row.get('source_file')} {row.get('year') or ''}"
+                         f"（{row.get('parse_status')}）")
+
+        warehouse.ensure_built(wh, on_progress=progress)
+        status.update(label=f"数据仓库已建好：{len(done)} 份报告", state="complete", expanded=False)
+
+
+def run() -> None:
+    st.set_page_config(page_title="政府信息公开年报对比", page_icon=":material/bar_chart:", layout="wide")
+    ensure_warehouse()
+    pages = [st.Page(path, title=title, url_path=url, icon=icon, default=(url == "overview"))
+             for path, title, url, icon in PAGES if (ROOT / path).exists()]
+    nav = st.navigation(pages)
+    filters.sidebar()
+    nav.run()
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,85 @@
+"""报告详情: one report — metadata, its tables as printed, every value beside its source text, its checks."""
+import polars as pl
+import streamlit as st
+
+from app import export, queries, ui
+from app.queries import Filters
+
+st.title("报告详情")
+st.caption("一份报告的全部数字：按原表排列，并列出每个数字在原文中的写法和位置，以及核对结果。")
+
+f = ui.filters.current()
+listing = queries.run("report_list", f)
+if listing.is_empty():
+    listing = queries.run("report_list", Filters())
+every = queries.run("report_list", Filters())
+wanted = st.query_params.get("report")
+if wanted and wanted in every["report_id"].to_list() and wanted not in listing["report_id"].to_list():
+    listing = pl.concat([every.filter(pl.col("report_id") == wanted), listing])
+if ui.empty(listing, "报告"):
+    st.stop()
+names = dict(zip(listing["report_id"].to_list(),
+                 (listing["label"] + " " + listing["year"].cast(pl.Utf8) + "（" + listing["template_zh"] + "）").to_list()))
+ids = list(names)
+# the URL carries the report_id itself (?report=<id>), so links from other pages can point at one report
+rid = st.selectbox("报告", ids, index=ids.index(wanted) if wanted in ids else 0, format_func=names.get,
+                   key=f"report_pick_{wanted}")
+if not rid:
+    st.stop()
+if st.query_params.get("report") != rid:
+    st.query_params["report"] = rid
+
+meta = queries.run("report_meta", report_id=rid)
+m = meta.row(0, named=True)
+fields = [("机构全称", m["agency"]), ("简称", m["agency_short"]), ("年度", m["year"]), ("层级", m["level"]),
+          ("机关类型", m["agency_kind"]), ("所在地", " / ".join(x for x in [m["province"], m["prefecture"], m["county"],
+                                                                         m["township"]] if x)),
+          ("上级", m["parent"]), ("范围", "汇总" if m["scope"] == "aggregate" else "本级"),
+          ("格式", f"{m['template']}（{m['template_variant']}）"), ("发布日期", m["publish_date"]),
+          ("解析状态", m["parse_status"]), ("问题", m["error"]), ("文件", m["source_file"]),
+          ("文件格式", m["file_format"]), ("报告编号", m["report_id"]), ("重复于", m["duplicate_of"])]
+st.dataframe(pl.DataFrame({"项目": [k for k, _ in fields], "内容": ["" if v is None else str(v) for _, v in fields]}),
+             hide_index=True, width="stretch")
+if m["duplicate_of"]:
+    st.warning("这份文件与另一份报告重复，不计入统计。")
+
+vals = queries.run("report_metrics", report_id=rid)
+APPLICANTS = {"natural_person": "自然人", "business": "商业企业", "research": "科研机构", "social_org": "社会公益组织",
+              "legal_service": "法律服务机构", "other_org": "其他", "total": "总计"}
+tab_table, tab_source, tab_checks = st.tabs(["统计表（按原表排列）", "数字与原文", "核对结果"])
+with tab_table:
+    if vals.is_empty():
+        st.info("这份报告没有读出统计表数字。")
+    for section in vals["section"].unique(maintain_order=True).to_list():
+        part = vals.filter(pl.col("section") == section)
+        st.markdown(f"**{ui.md_escape(section)}**")
+        if part["applicant"].is_not_null().any():
+            grid = part.filter(pl.col("applicant").is_not_null()).with_columns(
+                pl.col("applicant").replace(APPLICANTS).alias("col"))
+            cols = [c for c in APPLICANTS.values() if c in set(grid["col"].to_list())]
+        else:
+            grid = part.with_columns(pl.when(pl.col("basis") == "cumulative").then(pl.lit("历年累计"))
+                                     .when(pl.col("source") == "text").then(pl.lit("据正文"))
+                                     .otherwise(pl.lit("本年")).alias("col"))
+            cols = [c for c in ["本年", "历年累计", "据正文"] if c in set(grid["col"].to_list())]
+        wide = grid.pivot(on="col", index=["ord", "label_zh", "unit"], values="value", aggregate_function="first") \
+            .sort("ord").drop("ord").rename({"label_zh": "指标", "unit": "单位"})
+        st.dataframe(wide.select(["指标", "单位"] + cols), hide_index=True, width="stretch")
+    st.caption(ui.BLANK_NOTE)
+with tab_source:
+    src = vals.with_columns(pl.col("applicant").replace(APPLICANTS)).select(
+        pl.col("label_zh").alias("指标"), pl.col("applicant").alias("申请人"), pl.col("basis").alias("口径"),
+        pl.col("value").alias("数值"), pl.col("raw").alias("原文"), pl.col("unit").alias("单位"),
+        pl.col("source").replace({"table": "表格", "text": "正文"}).alias("来源"), pl.col("locator").alias("位置"),
+        pl.col("metric").alias("指标代码"))
+    st.dataframe(src, hide_index=True, width="stretch")
+    st.caption("“原文”是报告中印出的写法（空白、0、“/”、“无”各不相同）；“位置”指向原文行号或表格单元格。")
+    export.downloads(f"报告数字_{rid}", src)
+with tab_checks:
+    chk = queries.run("report_checks", report_id=rid)
+    if chk.is_empty():
+        st.info("这份报告没有核对记录。")
+    else:
+        st.dataframe(chk.with_columns(pl.col("status").replace({"pass": "通过", "fail": "未通过", "skipped": "未核对"}))
+                     .rename({"rule": "规则", "severity": "严重程度", "status": "结果", "expected": "应为",
+                              "actual": "实为", "message": "说明"}), hide_index=True, width="stretch")

@@ -1,0 +1,54 @@
+"""导入报告: upload report files or a zip; parse them into the warehouse with a progress bar; per-file outcome."""
+import polars as pl
+import streamlit as st
+
+from app import importer, queries, warehouse
+
+st.title("导入报告")
+st.caption("上传年度报告文件（或打包成 zip），解析后并入数据仓库。已在库中的报告不会丢失。")
+EXTS = ["txt", "md", "html", "htm", "shtml", "xhtml", "text", "markdown"]
+st.info(f"限制：每个文件不超过 {importer.MAX_FILE_MB} MB；每次最多 {importer.MAX_FILES} 个文件（含 zip 内文件）；"
+        f"每次解压后合计不超过 {importer.MAX_TOTAL_MB} MB；zip 内压缩比超过 {importer.MAX_RATIO}:1 的文件、"
+        f"加密文件和嵌套压缩包会被拒绝。支持格式：{'、'.join(EXTS)}、zip。上传文件保存在 data/uploads/。")
+
+files = st.file_uploader("选择文件", type=EXTS + ["zip"], accept_multiple_files=True, key="upload_files")
+missing = importer.missing_inputs()
+if missing:
+    st.warning(f"当前数据仓库的 {len(missing)} 个原始文件已不在磁盘上（如 {missing[0]}），重建会丢失这些报告，"
+               "因此暂停导入。请恢复这些文件，或换用新的 WAREHOUSE_DIR。")
+go = st.button("解析并导入", type="primary", disabled=not files or bool(missing))
+
+LABELS = {"parsed": "已解析", "partial": "部分解析", "failed": "解析失败", "rejected": "已拒绝",
+          "unchanged": "未变（已在库中）", "duplicate": "重复报告", "staged": "待解析"}
+if go and files:
+    staged = importer.stage([(f.name, f.getvalue()) for f in files], importer.batch_dir())
+    n = len(staged.accepted)
+    bar = st.progress(0.0, text=f"准备解析 {n} 个文件……")
+    done = []
+
+    def progress(row: dict) -> None:
+        done.append(row)
+        bar.progress(min(1.0, len(done) / max(n, 1)), text=f"已解析 {len(done)} 个：{row.get('source_file')}")
+
+    if n:
+        with st.spinner("正在重建数据仓库……"):
+            importer.import_files(staged, on_progress=progress)
+        queries.clear()
+    bar.progress(1.0, text="完成")
+    res = pl.DataFrame({"文件": [o.name for o in staged.files],
+                        "结果": [LABELS.get(o.status, o.status) for o in staged.files],
+                        "原因": [o.reason for o in staged.files],
+                        "报告编号": [o.report_id or "" for o in staged.files]})
+    st.session_state["upload_result"] = res
+
+if "upload_result" in st.session_state:
+    res = st.session_state["upload_result"]
+    counts = res.group_by("结果").len().sort("结果")
+    st.subheader("导入结果")
+    st.write("；".join(f"{r['结果']} {r['len']} 个" for r in counts.iter_rows(named=True)))
+    st.dataframe(res, hide_index=True, width="stretch")
+
+st.divider()
+wh = warehouse.warehouse_dir()
+rep = queries.run("report_list")
+st.caption(f"数据仓库：{wh}；当前共 {rep.height} 份报告（去除重复）。")

@@ -1,0 +1,202 @@
+"""AppTest: every page runs without exceptions under filters, and the numbers shown equal the warehouse's.
+
+    python -m pytest tests/test_dashboard.py -q
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["pages/overview.py", "pages/channels.py", "pages/requests.py", "pages/review.py", "pages/staffing.py",
+         "pages/quality.py", "pages/upload.py", "pages/report.py"]
+if (ROOT / "pages" / "scorecard.py").exists():
+    PAGES.insert(5, "pages/scorecard.py")
+
+
+@pytest.fixture(scope="session")
+def wh(tmp_path_factory) -> Path:
+    """A fresh warehouse: the dashboard builds it from data/samples on first start (the fresh-checkout path)."""
+    d = tmp_path_factory.mktemp("wh") / "warehouse"
+    os.environ["WAREHOUSE_DIR"] = str(d)
+    return d
+
+
+def _app():
+    from streamlit.testing.v1 import AppTest
+    return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+
+
+def _value(wh: Path, agency_like: str, year: int, metric: str) -> float:
+    con = duckdb.connect()
+    return con.execute(
+        f"SELECT m.value FROM read_parquet('{wh}/metrics.parquet') m JOIN read_parquet('{wh}/reports.parquet') r "
+        "USING (report_id) WHERE r.agency_short = ? AND r.year = ? AND m.metric = ? AND m.applicant IS NULL "
+        "AND m.basis = 'year' AND r.duplicate_of IS NULL", [agency_like, year, metric]).fetchone()[0]
+
+
+def _frames(at):
+    return [d.value for d in at.dataframe]
+
+
+def _row(frames, **match):
+    for df in frames:
+        if all(k in df.columns for k in match):
+            sel = df
+            for k, v in match.items():
+                sel = sel[sel[k] == v]
+            if len(sel):
+                return sel.iloc[0]
+    raise AssertionError(f"no row {match} in {len(frames)} tables")
+
+
+def test_fresh_start_builds_warehouse(wh):
+    at = _app().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert (wh / "reports.parquet").exists() and (wh / "manifest.json").exists()
+
+
+FILTER_SETS = [
+    {"year": "2018"},
+    {"year": ["2018", "2019"], "level": ["县级", "乡镇（街道）"], "scope": "self"},
+    {"province": "宁夏回族自治区", "kind": "政府", "scope": "aggregate", "template": "旧格式（2018年及以前）"},
+]
+
+
+@pytest.mark.parametrize("params", FILTER_SETS, ids=["year", "level-scope", "place-kind-template"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_with_filters(wh, page, params):
+    # AppTest drops the entrypoint's sidebar widgets from its element tree after switch_page, so filters are
+    # applied the way a shared link applies them: through URL query params.
+    at = _app().run()
+    at.switch_page(page)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title and at.title[0].value
+
+
+def test_channels_numbers_equal_warehouse(wh):
+    at = _app().run()
+    at.switch_page("pages/channels.py")
+    at.query_params["year"] = "2018"
+    at.run()
+    assert not at.exception
+    row = _row(_frames(at), 机构="兴庆区（汇总）", 年度=2018)
+    assert row["主动公开总数"] == 12786 == _value(wh, "兴庆区", 2018, "active.total")
+    assert row["政府网站"] == 5201 == _value(wh, "兴庆区", 2018, "channel.website")
+    charts = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    assert len(charts) >= 2
+    spec = json.loads(charts[0].proto.spec)
+    assert "Noto Sans CJK SC" in json.dumps(spec)
+
+
+def test_requests_numbers_equal_warehouse(wh):
+    at = _app().run()
+    at.switch_page("pages/requests.py")
+    at.query_params["year"] = "2018"
+    at.query_params["province"] = "宁夏回族自治区"
+    at.run()
+    assert not at.exception
+    row = _row(_frames(at), 机构="宁夏（汇总）", 年度=2018)
+    assert row["收到申请"] == 750 == _value(wh, "宁夏", 2018, "request.received")
+
+
+def test_scope_filter_never_adds_summary_to_parts(wh):
+    """Overview totals: a summary report replaces the reports inside its area instead of adding to them."""
+    at = _app()
+    at.query_params["year"] = "2018"
+    at.run()
+    received = [m for m in at.metric if m.label.startswith("收到申请")]
+    assert received and received[0].value == "750"        # 宁夏 (汇总) only, not 750 + 兴庆区 5 + towns
+    at = _app()
+    at.query_params["year"] = "2018"
+    at.query_params["scope"] = "本级报告"
+    at.run()
+    received = [m for m in at.metric if m.label.startswith("收到申请")]
+    assert received[0].value == "0"                        # 兴泾镇 0 + 贺兰山西路街道 0
+
+
+def test_report_detail_shows_raw_and_locator(wh):
+    con = duckdb.connect()
+    rid = con.execute(f"SELECT report_id FROM read_parquet('{wh}/reports.parquet') WHERE agency_short='兴庆区'").fetchone()[0]
+    at = _app().run()
+    at.switch_page("pages/report.py")
+    at.query_params["report"] = rid
+    at.run()
+    assert not at.exception
+    frames = _frames(at)
+    src = next(df for df in frames if "原文" in df.columns and "位置" in df.columns)
+    assert (src["数值"] == 12786).any()
+    assert src["位置"].notna().all()
+
+
+def test_quality_lists_failed_check(wh):
+    at = _app().run()
+    at.switch_page("pages/quality.py").run()
+    assert not at.exception
+    frames = _frames(at)
+    t = next(df for df in frames if "规则" in df.columns and "说明" in df.columns)
+    assert "old.active.channels_max" in set(t["规则"])
+
+
+def test_import_limits_and_zip_safety(tmp_path):
+    sys.path.insert(0, str(ROOT))
+    from app import importer
+    big = b"x" * (importer.MAX_FILE_MB * 2**20 + 1)
+    buf = BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("../../evil.txt", "主动公开政府信息数 1")
+        z.writestr("bomb.txt", b"0" * (5 * 2**20))            # ratio far above 100:1
+        z.writestr("inner.zip", b"PK")
+        z.writestr("ok.md", "# 报告\n正文")
+    staged = importer.stage([("a.txt", b"hello"), ("b.pdfx", b"1"), ("c.txt", big), ("z.zip", buf.getvalue())],
+                            tmp_path)
+    status = {o.name: (o.status, o.reason) for o in staged.files}
+    assert status["a.txt"][0] == "staged"
+    assert status["b.pdfx"][0] == "rejected"
+    assert status["c.txt"][0] == "rejected" and "MB" in status["c.txt"][1]
+    assert status["z.zip › bomb.txt"][0] == "rejected"
+    assert status["z.zip › inner.zip"][0] == "rejected"
+    assert status["z.zip › ok.md"][0] == "staged"
+    assert status["z.zip › ../../evil.txt"][0] == "rejected"
+    assert all(Path(o.path).resolve().parent == tmp_path.resolve() for o in staged.accepted)   # no path escape
+
+
+def test_import_keeps_existing_reports(tmp_path, monkeypatch):
+    sys.path.insert(0, str(ROOT))
+    from app import importer, warehouse
+    wh = tmp_path / "wh"
+    monkeypatch.setenv("WAREHOUSE_DIR", str(wh))
+    warehouse.ensure_built(wh)
+    before = duckdb.connect().execute(f"SELECT count(*) FROM read_parquet('{wh}/reports.parquet')").fetchone()[0]
+    sample = sorted((ROOT / "data" / "samples").glob("*.txt"))[0]
+    text = sample.read_text(encoding="utf-8").replace("2018", "2017")
+    staged = importer.stage([("copy_2017.txt", text.encode("utf-8")), ("empty.txt", b"   ")], tmp_path / "up")
+    outcomes = importer.import_files(staged, wh)
+    after = duckdb.connect().execute(f"SELECT count(*) FROM read_parquet('{wh}/reports.parquet')").fetchone()[0]
+    assert after == before + 1
+    by = {o.name: o for o in outcomes}
+    assert by["copy_2017.txt"].status in ("parsed", "partial", "duplicate")
+    assert by["empty.txt"].status == "rejected"
+
+
+def test_png_export_has_cjk_font():
+    sys.path.insert(0, str(ROOT))
+    import polars as pl
+    from app import charts, export
+    df = pl.DataFrame({"label": ["银川市兴庆区人民政府（汇总）", "兴泾镇"], "value": [12786.0, None]})
+    png = export.chart_png(charts.ranked_bars(df, "value", title="主动公开政府信息数"))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000
+    assert export.csv_bytes(df)[:3] == b"\xef\xbb\xbf"
+    assert export.xlsx_bytes(df)[:2] == b"PK"
