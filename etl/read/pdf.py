@@ -13,12 +13,15 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 import time
 import unicodedata
 
 from etl.model import Document, ReadError, Table
 from etl.read.text import clean_line
+
+logging.getLogger("pdfminer").setLevel(logging.ERROR)   # font warnings on every page of Chromium PDFs
 
 MAX_PAGES = 300
 TIME_BUDGET = 120.0            # seconds for one file
@@ -76,24 +79,48 @@ def read_pdf(data: bytes) -> Document:
         pdf = pdfplumber.open(io.BytesIO(data))
         pages = pdf.pages
     except PDFPasswordIncorrect as e:
-        raise ReadError("PDF 文件已加密（需要打开密码），无法读取；请提供未加密的版本") from e
+        raise ReadError(_ENCRYPTED) from e
     except Exception as e:  # noqa: BLE001 - pdfminer raises many kinds for broken files
-        if "password" in str(e).lower() or "encrypt" in type(e).__name__.lower():
-            raise ReadError("PDF 文件已加密，无法读取；请提供未加密的版本") from e
-        raise ReadError(f"PDF 文件已损坏或不完整，无法读取（{type(e).__name__}）") from e
+        if _encrypted(e):
+            raise ReadError(_ENCRYPTED) from e
+        raise ReadError(f"PDF 文件已损坏或不完整，无法读取（{_cause(e)}）") from e
     try:
         return _read(pdf, pages)
     except ReadError:
         raise
     except Exception as e:  # noqa: BLE001
-        if "password" in str(e).lower() or "encrypt" in str(e).lower():
-            raise ReadError("PDF 文件已加密，无法读取；请提供未加密的版本") from e
-        raise ReadError(f"PDF 文件已损坏或不完整，无法读取（{type(e).__name__}: {str(e)[:80]}）") from e
+        if _encrypted(e):
+            raise ReadError(_ENCRYPTED) from e
+        raise ReadError(f"PDF 文件已损坏或不完整，无法读取（{_cause(e)}）") from e
     finally:
         try:
             pdf.close()
         except Exception:  # noqa: BLE001
             pass
+
+
+_ENCRYPTED = "PDF 文件已加密（需要打开密码），无法读取；请提供未加密的版本"
+
+
+def _chain(e: BaseException) -> list[BaseException]:
+    """The exception, what it wraps (pdfplumber's PdfminerException carries pdfminer's in args) and causes."""
+    out, todo = [], [e]
+    while todo and len(out) < 10:
+        x = todo.pop()
+        out.append(x)
+        todo.extend(a for a in getattr(x, "args", ()) if isinstance(a, BaseException))
+        todo.extend(c for c in (x.__cause__, x.__context__) if c is not None)
+    return out
+
+
+def _encrypted(e: BaseException) -> bool:
+    return any(re.search(r"password|encrypt", type(x).__name__ + " " + str(x), re.I) for x in _chain(e))
+
+
+def _cause(e: BaseException) -> str:
+    inner = _chain(e)[-1] if len(_chain(e)) > 1 else e
+    msg = str(inner)[:80]
+    return f"{type(inner).__name__}{': ' + msg if msg else ''}"
 
 
 def _not_pdf_message(data: bytes) -> str:

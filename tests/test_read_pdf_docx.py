@@ -1,0 +1,327 @@
+"""Issue 4: PDF and Word reports.
+
+The fixtures in tests/fixtures/ are the real published HTML pages reprinted by tools/make_fixtures.py
+(Chromium print-to-PDF; python-docx). The same report must give the same golden values whichever format it
+comes in, and the same cells as the HTML page. Hostile files give a ReadError (a failed report row), fast.
+"""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, ROOT
+from etl.model import ReadError
+from etl.parse import parse_file
+from etl.read import read_document
+from etl.read import pdf as pdf_reader
+from etl.read.docx import read_docx
+from etl.read.pdf import fix_glyphs, read_pdf
+from golden_data import golden_metrics
+
+FIX = ROOT / "tests" / "fixtures"
+KEYS = ["2024_pingtan-syq_2021", "2019_shanghai-szfbgt_2019", "2014_pingtan-syq_old"]
+FORMATS = ["pdf", "docx"]
+CASES = [(k, f) for k in KEYS for f in FORMATS]
+S3 = "2024_pingtan-syq_2021"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def html_source(key: str) -> Path | None:
+    for p in (CORPUS / "html" / f"{key}.html", CORPUS / f"{key}.html"):
+        if p.exists():
+            return p
+    return None
+
+
+def _table_values(parsed) -> dict[tuple, float | None]:
+    return {(m.metric, m.applicant, m.basis): m.value for m in parsed.metrics if m.source == "table"}
+
+
+def _all_metrics(parsed) -> list[tuple]:
+    return sorted(((m.metric, m.applicant or "", m.basis, m.value, m.source) for m in parsed.metrics), key=str)
+
+
+def _rows(doc) -> list[list[str]]:
+    """Every table row; whitespace inside a cell dropped (the HTML source keeps its line breaks as spaces)."""
+    return [[re.sub(r"\s+", "", c) for c in r] for t in doc.tables for r in t.rows]
+
+
+# ------------------------------------------------------------------ same values in every format
+
+@pytest.mark.parametrize("key,fmt", CASES, ids=[f"{k}.{f}" for k, f in CASES])
+def test_golden_cells(key, fmt):
+    path = FIX / f"{key}.{fmt}"
+    parsed = parse_file(str(path))
+    assert parsed.report["file_format"] == fmt
+    assert parsed.report["parse_status"] == "ok", parsed.report["error"]
+    if not (ROOT / "tests" / "golden" / "metrics" / f"{key}.csv").exists():
+        pytest.skip(f"no golden values for {key} (compared with the HTML parse instead)")
+    got = _table_values(parsed)
+    want = golden_metrics(key)
+    wrong = []
+    for cell, g in want.items():
+        if fmt in g["miss_in"]:
+            assert got.get(cell) is None
+            continue
+        if cell not in got:
+            wrong.append(f"{cell}: missing (want {g['value']})")
+        elif (got[cell] is None) != (g["value"] is None) or (
+                g["value"] is not None and abs(got[cell] - g["value"]) > 1e-6):
+            wrong.append(f"{cell}: got {got[cell]}, want {g['value']}")
+    assert not wrong, f"{len(wrong)} of {len(want)} cells differ:\n" + "\n".join(wrong)
+    assert not sorted(set(got) - set(want), key=str)
+
+
+@pytest.mark.parametrize("key,fmt", CASES, ids=[f"{k}.{f}" for k, f in CASES])
+def test_same_as_html(key, fmt):
+    src = html_source(key)
+    if src is None:
+        pytest.skip("shared corpus (HTML pages) not present")
+    html, other = parse_file(str(src)), parse_file(str(FIX / f"{key}.{fmt}"))
+    assert _all_metrics(other) == _all_metrics(html)      # table and prose figures alike
+    for field in ("year", "agency", "agency_short", "agency_kind", "level", "province", "template",
+                  "template_variant", "scope", "parse_status"):
+        assert other.report[field] == html.report[field], field
+    # the tables themselves: every row's cells, merged cells once, blanks kept
+    assert _rows(read_document(FIX / f"{key}.{fmt}")) == _rows(read_document(src))
+
+
+def test_pdf_locators_name_pages():
+    doc = read_pdf((FIX / f"{S3}.pdf").read_bytes())
+    s3 = next(t for t in doc.tables if any("自然人" in c for r in t.rows for c in r))
+    pages = {loc.split(" ")[0] for loc in s3.row_locators}
+    assert len(pages) >= 2, "the 2024 section 三 table runs over a page break in the A4 print"
+    assert all(loc.startswith("第") and "页 表" in loc and loc.endswith("行") for loc in s3.row_locators)
+    parsed = parse_file(str(FIX / f"{S3}.pdf"))
+    assert any(m.locator.startswith("第3页") for m in parsed.metrics)
+
+
+# ------------------------------------------------------------------ a table over a page break
+
+@pytest.mark.parametrize("variant", ["s3_split", "s3_split_header"])
+def test_table_over_page_break(variant):
+    one = read_pdf((FIX / f"{S3}_s3_onepage.pdf").read_bytes())
+    split = read_pdf((FIX / f"{S3}_{variant}.pdf").read_bytes())
+    assert len(one.tables) == len(split.tables) == 1
+    assert split.tables[0].rows == one.tables[0].rows
+    assert {loc.split(" ")[0] for loc in one.tables[0].row_locators} == {"第1页"}
+    pages = {loc.split(" ")[0] for loc in split.tables[0].row_locators}
+    assert {"第1页", "第2页"} <= pages, pages
+    a = parse_file(str(FIX / f"{S3}_s3_onepage.pdf"))
+    b = parse_file(str(FIX / f"{S3}_{variant}.pdf"))
+    assert [(m.metric, m.applicant, m.value) for m in a.metrics] == [(m.metric, m.applicant, m.value) for m in b.metrics]
+    assert len(a.metrics) >= 100
+
+
+def test_onepage_table_matches_html():
+    src = html_source(S3)
+    if src is None:
+        pytest.skip("shared corpus not present")
+    html_s3 = next(t for t in read_document(src).tables if any("自然人" in c for r in t.rows for c in r))
+    pdf_s3 = read_pdf((FIX / f"{S3}_s3_onepage.pdf").read_bytes()).tables[0]
+    norm = lambda rows: [[re.sub(r"\s+", "", c) for c in r] for r in rows]  # noqa: E731
+    assert norm(pdf_s3.rows) == norm(html_s3.rows)
+
+
+# ------------------------------------------------------------------ layouts printed on the fly
+
+def _print(tmp_path, jobs):
+    if not CHROMIUM.exists():
+        pytest.skip("chromium not installed")
+    pytest.importorskip("playwright")
+    sys.path.insert(0, str(ROOT / "tools"))
+    import make_fixtures
+    make_fixtures.print_pdfs(jobs, tmp_path)
+
+
+@pytest.mark.xfail(reason="vertical-rl header cells: glyph columns not yet reordered", strict=False)
+def test_vertical_header_text(tmp_path):
+    if not CHROMIUM.exists() or html_source(S3) is None:
+        pytest.skip("chromium or shared corpus not present")
+    sys.path.insert(0, str(ROOT / "tools"))
+    import make_fixtures
+    jobs = [j for j in make_fixtures.layout_jobs() if "vertical" in j[0]]
+    _print(tmp_path, jobs)
+    one = read_pdf((FIX / f"{S3}_s3_onepage.pdf").read_bytes())
+    vert = read_pdf((tmp_path / jobs[0][0]).read_bytes())
+    assert vert.tables[0].rows == one.tables[0].rows
+
+
+@pytest.mark.xfail(reason="unruled tables: text-aligned columns are best effort", strict=False)
+def test_unruled_table(tmp_path):
+    if not CHROMIUM.exists() or html_source(S3) is None:
+        pytest.skip("chromium or shared corpus not present")
+    sys.path.insert(0, str(ROOT / "tools"))
+    import make_fixtures
+    jobs = [j for j in make_fixtures.layout_jobs() if "unruled" in j[0]]
+    _print(tmp_path, jobs)
+    ruled = parse_file(str(FIX / f"{S3}_s3_onepage.pdf"))
+    unruled = parse_file(str(tmp_path / jobs[0][0]))
+    want = {(m.metric, m.applicant): m.value for m in ruled.metrics}
+    got = {(m.metric, m.applicant): m.value for m in unruled.metrics}
+    same = sum(1 for k, v in want.items() if got.get(k, "missing") == v)
+    # best effort: without rules the label column and the numbers are recovered, spans are not
+    assert same >= 0.9 * len(want), f"{same} of {len(want)} cells"
+
+
+# ------------------------------------------------------------------ Word 97 (.doc) via LibreOffice
+
+def test_doc_via_libreoffice(tmp_path):
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) not installed")
+    src = tmp_path / f"{S3}.docx"
+    src.write_bytes((FIX / f"{S3}.docx").read_bytes())
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "doc", "--outdir", str(tmp_path), str(src)],
+                   check=True, capture_output=True, timeout=180, cwd=tmp_path)
+    doc_path = tmp_path / f"{S3}.doc"
+    assert doc_path.read_bytes().startswith(b"\xd0\xcf\x11\xe0")
+    parsed = parse_file(str(doc_path))
+    assert parsed.report["file_format"] == "doc" and parsed.report["parse_status"] == "ok"
+    assert _all_metrics(parsed) == _all_metrics(parse_file(str(FIX / f"{S3}.docx")))
+
+
+def test_doc_without_libreoffice(monkeypatch):
+    import etl.read.doc as doc_reader
+    monkeypatch.setattr(doc_reader, "soffice", lambda: None)
+    with pytest.raises(ReadError, match="LibreOffice"):
+        doc_reader.read_doc(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
+
+
+# ------------------------------------------------------------------ hostile and unusable files
+
+def _fails_fast(path: Path, match: str) -> dict:
+    t = time.monotonic()
+    with pytest.raises(ReadError, match=match):
+        read_document(path)
+    report = parse_file(str(path)).report
+    assert time.monotonic() - t < 30
+    assert report["parse_status"] == "failed" and report["error"]
+    return report
+
+
+def test_truncated_pdf(tmp_path):
+    data = (FIX / f"{S3}.pdf").read_bytes()
+    for n, cut in enumerate((len(data) // 2, 2000, 20)):
+        p = tmp_path / f"cut{n}.pdf"
+        p.write_bytes(data[:cut])
+        t = time.monotonic()
+        try:
+            doc = read_document(p)
+        except ReadError as e:
+            assert "PDF" in str(e)
+        else:  # pdfminer may recover the pages before the cut; then it must still be a sane Document
+            assert doc.file_format == "pdf"
+        assert time.monotonic() - t < 30
+        assert parse_file(str(p)).report["parse_status"] in ("failed", "partial", "ok")
+
+
+def test_not_a_pdf(tmp_path):
+    p = tmp_path / "report.pdf"
+    p.write_text("<html><body>这不是PDF</body></html>", encoding="utf-8")
+    _fails_fast(p, "不是 PDF")
+    p.write_bytes(b"plain text pretending to be a PDF\n" * 10)
+    _fails_fast(p, "不是 PDF")
+
+
+def test_encrypted_pdf(tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(str(FIX / f"{S3}_s3_onepage.pdf"))
+    writer = pypdf.PdfWriter()
+    for page in reader.pages:
+        writer.add_page(page)
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-128")
+    p = tmp_path / "locked.pdf"
+    with open(p, "wb") as f:
+        writer.write(f)
+    _fails_fast(p, "加密")
+
+
+def test_scanned_pdf(tmp_path):
+    Image = pytest.importorskip("PIL.Image")
+    img = Image.new("RGB", (800, 1100), "white")
+    from PIL import ImageDraw
+    ImageDraw.Draw(img).rectangle((100, 100, 700, 400), outline="black", width=3)
+    p = tmp_path / "scan.pdf"
+    img.save(p, "PDF", resolution=100.0)
+    report = _fails_fast(p, "扫描版")
+    assert "OCR" in report["error"]
+
+
+def test_too_many_pages(monkeypatch):
+    monkeypatch.setattr(pdf_reader, "MAX_PAGES", 2)
+    with pytest.raises(ReadError, match="页数过多"):
+        read_pdf((FIX / f"{S3}.pdf").read_bytes())
+
+
+def test_docx_zip_bomb(tmp_path):
+    p = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("word/document.xml", "w") as f:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(120):          # 120 MB of zeros, ~120 KB compressed
+                f.write(chunk)
+    assert p.stat().st_size < 1_000_000
+    _fails_fast(p, "压缩炸弹")
+
+
+def test_docx_lying_zip_directory(tmp_path):
+    """A member whose directory entry understates its size is stopped while inflating, at the stated size."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", b"<w:document/>" + b" " * (3 << 20))
+    data = bytearray(buf.getvalue())
+    # patch the uncompressed size in the central directory (offset 24 in each 'PK\1\2' record) to 100 bytes
+    cd = data.rfind(b"PK\x01\x02")
+    data[cd + 24:cd + 28] = (100).to_bytes(4, "little")
+    lh = data.find(b"PK\x03\x04")
+    data[lh + 22:lh + 26] = (100).to_bytes(4, "little")
+    with pytest.raises(ReadError):
+        read_docx(bytes(data))
+
+
+def test_docx_not_a_zip(tmp_path):
+    p = tmp_path / "report.docx"
+    p.write_bytes(b"just some text, not a Word file" * 20)
+    _fails_fast(p, "不是 Word")
+    p.write_bytes((FIX / f"{S3}.docx").read_bytes()[:5000])
+    _fails_fast(p, "损坏|不完整")
+
+
+def test_build_goes_on(tmp_path):
+    """A build over good and hostile files finishes; the bad ones are failed rows, the good ones parse."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "good.pdf").write_bytes((FIX / f"{S3}.pdf").read_bytes())
+    (inputs / "good.docx").write_bytes((FIX / f"{S3}.docx").read_bytes())
+    (inputs / "fake.pdf").write_text("不是PDF", encoding="utf-8")
+    (inputs / "cut.pdf").write_bytes((FIX / f"{S3}.pdf").read_bytes()[:3000])
+    (inputs / "bad.docx").write_bytes(b"PK\x03\x04broken")
+    out = tmp_path / "wh"
+    r = subprocess.run([sys.executable, "-m", "etl", "build", str(inputs), "--out", str(out)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode in (0, 1), r.stderr[-2000:]
+    assert any(out.rglob("*.parquet"))
+
+
+# ------------------------------------------------------------------ small pieces
+
+def test_fix_glyphs():
+    assert fix_glyphs("政府信息公开⼯作") == "政府信息公开工作"
+    assert fix_glyphs("中华⼈⺠共和国") == "中华人民共和国"
+    assert fix_glyphs("第⼀⻚") == "第一页"
+    assert fix_glyphs("１２３ＡＢ") == "１２３ＡＢ"      # only radicals are touched
+
+
+def test_fixtures_small():
+    total = sum(p.stat().st_size for p in FIX.iterdir())
+    assert total < 1_600_000, total
