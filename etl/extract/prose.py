@@ -206,10 +206,13 @@ def extract_prose(doc: Document, template: str | None) -> list[Metric]:
                 unit = m.groupdict().get("u") or p.unit
                 found.append((m.start(), m.end(), key, value, unit))
                 taken.append((m.start("n"), m.end("n")))
+                items = []
                 if key == "active.total":
-                    found.extend(_breakdown(sentence, m.end()))
-                elif key in _OUTCOMES and kind == "old" or key == "review.total":
-                    found.extend(_outcomes(sentence, m.end(), key.split(".")[0]))
+                    items = _breakdown(sentence, m.end())
+                elif (key in _OUTCOMES and kind == "old") or key == "review.total":
+                    items = _outcomes(sentence, m.end(), key.split(".")[0])
+                found.extend(items)
+                taken.extend((a, b) for a, b, *_ in items)
             for start, end, key, value, unit in found:
                 applicant = "total" if kind == "new" and (key.startswith("outcome.") or key.startswith("request.new")) \
                     else None
