@@ -31,7 +31,7 @@ prev_items AS (
                   label(c.metric), n(c.value), n(p.value), n(pc.value)) AS msg_fail
     FROM cur c
     JOIN prev p ON p.agency_id = c.agency_id AND p.year = c.year - 1 AND p.metric = c.metric
-    JOIN prev pc ON pc.report_id = p.report_id AND pc.metric = replace(c.metric, 'prev_items', 'change')
+    JOIN prev pc ON pc.report_id = p.report_id AND pc.metric = replace(p.metric, 'prev_items', 'change')
     WHERE c.metric LIKE '%.prev_items' AND c.value IS NOT NULL AND p.value IS NOT NULL AND pc.value IS NOT NULL
 ),
 chain AS (
