@@ -11,6 +11,7 @@ from etl.read.text import clean_line
 
 _DROP = ("script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "select", "button")
 _BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table", "ul", "ol"}
+_STATS = re.compile(r"依申请公开|主动公开|行政复议|申请人情况")
 _META_DATE = ("PubDate", "pubdate", "publishdate", "firstpublishedtime", "others")
 
 
@@ -59,8 +60,12 @@ def _article(root):
     if not scores:
         return root
     best = max(scores, key=scores.get)
-    # climb while the parent adds little besides chrome (keeps title/date lines next to the body)
-    return best
+    # the statistics tables belong to the report even when the page puts them outside its text block
+    for table in root.iter("table"):
+        if _STATS.search(table.text_content()) and best not in table.iterancestors():
+            while best is not None and table not in best.iterdescendants():
+                best = best.getparent()
+    return best if best is not None else root
 
 
 def _cell_text(cell) -> str:
