@@ -53,6 +53,7 @@ tr { page-break-inside: avoid; break-inside: avoid; }
 """
 UNRULED = "td, th { border: none !important; padding: 3pt 6pt; }"
 VERTICAL = "td.v { writing-mode: vertical-rl; text-orientation: upright; width: 1.6em; }"
+ROTATED = "td.v { writing-mode: vertical-rl; text-orientation: sideways; width: 1.6em; }"
 
 
 def article(path: Path, abridge: bool = False) -> tuple[str, list]:
@@ -95,7 +96,7 @@ def _abridge(art) -> None:
 
 
 def clean_html(path: Path, *, only_s3: bool = False, split: bool = False, thead: bool = False,
-               unruled: bool = False, vertical: bool = False, page: str = "A4") -> str:
+               unruled: bool = False, vertical: bool = False, rotated: bool = False, page: str = "A4") -> str:
     """The printable page. ``only_s3`` keeps just the title and section 三's table (small variants for
     the page-break tests); ``split`` puts a spacer before that table so it runs over a page break."""
     title, art = article(path)
@@ -118,14 +119,14 @@ def clean_html(path: Path, *, only_s3: bool = False, split: bool = False, thead:
         for tr in first:
             head.append(tr)
         s3.insert(0, head)
-    if vertical:
+    if vertical or rotated:
         for td in s3.iter("td", "th"):
-            t = td.text_content().strip()
+            t = re.sub(r"\s+", "", td.text_content())
             if t in ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"):
                 td.set("class", "v")
     body = etree.tostring(art, encoding="unicode", method="html")
     css = _font_face(title + art.text_content()) + CSS.replace("size: A4;", f"size: {page};")
-    css += (UNRULED if unruled else "") + (VERTICAL if vertical else "")
+    css += (UNRULED if unruled else "") + (VERTICAL if vertical else "") + (ROTATED if rotated else "")
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{htmlmod.escape(title)}</title>"
             f"<style>{css}</style></head><body><h1>{htmlmod.escape(title)}</h1>{body}</body></html>")
 
@@ -181,6 +182,7 @@ def layout_jobs() -> list[tuple[str, str]]:
     src = SOURCES[VARIANT_KEY]
     return [
         (f"{VARIANT_KEY}_s3_vertical.pdf", clean_html(src, only_s3=True, vertical=True, page="210mm 500mm")),
+        (f"{VARIANT_KEY}_s3_rotated.pdf", clean_html(src, only_s3=True, rotated=True, page="210mm 500mm")),
         (f"{VARIANT_KEY}_s3_unruled.pdf", clean_html(src, only_s3=True, unruled=True, page="210mm 500mm")),
     ]
 

@@ -174,6 +174,7 @@ def _page_items(page, pno: int) -> list[tuple]:
     for t in found:
         rows = [[None if c is None else _join_lines(c) for c in r] for r in t.extract()]
         cells = [list(r.cells) for r in t.rows]
+        _vertical_cells(page, t.extract(), cells, rows)
         frags.append({"bbox": t.bbox, "rows": rows, "cells": cells, "page": pno})
     if not frags:
         frags = _unruled_tables(page, pno)
@@ -198,6 +199,65 @@ def _page_items(page, pno: int) -> list[tuple]:
     out = lines + [{"kind": "table", "top": f["bbox"][1], **f} for f in frags]
     out.sort(key=lambda it: it["top"])
     return out
+
+
+def _vertical_cells(page, raw: list[list], cells: list[list], rows: list[list]) -> None:
+    """Re-read cells set in vertical text. Upright CJK in vertical-rl columns (characters touching top to
+    bottom, columns read right to left) and rotated glyphs (Word's text direction) come out of the
+    line-by-line reading scrambled (商业企业 as 企商业业); read them column by column instead."""
+    chars = None
+    for r, (raw_row, box_row) in enumerate(zip(raw, cells)):
+        for c, (text, box) in enumerate(zip(raw_row, box_row)):
+            if not text or box is None or len(text.replace("\n", "").replace(" ", "")) < 2:
+                continue
+            if chars is None:
+                chars = [ch for ch in page.chars if ch["text"].strip()]
+            mine = [ch for ch in chars if box[0] <= (ch["x0"] + ch["x1"]) / 2 <= box[2]
+                    and box[1] <= (ch["top"] + ch["bottom"]) / 2 <= box[3]]
+            text = _vertical_text(mine)
+            if text is not None:
+                rows[r][c] = clean_line(fix_glyphs(text)).strip()
+
+
+def _vertical_text(chars: list[dict]) -> str | None:
+    """The cell's text if its glyphs run in vertical columns, else None."""
+    if len(chars) < 2:
+        return None
+    if all(not ch.get("upright", True) for ch in chars):
+        m = chars[0].get("matrix") or (1, 0, 0, 1, 0, 0)
+        down = m[1] < 0                   # the text baseline runs down the page (rotated clockwise)
+        cols = _columns(chars)
+        cols.sort(key=lambda col: -col[0] if down else col[0])
+        return "".join("".join(ch["text"] for ch in sorted(col[1], key=lambda ch: ch["top"] if down else -ch["top"]))
+                       for col in cols)
+    size = max(1.0, sum(ch["size"] for ch in chars) / len(chars))
+    horiz = vert = 0
+    for a in chars:
+        for b in chars:
+            if a is b:
+                continue
+            dx, dy = b["x0"] - a["x0"], b["top"] - a["top"]
+            if abs(dy) < 0.3 * size and 0 < dx <= 1.15 * size:
+                horiz += 1
+            if abs(dx) < 0.3 * size and 0 < dy <= 1.15 * size:
+                vert += 1
+    if vert <= horiz:
+        return None
+    cols = _columns(chars)
+    cols.sort(key=lambda col: -col[0])    # vertical-rl: the rightmost column is read first
+    return "".join("".join(ch["text"] for ch in sorted(col[1], key=lambda ch: ch["top"])) for col in cols)
+
+
+def _columns(chars: list[dict]) -> list[tuple[float, list]]:
+    size = max(1.0, sum(ch["size"] for ch in chars) / len(chars))
+    cols: list[tuple[float, list]] = []
+    for ch in sorted(chars, key=lambda ch: (ch["x0"] + ch["x1"]) / 2):
+        cx = (ch["x0"] + ch["x1"]) / 2
+        if cols and abs(cols[-1][0] - cx) < 0.5 * size:
+            cols[-1][1].append(ch)
+        else:
+            cols.append((cx, [ch]))
+    return cols
 
 
 def _closing_lines(page) -> dict:
