@@ -196,7 +196,8 @@ def _agency_id(meta: Meta, dept: str | None, last: str | None) -> str:
 
 def _is_aggregate(text: str) -> bool:
     head = text[:3000]
-    return bool(re.search(r"汇总|(?:各|所属|下属).{0,30}(?:政府信息公开(?:工作)?年度报告|工作情况).{0,8}编制", head))
+    return bool(re.search(r"(?:本报告|年度报告)[^。]{0,80}汇总|汇总[^。]{0,100}编制|"
+                          r"(?:各|所属|下属)[^。]{0,30}(?:政府信息公开(?:工作)?年度报告|工作情况)[^。]{0,8}编制", head))
 
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
