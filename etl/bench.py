@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -41,14 +40,14 @@ def default_cache() -> Path:
     return Path(os.environ.get("ETL_BENCH_CACHE", Path(tempfile.gettempdir()) / "etl-bench-cache"))
 
 
-def corpus(n: int, seed: int, cache: Path) -> Path:
+def corpus(n: int, seed: int, cache: Path, jobs: int = 1) -> Path:
     """The cached synthetic corpus of n reports (generated on first use) with its truth cells as Parquet."""
     d = cache / f"synth-v{GENERATOR_VERSION}-n{n}-s{seed}"
     if (d / "DONE").exists():
         return d
     if d.exists():
         shutil.rmtree(d)
-    generate(d, n, seed=seed)
+    generate(d, n, seed=seed, jobs=jobs)
     truth_table(d)
     (d / "DONE").write_text("ok")
     return d
@@ -129,18 +128,31 @@ class _TreeRss:
         self.thread.join()
 
 
+_WRAPPER = """
+import json, resource, subprocess, sys
+p = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+print(json.dumps({"rc": p.returncode, "stdout": p.stdout, "stderr": p.stderr[-4000:],
+                  "maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+"""
+
+
 def run_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float, float, str]:
-    """(wall seconds, peak single-process RSS MB, peak tree RSS MB, summary line) of a build subprocess."""
+    """(wall seconds, peak single-process RSS MB, peak tree RSS MB, summary line) of a build subprocess.
+
+    The build runs under a small wrapper process whose RUSAGE_CHILDREN covers exactly the build and its
+    workers (not the corpus generator's processes)."""
     cmd = [sys.executable, "-m", "etl", "build", str(inputs), "--out", str(out), "--jobs", str(jobs), "--force"]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-c", _WRAPPER, *cmd], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
     with _TreeRss(proc.pid) as tree:
-        stdout, stderr = proc.communicate()
+        stdout, _ = proc.communicate()
     wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise RuntimeError(f"build failed ({proc.returncode}): {stderr[-2000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024     # KiB on Linux
-    return wall, peak, tree.peak / 2**20, stdout.strip().splitlines()[-1] if stdout.strip() else ""
+    res = json.loads(stdout)
+    if res["rc"] != 0:
+        raise RuntimeError(f"build failed ({res['rc']}): {res['stderr']}")
+    lines = res["stdout"].strip().splitlines()
+    return wall, res["maxrss_kb"] / 1024, tree.peak / 2**20, lines[-1] if lines else ""
 
 
 def _read_decode(paths: list[str]) -> int:
@@ -263,7 +275,7 @@ def bench(n: int, seed: int = 0, jobs: int = 2, cache: Path | None = None, repea
           keep: bool = False) -> dict:
     cache = Path(cache or default_cache())
     t0 = time.perf_counter()
-    d = corpus(n, seed, cache)
+    d = corpus(n, seed, cache, jobs)
     synth_s = time.perf_counter() - t0
     work = Path(tempfile.mkdtemp(prefix="etl-bench-"))
     try:

@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--out", required=True, type=Path, help="corpus folder (reports/, truth/, index.csv)")
     s.add_argument("--reports", required=True, type=int, help="number of reports")
     s.add_argument("--seed", type=int, default=0, help="random seed (same seed, same corpus)")
+    s.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="writer processes (same corpus whatever N)")
     s.add_argument("--inject-rate", type=float, default=0.05, help="share of reports given one contradiction")
     be = sub.add_parser("bench", help="benchmark the ETL on a (cached) synthetic corpus; prints one JSON line")
     be.add_argument("--reports", type=int, default=2000, help="corpus size")
@@ -35,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.reports < 0:
             parser.error("--reports must be >= 0")
         from etl.synth import generate
-        print(generate(args.out, args.reports, seed=args.seed, inject_rate=args.inject_rate).line())
+        print(generate(args.out, args.reports, seed=args.seed, inject_rate=args.inject_rate,
+                       jobs=max(1, args.jobs)).line())
         return 0
     if args.command == "bench":
         import json

@@ -168,25 +168,30 @@ def render_report(agency: Agency, year: int, rng: random.Random, state: dict, in
     return layout, text, truth
 
 
-def generate(out: Path, reports: int, seed: int = 0, inject_rate: float = 0.05, progress=None) -> SynthSummary:
-    out = Path(out)
-    (out / "reports").mkdir(parents=True, exist_ok=True)
-    (out / "truth").mkdir(parents=True, exist_ok=True)
+def _plan(reports: int, seed: int) -> list[tuple[Agency, int]]:
+    """(agency, number of its reports) in corpus order; each agency's run of years comes from its own RNG."""
+    plan, total = [], 0
+    for agency in agencies():
+        if total >= reports:
+            break
+        span = random.Random(f"{seed}:{agency.key}").randint(1, 17)
+        n = min(span, reports - total)
+        plan.append((agency, n))
+        total += n
+    return plan
+
+
+def _write_part(out: Path, seed: int, inject_rate: float, plan: list[tuple[Agency, int]], part: Path) -> SynthSummary:
     summary = SynthSummary()
     made_dirs: set = set()
-    with open(out / "index.csv", "w", newline="", encoding="utf-8") as f:
+    with open(part, "w", newline="", encoding="utf-8") as f:
         index = csv.writer(f)
-        index.writerow(["report", "truth", "layout", "encoding", "spec", "year", "agency_key", "injected", "cells"])
-        for agency in agencies():
-            if summary.reports >= reports:
-                break
+        for agency, count in plan:
             rng = random.Random(f"{seed}:{agency.key}")
             span = rng.randint(1, 17)
             start = rng.randint(2008, 2025 - span)
             state: dict = {}
-            for year in range(start, start + span):
-                if summary.reports >= reports:
-                    break
+            for year in range(start, start + count):
                 layout, text, truth = render_report(agency, year, rng, state, inject_rate)
                 enc = _pick(rng, ENCODINGS)
                 if layout == "html":
@@ -204,12 +209,45 @@ def generate(out: Path, reports: int, seed: int = 0, inject_rate: float = 0.05, 
                 with open(out / rel, "wb") as fh:
                     fh.write(data)
                 with open(out / trel, "w", encoding="utf-8") as fh:
-                    json.dump(truth, fh, ensure_ascii=False)
+                    fh.write(json.dumps(truth, ensure_ascii=False))
                 index.writerow([rel, trel, layout, enc, truth["spec"], year, agency.key,
                                 len(truth["injected_errors"]), len(truth["cells"])])
                 summary.reports += 1
                 summary.injected += bool(truth["injected_errors"])
                 summary.bytes += len(data)
-                if progress:
-                    progress()
+    return summary
+
+
+def generate(out: Path, reports: int, seed: int = 0, inject_rate: float = 0.05, jobs: int = 1) -> SynthSummary:
+    """Write the corpus; with jobs > 1 agencies are shared out to processes (same files as jobs=1)."""
+    out = Path(out)
+    (out / "reports").mkdir(parents=True, exist_ok=True)
+    (out / "truth").mkdir(parents=True, exist_ok=True)
+    plan = _plan(reports, seed)
+    jobs = max(1, min(jobs, len(plan) or 1))
+    chunks: list[list] = [[] for _ in range(jobs)]
+    per = reports / jobs
+    done = 0
+    for item in plan:                                   # contiguous chunks of about equal report counts
+        chunks[min(jobs - 1, int(done // per))].append(item)
+        done += item[1]
+    parts = [out / f"index.part{i}.csv" for i in range(jobs)]
+    if jobs == 1:
+        results = [_write_part(out, seed, inject_rate, chunks[0], parts[0])]
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(_write_part, [out] * jobs, [seed] * jobs, [inject_rate] * jobs, chunks, parts))
+    summary = SynthSummary()
+    with open(out / "index.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerow(["report", "truth", "layout", "encoding", "spec", "year", "agency_key", "injected",
+                                "cells"])
+        for part, r in zip(parts, results):
+            with open(part, encoding="utf-8") as p:
+                for line in p:
+                    f.write(line)
+            part.unlink()
+            summary.reports += r.reports
+            summary.injected += r.injected
+            summary.bytes += r.bytes
     return summary
