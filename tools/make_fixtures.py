@@ -183,6 +183,7 @@ def layout_jobs() -> list[tuple[str, str]]:
     return [
         (f"{VARIANT_KEY}_s3_vertical.pdf", clean_html(src, only_s3=True, vertical=True, page="210mm 500mm")),
         (f"{VARIANT_KEY}_s3_rotated.pdf", clean_html(src, only_s3=True, rotated=True, page="210mm 500mm")),
+        (f"{VARIANT_KEY}_unruled.pdf", clean_html(src, unruled=True)),
         (f"{VARIANT_KEY}_s3_unruled.pdf", clean_html(src, only_s3=True, unruled=True, page="210mm 500mm")),
     ]
 

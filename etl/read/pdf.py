@@ -298,34 +298,116 @@ def _real_table(rows: list[list]) -> bool:
     return len(rows) >= 1 and len(cells) >= 2 and any(c and c.strip() for c in cells)
 
 
+_NUM = re.compile(r"^[-−]?[0-9][0-9,，.]*%?$|^[-—/／无]$")
+
+
 def _unruled_tables(page, pno: int) -> list[dict]:
-    """Tables drawn without rules: columns from text alignment. Kept only when it looks like a statistics
-    table (several rows with a text label followed by numbers)."""
-    try:
-        tables = page.find_tables({"vertical_strategy": "text", "horizontal_strategy": "text",
-                                   "snap_tolerance": 3, "join_tolerance": 3, "min_words_vertical": 3,
-                                   "min_words_horizontal": 2, "text_x_tolerance": 2})
-    except Exception:  # noqa: BLE001
+    """Tables drawn without rules, rebuilt from text positions: a row is a line ending in figures; the
+    figure columns are the x-clusters of all figures in the run of rows (a missing figure is a blank cell
+    ''); label fragments wrapped above/below a row are given to the nearest row and grouped into cells by
+    horizontal overlap. Headers above the first row become rows of their own. Best effort: a cell that
+    spans rows lands in one of them."""
+    words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False)
+    lines: list[list[dict]] = []
+    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        w = {**w, "text": fix_glyphs(w["text"])}
+        if lines and abs(lines[-1][0]["top"] - w["top"]) <= 2.5:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    if not lines:
         return []
+    size = sorted(w["bottom"] - w["top"] for ws in lines for w in ws)[len(words) // 2] if words else 10.0
+    size = max(4.0, size)
+    # a numeric line: its trailing words are figures
+    num_rows = []
+    for i, ws in enumerate(lines):
+        ws.sort(key=lambda w: w["x0"])
+        k = len(ws)
+        while k > 0 and _NUM.match(ws[k - 1]["text"]):
+            k -= 1
+        figures = ws[k:]
+        if len(figures) >= 1 and (k > 0 or len(figures) >= 3):
+            num_rows.append({"i": i, "labels": ws[:k], "figures": figures,
+                             "y": sum(w["top"] + w["bottom"] for w in figures) / (2 * len(figures))})
+    if not num_rows:
+        return []
+    # runs of numeric rows close to each other form a table
+    runs: list[list[dict]] = [[num_rows[0]]]
+    for r in num_rows[1:]:
+        between = lines[runs[-1][-1]["i"] + 1:r["i"]]
+        wide = any(w["x1"] - w["x0"] > 15 * size for ws in between for w in ws)   # a paragraph or heading
+        if r["y"] - runs[-1][-1]["y"] > 14 * size or wide:
+            runs.append([r])
+        else:
+            runs[-1].append(r)
     out = []
-    for t in tables:
-        raw = t.extract()
-        rows = [[_join_lines(c) if c is not None else "" for c in r] for r in raw]
-        stat_rows = sum(1 for r in rows if r and re.search(r"[\u4e00-\u9fff]", r[0] or "")
-                        and sum(bool(re.fullmatch(r"-?[0-9][0-9,.]*", c)) for c in r[1:]) >= 1)
-        if len(rows) >= 3 and stat_rows >= 3 and len(raw[0]) >= 2:
-            rows = [_merge_unruled(r) for r in rows]
-            out.append({"bbox": t.bbox, "rows": rows, "page": pno, "unruled": True})
+    for run in runs:
+        if len(run) < 2 and not (len(run[0]["figures"]) >= 5 and not run[0]["labels"]):
+            continue                      # one row of figures alone is a table only in 四's shape
+        first, last = run[0]["i"], run[-1]["i"]
+        # figure columns
+        xs = sorted((w["x0"] + w["x1"]) / 2 for r in run for w in r["figures"])
+        cols: list[list[float]] = [[xs[0]]]
+        for x in xs[1:]:
+            (cols[-1].append(x) if x - cols[-1][-1] < 1.5 * size else cols.append([x]))
+        centers = [sum(c) / len(c) for c in cols]
+        label_right = min(w["x0"] for r in run for w in r["figures"])
+        # label text (left of the figures) wrapped over several lines: stack the lines into blocks (words
+        # overlapping horizontally, one line apart), then give each block to the row nearest its middle
+        top_i = first
+        while top_i > 0 and run[0]["y"] - lines[top_i - 1][0]["top"] < 12 * size \
+                and not any(_NUM.match(w["text"]) for w in lines[top_i - 1]) \
+                and not any(w["x1"] - w["x0"] > 15 * size for w in lines[top_i - 1]):
+            top_i -= 1
+        header_lines = lines[top_i:first]
+        label_words = [w for ws in lines[first:last + 1] for w in ws
+                       if w["x1"] <= label_right + size and not (_NUM.match(w["text"]) and w["x0"] >= label_right - 1)]
+        blocks: list[list[dict]] = []
+        for w in sorted(label_words, key=lambda w: (w["top"], w["x0"])):
+            for b in blocks:
+                lw = b[-1]
+                if w["x0"] < lw["x1"] - 1 and lw["x0"] < w["x1"] - 1 and -1 <= w["top"] - lw["bottom"] <= 0.9 * size:
+                    b.append(w)
+                    break
+            else:
+                blocks.append([w])
+        frags: dict[int, list[dict]] = {id(r): [] for r in run}
+        for b in blocks:
+            y = (min(w["top"] for w in b) + max(w["bottom"] for w in b)) / 2
+            near = min(run, key=lambda r: abs(r["y"] - y))
+            if abs(near["y"] - y) <= 6.5 * size:
+                frags[id(near)].extend(b)
+        rows: list[list[str]] = []
+        if header_lines:
+            rows.append(_cells_by_overlap([w for ws in header_lines for w in ws]))
+        for r in run:
+            cells = _cells_by_overlap(frags[id(r)])
+            values = [""] * len(centers)
+            for w in r["figures"]:
+                cx = (w["x0"] + w["x1"]) / 2
+                j = min(range(len(centers)), key=lambda j: abs(centers[j] - cx))
+                values[j] = (values[j] + w["text"]) if values[j] else w["text"]
+            rows.append(cells + values)
+        allw = [w for ws in lines[top_i:last + 1] for w in ws]
+        box = (min(w["x0"] for w in allw), min(w["top"] for w in allw), max(w["x1"] for w in allw),
+               max(w["bottom"] for w in allw))
+        out.append({"bbox": box, "rows": rows, "page": pno, "unruled": True})
     return out
 
 
-def _merge_unruled(row: list[str]) -> list:
-    """Text-strategy columns split a label into several cells; glue leading text cells into one label."""
-    i = 0
-    while i < len(row) and row[i] and not re.fullmatch(r"-?[0-9][0-9,.]*", row[i]):
-        i += 1
-    label = "".join(row[:i])
-    return ([label] if label else []) + row[i:] if i > 1 else row
+def _cells_by_overlap(words: list[dict]) -> list[str]:
+    """Words of one row's label area -> cells: words overlapping horizontally are one cell (read top down)."""
+    groups: list[list[dict]] = []
+    for w in sorted(words, key=lambda w: w["x0"]):
+        for g in groups:
+            if any(w["x0"] < o["x1"] - 1 and o["x0"] < w["x1"] - 1 for o in g):
+                g.append(w)
+                break
+        else:
+            groups.append([w])
+    groups.sort(key=lambda g: min(w["x0"] for w in g))
+    return ["".join(w["text"] for w in sorted(g, key=lambda w: (round(w["top"]), w["x0"]))) for g in groups]
 
 
 def _assemble(items: list[dict], title: str | None) -> Document:
@@ -352,7 +434,7 @@ def _assemble(items: list[dict], title: str | None) -> Document:
             last_table["last_cells"] = (it.get("cells") or [None])[-1]
             continue
         last_table = {"rows": list(it["rows"]), "pages": [it["page"]] * len(it["rows"]), "last_page": it["page"],
-                      "bbox": it["bbox"], "first_page": it["page"], "last_cells": (it.get("cells") or [None])[-1]}
+                      "bbox": it["bbox"], "unruled": it.get("unruled", False), "first_page": it["page"], "last_cells": (it.get("cells") or [None])[-1]}
         logical.append(last_table)
         blocks.append(len(logical) - 1)
 
@@ -419,6 +501,8 @@ def _drop_span_pieces(row: list, boxes: list, prev_last: list | None) -> list:
 def _continues(prev: dict, frag: dict) -> bool:
     """A fragment at the top of a page continues the table that ended the previous page."""
     a, b = prev["bbox"], frag["bbox"]
+    if prev.get("unruled") and frag.get("unruled"):
+        return True
     return abs(a[2] - b[2]) <= 3 or abs(a[0] - b[0]) <= 3
 
 
