@@ -105,8 +105,6 @@ def test_truth_matches_parsed_cells_for_clean_layouts(corpus):
     assert compared > 1000
 
 
-@pytest.mark.xfail(reason="parser gap: a table row whose cells are all blank is dropped instead of kept as nulls",
-                   strict=True)
 def test_all_blank_rows_are_kept_as_nulls(tmp_path):
     d = tmp_path / "c"
     generate(d, 400, seed=0)

@@ -9,7 +9,7 @@ from etl.specs import RowSpec, TableSpec
 from etl.labels import core, nfkc
 from etl.model import Document, Metric
 
-_UNIT_CELL = re.compile(rf"^(?:{UNITS}|——|—|-)$")
+_UNIT_CELL = re.compile(rf"^{UNITS}$")
 
 
 def _label_matches(spec: RowSpec, cell: str) -> bool:
@@ -54,8 +54,10 @@ def extract_tables(doc: Document, spec: TableSpec) -> tuple[list[Metric], set[Ro
             labels, unit, values = _split_row(cells)
             spec_row = _match(spec, labels, section, found) if labels else None
             if spec_row is None and not labels and in_s4:
-                spec_row = next((r for r in spec.rows if r.pattern is None and r not in found), None)
-                if spec_row is not None and not any(v.strip() for v in values):
+                # the unlabelled row of numbers under the 四 header; a later row with figures beats a blank one
+                spec_row = next((r for r in spec.rows if r.pattern is None and
+                                 (r not in found or not any(found[r][0]))), None)
+                if spec_row in found and not any(v.strip() for v in values):
                     continue
             if spec_row is None or not values:
                 continue
