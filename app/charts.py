@@ -172,7 +172,7 @@ def coverage_matrix(df: pl.DataFrame) -> alt.LayerChart:
                  alt.Tooltip("year:O", title="年度"), alt.Tooltip("status:N", title="状态"),
                  alt.Tooltip("scopes:N", title="范围"), alt.Tooltip("n_failed_checks:Q", title="未通过核对")])
     text = base.transform_filter("datum.n_reports > 1").mark_text(fontSize=10).encode(text="_n:N")
-    return (rect + text).properties(height=_height(d["agency_name"].n_unique()), width="container")
+    return (rect + text).properties(height=alt.Step(26), width="container")
 
 
 def grouped_bars(df: pl.DataFrame, label: str, category: str, value: str, order: list[str], title: str = "",

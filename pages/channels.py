@@ -1,4 +1,8 @@
 """主动公开渠道: how much each agency published and through which channels (old format); section 二 of newer formats."""
+from app.boot import ensure_router
+
+ensure_router()
+
 import polars as pl
 import streamlit as st
 

@@ -1,4 +1,8 @@
 """总览: coverage (who is missing), headline figures with change on the previous year, reports with failed checks."""
+from app.boot import ensure_router
+
+ensure_router()
+
 import polars as pl
 import streamlit as st
 
@@ -19,20 +23,31 @@ prev_row = head.filter(pl.col("year") == prev).row(0, named=True) if prev else N
 st.subheader(f"{latest} 年主要数字")
 KPIS = [("active_total", "主动公开信息（条）", "n_active"), ("received", "收到申请（件）", "n_received"),
         ("review_total", "行政复议（件）", "n_review"), ("litigation_total", "行政诉讼（件）", "n_litigation")]
+panel = queries.run("headline_by_agency", f)
 cols = st.columns(len(KPIS) + 1)
 n_rep = counts.filter(pl.col("year") == latest)["n_reports"].sum()
 n_prev = counts.filter(pl.col("year") == prev)["n_reports"].sum() if prev else None
-cols[0].metric("报告数（份）", f"{n_rep:,}", delta=(n_rep - n_prev) if prev else None,
+cols[0].metric("报告数（份）", f"{n_rep:,}", delta=(n_rep - n_prev) if prev else None, delta_color="off",
                help="去除重复文件后的报告份数")
 for col, (key, title, nkey) in zip(cols[1:], KPIS):
     v = cur_row[key]
-    pv = prev_row[key] if prev_row else None
-    delta = None if v is None or pv is None else v - pv
-    col.metric(title, "未填报" if v is None else f"{v:,.0f}",
-               delta=None if delta is None else f"{delta:+,.0f}（较{prev}年）",
-               help=f"{cur_row[nkey]} 份报告有此数；合计时汇总报告替代其覆盖的下级报告，不重复相加。")
+    delta, note = None, ""
+    if prev is not None and v is not None:
+        # change over the agencies that have the figure in both years: coverage changes never show as a trend
+        a = panel.filter((pl.col("year") == latest) & pl.col(key).is_not_null()).select("agency_id", key)
+        b = panel.filter((pl.col("year") == prev) & pl.col(key).is_not_null()).select("agency_id", key)
+        both = a.join(b, on="agency_id", suffix="_prev")
+        if both.height:
+            delta = f"{both[key].sum() - both[key + '_prev'].sum():+,.0f}（同口径较{prev}年，{both.height} 家）"
+        else:
+            note = f"{prev} 年没有同一机构的可比数字，不计算变化。"
+    col.metric(title, "—" if v is None else f"{v:,.0f}", delta=delta,
+               help=(f"{cur_row[nkey]} 份报告有此数；合计时汇总报告替代其覆盖的下级报告，不重复相加。"
+                     + ("“—”= 所选报告的格式没有此项（如 2019 年起不再统计主动公开总条数）。" if v is None else "")
+                     + note))
 if prev is None:
     st.caption(f"库中没有 {latest - 1} 年的报告，无法计算同比变化。")
+st.caption("增减按“同口径”计算：只比较两年都有此数的同一批机构，报告覆盖范围变化不会被当成增减。")
 
 with st.expander("各年合计（按汇总去重）", expanded=False):
     st.dataframe(head.rename({"year": "年度", "n_counted": "计入报告数", "active_total": "主动公开", "received": "收到申请",

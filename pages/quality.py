@@ -1,4 +1,8 @@
 """数据质量: every failed consistency check by report and rule, with its Chinese message; drill down to a report."""
+from app.boot import ensure_router
+
+ensure_router()
+
 import polars as pl
 import streamlit as st
 

@@ -1,4 +1,8 @@
 """报告详情: one report — metadata, its tables as printed, every value beside its source text, its checks."""
+from app.boot import ensure_router
+
+ensure_router()
+
 import polars as pl
 import streamlit as st
 

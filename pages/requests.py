@@ -1,4 +1,8 @@
 """依申请公开: requests received, who asked, what they got (counts and rates), on-time rate (old format)."""
+from app.boot import ensure_router
+
+ensure_router()
+
 import polars as pl
 import streamlit as st
 

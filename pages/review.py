@@ -1,4 +1,8 @@
 """复议诉讼: administrative reviews and lawsuits about disclosure, their results and the correction rate."""
+from app.boot import ensure_router
+
+ensure_router()
+
 import polars as pl
 import streamlit as st
 

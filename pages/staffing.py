@@ -1,4 +1,8 @@
 """机构人员: organisation, staff, special funds, meetings and training (old format sections 八/九)."""
+from app.boot import ensure_router
+
+ensure_router()
+
 import polars as pl
 import streamlit as st
 

@@ -1,0 +1,124 @@
+"""Browser test: serve the dashboard, open every page in headless Chromium, check that it renders without an
+exception and draws its charts, and save a screenshot of each page to build/screenshots/<page>.png.
+
+    python -m pytest tests/browser/test_pages.py -q -p no:playwright
+    BROWSER_WAREHOUSE=/tmp/wh_all python -m pytest tests/browser -q -p no:playwright   # screenshots of a bigger warehouse
+
+Skipped when /usr/bin/chromium is not installed. Needs `apt-get install chromium fonts-noto-cjk` and the
+Python package playwright (no `playwright install`: the Debian Chromium is used)."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "build" / "screenshots"
+# url path -> minimum number of charts the page draws with the sample data
+PAGES = {"overview": 1, "channels": 2, "requests": 2, "review": 1, "staffing": 2, "quality": 1, "upload": 0,
+         "report": 0}
+if (ROOT / "pages" / "scorecard.py").exists():
+    PAGES["scorecard"] = 0
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no /usr/bin/chromium")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    wh = os.environ.get("BROWSER_WAREHOUSE")
+    if not wh:
+        wh = str(tmp_path_factory.mktemp("bwh") / "warehouse")
+        sys.path.insert(0, str(ROOT))
+        from app import warehouse
+        warehouse.ensure_built(Path(wh))
+    port = _free_port()
+    env = {**os.environ, "WAREHOUSE_DIR": wh}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read().strip() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM,
+                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+def _wait_for_app(pg, timeout=60_000):
+    from playwright.sync_api import expect
+    pg.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
+    pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    expect(pg.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_renders(server, chromium, name):
+    from playwright.sync_api import expect
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    ctx = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    pg = ctx.new_page()
+    try:
+        pg.goto(f"{server}/{name}", timeout=60_000)
+        _wait_for_app(pg)
+        n = PAGES[name]
+        if n:
+            charts = pg.get_by_test_id("stVegaLiteChart").locator("svg.marks, canvas.marks")
+            expect(charts.first).to_be_visible(timeout=30_000)
+            assert charts.count() >= n, f"{name}: {charts.count()} charts drawn, expected ≥ {n}"
+        pg.wait_for_timeout(800)          # let Vega finish its transitions before the screenshot
+        assert pg.get_by_test_id("stException").count() == 0, pg.get_by_test_id("stException").first.inner_text()
+        assert pg.get_by_test_id("stSidebar").get_by_text("年度").count() >= 1      # global filters on every page
+        pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    finally:
+        ctx.close()
+
+
+def test_filter_in_url_applies(server, chromium):
+    """A shared link with filters opens the page already filtered."""
+    ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    pg = ctx.new_page()
+    try:
+        pg.goto(f"{server}/channels?year=2018&scope=" + urllib.parse.quote("汇总报告"), timeout=60_000)
+        _wait_for_app(pg)
+        assert pg.get_by_test_id("stException").count() == 0
+        body = pg.get_by_test_id("stMain").inner_text()
+        assert "汇总报告" in body and "2018" in body
+    finally:
+        ctx.close()
