@@ -26,6 +26,7 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)   # font warnings on every
 MAX_PAGES = 300
 TIME_BUDGET = 120.0            # seconds for one file
 MAX_CHARS_PER_PAGE = 60_000    # a page with more glyphs than this is not a report page
+MAX_EDGES_PER_PAGE = 20_000    # table finding is skipped on pages drawn with more rules (charts, maps)
 
 # CJK Radicals Supplement code points NFKC leaves alone, seen in ToUnicode maps of CJK fonts.
 _RADICALS = {
@@ -144,7 +145,9 @@ def _read(pdf, pages) -> Document:
     if n == 0:
         raise ReadError("PDF 文件没有页面")
     deadline = time.monotonic() + TIME_BUDGET
-    items: list[tuple] = []        # ("text", line, page) / ("table", fragment) in reading order
+    items: list[dict] = []         # text lines and table fragments in reading order
+    warnings: list[str] = []
+    image_pages: list[int] = []
     n_chars = n_images = 0
     for pno, page in enumerate(pages, start=1):
         if time.monotonic() > deadline:
@@ -155,7 +158,9 @@ def _read(pdf, pages) -> Document:
         n_chars += len(chars)
         n_images += len(page.images)
         if chars:
-            items.extend(_page_items(page, pno))
+            items.extend(_page_items(page, pno, warnings))
+        elif page.images:
+            image_pages.append(pno)
         page.flush_cache()
     if n_chars == 0:
         if n_images:
@@ -164,12 +169,21 @@ def _read(pdf, pages) -> Document:
     title = (pdf.metadata or {}).get("Title")
     if isinstance(title, bytes):
         title = title.decode("utf-16" if title[:2] in (b"\xfe\xff", b"\xff\xfe") else "latin-1", "replace")
-    return _assemble(items, title)
+    doc = _assemble(items, title)
+    if image_pages:
+        pages = "、".join(str(p) for p in image_pages[:10]) + ("等" if len(image_pages) > 10 else "")
+        warnings.append(f"PDF 第 {pages} 页是扫描图片（没有文字层，未识别）")
+    doc.warnings.extend(warnings)
+    return doc
 
 
-def _page_items(page, pno: int) -> list[tuple]:
-    width, height = float(page.width), float(page.height)
-    found = [t for t in page.find_tables(_closing_lines(page)) if _real_table(t.extract())]
+def _page_items(page, pno: int, warnings: list[str]) -> list[dict]:
+    height = float(page.height)
+    if len(page.edges) > MAX_EDGES_PER_PAGE:
+        warnings.append(f"PDF 第 {pno} 页线条过多（{len(page.edges)}），未识别其中的表格")
+        found = []
+    else:
+        found = [t for t in page.find_tables(_closing_lines(page)) if _real_table(t.extract())]
     frags = []
     for t in found:
         rows = [[None if c is None else _join_lines(c) for c in r] for r in t.extract()]
