@@ -357,3 +357,37 @@ def test_page_with_too_many_rules(monkeypatch):
     doc = read_pdf((FIX / f"{S3}_s3_onepage.pdf").read_bytes())
     assert any("线条过多" in w for w in doc.warnings)
     assert "本年新收政府信息公开申请数量" in doc.text
+
+
+def _pdf_with_stream(content: bytes) -> bytes:
+    """A minimal one-page PDF whose page content is one Flate stream."""
+    import zlib
+    comp = zlib.compress(content, 9)
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(comp) + comp + b"\nendstream"]
+    out, offs = bytearray(b"%PDF-1.4\n"), []
+    for i, o in enumerate(objs, 1):
+        offs.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def test_pdf_stream_bomb(monkeypatch, tmp_path):
+    """A content stream inflating past the cap stops inflating there (memory stays bounded)."""
+    monkeypatch.setattr(pdf_reader, "MAX_STREAM", 2 * 1024 * 1024)
+    p = tmp_path / "bomb.pdf"
+    p.write_bytes(_pdf_with_stream(b"0 0 m\n" * (3 * 1024 * 1024)))     # 18 MB of drawing ops
+    assert p.stat().st_size < 200_000
+    with pytest.raises(ReadError, match="压缩炸弹"):
+        read_pdf(p.read_bytes())
+
+
+def test_pdf_without_text_or_images(tmp_path):
+    p = tmp_path / "blank.pdf"
+    p.write_bytes(_pdf_with_stream(b"0 0 m 100 100 l S\n"))
+    with pytest.raises(ReadError, match="没有可提取的文字"):
+        read_pdf(p.read_bytes())

@@ -17,11 +17,60 @@ import logging
 import re
 import time
 import unicodedata
+import zlib
 
 from etl.model import Document, ReadError, Table
 from etl.read.text import clean_line
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)   # font warnings on every page of Chromium PDFs
+
+MAX_STREAM = 128 * 1024 * 1024  # one decompressed PDF stream (an embedded CJK font is ~20 MB)
+
+
+class _StreamBomb(Exception):
+    """A Flate stream inflating past MAX_STREAM."""
+
+
+class _CappedZlib:
+    """Stands in for the zlib module inside pdfminer.pdftypes: same calls, but inflation stops at
+    MAX_STREAM bytes, so a 'compression bomb' stream cannot exhaust memory."""
+
+    error = zlib.error
+
+    @staticmethod
+    def decompress(data: bytes, *args) -> bytes:
+        d = zlib.decompressobj()
+        out = d.decompress(data, MAX_STREAM)
+        if d.unconsumed_tail:
+            raise _StreamBomb()
+        return out + d.flush()
+
+    class decompressobj:  # noqa: N801 - mirrors zlib.decompressobj
+        def __init__(self, *args):
+            self._d = zlib.decompressobj(*args)
+            self._n = 0
+
+        def decompress(self, data: bytes, *args) -> bytes:
+            out = self._d.decompress(data)
+            self._n += len(out)
+            if self._n > MAX_STREAM:
+                raise _StreamBomb()
+            return out
+
+        def flush(self, *args) -> bytes:
+            return self._d.flush(*args)
+
+
+def _cap_pdfminer_streams() -> None:
+    try:
+        import pdfminer.pdftypes as pdftypes
+    except ImportError:  # pragma: no cover
+        return
+    if getattr(pdftypes, "zlib", None) is zlib:
+        pdftypes.zlib = _CappedZlib
+
+
+_cap_pdfminer_streams()
 
 MAX_PAGES = 300
 TIME_BUDGET = 120.0            # seconds for one file
@@ -82,6 +131,8 @@ def read_pdf(data: bytes) -> Document:
     except PDFPasswordIncorrect as e:
         raise ReadError(_ENCRYPTED) from e
     except Exception as e:  # noqa: BLE001 - pdfminer raises many kinds for broken files
+        if _bomb(e):
+            raise ReadError(_BOMB) from e
         if _encrypted(e):
             raise ReadError(_ENCRYPTED) from e
         raise ReadError(f"PDF 文件已损坏或不完整，无法读取（{_cause(e)}）") from e
@@ -90,6 +141,8 @@ def read_pdf(data: bytes) -> Document:
     except ReadError:
         raise
     except Exception as e:  # noqa: BLE001
+        if _bomb(e):
+            raise ReadError(_BOMB) from e
         if _encrypted(e):
             raise ReadError(_ENCRYPTED) from e
         raise ReadError(f"PDF 文件已损坏或不完整，无法读取（{_cause(e)}）") from e
@@ -112,6 +165,13 @@ def _chain(e: BaseException) -> list[BaseException]:
         todo.extend(a for a in getattr(x, "args", ()) if isinstance(a, BaseException))
         todo.extend(c for c in (x.__cause__, x.__context__) if c is not None)
     return out
+
+
+_BOMB = "PDF 中的数据流解压后体积异常（疑似“压缩炸弹”），为安全起见未解析"
+
+
+def _bomb(e: BaseException) -> bool:
+    return any(isinstance(x, _StreamBomb) for x in _chain(e))
 
 
 def _encrypted(e: BaseException) -> bool:
