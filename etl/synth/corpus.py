@@ -20,7 +20,7 @@ from etl.synth import render as R
 from etl.synth.names import Agency, agencies
 from etl.synth.values import values_for
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 LAYOUTS = {"tab": 0.25, "html": 0.2, "md": 0.1, "md_pipe": 0.05, "broken": 0.1, "flat_spaced": 0.1,
            "flat_merged": 0.2}
 ENCODINGS = {"utf-8": 0.65, "utf-8-sig": 0.05, "gb18030": 0.2, "utf-16": 0.1}
@@ -161,7 +161,7 @@ def render_report(agency: Agency, year: int, rng: random.Random, state: dict, in
         "county": agency.county, "township": agency.township, "scope": "aggregate" if aggregate else "self",
         "publish_date": f"{pub[0]}-{pub[1]:02d}-{pub[2]:02d}", "injected_errors": injected,
         "blank_zeros": cells.zero_blank, "blank_totals": cells.total_blank, "noisy_numbers": cells.noisy,
-        "flat_ambiguous_rows": sorted({k[0][0] for k, run in runs if R.count_splits(run, k) != 1})
+        "flat_ambiguous_rows": sorted({c[0] for k, run in runs if R.count_splits(run, k) != 1 for c in k})
         if layout == "flat_merged" else [],
         "cells": {} if narrative else {"|".join((k[0], k[1] or "", k[2])): cells.truth[k] for k in values},
     }
