@@ -84,7 +84,7 @@ def ranked_bars(df: pl.DataFrame, value: str, label: str = "label", title: str =
     d = df.with_columns(
         pl.col(value).fill_null(0).alias("_x"),
         pl.col(value).map_elements(lambda v: (f"{v:.1%}" if rate else _fmt(v)), return_dtype=pl.Utf8)
-        .fill_null("未填报").alias("_text"),
+        .fill_null("无法计算（分母为0或未填报）" if rate else "未填报").alias("_text"),
     )
     if source:
         d = d.with_columns(pl.when(pl.col(source) == "据正文").then(pl.col("_text") + "（据正文）")
@@ -96,11 +96,14 @@ def ranked_bars(df: pl.DataFrame, value: str, label: str = "label", title: str =
         tips.append(alt.Tooltip(f"{source}:N", title="来源"))
     y = alt.Y(f"{label}:N", sort=alt.EncodingSortField(field="_x", op="max", order="descending"), title=None,
               axis=alt.Axis(labelLimit=LABEL_LIMIT))
-    enc_color = (alt.Color(f"{color}:N", scale=scale(), title=None) if color
+    present = set(d[color].to_list()) if color else set()
+    enc_color = (alt.Color(f"{color}:N", scale=scale([c for c in PALETTE if c in present]
+                                                     + sorted(present - set(PALETTE))), title=None) if color
                  else alt.value(PALETTE["予以公开"] if rate else PALETTE["政府公报"]))
     base = alt.Chart(d.to_pandas()).encode(y=y)
-    bars = base.mark_bar().encode(
-        x=alt.X("_x:Q", title=value_title, axis=alt.Axis(format=fmt)), color=enc_color, tooltip=tips)
+    integral = not rate and all(float(v).is_integer() for v in d["_x"].to_list())
+    axis = alt.Axis(format=fmt if rate or integral else ",~g", tickMinStep=1 if integral else alt.Undefined)
+    bars = base.mark_bar().encode(x=alt.X("_x:Q", title=value_title, axis=axis), color=enc_color, tooltip=tips)
     text = base.mark_text(align="left", dx=3, fontSize=11).encode(x="_x:Q", text="_text:N")
     layer = (bars + text).properties(height=alt.Step(24))
     if row and d[row].n_unique() > 1:
@@ -120,7 +123,8 @@ LEVEL_ORDER_ZH = ["国家", "省级", "地市级", "县级", "乡镇（街道）
 def stacked_shares(df: pl.DataFrame, label: str, category: str, value: str, order: list[str],
                    normalize: bool = True, title: str = "", row: str | None = None) -> alt.Chart:
     """One horizontal bar per agency/year split by category; normalize=True gives 100 % shares."""
-    d = df.filter(pl.col(category).is_in(order)).with_columns(
+    # blank cells (null) are left out rather than drawn as 0 (a null would also break Vega's stacking)
+    d = df.filter(pl.col(category).is_in(order) & pl.col(value).is_not_null()).with_columns(
         pl.col(category).map_elements(lambda c: order.index(c), return_dtype=pl.Int64).alias("_ord"))
     stack = "normalize" if normalize else "zero"
     x = alt.X(f"sum({value}):Q", stack=stack, title="占比" if normalize else "数量",
@@ -145,7 +149,7 @@ def trend(df: pl.DataFrame, y: str, color: str, title: str = "", y_title: str = 
     base = alt.Chart(d.to_pandas(), title=title or alt.Undefined).encode(
         x=alt.X("year:O", title="年度", axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=fmt)),
-        color=alt.Color(f"{color}:N", title=None, scale=sc, legend=alt.Legend(labelLimit=300)),
+        color=alt.Color(f"{color}:N", title=None, scale=sc, legend=alt.Legend(labelLimit=300, columns=3)),
     )
     tips = [alt.Tooltip("year:O", title="年度"), alt.Tooltip(f"{color}:N", title="类别"),
             alt.Tooltip(f"{y}:Q", title=y_title or "数值", format=".1%" if rate else ",.2f")]

@@ -204,5 +204,11 @@ def import_files(staged: Staged, wh: Path | None = None, on_progress=None) -> li
     return staged.files
 
 
+def extensions() -> list[str]:
+    """File types the ETL can read (its reader registry), without the dot."""
+    from etl.read import READERS
+    return sorted(ext.lstrip(".") for ext in READERS)
+
+
 def batch_dir() -> Path:
     return warehouse.UPLOADS / time.strftime("%Y%m%d-%H%M%S")

@@ -39,3 +39,16 @@ def with_year_label(df: pl.DataFrame, label: str = "label") -> pl.DataFrame:
 
 
 BLANK_NOTE = "空白单元格 = 报告未填报（null），与 0 不同；“据正文”= 表格无数、取自报告正文的数字。"
+
+
+def year_ranges(years) -> str:
+    """[2011, 2012, 2013, 2015] -> '2011–2013、2015'."""
+    ys = sorted(int(y) for y in years)
+    out, start = [], None
+    for i, y in enumerate(ys):
+        if start is None:
+            start = y
+        if i + 1 == len(ys) or ys[i + 1] != y + 1:
+            out.append(str(start) if start == y else f"{start}–{y}")
+            start = None
+    return "、".join(out)

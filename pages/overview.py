@@ -38,7 +38,8 @@ for col, (key, title, nkey) in zip(cols[1:], KPIS):
         b = panel.filter((pl.col("year") == prev) & pl.col(key).is_not_null()).select("agency_id", key)
         both = a.join(b, on="agency_id", suffix="_prev")
         if both.height:
-            delta = f"{both[key].sum() - both[key + '_prev'].sum():+,.0f}（同口径较{prev}年，{both.height} 家）"
+            delta = f"{both[key].sum() - both[key + '_prev'].sum():+,.0f}（同口径）"
+            note = f"较 {prev} 年的增减只比较两年都有此数的 {both.height} 家机构。"
         else:
             note = f"{prev} 年没有同一机构的可比数字，不计算变化。"
     col.metric(title, "—" if v is None else f"{v:,.0f}", delta=delta,
@@ -63,7 +64,7 @@ missing = (cov.filter(pl.col("status") == "缺失").group_by("agency_name", "lev
            .sort("缺报年数", descending=True))
 if not missing.is_empty():
     st.markdown("**缺报清单**")
-    st.dataframe(missing.with_columns(pl.col("缺报年度").list.eval(pl.element().cast(pl.Utf8)).list.join("、"))
+    st.dataframe(missing.with_columns(pl.col("缺报年度").map_elements(ui.year_ranges, return_dtype=pl.Utf8))
                  .rename({"agency_name": "机构", "level_zh": "层级"}), hide_index=True, width="stretch")
 
 st.subheader("未通过核对的报告")

@@ -43,6 +43,7 @@ st.caption(ui.BLANK_NOTE)
 export.downloads("机构人员明细", wide)
 
 st.subheader("按层级平均（每份报告）")
+st.caption("汇总报告的人数包含下级机关；只比较本级工作时请在左侧选“本级报告”。")
 lvl = df.filter(pl.col("value").is_not_null()).group_by("level_zh", "measure").agg(
     pl.col("value").mean().alias("平均值"), pl.len().alias("报告数"))
 if not lvl.is_empty():
@@ -51,8 +52,9 @@ if not lvl.is_empty():
     chart = charts.alt.Chart(lv.to_pandas()).mark_bar().encode(
         y=charts.alt.Y("level_zh:N", title=None, sort=charts.LEVEL_ORDER_ZH),
         x=charts.alt.X("平均值:Q", title="每份报告平均"),
-        color=charts.alt.Color("level_zh:N", legend=None),
+        color=charts.alt.value(charts.PALETTE["专职人员"]),
         tooltip=["level_zh", "measure", charts.alt.Tooltip("平均值:Q", format=",.1f"), "报告数"],
     ).properties(width=260, height=charts.alt.Step(22)).facet(facet=charts.alt.Facet("measure:N", title=None,
-                                                                                   sort=meas), columns=3)
+                                                                                   sort=meas), columns=3) \
+        .resolve_scale(x="independent")
     export.show(chart, lv.sort("measure", "level_zh"), "按层级平均")

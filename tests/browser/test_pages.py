@@ -105,6 +105,12 @@ def test_page_renders(server, chromium, name):
         pg.wait_for_timeout(800)          # let Vega finish its transitions before the screenshot
         assert pg.get_by_test_id("stException").count() == 0, pg.get_by_test_id("stException").first.inner_text()
         assert pg.get_by_test_id("stSidebar").get_by_text("年度").count() >= 1      # global filters on every page
+        # Streamlit scrolls inside stMain, so grow the viewport to the content height to capture the whole page
+        h = pg.evaluate("() => { const m = document.querySelector('[data-testid=stMain]');"
+                        " return m ? Math.max(m.scrollHeight, document.body.scrollHeight) : 1000; }")
+        pg.set_viewport_size({"width": 1400, "height": int(min(max(h, 1000) + 40, 12000))})
+        pg.wait_for_timeout(800)
+        _wait_for_app(pg)
         pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     finally:
         ctx.close()
