@@ -391,3 +391,33 @@ def test_pdf_without_text_or_images(tmp_path):
     p.write_bytes(_pdf_with_stream(b"0 0 m 100 100 l S\n"))
     with pytest.raises(ReadError, match="没有可提取的文字"):
         read_pdf(p.read_bytes())
+
+
+def _corpus_pages() -> dict[str, Path]:
+    pages = {p.stem: p for p in sorted((CORPUS / "html").glob("*.html"))} if (CORPUS / "html").exists() else {}
+    sh = CORPUS / "2019_shanghai-szfbgt_2019.html"
+    if sh.exists():
+        pages[sh.stem] = sh
+    return pages
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_whole_corpus_reprinted(tmp_path, fmt):
+    """Every real HTML page, rebuilt as DOCX / printed to PDF on the fly, parses to the HTML's values."""
+    pages = _corpus_pages()
+    if not pages:
+        pytest.skip("shared corpus not present")
+    sys.path.insert(0, str(ROOT / "tools"))
+    import make_fixtures
+    if fmt == "pdf":
+        _print(tmp_path, [(f"{k}.pdf", make_fixtures.clean_html(p)) for k, p in pages.items()])
+    else:
+        for k, p in pages.items():
+            make_fixtures.make_docx(k, p, tmp_path / f"{k}.docx")
+    bad = []
+    for k, p in pages.items():
+        want, got = parsed(str(p)), parse_file(str(tmp_path / f"{k}.{fmt}"))
+        if _all_metrics(got) != _all_metrics(want) or got.report["year"] != want.report["year"] \
+                or got.report["agency"] != want.report["agency"]:
+            bad.append(k)
+    assert not bad, bad

@@ -102,7 +102,10 @@ def clean_html(path: Path, *, only_s3: bool = False, split: bool = False, thead:
     title, art = article(path)
     tables = [t for t in art.iter("table") if not t.xpath(".//table")]
     # the table of section 三 is the one naming applicants (2019/2021) or the biggest one (old format)
-    s3 = next((t for t in tables if "自然人" in t.text_content()), max(tables, key=lambda t: len(t.xpath(".//tr"))))
+    s3 = next((t for t in tables if "自然人" in t.text_content()),
+              max(tables, key=lambda t: len(t.xpath(".//tr")), default=None))
+    if s3 is None and (only_s3 or split or thead or vertical or rotated):
+        raise ValueError(f"{path.name}: no table to make a variant of")
     if only_s3:
         holder = lxml.html.Element("div")
         head = lxml.html.Element("p")
@@ -119,7 +122,7 @@ def clean_html(path: Path, *, only_s3: bool = False, split: bool = False, thead:
         for tr in first:
             head.append(tr)
         s3.insert(0, head)
-    if vertical or rotated:
+    if s3 is not None and (vertical or rotated):
         for td in s3.iter("td", "th"):
             t = re.sub(r"\s+", "", td.text_content())
             if t in ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"):
