@@ -102,7 +102,7 @@ def ranked_bars(df: pl.DataFrame, value: str, label: str = "label", title: str =
                  else alt.value(PALETTE["予以公开"] if rate else PALETTE["政府公报"]))
     base = alt.Chart(d.to_pandas()).encode(y=y)
     integral = not rate and all(float(v).is_integer() for v in d["_x"].to_list())
-    axis = alt.Axis(format=fmt if rate or integral else ",~g", tickMinStep=1 if integral else alt.Undefined)
+    axis = alt.Axis(format=fmt if rate or integral else ",.2~f", tickMinStep=1 if integral else alt.Undefined)
     bars = base.mark_bar().encode(x=alt.X("_x:Q", title=value_title, axis=axis), color=enc_color, tooltip=tips)
     text = base.mark_text(align="left", dx=3, fontSize=11).encode(x="_x:Q", text="_text:N")
     layer = (bars + text).properties(height=alt.Step(24))
@@ -121,7 +121,7 @@ LEVEL_ORDER_ZH = ["国家", "省级", "地市级", "县级", "乡镇（街道）
 
 
 def stacked_shares(df: pl.DataFrame, label: str, category: str, value: str, order: list[str],
-                   normalize: bool = True, title: str = "", row: str | None = None) -> alt.Chart:
+                   normalize: bool = True, title: str = "", source: str | None = None) -> alt.Chart:
     """One horizontal bar per agency/year split by category; normalize=True gives 100 % shares."""
     # blank cells (null) are left out rather than drawn as 0 (a null would also break Vega's stacking)
     d = df.filter(pl.col(category).is_in(order) & pl.col(value).is_not_null()).with_columns(
@@ -135,8 +135,14 @@ def stacked_shares(df: pl.DataFrame, label: str, category: str, value: str, orde
         color=alt.Color(f"{category}:N", scale=scale(order), title=None, sort=order),
         order=alt.Order("_ord:Q"),
         tooltip=[alt.Tooltip(f"{label}:N", title="机构"), alt.Tooltip(f"{category}:N", title="类别"),
-                 alt.Tooltip(f"{value}:Q", title="数量", format=",.0f")],
+                 alt.Tooltip(f"{value}:Q", title="数量", format=",.0f")]
+        + ([alt.Tooltip(f"{source}:N", title="来源")] if source else []),
     ).properties(height=alt.Step(24), width="container")
+    if source:          # segments taken from the prose (据正文) are drawn paler and hatched by a dashed outline
+        chart = chart.encode(
+            opacity=alt.condition(alt.datum[source] == "据正文", alt.value(0.5), alt.value(1.0)),
+            strokeDash=alt.condition(alt.datum[source] == "据正文", alt.value([3, 2]), alt.value([1, 0])),
+            stroke=alt.condition(alt.datum[source] == "据正文", alt.value("#333333"), alt.value(None)))
     return chart
 
 

@@ -52,3 +52,32 @@ def year_ranges(years) -> str:
             out.append(str(start) if start == y else f"{start}–{y}")
             start = None
     return "、".join(out)
+
+
+_LINE = re.compile(r"^第(\d+)行$")
+
+
+def source_lines(source_file: str | None, file_format: str | None) -> list[str] | None:
+    """The lines of a plain-text report (txt/md), to show beside each value; None for other formats."""
+    from pathlib import Path
+
+    from app import warehouse
+    if not source_file or file_format not in ("txt", "md"):
+        return None
+    p = Path(source_file)
+    p = p if p.is_absolute() else warehouse.ROOT / p
+    try:
+        if p.stat().st_size > 20 * 2**20:
+            return None
+        from etl.read.decode import decode
+        return decode(p.read_bytes()).splitlines()
+    except (OSError, ValueError, ImportError):
+        return None
+
+
+def line_at(lines: list[str], locator: str | None) -> str | None:
+    m = _LINE.match(locator or "")
+    if not m:
+        return None
+    i = int(m.group(1)) - 1
+    return lines[i].strip()[:200] if 0 <= i < len(lines) else None

@@ -24,7 +24,9 @@ if not df.is_empty():
     chan = df.filter(pl.col("metric") != "active.total")
     mode = st.segmented_control("显示", ["占比（100%）", "数量"], default="占比（100%）", key="chan_mode")
     chart = charts.stacked_shares(chan, "bar", "category", "value", charts.ORDER["channel"],
-                                  normalize=(mode != "数量"))
+                                  normalize=(mode != "数量"), source="source_zh")
+    if (chan["source_zh"] == "据正文").any():
+        st.caption("浅色虚线框的色块 = 据正文（该年表格无此数，取自报告正文）。")
     export.show(chart, chan.select("label", "year", "category", "value", "raw", "source_zh", "locator"), "渠道构成")
     st.caption("各渠道重复公开同一信息时分别计数，渠道之和可大于主动公开总数。")
 

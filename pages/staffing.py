@@ -18,7 +18,8 @@ df = ui.with_year_label(df)
 st.subheader("工作人员：专职与兼职")
 staff = df.filter(pl.col("measure").is_in(["专职人员", "兼职人员"]))
 if not staff.is_empty():
-    export.show(charts.stacked_shares(staff, "bar", "measure", "value", ["专职人员", "兼职人员"], normalize=False),
+    export.show(charts.stacked_shares(staff, "bar", "measure", "value", ["专职人员", "兼职人员"], normalize=False,
+                                      source="source_zh"),
                 staff.select("label", "year", "measure", "value", "raw", "source_zh", "locator"), "专职兼职人员")
 total = df.filter(pl.col("metric") == "staff.total")
 if not total.is_empty():

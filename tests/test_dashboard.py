@@ -31,6 +31,15 @@ def wh(tmp_path_factory) -> Path:
     return d
 
 
+@pytest.fixture()
+def built(wh) -> Path:
+    """The same warehouse, built now if no earlier test (or the app) has built it yet."""
+    sys.path.insert(0, str(ROOT))
+    from app import warehouse
+    warehouse.ensure_built(wh)
+    return wh
+
+
 def _app():
     from streamlit.testing.v1 import AppTest
     return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
@@ -86,7 +95,8 @@ def test_every_page_runs_with_filters(wh, page, params):
     assert at.title and at.title[0].value
 
 
-def test_channels_numbers_equal_warehouse(wh):
+def test_channels_numbers_equal_warehouse(built):
+    wh = built
     at = _app().run()
     at.switch_page("pages/channels.py")
     at.query_params["year"] = "2018"
@@ -101,7 +111,8 @@ def test_channels_numbers_equal_warehouse(wh):
     assert "Noto Sans CJK SC" in json.dumps(spec)
 
 
-def test_requests_numbers_equal_warehouse(wh):
+def test_requests_numbers_equal_warehouse(built):
+    wh = built
     at = _app().run()
     at.switch_page("pages/requests.py")
     at.query_params["year"] = "2018"
@@ -127,7 +138,8 @@ def test_scope_filter_never_adds_summary_to_parts(wh):
     assert received[0].value == "0"                        # 兴泾镇 0 + 贺兰山西路街道 0
 
 
-def test_report_detail_shows_raw_and_locator(wh):
+def test_report_detail_shows_raw_and_locator(built):
+    wh = built
     con = duckdb.connect()
     rid = con.execute(f"SELECT report_id FROM read_parquet('{wh}/reports.parquet') WHERE agency_short='兴庆区'").fetchone()[0]
     at = _app().run()
@@ -139,6 +151,8 @@ def test_report_detail_shows_raw_and_locator(wh):
     src = next(df for df in frames if "原文" in df.columns and "位置" in df.columns)
     assert (src["数值"] == 12786).any()
     assert src["位置"].notna().all()
+    line = src.loc[src["数值"] == 12786, "原文所在行"].iloc[0]
+    assert "12786" in line.replace(" ", "").replace(",", "")
 
 
 def test_quality_lists_failed_check(wh):
@@ -200,3 +214,30 @@ def test_png_export_has_cjk_font():
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000
     assert export.csv_bytes(df)[:3] == b"\xef\xbb\xbf"
     assert export.xlsx_bytes(df)[:2] == b"PK"
+
+
+def test_text_figures_fill_gaps_and_are_marked(built, tmp_path, monkeypatch):
+    wh = built
+    """Figures from the prose (source='text') are used only where the table has none, and are labelled 据正文."""
+    sys.path.insert(0, str(ROOT))
+    import polars as pl
+    from app import charts, queries, ui
+    from app.queries import Filters
+    t = tmp_path / "wh_text"
+    shutil.copytree(wh, t)
+    con = duckdb.connect()
+    extra = lambda agency, metric, value, raw: (  # noqa: E731
+        f"SELECT report_id, '{metric}' AS metric, NULL::VARCHAR AS applicant, 'year' AS basis, {value}::DOUBLE AS value, "
+        f"'{raw}' AS raw, '人' AS unit, 'text' AS source, '第5行' AS locator "
+        f"FROM read_parquet('{wh}/reports.parquet') WHERE agency_short = '{agency}'")
+    con.execute(f"COPY (SELECT * FROM read_parquet('{wh}/metrics.parquet') UNION ALL BY NAME "
+                f"{extra('审批服务管理局', 'staff.full_time', 7, '专职人员7名')} UNION ALL BY NAME "
+                f"{extra('兴庆区', 'active.total', 1, '1条')}) TO '{t}/metrics.parquet' (FORMAT parquet)")
+    monkeypatch.setenv("WAREHOUSE_DIR", str(t))
+    ch = queries.run("channels", Filters()).filter(pl.col("metric") == "active.total")
+    xq = ch.filter(pl.col("agency_name") == "兴庆区").row(0, named=True)
+    assert xq["value"] == 12786 and xq["source_zh"] == "表格"          # the table wins
+    stf = queries.run("staffing", Filters()).filter(pl.col("source_zh") == "据正文")
+    assert stf.select("agency_name", "value").rows() == [("审批服务管理局", 7.0)]
+    spec = charts.ranked_bars(ui.with_year_label(stf), "value", label="bar", source="source_zh").to_dict()
+    assert "据正文" in json.dumps(spec, ensure_ascii=False)
