@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import copy
 import html as htmlmod
+import io
 import re
 import sys
 from pathlib import Path
@@ -312,8 +313,25 @@ def make_docx(key: str, path: Path, out: Path) -> None:
 
     walk(art)
     flush()
-    d.save(str(out))
+    buf = io.BytesIO()
+    d.save(buf)
+    out.write_bytes(_stable_zip(buf.getvalue()))
     print("wrote", out.name, out.stat().st_size)
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """Rewrite a zip with fixed member timestamps so a rerun gives the same bytes."""
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2025, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            z.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
 
 
 def main() -> None:
