@@ -421,3 +421,31 @@ def test_whole_corpus_reprinted(tmp_path, fmt):
                 or got.report["agency"] != want.report["agency"]:
             bad.append(k)
     assert not bad, bad
+
+
+def test_docx_merged_cells_and_markup():
+    """Merged cells once in source order (like HTML rowspan/colspan); tracked deletions and content controls."""
+    import docx
+    from docx.oxml import parse_xml
+    d = docx.Document()
+    d.add_paragraph("标题段落")
+    t = d.add_table(rows=3, cols=4)
+    t.cell(0, 0).merge(t.cell(2, 0)).text = "三、本年度办理结果"      # rowspan 3
+    t.cell(0, 1).merge(t.cell(0, 2)).text = "（一）予以公开"           # colspan 2
+    t.cell(0, 3).text = "71"
+    t.cell(1, 1).text, t.cell(1, 2).text, t.cell(1, 3).text = "（三）不予公开", "1.属于国家秘密", ""
+    t.cell(2, 1).text, t.cell(2, 2).text, t.cell(2, 3).text = "", "2.其他", "0"
+    p = d.add_paragraph("保留")
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    p._p.append(parse_xml(f'<w:del {ns} w:id="1" w:author="x" w:date="2020-01-01T00:00:00Z">'
+                          f'<w:r><w:delText>删除的字</w:delText></w:r></w:del>'))
+    d.element.body.insert(0, parse_xml(f'<w:sdt {ns}><w:sdtContent><w:p><w:r><w:t>封面控件文字</w:t></w:r></w:p>'
+                                       f'</w:sdtContent></w:sdt>'))
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = read_docx(buf.getvalue())
+    assert doc.tables[0].rows == [["三、本年度办理结果", "（一）予以公开", "71"],
+                                  ["（三）不予公开", "1.属于国家秘密", ""],
+                                  ["", "2.其他", "0"]]
+    assert "删除的字" not in doc.text and "保留" in doc.text
+    assert doc.text.startswith("封面控件文字")

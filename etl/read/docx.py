@@ -81,24 +81,7 @@ def read_docx(data: bytes) -> Document:
 def _document(d, file_format: str = "docx") -> Document:
     out: list[str] = []
     tables: list[Table] = []
-    body = d.element.body
-    for el in body.iterchildren():
-        tag = el.tag
-        if tag == _W + "p":
-            out.append(_para_text(el))
-        elif tag == _W + "tbl":
-            rows = _table_rows(el)
-            rows = [r for r in rows if any(c for c in r)]
-            if rows:
-                n = len(tables) + 1
-                tables.append(Table(rows, f"表{n}", [f"表{n} 第{i + 1}行" for i in range(len(rows))]))
-                out.append("")
-                out.extend("\t".join(r) for r in rows)
-                out.append("")
-        elif tag == _W + "sdt":  # content controls wrap paragraphs/tables (cover pages, TOC)
-            for p in el.iter(_W + "p"):
-                if not any(a.tag == _W + "tbl" for a in p.iterancestors()):
-                    out.append(_para_text(p))
+    _blocks(d.element.body, out, tables)
     text = "\n".join(clean_line(ln) for ln in out)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     props = d.core_properties
@@ -106,9 +89,36 @@ def _document(d, file_format: str = "docx") -> Document:
     return Document(text=text, tables=tables, file_format=file_format, title=title)
 
 
+def _blocks(parent, out: list[str], tables: list[Table]) -> None:
+    """Body-level paragraphs and tables in order; content controls (w:sdt: cover pages, TOC, form fields)
+    are opened up."""
+    for el in parent.iterchildren():
+        tag = el.tag
+        if tag == _W + "p":
+            out.append(_para_text(el))
+        elif tag == _W + "tbl":
+            rows = [r for r in _table_rows(el) if any(c for c in r)]
+            if rows:
+                n = len(tables) + 1
+                tables.append(Table(rows, f"表{n}", [f"表{n} 第{i + 1}行" for i in range(len(rows))]))
+                out.append("")
+                out.extend("\t".join(r) for r in rows)
+                out.append("")
+        elif tag == _W + "sdt":
+            content = el.find(_W + "sdtContent")
+            if content is not None:
+                _blocks(content, out, tables)
+
+
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
 def _para_text(p) -> str:
     parts = []
-    for node in p.iter(_W + "t", _W + "tab", _W + "br", _W + "cr", _W + "delText"):
+    alt = p.find(".//" + _FALLBACK) is not None    # text boxes are stored twice (Choice and Fallback)
+    for node in p.iter(_W + "t", _W + "tab", _W + "br", _W + "cr"):    # not w:delText (tracked deletions)
+        if alt and any(a.tag == _FALLBACK for a in node.iterancestors()):
+            continue
         if node.tag == _W + "t":
             parts.append(node.text or "")
         elif node.tag == _W + "tab":
