@@ -11,7 +11,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
 DEFAULT_DIR = ROOT / "data" / "warehouse"
-UPLOADS = ROOT / "data" / "uploads"
+UPLOADS = Path(os.environ.get("UPLOADS_DIR") or ROOT / "data" / "uploads")
 METRICS_CSV = ROOT / "etl" / "metrics.csv"
 TABLES = ("reports", "metrics", "checks")
 _lock = threading.Lock()

@@ -39,12 +39,18 @@ if not df.is_empty():
     st.caption(ui.BLANK_NOTE)
     export.downloads("主动公开渠道明细", wide)
 
-    years = df["year"].unique()
-    if years.len() > 1:
-        st.subheader("历年趋势")
-        tr = total.with_columns(pl.col("label").alias("机构"))
+    # trend: one line per agency with figures in two or more years; where an agency has both a 本级 and a 汇总
+    # report for one year, the 汇总 figure is drawn (it is the one covering the whole area)
+    tr = (total.filter(pl.col("value").is_not_null())
+          .sort("scope_zh", descending=False)            # 本级 < 汇总 in sort order: keep the last (汇总)
+          .group_by("agency_name", "year").agg(pl.all().last())
+          .filter(pl.len().over("agency_name") > 1)
+          .with_columns(pl.col("agency_name").alias("机构")))
+    if not tr.is_empty():
+        st.subheader("历年趋势（有两年以上数字的机构）")
         export.show(charts.trend(tr, "value", "机构", y_title="主动公开信息数（条）", source="source_zh"),
-                    tr.select("label", "year", "value", "source_zh"), "主动公开趋势")
+                    tr.select("agency_name", "year", "scope_zh", "value", "source_zh").sort("agency_name", "year"),
+                    "主动公开趋势")
 else:
     st.info("当前筛选下没有旧格式（2018年及以前）报告的主动公开统计。2019年起的格式不再按渠道统计，见下方。")
 

@@ -47,7 +47,7 @@ else:
     names = dict(zip(ids["report_id"].to_list(), (ids["label"] + " " + ids["year"].cast(pl.Utf8)).to_list()))
     rid = st.selectbox("报告", list(names), format_func=names.get, key="dq_report")
     if rid:
-        st.page_link("pages/report.py", label=f"打开报告详情：{names[rid]}", icon=":material/open_in_new:",
+        st.page_link("pages/report.py", label=f"打开报告详情：{ui.md_escape(names[rid])}", icon=":material/open_in_new:",
                      query_params={"report": rid})
 
 bad = reports.filter(pl.col("parse_status") != "ok")
