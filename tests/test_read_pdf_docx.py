@@ -449,3 +449,21 @@ def test_docx_merged_cells_and_markup():
                                   ["", "2.其他", "0"]]
     assert "删除的字" not in doc.text and "保留" in doc.text
     assert doc.text.startswith("封面控件文字")
+
+
+def test_rows_cut_by_page_break(tmp_path):
+    """Rows allowed to break across pages: wherever the break cuts (a label, a rowspan cell, a text line),
+    the table reads the same as on one page."""
+    if not CHROMIUM.exists() or html_source(S3) is None:
+        pytest.skip("chromium or shared corpus not present")
+    sys.path.insert(0, str(ROOT / "tools"))
+    import make_fixtures
+    jobs = [make_fixtures.rowsplit_job(h) for h in (116, 132, 140, 148, 180, 212, 220, 252)]
+    _print(tmp_path, jobs)
+    one = read_pdf((FIX / f"{S3}_s3_onepage.pdf").read_bytes()).tables[0].rows
+    bad = []
+    for name, _ in jobs:
+        doc = read_pdf((tmp_path / name).read_bytes())
+        if len(doc.tables) != 1 or doc.tables[0].rows != one:
+            bad.append(name)
+    assert not bad, bad

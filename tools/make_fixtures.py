@@ -192,6 +192,15 @@ def layout_jobs() -> list[tuple[str, str]]:
     ]
 
 
+def rowsplit_job(spacer_mm: int) -> tuple[str, str]:
+    """Section 三 pushed down by ``spacer_mm`` with rows allowed to break across pages (Word's default):
+    the page break cuts through a row, through a rowspan cell, or through a line of text."""
+    html = clean_html(SOURCES[VARIANT_KEY], only_s3=True, split=True)
+    html = html.replace("height:170mm", f"height:{spacer_mm}mm")
+    html = html.replace("tr { page-break-inside: avoid; break-inside: avoid; }", "tr { break-inside: auto; }")
+    return f"{VARIANT_KEY}_s3_rowsplit_{spacer_mm}.pdf", html
+
+
 def print_pdfs(jobs: list[tuple[str, str]], out: Path) -> None:
     """Print each (file name, html) with headless Chromium into ``out``."""
     from playwright.sync_api import sync_playwright

@@ -249,7 +249,9 @@ def _page_items(page, pno: int, warnings: list[str]) -> list[dict]:
         rows = [[None if c is None else _join_lines(c) for c in r] for r in t.extract()]
         cells = [list(r.cells) for r in t.rows]
         _vertical_cells(page, t.extract(), cells, rows)
-        frags.append({"bbox": t.bbox, "rows": rows, "cells": cells, "page": pno})
+        frags.append({"bbox": t.bbox, "rows": rows, "cells": cells, "page": pno,
+                      "open_bottom": _open_bottom(page, t.bbox, cells)})
+        _straddling_lines(page, frags[-1])
     if not frags:
         frags = _unruled_tables(page, pno)
     boxes = [f["bbox"] for f in frags]
@@ -272,6 +274,41 @@ def _page_items(page, pno: int, warnings: list[str]) -> list[dict]:
                       "page": pno, "size": max(4.0, min(40.0, ln["bottom"] - ln["top"]))})
     out = lines + [{"kind": "table", "top": f["bbox"][1], **f} for f in frags]
     out.sort(key=lambda it: it["top"])
+    return out
+
+
+def _straddling_lines(page, frag: dict) -> None:
+    """A text line cut by the page break at the bottom of an open cell is drawn across the table's last
+    rule position: its glyph centres fall just outside the table. Give them to the cell they start in."""
+    bottom = frag["bbox"][3]
+    low = bottom
+    for box, i, j in frag["open_bottom"]:
+        chars = [ch for ch in page.chars if ch["text"].strip() and box[0] <= (ch["x0"] + ch["x1"]) / 2 <= box[2]
+                 and ch["top"] < box[3] < ch["bottom"] and (ch["top"] + ch["bottom"]) / 2 > box[3]]
+        if not chars:
+            continue
+        text = "".join(ch["text"] for ch in sorted(chars, key=lambda ch: (round(ch["top"]), ch["x0"])))
+        frag["rows"][i][j] = _join_lines((frag["rows"][i][j] or "") + "\n" + fix_glyphs(text))
+        low = max(low, max(ch["bottom"] for ch in chars))
+    if low > bottom:
+        b = frag["bbox"]
+        frag["bbox"] = (b[0], b[1], b[2], low)
+
+
+def _open_bottom(page, bbox: tuple, cells: list[list]) -> list[tuple]:
+    """Cells on the fragment's last line with no rule under them: a row (or a rowspan cell) that the page
+    break cut in two; its remainder is at the top of the next page. [(bbox, row index, cell index)]"""
+    hs = [e for e in page.edges if e["orientation"] == "h"]
+    out = []
+    for i, row in enumerate(cells):
+        for j, box in enumerate(row):
+            if box is None or abs(box[3] - bbox[3]) > 1.5:
+                continue
+            width = box[2] - box[0]
+            ruled = sum(max(0.0, min(h["x1"], box[2]) - max(h["x0"], box[0]))
+                        for h in hs if abs(h["top"] - box[3]) <= 2)
+            if ruled < 0.5 * width:
+                out.append((box, i, j))
     return out
 
 
@@ -495,20 +532,26 @@ def _assemble(items: list[dict], title: str | None) -> Document:
             last_table = None
             continue
         if last_table is not None and it["page"] == last_table["last_page"] + 1 and _continues(last_table, it):
-            rows = it["rows"]
+            rows = [list(r) for r in it["rows"]]
             head = _repeated_header(last_table["rows"], rows)
-            if head < len(rows) and it.get("cells") and last_table.get("last_cells"):
-                rows = list(rows)
-                rows[head] = _drop_span_pieces(rows[head], it["cells"][head], last_table["last_cells"])
+            if head < len(rows) and it.get("cells"):
+                if last_table["open_bottom"]:
+                    _join_cut_row(last_table, rows[head], it["cells"][head])
+                elif last_table.get("last_cells"):
+                    rows[head] = _drop_span_pieces(rows[head], it["cells"][head], last_table["last_cells"])
+            last_table["frag_base"] = len(last_table["rows"]) - head
             for r in rows[head:]:
                 last_table["rows"].append(r)
                 last_table["pages"].append(it["page"])
             last_table["last_page"] = it["page"]
             last_table["bbox"] = it["bbox"]
             last_table["last_cells"] = (it.get("cells") or [None])[-1]
+            last_table["open_bottom"] = it.get("open_bottom") or []
             continue
-        last_table = {"rows": list(it["rows"]), "pages": [it["page"]] * len(it["rows"]), "last_page": it["page"],
-                      "bbox": it["bbox"], "unruled": it.get("unruled", False), "first_page": it["page"], "last_cells": (it.get("cells") or [None])[-1]}
+        last_table = {"rows": [list(r) for r in it["rows"]], "pages": [it["page"]] * len(it["rows"]),
+                      "last_page": it["page"], "bbox": it["bbox"], "unruled": it.get("unruled", False),
+                      "first_page": it["page"], "last_cells": (it.get("cells") or [None])[-1],
+                      "open_bottom": it.get("open_bottom") or [], "frag_base": 0}
         logical.append(last_table)
         blocks.append(len(logical) - 1)
 
@@ -553,6 +596,27 @@ def _assemble(items: list[dict], title: str | None) -> Document:
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(out_lines)).strip()
     return Document(text=body, tables=tables, file_format="pdf",
                     title=fix_glyphs(title).strip() if isinstance(title, str) and title.strip() else None)
+
+
+def _join_cut_row(table: dict, row: list, boxes: list) -> None:
+    """The first row of a continuation holds the rest of cells the page break cut (open at the bottom of
+    the previous page): append each piece to its cell there and drop it from this row."""
+    for j, box in enumerate(boxes):
+        if box is None or j >= len(row) or row[j] is None:
+            continue
+        cx = (box[0] + box[2]) / 2
+        hit = next(((i, k) for b, i, k in table["open_bottom"] if b[0] - 1 <= cx <= b[2] + 1), None)
+        if hit is None:
+            continue
+        g, k = table["frag_base"] + hit[0], hit[1]
+        alias = table.setdefault("alias", {})
+        while (g, k) in alias:                  # that cell was itself the rest of a cell on an earlier page
+            g, k = alias[(g, k)]
+        if 0 <= g < len(table["rows"]) and k < len(table["rows"][g]):
+            before = table["rows"][g][k] or ""
+            table["rows"][g][k] = _join_lines(before + "\n" + row[j]) if row[j] else before
+            row[j] = None
+            alias[(len(table["rows"]), j)] = (g, k)   # where this row is about to be appended
 
 
 def _drop_span_pieces(row: list, boxes: list, prev_last: list | None) -> list:
