@@ -103,7 +103,9 @@ def ranked_bars(df: pl.DataFrame, value: str, label: str = "label", title: str =
     base = alt.Chart(d.to_pandas()).encode(y=y)
     integral = not rate and all(float(v).is_integer() for v in d["_x"].to_list())
     axis = alt.Axis(format=fmt if rate or integral else ",.2~f", tickMinStep=1 if integral else alt.Undefined)
-    bars = base.mark_bar().encode(x=alt.X("_x:Q", title=value_title, axis=axis), color=enc_color, tooltip=tips)
+    xscale = alt.Scale(domain=[0, 1]) if rate else alt.Undefined
+    bars = base.mark_bar().encode(x=alt.X("_x:Q", title=value_title, axis=axis, scale=xscale), color=enc_color,
+                                  tooltip=tips)
     text = base.mark_text(align="left", dx=3, fontSize=11).encode(x="_x:Q", text="_text:N")
     layer = (bars + text).properties(height=alt.Step(24))
     if row and d[row].n_unique() > 1:

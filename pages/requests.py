@@ -76,7 +76,7 @@ if not app_df.is_empty():
 old = req.filter(pl.col("closed").is_not_null())
 if not old.is_empty():
     st.subheader("按时办结率（旧格式）")
-    st.caption("按时办结数 ÷ 申请办结数。办结数为 0 时不计算比率（显示“未填报”）。")
+    st.caption("按时办结数 ÷ 申请办结数。办结数为 0 或未填报时不计算比率（显示“无法计算”），不当作 0%。")
     export.show(charts.ranked_bars(old, "on_time_rate", label="bar", value_title="按时办结率", rate=True,
                                    row="level_zh"),
                 old.select("label", "year", "closed", "on_time", "on_time_rate"), "按时办结率")
