@@ -70,6 +70,10 @@ def _parse(report: dict, path: Path, data: bytes) -> ParsedReport:
     else:
         report["template"], report["template_variant"] = spec.template, spec.variant
         found = extract(doc, spec)
+        if meta.agency is None and found.rows_found * 2 < found.rows_expected:
+            report["template"], report["template_variant"] = "unknown", None
+            report["error"] = "未识别为政府信息公开工作年度报告（没有报告标题，统计表也不完整）"
+            return ParsedReport(report)
         metrics, problems = found.metrics, problems + found.problems
         checks = run_checks(spec.name, metrics)
     prose = extract_prose(doc, report["template"])  # issue 5: figures stated in the prose

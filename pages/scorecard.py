@@ -2,7 +2,11 @@
 Thin page: all logic lives in scoring/."""
 from __future__ import annotations
 
-from datetime import date
+from app.boot import ensure_router
+
+ensure_router()
+
+from datetime import date  # noqa: E402
 
 import polars as pl
 import streamlit as st

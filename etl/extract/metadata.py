@@ -54,7 +54,7 @@ def _cn_year(text: str) -> int:
 
 
 def _title(doc: Document) -> tuple[str, int] | None:
-    lines = [ln.strip() for ln in doc.lines[:80] if ln.strip()]
+    lines = [ln.strip() for ln in doc.lines[:200] if ln.strip()][:15]      # a title stands at the top
     candidates = [doc.title or ""]
     for i, ln in enumerate(lines):
         if "报告" in ln or "年报" in ln:
