@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # traditional characters that turn up in otherwise simplified labels
 _TRAD = str.maketrans("運請開數與處複訟總計費資會議機構員務條職門類辦結書統報關從權訊復規範訴網絡當傳郵決衛戶屬於隱個經濟穩為爲專設點讀題訓舉億萬發佈應熱輿論聞訪談轉內過執詢現補確認顯務導覽護狀態況類項戶賬預決審們體實驗區縣鎮鄉街",
@@ -13,6 +14,7 @@ _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二�
 _TYPOS = [("行政法复议", "行政复议"), ("政府信息公开公开", "政府信息公开")]
 
 
+@lru_cache(maxsize=65536)
 def nfkc(text: str) -> str:
     """Full-width to half-width, traditional to simplified for label characters."""
     text = unicodedata.normalize("NFKC", text).translate(_TRAD)
@@ -29,6 +31,7 @@ def compact(text: str) -> str:
 _SPACE_KEPT = re.compile(r"(?<=[\d.])(\s+)(?=-?\d)|\s+")
 
 
+@lru_cache(maxsize=65536)
 def core(label: str) -> str:
     """A row label without whitespace, markup and leading numbering: '（一）主动公开…' -> '主动公开…'."""
     return _NUMBERING.sub("", _WS.sub("", nfkc(label)))

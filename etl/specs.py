@@ -14,7 +14,7 @@ from etl.contract import APPLICANTS
 CellKey = tuple[str, str | None, str]  # (metric, applicant, basis)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)          # identity: specs are singletons, hashed often
 class RowSpec:
     block: str
     cells: tuple[CellKey, ...]
@@ -23,7 +23,7 @@ class RowSpec:
     prefix: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TableSpec:
     name: str                    # template_variant-ish name, e.g. "national", "fujian2014", "2019"
     template: str

@@ -148,11 +148,11 @@ def test_encodings_decode(corpus):
 
 
 def test_printed_labels_match_the_specs():
-    from etl.extract.tables import _label_matches
+    from etl.extract.tables import label_matches
     from etl.specs import SPECS
     for name, spec in SPECS.items():
         rows = value_rows(name)
         assert {c for r in rows for c in r[3]} == {c for r in spec.rows for c in r.cells}
         for _, label, _, keys in rows:
             row = next(s for s in spec.rows if list(s.cells) == keys)
-            assert row.pattern is None or _label_matches(row, label), (name, label)
+            assert row.pattern is None or label_matches(row, label), (name, label)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache, lru_cache
 
 from etl.contract import catalogue
 from etl.extract.numbers import UNITS, is_value_cell, parse_cell, to_unit
@@ -12,11 +13,17 @@ from etl.model import Document, Metric
 _UNIT_CELL = re.compile(rf"^{UNITS}$")
 
 
-def _label_matches(spec: RowSpec, cell: str) -> bool:
-    if spec.prefix:
-        text = re.sub(r"\s+", "", nfkc(cell))
-        return re.match(spec.prefix + spec.pattern, text) is not None
-    return re.match(spec.pattern, core(cell)) is not None
+@cache
+def _row_patterns(spec: TableSpec) -> list[tuple[int, RowSpec, re.Pattern, bool]]:
+    """(index, row, compiled label pattern, whether it must match with its numbering prefix)."""
+    return [(i, r, re.compile((r.prefix or "") + r.pattern), bool(r.prefix))
+            for i, r in enumerate(spec.rows) if r.pattern is not None]
+
+
+@lru_cache(maxsize=65536)
+def _label_forms(cell: str) -> tuple[str, str]:
+    """A label cell without whitespace (numbering kept), and its core (numbering dropped)."""
+    return re.sub(r"\s+", "", nfkc(cell)), core(cell)
 
 
 def _split_row(cells: list[str]) -> tuple[list[str], str | None, list[str]]:
@@ -76,11 +83,19 @@ def extract_tables(doc: Document, spec: TableSpec) -> tuple[list[Metric], set[Ro
     return metrics, set(found)
 
 
+def label_matches(row: RowSpec, cell: str) -> bool:
+    """Whether a printed label cell reads as `row` (numbering required where the row has a prefix)."""
+    whole, bare = _label_forms(cell)
+    return re.match((row.prefix or "") + row.pattern, whole if row.prefix else bare) is not None
+
+
 def _match(spec: TableSpec, labels: list[str], section: str | None, found: dict) -> RowSpec | None:
     """The spec row a printed row stands for: its most specific (last) label cell decides; among rows
     with the same label (被依法纠错数 under 复议 and 诉讼) the one in the current section, else the first unused."""
     for cell in reversed(labels):
-        hits = [r for r in spec.rows if r.pattern is not None and r not in found and _label_matches(r, cell)]
+        whole, bare = _label_forms(cell)
+        hits = [r for _, r, rx, prefixed in _row_patterns(spec)
+                if r not in found and rx.match(whole if prefixed else bare)]
         if hits:
             same = [r for r in hits if r.block == section]
             return (same or hits)[0]
