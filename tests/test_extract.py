@@ -132,3 +132,32 @@ def test_cell_values(text, value):
 def test_split_candidates_respect_printed_spaces():
     assert ("23", "0", "0", "0", "0", "0", "23") in split_candidates("230 000023", ["count"] * 7)
     assert all(not p.startswith("0") or p == "0" for c in split_candidates("1000001", ["count"] * 3) for p in c)
+
+
+def test_markdown_pipe_table_and_wrapped_label(tmp_path):
+    text = SEED_OLD.read_text(encoding="utf-8")
+    lines = []
+    for line in text.split("\n"):
+        if "\t" in line and "政务微信公开政府信息数" in line:
+            label, rest = line.split("\t", 1)
+            lines += [label[:5], label[5:] + "\t" + rest]          # "4.政务微" / "信公开政府信息数<TAB>条<TAB>171"
+        else:
+            lines.append(line)
+    wrapped = tmp_path / "wrapped.txt"
+    wrapped.write_text("\n".join(lines), encoding="utf-8")
+    assert cells(wrapped)[("channel.wechat", None, "year")] == 171
+    pipes = ["| " + " | ".join(line.split("\t")) + " |" if "\t" in line else line for line in text.split("\n")]
+    i = next(n for n, line in enumerate(pipes) if line.startswith("| 统计"))
+    pipes.insert(i + 1, "|---|---|---|")
+    piped = tmp_path / "pipes.md"
+    piped.write_text("\n".join(pipes), encoding="utf-8")
+    assert cells(piped) == cells(SEED_OLD)
+
+
+def test_fujian_fee_in_yuan_before_the_figures(tmp_path):
+    need_corpus()
+    text = (CORPUS / "2014_pingtan-syq_old.txt").read_text(encoding="utf-8")
+    assert "政府信息公开收费减免金额 元 0 0" in text
+    path = tmp_path / "fee.txt"
+    path.write_text(text.replace("政府信息公开收费减免金额 元 0 0", "政府信息公开收费减免金额 元 20950 20950"), encoding="utf-8")
+    assert cells(path)[("fees.collected", None, "year")] == pytest.approx(2.095)

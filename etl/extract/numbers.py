@@ -40,11 +40,12 @@ _NUMERIC_RUN = re.compile(r"^(?:\([^()]{0,60}\))?[:：\s\"']*(?P<unit>" + UNITS 
 
 
 def numeric_run(region: str) -> tuple[str, str | None] | None:
-    """The run of digits that follows a label in flattened text, with a trailing money unit if any."""
+    """The run of digits that follows a label in flattened text, with its money unit (元 before or after) if any."""
     m = _NUMERIC_RUN.match(region)
     if not m:
         return None
-    return m.group("run").strip(), m.group("tail")
+    money = m.group("tail") or (m.group("unit") if m.group("unit") in ("元", "万元") else None)
+    return m.group("run").strip(), money
 
 
 def _token_ok(tok: str, kind: str) -> bool:

@@ -23,13 +23,47 @@ def clean_line(line: str) -> str:
 def read_text(text: str, file_format: str = "txt") -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _COMMENT.sub("", text)
-    lines = [clean_line(ln) for ln in text.split("\n")]
+    lines = _join_wrapped_labels([clean_line(_pipe_row(ln)) for ln in text.split("\n")])
     doc = Document(text="\n".join(lines), tables=_tab_tables(lines), file_format=file_format)
     header = _CRAWLER_HEADER.search("\n".join(lines[:12]))
     if header:
         doc.title = header["title"].strip() or None
         doc.published = header["published"].strip() or None
     return doc
+
+
+_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_NUMBERED = re.compile(r"^\s*(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d{1,2}\s*[.、．]|其中)")
+
+
+def _pipe_row(line: str) -> str:
+    """A Markdown pipe-table row as tab-separated cells; its |---| rule line as nothing."""
+    stripped = line.strip()
+    if not (stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1):
+        return line
+    if _PIPE_RULE.match(stripped):
+        return ""
+    return "\t".join(c.strip() for c in stripped[1:-1].split("|"))
+
+
+def _join_wrapped_labels(lines: list[str]) -> list[str]:
+    """Inside a tab table, a label wrapped onto the next line ("4. 政务微" / "信公开政府信息数<TAB>条<TAB>27")
+    is put back together. Only a short line without tabs, between table rows, followed by a row whose label
+    does not start with its own numbering, is taken for the first half of a label."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        prev = next((p for p in reversed(out) if p.strip()), "")
+        if ("\t" not in line and line.strip() and len(line.strip()) <= 30 and "\t" in prev and "\t" in nxt
+                and not line.rstrip().endswith(("。", "：", ":")) and not _NUMBERED.match(nxt)):
+            out += ["", line.strip() + nxt]          # keeps the line count, so locators stay true
+            i += 2
+            continue
+        out.append(line)
+        i += 1
+    return out
 
 
 def _tab_tables(lines: list[str]) -> list[Table]:
