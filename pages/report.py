@@ -35,12 +35,15 @@ if st.query_params.get("report") != rid:
 
 meta = queries.run("report_meta", report_id=rid)
 m = meta.row(0, named=True)
-fields = [("机构全称", m["agency"]), ("简称", m["agency_short"]), ("年度", m["year"]), ("层级", m["level"]),
-          ("机关类型", m["agency_kind"]), ("所在地", " / ".join(x for x in [m["province"], m["prefecture"], m["county"],
+STATUS_ZH = {"ok": "已解析", "partial": "部分解析", "failed": "解析失败"}
+fields = [("机构全称", m["agency"]), ("简称", m["agency_short"]), ("年度", m["year"]),
+          ("层级", ui.filters.LEVEL_ZH.get(m["level"], m["level"])),
+          ("机关类型", ui.filters.KIND_ZH.get(m["agency_kind"], m["agency_kind"])), ("所在地", " / ".join(x for x in [m["province"], m["prefecture"], m["county"],
                                                                          m["township"]] if x)),
           ("上级", m["parent"]), ("范围", "汇总" if m["scope"] == "aggregate" else "本级"),
-          ("格式", f"{m['template']}（{m['template_variant']}）"), ("发布日期", m["publish_date"]),
-          ("解析状态", m["parse_status"]), ("问题", m["error"]), ("文件", m["source_file"]),
+          ("格式", ui.filters.TEMPLATE_ZH.get(m["template"], m["template"])
+           + (f"（{m['template_variant']}）" if m["template_variant"] else "")), ("发布日期", m["publish_date"]),
+          ("解析状态", STATUS_ZH.get(m["parse_status"], m["parse_status"])), ("问题", m["error"]), ("文件", m["source_file"]),
           ("文件格式", m["file_format"]), ("报告编号", m["report_id"]), ("重复于", m["duplicate_of"])]
 st.dataframe(pl.DataFrame({"项目": [k for k, _ in fields], "内容": ["" if v is None else str(v) for _, v in fields]}),
              hide_index=True, width="stretch")
