@@ -5,14 +5,14 @@ import hashlib
 import shutil
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from etl import PARSER_VERSION
-from etl.parse import ParsedReport, parse_file
+from etl.executors import run
+from etl.parse import report_id_for
 from etl.read import supported
 from etl.warehouse.finalise import finalise
 from etl.warehouse.write import PartWriter, assemble, recover, swap_in, table_path
@@ -64,39 +64,44 @@ def _sha(path: str) -> str | None:
         return None
 
 
-def _parse_one(path: str) -> ParsedReport:
-    return parse_file(path)
+def _id_holders(files: list[str], shas: dict[str, str], previous: dict) -> dict[str, str]:
+    """For content saved in several files, the file that keeps the content's report_id: the one that already
+    holds it in the warehouse, else the first by path (so the ids never depend on parsing order)."""
+    holder: dict[str, str] = {}
+    for f in sorted(files):
+        holder.setdefault(shas[f], f)
+    for (f, sha), rid in previous.items():
+        if f in shas and rid == report_id_for(sha):
+            holder[sha] = f
+    return holder
 
 
 def build(inputs: list[str], out: Path, jobs: int = 1, force: bool = False, progress: bool | None = None,
-          on_progress=None) -> Summary:
+          on_progress=None, executor: str = "local", scheduler: str | None = None) -> Summary:
     started = time.monotonic()
     out = Path(out)
     recover(out)
     files = discover(inputs)
     previous = {} if force else _previous(out)
-    keep: list[str] = []
-    todo: list[str] = []
-    for f in files:
-        rid = previous.get((f, _sha(f) or ""))
-        (keep.append(rid) if rid else todo.append(f))
+    shas = {f: _sha(f) or "" for f in files}
+    keep = [previous[(f, shas[f])] for f in files if (f, shas[f]) in previous]
+    todo = [f for f in files if (f, shas[f]) not in previous]
+    holder = _id_holders(files, shas, previous)
     building = out.with_name(out.name + ".building")
     if building.exists():
         shutil.rmtree(building)
     building.mkdir(parents=True)
     writer = PartWriter(building)
     summary = Summary(reused=len(keep))
-    seen_ids = set(keep)
     show = sys.stderr.isatty() if progress is None else progress
     with _Progress(len(todo), show) as bar:
-        for parsed in _run(todo, jobs):
+        for parsed in run(todo, jobs, executor, scheduler):
             report = parsed.report
-            if report["report_id"] in seen_ids:          # the same bytes saved twice
-                first = report["report_id"]
+            if holder.get(report["file_sha256"], report["source_file"]) != report["source_file"]:
+                # the same bytes saved twice: one file keeps the content's id, the others point at it
+                report["duplicate_of"] = report["report_id"]
                 report["report_id"] = hashlib.sha256(
                     (report["file_sha256"] + report["source_file"]).encode()).hexdigest()[:16]
-                report["duplicate_of"] = first
-            seen_ids.add(report["report_id"])
             report.pop("_traceback", None)
             writer.add(report, parsed.metrics, parsed.checks)
             bar.advance()
@@ -110,15 +115,6 @@ def build(inputs: list[str], out: Path, jobs: int = 1, force: bool = False, prog
     swap_in(building, out)
     summary.seconds = time.monotonic() - started
     return summary
-
-
-def _run(paths: list[str], jobs: int):
-    if jobs <= 1 or len(paths) < 8:
-        for p in paths:
-            yield _parse_one(p)
-        return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(_parse_one, paths, chunksize=max(1, min(64, len(paths) // (jobs * 8))))
 
 
 def _count(folder: Path, summary: Summary) -> None:

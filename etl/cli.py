@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from etl.build import build
+from etl.executors import EXECUTORS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,6 +18,10 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("inputs", nargs="+", metavar="INPUT", help="report files or folders (searched recursively)")
     b.add_argument("--out", required=True, type=Path, help="warehouse folder")
     b.add_argument("--jobs", type=int, default=1, help="parallel worker processes")
+    b.add_argument("--executor", choices=EXECUTORS, default="local",
+                   help="local: this machine's processes; dask: a Dask cluster (see --scheduler)")
+    b.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local Dask cluster of --jobs workers)")
     b.add_argument("--force", action="store_true", help="reparse every input, changed or not")
     s = sub.add_parser("synth", help="write a synthetic corpus of reports with truth files")
     s.add_argument("--out", required=True, type=Path, help="corpus folder (reports/, truth/, index.csv)")
@@ -56,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as e:
             print(f"error: cannot write the warehouse at {args.out}: {e}", file=sys.stderr)
             return 2
-        summary = build(args.inputs, args.out, jobs=max(1, args.jobs), force=args.force)
+        summary = build(args.inputs, args.out, jobs=max(1, args.jobs), force=args.force,
+                        executor=args.executor, scheduler=args.scheduler)
         print(summary.line())
     return 0

@@ -26,7 +26,9 @@ def finalise(folder: Path) -> None:
     con.execute("CREATE MACRO label(k) AS coalesce((SELECT label_zh FROM labels WHERE metric = k), k)")
     con.execute("CREATE TABLE applicant_zh(applicant VARCHAR, applicant_zh VARCHAR)")
     con.executemany("INSERT INTO applicant_zh VALUES (?, ?)", list(APPLICANT_ZH.items()))
-    # duplicates: the same agency and year more than once; keep the best-parsed copy
+    # duplicates: the same agency and year more than once; keep the best-parsed copy. Decided afresh each
+    # build (rows kept from the last build carry last build's verdict); byte-identical copies keep theirs.
+    con.execute("UPDATE reports SET duplicate_of = NULL WHERE report_id = left(file_sha256, 16)")
     con.execute(f"""
         CREATE TABLE filled AS
         SELECT report_id, count(value) AS n FROM read_parquet('{metrics}') WHERE source = 'table' GROUP BY ALL;
