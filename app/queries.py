@@ -88,16 +88,28 @@ def _root_connection(wh: str, version: str):
     return warehouse.connect(Path(wh))
 
 
-def _run_uncached(wh: str, version: str, name: str, filters: Filters, params: tuple) -> pl.DataFrame:
-    where, fparams = filters.where()
+def compose(name: str, filters: Filters, params: dict | None = None) -> tuple[str, dict]:
+    """The SQL text and parameters of a named query under the global filters."""
     body = sql_text(name)
-    sql = _compose(_PRELUDE.format(where=where), body) if _uses_selection(body) else body
-    cur = _root_connection(wh, version).cursor()
+    params = dict(params or {})
+    if not _uses_selection(body):
+        return body, params
+    where, fparams = filters.where()
+    return _compose(_PRELUDE.format(where=where), body), {**fparams, **params}
+
+
+def execute(con, name: str, filters: Filters, params: dict | None = None) -> pl.DataFrame:
+    """Run a named query on a connection from `warehouse.connect()`: the path every page takes (and the benchmark)."""
+    sql, all_params = compose(name, filters, params)
+    cur = con.cursor()
     try:
-        all_params = {**fparams, **dict(params)} if _uses_selection(body) else dict(params)
         return cur.sql(sql, params=all_params or None).pl()
     finally:
         cur.close()
+
+
+def _run_uncached(wh: str, version: str, name: str, filters: Filters, params: tuple) -> pl.DataFrame:
+    return execute(_root_connection(wh, version), name, filters, dict(params))
 
 
 def _compose(prelude: str, body: str) -> str:

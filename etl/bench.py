@@ -213,39 +213,41 @@ def _percentiles(times: list[float]) -> dict:
     return {"p50_ms": round(statistics.median(times) * 1000, 2), "p95_ms": round(p95 * 1000, 2)}
 
 
+def _self_rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def dashboard_queries(wh: Path, repeat: int) -> tuple[str, dict]:
     """Time the dashboard's named queries; fall back to a representative DuckDB set."""
     try:
         sys.path.insert(0, str(ROOT))
         from app import warehouse as appwh
-        from app.queries import SQL_DIR, Filters, _compose, _PRELUDE, _uses_selection, sql_text
+        from app.queries import SQL_DIR, Filters, execute, sql_text
+        t = time.perf_counter()
         con = appwh.connect(wh)
+        connect_ms = (time.perf_counter() - t) * 1000
         rid = con.execute("SELECT report_id FROM raw_reports WHERE parse_status = 'ok' LIMIT 1").fetchall()[0][0]
         out = {}
         for path in sorted(SQL_DIR.glob("*.sql")):
             name = path.stem
             if name == "views":
                 continue
-            body = sql_text(name)
-            where, fparams = Filters().where()
-            sql = _compose(_PRELUDE.format(where=where), body) if _uses_selection(body) else body
-            params = {**fparams} if _uses_selection(body) else {}
-            if "$report_id" in body:
-                params["report_id"] = rid
+            params = {"report_id": rid} if "$report_id" in sql_text(name) else {}
             times = []
             try:
                 for _ in range(repeat):
                     t = time.perf_counter()
-                    cur = con.cursor()
-                    cur.execute(sql, params or None).fetchall()
-                    cur.close()
+                    execute(con, name, Filters(), params)      # the pages' path (a Polars frame), no Streamlit cache
                     times.append(time.perf_counter() - t)
             except Exception as e:  # noqa: BLE001 - report the query as broken, keep timing the others
                 out[name] = {"error": f"{type(e).__name__}: {str(e)[:120]}"}
                 continue
             out[name] = _percentiles(times)
+        out["_connect"] = {"ms": round(connect_ms, 1), "marts": appwh.marts.valid(wh),
+                           "process_rss_mb": round(_self_rss_mb(), 1)}
         con.close()
-        return "app/sql named queries (app.queries composition, no Streamlit cache)", out
+        return "app/sql named queries (app.queries.execute, Polars result as the pages get it, no Streamlit cache)", out
     except ImportError:
         pass
     con = duckdb.connect()
@@ -294,6 +296,7 @@ def bench(n: int, seed: int = 0, jobs: int = 2, cache: Path | None = None, repea
         result.update(accuracy(d, wh))
         query_set, timings = dashboard_queries(wh, repeat)
         result["query_set"] = query_set
+        result["dashboard_connect"] = timings.pop("_connect", None)
         result["queries"] = timings
         result["build_summary"] = summary
         result["corpus"] = str(d)

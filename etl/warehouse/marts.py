@@ -1,0 +1,80 @@
+"""Derived tables for the dashboard, written at the end of a build into `DIR/marts/` (outside the contract's tables).
+
+They are the dashboard's views (`rep`, `mv`, `kpi` of app/sql/views.sql) computed once per build instead of on
+every query:
+
+- `marts/rep.parquet`: one row per counted report, with its Chinese labels;
+- `marts/mv.parquet`: this year's value per report × metric × applicant, sorted by metric so that a query on a few
+  metrics reads only their row groups;
+- `marts/kpi.parquet`: the headline measures per report.
+
+The SQL is app/sql/views.sql itself, so marts and views cannot drift apart. `marts/manifest.json` records the hash
+of that file and the size and mtime of every table file; `app.warehouse.connect()` uses the marts only while both
+match and falls back to the views otherwise (an older warehouse, views.sql changed, a table rewritten since).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+
+from etl.contract import TABLES
+
+ROOT = Path(__file__).resolve().parents[2]
+VIEWS_SQL = ROOT / "app" / "sql" / "views.sql"
+METRICS_CSV = ROOT / "etl" / "metrics.csv"
+MARTS = ("rep", "mv", "kpi")
+# mv is read by metric: small row groups let a query skip the metrics it does not ask for
+_ORDER = {"rep": "year, report_id", "mv": "metric, report_id, applicant", "kpi": "report_id"}
+_ROW_GROUP = {"rep": 122_880, "mv": 16_384, "kpi": 122_880}
+
+
+def sources(wh: Path) -> dict:
+    """Size and mtime of every file of the contract's tables: a mart is stale once any of them changed."""
+    out = {}
+    for t in TABLES:
+        single = Path(wh) / f"{t}.parquet"
+        files = [single] if single.exists() else sorted((Path(wh) / t).rglob("*.parquet"))
+        for f in files:
+            st = f.stat()
+            out[str(f.relative_to(wh))] = [st.st_size, st.st_mtime_ns]
+    return out
+
+
+def views_hash() -> str:
+    return hashlib.sha256(VIEWS_SQL.read_bytes()).hexdigest()[:16]
+
+
+def _q(p: Path) -> str:
+    return str(p).replace("'", "''")
+
+
+def write_marts(folder: Path) -> None:
+    """Write DIR/marts/*.parquet from the finalised tables in `folder`."""
+    folder = Path(folder)
+    out = folder / "marts"
+    out.mkdir(exist_ok=True)
+    con = duckdb.connect()
+    con.execute("SET threads = 2")
+    con.execute("SET preserve_insertion_order = false")
+    for t in TABLES:
+        con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM read_parquet('{_q(folder / f'{t}.parquet')}')")
+    con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
+    for name in MARTS:
+        con.execute(f"COPY (SELECT * FROM {name} ORDER BY {_ORDER[name]}) TO '{_q(out / f'{name}.parquet')}' "
+                    f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP[name]})")
+    con.close()
+    (out / "manifest.json").write_text(json.dumps({"views_sql": views_hash(), "tables": list(MARTS), "sources": sources(folder)}, indent=1))
+
+
+def valid(wh: Path) -> bool:
+    """True when `wh/marts` holds every mart, written from the current app/sql/views.sql and from the tables as
+    they are now (a table rewritten outside a build makes the marts stale)."""
+    try:
+        m = json.loads((Path(wh) / "marts" / "manifest.json").read_text())
+        return (m.get("views_sql") == views_hash() and m.get("sources") == sources(wh)
+                and all((Path(wh) / "marts" / f"{t}.parquet").is_file() for t in MARTS))
+    except (OSError, ValueError):
+        return False

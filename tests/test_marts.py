@@ -1,0 +1,78 @@
+"""Dashboard marts (DIR/marts/*.parquet, etl/warehouse/marts.py): every named query gives the same rows with the
+marts as with the views over the raw tables, and stale marts are never used.
+
+    python -m pytest tests/test_marts.py -q
+"""
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(scope="module")
+def wh(tmp_path_factory) -> Path:
+    from etl.build import build
+    d = tmp_path_factory.mktemp("marts") / "warehouse"
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        build(["data/samples"], d, progress=False)
+    finally:
+        os.chdir(cwd)
+    return d
+
+
+def _norm(rows):
+    return sorted(tuple(("f", round(v, 9)) if isinstance(v, float) and not math.isnan(v) else ("x", repr(v))
+                        for v in r) for r in rows)
+
+
+def test_build_writes_valid_marts(wh):
+    from etl.warehouse import marts
+    assert all((wh / "marts" / f"{t}.parquet").is_file() for t in marts.MARTS)
+    assert marts.valid(wh)
+
+
+def test_queries_same_with_and_without_marts(wh, tmp_path):
+    from app import warehouse
+    from app.queries import SQL_DIR, Filters, execute, sql_text
+    plain = tmp_path / "plain"
+    shutil.copytree(wh, plain)
+    shutil.rmtree(plain / "marts")
+    a, b = warehouse.connect(wh), warehouse.connect(plain)
+    rid = a.execute("SELECT report_id FROM raw_reports WHERE parse_status = 'ok' LIMIT 1").fetchone()[0]
+    prov = a.execute("SELECT min(province) FROM rep").fetchone()[0]
+    years = [r[0] for r in a.execute("SELECT DISTINCT year FROM rep ORDER BY 1 LIMIT 2").fetchall()]
+    ag = a.execute("SELECT min(agency_id) FROM rep").fetchone()[0]
+    filter_sets = [Filters(), Filters(years=tuple(years)), Filters(provinces=(prov,)), Filters(scope="self"),
+                   Filters(scope="aggregate"), Filters(agencies=(ag,)), Filters(levels=("county", "township"))]
+    n = 0
+    for path in sorted(SQL_DIR.glob("*.sql")):
+        if path.stem == "views":
+            continue
+        params = {"report_id": rid} if "$report_id" in sql_text(path.stem) else {}
+        for f in filter_sets:
+            ra, rb = execute(a, path.stem, f, params), execute(b, path.stem, f, params)
+            assert ra.columns == rb.columns, path.stem
+            assert _norm(ra.rows()) == _norm(rb.rows()), (path.stem, f)
+            n += 1
+    assert n > 50
+
+
+def test_stale_marts_are_not_used(wh, tmp_path):
+    from etl.warehouse import marts
+    t = tmp_path / "edited"
+    shutil.copytree(wh, t)
+    assert marts.valid(t)                     # a faithful copy keeps its marts
+    duckdb.connect().execute(f"COPY (SELECT * FROM read_parquet('{wh}/metrics.parquet') LIMIT 3) "
+                             f"TO '{t}/metrics.parquet' (FORMAT parquet)")
+    assert not marts.valid(t)                 # a table rewritten outside a build: back to the views
