@@ -42,3 +42,24 @@ def files_for(key: str) -> list[tuple[str, Path]]:
 
 def cases() -> list[tuple[str, str, Path]]:
     return [(key, fmt, path) for key in keys() for fmt, path in files_for(key)]
+
+
+def table_values(parsed) -> dict[tuple, float | None]:
+    return {(m.metric, m.applicant, m.basis): m.value for m in parsed.metrics if m.source == "table"}
+
+
+def differences(key: str, fmt: str, parsed) -> tuple[list[str], list[tuple]]:
+    """(cells that differ from the golden values, cells the parser read that the report does not have).
+
+    A cell marked as an expected miss for `fmt` must come out null."""
+    got, want = table_values(parsed), golden_metrics(key)
+    wrong = []
+    for cell, g in want.items():
+        expected = None if fmt in g["miss_in"] else g["value"]
+        if cell not in got:
+            wrong.append(f"{cell}: missing (want {expected})")
+        elif (got[cell] is None) != (expected is None) or (
+                expected is not None and abs(got[cell] - expected) > 1e-6):
+            wrong.append(f"{cell}: got {got[cell]}, want {expected}"
+                         + (f" (an expected miss in {fmt})" if fmt in g["miss_in"] else ""))
+    return wrong, sorted(set(got) - set(want), key=str)

@@ -25,7 +25,7 @@ from etl.read import read_document
 from etl.read import pdf as pdf_reader
 from etl.read.docx import read_docx
 from etl.read.pdf import fix_glyphs, read_pdf
-from golden_data import golden_metrics
+from golden_data import differences
 
 FIX = ROOT / "tests" / "fixtures"
 KEYS = ["2024_pingtan-syq_2021", "2019_shanghai-szfbgt_2019", "2014_pingtan-syq_old"]
@@ -52,10 +52,6 @@ def html_source(key: str) -> Path | None:
     return None
 
 
-def _table_values(parsed) -> dict[tuple, float | None]:
-    return {(m.metric, m.applicant, m.basis): m.value for m in parsed.metrics if m.source == "table"}
-
-
 def _all_metrics(parsed) -> list[tuple]:
     return sorted(((m.metric, m.applicant or "", m.basis, m.value, m.source) for m in parsed.metrics), key=str)
 
@@ -75,20 +71,9 @@ def test_golden_cells(key, fmt):
     assert parsed_.report["parse_status"] == "ok", parsed_.report["error"]
     if not (ROOT / "tests" / "golden" / "metrics" / f"{key}.csv").exists():
         pytest.skip(f"no golden values for {key} (compared with the HTML parse instead)")
-    got = _table_values(parsed_)
-    want = golden_metrics(key)
-    wrong = []
-    for cell, g in want.items():
-        if fmt in g["miss_in"]:
-            assert got.get(cell) is None
-            continue
-        if cell not in got:
-            wrong.append(f"{cell}: missing (want {g['value']})")
-        elif (got[cell] is None) != (g["value"] is None) or (
-                g["value"] is not None and abs(got[cell] - g["value"]) > 1e-6):
-            wrong.append(f"{cell}: got {got[cell]}, want {g['value']}")
-    assert not wrong, f"{len(wrong)} of {len(want)} cells differ:\n" + "\n".join(wrong)
-    assert not sorted(set(got) - set(want), key=str)
+    wrong, extra = differences(key, fmt, parsed_)
+    assert not wrong, f"{len(wrong)} cells differ:\n" + "\n".join(wrong)
+    assert not extra
 
 
 @pytest.mark.parametrize("key,fmt", CASES, ids=[f"{k}.{f}" for k, f in CASES])
@@ -190,9 +175,7 @@ def test_unruled_report_golden(tmp_path):
     import make_fixtures
     jobs = [j for j in make_fixtures.layout_jobs() if j[0] == f"{S3}_unruled.pdf"]
     _print(tmp_path, jobs)
-    got = _table_values(parse_file(str(tmp_path / jobs[0][0])))
-    want = golden_metrics(S3)
-    wrong = [c for c, g in want.items() if got.get(c, "missing") != g["value"]]
+    wrong, _ = differences(S3, "pdf", parse_file(str(tmp_path / jobs[0][0])))
     assert not wrong, wrong[:10]
 
 
