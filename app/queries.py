@@ -56,24 +56,37 @@ class Filters:
 
 # `tot`: the filtered reports whose figures may be summed. A summary (汇总) report of a government replaces every
 # report of the same year inside its area (its own 本级 report, its departments', its towns'), never adds to them.
+# `agg` holds the few selected 汇总 reports of governments; `covered` joins them to the reports of their area, one
+# equi-join per level of the summary (province/national: same province; prefecture: + prefecture; county: + county;
+# township: + county and township), so the cost grows with the reports, not with their pairs.
 _PRELUDE = """
 WITH sel AS (SELECT * FROM rep WHERE {where}),
-tot AS (
-    SELECT s.* FROM sel s WHERE NOT EXISTS (
-        SELECT 1 FROM sel a
-        WHERE a.scope = 'aggregate' AND a.agency_kind = 'government' AND a.year = s.year
-          AND a.report_id <> s.report_id AND (a.agency_id <> s.agency_id OR s.scope = 'self')
-          AND a.province IS NOT DISTINCT FROM s.province
-          AND (a.level IN ('province', 'national')
-               OR (a.prefecture IS NOT DISTINCT FROM s.prefecture
-                   AND (a.level = 'prefecture'
-                        OR (a.level = 'county' AND a.county IS NOT DISTINCT FROM s.county)
-                        OR (a.level = 'township' AND a.township IS NOT DISTINCT FROM s.township
-                            AND a.county IS NOT DISTINCT FROM s.county))))
-          AND a.level_rank < s.level_rank + CASE WHEN s.scope = 'self' AND a.agency_id = s.agency_id THEN 1 ELSE 0 END
-    )
-)
+agg AS (SELECT report_id, agency_id, year, province, prefecture, county, township, level, level_rank FROM sel
+        WHERE scope = 'aggregate' AND agency_kind = 'government'),
+covered AS (
+    SELECT s.report_id FROM sel s JOIN agg a
+        ON a.year = s.year AND a.province IS NOT DISTINCT FROM s.province
+    WHERE a.level IN ('province', 'national') AND {cover}
+    UNION ALL
+    SELECT s.report_id FROM sel s JOIN agg a
+        ON a.year = s.year AND a.province IS NOT DISTINCT FROM s.province AND a.prefecture IS NOT DISTINCT FROM s.prefecture
+    WHERE a.level = 'prefecture' AND {cover}
+    UNION ALL
+    SELECT s.report_id FROM sel s JOIN agg a
+        ON a.year = s.year AND a.province IS NOT DISTINCT FROM s.province AND a.prefecture IS NOT DISTINCT FROM s.prefecture
+           AND a.county IS NOT DISTINCT FROM s.county
+    WHERE a.level = 'county' AND {cover}
+    UNION ALL
+    SELECT s.report_id FROM sel s JOIN agg a
+        ON a.year = s.year AND a.province IS NOT DISTINCT FROM s.province AND a.prefecture IS NOT DISTINCT FROM s.prefecture
+           AND a.county IS NOT DISTINCT FROM s.county AND a.township IS NOT DISTINCT FROM s.township
+    WHERE a.level = 'township' AND {cover}
+),
+tot AS (SELECT s.* FROM sel s WHERE NOT EXISTS (SELECT 1 FROM covered c WHERE c.report_id = s.report_id))
 """
+# a selected 汇总 report `a` replaces `s`: another report, of another agency or of its own 本级, at a lower rank
+_COVER = ("a.report_id <> s.report_id AND (a.agency_id <> s.agency_id OR s.scope = 'self') "
+          "AND a.level_rank < s.level_rank + CASE WHEN s.scope = 'self' AND a.agency_id = s.agency_id THEN 1 ELSE 0 END")
 
 
 def sql_text(name: str) -> str:
@@ -95,7 +108,7 @@ def compose(name: str, filters: Filters, params: dict | None = None) -> tuple[st
     if not _uses_selection(body):
         return body, params
     where, fparams = filters.where()
-    return _compose(_PRELUDE.format(where=where), body), {**fparams, **params}
+    return _compose(_PRELUDE.format(where=where, cover=_COVER), body), {**fparams, **params}
 
 
 def execute(con, name: str, filters: Filters, params: dict | None = None) -> pl.DataFrame:

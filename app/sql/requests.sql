@@ -7,7 +7,11 @@ WITH w AS (
         max(value) FILTER (WHERE metric = 'outcome.total' AND applicant = 'total') AS new_answered,
         max(value) FILTER (WHERE metric = 'request.carried_in' AND applicant = 'total') AS carried_in,
         bool_or(source = 'text' AND metric IN ('request.received', 'request.new')) AS received_from_text
-    FROM mv GROUP BY report_id
+    FROM mv
+    WHERE metric IN ('request.closed', 'request.closed.on_time', 'request.answered', 'outcome.total',
+                     'request.carried_in', 'request.received', 'request.new')   -- the only ones read above
+      AND report_id IN (SELECT report_id FROM sel)
+    GROUP BY report_id
 )
 SELECT s.report_id, s.label, s.agency_name, s.level_zh, s.level_rank, s.year, s.template, s.template_zh, s.scope_zh,
        k.received, w.carried_in, coalesce(w.old_answered, w.new_answered) AS answered,

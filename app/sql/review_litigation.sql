@@ -9,7 +9,8 @@ WITH x AS (
              WHEN metric LIKE 'litigation.%' THEN '行政诉讼（旧格式）' ELSE '行政复议' END AS route,
         split_part(metric, '.', 2) AS part
     FROM mv
-    WHERE split_part(metric, '.', 1) IN ('review', 'litigation', 'litigation_direct', 'litigation_after_review')
+    WHERE (metric >= 'litigation' AND metric < 'litigatioo' OR metric >= 'review' AND metric < 'reviex')  -- prunes mv
+      AND split_part(metric, '.', 1) IN ('review', 'litigation', 'litigation_direct', 'litigation_after_review')
 )
 SELECT s.report_id, s.label, s.agency_name, s.level_zh, s.level_rank, s.year, s.template_zh,
        x.kind, x.route,

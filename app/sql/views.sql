@@ -65,3 +65,35 @@ SELECT report_id, active_total, active_from_text,
                 CASE WHEN lit_direct IS NULL AND lit_after IS NULL THEN NULL
                      ELSE coalesce(lit_direct, 0) + coalesce(lit_after, 0) END) AS litigation_total
 FROM w;
+
+-- outc: request outcomes per report on the category set of outcomes.sql (which explains the mapping), summed over
+-- the metrics of each category; `answered` is the report's denominator. outcomes.sql only joins it to `sel`.
+-- In 2019/2021 reports a blank 总计 cell falls back to the sum of the applicant columns.
+CREATE VIEW outc AS
+WITH val AS (
+    SELECT report_id, metric,
+           coalesce(max(value) FILTER (WHERE coalesce(applicant, 'total') = 'total'),
+                    sum(value) FILTER (WHERE applicant <> 'total')) AS value
+    FROM mv
+    WHERE metric LIKE 'request.answered%' OR metric LIKE 'outcome.%'
+    GROUP BY report_id, metric
+), cat AS (
+    SELECT report_id, metric, value,
+        CASE
+            WHEN metric IN ('request.answered.granted', 'request.answered.already_public', 'outcome.granted') THEN '予以公开'
+            WHEN metric IN ('request.answered.partial', 'outcome.partial') THEN '部分公开'
+            WHEN metric = 'request.answered.denied' OR metric LIKE 'outcome.denied.%' THEN '不予公开'
+            WHEN metric IN ('request.answered.not_this_agency', 'request.answered.not_exist',
+                            'outcome.unable.not_held', 'outcome.unable.needs_creation') THEN '无法提供'
+        END AS category
+    FROM val
+), answered AS (
+    SELECT report_id,
+           coalesce(max(value) FILTER (WHERE metric = 'request.answered'),
+                    max(value) FILTER (WHERE metric = 'outcome.total')) AS answered
+    FROM val GROUP BY report_id
+)
+SELECT c.report_id, c.category, sum(c.value) AS value, count(c.value) AS n_cells, any_value(t.answered) AS answered
+FROM cat c LEFT JOIN answered t USING (report_id)
+WHERE c.category IS NOT NULL
+GROUP BY c.report_id, c.category;

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -25,10 +26,11 @@ from etl.contract import TABLES
 ROOT = Path(__file__).resolve().parents[2]
 VIEWS_SQL = ROOT / "app" / "sql" / "views.sql"
 METRICS_CSV = ROOT / "etl" / "metrics.csv"
-MARTS = ("rep", "mv", "kpi")
+MEMORY_LIMIT = "1GB"
+MARTS = ("rep", "mv", "kpi", "outc")
 # mv is read by metric: small row groups let a query skip the metrics it does not ask for
-_ORDER = {"rep": "year, report_id", "mv": "metric, report_id, applicant", "kpi": "report_id"}
-_ROW_GROUP = {"rep": 122_880, "mv": 16_384, "kpi": 122_880}
+_ORDER = {"rep": "year, report_id", "mv": "metric, report_id, applicant", "kpi": "report_id", "outc": "report_id, category"}
+_ROW_GROUP = {"rep": 122_880, "mv": 16_384, "kpi": 122_880, "outc": 122_880}
 
 
 def sources(wh: Path) -> dict:
@@ -59,13 +61,19 @@ def write_marts(folder: Path) -> None:
     con = duckdb.connect()
     con.execute("SET threads = 2")
     con.execute("SET preserve_insertion_order = false")
+    # bounded memory at any corpus size: the sorts spill to disk beside the warehouse being built
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"SET temp_directory = '{_q(folder / '.marts_tmp')}'")
     for t in TABLES:
         con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM read_parquet('{_q(folder / f'{t}.parquet')}')")
     con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
     for name in MARTS:
         con.execute(f"COPY (SELECT * FROM {name} ORDER BY {_ORDER[name]}) TO '{_q(out / f'{name}.parquet')}' "
                     f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP[name]})")
+        if name == "mv":   # the marts after it read mv: from the file just written, not the window again
+            con.execute(f"CREATE OR REPLACE VIEW mv AS SELECT * FROM read_parquet('{_q(out / 'mv.parquet')}')")
     con.close()
+    shutil.rmtree(folder / ".marts_tmp", ignore_errors=True)
     (out / "manifest.json").write_text(json.dumps({"views_sql": views_hash(), "tables": list(MARTS), "sources": sources(folder)}, indent=1))
 
 
