@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
+from etl.warehouse.db import connect
 
 from etl.contract import APPLICANT_ZH, TABLES, catalogue
 from etl.warehouse.write import table_path
@@ -14,8 +14,7 @@ RECOMPUTED_RULES = ("xyear.carry_over", "xyear.in_force", "xyear.prev_items", "o
 
 
 def finalise(folder: Path) -> None:
-    con = duckdb.connect()
-    con.execute("SET threads = 2")
+    con = connect()
     reports, metrics, checks = (table_path(folder, t) for t in ("reports", "metrics", "checks"))
     con.execute(f"CREATE TABLE reports AS SELECT * FROM read_parquet('{reports}')")
     con.execute(f"CREATE TABLE checks AS SELECT * FROM read_parquet('{checks}') "

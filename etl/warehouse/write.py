@@ -10,7 +10,7 @@ import json
 import shutil
 from pathlib import Path
 
-import duckdb
+from etl.warehouse.db import connect
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -66,8 +66,7 @@ class PartWriter:
 
 def assemble(building: Path, previous: Path | None, keep_ids: list[str], manifest: dict) -> None:
     """Write the final tables: new parts plus the previous warehouse's rows for unchanged reports."""
-    con = duckdb.connect()
-    con.execute("SET threads = 2")
+    con = connect()
     con.execute("CREATE TEMP TABLE keep(report_id VARCHAR)")
     if keep_ids:
         con.executemany("INSERT INTO keep VALUES (?)", [(r,) for r in keep_ids])
