@@ -6,6 +6,7 @@ digits in flattened text (etl.extract.split).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from etl.contract import APPLICANT_ZH, APPLICANTS, catalogue
 from etl.specs import CellKey
@@ -115,14 +116,15 @@ def _cumulative_ge_year(keys: list[str]) -> list[Constraint]:
                        f"「{catalogue()[k].label_zh}」历年累计（{{left}}）小于本年度数（{{right}}）") for k in keys]
 
 
-def constraints_for(spec_name: str) -> list[Constraint]:
+@cache
+def constraints_for(spec_name: str) -> tuple[Constraint, ...]:
     if spec_name in ("2019", "2021"):
-        return _modern(spec_name)
+        return tuple(_modern(spec_name))
     if spec_name == "national":
-        return _old("year", fujian=False)
+        return tuple(_old("year", fujian=False))
     from etl.specs import SPECS
     keys = [row.cells[0][0] for row in SPECS[spec_name].rows]
-    return _old("year", True) + _old("cumulative", True) + _cumulative_ge_year(keys)
+    return tuple(_old("year", True) + _old("cumulative", True) + _cumulative_ge_year(keys))
 
 
 def evaluate(c: Constraint, values: dict[CellKey, float | None]) -> tuple[str, float | None, float | None]:

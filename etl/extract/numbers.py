@@ -2,22 +2,25 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import combinations
 
 from etl.labels import nfkc
 
 BLANKS = {"", "无", "/", "／", "—", "——", "-", "--", "─", "空", "不适用"}
 UNITS = r"(?:万元|元|条|件|次|篇|个|人次|人|项|%)"
+_INNER_SPACE = re.compile(r"(?<=\d)\s+(?=\d)")
 _NUMBER = re.compile(rf"^([-+]?)(\d+(?:\.\d+)?)\s*({UNITS})?$")
 
 
+@lru_cache(maxsize=65536)
 def parse_cell(text: str) -> tuple[float | None, str | None, bool]:
     """(value, unit printed in the cell, is_number). Blank, 无, / and dashes give (None, None, True);
     text that is not a number gives (None, None, False)."""
     t = nfkc(text).strip().replace(",", "").replace("，", "")
     if t in BLANKS:
         return None, None, True
-    t = re.sub(r"(?<=\d)\s+(?=\d)", "", t)
+    t = _INNER_SPACE.sub("", t)
     m = _NUMBER.match(t)
     if not m:
         return None, None, False

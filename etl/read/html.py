@@ -11,6 +11,7 @@ from etl.read.text import clean_line
 
 _DROP = ("script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "select", "button")
 _BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table", "ul", "ol"}
+_TEXT_CHARS = re.compile(r"[\u4e00-\u9fff0-9]")
 _STATS = re.compile(r"依申请公开|主动公开|行政复议|申请人情况")
 _META_DATE = ("PubDate", "pubdate", "publishdate", "firstpublishedtime", "others")
 
@@ -42,21 +43,21 @@ def _first(values: list) -> str | None:
 def _article(root):
     """The element holding most of the page's paragraph text (links discounted): the report body."""
     scores: dict = {}
-    for el in root.iter("p", "table", "span", "div", "td", "font"):
-        own = "".join(t for t in el.xpath("text()")).strip()
-        if el.tag == "table" or el.tag == "p":
-            own = el.text_content().strip()
-        if not own:
-            continue
-        weight = len(re.findall(r"[\u4e00-\u9fff0-9]", own))
-        links = sum(len(a.text_content()) for a in el.iter("a"))
-        weight -= 2 * links
+    for el in root.iter("p", "span", "div", "td", "font"):
+        if el.tag == "p":
+            own = el.text_content()
+            weight = len(_TEXT_CHARS.findall(own)) - 2 * sum(len(a.text_content()) for a in el.iter("a"))
+        else:                               # text directly inside the element, not in its children
+            own = (el.text or "") + "".join(c.tail or "" for c in el)
+            weight = len(_TEXT_CHARS.findall(own))
         if weight <= 0:
             continue
         parent = el.getparent()
-        for depth, anc in enumerate([parent, parent.getparent() if parent is not None else None]):
-            if anc is not None:
-                scores[anc] = scores.get(anc, 0) + weight / (1 + depth)
+        if parent is not None:
+            scores[parent] = scores.get(parent, 0) + weight
+            grand = parent.getparent()
+            if grand is not None:
+                scores[grand] = scores.get(grand, 0) + weight / 2
     if not scores:
         return root
     best = max(scores, key=scores.get)
