@@ -7,4 +7,4 @@ SELECT s.report_id, s.label, s.agency_name, s.level_zh, s.level_rank, s.year,
        m.value, m.raw, m.source, m.locator
 FROM sel s JOIN mv m USING (report_id)
 WHERE m.metric = 'request.new' AND m.applicant IS NOT NULL AND m.applicant <> 'total'
-ORDER BY s.level_rank, s.label, s.year, m.applicant;
+ORDER BY s.list_order, m.applicant;

@@ -8,4 +8,4 @@ SELECT s.report_id, s.label, s.agency_name, s.level_zh, s.level_rank, s.year, s.
        m.value, m.raw, m.source, CASE WHEN m.source = 'text' THEN '据正文' ELSE '表格' END AS source_zh, m.locator
 FROM sel s JOIN mv m USING (report_id)
 WHERE m.metric IN ('active.total', 'channel.gazette', 'channel.website', 'channel.weibo', 'channel.wechat', 'channel.other')
-ORDER BY s.level_rank, s.label, s.year, m.metric;
+ORDER BY s.list_order, m.metric;

@@ -11,4 +11,4 @@ FROM sel s JOIN mv m USING (report_id)
 WHERE m.metric IN ('rules.made', 'rules.published', 'rules.public_total', 'rules.repealed', 'rules.in_force',
                    'normative.made', 'normative.published', 'normative.public_total', 'normative.repealed',
                    'normative.in_force', 'license.decisions', 'penalty.decisions', 'coercion.decisions')
-ORDER BY s.level_rank, s.label, s.year, m.metric;
+ORDER BY s.list_order, m.metric;

@@ -13,4 +13,4 @@ SELECT s.report_id, s.label, s.agency_name, s.level_zh, s.level_rank, s.year, s.
        c.category, c.value, c.n_cells, c.answered,
        CASE WHEN c.answered > 0 THEN c.value / c.answered END AS rate
 FROM sel s JOIN outc c USING (report_id)
-ORDER BY s.level_rank, s.label, s.year, c.category;
+ORDER BY s.list_order, c.category;

@@ -20,4 +20,4 @@ SELECT s.report_id, s.label, s.agency_name, s.level_zh, s.level_rank, s.year, s.
        coalesce(w.received_from_text, false) AS received_from_text
 FROM sel s LEFT JOIN kpi k USING (report_id) LEFT JOIN w USING (report_id)
 WHERE k.received IS NOT NULL OR w.closed IS NOT NULL OR coalesce(w.old_answered, w.new_answered) IS NOT NULL
-ORDER BY s.level_rank, s.label, s.year;
+ORDER BY s.list_order;

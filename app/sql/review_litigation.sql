@@ -18,4 +18,4 @@ SELECT s.report_id, s.label, s.agency_name, s.level_zh, s.level_rank, s.year, s.
                    WHEN 'pending' THEN '尚未审结' WHEN 'total' THEN '总计' END AS result,
        x.value
 FROM sel s JOIN x USING (report_id)
-ORDER BY s.level_rank, s.label, s.year, x.kind, x.route, x.part;
+ORDER BY s.list_order, x.kind, x.route, x.part;

@@ -10,4 +10,4 @@ SELECT s.report_id, s.label, s.agency_name, s.level_zh, s.level_rank, s.year, s.
 FROM sel s JOIN mv m USING (report_id)
 WHERE m.metric IN ('org.units', 'org.reading_points', 'staff.total', 'staff.full_time', 'staff.part_time',
                    'budget.special_funds', 'meetings.total', 'training.sessions', 'training.attendees')
-ORDER BY s.level_rank, s.label, s.year, m.metric;
+ORDER BY s.list_order, m.metric;

@@ -10,7 +10,7 @@ WITH base AS (
     WHERE r.duplicate_of IS NULL
 ), named AS (
     SELECT *, count(DISTINCT aid) OVER (PARTITION BY short0) AS n_same_short FROM base
-)
+), lab AS (
 SELECT report_id, source_file, file_format, template, template_variant, yr AS year, agency, aid AS agency_id,
        CASE WHEN n_same_short > 1
             THEN short0 || '·' || coalesce(county, prefecture, province, parent, '?') ELSE short0 END AS agency_name,
@@ -29,7 +29,10 @@ SELECT report_id, source_file, file_format, template, template_variant, yr AS ye
                      WHEN '2021' THEN '2021年格式' ELSE '未识别' END AS template_zh,
        CASE parse_status WHEN 'ok' THEN '已解析' WHEN 'partial' THEN '部分解析' WHEN 'failed' THEN '解析失败'
                          ELSE parse_status END AS status_zh
-FROM named;
+FROM named
+)
+-- list_order: the rank of (level_rank, label, year), the order of every per-report list, as one integer to sort on
+SELECT *, dense_rank() OVER (ORDER BY level_rank, label, year) AS list_order FROM lab;
 
 -- mv: one value per report × metric × applicant for this year's figures (basis = 'year').
 -- A table value wins; a figure from the prose (source = 'text') fills in only where the table has none.

@@ -65,7 +65,10 @@ def write_marts(folder: Path) -> None:
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"SET temp_directory = '{_q(folder / '.marts_tmp')}'")
     for t in TABLES:
-        con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM read_parquet('{_q(folder / f'{t}.parquet')}')")
+        single = folder / f"{t}.parquet"
+        src = (f"read_parquet('{_q(single)}')" if single.exists() else
+               f"read_parquet('{_q(folder / t)}/**/*.parquet', hive_partitioning=true, union_by_name=true)")
+        con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {src}")
     con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
     for name in MARTS:
         con.execute(f"COPY (SELECT * FROM {name} ORDER BY {_ORDER[name]}) TO '{_q(out / f'{name}.parquet')}' "
