@@ -100,3 +100,17 @@ SELECT c.report_id, c.category, sum(c.value) AS value, count(c.value) AS n_cells
 FROM cat c LEFT JOIN answered t USING (report_id)
 WHERE c.category IS NOT NULL
 GROUP BY c.report_id, c.category;
+
+-- req: per report, the request figures requests.sql shows besides kpi.received (only the metrics it reads).
+CREATE VIEW req AS
+SELECT report_id,
+    max(value) FILTER (WHERE metric = 'request.closed') AS closed,
+    max(value) FILTER (WHERE metric = 'request.closed.on_time') AS on_time,
+    max(value) FILTER (WHERE metric = 'request.answered') AS old_answered,
+    max(value) FILTER (WHERE metric = 'outcome.total' AND applicant = 'total') AS new_answered,
+    max(value) FILTER (WHERE metric = 'request.carried_in' AND applicant = 'total') AS carried_in,
+    bool_or(source = 'text' AND metric IN ('request.received', 'request.new')) AS received_from_text
+FROM mv
+WHERE metric IN ('request.closed', 'request.closed.on_time', 'request.answered', 'outcome.total',
+                 'request.carried_in', 'request.received', 'request.new')
+GROUP BY report_id;

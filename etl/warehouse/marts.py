@@ -27,10 +27,10 @@ ROOT = Path(__file__).resolve().parents[2]
 VIEWS_SQL = ROOT / "app" / "sql" / "views.sql"
 METRICS_CSV = ROOT / "etl" / "metrics.csv"
 MEMORY_LIMIT = "1GB"
-MARTS = ("rep", "mv", "kpi", "outc")
+MARTS = ("rep", "mv", "kpi", "outc", "req")
 # mv is read by metric: small row groups let a query skip the metrics it does not ask for
-_ORDER = {"rep": "year, report_id", "mv": "metric, report_id, applicant", "kpi": "report_id", "outc": "report_id, category"}
-_ROW_GROUP = {"rep": 122_880, "mv": 16_384, "kpi": 122_880, "outc": 122_880}
+_ORDER = {"rep": "year, report_id", "mv": "metric, report_id, applicant", "kpi": "report_id", "outc": "report_id, category", "req": "report_id"}
+_ROW_GROUP = {"rep": 122_880, "mv": 16_384, "kpi": 122_880, "outc": 122_880, "req": 122_880}
 
 
 def sources(wh: Path) -> dict:
