@@ -16,17 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
-import duckdb
-
 from etl.contract import TABLES
+from etl.warehouse import db
 
 ROOT = Path(__file__).resolve().parents[2]
 VIEWS_SQL = ROOT / "app" / "sql" / "views.sql"
 METRICS_CSV = ROOT / "etl" / "metrics.csv"
-MEMORY_LIMIT = "1GB"
 MARTS = ("rep", "mv", "kpi", "outc", "req")
 # mv is read by metric: small row groups let a query skip the metrics it does not ask for
 _ORDER = {"rep": "year, report_id", "mv": "metric, report_id, applicant", "kpi": "report_id", "outc": "report_id, category", "req": "report_id"}
@@ -58,12 +55,7 @@ def write_marts(folder: Path) -> None:
     folder = Path(folder)
     out = folder / "marts"
     out.mkdir(exist_ok=True)
-    con = duckdb.connect()
-    con.execute("SET threads = 2")
-    con.execute("SET preserve_insertion_order = false")
-    # bounded memory at any corpus size: the sorts spill to disk beside the warehouse being built
-    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-    con.execute(f"SET temp_directory = '{_q(folder / '.marts_tmp')}'")
+    con = db.connect()          # bounded memory (ETL_DUCKDB_MEMORY) at any corpus size: the sorts spill to disk
     for t in TABLES:
         single = folder / f"{t}.parquet"
         src = (f"read_parquet('{_q(single)}')" if single.exists() else
@@ -76,7 +68,6 @@ def write_marts(folder: Path) -> None:
         if name == "mv":   # the marts after it read mv: from the file just written, not the window again
             con.execute(f"CREATE OR REPLACE VIEW mv AS SELECT * FROM read_parquet('{_q(out / 'mv.parquet')}')")
     con.close()
-    shutil.rmtree(folder / ".marts_tmp", ignore_errors=True)
     (out / "manifest.json").write_text(json.dumps({"views_sql": views_hash(), "tables": list(MARTS), "sources": sources(folder)}, indent=1))
 
 
