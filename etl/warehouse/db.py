@@ -6,7 +6,7 @@ import tempfile
 
 import duckdb
 
-MEMORY_LIMIT = os.environ.get("ETL_DUCKDB_MEMORY", "600MB")
+MEMORY_LIMIT = os.environ.get("ETL_DUCKDB_MEMORY", "400MB")
 
 
 def connect() -> duckdb.DuckDBPyConnection:
