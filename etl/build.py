@@ -14,6 +14,7 @@ from etl import PARSER_VERSION
 from etl.executors import run
 from etl.parse import report_id_for
 from etl.read import supported
+from etl.warehouse.db import with_memory_headroom
 from etl.warehouse.finalise import finalise
 from etl.warehouse.marts import write_marts
 from etl.warehouse.write import PartWriter, assemble, recover, swap_in, table_path
@@ -110,9 +111,9 @@ def build(inputs: list[str], out: Path, jobs: int = 1, force: bool = False, prog
                 on_progress(report)
     writer.flush()
     manifest = {"parser_version": PARSER_VERSION, "inputs": len(files), "built_at": time.time()}
-    assemble(building, out if out.exists() else None, keep, manifest)
-    finalise(building)
-    write_marts(building)
+    with_memory_headroom(assemble, building, out if out.exists() else None, keep, manifest)
+    with_memory_headroom(finalise, building)
+    with_memory_headroom(write_marts, building)
     _count(building, summary)
     swap_in(building, out)
     summary.seconds = time.monotonic() - started

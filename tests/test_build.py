@@ -132,3 +132,18 @@ def test_cli_usage_errors(tmp_path):
     ro.chmod(0o500)
     if not __import__("os").access(ro, __import__("os").W_OK):
         assert run("build", str(SAMPLES), "--out", str(ro / "wh")).returncode != 0
+
+
+def test_a_step_that_does_not_fit_the_memory_limit_runs_again_with_more(monkeypatch):
+    from etl.warehouse import db
+    limits = []
+
+    def step():
+        limits.append(db.connect().execute("SELECT current_setting('memory_limit')").fetchone()[0])
+        if len(limits) == 1:
+            raise duckdb.OutOfMemoryException("failed to pin block")
+        return "done"
+
+    assert db.with_memory_headroom(step) == "done"
+    assert len(limits) == 2 and limits[0] != limits[1]
+    assert db._limit_mb == db.MEMORY_LIMIT_MB

@@ -55,7 +55,7 @@ def write_marts(folder: Path) -> None:
     folder = Path(folder)
     out = folder / "marts"
     out.mkdir(exist_ok=True)
-    con = db.connect()          # bounded memory (ETL_DUCKDB_MEMORY) at any corpus size: the sorts spill to disk
+    con = db.connect()          # bounded memory (ETL_DUCKDB_MEMORY_MB) at any corpus size: the sorts spill to disk
     for t in TABLES:
         single = folder / f"{t}.parquet"
         src = (f"read_parquet('{_q(single)}')" if single.exists() else
