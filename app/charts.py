@@ -198,4 +198,4 @@ def grouped_bars(df: pl.DataFrame, label: str, category: str, value: str, order:
         color=alt.Color(f"{category}:N", scale=scale(order), sort=order, title=None),
         tooltip=[alt.Tooltip(f"{label}:N", title="机构"), alt.Tooltip(f"{category}:N", title="类别"),
                  alt.Tooltip(f"{value}:Q", title="数量", format=",.2f")],
-    ).properties(height=max(80, 14 * len(order) * d[label].n_unique()), width="container")
+    ).properties(height=alt.Step(12), width="container")          # 12 px a bar, whatever the agency count
