@@ -41,7 +41,8 @@ def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec]) -> tuple[list[M
         hits.append((row, m.start(), m.end()))
         pos = m.end()
     run_rows: list[RunRow] = []
-    money_units: dict[RowSpec, str | None] = {}
+    money_units: dict[tuple, str | None] = {}
+    printed: dict[tuple, str] = {}                  # the digit run as printed, kept as raw where it stays unsplit
     for i, (row, start, end) in enumerate(hits):
         if row in skip:
             continue
@@ -55,6 +56,7 @@ def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec]) -> tuple[list[M
         locator = f"正文第{start + 1}字起（表格文字连排）“{flat[start:min(stop, end + 40)]}”"
         run_rows.append(RunRow(row.cells, cands, locator))
         money_units[run_rows[-1].cells] = tail
+        printed[run_rows[-1].cells] = run + (tail or "")
     values, problems = solve(run_rows, constraints_for(spec.name))
     metrics = []
     for rr in run_rows:
@@ -63,7 +65,8 @@ def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec]) -> tuple[list[M
             unit_zh = catalogue()[key].unit
             value = values.get((key, applicant, basis))
             metrics.append(Metric(key, to_unit(value, money_units.get(rr.cells), unit_zh),
-                                  _fmt(value), rr.locator + note, applicant=applicant, basis=basis, unit=unit_zh))
+                                  _fmt(value) if value is not None else printed[rr.cells],
+                                  rr.locator + note, applicant=applicant, basis=basis, unit=unit_zh))
     return metrics, problems, {h[0] for h in hits}
 
 
