@@ -38,7 +38,7 @@ def with_year_label(df: pl.DataFrame, label: str = "label") -> pl.DataFrame:
     return df.with_columns((pl.col(label) + " " + pl.col("year").cast(pl.Utf8)).alias("bar"))
 
 
-BLANK_NOTE = "空白单元格 = 报告未填报（null），与 0 不同；“据正文”= 表格无数、取自报告正文的数字。"
+BLANK_NOTE = "表中灰色的 None = 报告未填报（空白），与 0 不同；“据正文”= 表格无数、取自报告正文的数字。"
 
 
 def year_ranges(years) -> str:
