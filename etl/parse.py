@@ -78,7 +78,10 @@ def _parse(report: dict, path: Path, data: bytes) -> ParsedReport:
         checks = run_checks(spec.name, metrics)
     prose = extract_prose(doc, report["template"])  # issue 5: figures stated in the prose
     checks += check_prose(prose, metrics)
-    metrics = metrics + prose
+    # a prose figure that merely repeats its table cell is recorded by the passing check, not as a second
+    # row for the same number; figures the table lacks or contradicts are kept (source = 'text')
+    table = {(m.metric, m.applicant, m.basis): m.value for m in metrics}
+    metrics = metrics + [p for p in prose if table.get((p.metric, p.applicant, p.basis)) != p.value]
     if meta.year is None:
         problems.append("未能识别报告年度")
     if meta.agency is None:
