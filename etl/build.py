@@ -14,6 +14,7 @@ from etl import PARSER_VERSION
 from etl.executors import run
 from etl.parse import report_id_for
 from etl.read import supported
+from etl.warehouse.across_years import settle_across_years
 from etl.warehouse.db import with_memory_headroom
 from etl.warehouse.finalise import finalise
 from etl.warehouse.marts import write_marts
@@ -27,11 +28,13 @@ class Summary:
     failed: int = 0
     reused: int = 0
     check_failures: int = 0
+    settled: int = 0
     seconds: float = 0.0
 
     def line(self) -> str:
         return (f"reports: {self.parsed} ok, {self.partial} partial, {self.failed} failed"
                 f" ({self.reused} unchanged, not reparsed); check failures: {self.check_failures};"
+                + (f" {self.settled} with digit runs settled by the neighbouring years;" if self.settled else "") +
                 f" {self.seconds:.1f} s")
 
 
@@ -112,6 +115,7 @@ def build(inputs: list[str], out: Path, jobs: int = 1, force: bool = False, prog
     writer.flush()
     manifest = {"parser_version": PARSER_VERSION, "inputs": len(files), "built_at": time.time()}
     with_memory_headroom(assemble, building, out if out.exists() else None, keep, manifest)
+    summary.settled = settle_across_years(building, jobs, manifest)
     with_memory_headroom(finalise, building)
     with_memory_headroom(write_marts, building)
     _count(building, summary)

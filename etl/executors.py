@@ -12,13 +12,18 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterator
 
+from etl.checks.across_years import Neighbours
 from etl.parse import ParsedReport, parse_file
 
 EXECUTORS = ("local", "dask")
 
 
-def _parse_path(path: str) -> ParsedReport:
-    return parse_file(path)
+def _parse_path(item: str | tuple[str, Neighbours]) -> ParsedReport:
+    """A path, or (path, the agency's neighbouring-year figures) for the build's second pass."""
+    if isinstance(item, str):
+        return parse_file(item)
+    path, neighbours = item
+    return parse_file(path, neighbours=neighbours)
 
 
 def _parse_bytes(item: tuple[str, bytes]) -> ParsedReport:
@@ -26,7 +31,7 @@ def _parse_bytes(item: tuple[str, bytes]) -> ParsedReport:
     return parse_file(path, data)
 
 
-def run_local(paths: list[str], jobs: int) -> Iterator[ParsedReport]:
+def run_local(paths: list, jobs: int) -> Iterator[ParsedReport]:
     if jobs <= 1 or len(paths) < 8:
         for p in paths:
             yield _parse_path(p)

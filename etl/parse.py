@@ -8,6 +8,7 @@ from pathlib import Path
 
 from etl import PARSER_VERSION
 from etl.checks import run_checks
+from etl.checks.across_years import Neighbours
 from etl.checks.prose import check_prose
 from etl.extract import extract
 from etl.extract.metadata import read_metadata
@@ -28,7 +29,9 @@ def report_id_for(sha256: str) -> str:
     return sha256[:16]
 
 
-def parse_file(source_file: str, data: bytes | None = None) -> ParsedReport:
+def parse_file(source_file: str, data: bytes | None = None, neighbours: Neighbours | None = None) -> ParsedReport:
+    """`neighbours`: the same agency's figures of the years before and after, for digit runs the table's own
+    arithmetic cannot split (the build passes them in a second pass, etl/warehouse/across_years.py)."""
     path = Path(source_file)
     if data is None:
         data = path.read_bytes()
@@ -42,7 +45,7 @@ def parse_file(source_file: str, data: bytes | None = None) -> ParsedReport:
         "parser_version": PARSER_VERSION, "duplicate_of": None,
     }
     try:
-        return _parse(report, path, data)
+        return _parse(report, path, data, neighbours)
     except ReadError as e:
         report["error"] = str(e)
     except Exception as e:  # noqa: BLE001 - one broken file never stops a build
@@ -51,7 +54,7 @@ def parse_file(source_file: str, data: bytes | None = None) -> ParsedReport:
     return ParsedReport(report)
 
 
-def _parse(report: dict, path: Path, data: bytes) -> ParsedReport:
+def _parse(report: dict, path: Path, data: bytes, neighbours: Neighbours | None) -> ParsedReport:
     doc = read_document(path, data)
     meta = read_metadata(doc)
     for key in ("year", "agency", "agency_id", "agency_short", "agency_kind", "level", "province", "prefecture",
@@ -69,7 +72,7 @@ def _parse(report: dict, path: Path, data: bytes) -> ParsedReport:
             return ParsedReport(report)
     else:
         report["template"], report["template_variant"] = spec.template, spec.variant
-        found = extract(doc, spec)
+        found = extract(doc, spec, neighbours)
         if meta.agency is None and found.rows_found * 2 < found.rows_expected:
             report["template"], report["template_variant"] = "unknown", None
             report["error"] = "未识别为政府信息公开工作年度报告（没有报告标题，统计表也不完整）"

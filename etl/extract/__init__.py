@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from etl.checks.across_years import Neighbours
 from etl.extract.flat import extract_flat
 from etl.specs import TableSpec
 from etl.extract.tables import extract_tables
@@ -21,10 +22,11 @@ class Extraction:
     rows_expected: int = 0
 
 
-def extract(doc: Document, spec: TableSpec) -> Extraction:
-    """Rows found in real tables win; rows the tables lack are looked for in the flattened text."""
+def extract(doc: Document, spec: TableSpec, neighbours: Neighbours | None = None) -> Extraction:
+    """Rows found in real tables win; rows the tables lack are looked for in the flattened text (where the
+    neighbouring years' figures, when given, may settle a digit run the table alone cannot split)."""
     metrics, found = extract_tables(doc, spec)
-    flat_metrics, problems, flat_found = extract_flat(doc.text, spec, skip=found)
+    flat_metrics, problems, flat_found = extract_flat(doc.text, spec, skip=found, neighbours=neighbours)
     out = Extraction(metrics + flat_metrics, problems, len(found | flat_found), len(spec.rows))
     missing = [r for r in spec.rows if r not in found | flat_found and r.cells[0][0] not in OPTIONAL_ROWS]
     if missing and out.rows_found:

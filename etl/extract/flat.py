@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from etl.checks.across_years import Neighbours, split_constraints
 from etl.checks.rules import constraints_for
 from etl.contract import catalogue
 from etl.extract.numbers import numeric_run, split_candidates, to_unit
@@ -29,7 +30,8 @@ def _kind(key: str) -> str:
     return "money" if catalogue()[key].unit == "万元" else "count"
 
 
-def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec]) -> tuple[list[Metric], list[str], set[RowSpec]]:
+def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec], neighbours: Neighbours | None = None
+                 ) -> tuple[list[Metric], list[str], set[RowSpec]]:
     flat = compact(text)
     anchor = re.search(spec.anchor, flat)
     pos = anchor.start() if anchor else 0
@@ -58,9 +60,12 @@ def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec]) -> tuple[list[M
         money_units[run_rows[-1].cells] = tail
         printed[run_rows[-1].cells] = run + (tail or "")
     values, problems = solve(run_rows, constraints_for(spec.name))
+    across = _fill_from_neighbours(run_rows, values, problems, spec, neighbours) if neighbours and problems else set()
     metrics = []
     for rr in run_rows:
         note = f"；按勾稽关系拆分（{'、'.join(sorted(rr.resolved_by))}）" if rr.resolved_by else ""
+        if rr.cells in across:
+            note += f"，{neighbours.note()}"
         for key, applicant, basis in rr.cells:
             unit_zh = catalogue()[key].unit
             value = values.get((key, applicant, basis))
@@ -68,6 +73,26 @@ def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec]) -> tuple[list[M
                                   _fmt(value) if value is not None else printed[rr.cells],
                                   rr.locator + note, applicant=applicant, basis=basis, unit=unit_zh))
     return metrics, problems, {h[0] for h in hits}
+
+
+def _fill_from_neighbours(rows: list[RunRow], values: dict, problems: list[str], spec: TableSpec,
+                          neighbours: Neighbours) -> set[tuple]:
+    """Fill rows the table's own arithmetic left open with the cross-year rules. The neighbours only ever complete a
+    row (every cell determined); they never change a value or blank one. Returns the cells of the rows filled."""
+    open_rows = [i for i, r in enumerate(rows) if any(values.get(k) is None for k in r.cells) and r.candidates]
+    extra = split_constraints({k for r in rows for k in r.cells}, neighbours)
+    if not open_rows or not extra:
+        return set()
+    again = [RunRow(r.cells, list(r.candidates), r.locator) for r in rows]
+    values2, _ = solve(again, list(constraints_for(spec.name)) + extra, neighbours.known())
+    filled = set()
+    for i in open_rows:
+        if all(values2.get(k) is not None for k in rows[i].cells):
+            values.update({k: values2[k] for k in rows[i].cells})
+            rows[i].resolved_by |= again[i].resolved_by
+            problems[:] = [p for p in problems if not p.startswith(rows[i].locator + "：")]
+            filled.add(rows[i].cells)
+    return filled
 
 
 def _fmt(value: float | None) -> str:

@@ -23,10 +23,13 @@ class RunRow:
     resolved_by: set[str] = field(default_factory=set)
 
 
-def solve(rows: list[RunRow], constraints: list[Constraint]) -> tuple[dict[CellKey, float | None], list[str]]:
-    """Values for every cell (None where no split or several splits are consistent) and what was unresolved."""
+def solve(rows: list[RunRow], constraints: list[Constraint], known: dict[CellKey, float] | None = None
+          ) -> tuple[dict[CellKey, float | None], list[str]]:
+    """Values for every cell (None where no split or several splits are consistent) and what was unresolved.
+    `known` holds figures from outside the rows (the neighbouring years' reports) that constraints may use."""
+    known = known or {}
     usable = [c for c in constraints if c.for_split]
-    present = {k for r in rows for k in r.cells}
+    present = {k for r in rows for k in r.cells} | set(known)
     row_of = {k: i for i, r in enumerate(rows) for k in r.cells}
 
     def rows_of(c: Constraint) -> set[int]:
@@ -35,7 +38,7 @@ def solve(rows: list[RunRow], constraints: list[Constraint]) -> tuple[dict[CellK
     for i, row in enumerate(rows):                       # 1. prune with the rules inside one row
         if len(row.candidates) > 1:
             inside = [c for c in usable if rows_of(c) == {i}]
-            kept = [cand for cand in row.candidates if _consistent(dict(zip(row.cells, cand)), inside)]
+            kept = [cand for cand in row.candidates if _consistent({**known, **dict(zip(row.cells, cand))}, inside)]
             if len(kept) < len(row.candidates):
                 row.resolved_by |= {c.rule for c in inside}
             row.candidates = kept
@@ -44,6 +47,7 @@ def solve(rows: list[RunRow], constraints: list[Constraint]) -> tuple[dict[CellK
     problems: list[str] = []
     fixed = {k: v for r in rows if len(r.candidates) == 1 for k, v in zip(r.cells, r.candidates[0])}
     values.update(fixed)
+    fixed.update(known)
     for i, row in enumerate(rows):
         if not row.candidates:
             problems.append(f"{row.locator}：没有一种数字拆分符合表内勾稽关系")

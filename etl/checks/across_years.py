@@ -1,0 +1,90 @@
+"""The cross-year rules (formats.md §7, "Across years") as constraints for splitting merged digit runs.
+
+A flattened row such as 「行政许可14600」 often splits several ways that the table's own arithmetic allows. The
+same agency's reports of the year before and the year after pin it down: 上一年项目数量 is last year's plus
+last year's 增/减, 现行有效 is last year's plus 制发 minus 废止, 上年结转 is last year's 结转下年度, and a
+历年累计 is last year's 累计 plus this year's figure. The neighbours' figures enter the constraints as
+known cells (`Neighbours.known()`), keyed by a metric name that marks the year they come from.
+
+These are the rules of etl/warehouse/sql/cross_year_checks.sql, which checks the finished warehouse.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from etl.checks.rules import Constraint
+from etl.contract import APPLICANTS, catalogue
+from etl.specs import CellKey
+
+PREV, NEXT = "@prev:", "@next:"
+SETTLED = "参照同一机关"          # begins the locator note of a row the neighbouring years settled
+_ITEM_GROUPS = ("license", "admin_service", "penalty", "coercion", "admin_fees")
+_IN_FORCE_GROUPS = ("rules", "normative")
+
+
+@dataclass
+class Neighbours:
+    """Table figures of the same agency's reports one year before and one year after (either may be empty)."""
+    prev: dict[CellKey, float] = field(default_factory=dict)
+    next: dict[CellKey, float] = field(default_factory=dict)
+    prev_year: int | None = None
+    next_year: int | None = None
+
+    def set(self, side: int, year: int, figures: dict[CellKey, float]) -> None:
+        """Add figures of the report one year before (side -1) or after (+1). Once that report's own runs are
+        settled, its complete figures are added again: they extend the earlier ones and never change them."""
+        if side < 0:
+            self.prev.update(figures)
+            self.prev_year = year
+        else:
+            self.next.update(figures)
+            self.next_year = year
+
+    def known(self) -> dict[CellKey, float]:
+        return {**{_at(PREV, k): v for k, v in self.prev.items()}, **{_at(NEXT, k): v for k, v in self.next.items()}}
+
+    def note(self) -> str:
+        years = [str(y) for y in (self.prev_year, self.next_year) if y is not None]
+        return f"{SETTLED}{'、'.join(years)}年报告" if years else ""
+
+
+def _at(side: str, key: CellKey) -> CellKey:
+    metric, applicant, basis = key
+    return side + metric, applicant, basis
+
+
+def _eq(rule: str, left: list[CellKey], right: list[CellKey]) -> Constraint:
+    return Constraint(rule, "warning", "eq", tuple(left), tuple(right), "")
+
+
+def split_constraints(cells: set[CellKey], neighbours: Neighbours) -> list[Constraint]:
+    """Cross-year constraints that tie a cell of `cells` (this report's flattened rows) to a known neighbour figure."""
+    known = neighbours.known()
+    out: list[Constraint] = []
+
+    def add(rule: str, left: list[CellKey], right: list[CellKey]) -> None:
+        # usable only when every neighbour figure is known and every cell of this report is in a flattened row
+        # (a cell read from a real table is not among the split's values and would count as blank)
+        here = [k for k in left + right if not k[0].startswith("@")]
+        if here and all(k in cells for k in here) and all(k in known for k in left + right if k not in here):
+            out.append(_eq(rule, left, right))
+
+    for a in APPLICANTS:
+        cin, cout = ("request.carried_in", a, "year"), ("request.carried_out", a, "year")
+        add("xyear.carry_over", [cin], [_at(PREV, cout)])
+        add("xyear.carry_over", [cout], [_at(NEXT, cin)])
+    for g in _ITEM_GROUPS:
+        items, change = (f"{g}.prev_items", None, "year"), (f"{g}.change", None, "year")
+        add("xyear.prev_items", [items], [_at(PREV, items), _at(PREV, change)])
+        add("xyear.prev_items", [_at(NEXT, items)], [items, change])
+    for g in _IN_FORCE_GROUPS:
+        now, made, gone = ((f"{g}.{x}", None, "year") for x in ("in_force", "made", "repealed"))
+        add("xyear.in_force", [now, gone], [_at(PREV, now), made])
+        add("xyear.in_force", [_at(NEXT, now), _at(NEXT, gone)], [now, _at(NEXT, made)])
+    for metric, applicant, basis in cells:
+        if basis != "cumulative" or catalogue()[metric].unit == "万元":     # money: printed units differ by row
+            continue
+        cum, year = (metric, applicant, "cumulative"), (metric, applicant, "year")
+        add("old.cumulative.chain", [cum], [_at(PREV, cum), year])
+        add("old.cumulative.chain", [_at(NEXT, cum)], [cum, _at(NEXT, year)])
+    return out
