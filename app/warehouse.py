@@ -4,11 +4,13 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from pathlib import Path
 
 import duckdb
 
 from etl.warehouse import marts
+from etl.warehouse import object_storage as remote
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
@@ -16,16 +18,46 @@ DEFAULT_DIR = ROOT / "data" / "warehouse"
 UPLOADS = Path(os.environ.get("UPLOADS_DIR") or ROOT / "data" / "uploads")
 METRICS_CSV = ROOT / "etl" / "metrics.csv"
 TABLES = ("reports", "metrics", "checks")
+# how long a remote warehouse's current build is trusted before current.json is read again (version() runs on
+# every query; a newly published build shows up within this many seconds)
+POLL_SECONDS = float(os.environ.get("WAREHOUSE_POLL_SECONDS", "10"))
 _lock = threading.Lock()
+_snap_lock = threading.Lock()
+_snapshots: dict[str, tuple[float, remote.Snapshot]] = {}
 
 
-def warehouse_dir() -> Path:
+def warehouse_dir() -> Path | str:
+    """The local folder, or the URL (s3://bucket/prefix, gs://…) of a warehouse on object storage, named by
+    WAREHOUSE_DIR; data/warehouse by default."""
     env = os.environ.get("WAREHOUSE_DIR")
+    if env and remote.is_remote(env):
+        return remote.url(env)
     return Path(env).expanduser().resolve() if env else DEFAULT_DIR
 
 
-def table_source(wh: Path, table: str) -> str:
-    """The read_parquet() argument for a table: DIR/<t>.parquet or a (hive-partitioned) folder DIR/<t>/."""
+def is_remote(wh) -> bool:
+    """True when the warehouse lives on object storage (DuckDB reads it there; nothing is built into it here)."""
+    return remote.is_remote(wh)
+
+
+def snapshot(wh, fresh: bool = False) -> remote.Snapshot:
+    """A remote warehouse's current build (cached for POLL_SECONDS, so that every query does not cost a round trip)."""
+    key = remote.url(wh)
+    with _snap_lock:
+        hit = _snapshots.get(key)
+        if hit and not fresh and time.monotonic() - hit[0] < POLL_SECONDS:
+            return hit[1]
+    snap = remote.snapshot(key)
+    with _snap_lock:
+        _snapshots[key] = (time.monotonic(), snap)
+    return snap
+
+
+def table_source(wh: Path | str, table: str) -> str:
+    """The read_parquet() argument for a table: DIR/<t>.parquet or a (hive-partitioned) folder DIR/<t>/; on object
+    storage, the same files of the build current.json names."""
+    if is_remote(wh):
+        return snapshot(wh).table_source(table)
     single = wh / f"{table}.parquet"
     if single.exists():
         return f"read_parquet('{_q(single)}')"
@@ -39,7 +71,12 @@ def _q(p: Path) -> str:
     return str(p).replace("'", "''")
 
 
-def is_built(wh: Path) -> bool:
+def is_built(wh: Path | str) -> bool:
+    if is_remote(wh):
+        try:
+            return snapshot(wh).built
+        except Exception:  # noqa: BLE001 - unreachable or no credentials: ensure_built() says why
+            return False
     try:
         for t in TABLES:
             table_source(wh, t)
@@ -51,6 +88,9 @@ def is_built(wh: Path) -> bool:
 def ensure_built(wh: Path | None = None, on_progress=None) -> bool:
     """Build the warehouse from the bundled samples when it is missing. Returns True when a build ran."""
     wh = wh or warehouse_dir()
+    if is_remote(wh):
+        _require_remote(wh)
+        return False
     with _lock:
         if is_built(wh):
             return False
@@ -65,9 +105,32 @@ def ensure_built(wh: Path | None = None, on_progress=None) -> bool:
         return True
 
 
-def version(wh: Path | None = None) -> str:
-    """Cache key for everything read from the warehouse: changes whenever a build swaps a new one in."""
+def _require_remote(wh) -> None:
+    """A warehouse on object storage is published by `python -m etl build … --out URL`, never built by the
+    dashboard: say so (in the dashboard's language and in English) when there is none."""
+    try:
+        snap = snapshot(wh, fresh=True)
+    except Exception as e:  # noqa: BLE001
+        raise remote.StorageError(f"无法读取对象存储上的数据仓库 {remote.url(wh)}：{e} / cannot read the warehouse "
+                                  f"at {remote.url(wh)}: {e}") from e
+    if not snap.built:
+        u = remote.url(wh)
+        raise remote.StorageError(
+            f"对象存储 {u} 上还没有数据仓库；看板不会向对象存储构建，请先运行 python -m etl build INPUT --out {u} 发布。"
+            f" / No warehouse at {u}: the dashboard does not build into object storage; publish one with "
+            f"`python -m etl build INPUT --out {u}` (or `python -m etl publish DIR {u}`).")
+
+
+def version(wh: Path | str | None = None) -> str:
+    """Cache key for everything read from the warehouse: changes whenever a build swaps a new one in (on object
+    storage: whenever current.json names another build)."""
     wh = wh or warehouse_dir()
+    if is_remote(wh):
+        try:
+            token = snapshot(wh).token
+        except Exception:  # noqa: BLE001 - unreachable now: the next call tries again
+            token = "unreachable"
+        return hashlib.sha256(f"{remote.url(wh)}\n{token}".encode()).hexdigest()[:16]
     h = hashlib.sha256(str(wh).encode())
     manifest = wh / "manifest.json"
     if manifest.exists():
@@ -82,11 +145,15 @@ def version(wh: Path | None = None) -> str:
     return h.hexdigest()[:16]
 
 
-def connect(wh: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with raw views (reports, metrics, checks, metric_labels) and the dashboard views."""
+def connect(wh: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with raw views (reports, metrics, checks, metric_labels) and the dashboard views.
+    On object storage the views read the Parquet files of one published build in place (that build's files never
+    change, so the connection stays consistent while newer builds are published)."""
     wh = wh or warehouse_dir()
     con = duckdb.connect(":memory:")
     con.execute("SET threads=2")
+    if is_remote(wh):
+        return _connect_remote(con, wh)
     for t in TABLES:
         con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {table_source(wh, t)}")
     con.execute(f"CREATE VIEW metric_labels AS SELECT * FROM read_csv('{_q(METRICS_CSV)}', header=true, all_varchar=true)")
@@ -99,12 +166,31 @@ def connect(wh: Path | None = None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def source_inputs(wh: Path | None = None) -> list[str]:
+def _connect_remote(con: duckdb.DuckDBPyConnection, wh) -> duckdb.DuckDBPyConnection:
+    snap = snapshot(wh)
+    if not snap.built:
+        _require_remote(wh)
+    remote.register(con, snap.url)
+    for t in TABLES:
+        con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {snap.table_source(t)}")
+    con.execute(f"CREATE VIEW metric_labels AS SELECT * FROM read_csv('{_q(METRICS_CSV)}', header=true, all_varchar=true)")
+    if marts.valid(snap):
+        for t in marts.MARTS:
+            src = remote.join(snap.url, "marts", f"{t}.parquet").replace("'", "''")
+            con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{src}')")
+    else:
+        con.execute((ROOT / "app" / "sql" / "views.sql").read_text(encoding="utf-8"))
+    return con
+
+
+def source_inputs(wh: Path | str | None = None) -> list[str]:
     """The input files the current warehouse was built from (so a rebuild keeps them)."""
     wh = wh or warehouse_dir()
     if not is_built(wh):
         return []
     con = duckdb.connect(":memory:")
+    if is_remote(wh):
+        remote.register(con, wh)
     rows = con.execute(f"SELECT DISTINCT source_file FROM {table_source(wh, 'reports')}").fetchall()
     con.close()
     return [r[0] for r in rows if r[0]]

@@ -1,5 +1,6 @@
-"""Command line: python -m etl build INPUT... --out DIR [--jobs N] [--force];
-python -m etl synth --out DIR --reports N [--seed S]; python -m etl bench --reports N."""
+"""Command line: python -m etl build INPUT... --out DIR|URL [--jobs N] [--force];
+python -m etl publish DIR URL [--keep N]; python -m etl synth --out DIR --reports N [--seed S];
+python -m etl bench --reports N."""
 from __future__ import annotations
 
 import argparse
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from etl.build import build
 from etl.executors import EXECUTORS
+from etl.warehouse import object_storage
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,13 +18,22 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="parse report files into the warehouse")
     b.add_argument("inputs", nargs="+", metavar="INPUT", help="report files or folders (searched recursively)")
-    b.add_argument("--out", required=True, type=Path, help="warehouse folder")
+    b.add_argument("--out", required=True, help="warehouse folder, or an object storage URL (s3://bucket/prefix, "
+                   "gs://…): built in a local temporary folder, then published there (see `publish`)")
     b.add_argument("--jobs", type=int, default=1, help="parallel worker processes")
     b.add_argument("--executor", choices=EXECUTORS, default="local",
                    help="local: this machine's processes; dask: a Dask cluster (see --scheduler)")
     b.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local Dask cluster of --jobs workers)")
     b.add_argument("--force", action="store_true", help="reparse every input, changed or not")
+    b.add_argument("--keep", type=int, default=None, metavar="N",
+                   help="with --out URL: builds kept on the object storage, the new one included (default 3)")
+    p = sub.add_parser("publish", help="upload a built warehouse folder to object storage (s3://…, gs://…); "
+                       "readers switch to it at once, never to a half-uploaded one")
+    p.add_argument("dir", type=Path, metavar="DIR", help="a built warehouse folder")
+    p.add_argument("url", metavar="URL", help="object storage root, e.g. s3://bucket/prefix")
+    p.add_argument("--keep", type=int, default=None, metavar="N",
+                   help="builds kept on the object storage, the new one included (default 3)")
     s = sub.add_parser("synth", help="write a synthetic corpus of reports with truth files")
     s.add_argument("--out", required=True, type=Path, help="corpus folder (reports/, truth/, index.csv)")
     s.add_argument("--reports", required=True, type=int, help="number of reports")
@@ -50,10 +61,17 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(bench(args.reports, seed=args.seed, jobs=max(1, args.jobs), cache=args.cache,
                                repeat=max(1, args.repeat)), ensure_ascii=False))
         return 0
+    if args.command == "publish":
+        return _publish(parser, args)
     if args.command == "build":
         missing = [i for i in args.inputs if not os.path.exists(i)]
         if missing:
             parser.error(f"input not found: {', '.join(missing)}")
+        if object_storage.is_remote(args.out):
+            return _build_remote(parser, args)
+        if args.keep is not None:
+            parser.error("--keep applies only to --out URL (object storage)")
+        args.out = Path(args.out)
         try:
             args.out.parent.mkdir(parents=True, exist_ok=True)
             if not os.access(args.out.parent, os.W_OK):
@@ -64,4 +82,53 @@ def main(argv: list[str] | None = None) -> int:
         summary = build(args.inputs, args.out, jobs=max(1, args.jobs), force=args.force,
                         executor=args.executor, scheduler=args.scheduler)
         print(summary.line())
+    return 0
+
+
+def _keep(parser, args) -> int:
+    keep = object_storage.KEEP if args.keep is None else args.keep
+    if keep < 1:
+        parser.error("--keep must be >= 1")
+    return keep
+
+
+def _publish(parser, args) -> int:
+    if not object_storage.is_remote(args.url):
+        parser.error(f"not an object storage URL: {args.url} (e.g. s3://bucket/prefix)")
+    keep = _keep(parser, args)
+    try:
+        object_storage.check_writable(args.url)
+        build_id = object_storage.publish(args.dir, args.url, keep=keep)
+    except (object_storage.StorageError, OSError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(f"published {object_storage.join(object_storage.url(args.url), object_storage.BUILDS, build_id)} "
+          f"(current.json points at it)")
+    return 0
+
+
+def _build_remote(parser, args) -> int:
+    """--out URL: fetch the published tables (so the build stays incremental), build in a local temporary folder,
+    publish the result as a new build."""
+    import tempfile
+    keep = _keep(parser, args)
+    root = object_storage.url(args.out)
+    try:
+        object_storage.check_writable(root)
+    except object_storage.StorageError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="etl-build-") as tmp:
+        local = Path(tmp) / "warehouse"
+        if not args.force:
+            object_storage.fetch_current(root, local)
+        summary = build(args.inputs, local, jobs=max(1, args.jobs), force=args.force,
+                        executor=args.executor, scheduler=args.scheduler)
+        try:
+            build_id = object_storage.publish(local, root, keep=keep)
+        except (object_storage.StorageError, OSError) as e:
+            print(f"error: the build completed but publishing it to {root} failed: {e}", file=sys.stderr)
+            return 2
+    print(f"published {object_storage.join(root, object_storage.BUILDS, build_id)}", file=sys.stderr)
+    print(summary.line())
     return 0

@@ -73,7 +73,11 @@ def write_marts(folder: Path) -> None:
 
 def valid(wh: Path) -> bool:
     """True when `wh/marts` holds every mart, written from the current app/sql/views.sql and from the tables as
-    they are now (a table rewritten outside a build makes the marts stale)."""
+    they are now (a table rewritten outside a build makes the marts stale). `wh` may also be a warehouse on
+    object storage (a URL or an object_storage.Snapshot), checked by table sizes there."""
+    from etl.warehouse import object_storage
+    if isinstance(wh, object_storage.Snapshot) or object_storage.is_remote(wh):
+        return object_storage.marts_valid(wh, views_hash(), MARTS)
     try:
         m = json.loads((Path(wh) / "marts" / "manifest.json").read_text())
         return (m.get("views_sql") == views_hash() and m.get("sources") == sources(wh)
