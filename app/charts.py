@@ -28,6 +28,8 @@ PALETTE: dict[str, str] = {
     "表格": "#4e79a7", "据正文": "#b07aa1",
     # severities
     "错误": "#e15759", "警告": "#f28e2b", "提示": "#bab0ac",
+    # levels (charts summed by level when too many reports are selected to draw one bar each)
+    "国家": "#1f3b5c", "省级": "#4e79a7", "地市级": "#f28e2b", "县级": "#59a14f", "乡镇（街道）": "#b07aa1", "未知": "#bab0ac",
     # 2019/2021 section 二
     "规章": "#4e79a7", "规范性文件": "#f28e2b", "行政许可": "#59a14f", "行政处罚": "#e15759", "行政强制": "#b07aa1",
 }

@@ -81,3 +81,59 @@ def line_at(lines: list[str], locator: str | None) -> str | None:
         return None
     i = int(m.group(1)) - 1
     return lines[i].strip()[:200] if 0 <= i < len(lines) else None
+
+
+# a list with at most this many rows is drawn one bar per report; a longer one is summed by year and level
+CHART_ROWS = 40
+XLSX_MAX_ROWS = 1_048_575          # an Excel sheet's rows, header excluded
+
+
+def row_note(shown: int, total: int, order: str = "按层级、机构、年度排序") -> str:
+    """'共 X 行，显示前 N 行' under a table that shows the first rows of a longer list."""
+    if total > shown:
+        return f"共 {total:,} 行，显示前 {shown:,} 行（{order}）；“下载全部”可取得全部 {total:,} 行。请用左侧筛选缩小范围。"
+    return f"共 {total:,} 行。"
+
+
+def paged_table(shown: pl.DataFrame, total: int, name: str, full, column_config: dict | None = None,
+                order: str = "按层级、机构、年度排序") -> None:
+    """The first rows of a list as a table, the row count under it, and downloads of every row: `full()` runs the
+    unpaged query only when a download button is clicked (Streamlit calls it then, on its own thread)."""
+    from app import export
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config)
+    st.caption(row_note(shown.height, total, order))
+    fname = export._safe(name)
+    if total <= shown.height:
+        export.downloads(name, shown)
+        return
+    c1, c2 = st.columns(2)
+    c1.download_button(f"下载全部 {total:,} 行 CSV", data=lambda: export.csv_bytes(full()), file_name=f"{fname}.csv",
+                       mime="text/csv", on_click="ignore", key=f"csv_all_{fname}", icon=":material/table:")
+    if total <= XLSX_MAX_ROWS:
+        c2.download_button(f"下载全部 {total:,} 行 Excel", data=lambda: export.xlsx_bytes(full()),
+                           file_name=f"{fname}.xlsx", on_click="ignore", key=f"xlsx_all_{fname}",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           icon=":material/download:")
+    else:
+        c2.caption(f"超过 Excel 的 {XLSX_MAX_ROWS:,} 行上限，请下载 CSV。")
+
+
+def many(total: int) -> bool:
+    """True when a list is too long to draw one bar per report: charts then sum by year and level."""
+    return total > CHART_ROWS
+
+
+def to_long(df: pl.DataFrame, columns: dict[str, tuple[str, str]], category: str, text_col: str | None = None,
+            keep: tuple[str, ...] = ("report_id", "label", "bar", "agency_name", "level_zh", "year", "scope_zh")) -> pl.DataFrame:
+    """A page of wide rows (one per report) as long rows for the per-report charts: `columns` maps a column to its
+    Chinese name and its metric key; source_zh is 据正文 where the metric is named in `text_col`."""
+    keep = [c for c in keep if c in df.columns]
+    cols = [c for c in columns if c in df.columns]
+    d = df.select(*keep, *([text_col] if text_col else []), *cols).unpivot(
+        index=keep + ([text_col] if text_col else []), on=cols, variable_name="_col", value_name="value")
+    d = d.with_columns(pl.col("_col").replace_strict({c: columns[c][0] for c in cols}).alias(category),
+                       pl.col("_col").replace_strict({c: columns[c][1] for c in cols}).alias("metric"))
+    if text_col:
+        d = d.with_columns(pl.when(pl.col(text_col).fill_null("").str.split(",").list.contains(pl.col("metric")))
+                           .then(pl.lit("据正文")).otherwise(pl.lit("表格")).alias("source_zh"))
+    return d.drop("_col")

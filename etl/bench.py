@@ -223,7 +223,7 @@ def dashboard_queries(wh: Path, repeat: int) -> tuple[str, dict]:
     try:
         sys.path.insert(0, str(ROOT))
         from app import warehouse as appwh
-        from app.queries import SQL_DIR, Filters, execute, sql_text
+        from app.queries import DEFAULT_PARAMS, PAGED, SQL_DIR, Filters, execute, execute_page, sql_text
         t = time.perf_counter()
         con = appwh.connect(wh)
         connect_ms = (time.perf_counter() - t) * 1000
@@ -233,12 +233,18 @@ def dashboard_queries(wh: Path, repeat: int) -> tuple[str, dict]:
             name = path.stem
             if name == "views":
                 continue
-            params = {"report_id": rid} if "$report_id" in sql_text(name) else {}
+            needs_id = "$report_id" in sql_text(name) and "report_id" not in DEFAULT_PARAMS.get(name, {})
+            params = {"report_id": rid} if needs_id else {}
             times = []
             try:
                 for _ in range(repeat):
                     t = time.perf_counter()
-                    execute(con, name, Filters(), params)      # the pages' path (a Polars frame), no Streamlit cache
+                    # the pages' path (a Polars frame), no Streamlit cache; a list as the pages run it: its first
+                    # rows (LIMIT in SQL) and, when the page is full, its total row count
+                    if name in PAGED:
+                        execute_page(con, name, Filters(), params)
+                    else:
+                        execute(con, name, Filters(), params)
                     times.append(time.perf_counter() - t)
             except Exception as e:  # noqa: BLE001 - report the query as broken, keep timing the others
                 out[name] = {"error": f"{type(e).__name__}: {str(e)[:120]}"}
@@ -247,7 +253,8 @@ def dashboard_queries(wh: Path, repeat: int) -> tuple[str, dict]:
         out["_connect"] = {"ms": round(connect_ms, 1), "marts": appwh.marts.valid(wh),
                            "process_rss_mb": round(_self_rss_mb(), 1)}
         con.close()
-        return "app/sql named queries (app.queries.execute, Polars result as the pages get it, no Streamlit cache)", out
+        return ("app/sql named queries (app.queries.execute, Polars result as the pages get it, no Streamlit cache; "
+                "lists paged as the pages run them: first PAGE_ROWS rows + total count)"), out
     except ImportError:
         pass
     con = duckdb.connect()
@@ -311,3 +318,108 @@ def _report_files(d: Path) -> list[str]:
     import csv
     with open(d / "index.csv", encoding="utf-8") as f:
         return [r["report"].removeprefix("reports/") for r in csv.DictReader(f)]
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# A warehouse of N reports made directly from a parsed smaller one (no parsing): for the 1 000 000-report measurement.
+
+# the place-name columns: every 演示 in them gets the replica's tag, so each replica is a new, consistent set of
+# invented places and agencies (演示桐箐市/演示岫澜县 -> 演示乙丙桐箐市/演示乙丙岫澜县) with the same hierarchy
+_PLACE_COLUMNS = ("agency", "agency_id", "agency_short", "province", "prefecture", "county", "township", "parent")
+_STEMS = "甲乙丙丁戊己庚辛壬癸"
+
+
+def _replica_select(table: str, cols: list[str], k: int, width: int, take: int | None) -> str:
+    """SELECT of the source table as replica k: report ids prefixed with k (so the order by report_id of the
+    source stays the order of the output), every 演示 place name tagged with k written in heavenly stems."""
+    tag = "".join(_STEMS[int(c)] for c in str(k).zfill(width))
+    pre = f"{k:0{width}x}-"
+
+    def col(c: str) -> str:
+        if c in ("report_id", "duplicate_of"):
+            return f"'{pre}' || {c} AS {c}"
+        if table == "reports" and c in _PLACE_COLUMNS and k:
+            return f"replace({c}, '演示', '演示{tag}') AS {c}"
+        return c
+    where = (f" WHERE report_id IN (SELECT report_id FROM src_reports ORDER BY report_id LIMIT {take})"
+             if take is not None else "")
+    return f"SELECT {', '.join(col(c) for c in cols)} FROM src_{table}{where}"
+
+
+def direct_warehouse(src: Path, out: Path, n: int) -> dict:
+    """Write a warehouse of n reports at `out` by replicating the parsed warehouse `src` in DuckDB SQL (no parsing),
+    then its marts. Replica k gets report ids prefixed with k and every invented place name (演示…) tagged with k,
+    so agencies, places and 汇总/本级 hierarchy repeat as new distinct ones; the last replica is cut to make n.
+    Streams with DuckDB COPY under the build's memory limit (etl.warehouse.db); returns timings and counts."""
+    from etl.contract import TABLES
+    from etl.warehouse import db, marts
+    src, out = Path(src), Path(out)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    con = db.connect()
+    con.execute("SET enable_progress_bar = false")
+    con.execute("SET preserve_insertion_order = true")      # the UNION ALL of replicas keeps the report_id order
+    for t in TABLES:
+        con.execute(f"CREATE VIEW src_{t} AS SELECT * FROM read_parquet('{src / f'{t}.parquet'}')")
+    n_src = con.execute("SELECT count(*) FROM src_reports").fetchall()[0][0]
+    if n_src == 0:
+        raise ValueError(f"{src} holds no reports")
+    full, rest = divmod(n, n_src)
+    plan = [(k, None) for k in range(full)] + ([(full, rest)] if rest else [])
+    width = max(1, len(str(len(plan) - 1)))
+    t0 = time.perf_counter()
+    rows = {}
+    for t, schema in TABLES.items():
+        body = "\nUNION ALL\n".join(_replica_select(t, schema.names, k, width, take) for k, take in plan)
+        con.execute(f"COPY ({body}) TO '{out / f'{t}.parquet'}' (FORMAT parquet, COMPRESSION zstd)")
+        rows[t] = con.execute(f"SELECT count(*) FROM read_parquet('{out / f'{t}.parquet'}')").fetchall()[0][0]
+    con.close()
+    tables_s = time.perf_counter() - t0
+    manifest = {"direct_from": str(src), "replicas": len(plan), "reports": rows["reports"]}
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
+    t0 = time.perf_counter()
+    db.with_memory_headroom(marts.write_marts, out)
+    marts_s = time.perf_counter() - t0
+    return {"source_reports": n_src, "replicas": len(plan), "rows": rows, "tables_s": round(tables_s, 2),
+            "marts_s": round(marts_s, 2)}
+
+
+def bench_direct(n: int, src: Path, out: Path | None = None, repeat: int = 20, keep: bool = False) -> dict:
+    """`python -m etl.bench --direct`: make an n-report warehouse from `src` without parsing, time every named
+    dashboard query on it; one JSON line like `etl bench` (without the build and accuracy figures)."""
+    import resource
+    work = None if out else Path(tempfile.mkdtemp(prefix="etl-bench-direct-"))
+    wh = Path(out) if out else work / "warehouse"
+    try:
+        made = direct_warehouse(src, wh, n)
+        size = sum(f.stat().st_size for f in wh.rglob("*") if f.is_file())
+        query_set, timings = dashboard_queries(wh, repeat)
+        return {"reports": made["rows"]["reports"], "direct": True, "source": str(src), **made,
+                "warehouse_mb": round(size / 2**20, 2), "cpus": os.cpu_count(),
+                "load_avg": [round(x, 2) for x in os.getloadavg()],
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "query_set": query_set, "dashboard_connect": timings.pop("_connect", None), "queries": timings}
+    finally:
+        if work and not keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    p = argparse.ArgumentParser(prog="python -m etl.bench",
+                                description="dashboard query benchmark on a warehouse made directly (no parsing)")
+    p.add_argument("--reports", type=int, required=True, help="reports in the generated warehouse")
+    p.add_argument("--direct", action="store_true", required=True,
+                   help="replicate a parsed warehouse instead of parsing a corpus (the only mode of this entry point)")
+    p.add_argument("--from", dest="src", type=Path, required=True,
+                   help="a parsed warehouse to replicate (e.g. one built from `python -m etl synth --reports 10000`)")
+    p.add_argument("--out", type=Path, default=None, help="keep the generated warehouse here (default: a temp folder)")
+    p.add_argument("--repeat", type=int, default=20, help="runs of each dashboard query")
+    a = p.parse_args(argv)
+    print(json.dumps(bench_direct(a.reports, a.src, a.out, repeat=max(1, a.repeat)), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

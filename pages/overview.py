@@ -23,7 +23,7 @@ prev_row = head.filter(pl.col("year") == prev).row(0, named=True) if prev else N
 st.subheader(f"{latest} 年主要数字")
 KPIS = [("active_total", "主动公开信息（条）", "n_active"), ("received", "收到申请（件）", "n_received"),
         ("review_total", "行政复议（件）", "n_review"), ("litigation_total", "行政诉讼（件）", "n_litigation")]
-panel = queries.run("headline_by_agency", f)
+change = queries.run("headline_change", f, year=latest) if prev is not None else None
 cols = st.columns(len(KPIS) + 1)
 n_rep = counts.filter(pl.col("year") == latest)["n_reports"].sum()
 n_prev = counts.filter(pl.col("year") == prev)["n_reports"].sum() if prev else None
@@ -34,12 +34,10 @@ for col, (key, title, nkey) in zip(cols[1:], KPIS):
     delta, note = None, ""
     if prev is not None and v is not None:
         # change over the agencies that have the figure in both years: coverage changes never show as a trend
-        a = panel.filter((pl.col("year") == latest) & pl.col(key).is_not_null()).select("agency_id", key)
-        b = panel.filter((pl.col("year") == prev) & pl.col(key).is_not_null()).select("agency_id", key)
-        both = a.join(b, on="agency_id", suffix="_prev")
-        if both.height:
-            delta = f"{both[key].sum() - both[key + '_prev'].sum():+,.0f}（同口径）"
-            note = f"较 {prev} 年的增减只比较两年都有此数的 {both.height} 家机构。"
+        both = change.filter(pl.col("measure") == key)
+        if both.height and both["n_agencies"][0]:
+            delta = f"{both['cur'][0] - both['prev'][0]:+,.0f}（同口径）"
+            note = f"较 {prev} 年的增减只比较两年都有此数的 {both['n_agencies'][0]:,} 家机构。"
         else:
             note = f"{prev} 年没有同一机构的可比数字，不计算变化。"
     col.metric(title, "—" if v is None else f"{v:,.0f}", delta=delta,
@@ -56,25 +54,31 @@ with st.expander("各年合计（按汇总去重）", expanded=False):
                  .select("年度", "计入报告数", "主动公开", "收到申请", "行政复议", "行政诉讼"), hide_index=True)
 
 st.subheader("报告覆盖：机构 × 年度")
-cov = queries.run("coverage", f)
+cov, cov_total = queries.run_page("coverage", f)
+summ = queries.run("coverage_summary", f)
+n_ag = summ["n_agencies"][0] if summ.height else 0
+if cov_total > cov.height:          # a page ends inside an agency's years: show whole agencies only
+    cov = cov.filter(pl.col("agency_id") != cov["agency_id"][-1])
 st.caption("灰色 = 缺失（该年没有这家机构的报告）；格内数字 = 同一年有多份报告（如本级与汇总各一份）。")
+if summ.height:
+    st.caption(f"共 {n_ag:,} 家机构、{summ['n_years'][0]} 个年度，缺报 {summ['n_missing_total'][0]:,} 个机构年度。"
+               + (f"矩阵显示前 {cov['agency_id'].n_unique():,} 家机构（按层级、名称排序）；请用左侧筛选缩小范围。"
+                  if cov_total > cov.height else ""))
 export.show(charts.coverage_matrix(cov), cov, "报告覆盖")
-missing = (cov.filter(pl.col("status") == "缺失").group_by("agency_name", "level_zh")
-           .agg(pl.col("year").sort().alias("缺报年度"), pl.len().alias("缺报年数"))
-           .sort("缺报年数", descending=True))
+missing = summ.filter(pl.col("n_missing") > 0)
 if not missing.is_empty():
-    st.markdown("**缺报清单**")
-    st.dataframe(missing.with_columns(pl.col("缺报年度").map_elements(ui.year_ranges, return_dtype=pl.Utf8))
-                 .rename({"agency_name": "机构", "level_zh": "层级"}), hide_index=True, width="stretch")
+    st.markdown("**缺报清单**" + (f"（缺报最多的前 {missing.height} 家）" if missing.height >= 200 else ""))
+    st.dataframe(missing.select(pl.col("agency_name").alias("机构"), pl.col("level_zh").alias("层级"),
+                                pl.col("missing").map_elements(ui.year_ranges, return_dtype=pl.Utf8).alias("缺报年度"),
+                                pl.col("n_missing").alias("缺报年数")), hide_index=True, width="stretch")
 
 st.subheader("未通过核对的报告")
-failed = queries.run("failed_checks", f)
-if failed.is_empty():
+by_report, n_bad = queries.run_page("failed_by_report", f)
+if by_report.is_empty():
     st.success("当前筛选下所有报告均通过核对。")
 else:
-    by_report = (failed.group_by("report_id", "label", "year").agg(
-        pl.len().alias("未通过项数"), (pl.col("severity") == "error").sum().alias("其中错误"),
-        pl.col("message").first().alias("首条问题")).sort("其中错误", "未通过项数", descending=True))
-    st.dataframe(by_report.rename({"label": "机构", "year": "年度"}).drop("report_id"), hide_index=True,
-                 width="stretch")
+    shown = by_report.select(pl.col("label").alias("机构"), pl.col("year").alias("年度"),
+                             pl.col("n_failed").alias("未通过项数"), pl.col("n_errors").alias("其中错误"))
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={"年度": st.column_config.NumberColumn(format="%d")})
+    st.caption(ui.row_note(shown.height, n_bad, "未通过项最多的在前"))
     st.page_link("pages/quality.py", label="到“数据质量”查看每条核对规则", icon=":material/rule:")

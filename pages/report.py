@@ -13,15 +13,17 @@ st.title("报告详情")
 st.caption("一份报告的全部数字：按原表排列，并列出每个数字在原文中的写法和位置，以及核对结果。")
 
 f = ui.filters.current()
-listing = queries.run("report_list", f)
+PICK_ROWS = 1000          # the picker lists the first reports of the selection; the filters narrow it
+listing, n_listed = queries.run_page("report_list", f, limit=PICK_ROWS)
 if listing.is_empty():
-    listing = queries.run("report_list", Filters())
-every = queries.run("report_list", Filters())
+    listing, n_listed = queries.run_page("report_list", Filters(), limit=PICK_ROWS)
 wanted = st.query_params.get("report")
-if wanted and wanted in every["report_id"].to_list() and wanted not in listing["report_id"].to_list():
-    listing = pl.concat([every.filter(pl.col("report_id") == wanted), listing])
+if wanted and wanted not in listing["report_id"].to_list():
+    listing = pl.concat([queries.run("report_list", Filters(), report_id=wanted), listing])
 if ui.empty(listing, "报告"):
     st.stop()
+if n_listed > PICK_ROWS:
+    st.caption(f"共 {n_listed:,} 份报告，下拉列表列出前 {PICK_ROWS:,} 份（按层级、机构、年度排序）；请用左侧筛选缩小范围。")
 names = dict(zip(listing["report_id"].to_list(),
                  (listing["label"] + " " + listing["year"].cast(pl.Utf8) + "（" + listing["template_zh"] + "）").to_list()))
 ids = list(names)

@@ -1,4 +1,6 @@
-"""机构人员: organisation, staff, special funds, meetings and training (old format sections 八/九)."""
+"""机构人员: organisation, staff, special funds, meetings and training (old format sections 八/九).
+The list shows its first rows with the total; charts draw one bar per report for a short list; the means by level
+cover every selected report."""
 from app.boot import ensure_router
 
 ensure_router()
@@ -9,53 +11,62 @@ import streamlit as st
 from app import charts, export, queries, ui
 
 f = ui.header("机构人员", "各机构有多少政府信息公开专门机构和工作人员（专职/兼职）、多少专项经费、开了多少会、培训了多少人？")
+MEASURES = {"org_units": ("专门机构数", "org.units"), "reading_points": ("查阅点数", "org.reading_points"),
+            "staff_total": ("工作人员数", "staff.total"), "full_time": ("专职人员", "staff.full_time"),
+            "part_time": ("兼职人员", "staff.part_time"), "special_funds": ("专项经费（万元）", "budget.special_funds"),
+            "meetings": ("工作会议数", "meetings.total"), "training_sessions": ("培训班数", "training.sessions"),
+            "training_attendees": ("培训人次", "training.attendees")}
+TABLE = {"label": "机构", "year": "年度", "level_zh": "层级", **{c: zh for c, (zh, _) in MEASURES.items()}}
 
-df = queries.run("staffing", f)
+
+def table(d: pl.DataFrame) -> pl.DataFrame:
+    return d.select(list(TABLE)).rename(TABLE)
+
+
+df, total = queries.run_page("staffing", f)
 if ui.empty(df, "机构人员数据（仅旧格式报告有此部分）"):
     st.stop()
-df = ui.with_year_label(df)
 
-st.subheader("工作人员：专职与兼职")
-staff = df.filter(pl.col("measure").is_in(["专职人员", "兼职人员"]))
-if not staff.is_empty():
+if not ui.many(total):
+    rows = ui.with_year_label(df)
+    long = ui.to_long(rows, MEASURES, "measure", text_col="staff_text")
+    st.subheader("工作人员：专职与兼职")
+    staff = long.filter(pl.col("measure").is_in(["专职人员", "兼职人员"]))
     export.show(charts.stacked_shares(staff, "bar", "measure", "value", ["专职人员", "兼职人员"], normalize=False,
                                       source="source_zh"),
-                staff.select("label", "year", "measure", "value", "raw", "source_zh", "locator"), "专职兼职人员")
-total = df.filter(pl.col("metric") == "staff.total")
-if not total.is_empty():
-    export.show(charts.ranked_bars(total, "value", label="bar", value_title="工作人员数（人）", source="source_zh",
+                staff.select("label", "year", "measure", "value", "source_zh"), "专职兼职人员")
+    tot_rows = long.filter(pl.col("metric") == "staff.total")
+    export.show(charts.ranked_bars(tot_rows, "value", label="bar", value_title="工作人员数（人）", source="source_zh",
                                    row="level_zh"),
-                total.select("label", "year", "level_zh", "value", "source_zh"), "工作人员数")
-
-st.subheader("专项经费（万元）")
-funds = df.filter(pl.col("metric") == "budget.special_funds")
-if not funds.is_empty():
+                tot_rows.select("label", "year", "level_zh", "value", "source_zh"), "工作人员数")
+    funds = long.filter(pl.col("metric") == "budget.special_funds")
+    st.subheader("专项经费（万元）")
     export.show(charts.ranked_bars(funds, "value", label="bar", value_title="万元", source="source_zh", row="level_zh"),
-                funds.select("label", "year", "level_zh", "value", "raw", "source_zh"), "专项经费")
+                funds.select("label", "year", "level_zh", "value", "source_zh"), "专项经费")
+    texts = long.filter(pl.col("source_zh") == "据正文")
+    if not texts.is_empty():
+        st.caption(f"其中 {texts.height} 个数字据正文（表格无数）。")
 
 st.subheader("明细（每机构每年）")
-wide = df.pivot(on="measure", index=["label", "year", "level_zh"], values="value", aggregate_function="first") \
-    .sort("level_zh", "label", "year").rename({"label": "机构", "year": "年度", "level_zh": "层级"})
-st.dataframe(wide, hide_index=True, width="stretch", column_config={"年度": st.column_config.NumberColumn(format="%d")})
-texts = df.filter(pl.col("source_zh") == "据正文")
-if not texts.is_empty():
-    st.caption(f"其中 {texts.height} 个数字据正文（表格无数）。")
+ui.paged_table(table(df), total, "机构人员明细", lambda: table(queries.run_all("staffing", f)),
+               {"年度": st.column_config.NumberColumn(format="%d")})
 st.caption(ui.BLANK_NOTE)
-export.downloads("机构人员明细", wide)
 
 st.subheader("按层级平均（每份报告）")
-st.caption("汇总报告的人数包含下级机关；只比较本级工作时请在左侧选“本级报告”。")
-lvl = df.filter(pl.col("value").is_not_null()).group_by("level_zh", "measure").agg(
-    pl.col("value").mean().alias("平均值"), pl.len().alias("报告数"))
-if not lvl.is_empty():
-    meas = ["工作人员数", "专职人员", "兼职人员", "专门机构数", "工作会议数", "培训班数"]
-    lv = lvl.filter(pl.col("measure").is_in(meas))
+st.caption("汇总报告的人数包含下级机关；只比较本级工作时请在左侧选“本级报告”。" + ("" if not ui.many(total) else
+           f"所选 {total:,} 份报告太多，不逐份画图，按层级比较。"))
+lvl = queries.run("staffing_by_level", f)
+meas = {"staff_total": "工作人员数", "full_time": "专职人员", "part_time": "兼职人员", "org_units": "专门机构数",
+        "meetings": "工作会议数", "training_sessions": "培训班数"}
+lv = pl.concat([lvl.select("level_zh", pl.lit(zh).alias("measure"), pl.col(c).alias("平均值"),
+                           pl.col(f"n_{c}").alias("报告数")) for c, zh in meas.items()]).filter(pl.col("平均值").is_not_null())
+if not lv.is_empty():
     chart = charts.alt.Chart(lv.to_pandas()).mark_bar().encode(
         y=charts.alt.Y("level_zh:N", title=None, sort=charts.LEVEL_ORDER_ZH),
         x=charts.alt.X("平均值:Q", title="每份报告平均"),
         color=charts.alt.value(charts.PALETTE["专职人员"]),
         tooltip=["level_zh", "measure", charts.alt.Tooltip("平均值:Q", format=",.1f"), "报告数"],
     ).properties(width=260, height=charts.alt.Step(22)).facet(facet=charts.alt.Facet("measure:N", title=None,
-                                                                                   sort=meas), columns=3) \
+                                                                                   sort=list(meas.values())), columns=3) \
         .resolve_scale(x="independent")
     export.show(chart, lv.sort("measure", "level_zh"), "按层级平均")

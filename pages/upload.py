@@ -54,5 +54,5 @@ if "upload_result" in st.session_state:
 
 st.divider()
 wh = warehouse.warehouse_dir()
-rep = queries.run("report_list")
-st.caption(f"数据仓库：{wh}；当前共 {rep.height} 份报告（去除重复）。")
+n_reports = queries.run("report_counts")["n_reports"].sum()
+st.caption(f"数据仓库：{wh}；当前共 {n_reports:,} 份报告（去除重复）。")

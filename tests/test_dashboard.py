@@ -234,10 +234,12 @@ def test_text_figures_fill_gaps_and_are_marked(built, tmp_path, monkeypatch):
                 f"{extra('审批服务管理局', 'staff.full_time', 7, '专职人员7名')} UNION ALL BY NAME "
                 f"{extra('兴庆区', 'active.total', 1, '1条')}) TO '{t}/metrics.parquet' (FORMAT parquet)")
     monkeypatch.setenv("WAREHOUSE_DIR", str(t))
-    ch = queries.run("channels", Filters()).filter(pl.col("metric") == "active.total")
+    ch, _ = queries.run_page("channels", Filters())
     xq = ch.filter(pl.col("agency_name") == "兴庆区").row(0, named=True)
-    assert xq["value"] == 12786 and xq["source_zh"] == "表格"          # the table wins
-    stf = queries.run("staffing", Filters()).filter(pl.col("source_zh") == "据正文")
-    assert stf.select("agency_name", "value").rows() == [("审批服务管理局", 7.0)]
-    spec = charts.ranked_bars(ui.with_year_label(stf), "value", label="bar", source="source_zh").to_dict()
+    assert xq["active_total"] == 12786 and xq["channel_text"] is None         # the table wins
+    stf, _ = queries.run_page("staffing", Filters())
+    long = ui.to_long(ui.with_year_label(stf), {"full_time": ("专职人员", "staff.full_time")}, "measure",
+                      text_col="staff_text").filter(pl.col("source_zh") == "据正文")
+    assert long.select("agency_name", "value").rows() == [("审批服务管理局", 7.0)]
+    spec = charts.ranked_bars(long, "value", label="bar", source="source_zh").to_dict()
     assert "据正文" in json.dumps(spec, ensure_ascii=False)

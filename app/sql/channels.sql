@@ -1,11 +1,7 @@
--- 主动公开: items published and the channel mix, one row per report × measure (old format).
+-- 主动公开 (old format): items published and the channel mix, one row per report (mart fig). A list: pages show
+-- its first rows (queries.run_page); channels_by_year sums it.
 SELECT s.report_id, s.label, s.agency_name, s.level_zh, s.level_rank, s.year, s.scope_zh,
-       m.metric,
-       CASE m.metric WHEN 'active.total' THEN '主动公开总数'
-                     WHEN 'channel.gazette' THEN '政府公报' WHEN 'channel.website' THEN '政府网站'
-                     WHEN 'channel.weibo' THEN '政务微博' WHEN 'channel.wechat' THEN '政务微信'
-                     WHEN 'channel.other' THEN '其他' END AS category,
-       m.value, m.raw, m.source, CASE WHEN m.source = 'text' THEN '据正文' ELSE '表格' END AS source_zh, m.locator
-FROM sel s JOIN mv m USING (report_id)
-WHERE m.metric IN ('active.total', 'channel.gazette', 'channel.website', 'channel.weibo', 'channel.wechat', 'channel.other')
-ORDER BY s.list_order, m.metric;
+       f.active_total, f.gazette, f.website, f.weibo, f.wechat, f.channel_other, f.channel_text
+FROM sel s JOIN fig f USING (report_id)
+WHERE f.n_channel_rows > 0
+ORDER BY s.list_order;

@@ -1,4 +1,5 @@
 -- Coverage matrix: agency × year over the filtered reports; years between the first and last with no report are "缺失".
+-- A list (agencies by level and name, then years): pages show its first rows; coverage_summary counts it.
 WITH ag AS (
     SELECT agency_id, any_value(agency_name) AS agency_name, min(level_rank) AS level_rank, any_value(level_zh) AS level_zh
     FROM sel GROUP BY agency_id
@@ -8,10 +9,8 @@ WITH ag AS (
     SELECT s.agency_id, s.year, count(*) AS n_reports,
            string_agg(s.scope_zh, '、' ORDER BY s.scope_zh) AS scopes,
            max(CASE s.parse_status WHEN 'failed' THEN 2 WHEN 'partial' THEN 1 ELSE 0 END) AS worst,
-           sum(coalesce(c.n_fail, 0)) AS n_failed_checks
-    FROM sel s
-    LEFT JOIN (SELECT report_id, count(*) AS n_fail FROM raw_checks WHERE status = 'fail' GROUP BY report_id) c
-           USING (report_id)
+           sum(f.n_failed_checks) AS n_failed_checks
+    FROM sel s JOIN fig f USING (report_id)
     GROUP BY s.agency_id, s.year
 )
 SELECT ag.agency_id, ag.agency_name, ag.level_zh, ag.level_rank, yrs.year,

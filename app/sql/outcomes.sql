@@ -1,4 +1,4 @@
--- Outcomes of requests on ONE category set comparable across the 2018→2019 format change.
+-- Outcomes of requests on ONE category set comparable across the 2018→2019 format change, one row per report.
 -- Old format (request.answered.*)                      → category        ← 2019/2021 (outcome.*, applicant = total)
 --   granted + already_public (已主动公开, 告知获取途径) → 予以公开        ← outcome.granted
 --   partial                                           → 部分公开        ← outcome.partial
@@ -8,9 +8,12 @@
 -- Rates divide by all answers of the report (old request.answered, new outcome.total), so categories left out
 -- make up the rest of 100 %.
 -- In 2019/2021 reports a blank 总计 cell (Shanghai 2019 leaves most of them blank) falls back to the sum of the
--- applicant columns. The per-report sums are the view `outc` (app/sql/views.sql; a mart after a build).
+-- applicant columns. The per-report sums are the views `outc` and `fig` (app/sql/views.sql; marts after a build).
+-- A list: pages show its first rows; outcomes_by_year sums it.
 SELECT s.report_id, s.label, s.agency_name, s.level_zh, s.level_rank, s.year, s.template_zh,
-       c.category, c.value, c.n_cells, c.answered,
-       CASE WHEN c.answered > 0 THEN c.value / c.answered END AS rate
-FROM sel s JOIN outc c USING (report_id)
-ORDER BY s.list_order, c.category;
+       f.answered, f.granted, f.partial, f.denied, f.unable,
+       f.granted / nullif(f.answered, 0) AS granted_rate, f.partial / nullif(f.answered, 0) AS partial_rate,
+       f.denied / nullif(f.answered, 0) AS denied_rate, f.unable / nullif(f.answered, 0) AS unable_rate
+FROM sel s JOIN fig f USING (report_id)
+WHERE f.n_outcome_rows > 0
+ORDER BY s.list_order;

@@ -114,3 +114,87 @@ FROM mv
 WHERE metric IN ('request.closed', 'request.closed.on_time', 'request.answered', 'outcome.total',
                  'request.carried_in', 'request.received', 'request.new')
 GROUP BY report_id;
+
+-- fig: one row per counted report with the figures the list pages show, one column per measure (this year's value
+-- of mv), so a list or a sum reads one row per report instead of one per metric. n_* count the metric rows a
+-- report has for a page (0 = the page does not list it); *_text name the measures taken from the prose (据正文).
+CREATE VIEW fig AS
+WITH w AS (
+    SELECT report_id,
+        count(*) FILTER (WHERE metric IN ('active.total', 'channel.gazette', 'channel.website', 'channel.weibo',
+                                          'channel.wechat', 'channel.other')) AS n_channel_rows,
+        max(value) FILTER (WHERE metric = 'active.total') AS active_total,
+        max(value) FILTER (WHERE metric = 'channel.gazette') AS gazette,
+        max(value) FILTER (WHERE metric = 'channel.website') AS website,
+        max(value) FILTER (WHERE metric = 'channel.weibo') AS weibo,
+        max(value) FILTER (WHERE metric = 'channel.wechat') AS wechat,
+        max(value) FILTER (WHERE metric = 'channel.other') AS channel_other,
+        string_agg(metric, ',' ORDER BY metric) FILTER (WHERE source = 'text' AND (metric = 'active.total'
+                                                        OR metric LIKE 'channel.%')) AS channel_text,
+        count(*) FILTER (WHERE metric IN ('org.units', 'org.reading_points', 'staff.total', 'staff.full_time',
+                                          'staff.part_time', 'budget.special_funds', 'meetings.total',
+                                          'training.sessions', 'training.attendees')) AS n_staff_rows,
+        max(value) FILTER (WHERE metric = 'org.units') AS org_units,
+        max(value) FILTER (WHERE metric = 'org.reading_points') AS reading_points,
+        max(value) FILTER (WHERE metric = 'staff.total') AS staff_total,
+        max(value) FILTER (WHERE metric = 'staff.full_time') AS full_time,
+        max(value) FILTER (WHERE metric = 'staff.part_time') AS part_time,
+        max(value) FILTER (WHERE metric = 'budget.special_funds') AS special_funds,
+        max(value) FILTER (WHERE metric = 'meetings.total') AS meetings,
+        max(value) FILTER (WHERE metric = 'training.sessions') AS training_sessions,
+        max(value) FILTER (WHERE metric = 'training.attendees') AS training_attendees,
+        string_agg(metric, ',' ORDER BY metric) FILTER (WHERE source = 'text' AND split_part(metric, '.', 1)
+                                                        IN ('org', 'staff', 'budget', 'meetings', 'training')) AS staff_text,
+        count(*) FILTER (WHERE split_part(metric, '.', 1) IN ('rules', 'normative')
+                           AND split_part(metric, '.', 2) IN ('made', 'published', 'public_total', 'repealed', 'in_force')
+                            OR metric IN ('license.decisions', 'penalty.decisions', 'coercion.decisions')) AS n_item_rows,
+        max(value) FILTER (WHERE metric = 'rules.made') AS rules_made,
+        max(value) FILTER (WHERE metric = 'rules.published') AS rules_published,
+        max(value) FILTER (WHERE metric = 'rules.public_total') AS rules_public_total,
+        max(value) FILTER (WHERE metric = 'rules.repealed') AS rules_repealed,
+        max(value) FILTER (WHERE metric = 'rules.in_force') AS rules_in_force,
+        max(value) FILTER (WHERE metric = 'normative.made') AS normative_made,
+        max(value) FILTER (WHERE metric = 'normative.published') AS normative_published,
+        max(value) FILTER (WHERE metric = 'normative.public_total') AS normative_public_total,
+        max(value) FILTER (WHERE metric = 'normative.repealed') AS normative_repealed,
+        max(value) FILTER (WHERE metric = 'normative.in_force') AS normative_in_force,
+        max(value) FILTER (WHERE metric = 'license.decisions') AS license_decisions,
+        max(value) FILTER (WHERE metric = 'penalty.decisions') AS penalty_decisions,
+        max(value) FILTER (WHERE metric = 'coercion.decisions') AS coercion_decisions,
+        count(*) FILTER (WHERE metric = 'request.new' AND applicant IS NOT NULL AND applicant <> 'total') AS n_applicant_rows,
+        max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'natural_person') AS natural_person,
+        max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'business') AS business,
+        max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'research') AS research,
+        max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'social_org') AS social_org,
+        max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'legal_service') AS legal_service,
+        max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'other_org') AS other_org
+    FROM mv GROUP BY report_id
+), o AS (
+    SELECT report_id, count(*) AS n_outcome_rows, any_value(answered) AS answered,
+        max(value) FILTER (WHERE category = '予以公开') AS granted,
+        max(value) FILTER (WHERE category = '部分公开') AS partial,
+        max(value) FILTER (WHERE category = '不予公开') AS denied,
+        max(value) FILTER (WHERE category = '无法提供') AS unable
+    FROM outc GROUP BY report_id
+), c AS (
+    SELECT report_id, count(*) AS n_failed_checks FROM raw_checks WHERE status = 'fail' GROUP BY report_id
+)
+SELECT r.report_id, w.* EXCLUDE (report_id), o.* EXCLUDE (report_id), coalesce(c.n_failed_checks, 0) AS n_failed_checks
+FROM raw_reports r LEFT JOIN w USING (report_id) LEFT JOIN o USING (report_id) LEFT JOIN c USING (report_id)
+WHERE r.duplicate_of IS NULL;
+
+-- rl: 复议诉讼 per report and kind (行政复议 / 行政诉讼; 2019/2021 lawsuits: 未经复议直接起诉 + 复议后起诉 added up),
+-- one column per result. A result is null only where every cell of it was left blank.
+CREATE VIEW rl AS
+SELECT report_id,
+    CASE WHEN metric LIKE 'review.%' THEN '行政复议' ELSE '行政诉讼' END AS kind,
+    count(*) AS n_rows,
+    sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'total') AS total,
+    sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'upheld') AS upheld,
+    sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'corrected') AS corrected,
+    sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'other') AS other,
+    sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'pending') AS pending
+FROM mv
+WHERE (metric >= 'litigation' AND metric < 'litigatioo' OR metric >= 'review' AND metric < 'reviex')
+  AND split_part(metric, '.', 1) IN ('review', 'litigation', 'litigation_direct', 'litigation_after_review')
+GROUP BY ALL;

@@ -6,7 +6,12 @@ every query:
 - `marts/rep.parquet`: one row per counted report, with its Chinese labels;
 - `marts/mv.parquet`: this year's value per report × metric × applicant, sorted by metric so that a query on a few
   metrics reads only their row groups;
-- `marts/kpi.parquet`: the headline measures per report.
+- `marts/kpi.parquet`: the headline measures per report;
+- `marts/outc.parquet`, `marts/req.parquet`: request outcomes and request figures per report;
+- `marts/fig.parquet`: one row per report, one column per figure the list pages show (channels, staffing,
+  section 二 items, applicants, outcomes, failed checks), so a page of a list or a sum over years reads one row per
+  report instead of one per metric;
+- `marts/rl.parquet`: 复议诉讼 results per report and kind.
 
 The SQL is app/sql/views.sql itself, so marts and views cannot drift apart. `marts/manifest.json` records the hash
 of that file and the size and mtime of every table file; `app.warehouse.connect()` uses the marts only while both
@@ -24,10 +29,12 @@ from etl.warehouse import db
 ROOT = Path(__file__).resolve().parents[2]
 VIEWS_SQL = ROOT / "app" / "sql" / "views.sql"
 METRICS_CSV = ROOT / "etl" / "metrics.csv"
-MARTS = ("rep", "mv", "kpi", "outc", "req")
+MARTS = ("rep", "mv", "kpi", "outc", "req", "fig", "rl")
 # mv is read by metric: small row groups let a query skip the metrics it does not ask for
-_ORDER = {"rep": "year, report_id", "mv": "metric, report_id, applicant", "kpi": "report_id", "outc": "report_id, category", "req": "report_id"}
-_ROW_GROUP = {"rep": 122_880, "mv": 16_384, "kpi": 122_880, "outc": 122_880, "req": 122_880}
+_ORDER = {"rep": "year, report_id", "mv": "metric, report_id, applicant", "kpi": "report_id", "outc": "report_id, category", "req": "report_id",
+          "fig": "report_id", "rl": "report_id, kind"}
+_ROW_GROUP = {"rep": 122_880, "mv": 16_384, "kpi": 122_880, "outc": 122_880, "req": 122_880,
+              "fig": 122_880, "rl": 122_880}
 
 
 def sources(wh: Path) -> dict:
