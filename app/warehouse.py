@@ -183,6 +183,22 @@ def _connect_remote(con: duckdb.DuckDBPyConnection, wh) -> duckdb.DuckDBPyConnec
     return con
 
 
+def read_table(wh: Path | str | None, table: str):
+    """One of the contract's tables (reports, metrics, checks) as a polars DataFrame, from a local folder or from
+    object storage alike (for readers outside DuckDB's views, e.g. the scorecard)."""
+    wh = wh or warehouse_dir()
+    if table not in TABLES:
+        raise KeyError(f"no such table: {table}")
+    wh = wh if is_remote(wh) else Path(wh)
+    con = duckdb.connect(":memory:")
+    try:
+        if is_remote(wh):
+            remote.register(con, wh)
+        return con.sql(f"SELECT * FROM {table_source(wh, table)}").pl()
+    finally:
+        con.close()
+
+
 def source_inputs(wh: Path | str | None = None) -> list[str]:
     """The input files the current warehouse was built from (so a rebuild keeps them)."""
     wh = wh or warehouse_dir()

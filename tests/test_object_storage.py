@@ -111,7 +111,7 @@ def test_every_named_query_same_rows_from_s3(s3, local_wh):
     assert "s3://" in b.execute("SELECT sql FROM duckdb_views() WHERE view_name = 'mv'").fetchone()[0]
     rid = a.execute("SELECT report_id FROM raw_reports WHERE parse_status = 'ok' ORDER BY 1 LIMIT 1").fetchone()[0]
     years = [r[0] for r in a.execute("SELECT DISTINCT year FROM rep ORDER BY 1 LIMIT 2").fetchall()]
-    filter_sets = [Filters(), Filters(years=tuple(years)), Filters(scope="self"), Filters(levels=("county",))]
+    filter_sets = [Filters(), Filters(years=tuple(years), scope="self")]   # every filter: tests/test_marts.py
     n = 0
     for path in sorted(SQL_DIR.glob("*.sql")):
         if path.stem == "views":
@@ -122,7 +122,7 @@ def test_every_named_query_same_rows_from_s3(s3, local_wh):
             assert ra.columns == rb.columns, path.stem
             assert _norm(ra.rows()) == _norm(rb.rows()), (path.stem, f)
             n += 1
-    assert n > 30
+    assert n > 20
     for t in ("reports", "metrics", "checks"):
         assert _norm(a.execute(f"SELECT * FROM raw_{t}").fetchall()) == _norm(b.execute(f"SELECT * FROM raw_{t}").fetchall())
     assert sorted(warehouse.source_inputs(url)) == sorted(warehouse.source_inputs(local_wh))
@@ -259,4 +259,16 @@ def test_dashboard_runs_on_s3_warehouse(s3, local_wh, monkeypatch):
     monkeypatch.setenv("WAREHOUSE_DIR", url)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
     assert not at.exception, [e.message for e in at.exception]
-    assert at.dataframe or at.metric or at.get("vega_lite_chart") or at.markdown
+    assert at.metric or at.dataframe
+    for page in sorted((ROOT / "pages").glob("*.py")):
+        at.switch_page(str(page.relative_to(ROOT))).run()
+        assert not at.exception, (page.name, [e.message for e in at.exception])
+
+
+def test_read_table_local_and_remote_alike(s3, local_wh):
+    from app import warehouse
+    url = f"{s3}/read-table"
+    assert _cli("publish", str(local_wh), url) == 0
+    for t in ("reports", "metrics", "checks"):
+        a, b = warehouse.read_table(local_wh, t), warehouse.read_table(url, t)
+        assert a.columns == b.columns and _norm(a.rows()) == _norm(b.rows())

@@ -139,8 +139,10 @@ def read_pointer(root: str) -> dict | None:
     """The current build's pointer, read afresh (never from a listing cache); None when there is none."""
     root = url(root)
     fs = filesystem(root)
+    path = _path(fs, join(root, POINTER))
+    fs.invalidate_cache(path)                 # its size may sit in a listing cache from before it was replaced
     try:
-        raw = fs.cat_file(_path(fs, join(root, POINTER)))
+        raw = fs.cat_file(path)
     except FileNotFoundError:
         return None
     return json.loads(raw)
