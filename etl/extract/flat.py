@@ -43,6 +43,7 @@ def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec], neighbours: Nei
         hits.append((row, m.start(), m.end()))
         pos = m.end()
     run_rows: list[RunRow] = []
+    read: set[RowSpec] = set()                      # rows whose figures were found (a label alone is not a row)
     money_units: dict[tuple, str | None] = {}
     printed: dict[tuple, str] = {}                  # the digit run as printed, kept as raw where it stays unsplit
     for i, (row, start, end) in enumerate(hits):
@@ -57,6 +58,7 @@ def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec], neighbours: Nei
         cands = [tuple(float(p) for p in c) for c in split_candidates(run, kinds)]
         locator = f"正文第{start + 1}字起（表格文字连排）“{flat[start:min(stop, end + 40)]}”"
         run_rows.append(RunRow(row.cells, cands, locator))
+        read.add(row)
         money_units[run_rows[-1].cells] = tail
         printed[run_rows[-1].cells] = run + (tail or "")
     values, problems = solve(run_rows, constraints_for(spec.name))
@@ -72,7 +74,7 @@ def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec], neighbours: Nei
             metrics.append(Metric(key, to_unit(value, money_units.get(rr.cells), unit_zh),
                                   _fmt(value) if value is not None else printed[rr.cells],
                                   rr.locator + note, applicant=applicant, basis=basis, unit=unit_zh))
-    return metrics, problems, {h[0] for h in hits}
+    return metrics, problems, read
 
 
 def _fill_from_neighbours(rows: list[RunRow], values: dict, problems: list[str], spec: TableSpec,

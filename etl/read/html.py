@@ -87,7 +87,7 @@ def _walk(el, out: list[str], tables: list[Table]) -> None:
         rows = []
         for tr in el.iter("tr"):
             rows.append([_cell_text(td) for td in tr if isinstance(td.tag, str) and td.tag in ("td", "th")])
-        rows = [r for r in rows if any(c for c in r)]
+        rows = [r for r in rows if r]          # a row of blank cells is a fact (四 with no cases), not layout
         if rows:
             n = len(tables) + 1
             tables.append(Table(rows, f"表{n}", [f"表{n} 第{i + 1}行" for i in range(len(rows))]))
