@@ -29,7 +29,7 @@ WITH pending AS (
         SELECT report_id FROM metrics
         WHERE source = 'table' AND value IS NULL AND locator LIKE $flat
           AND (basis = 'cumulative' OR metric LIKE 'request.carried_%'            -- cells a cross-year rule reaches
-               OR regexp_matches(metric, '\.(prev_items|change|in_force|made|repealed)$')))
+               OR regexp_matches(metric, '[.](prev_items|change|in_force|made|repealed)$')))
 ),
 filled AS (
     SELECT report_id, count(value) AS n FROM metrics WHERE source = 'table' GROUP BY report_id
