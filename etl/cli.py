@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="parse report files into the warehouse")
     b.add_argument("inputs", nargs="+", metavar="INPUT", help="report files or folders (searched recursively)")
-    b.add_argument("--out", required=True, help="warehouse folder, or an object storage URL (s3://bucket/prefix, "
+    b.add_argument("--out", required=True, metavar="DIR|URL", help="warehouse folder, or an object storage URL (s3://bucket/prefix, "
                    "gs://…): built in a local temporary folder, then published there (see `publish`)")
     b.add_argument("--jobs", type=int, default=1, help="parallel worker processes")
     b.add_argument("--executor", choices=EXECUTORS, default="local",
