@@ -18,10 +18,11 @@ SQL_DIR = Path(__file__).resolve().parent / "sql"
 PAGE_ROWS = 500
 # the named queries that list one row per report (or per report and kind, per check, per agency and year); the
 # pages run them through run_page(), never unpaged (a download does, through run_all())
-PAGED = ("applicants", "channels", "coverage", "failed_by_report", "failed_checks", "new_format_items", "outcomes",
+PAGED = ("applicants", "channels", "failed_by_report", "failed_checks", "new_format_items", "outcomes",
          "problem_reports", "report_list", "requests", "review_litigation", "staffing")
 # parameters a named query takes when the page does not give them (NULL: all rules; the latest year)
-DEFAULT_PARAMS = {"failed_checks": {"rule": None}, "headline_change": {"year": None}, "report_list": {"report_id": None}}
+DEFAULT_PARAMS = {"coverage": {"agencies": 30}, "failed_checks": {"rule": None}, "headline_change": {"year": None},
+                  "report_list": {"report_id": None}}
 
 # filter field -> (column in rep, DuckDB list type); column names come only from this allow-list
 FILTER_COLUMNS = {

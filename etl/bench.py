@@ -354,6 +354,9 @@ def direct_warehouse(src: Path, out: Path, n: int) -> dict:
     from etl.contract import TABLES
     from etl.warehouse import db, marts
     src, out = Path(src), Path(out)
+    if not marts.valid(src):
+        raise ValueError(f"{src} has no current marts: rebuild it (python -m etl build … --force) or run "
+                         f"etl.warehouse.marts.write_marts on it first")
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -374,12 +377,27 @@ def direct_warehouse(src: Path, out: Path, n: int) -> dict:
         body = "\nUNION ALL\n".join(_replica_select(t, schema.names, k, width, take) for k, take in plan)
         con.execute(f"COPY ({body}) TO '{out / f'{t}.parquet'}' (FORMAT parquet, COMPRESSION zstd)")
         rows[t] = con.execute(f"SELECT count(*) FROM read_parquet('{out / f'{t}.parquet'}')").fetchall()[0][0]
-    con.close()
     tables_s = time.perf_counter() - t0
     manifest = {"direct_from": str(src), "replicas": len(plan), "reports": rows["reports"]}
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
+    # marts: `rep` from the views (its labels and list order are global); every other mart holds per-report rows
+    # (a report's rows depend on that report alone), so it is the source's, replicated like the tables; mv is
+    # sorted by metric again (its row groups are pruned by metric)
     t0 = time.perf_counter()
-    db.with_memory_headroom(marts.write_marts, out)
+    (out / "marts").mkdir()
+    for name in marts.MARTS:
+        if name == "rep":
+            continue
+        path = src / "marts" / f"{name}.parquet"
+        cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()]
+        con.execute(f"CREATE OR REPLACE VIEW src_{name} AS SELECT * FROM read_parquet('{path}')")
+        body = "\nUNION ALL\n".join(_replica_select(name, cols, k, width, take) for k, take in plan)
+        order = " ORDER BY metric, report_id, applicant" if name == "mv" else ""
+        con.execute(f"COPY ({body}{order}) TO '{out / 'marts' / f'{name}.parquet'}' "
+                    f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {marts._ROW_GROUP[name]})")
+    con.close()
+    db.with_memory_headroom(marts.write_marts, out, ("rep",))
+    marts.write_manifest(out)
     marts_s = time.perf_counter() - t0
     return {"source_reports": n_src, "replicas": len(plan), "rows": rows, "tables_s": round(tables_s, 2),
             "marts_s": round(marts_s, 2)}

@@ -54,16 +54,14 @@ with st.expander("各年合计（按汇总去重）", expanded=False):
                  .select("年度", "计入报告数", "主动公开", "收到申请", "行政复议", "行政诉讼"), hide_index=True)
 
 st.subheader("报告覆盖：机构 × 年度")
-cov, cov_total = queries.run_page("coverage", f)
+cov = queries.run("coverage", f)          # the first 30 agencies (by level, then name), every year
 summ = queries.run("coverage_summary", f)
 n_ag = summ["n_agencies"][0] if summ.height else 0
-if cov_total > cov.height:          # a page ends inside an agency's years: show whole agencies only
-    cov = cov.filter(pl.col("agency_id") != cov["agency_id"][-1])
 st.caption("灰色 = 缺失（该年没有这家机构的报告）；格内数字 = 同一年有多份报告（如本级与汇总各一份）。")
 if summ.height:
     st.caption(f"共 {n_ag:,} 家机构、{summ['n_years'][0]} 个年度，缺报 {summ['n_missing_total'][0]:,} 个机构年度。"
                + (f"矩阵显示前 {cov['agency_id'].n_unique():,} 家机构（按层级、名称排序）；请用左侧筛选缩小范围。"
-                  if cov_total > cov.height else ""))
+                  if n_ag > cov["agency_id"].n_unique() else ""))
 export.show(charts.coverage_matrix(cov), cov, "报告覆盖")
 missing = summ.filter(pl.col("n_missing") > 0)
 if not missing.is_empty():

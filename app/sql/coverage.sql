@@ -1,8 +1,12 @@
--- Coverage matrix: agency × year over the filtered reports; years between the first and last with no report are "缺失".
--- A list (agencies by level and name, then years): pages show its first rows; coverage_summary counts it.
-WITH ag AS (
+-- Coverage matrix: agency × year for the first $agencies agencies of the selection (by level, then name), every
+-- year between the first and last of the selection; a year with no report is "缺失". n_agencies counts them all
+-- (coverage_summary gives the missing years of every agency).
+WITH ag_all AS (
     SELECT agency_id, any_value(agency_name) AS agency_name, min(level_rank) AS level_rank, any_value(level_zh) AS level_zh
     FROM sel GROUP BY agency_id
+), ag AS (
+    SELECT *, count(*) OVER () AS n_agencies FROM ag_all
+    ORDER BY level_rank, agency_name, agency_id LIMIT $agencies
 ), yrs AS (
     SELECT unnest(range(min(year), max(year) + 1)) AS year FROM sel
 ), cells AS (
@@ -10,14 +14,15 @@ WITH ag AS (
            string_agg(s.scope_zh, '、' ORDER BY s.scope_zh) AS scopes,
            max(CASE s.parse_status WHEN 'failed' THEN 2 WHEN 'partial' THEN 1 ELSE 0 END) AS worst,
            sum(f.n_failed_checks) AS n_failed_checks
-    FROM sel s JOIN fig f USING (report_id)
+    FROM sel s SEMI JOIN ag USING (agency_id) JOIN fig f USING (report_id)
     GROUP BY s.agency_id, s.year
 )
 SELECT ag.agency_id, ag.agency_name, ag.level_zh, ag.level_rank, yrs.year,
        coalesce(c.n_reports, 0) AS n_reports, c.scopes, CAST(coalesce(c.n_failed_checks, 0) AS INTEGER) AS n_failed_checks,
        CASE WHEN c.n_reports IS NULL THEN '缺失'
             WHEN c.worst = 2 THEN '解析失败' WHEN c.worst = 1 THEN '部分解析'
-            WHEN c.n_failed_checks > 0 THEN '有核对问题' ELSE '已解析' END AS status
+            WHEN c.n_failed_checks > 0 THEN '有核对问题' ELSE '已解析' END AS status,
+       ag.n_agencies
 FROM ag CROSS JOIN yrs
 LEFT JOIN cells c ON c.agency_id = ag.agency_id AND c.year = yrs.year
-ORDER BY ag.level_rank, ag.agency_name, yrs.year;
+ORDER BY ag.level_rank, ag.agency_name, ag.agency_id, yrs.year;

@@ -1,8 +1,6 @@
--- Reports with failed checks (mart fig counts them), most failures first; the first failed message of each.
--- A list: pages show its first rows.
-SELECT s.report_id, s.label, s.year, f.n_failed_checks AS n_failed,
-       (SELECT count(*) FROM raw_checks c WHERE c.report_id = s.report_id AND c.status = 'fail'
-                                             AND c.severity = 'error') AS n_errors
-FROM sel s JOIN fig f USING (report_id)
-WHERE f.n_failed_checks > 0
-ORDER BY n_failed DESC, s.list_order;
+-- Reports with failed checks, most failures first, with the number of errors among them. A list: pages show its
+-- first rows.
+SELECT s.report_id, s.label, s.year, count(*) AS n_failed, count(*) FILTER (WHERE c.severity = 'error') AS n_errors
+FROM sel s JOIN fails c USING (report_id)
+GROUP BY s.report_id, s.label, s.year, s.list_order
+ORDER BY n_failed DESC, n_errors DESC, s.list_order;

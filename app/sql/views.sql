@@ -198,3 +198,9 @@ FROM mv
 WHERE (metric >= 'litigation' AND metric < 'litigatioo' OR metric >= 'review' AND metric < 'reviex')
   AND split_part(metric, '.', 1) IN ('review', 'litigation', 'litigation_direct', 'litigation_after_review')
 GROUP BY ALL;
+
+-- fails: the failed checks only (a few per cent of all checks), for the lists of failed checks.
+CREATE VIEW fails AS
+SELECT report_id, rule, severity, expected, actual, message,
+       CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END AS severity_rank
+FROM raw_checks WHERE status = 'fail';

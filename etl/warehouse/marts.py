@@ -11,7 +11,8 @@ every query:
 - `marts/fig.parquet`: one row per report, one column per figure the list pages show (channels, staffing,
   section 二 items, applicants, outcomes, failed checks), so a page of a list or a sum over years reads one row per
   report instead of one per metric;
-- `marts/rl.parquet`: 复议诉讼 results per report and kind.
+- `marts/rl.parquet`: 复议诉讼 results per report and kind;
+- `marts/fails.parquet`: the failed checks only.
 
 The SQL is app/sql/views.sql itself, so marts and views cannot drift apart. `marts/manifest.json` records the hash
 of that file and the size and mtime of every table file; `app.warehouse.connect()` uses the marts only while both
@@ -29,12 +30,12 @@ from etl.warehouse import db
 ROOT = Path(__file__).resolve().parents[2]
 VIEWS_SQL = ROOT / "app" / "sql" / "views.sql"
 METRICS_CSV = ROOT / "etl" / "metrics.csv"
-MARTS = ("rep", "mv", "kpi", "outc", "req", "fig", "rl")
+MARTS = ("rep", "mv", "kpi", "outc", "req", "fig", "rl", "fails")
 # mv is read by metric: small row groups let a query skip the metrics it does not ask for
 _ORDER = {"rep": "year, report_id", "mv": "metric, report_id, applicant", "kpi": "report_id", "outc": "report_id, category", "req": "report_id",
-          "fig": "report_id", "rl": "report_id, kind"}
+          "fig": "report_id", "rl": "report_id, kind", "fails": "report_id, rule"}
 _ROW_GROUP = {"rep": 122_880, "mv": 16_384, "kpi": 122_880, "outc": 122_880, "req": 122_880,
-              "fig": 122_880, "rl": 122_880}
+              "fig": 122_880, "rl": 122_880, "fails": 122_880}
 
 
 def sources(wh: Path) -> dict:
@@ -57,8 +58,9 @@ def _q(p: Path) -> str:
     return str(p).replace("'", "''")
 
 
-def write_marts(folder: Path) -> None:
-    """Write DIR/marts/*.parquet from the finalised tables in `folder`."""
+def write_marts(folder: Path, names: tuple[str, ...] = MARTS) -> None:
+    """Write DIR/marts/*.parquet from the finalised tables in `folder` (`names`: only these marts, the manifest
+    left to write_manifest(); etl.bench's direct warehouse replicates the others)."""
     folder = Path(folder)
     out = folder / "marts"
     out.mkdir(exist_ok=True)
@@ -69,13 +71,20 @@ def write_marts(folder: Path) -> None:
                f"read_parquet('{_q(folder / t)}/**/*.parquet', hive_partitioning=true, union_by_name=true)")
         con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {src}")
     con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
-    for name in MARTS:
+    for name in names:
         con.execute(f"COPY (SELECT * FROM {name} ORDER BY {_ORDER[name]}) TO '{_q(out / f'{name}.parquet')}' "
                     f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP[name]})")
         if name == "mv":   # the marts after it read mv: from the file just written, not the window again
             con.execute(f"CREATE OR REPLACE VIEW mv AS SELECT * FROM read_parquet('{_q(out / 'mv.parquet')}')")
     con.close()
-    (out / "manifest.json").write_text(json.dumps({"views_sql": views_hash(), "tables": list(MARTS), "sources": sources(folder)}, indent=1))
+    if names == MARTS:
+        write_manifest(folder)
+
+
+def write_manifest(folder: Path) -> None:
+    """Record that DIR/marts was written from the current views.sql and from the tables as they are now."""
+    (Path(folder) / "marts" / "manifest.json").write_text(
+        json.dumps({"views_sql": views_hash(), "tables": list(MARTS), "sources": sources(folder)}, indent=1))
 
 
 def valid(wh: Path) -> bool:
