@@ -167,6 +167,8 @@ def import_files(staged: Staged, wh: Path | None = None, on_progress=None) -> li
     """Rebuild the warehouse over its current inputs plus the staged files; fill in each file's outcome."""
     from etl.build import build
     wh = wh or warehouse.warehouse_dir()
+    if warehouse.is_remote(wh):
+        raise ValueError(f"数据仓库在对象存储上（{wh}），不能在仪表板中导入；请用 python -m etl build … --out {wh} 发布。")
     existing = warehouse.source_inputs(wh)
     new = [o for o in staged.accepted]
     rel = {}

@@ -16,11 +16,15 @@ st.info(f"限制：每个文件不超过 {importer.MAX_FILE_MB} MB；每次最�
         f"加密文件和嵌套压缩包会被拒绝。支持格式：{'、'.join(EXTS)}、zip。上传文件保存在 data/uploads/。")
 
 files = st.file_uploader("选择文件", type=EXTS + ["zip"], accept_multiple_files=True, key="upload_files")
-missing = importer.missing_inputs()
-if missing:
+remote = warehouse.is_remote(warehouse.warehouse_dir())
+missing = [] if remote else importer.missing_inputs()
+if remote:
+    st.warning(f"当前数据仓库在对象存储上（{warehouse.warehouse_dir()}），本页不能直接导入。请在有原始文件的机器上运行 "
+               f"`python -m etl build 报告目录 --out {warehouse.warehouse_dir()}` 发布新版本，仪表板会自动读取。")
+elif missing:
     st.warning(f"当前数据仓库的 {len(missing)} 个原始文件已不在磁盘上（如 {missing[0]}），重建会丢失这些报告，"
                "因此暂停导入。请恢复这些文件，或换用新的 WAREHOUSE_DIR。")
-go = st.button("解析并导入", type="primary", disabled=not files or bool(missing))
+go = st.button("解析并导入", type="primary", disabled=not files or bool(missing) or remote)
 
 LABELS = {"parsed": "已解析", "partial": "部分解析", "failed": "解析失败", "rejected": "已拒绝",
           "unchanged": "未变（已在库中）", "duplicate": "重复报告", "staged": "待解析"}

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
+from app.warehouse import is_remote, read_table
 from etl.recognise import recognise
 from scoring import similarity as sim
 from scoring.indicators import ReportContext, evaluate
@@ -45,17 +46,6 @@ def warehouse_dir(default: str | Path = "data/warehouse") -> Path:
     except Exception:  # noqa: BLE001 - the dashboard is optional here
         pass
     return Path(os.environ.get("WAREHOUSE_DIR") or default)
-
-
-def read_table(wh: str | Path, name: str) -> pl.DataFrame:
-    wh = Path(wh)
-    f = wh / f"{name}.parquet"
-    if f.is_file():
-        return pl.read_parquet(f)
-    d = wh / name
-    if d.is_dir():
-        return pl.read_parquet(str(d / "**" / "*.parquet"), hive_partitioning=True)
-    raise FileNotFoundError(f"仓库 {wh} 中没有 {name} 表 / table {name} not found in {wh}")
 
 
 def _resolve(source_file: str | None, bases: list[Path]) -> Path | None:
@@ -97,9 +87,11 @@ def peer_label(row: dict, by: tuple[str, ...]) -> str:
 
 def score_warehouse(wh: str | Path, rubric: Rubric | None = None, read_texts: bool = True,
                     base_dirs: list[Path] | None = None) -> Scorecard:
-    wh = Path(wh)
+    """Score a warehouse in a local folder or on object storage (the report texts are then looked for locally)."""
+    wh = wh if is_remote(wh) else Path(wh)
+    local = [] if is_remote(wh) else [wh.parent]
     return score_tables(read_table(wh, "reports"), read_table(wh, "metrics"), read_table(wh, "checks"),
-                        rubric, read_texts, base_dirs or [Path.cwd(), REPO_ROOT, wh.parent])
+                        rubric, read_texts, base_dirs or [Path.cwd(), REPO_ROOT, *local])
 
 
 def score_tables(reports: pl.DataFrame, metrics: pl.DataFrame, checks: pl.DataFrame, rubric: Rubric | None = None,

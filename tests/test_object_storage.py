@@ -263,6 +263,18 @@ def test_dashboard_runs_on_s3_warehouse(s3, local_wh, monkeypatch):
     for page in sorted((ROOT / "pages").glob("*.py")):
         at.switch_page(str(page.relative_to(ROOT))).run()
         assert not at.exception, (page.name, [e.message for e in at.exception])
+        assert not [e.value for e in at.error], (page.name, [e.value for e in at.error])
+        if page.name == "upload.py":           # nothing is built into object storage from the dashboard
+            assert any("对象存储" in w.value for w in at.warning)
+            assert at.button[0].disabled
+        if page.name == "scorecard.py":        # scored from the tables read on S3
+            assert at.dataframe
+
+
+def test_import_into_object_storage_is_refused(s3):
+    from app import importer
+    with pytest.raises(ValueError, match="对象存储"):
+        importer.import_files(importer.Staged([]), f"{s3}/nowhere")
 
 
 def test_read_table_local_and_remote_alike(s3, local_wh):
