@@ -81,3 +81,17 @@ def test_stale_marts_are_not_used(wh, tmp_path):
     duckdb.connect().execute(f"COPY (SELECT * FROM read_parquet('{wh}/metrics.parquet') LIMIT 3) "
                              f"TO '{t}/metrics.parquet' (FORMAT parquet)")
     assert not marts.valid(t)                 # a table rewritten outside a build: back to the views
+
+
+def test_filter_options_offer_every_value(wh):
+    """filter_options has a row per agency and place (not per report), yet offers every value of every filter and
+    every place → agency combination the sidebar narrows by."""
+    from app import warehouse
+    from app.queries import Filters, execute
+    con = warehouse.connect(wh)
+    opts = execute(con, "filter_options", Filters())
+    rep = con.sql("SELECT * FROM rep").pl()
+    for c in opts.columns:
+        assert set(opts[c].to_list()) == set(rep[c].to_list()), c
+    k = ["province", "prefecture", "county", "level", "agency_kind", "agency_id", "agency_name"]
+    assert set(opts.select(k).rows()) == set(rep.select(k).rows())
