@@ -5,6 +5,7 @@ import hashlib
 import shutil
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,19 +100,15 @@ def build(inputs: list[str], out: Path, jobs: int = 1, force: bool = False, prog
     writer = PartWriter(building)
     summary = Summary(reused=len(keep))
     show = sys.stderr.isatty() if progress is None else progress
+    saved = Counter(shas.values())      # the same bytes saved twice: the holder's file keeps the content's id
+    copies = {sha: f for sha, f in holder.items() if saved[sha] > 1}
     with _Progress(len(todo), show) as bar:
-        for parsed in run(todo, jobs, executor, scheduler):
-            report = parsed.report
-            if holder.get(report["file_sha256"], report["source_file"]) != report["source_file"]:
-                # the same bytes saved twice: one file keeps the content's id, the others point at it
-                report["duplicate_of"] = report["report_id"]
-                report["report_id"] = hashlib.sha256(
-                    (report["file_sha256"] + report["source_file"]).encode()).hexdigest()[:16]
-            report.pop("_traceback", None)
-            writer.add(report, parsed.metrics, parsed.checks)
-            bar.advance()
-            if on_progress:
-                on_progress(report)
+        for rows in run(todo, jobs, executor, scheduler, copies):
+            writer.add_rows(rows)
+            for report in rows.reports:
+                bar.advance()
+                if on_progress:
+                    on_progress(report)
     writer.flush()
     manifest = {"parser_version": PARSER_VERSION, "inputs": len(files), "built_at": time.time()}
     with_memory_headroom(assemble, building, out if out.exists() else None, keep, manifest)

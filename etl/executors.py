@@ -1,19 +1,24 @@
 """Where reports are parsed: in this process, in a local process pool, or on a Dask cluster.
 
 Parsing is one pure function per file (etl.parse.parse_file), so every executor is a map over file paths
-that yields ParsedReport objects in any order. Dask was chosen over Ray: it is pure Python, light to
-install, its futures API is exactly this map, and `dask-scheduler`/`dask-worker` run on any set of machines
-(or a Kubernetes/SLURM cluster through dask-kubernetes/dask-jobqueue) without a cluster runtime of its own.
+that yields results in any order. Dask was chosen over Ray: it is pure Python, light to install, its
+futures API is exactly this map, and `dask-scheduler`/`dask-worker` run on any set of machines (or a
+Kubernetes/SLURM cluster through dask-kubernetes/dask-jobqueue) without a cluster runtime of its own.
+
+The build asks for warehouse rows (`run`): a worker parses a chunk of files and sends back their rows as
+Arrow record batches, which cost the parent process next to nothing to receive and write.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterable, Iterator
 
 from etl.checks.across_years import Neighbours
 from etl.parse import ParsedReport, parse_file
+from etl.warehouse.write import Rows, rows_of
 
 EXECUTORS = ("local", "dask")
 
@@ -26,11 +31,6 @@ def _parse_path(item: str | tuple[str, Neighbours]) -> ParsedReport:
     return parse_file(path, neighbours=neighbours)
 
 
-def _parse_bytes(item: tuple[str, bytes]) -> ParsedReport:
-    path, data = item
-    return parse_file(path, data)
-
-
 def run_local(paths: list, jobs: int) -> Iterator[ParsedReport]:
     if jobs <= 1 or len(paths) < 8:
         for p in paths:
@@ -40,11 +40,53 @@ def run_local(paths: list, jobs: int) -> Iterator[ParsedReport]:
         yield from pool.map(_parse_path, paths, chunksize=max(1, min(64, len(paths) // (jobs * 8))))
 
 
-def run_dask(paths: list[str], jobs: int, scheduler: str | None = None, batch: int = 256) -> Iterator[ParsedReport]:
-    """Parse on a Dask cluster (`scheduler` address), or on a local one with `jobs` workers when none is given.
+def mark_copy(report: dict, holders: dict[str, str]) -> dict:
+    """The same bytes saved in several files: one file (`holders`: content hash -> file) keeps the content's
+    report_id, the others get an id of their own and point at it."""
+    if holders.get(report["file_sha256"], report["source_file"]) != report["source_file"]:
+        report["duplicate_of"] = report["report_id"]
+        report["report_id"] = hashlib.sha256((report["file_sha256"] + report["source_file"]).encode()).hexdigest()[:16]
+    report.pop("_traceback", None)
+    return report
+
+
+def _rows(parsed: Iterable[ParsedReport], holders: dict[str, str]) -> Rows:
+    return rows_of((mark_copy(p.report, holders), p.metrics, p.checks) for p in parsed)
+
+
+def _rows_of_paths(item: tuple[list[str], dict[str, str]]) -> Rows:
+    paths, holders = item
+    return _rows(map(parse_file, paths), holders)
+
+
+def _rows_of_bytes(item: tuple[str, bytes, dict[str, str]]) -> Rows:
+    path, data, holders = item
+    return _rows([parse_file(path, data)], holders)
+
+
+def run(paths: list[str], jobs: int, executor: str = "local", scheduler: str | None = None,
+        holders: dict[str, str] | None = None) -> Iterator[Rows]:
+    """Parse the files; yield their warehouse rows a chunk of reports at a time (see `mark_copy` for `holders`)."""
+    holders = holders or {}
+    if executor == "dask":
+        return run_dask(_rows_of_bytes, ((p, Path(p).read_bytes(), holders) for p in paths), jobs, scheduler)
+    if jobs <= 1 or len(paths) < 8:
+        return (_rows_of_paths(([p], holders)) for p in paths)
+    size = max(1, min(64, len(paths) // (jobs * 8)))
+    return _pool_map(_rows_of_paths, [(paths[i:i + size], holders) for i in range(0, len(paths), size)], jobs)
+
+
+def _pool_map(fn: Callable, items: list, jobs: int) -> Iterator:
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(fn, items)
+
+
+def run_dask(fn: Callable, items: Iterable, jobs: int, scheduler: str | None = None, batch: int = 256) -> Iterator:
+    """Map `fn` over `items` on a Dask cluster (`scheduler` address), or on a local one with `jobs` workers when
+    none is given.
 
     The driver reads each file and ships its bytes, so workers need no shared file system; results stream
-    back as they complete and at most `batch` files are in flight, so memory stays bounded.
+    back as they complete and at most `batch` items are in flight, so memory stays bounded.
     """
     from dask.distributed import Client, LocalCluster, as_completed
 
@@ -52,15 +94,15 @@ def run_dask(paths: list[str], jobs: int, scheduler: str | None = None, batch: i
                                                   processes=True, dashboard_address=None)
     client = Client(scheduler or cluster)
     try:
-        pending = iter(paths)
+        pending = iter(items)
         futures = as_completed([])
-        for path in _take(pending, batch):
-            futures.add(client.submit(_parse_bytes, (path, Path(path).read_bytes()), pure=False))
+        for item in _take(pending, batch):
+            futures.add(client.submit(fn, item, pure=False))
         for future in futures:
             yield future.result()
             future.release()
-            for path in _take(pending, 1):
-                futures.add(client.submit(_parse_bytes, (path, Path(path).read_bytes()), pure=False))
+            for item in _take(pending, 1):
+                futures.add(client.submit(fn, item, pure=False))
     finally:
         logging.getLogger("distributed").setLevel(logging.CRITICAL)    # heartbeats racing the shutdown
         client.close()
@@ -68,7 +110,7 @@ def run_dask(paths: list[str], jobs: int, scheduler: str | None = None, batch: i
             cluster.close()
 
 
-def _take(it, n: int) -> list[str]:
+def _take(it, n: int) -> list:
     out = []
     for _ in range(n):
         try:
@@ -76,9 +118,3 @@ def _take(it, n: int) -> list[str]:
         except StopIteration:
             break
     return out
-
-
-def run(paths: list[str], jobs: int, executor: str = "local", scheduler: str | None = None) -> Iterator[ParsedReport]:
-    if executor == "dask":
-        return run_dask(paths, jobs, scheduler)
-    return run_local(paths, jobs)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from etl.warehouse.db import connect
 import pyarrow as pa
@@ -33,34 +35,65 @@ def table_path(out: Path, table: str) -> Path:
     return out / f"{table}.parquet"
 
 
+@dataclass
+class Rows:
+    """The warehouse rows of some parsed reports: report rows as dicts (the build's progress callback gets
+    them), metrics and checks as Arrow record batches, which a worker process sends back far more cheaply
+    than per-row Python objects."""
+
+    reports: list[dict]
+    metrics: pa.RecordBatch
+    checks: pa.RecordBatch
+
+
+def _batch(rows: list[tuple], schema: pa.Schema) -> pa.RecordBatch:
+    columns = list(zip(*rows)) or [()] * len(schema)
+    return pa.RecordBatch.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema)], schema=schema)
+
+
+def rows_of(parsed: Iterable[tuple[dict, list[Metric], list[Check]]]) -> Rows:
+    """(report, metrics, checks) of some reports -> their rows."""
+    reports, metrics, checks = [], [], []
+    for report, ms, cs in parsed:
+        rid = report["report_id"]
+        reports.append(report)
+        metrics += [(rid, m.metric, m.applicant, m.basis, m.value, m.raw, m.unit, m.source, m.locator) for m in ms]
+        checks += [(rid, c.rule, c.severity, c.status, c.expected, c.actual, c.message) for c in cs]
+    return Rows(reports, _batch(metrics, TABLES["metrics"]), _batch(checks, TABLES["checks"]))
+
+
 class PartWriter:
     """Buffers rows of the three tables and flushes them as numbered Parquet parts."""
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.rows: dict[str, list[dict]] = {t: [] for t in TABLES}
+        self.reports: list[dict] = []
+        self.batches: dict[str, list[pa.RecordBatch]] = {"metrics": [], "checks": []}
+        self.metric_rows = 0
         self.parts = 0
         for t in TABLES:
             (folder / "parts" / t).mkdir(parents=True, exist_ok=True)
 
     def add(self, report: dict, metrics: list[Metric], checks: list[Check]) -> None:
-        rid = report["report_id"]
-        self.rows["reports"].append({k: report.get(k) for k in TABLES["reports"].names})
-        self.rows["metrics"].extend(
-            {"report_id": rid, "metric": m.metric, "applicant": m.applicant, "basis": m.basis, "value": m.value,
-             "raw": m.raw, "unit": m.unit, "source": m.source, "locator": m.locator} for m in metrics)
-        self.rows["checks"].extend(
-            {"report_id": rid, "rule": c.rule, "severity": c.severity, "status": c.status, "expected": c.expected,
-             "actual": c.actual, "message": c.message} for c in checks)
-        if len(self.rows["metrics"]) >= PART_ROWS:
+        self.add_rows(rows_of([(report, metrics, checks)]))
+
+    def add_rows(self, rows: Rows) -> None:
+        self.reports += rows.reports
+        self.batches["metrics"].append(rows.metrics)
+        self.batches["checks"].append(rows.checks)
+        self.metric_rows += rows.metrics.num_rows
+        if self.metric_rows >= PART_ROWS:
             self.flush()
 
     def flush(self) -> None:
-        for t, rows in self.rows.items():
-            if rows:
-                pq.write_table(pa.Table.from_pylist(rows, schema=TABLES[t]),
-                               self.folder / "parts" / t / f"{self.parts:06d}.parquet")
-        self.rows = {t: [] for t in TABLES}
+        schema = TABLES["reports"]
+        tables = {"reports": pa.Table.from_pylist([{k: r.get(k) for k in schema.names} for r in self.reports],
+                                                  schema=schema)}
+        tables.update((t, pa.Table.from_batches(b, schema=TABLES[t])) for t, b in self.batches.items())
+        for t, table in tables.items():
+            if table.num_rows:
+                pq.write_table(table, self.folder / "parts" / t / f"{self.parts:06d}.parquet")
+        self.reports, self.batches, self.metric_rows = [], {"metrics": [], "checks": []}, 0
         self.parts += 1
 
 
