@@ -14,21 +14,30 @@ _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二�
 _TYPOS = [("行政法复议", "行政复议"), ("政府信息公开公开", "政府信息公开")]
 
 
-@lru_cache(maxsize=65536)
 def nfkc(text: str) -> str:
     """Full-width to half-width, traditional to simplified for label characters."""
+    # labels and cells recur across reports and are remembered; a report's whole text only while it is parsed
+    return _nfkc_short(text) if len(text) <= 200 else _nfkc_long(text)
+
+
+def _nfkc(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_TRAD)
     for wrong, right in _TYPOS:
         text = text.replace(wrong, right)
     return text.replace("“", '"').replace("”", '"')
 
 
+_nfkc_short = lru_cache(maxsize=65536)(_nfkc)
+_nfkc_long = lru_cache(maxsize=4)(_nfkc)
+
+
+@lru_cache(maxsize=4)
 def compact(text: str) -> str:
     """Whitespace removed, except one space kept between two digits (a possible cell boundary)."""
-    return _SPACE_KEPT.sub(lambda m: " " if m.group(1) else "", nfkc(text))
+    return " ".join(_WS.sub("", part) for part in _DIGIT_GAP.split(nfkc(text)))
 
 
-_SPACE_KEPT = re.compile(r"(?<=[\d.])(\s+)(?=-?\d)|\s+")
+_DIGIT_GAP = re.compile(r"(?<=[\d.])\s+(?=-?\d)")
 
 
 @lru_cache(maxsize=65536)

@@ -22,6 +22,7 @@ _CLAUSE_START = re.compile(r"[，,：:；;（(）)]|[一二三四五六七八九
 # where the flattened statistics table begins inside a crawled line
 _TABLE_START = re.compile(r"指标名称\s*计量单位|第二十条第[（(]一[)）]项|统计指标\s*单位")
 
+_DIGIT = re.compile(r"\d")
 _ITEM_END = re.compile(r"[件条人名次个]、")  # "行政复议案件2件、行政诉讼案件7件": a new item
 
 
@@ -168,9 +169,11 @@ def extract_prose(doc: Document, template: str | None) -> list[Metric]:
     for starts, line in _paragraphs(doc):
         offset = 0
         for raw_sentence in _sentences(line):
+            base, offset = offset, offset + len(raw_sentence)
+            if not _DIGIT.search(raw_sentence):
+                continue                    # every pattern takes a number
             keep = [i for i, ch in enumerate(raw_sentence) if ch not in " \u3000\xa0"]
             sentence = "".join(raw_sentence[i] for i in keep)
-            base, offset = offset, offset + len(raw_sentence)
             found: list[tuple[int, int, str, float, str]] = []   # start, end, key, value, unit
             taken: list[tuple[int, int]] = []
             hits = []

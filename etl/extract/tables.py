@@ -93,10 +93,16 @@ def _match(spec: TableSpec, labels: list[str], section: str | None, found: dict)
     """The spec row a printed row stands for: its most specific (last) label cell decides; among rows
     with the same label (被依法纠错数 under 复议 and 诉讼) the one in the current section, else the first unused."""
     for cell in reversed(labels):
-        whole, bare = _label_forms(cell)
-        hits = [r for _, r, rx, prefixed in _row_patterns(spec)
-                if r not in found and rx.match(whole if prefixed else bare)]
+        hits = [r for r in _label_hits(spec, cell) if r not in found]
         if hits:
             same = [r for r in hits if r.block == section]
             return (same or hits)[0]
     return None
+
+
+@lru_cache(maxsize=65536)
+def _label_hits(spec: TableSpec, cell: str) -> tuple[RowSpec, ...]:
+    """Every spec row whose label pattern a printed label cell matches, in spec order (the same labels recur
+    in every report of a template, so each is matched against the patterns once)."""
+    whole, bare = _label_forms(cell)
+    return tuple(r for _, r, rx, prefixed in _row_patterns(spec) if rx.match(whole if prefixed else bare))

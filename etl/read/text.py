@@ -14,8 +14,8 @@ _CRAWLER_HEADER = re.compile(r"^标题:\s*(?P<title>.*)\n发布时间:\s*(?P<pub
 
 def clean_line(line: str) -> str:
     """Remove Markdown and HTML residue from one line (tabs are kept: they are cell boundaries)."""
-    line = _COMMENT.sub("", line)
-    line = _TAG.sub("", line)
+    if "<" in line:
+        line = _TAG.sub("", _COMMENT.sub("", line))
     line = html.unescape(line).replace("\xa0", " ").replace("\u3000", " ").replace("\u200b", "")
     return _MD.sub("", line).rstrip(" \r")
 
