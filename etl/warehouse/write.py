@@ -116,7 +116,7 @@ def assemble(building: Path, previous: Path | None, keep_ids: list[str], manifes
             pq.write_table(schema.empty_table(), target)
             continue
         order = {"reports": "report_id", "metrics": "report_id, metric, applicant, basis, source, locator",
-                 "checks": "report_id, rule, status, message"}[table]
+                 "checks": "report_id, rule, status, message, expected, actual"}[table]
         cols = ", ".join(schema.names)
         con.execute(f"COPY (SELECT {cols} FROM ({' UNION ALL BY NAME '.join(sources)}) ORDER BY {order}) "
                     f"TO '{target}' (FORMAT parquet, COMPRESSION zstd)")

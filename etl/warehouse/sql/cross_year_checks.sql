@@ -20,8 +20,11 @@ in_force AS (
     FROM cur c
     JOIN prev p ON p.agency_id = c.agency_id AND p.year = c.year - 1 AND p.metric = c.metric
     JOIN cur made ON made.report_id = c.report_id AND made.metric = replace(c.metric, 'in_force', 'made')
+     AND made.metric IN ('rules.made', 'normative.made')
     LEFT JOIN cur rep ON rep.report_id = c.report_id AND rep.metric = replace(c.metric, 'in_force', 'repealed')
+     AND rep.metric IN ('rules.repealed', 'normative.repealed')
     WHERE c.metric IN ('rules.in_force', 'normative.in_force') AND c.value IS NOT NULL
+      AND p.metric IN ('rules.in_force', 'normative.in_force')    -- implied; lets DuckDB filter before joining
       AND p.value IS NOT NULL AND made.value IS NOT NULL
 ),
 prev_items AS (
@@ -33,6 +36,7 @@ prev_items AS (
     JOIN prev p ON p.agency_id = c.agency_id AND p.year = c.year - 1 AND p.metric = c.metric
     JOIN prev pc ON pc.report_id = p.report_id AND pc.metric = replace(p.metric, 'prev_items', 'change')
     WHERE c.metric LIKE '%.prev_items' AND c.value IS NOT NULL AND p.value IS NOT NULL AND pc.value IS NOT NULL
+      AND p.metric LIKE '%.prev_items'                              -- implied; lets DuckDB filter before joining
 ),
 chain AS (
     SELECT c.report_id, 'old.cumulative.chain' AS rule, 'warning' AS severity,
