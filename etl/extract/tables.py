@@ -26,16 +26,22 @@ def _label_forms(cell: str) -> tuple[str, str]:
     return re.sub(r"\s+", "", nfkc(cell)), core(cell)
 
 
+@lru_cache(maxsize=65536)
+def _unit_of(cell: str) -> str | None:
+    """The unit a cell holding only a unit names (条, 万元 …), else None."""
+    text = nfkc(cell).strip()
+    return text if _UNIT_CELL.match(text) else None
+
+
 def _split_row(cells: list[str]) -> tuple[list[str], str | None, list[str]]:
     """(label cells, printed unit, value cells). Label cells are the texts before the values."""
     last_label = -1
     for i, c in enumerate(cells):
-        if c and not is_value_cell(c) and not _UNIT_CELL.match(nfkc(c).strip()):
+        if c and not is_value_cell(c) and _unit_of(c) is None:
             last_label = i
     rest = cells[last_label + 1:]
-    unit = None
-    if rest and _UNIT_CELL.match(nfkc(rest[0]).strip() or "\0"):
-        unit = nfkc(rest[0]).strip()
+    unit = _unit_of(rest[0]) if rest else None
+    if unit is not None:
         rest = rest[1:]
     return [c for c in cells[:last_label + 1] if c], unit, rest
 
