@@ -406,19 +406,20 @@ def direct_warehouse(src: Path, out: Path, n: int) -> dict:
 
 
 def _write_mv(con, cols: list[str], plan: list, width: int, path: Path, row_group: int) -> None:
-    """mv of the replicas in the order of a build's (metric, report_id, applicant) without a sort of the whole: one
-    metric at a time (a few hundred thousand rows even at 1 000 000 reports), streamed as Arrow into one Parquet
-    file. Replica ids keep the source's order, so each metric's rows need only a small sort."""
+    """mv of the replicas in the order of a build's (metric, report_id, applicant) without sorting it: one metric at
+    a time, each the UNION ALL of the replicas in order (replica ids keep the source's order, and the connection
+    preserves insertion order), streamed as Arrow batches into one Parquet file."""
     writer = None
     try:
         for (metric,) in con.execute("SELECT DISTINCT metric FROM src_mv ORDER BY metric").fetchall():
             m = metric.replace("'", "''")
             body = "\nUNION ALL\n".join(_replica_select("mv", cols, k, width, take, f"metric = '{m}'")
                                         for k, take in plan)
-            chunk = con.sql(f"SELECT * FROM ({body}) ORDER BY report_id, applicant").to_arrow_table()
+            reader = con.sql(body).to_arrow_reader(row_group)
             if writer is None:
-                writer = pq.ParquetWriter(path, chunk.schema, compression="zstd")
-            writer.write_table(chunk, row_group_size=row_group)
+                writer = pq.ParquetWriter(path, reader.schema, compression="zstd")
+            for batch in reader:
+                writer.write_batch(batch, row_group_size=row_group)
     finally:
         if writer is not None:
             writer.close()

@@ -75,8 +75,10 @@ by_report, n_bad = queries.run_page("failed_by_report", f)
 if by_report.is_empty():
     st.success("当前筛选下所有报告均通过核对。")
 else:
-    shown = by_report.select(pl.col("label").alias("机构"), pl.col("year").alias("年度"),
-                             pl.col("n_failed").alias("未通过项数"), pl.col("n_errors").alias("其中错误"))
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={"年度": st.column_config.NumberColumn(format="%d")})
-    st.caption(ui.row_note(shown.height, n_bad, "未通过项最多的在前"))
+    def table(d: pl.DataFrame) -> pl.DataFrame:
+        return d.select(pl.col("label").alias("机构"), pl.col("year").alias("年度"),
+                        pl.col("n_failed").alias("未通过项数"), pl.col("n_errors").alias("其中错误"))
+
+    ui.paged_table(table(by_report), n_bad, "未通过核对的报告", lambda: table(queries.run_all("failed_by_report", f)),
+                   {"年度": st.column_config.NumberColumn(format="%d")}, order="未通过项最多的在前")
     st.page_link("pages/quality.py", label="到“数据质量”查看每条核对规则", icon=":material/rule:")

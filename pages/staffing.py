@@ -27,7 +27,16 @@ df, total = queries.run_page("staffing", f)
 if ui.empty(df, "机构人员数据（仅旧格式报告有此部分）"):
     st.stop()
 
-if not ui.many(total):
+if ui.many(total):
+    by = queries.run("staffing_by_year", f).with_columns(pl.col("year").cast(pl.Utf8).alias("年度"))
+    st.subheader("工作人员：专职与兼职（按年度合计）")
+    st.caption(f"所选 {total:,} 份报告按年度合计（汇总报告替代其覆盖的下级报告，不重复相加）。筛选到 40 份以内时按机构逐份比较。")
+    staff = by.unpivot(index=["年度", "year"], on=["full_time", "part_time"], variable_name="c", value_name="value") \
+        .with_columns(pl.col("c").replace_strict({"full_time": "专职人员", "part_time": "兼职人员"}).alias("measure"))
+    export.show(charts.stacked_shares(staff, "年度", "measure", "value", ["专职人员", "兼职人员"], normalize=False),
+                by.select("year", "n_reports", "staff_total", "full_time", "part_time", "special_funds"),
+                "专职兼职人员_按年度")
+else:
     rows = ui.with_year_label(df)
     long = ui.to_long(rows, MEASURES, "measure", text_col="staff_text")
     st.subheader("工作人员：专职与兼职")

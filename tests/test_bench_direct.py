@@ -46,7 +46,7 @@ def _count(wh: Path, rel: str, where: str = "TRUE") -> int:
 
 def test_tables_scale(src, tripled):
     for rel in ("reports.parquet", "metrics.parquet", "checks.parquet", "marts/rep.parquet", "marts/mv.parquet",
-                "marts/fig.parquet", "marts/rl.parquet", "marts/fails.parquet"):
+                "marts/kpi.parquet", "marts/outc.parquet", "marts/req.parquet", "marts/fails.parquet"):
         assert _count(tripled, rel) == 3 * _count(src, rel), rel
     con = duckdb.connect()
     a, b = (con.execute(f"SELECT count(DISTINCT report_id), count(DISTINCT agency_id), count(DISTINCT county), "
@@ -70,8 +70,8 @@ def test_replicated_marts_equal_built_marts(tripled, tmp_path):
         diff = con.execute(f"SELECT count(*) FROM (SELECT * FROM read_parquet('{tripled}/marts/{name}.parquet') "
                            f"EXCEPT ALL SELECT * FROM read_parquet('{again}/marts/{name}.parquet'))").fetchall()[0][0]
         assert diff == 0, name
-    # mv is sorted by metric (its row groups are skipped by metric), as a build writes it
-    assert con.execute(f"SELECT count(*) FROM (SELECT metric < lag(metric) OVER () AS back "
+    # mv is sorted like a build writes it: by metric (its row groups are skipped by metric), then report
+    assert con.execute(f"SELECT count(*) FROM (SELECT (metric, report_id) < lag((metric, report_id)) OVER () AS back "
                        f"FROM read_parquet('{tripled}/marts/mv.parquet')) WHERE back").fetchall()[0][0] == 0
 
 

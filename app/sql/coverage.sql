@@ -13,8 +13,8 @@ WITH ag_all AS (
     SELECT s.agency_id, s.year, count(*) AS n_reports,
            string_agg(s.scope_zh, '、' ORDER BY s.scope_zh) AS scopes,
            max(CASE s.parse_status WHEN 'failed' THEN 2 WHEN 'partial' THEN 1 ELSE 0 END) AS worst,
-           sum(f.n_failed_checks) AS n_failed_checks
-    FROM sel s SEMI JOIN ag USING (agency_id) JOIN fig f USING (report_id)
+           sum(s.n_failed_checks) AS n_failed_checks
+    FROM sel s SEMI JOIN ag USING (agency_id)
     GROUP BY s.agency_id, s.year
 )
 SELECT ag.agency_id, ag.agency_name, ag.level_zh, ag.level_rank, yrs.year,

@@ -11,9 +11,9 @@
 -- applicant columns. The per-report sums are the views `outc` and `fig` (app/sql/views.sql; marts after a build).
 -- A list: pages show its first rows; outcomes_by_year sums it.
 SELECT s.report_id, s.label, s.agency_name, s.level_zh, s.level_rank, s.year, s.template_zh,
-       f.answered, f.granted, f.partial, f.denied, f.unable,
-       f.granted / nullif(f.answered, 0) AS granted_rate, f.partial / nullif(f.answered, 0) AS partial_rate,
-       f.denied / nullif(f.answered, 0) AS denied_rate, f.unable / nullif(f.answered, 0) AS unable_rate
-FROM sel s JOIN fig f USING (report_id)
-WHERE f.n_outcome_rows > 0
+       s.answered, s.granted, s.partial, s.denied, s.unable,
+       s.granted / nullif(s.answered, 0) AS granted_rate, s.partial / nullif(s.answered, 0) AS partial_rate,
+       s.denied / nullif(s.answered, 0) AS denied_rate, s.unable / nullif(s.answered, 0) AS unable_rate
+FROM sel s
+WHERE s.n_outcome_rows > 0
 ORDER BY s.list_order;

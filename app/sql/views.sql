@@ -1,39 +1,5 @@
--- Dashboard views over the raw warehouse tables (raw_reports, raw_metrics, raw_checks).
--- rep: one row per counted report (duplicates dropped), with Chinese labels for display.
-CREATE VIEW rep AS
-WITH base AS (
-    SELECT r.*,
-           CAST(r.year AS INTEGER) AS yr,
-           coalesce(nullif(r.agency_short, ''), r.agency, r.source_file) AS short0,
-           coalesce(nullif(r.agency_id, ''), r.agency, r.report_id) AS aid
-    FROM raw_reports r
-    WHERE r.duplicate_of IS NULL
-), named AS (
-    SELECT *, count(DISTINCT aid) OVER (PARTITION BY short0) AS n_same_short FROM base
-), lab AS (
-SELECT report_id, source_file, file_format, template, template_variant, yr AS year, agency, aid AS agency_id,
-       CASE WHEN n_same_short > 1
-            THEN short0 || '·' || coalesce(county, prefecture, province, parent, '?') ELSE short0 END AS agency_name,
-       CASE WHEN n_same_short > 1
-            THEN short0 || '·' || coalesce(county, prefecture, province, parent, '?') ELSE short0 END
-         || CASE WHEN scope = 'aggregate' THEN '（汇总）' ELSE '' END AS label,
-       agency_kind, level, province, prefecture, county, township, parent, scope, publish_date,
-       parse_status, error, parser_version,
-       CASE level WHEN 'national' THEN '国家' WHEN 'province' THEN '省级' WHEN 'prefecture' THEN '地市级'
-                  WHEN 'county' THEN '县级' WHEN 'township' THEN '乡镇（街道）' ELSE '未知' END AS level_zh,
-       CASE level WHEN 'national' THEN 0 WHEN 'province' THEN 1 WHEN 'prefecture' THEN 2
-                  WHEN 'county' THEN 3 WHEN 'township' THEN 4 ELSE 5 END AS level_rank,
-       CASE agency_kind WHEN 'government' THEN '政府' WHEN 'department' THEN '部门' ELSE '未知' END AS kind_zh,
-       CASE scope WHEN 'aggregate' THEN '汇总' ELSE '本级' END AS scope_zh,
-       CASE template WHEN 'old' THEN '旧格式（2018年及以前）' WHEN '2019' THEN '2019年格式'
-                     WHEN '2021' THEN '2021年格式' ELSE '未识别' END AS template_zh,
-       CASE parse_status WHEN 'ok' THEN '已解析' WHEN 'partial' THEN '部分解析' WHEN 'failed' THEN '解析失败'
-                         ELSE parse_status END AS status_zh
-FROM named
-)
--- list_order: the rank of (level_rank, label, year), the order of every per-report list, as one integer to sort on
-SELECT *, dense_rank() OVER (ORDER BY level_rank, label, year) AS list_order FROM lab;
-
+-- Dashboard views over the raw warehouse tables (raw_reports, raw_metrics, raw_checks). rep comes last: it carries
+-- the per-report figures of fig, which are computed from mv.
 -- mv: one value per report × metric × applicant for this year's figures (basis = 'year').
 -- A table value wins; a figure from the prose (source = 'text') fills in only where the table has none.
 CREATE VIEW mv AS
@@ -116,8 +82,10 @@ WHERE metric IN ('request.closed', 'request.closed.on_time', 'request.answered',
 GROUP BY report_id;
 
 -- fig: one row per counted report with the figures the list pages show, one column per measure (this year's value
--- of mv), so a list or a sum reads one row per report instead of one per metric. n_* count the metric rows a
--- report has for a page (0 = the page does not list it); *_text name the measures taken from the prose (据正文).
+-- of mv), so a list or a sum reads one row per report instead of one per metric; rep carries them. n_* count the
+-- metric rows a report has for a page (0 = the page does not list it); *_text name the measures taken from the
+-- prose (据正文). 复议诉讼: review_* (行政复议) and lit_* (行政诉讼; in 2019/2021 未经复议直接起诉 + 复议后起诉 added
+-- up); a result is null only where every cell of it was left blank.
 CREATE VIEW fig AS
 WITH w AS (
     SELECT report_id,
@@ -167,7 +135,20 @@ WITH w AS (
         max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'research') AS research,
         max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'social_org') AS social_org,
         max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'legal_service') AS legal_service,
-        max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'other_org') AS other_org
+        max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'other_org') AS other_org,
+        count(*) FILTER (WHERE metric LIKE 'review.%') AS n_review_rows,
+        sum(value) FILTER (WHERE metric = 'review.total') AS review_total,
+        sum(value) FILTER (WHERE metric = 'review.upheld') AS review_upheld,
+        sum(value) FILTER (WHERE metric = 'review.corrected') AS review_corrected,
+        sum(value) FILTER (WHERE metric = 'review.other') AS review_other,
+        sum(value) FILTER (WHERE metric = 'review.pending') AS review_pending,
+        count(*) FILTER (WHERE split_part(metric, '.', 1) IN ('litigation', 'litigation_direct', 'litigation_after_review'))
+          AS n_lit_rows,
+        sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'total' AND metric LIKE 'litigation%') AS lit_total,
+        sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'upheld' AND metric LIKE 'litigation%') AS lit_upheld,
+        sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'corrected' AND metric LIKE 'litigation%') AS lit_corrected,
+        sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'other' AND metric LIKE 'litigation%') AS lit_other,
+        sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'pending' AND metric LIKE 'litigation%') AS lit_pending
     FROM mv GROUP BY report_id
 ), o AS (
     SELECT report_id, count(*) AS n_outcome_rows, any_value(answered) AS answered,
@@ -179,28 +160,54 @@ WITH w AS (
 ), c AS (
     SELECT report_id, count(*) AS n_failed_checks FROM raw_checks WHERE status = 'fail' GROUP BY report_id
 )
-SELECT r.report_id, w.* EXCLUDE (report_id), o.* EXCLUDE (report_id), coalesce(c.n_failed_checks, 0) AS n_failed_checks
+SELECT r.report_id, w.* EXCLUDE (report_id), o.* EXCLUDE (report_id), coalesce(c.n_failed_checks, 0) AS n_failed_checks,
+       k.received, q.carried_in, coalesce(q.old_answered, q.new_answered) AS request_answered, q.closed, q.on_time,
+       q.closed IS NOT NULL AND q.closed > 0 AND q.on_time IS NOT NULL AS has_on_time,
+       coalesce(q.received_from_text, false) AS received_from_text,
+       k.received IS NOT NULL OR q.closed IS NOT NULL OR coalesce(q.old_answered, q.new_answered) IS NOT NULL AS has_requests
 FROM raw_reports r LEFT JOIN w USING (report_id) LEFT JOIN o USING (report_id) LEFT JOIN c USING (report_id)
+     LEFT JOIN kpi k USING (report_id) LEFT JOIN req q USING (report_id)
 WHERE r.duplicate_of IS NULL;
-
--- rl: 复议诉讼 per report and kind (行政复议 / 行政诉讼; 2019/2021 lawsuits: 未经复议直接起诉 + 复议后起诉 added up),
--- one column per result. A result is null only where every cell of it was left blank.
-CREATE VIEW rl AS
-SELECT report_id,
-    CASE WHEN metric LIKE 'review.%' THEN '行政复议' ELSE '行政诉讼' END AS kind,
-    count(*) AS n_rows,
-    sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'total') AS total,
-    sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'upheld') AS upheld,
-    sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'corrected') AS corrected,
-    sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'other') AS other,
-    sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'pending') AS pending
-FROM mv
-WHERE (metric >= 'litigation' AND metric < 'litigatioo' OR metric >= 'review' AND metric < 'reviex')
-  AND split_part(metric, '.', 1) IN ('review', 'litigation', 'litigation_direct', 'litigation_after_review')
-GROUP BY ALL;
 
 -- fails: the failed checks only (a few per cent of all checks), for the lists of failed checks.
 CREATE VIEW fails AS
 SELECT report_id, rule, severity, expected, actual, message,
        CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END AS severity_rank
 FROM raw_checks WHERE status = 'fail';
+
+-- rep: one row per counted report (duplicates dropped), with Chinese labels for display and the report's figures
+-- (fig), so a list page reads one table: a filter, a top-N on list_order and a count, no join.
+CREATE VIEW rep AS
+WITH base AS (
+    SELECT r.*,
+           CAST(r.year AS INTEGER) AS yr,
+           coalesce(nullif(r.agency_short, ''), r.agency, r.source_file) AS short0,
+           coalesce(nullif(r.agency_id, ''), r.agency, r.report_id) AS aid
+    FROM raw_reports r
+    WHERE r.duplicate_of IS NULL
+), named AS (
+    SELECT *, count(DISTINCT aid) OVER (PARTITION BY short0) AS n_same_short FROM base
+), lab AS (
+SELECT report_id, source_file, file_format, template, template_variant, yr AS year, agency, aid AS agency_id,
+       CASE WHEN n_same_short > 1
+            THEN short0 || '·' || coalesce(county, prefecture, province, parent, '?') ELSE short0 END AS agency_name,
+       CASE WHEN n_same_short > 1
+            THEN short0 || '·' || coalesce(county, prefecture, province, parent, '?') ELSE short0 END
+         || CASE WHEN scope = 'aggregate' THEN '（汇总）' ELSE '' END AS label,
+       agency_kind, level, province, prefecture, county, township, parent, scope, publish_date,
+       parse_status, error, parser_version,
+       CASE level WHEN 'national' THEN '国家' WHEN 'province' THEN '省级' WHEN 'prefecture' THEN '地市级'
+                  WHEN 'county' THEN '县级' WHEN 'township' THEN '乡镇（街道）' ELSE '未知' END AS level_zh,
+       CASE level WHEN 'national' THEN 0 WHEN 'province' THEN 1 WHEN 'prefecture' THEN 2
+                  WHEN 'county' THEN 3 WHEN 'township' THEN 4 ELSE 5 END AS level_rank,
+       CASE agency_kind WHEN 'government' THEN '政府' WHEN 'department' THEN '部门' ELSE '未知' END AS kind_zh,
+       CASE scope WHEN 'aggregate' THEN '汇总' ELSE '本级' END AS scope_zh,
+       CASE template WHEN 'old' THEN '旧格式（2018年及以前）' WHEN '2019' THEN '2019年格式'
+                     WHEN '2021' THEN '2021年格式' ELSE '未识别' END AS template_zh,
+       CASE parse_status WHEN 'ok' THEN '已解析' WHEN 'partial' THEN '部分解析' WHEN 'failed' THEN '解析失败'
+                         ELSE parse_status END AS status_zh
+FROM named
+)
+-- list_order: the rank of (level_rank, label, year), the order of every per-report list, as one integer to sort on
+SELECT lab.*, dense_rank() OVER (ORDER BY lab.level_rank, lab.label, lab.year) AS list_order, fig.* EXCLUDE (report_id)
+FROM lab LEFT JOIN fig USING (report_id);

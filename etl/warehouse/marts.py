@@ -3,15 +3,13 @@
 They are the dashboard's views (`rep`, `mv`, `kpi` of app/sql/views.sql) computed once per build instead of on
 every query:
 
-- `marts/rep.parquet`: one row per counted report, with its Chinese labels;
+- `marts/rep.parquet`: one row per counted report, with its Chinese labels and its figures (view fig: one column
+  per figure a list page shows — channels, staffing, section 二 items, applicants, outcomes, requests, 复议诉讼,
+  failed checks), so a page of a list, its count and a sum over years each read this one table; written last;
 - `marts/mv.parquet`: this year's value per report × metric × applicant, sorted by metric so that a query on a few
   metrics reads only their row groups;
 - `marts/kpi.parquet`: the headline measures per report;
 - `marts/outc.parquet`, `marts/req.parquet`: request outcomes and request figures per report;
-- `marts/fig.parquet`: one row per report, one column per figure the list pages show (channels, staffing,
-  section 二 items, applicants, outcomes, failed checks), so a page of a list or a sum over years reads one row per
-  report instead of one per metric;
-- `marts/rl.parquet`: 复议诉讼 results per report and kind;
 - `marts/fails.parquet`: the failed checks only.
 
 The SQL is app/sql/views.sql itself, so marts and views cannot drift apart. `marts/manifest.json` records the hash
@@ -30,12 +28,12 @@ from etl.warehouse import db
 ROOT = Path(__file__).resolve().parents[2]
 VIEWS_SQL = ROOT / "app" / "sql" / "views.sql"
 METRICS_CSV = ROOT / "etl" / "metrics.csv"
-MARTS = ("rep", "mv", "kpi", "outc", "req", "fig", "rl", "fails")
+MARTS = ("mv", "kpi", "outc", "req", "fails", "rep")
 # mv is read by metric: small row groups let a query skip the metrics it does not ask for
 _ORDER = {"rep": "year, report_id", "mv": "metric, report_id, applicant", "kpi": "report_id", "outc": "report_id, category", "req": "report_id",
-          "fig": "report_id", "rl": "report_id, kind", "fails": "report_id, rule"}
+          "fails": "report_id, rule"}
 _ROW_GROUP = {"rep": 122_880, "mv": 16_384, "kpi": 122_880, "outc": 122_880, "req": 122_880,
-              "fig": 122_880, "rl": 122_880, "fails": 122_880}
+              "fails": 122_880}
 
 
 def sources(wh: Path) -> dict:
@@ -71,11 +69,14 @@ def write_marts(folder: Path, names: tuple[str, ...] = MARTS) -> None:
                f"read_parquet('{_q(folder / t)}/**/*.parquet', hive_partitioning=true, union_by_name=true)")
         con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {src}")
     con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
+    for name in MARTS:      # marts already written (and not asked for): read from their files
+        if name not in names and (out / f"{name}.parquet").is_file():
+            con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{_q(out / f'{name}.parquet')}')")
     for name in names:
         con.execute(f"COPY (SELECT * FROM {name} ORDER BY {_ORDER[name]}) TO '{_q(out / f'{name}.parquet')}' "
                     f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP[name]})")
-        if name == "mv":   # the marts after it read mv: from the file just written, not the window again
-            con.execute(f"CREATE OR REPLACE VIEW mv AS SELECT * FROM read_parquet('{_q(out / 'mv.parquet')}')")
+        # the marts after it read this one from the file just written (mv: not the window again)
+        con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{_q(out / f'{name}.parquet')}')")
     con.close()
     if names == MARTS:
         write_manifest(folder)
