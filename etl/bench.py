@@ -380,13 +380,14 @@ def direct_warehouse(src: Path, out: Path, n: int) -> dict:
     tables_s = time.perf_counter() - t0
     manifest = {"direct_from": str(src), "replicas": len(plan), "reports": rows["reports"]}
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
-    # marts: `rep` from the views (its labels and list order are global); every other mart holds per-report rows
+    # marts: `rep` and `opts` from the views (labels, list order, filter options are global); every other mart holds
+    # per-report rows
     # (a report's rows depend on that report alone), so it is the source's, replicated like the tables; mv must
     # stay sorted by metric (its row groups are pruned by metric): it is written one metric at a time
     t0 = time.perf_counter()
     (out / "marts").mkdir()
     for name in marts.MARTS:
-        if name == "rep":
+        if name in ("rep", "opts"):
             continue
         path = src / "marts" / f"{name}.parquet"
         cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()]
@@ -398,7 +399,7 @@ def direct_warehouse(src: Path, out: Path, n: int) -> dict:
         con.execute(f"COPY ({body}) TO '{out / 'marts' / f'{name}.parquet'}' "
                     f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {marts._ROW_GROUP[name]})")
     con.close()
-    db.with_memory_headroom(marts.write_marts, out, ("rep",))
+    db.with_memory_headroom(marts.write_marts, out, ("rep", "opts"))
     marts.write_manifest(out)
     marts_s = time.perf_counter() - t0
     return {"source_reports": n_src, "replicas": len(plan), "rows": rows, "tables_s": round(tables_s, 2),

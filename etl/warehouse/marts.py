@@ -10,7 +10,8 @@ every query:
   metrics reads only their row groups;
 - `marts/kpi.parquet`: the headline measures per report;
 - `marts/outc.parquet`, `marts/req.parquet`: request outcomes and request figures per report;
-- `marts/fails.parquet`: the failed checks only.
+- `marts/fails.parquet`: the failed checks only;
+- `marts/opts.parquet`: the values the dashboard's global filters offer.
 
 The SQL is app/sql/views.sql itself, so marts and views cannot drift apart. `marts/manifest.json` records the hash
 of that file and the size and mtime of every table file; `app.warehouse.connect()` uses the marts only while both
@@ -28,12 +29,12 @@ from etl.warehouse import db
 ROOT = Path(__file__).resolve().parents[2]
 VIEWS_SQL = ROOT / "app" / "sql" / "views.sql"
 METRICS_CSV = ROOT / "etl" / "metrics.csv"
-MARTS = ("mv", "kpi", "outc", "req", "fails", "rep")
+MARTS = ("mv", "kpi", "outc", "req", "fails", "rep", "opts")
 # mv is read by metric: small row groups let a query skip the metrics it does not ask for
 _ORDER = {"rep": "year, report_id", "mv": "metric, report_id, applicant", "kpi": "report_id", "outc": "report_id, category", "req": "report_id",
-          "fails": "report_id, rule"}
+          "fails": "report_id, rule", "opts": "level_rank, agency_id, year"}
 _ROW_GROUP = {"rep": 122_880, "mv": 16_384, "kpi": 122_880, "outc": 122_880, "req": 122_880,
-              "fails": 122_880}
+              "fails": 122_880, "opts": 122_880}
 
 
 def sources(wh: Path) -> dict:
