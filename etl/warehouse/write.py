@@ -100,9 +100,8 @@ class PartWriter:
 def assemble(building: Path, previous: Path | None, keep_ids: list[str], manifest: dict) -> None:
     """Write the final tables: new parts plus the previous warehouse's rows for unchanged reports."""
     con = connect()
-    con.execute("CREATE TEMP TABLE keep(report_id VARCHAR)")
-    if keep_ids:
-        con.executemany("INSERT INTO keep VALUES (?)", [(r,) for r in keep_ids])
+    con.register("keep_ids", pa.table({"report_id": pa.array(keep_ids, pa.string())}))   # executemany: 15 s at 100k
+    con.execute("CREATE TEMP TABLE keep AS SELECT report_id FROM keep_ids")
     for table, schema in TABLES.items():
         sources = []
         parts = building / "parts" / table
