@@ -97,8 +97,6 @@ WITH w AS (
         max(value) FILTER (WHERE metric = 'channel.weibo') AS weibo,
         max(value) FILTER (WHERE metric = 'channel.wechat') AS wechat,
         max(value) FILTER (WHERE metric = 'channel.other') AS channel_other,
-        string_agg(metric, ',' ORDER BY metric) FILTER (WHERE source = 'text' AND (metric = 'active.total'
-                                                        OR metric LIKE 'channel.%')) AS channel_text,
         count(*) FILTER (WHERE metric IN ('org.units', 'org.reading_points', 'staff.total', 'staff.full_time',
                                           'staff.part_time', 'budget.special_funds', 'meetings.total',
                                           'training.sessions', 'training.attendees')) AS n_staff_rows,
@@ -111,8 +109,6 @@ WITH w AS (
         max(value) FILTER (WHERE metric = 'meetings.total') AS meetings,
         max(value) FILTER (WHERE metric = 'training.sessions') AS training_sessions,
         max(value) FILTER (WHERE metric = 'training.attendees') AS training_attendees,
-        string_agg(metric, ',' ORDER BY metric) FILTER (WHERE source = 'text' AND split_part(metric, '.', 1)
-                                                        IN ('org', 'staff', 'budget', 'meetings', 'training')) AS staff_text,
         count(*) FILTER (WHERE split_part(metric, '.', 1) IN ('rules', 'normative')
                            AND split_part(metric, '.', 2) IN ('made', 'published', 'public_total', 'repealed', 'in_force')
                             OR metric IN ('license.decisions', 'penalty.decisions', 'coercion.decisions')) AS n_item_rows,
@@ -150,6 +146,13 @@ WITH w AS (
         sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'other' AND metric LIKE 'litigation%') AS lit_other,
         sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'pending' AND metric LIKE 'litigation%') AS lit_pending
     FROM mv GROUP BY report_id
+), txt AS (     -- the few figures taken from the prose, listed per page
+    SELECT report_id,
+        string_agg(metric, ',' ORDER BY metric) FILTER (WHERE metric = 'active.total' OR metric LIKE 'channel.%')
+          AS channel_text,
+        string_agg(metric, ',' ORDER BY metric) FILTER (WHERE split_part(metric, '.', 1)
+                                                        IN ('org', 'staff', 'budget', 'meetings', 'training')) AS staff_text
+    FROM mv WHERE source = 'text' GROUP BY report_id
 ), o AS (
     SELECT report_id, count(*) AS n_outcome_rows, any_value(answered) AS answered,
         max(value) FILTER (WHERE category = '予以公开') AS granted,
@@ -160,13 +163,14 @@ WITH w AS (
 ), c AS (
     SELECT report_id, count(*) AS n_failed_checks FROM raw_checks WHERE status = 'fail' GROUP BY report_id
 )
-SELECT r.report_id, w.* EXCLUDE (report_id), o.* EXCLUDE (report_id), coalesce(c.n_failed_checks, 0) AS n_failed_checks,
+SELECT r.report_id, w.* EXCLUDE (report_id), txt.channel_text, txt.staff_text, o.* EXCLUDE (report_id),
+       coalesce(c.n_failed_checks, 0) AS n_failed_checks,
        k.received, q.carried_in, coalesce(q.old_answered, q.new_answered) AS request_answered, q.closed, q.on_time,
        q.closed IS NOT NULL AND q.closed > 0 AND q.on_time IS NOT NULL AS has_on_time,
        coalesce(q.received_from_text, false) AS received_from_text,
        k.received IS NOT NULL OR q.closed IS NOT NULL OR coalesce(q.old_answered, q.new_answered) IS NOT NULL AS has_requests
-FROM raw_reports r LEFT JOIN w USING (report_id) LEFT JOIN o USING (report_id) LEFT JOIN c USING (report_id)
-     LEFT JOIN kpi k USING (report_id) LEFT JOIN req q USING (report_id)
+FROM raw_reports r LEFT JOIN w USING (report_id) LEFT JOIN txt USING (report_id) LEFT JOIN o USING (report_id)
+     LEFT JOIN c USING (report_id) LEFT JOIN kpi k USING (report_id) LEFT JOIN req q USING (report_id)
 WHERE r.duplicate_of IS NULL;
 
 -- fails: the failed checks only (a few per cent of all checks), for the lists of failed checks.

@@ -3,9 +3,10 @@
 They are the dashboard's views (`rep`, `mv`, `kpi` of app/sql/views.sql) computed once per build instead of on
 every query:
 
-- `marts/rep.parquet`: one row per counted report, with its Chinese labels and its figures (view fig: one column
-  per figure a list page shows — channels, staffing, section 二 items, applicants, outcomes, requests, 复议诉讼,
-  failed checks), so a page of a list, its count and a sum over years each read this one table; written last;
+- `marts/fig.parquet`: one row per counted report, one column per figure a list page shows (channels, staffing,
+  section 二 items, applicants, outcomes, requests, 复议诉讼, failed checks);
+- `marts/rep.parquet`: one row per counted report, with its Chinese labels and the columns of fig, so a page of a
+  list, its count and a sum over years each read this one table;
 - `marts/mv.parquet`: this year's value per report × metric × applicant, sorted by metric so that a query on a few
   metrics reads only their row groups;
 - `marts/kpi.parquet`: the headline measures per report;
@@ -29,12 +30,12 @@ from etl.warehouse import db
 ROOT = Path(__file__).resolve().parents[2]
 VIEWS_SQL = ROOT / "app" / "sql" / "views.sql"
 METRICS_CSV = ROOT / "etl" / "metrics.csv"
-MARTS = ("mv", "kpi", "outc", "req", "fails", "rep", "opts")
+MARTS = ("mv", "kpi", "outc", "req", "fails", "fig", "rep", "opts")
 # mv is read by metric: small row groups let a query skip the metrics it does not ask for
 _ORDER = {"rep": "year, report_id", "mv": "metric, report_id, applicant", "kpi": "report_id", "outc": "report_id, category", "req": "report_id",
-          "fails": "report_id, rule", "opts": "level_rank, agency_id, year"}
+          "fails": "report_id, rule", "fig": "report_id", "opts": "level_rank, agency_id, year"}
 _ROW_GROUP = {"rep": 122_880, "mv": 16_384, "kpi": 122_880, "outc": 122_880, "req": 122_880,
-              "fails": 122_880, "opts": 122_880}
+              "fails": 122_880, "fig": 122_880, "opts": 122_880}
 
 
 def sources(wh: Path) -> dict:
