@@ -111,8 +111,10 @@ def build(inputs: list[str], out: Path, jobs: int = 1, force: bool = False, prog
                     on_progress(report)
     writer.flush()
     manifest = {"parser_version": PARSER_VERSION, "inputs": len(files), "built_at": time.time()}
-    with_memory_headroom(assemble, building, out if out.exists() else None, keep, manifest)
-    summary.settled = settle_across_years(building, jobs, manifest)
+    previous_out = out if out.exists() else None
+    settled = settle_across_years(building, previous_out, keep, jobs)
+    summary.settled = len(settled)
+    with_memory_headroom(assemble, building, previous_out, keep, manifest, settled)
     with_memory_headroom(finalise, building)
     with_memory_headroom(write_marts, building)
     _count(building, summary)

@@ -94,3 +94,23 @@ def test_neighbours_only_complete_a_row():
     # a neighbour that no split agrees with changes nothing: the run stays blank, with the same message
     contradicted, problems2 = _flat(Neighbours(prev={("active.total", None, "cumulative"): 5.0}, prev_year=2014))
     assert contradicted == alone and any("多种符合勾稽关系的拆分" in p for p in problems2)
+
+
+def test_an_incremental_build_settles_reports_it_keeps(corpus_dir, tmp_path):
+    # without 2014 the 2015 and 2016 runs cannot be settled; adding 2014 later settles both, unchanged files
+    # included (the second pass reads the rows the build keeps from the previous warehouse)
+    src, out = tmp_path / "src", tmp_path / "wh"
+    src.mkdir()
+    for year in (2015, 2016, 2017):
+        shutil.copy(corpus_dir / f"{year}_pingtan-syq_old.txt", src)
+    first = build([str(src)], out, progress=False)
+    assert first.settled == 0 and first.partial == 3
+    shutil.copy(corpus_dir / "2014_pingtan-syq_old.txt", src)
+    again = build([str(src)], out, progress=False)
+    assert again.reused == 3 and again.settled == 2
+    con = duckdb.connect()
+    got = dict(con.execute(f"""
+        SELECT regexp_extract(r.source_file, '(\\d{{4}})_', 1), m.value
+        FROM read_parquet('{out}/metrics.parquet') m JOIN read_parquet('{out}/reports.parquet') r USING (report_id)
+        WHERE m.metric = 'active.total' AND m.basis = 'cumulative'""").fetchall())
+    assert got == {"2014": 78967, "2015": 81916, "2016": 85376, "2017": None}

@@ -1,22 +1,24 @@
 """The build's second pass: settle flattened digit runs with the same agency's neighbouring years.
 
 A flattened row that splits several ways within the table's own arithmetic is left blank by the first parse.
-Once every report is in, each report with such a row is parsed again with the figures of the same agency's
-reports (same scope) one year before and one year after (etl/checks/across_years.py); its rows then replace
-the first parse's. The neighbours only complete rows, never change or blank a value, and the locator of a
-row they settled names the years it was checked against. One pass: a row settled here settles no other.
+Once every report is parsed (before the tables are assembled), each report with such a row is parsed again with
+the figures of the same agency's reports (same scope) one year before and one year after
+(etl/checks/across_years.py); its rows then replace the first parse's. The neighbours only complete rows, never change or blank a value, and the locator of a
+row they settled names the years it was checked against. A report settled here may settle its own neighbours:
+the pass repeats for them until nothing more settles.
 """
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pyarrow as pa
 
 from etl.checks.across_years import SETTLED, Neighbours
 from etl.executors import run_local
 from etl.parse import ParsedReport
-from etl.warehouse.db import connect, with_memory_headroom
-from etl.warehouse.write import PartWriter, assemble, table_path
+from etl.warehouse.db import connect
+from etl.warehouse.write import SETTLED_DIR, PartWriter, table_path
 
 FLAT_LOCATOR = "%（表格文字连排）%"
 
@@ -61,11 +63,20 @@ class Pending:
     beside: dict[int, str] = field(default_factory=dict)       # -1 / +1 -> the neighbour's report_id
 
 
-def pending_reports(folder: Path) -> dict[str, Pending]:
-    """report_id -> what the second pass needs, for every report with a blank run and a neighbouring year."""
+def pending_reports(building: Path, previous: Path | None, keep_ids: list[str]) -> dict[str, Pending]:
+    """report_id -> what the second pass needs, for every report with a blank run and a neighbouring year.
+    Reads the build's parts and the previous warehouse's rows of the reports it keeps, before they are assembled."""
     con = connect()
+    con.register("keep_ids", pa.table({"report_id": pa.array(keep_ids, pa.string())}))
     for t in ("reports", "metrics"):
-        con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{table_path(folder, t)}')")
+        sources = [f"SELECT * FROM read_parquet('{p}/*.parquet')" for p in [building / "parts" / t]
+                   if any(p.glob("*.parquet"))]
+        if previous is not None and keep_ids:
+            sources.append(f"SELECT * FROM read_parquet('{table_path(previous, t)}') "
+                           "WHERE report_id IN (SELECT report_id FROM keep_ids)")
+        if not sources:
+            return {}
+        con.execute(f"CREATE VIEW {t} AS {' UNION ALL BY NAME '.join(sources)}")
     rows = con.execute(_NEIGHBOURS_SQL, {"flat": FLAT_LOCATOR}).fetchall()
     con.close()
     out: dict[str, Pending] = {}
@@ -76,10 +87,11 @@ def pending_reports(folder: Path) -> dict[str, Pending]:
     return out
 
 
-def settle_across_years(folder: Path, jobs: int, manifest: dict) -> int:
+def settle_across_years(building: Path, previous: Path | None, keep_ids: list[str], jobs: int) -> list[str]:
     """Parse again the reports whose blank runs the neighbouring years may settle, until no more settle (a settled
-    report may settle the next year's); rewrite the tables once. Returns how many reports were settled."""
-    pending = pending_reports(folder)
+    report may settle the next year's). Their new rows are written as parts to `settled_parts(building)`; returns
+    their ids, whose first rows `assemble` then leaves out."""
+    pending = pending_reports(building, previous, keep_ids)
     settled: dict[str, ParsedReport] = {}
     frontier = list(pending)
     while frontier:
@@ -103,23 +115,8 @@ def settle_across_years(folder: Path, jobs: int, manifest: dict) -> int:
                     if m.source == "table" and m.value is not None})
             frontier.append(report_id)
     if settled:
-        _replace(folder, settled, manifest)
-    return len(settled)
-
-
-def _replace(folder: Path, settled: dict[str, ParsedReport], manifest: dict) -> None:
-    """Swap the settled reports' rows into the three tables (the first pass's tables are the 'previous' build)."""
-    first = folder / "first_pass"
-    first.mkdir()
-    for t in ("reports", "metrics", "checks"):
-        table_path(folder, t).rename(table_path(first, t))
-    writer = PartWriter(folder)
-    for parsed in settled.values():
-        writer.add(parsed.report, parsed.metrics, parsed.checks)
-    writer.flush()
-    con = connect()
-    keep = [r for (r,) in con.execute(f"SELECT report_id FROM read_parquet('{table_path(first, 'reports')}')")
-            .fetchall() if r not in settled]
-    con.close()
-    with_memory_headroom(assemble, folder, first, keep, manifest)
-    shutil.rmtree(first)
+        writer = PartWriter(building / SETTLED_DIR)
+        for parsed in settled.values():
+            writer.add(parsed.report, parsed.metrics, parsed.checks)
+        writer.flush()
+    return sorted(settled)

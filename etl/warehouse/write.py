@@ -20,6 +20,7 @@ from etl.contract import TABLES
 from etl.model import Check, Metric
 
 PART_ROWS = 50_000
+SETTLED_DIR = "settled"     # parts of the reports the build's second pass parsed again (etl/warehouse/across_years.py)
 
 
 def recover(out: Path) -> None:
@@ -97,16 +98,24 @@ class PartWriter:
         self.parts += 1
 
 
-def assemble(building: Path, previous: Path | None, keep_ids: list[str], manifest: dict) -> None:
-    """Write the final tables: new parts plus the previous warehouse's rows for unchanged reports."""
+def assemble(building: Path, previous: Path | None, keep_ids: list[str], manifest: dict,
+             settled: list[str] = ()) -> None:
+    """Write the final tables: new parts plus the previous warehouse's rows for unchanged reports; for the reports
+    in `settled`, the rows of the second pass (SETTLED_DIR) instead of either."""
     con = connect()
     con.register("keep_ids", pa.table({"report_id": pa.array(keep_ids, pa.string())}))   # executemany: 15 s at 100k
-    con.execute("CREATE TEMP TABLE keep AS SELECT report_id FROM keep_ids")
+    con.register("settled_ids", pa.table({"report_id": pa.array(settled, pa.string())}))
+    con.execute("CREATE TEMP TABLE keep AS SELECT report_id FROM keep_ids "
+                "WHERE report_id NOT IN (SELECT report_id FROM settled_ids)")
     for table, schema in TABLES.items():
         sources = []
         parts = building / "parts" / table
         if any(parts.glob("*.parquet")):
-            sources.append(f"SELECT * FROM read_parquet('{parts}/*.parquet')")
+            sources.append(f"SELECT * FROM read_parquet('{parts}/*.parquet') "
+                           "WHERE report_id NOT IN (SELECT report_id FROM settled_ids)")
+        again = building / SETTLED_DIR / "parts" / table
+        if any(again.glob("*.parquet")):
+            sources.append(f"SELECT * FROM read_parquet('{again}/*.parquet')")
         if previous is not None and keep_ids and table_path(previous, table).exists():
             sources.append(f"SELECT * FROM read_parquet('{table_path(previous, table)}') "
                            "WHERE report_id IN (SELECT report_id FROM keep)")
@@ -121,6 +130,7 @@ def assemble(building: Path, previous: Path | None, keep_ids: list[str], manifes
                     f"TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
     con.close()
     shutil.rmtree(building / "parts", ignore_errors=True)
+    shutil.rmtree(building / SETTLED_DIR, ignore_errors=True)
     (building / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1, default=str))
 
 
