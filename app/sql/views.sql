@@ -189,8 +189,10 @@ WITH base AS (
            coalesce(nullif(r.agency_id, ''), r.agency, r.report_id) AS aid
     FROM raw_reports r
     WHERE r.duplicate_of IS NULL
+), same_short AS (       -- agencies sharing a short name get their place added to it
+    SELECT short0, count(DISTINCT aid) AS n_same_short FROM base GROUP BY short0
 ), named AS (
-    SELECT *, count(DISTINCT aid) OVER (PARTITION BY short0) AS n_same_short FROM base
+    SELECT base.*, same_short.n_same_short FROM base JOIN same_short USING (short0)
 ), lab AS (
 SELECT report_id, source_file, file_format, template, template_variant, yr AS year, agency, aid AS agency_id,
        CASE WHEN n_same_short > 1
@@ -213,8 +215,13 @@ SELECT report_id, source_file, file_format, template, template_variant, yr AS ye
 FROM named
 )
 -- list_order: the rank of (level_rank, label, year), the order of every per-report list, as one integer to sort on
-SELECT lab.*, dense_rank() OVER (ORDER BY lab.level_rank, lab.label, lab.year) AS list_order, fig.* EXCLUDE (report_id)
-FROM lab LEFT JOIN fig USING (report_id);
+-- (ranked over the distinct keys only, so the window never holds the wide rows)
+, ord AS (
+    SELECT level_rank, label, year, row_number() OVER (ORDER BY level_rank, label, year) AS list_order
+    FROM (SELECT DISTINCT level_rank, label, year FROM lab)
+)
+SELECT lab.*, ord.list_order, fig.* EXCLUDE (report_id)
+FROM lab JOIN ord USING (level_rank, label, year) LEFT JOIN fig USING (report_id);
 
 -- opts: the values the global filters offer (filter_options.sql reads it). One row per agency and place (the place
 -- columns as parsed may differ between an agency's reports), with its first year; then one report of every year,

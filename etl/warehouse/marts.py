@@ -24,6 +24,8 @@ import hashlib
 import json
 from pathlib import Path
 
+import duckdb
+
 from etl.contract import TABLES
 from etl.warehouse import db
 
@@ -75,8 +77,16 @@ def write_marts(folder: Path, names: tuple[str, ...] = MARTS) -> None:
         if name not in names and (out / f"{name}.parquet").is_file():
             con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{_q(out / f'{name}.parquet')}')")
     for name in names:
-        con.execute(f"COPY (SELECT * FROM {name} ORDER BY {_ORDER[name]}) TO '{_q(out / f'{name}.parquet')}' "
-                    f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP[name]})")
+        copy = (f"COPY (SELECT * FROM {name} ORDER BY {_ORDER[name]}) TO '{_q(out / f'{name}.parquet')}' "
+                f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP[name]})")
+        try:
+            con.execute(copy)
+        except duckdb.OutOfMemoryException:
+            # rep at a million reports (wide rows, joins over every report) does not fit two threads' buffers in
+            # the limit; one thread does (slower), before db.with_memory_headroom would raise the limit itself
+            con.execute("SET threads = 1")
+            con.execute(copy)
+            con.execute("SET threads = 2")
         # the marts after it read this one from the file just written (mv: not the window again)
         con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{_q(out / f'{name}.parquet')}')")
     con.close()
