@@ -31,9 +31,11 @@ def solve(rows: list[RunRow], constraints: list[Constraint], known: dict[CellKey
     usable = [c for c in constraints if c.for_split]
     present = {k for r in rows for k in r.cells} | set(known)
     row_of = {k: i for i, r in enumerate(rows) for k in r.cells}
+    touched = {id(c): {row_of[k] for k in c.left + c.right if k in row_of} for c in usable}   # rows each rule reaches
+    usable = [c for c in usable if touched[id(c)]]
 
     def rows_of(c: Constraint) -> set[int]:
-        return {row_of[k] for k in c.left + c.right if k in row_of}
+        return touched[id(c)]
 
     for i, row in enumerate(rows):                       # 1. prune with the rules inside one row
         if len(row.candidates) > 1:
