@@ -34,11 +34,9 @@ class Neighbours:
         """Add figures of the report one year before (side -1) or after (+1). Once that report's own runs are
         settled, its complete figures are added again: they extend the earlier ones and never change them."""
         if side < 0:
-            self.prev.update(figures)
-            self.prev_year = year
+            self.prev, self.prev_year = {**self.prev, **figures}, year
         else:
-            self.next.update(figures)
-            self.next_year = year
+            self.next, self.next_year = {**self.next, **figures}, year
 
     def known(self) -> dict[CellKey, float]:
         return {**{_at(PREV, k): v for k, v in self.prev.items()}, **{_at(NEXT, k): v for k, v in self.next.items()}}

@@ -16,42 +16,51 @@ import pyarrow as pa
 
 from etl.checks.across_years import SETTLED, Neighbours
 from etl.executors import run_local
-from etl.parse import ParsedReport
 from etl.warehouse.db import connect
 from etl.warehouse.write import SETTLED_DIR, PartWriter, table_path
 
 FLAT_LOCATOR = "%（表格文字连排）%"
 
-# reports with a flattened row left blank, and the figures of the same agency's report (same scope) either side
-_NEIGHBOURS_SQL = """
+# cells a cross-year rule reaches (the 历年累计 chain reaches every figure of a table with a cumulative column)
+_REACHED = """(basis = 'cumulative' OR metric LIKE 'request.carried_%'
+               OR regexp_matches(metric, '[.](prev_items|change|in_force|made|repealed)$'))"""
+
+# reports with a flattened row left blank in a cell a rule reaches, and the same agency's report (same scope)
+# either side; several copies of a neighbour (a Word and an HTML version): the best parsed, as finalise ranks them
+_BESIDE_SQL = f"""
+CREATE TEMP TABLE beside AS
 WITH pending AS (
     SELECT r.report_id, r.source_file, r.agency_id, r.scope, r.year, r.duplicate_of
     FROM reports r
     WHERE r.agency_id IS NOT NULL AND r.year IS NOT NULL AND r.report_id IN (
         SELECT report_id FROM metrics
-        WHERE source = 'table' AND value IS NULL AND locator LIKE $flat
-          AND (basis = 'cumulative' OR metric LIKE 'request.carried_%'            -- cells a cross-year rule reaches
-               OR regexp_matches(metric, '[.](prev_items|change|in_force|made|repealed)$')))
+        WHERE source = 'table' AND value IS NULL AND locator LIKE $flat AND {_REACHED})
 ),
-filled AS (
-    SELECT report_id, count(value) AS n FROM metrics WHERE source = 'table' GROUP BY report_id
-),
-beside AS (        -- several copies of a neighbour (a Word and an HTML version): the best parsed, as finalise ranks them
-    SELECT p.report_id AS target, n.report_id AS neighbour, n.year - p.year AS side, n.year
+candidates AS (
+    SELECT p.report_id, p.source_file, p.duplicate_of, n.year - p.year AS side, n.year,
+           n.report_id AS neighbour, n.template_variant = 'fujian' AS cumulative, n.parse_status, n.file_format
     FROM pending p
     JOIN reports n
       ON n.agency_id = p.agency_id AND n.scope IS NOT DISTINCT FROM p.scope AND n.year IN (p.year - 1, p.year + 1)
-    LEFT JOIN filled f ON f.report_id = n.report_id
     WHERE n.parse_status <> 'failed' AND n.duplicate_of IS NULL
-    QUALIFY row_number() OVER (PARTITION BY p.report_id, side
-                               ORDER BY n.parse_status = 'ok' DESC, coalesce(f.n, 0) DESC,
-                                        n.file_format IN ('html', 'pdf', 'docx') DESC, n.report_id) = 1
+),
+filled AS (
+    SELECT report_id, count(value) AS n FROM metrics
+    WHERE source = 'table' AND report_id IN (SELECT neighbour FROM candidates) GROUP BY report_id
 )
-SELECT p.report_id, p.source_file, p.duplicate_of, b.side, b.year, b.neighbour, m.metric, m.applicant, m.basis, m.value
-FROM pending p
-JOIN beside b ON b.target = p.report_id
-JOIN metrics m ON m.report_id = b.neighbour AND m.source = 'table' AND m.value IS NOT NULL
-ORDER BY p.report_id
+SELECT c.* EXCLUDE (parse_status, file_format)
+FROM candidates c LEFT JOIN filled f ON f.report_id = c.neighbour
+QUALIFY row_number() OVER (PARTITION BY c.report_id, c.side
+                           ORDER BY c.parse_status = 'ok' DESC, coalesce(f.n, 0) DESC,
+                                    c.file_format IN ('html', 'pdf', 'docx') DESC, c.neighbour) = 1
+"""
+
+# the neighbours' figures that a rule may use
+_FIGURES_SQL = f"""
+SELECT DISTINCT m.report_id, m.metric, m.applicant, m.basis, m.value
+FROM metrics m JOIN beside b ON b.neighbour = m.report_id
+WHERE m.source = 'table' AND m.value IS NOT NULL AND (b.cumulative OR {_REACHED})
+ORDER BY m.report_id
 """
 
 
@@ -77,46 +86,54 @@ def pending_reports(building: Path, previous: Path | None, keep_ids: list[str]) 
         if not sources:
             return {}
         con.execute(f"CREATE VIEW {t} AS {' UNION ALL BY NAME '.join(sources)}")
-    rows = con.execute(_NEIGHBOURS_SQL, {"flat": FLAT_LOCATOR}).fetchall()
+    con.execute(_BESIDE_SQL, {"flat": FLAT_LOCATOR})
+    beside = con.execute("SELECT report_id, source_file, duplicate_of, side, year, neighbour FROM beside").fetchall()
+    figures: dict[str, dict] = {}
+    keys: dict[tuple, tuple] = {}              # one key tuple per cell, shared by every report's figures
+    cur = con.execute(_FIGURES_SQL)
+    while chunk := cur.fetchmany(50_000):
+        for report_id, metric, applicant, basis, value in chunk:
+            key = (metric, applicant, basis)
+            figures.setdefault(report_id, {})[keys.setdefault(key, key)] = value
     con.close()
     out: dict[str, Pending] = {}
-    for report_id, source_file, duplicate_of, side, year, neighbour, metric, applicant, basis, value in rows:
+    for report_id, source_file, duplicate_of, side, year, neighbour in beside:
         p = out.setdefault(report_id, Pending(source_file, duplicate_of))
         p.beside[side] = neighbour
-        p.neighbours.set(side, year, {(metric, applicant, basis): value})
+        if neighbour in figures:
+            p.neighbours.set(side, year, figures[neighbour])
     return out
 
 
 def settle_across_years(building: Path, previous: Path | None, keep_ids: list[str], jobs: int) -> list[str]:
     """Parse again the reports whose blank runs the neighbouring years may settle, until no more settle (a settled
-    report may settle the next year's). Their new rows are written as parts to `settled_parts(building)`; returns
+    report may settle its neighbours). Their new rows are written as parts under building/SETTLED_DIR; returns
     their ids, whose first rows `assemble` then leaves out."""
     pending = pending_reports(building, previous, keep_ids)
-    settled: dict[str, ParsedReport] = {}
-    frontier = list(pending)
+    writer = PartWriter(building / SETTLED_DIR)
+    settled: set[str] = set()
+    frontier = [r for r, p in pending.items() if p.neighbours.prev or p.neighbours.next]
     while frontier:
         by_file = {pending[r].source_file: r for r in frontier}
-        new = {}
+        complete: dict[str, tuple[int, dict]] = {}          # settled in this round: year, all table figures
         for parsed in run_local([(pending[r].source_file, pending[r].neighbours) for r in frontier], jobs):
             report_id = by_file[parsed.report["source_file"]]
-            if parsed.report["parse_status"] != "failed" and any(SETTLED in m.locator for m in parsed.metrics):
-                parsed.report.update(report_id=report_id, duplicate_of=pending[report_id].duplicate_of)
-                parsed.report.pop("_traceback", None)
-                new[report_id] = parsed
-        settled.update(new)
+            if parsed.report["parse_status"] == "failed" or not any(SETTLED in m.locator for m in parsed.metrics):
+                continue
+            parsed.report.update(report_id=report_id, duplicate_of=pending[report_id].duplicate_of)
+            parsed.report.pop("_traceback", None)
+            writer.add(parsed.report, parsed.metrics, parsed.checks)
+            settled.add(report_id)
+            complete[report_id] = (parsed.report["year"], {(m.metric, m.applicant, m.basis): m.value
+                                                           for m in parsed.metrics
+                                                           if m.source == "table" and m.value is not None})
         frontier = []
         for report_id, p in pending.items():
-            moved = {side: new[n] for side, n in p.beside.items() if n in new}
+            moved = [(side, complete[n]) for side, n in p.beside.items() if n in complete]
             if report_id in settled or not moved:
                 continue
-            for side, parsed in moved.items():      # the neighbour's figures, now complete
-                p.neighbours.set(side, parsed.report["year"], {
-                    (m.metric, m.applicant, m.basis): m.value for m in parsed.metrics
-                    if m.source == "table" and m.value is not None})
+            for side, (year, figures) in moved:      # the neighbour's figures, now complete
+                p.neighbours.set(side, year, figures)
             frontier.append(report_id)
-    if settled:
-        writer = PartWriter(building / SETTLED_DIR)
-        for parsed in settled.values():
-            writer.add(parsed.report, parsed.metrics, parsed.checks)
-        writer.flush()
+    writer.flush()
     return sorted(settled)
