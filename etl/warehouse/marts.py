@@ -15,7 +15,7 @@ every query:
 - `marts/opts.parquet`: the values the dashboard's global filters offer.
 
 The SQL is app/sql/views.sql itself, so marts and views cannot drift apart. `marts/manifest.json` records the hash
-of that file and the size and mtime of every table file; `app.warehouse.connect()` uses the marts only while both
+of that file and the size and footer digest of every table file; `app.warehouse.connect()` uses the marts only while both
 match and falls back to the views otherwise (an older warehouse, views.sql changed, a table rewritten since).
 """
 from __future__ import annotations
@@ -41,15 +41,22 @@ _ROW_GROUP = {"rep": 122_880, "mv": 16_384, "kpi": 122_880, "outc": 122_880, "re
 
 
 def sources(wh: Path) -> dict:
-    """Size and mtime of every file of the contract's tables: a mart is stale once any of them changed."""
+    """Size and a digest of the footer of every file of the contract's tables: a mart is stale once any of them
+    changed. The footer holds Parquet's metadata (row counts, column statistics), so a rewritten table shows there,
+    while a copy of the folder (cp -r, rsync, a download) keeps it, unlike mtimes."""
     out = {}
     for t in TABLES:
         single = Path(wh) / f"{t}.parquet"
         files = [single] if single.exists() else sorted((Path(wh) / t).rglob("*.parquet"))
         for f in files:
-            st = f.stat()
-            out[str(f.relative_to(wh))] = [st.st_size, st.st_mtime_ns]
+            size = f.stat().st_size
+            with open(f, "rb") as fh:
+                fh.seek(max(0, size - FOOTER_BYTES))
+                out[str(f.relative_to(wh))] = [size, hashlib.sha256(fh.read()).hexdigest()[:16]]
     return out
+
+
+FOOTER_BYTES = 1 << 16
 
 
 def views_hash() -> str:
