@@ -426,8 +426,19 @@ def _write_mv(con, cols: list[str], plan: list, width: int, path: Path, row_grou
             writer.close()
 
 
+def parsed_source(n: int, seed: int, cache: Path, jobs: int) -> Path:
+    """The warehouse built from the cached n-report corpus (built on first use), the source --direct replicates."""
+    from etl import PARSER_VERSION
+    from etl.build import build
+    d = corpus(n, seed, cache, jobs)
+    wh = d.with_name(d.name + f"-warehouse-p{PARSER_VERSION}")
+    if not (wh / "manifest.json").exists():
+        build([str(d / "reports")], wh, jobs=jobs, force=True, progress=False)
+    return wh
+
+
 def bench_direct(n: int, src: Path, out: Path | None = None, repeat: int = 20, keep: bool = False) -> dict:
-    """`python -m etl.bench --direct`: make an n-report warehouse from `src` without parsing, time every named
+    """`python -m etl bench --direct`: make an n-report warehouse from `src` without parsing, time every named
     dashboard query on it; one JSON line like `etl bench` (without the build and accuracy figures)."""
     import resource
     work = None if out else Path(tempfile.mkdtemp(prefix="etl-bench-direct-"))
@@ -444,23 +455,3 @@ def bench_direct(n: int, src: Path, out: Path | None = None, repeat: int = 20, k
     finally:
         if work and not keep:
             shutil.rmtree(work, ignore_errors=True)
-
-
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-    p = argparse.ArgumentParser(prog="python -m etl.bench",
-                                description="dashboard query benchmark on a warehouse made directly (no parsing)")
-    p.add_argument("--reports", type=int, required=True, help="reports in the generated warehouse")
-    p.add_argument("--direct", action="store_true", required=True,
-                   help="replicate a parsed warehouse instead of parsing a corpus (the only mode of this entry point)")
-    p.add_argument("--from", dest="src", type=Path, required=True,
-                   help="a parsed warehouse to replicate (e.g. one built from `python -m etl synth --reports 10000`)")
-    p.add_argument("--out", type=Path, default=None, help="keep the generated warehouse here (default: a temp folder)")
-    p.add_argument("--repeat", type=int, default=20, help="runs of each dashboard query")
-    a = p.parse_args(argv)
-    print(json.dumps(bench_direct(a.reports, a.src, a.out, repeat=max(1, a.repeat)), ensure_ascii=False))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,4 @@
-"""`python -m etl.bench --direct`: a warehouse of N reports made by replicating a parsed one (no parsing) holds N
+"""`python -m etl bench --direct`: a warehouse of N reports made by replicating a parsed one (no parsing) holds N
 reports with N/n times the rows, new distinct agencies and places (all 演示…) in the same hierarchy, marts equal
 to the ones a build would write, and every named dashboard query runs on it with its sums scaled by N/n.
 
@@ -114,3 +114,15 @@ def test_not_a_multiple_cuts_the_last_replica(src, tmp_path):
     assert made["rows"]["reports"] == 2 * n + 7
     assert _count(tmp_path / "wh", "marts/rep.parquet") == _count(tmp_path / "wh", "reports.parquet",
                                                                    "duplicate_of IS NULL")
+
+
+def test_cli_direct_prints_one_json_line(src, tmp_path, capsys):
+    import json
+    from etl.cli import main
+    n = _count(src, "reports.parquet")
+    assert main(["bench", "--reports", str(2 * n), "--direct", "--from", str(src), "--out", str(tmp_path / "wh"),
+                 "--repeat", "1"]) == 0
+    line = json.loads(capsys.readouterr().out.strip())
+    assert line["reports"] == 2 * n and line["direct"] is True
+    assert set(line["queries"]) == {p.stem for p in (ROOT / "app" / "sql").glob("*.sql")} - {"views"}
+    assert all(q["p95_ms"] > 0 for q in line["queries"].values())
