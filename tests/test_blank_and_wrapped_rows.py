@@ -56,3 +56,33 @@ def test_numbered_label_wrapped_after_a_sub_heading(tmp_path):
     assert cells[("budget.special_funds", None, "year")].value == 10
     original = _table_cells(parse_file(str(SAMPLES / "000_dda260feeadc045e.txt")))
     assert {k: m.value for k, m in cells.items()} == {k: m.value for k, m in original.items()}
+
+
+def test_heading_before_a_row_whose_numbering_has_a_space(tmp_path):
+    # "二、回应解读情况" (its empty cells lost) above "(一 ) 回应…<TAB>次<TAB>" (its blank figure lost at the line's
+    # end): the heading is not half of the label, and the row is there with a blank cell, not missing
+    text = (SAMPLES / "000_dda260feeadc045e.txt").read_text(encoding="utf-8")
+    damaged = (text.replace("二、回应解读情况\t\t\n", "二、回应解读情况\n")
+                   .replace("(一) 回应公众关注热点或重大舆情数 (不同方式回应同一热点或舆情计 1 次)\t次\t4",
+                            "(一 ) 回应公众关注热点或重大舆情数 (不同方式回应同一热点或舆情计 1 次)\t次\t"))
+    assert damaged != text
+    page = tmp_path / "000_heading.txt"
+    page.write_text(damaged, encoding="utf-8")
+    parsed = parse_file(str(page))
+    hotspots = _table_cells(parsed)[("response.hotspots", None, "year")]
+    assert hotspots.value is None and hotspots.raw == ""
+    assert not parsed.report["error"] or "response.hotspots" not in parsed.report["error"]
+
+
+def test_row_of_figures_after_an_empty_label_cell(tmp_path):
+    # a Markdown row "****<TAB>…" whose last figure is blank: the surplus cell is the label's, on the left
+    lines = (SAMPLES / "004_aa665f4df32367ae.txt").read_text(encoding="utf-8").split("\n")
+    figures = next(i for i, ln in enumerate(lines) if ln.startswith("\t\t\t\t0\t"))
+    row = [""] * 15
+    row[5] = row[9] = "1"                        # 未经复议直接起诉: 结果维持 1, 总计 1
+    lines[figures] = "****\t" + "\t".join(row)
+    page = tmp_path / "004_bold_label.md"
+    page.write_text("\n".join(lines), encoding="utf-8")
+    cells = {k[0]: m.value for k, m in _table_cells(parse_file(str(page))).items()}
+    assert cells["litigation_direct.upheld"] == 1 and cells["litigation_direct.total"] == 1
+    assert cells["litigation_direct.corrected"] is None and cells["litigation_after_review.total"] is None

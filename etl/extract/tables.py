@@ -72,9 +72,14 @@ def extract_tables(doc: Document, spec: TableSpec) -> tuple[list[Metric], set[Ro
                                  (r not in found or not any(found[r][0]))), None)
                 if spec_row in found and not any(v.strip() for v in values):
                     continue
+            if spec_row is not None and not values and unit is not None and len(spec_row.cells) == 1:
+                values = [""]                        # "label<TAB>次" and an empty cell the line lost at its end
             if spec_row is None or not values:
                 continue
-            fitted = _fit(values, len(spec_row.cells))
+            n = len(spec_row.cells)
+            if not labels and len(values) > n and not any(values[:len(values) - n]):
+                values = values[len(values) - n:]    # a row of figures with a blank label cell before them
+            fitted = _fit(values, n)
             if fitted is None:
                 continue
             found[spec_row] = (fitted, unit, table.row_locator(i))
