@@ -86,3 +86,15 @@ def test_row_of_figures_after_an_empty_label_cell(tmp_path):
     cells = {k[0]: m.value for k, m in _table_cells(parse_file(str(page))).items()}
     assert cells["litigation_direct.upheld"] == 1 and cells["litigation_direct.total"] == 1
     assert cells["litigation_direct.corrected"] is None and cells["litigation_after_review.total"] is None
+
+
+def test_row_label_numbered_like_a_section_wrapped(tmp_path):
+    # 2019 section 三 labels are numbered "二、…" like section headings, and are wrapped all the same
+    text = (SAMPLES / "004_aa665f4df32367ae.txt").read_text(encoding="utf-8")
+    damaged = text.replace("二、上年结转政府信息公开申请数量\t", "二、上年结转政府信息公\n开申请数量\t")
+    assert damaged != text
+    page = tmp_path / "004_wrapped_s3.txt"
+    page.write_text(damaged, encoding="utf-8")
+    cells = {k: m.value for k, m in _table_cells(parse_file(str(page))).items()}
+    original = {k: m.value for k, m in _table_cells(parse_file(str(SAMPLES / "004_aa665f4df32367ae.txt"))).items()}
+    assert cells == original and cells[("request.carried_in", "total", "year")] == 0

@@ -34,7 +34,6 @@ def read_text(text: str, file_format: str = "txt") -> Document:
 
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _NUMBERED = re.compile(r"^\s*(?:[(（]\s*[一二三四五六七八九十]+\s*[)）]|[一二三四五六七八九十]+、|\d{1,2}\s*[.、．]|其中)")
-_SECTION = re.compile(r"^\s*[一二三四五六七八九十]+、")      # a section heading, never half of a row label
 
 
 def _pipe_row(line: str) -> str:
@@ -51,7 +50,7 @@ def _join_wrapped_labels(lines: list[str]) -> list[str]:
     """Inside a tab table, a label wrapped onto the next line ("4. 政务微" / "信公开政府信息数<TAB>条<TAB>27")
     is put back together. Only a short line without tabs, between table rows (or itself numbered, after a
     sub-heading), followed by a row whose label does not start with its own numbering, is taken for the first
-    half of a label; a section heading ("二、回应解读情况") never is."""
+    half of a label ("二、上年结转政府信息公" / "开申请数量<TAB>…")."""
     out: list[str] = []
     i = 0
     while i < len(lines):
@@ -61,8 +60,8 @@ def _join_wrapped_labels(lines: list[str]) -> list[str]:
         # a numbered first half may follow a sub-heading line ("(二) 通过不同渠道…") and may be long ("(四) 政府
         # 信息公开专项经费（不包括…建设" / "维护等方面经费）<TAB>万元<TAB>无")
         numbered = _NUMBERED.match(line.strip()) is not None
-        if ("\t" not in line and line.strip() and not _SECTION.match(line)
-                and len(line.strip()) <= (60 if numbered else 30) and ("\t" in prev or numbered) and "\t" in nxt
+        if ("\t" not in line and line.strip() and len(line.strip()) <= (60 if numbered else 30)
+                and ("\t" in prev or numbered) and "\t" in nxt
                 and not line.rstrip().endswith(("。", "：", ":")) and not _NUMBERED.match(nxt)):
             out += ["", line.strip() + nxt]          # keeps the line count, so locators stay true
             i += 2
