@@ -5,7 +5,6 @@ marts as with the views over the raw tables, and stale marts are never used.
 """
 from __future__ import annotations
 
-import math
 import os
 import shutil
 import sys
@@ -13,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
+from same_rows import every_query_same, norm
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -31,11 +32,6 @@ def wh(tmp_path_factory) -> Path:
     return d
 
 
-def _norm(rows):
-    return sorted(tuple(("f", round(v, 9)) if isinstance(v, float) and not math.isnan(v) else ("x", repr(v))
-                        for v in r) for r in rows)
-
-
 def test_build_writes_valid_marts(wh):
     from etl.warehouse import marts
     assert all((wh / "marts" / f"{t}.parquet").is_file() for t in marts.MARTS)
@@ -45,7 +41,7 @@ def test_build_writes_valid_marts(wh):
 def test_queries_same_with_and_without_marts(wh, tmp_path):
     """Every named query, unpaged (as a download runs it) and as the pages run the lists (first rows + total)."""
     from app import warehouse
-    from app.queries import PAGED, SQL_DIR, Filters, execute, execute_page, sql_text
+    from app.queries import PAGED, Filters, execute_page
     plain = tmp_path / "plain"
     shutil.copytree(wh, plain)
     shutil.rmtree(plain / "marts")
@@ -57,19 +53,12 @@ def test_queries_same_with_and_without_marts(wh, tmp_path):
     filter_sets = [Filters(), Filters(years=tuple(years)), Filters(provinces=(prov,)), Filters(scope="self"),
                    Filters(scope="aggregate"), Filters(agencies=(ag,)), Filters(levels=("county", "township"))]
     n = 0
-    for path in sorted(SQL_DIR.glob("*.sql")):
-        if path.stem == "views":
-            continue
-        params = {"report_id": rid} if "$report_id" in sql_text(path.stem) else {}
-        for f in filter_sets:
-            ra, rb = execute(a, path.stem, f, params), execute(b, path.stem, f, params)
-            assert ra.columns == rb.columns, path.stem
-            assert _norm(ra.rows()) == _norm(rb.rows()), (path.stem, f)
-            n += 1
-            if path.stem in PAGED:        # a page of 3 rows: the same first rows and the same total either way
-                (pa, ta), (pb, tb) = execute_page(a, path.stem, f, params, 3), execute_page(b, path.stem, f, params, 3)
-                assert ta == tb == ra.height, (path.stem, f)
-                assert pa.rows() == ra.rows()[:3] or _norm(pa.rows()) == _norm(pb.rows()), (path.stem, f)
+    for name, f, params, ra in every_query_same(a, b, filter_sets, rid):
+        n += 1
+        if name in PAGED:        # a page of 3 rows: the same first rows and the same total either way
+            (pa, ta), (pb, tb) = execute_page(a, name, f, params, 3), execute_page(b, name, f, params, 3)
+            assert ta == tb == ra.height, (name, f)
+            assert pa.rows() == ra.rows()[:3] or norm(pa.rows()) == norm(pb.rows()), (name, f)
     assert n > 50
 
 

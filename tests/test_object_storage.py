@@ -7,13 +7,14 @@ a new publish changes version(); a half-published build is never read.
 from __future__ import annotations
 
 import logging
-import math
 import os
 import shutil
 import sys
 from pathlib import Path
 
 import pytest
+
+from same_rows import every_query_same, norm
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -90,18 +91,13 @@ def _cli(*argv: str) -> int:
         os.chdir(cwd)
 
 
-def _norm(rows):
-    return sorted(tuple(("f", round(v, 9)) if isinstance(v, float) and not math.isnan(v) else ("x", repr(v))
-                        for v in r) for r in rows)
-
-
 def _count(con) -> int:
     return con.execute("SELECT count(*) FROM raw_reports").fetchone()[0]
 
 
 def test_every_named_query_same_rows_from_s3(s3, local_wh):
     from app import warehouse
-    from app.queries import SQL_DIR, Filters, execute, sql_text
+    from app.queries import Filters
     from etl.warehouse import marts
     url = f"{s3}/queries"
     assert _cli("publish", str(local_wh), url) == 0
@@ -112,19 +108,10 @@ def test_every_named_query_same_rows_from_s3(s3, local_wh):
     rid = a.execute("SELECT report_id FROM raw_reports WHERE parse_status = 'ok' ORDER BY 1 LIMIT 1").fetchone()[0]
     years = [r[0] for r in a.execute("SELECT DISTINCT year FROM rep ORDER BY 1 LIMIT 2").fetchall()]
     filter_sets = [Filters(), Filters(years=tuple(years), scope="self")]   # every filter: tests/test_marts.py
-    n = 0
-    for path in sorted(SQL_DIR.glob("*.sql")):
-        if path.stem == "views":
-            continue
-        params = {"report_id": rid} if "$report_id" in sql_text(path.stem) else {}
-        for f in filter_sets:
-            ra, rb = execute(a, path.stem, f, params), execute(b, path.stem, f, params)
-            assert ra.columns == rb.columns, path.stem
-            assert _norm(ra.rows()) == _norm(rb.rows()), (path.stem, f)
-            n += 1
+    n = len(list(every_query_same(a, b, filter_sets, rid)))
     assert n > 20
     for t in ("reports", "metrics", "checks"):
-        assert _norm(a.execute(f"SELECT * FROM raw_{t}").fetchall()) == _norm(b.execute(f"SELECT * FROM raw_{t}").fetchall())
+        assert norm(a.execute(f"SELECT * FROM raw_{t}").fetchall()) == norm(b.execute(f"SELECT * FROM raw_{t}").fetchall())
     assert sorted(warehouse.source_inputs(url)) == sorted(warehouse.source_inputs(local_wh))
 
 
@@ -283,4 +270,4 @@ def test_read_table_local_and_remote_alike(s3, local_wh):
     assert _cli("publish", str(local_wh), url) == 0
     for t in ("reports", "metrics", "checks"):
         a, b = warehouse.read_table(local_wh, t), warehouse.read_table(url, t)
-        assert a.columns == b.columns and _norm(a.rows()) == _norm(b.rows())
+        assert a.columns == b.columns and norm(a.rows()) == norm(b.rows())
