@@ -3,9 +3,9 @@
 A flattened row that splits several ways within the table's own arithmetic is left blank by the first parse.
 Once every report is parsed (before the tables are assembled), each report with such a row is parsed again with
 the figures of the same agency's reports (same scope) one year before and one year after
-(etl/checks/across_years.py); its rows then replace the first parse's. The neighbours only complete rows, never change or blank a value, and the locator of a
-row they settled names the years it was checked against. A report settled here may settle its own neighbours:
-the pass repeats for them until nothing more settles.
+(etl/checks/across_years.py); its rows then replace the first parse's. The neighbours only complete rows, never
+change or blank a value, and the locator of a row they settled names the years it was checked against. A report
+settled here may settle its own neighbours: the pass repeats for them until nothing more settles.
 """
 from __future__ import annotations
 
@@ -78,12 +78,13 @@ def pending_reports(building: Path, previous: Path | None, keep_ids: list[str]) 
     con = connect()
     con.register("keep_ids", pa.table({"report_id": pa.array(keep_ids, pa.string())}))
     for t in ("reports", "metrics"):
-        sources = [f"SELECT * FROM read_parquet('{p}/*.parquet')" for p in [building / "parts" / t]
-                   if any(p.glob("*.parquet"))]
+        parts = building / "parts" / t
+        sources = [f"SELECT * FROM read_parquet('{parts}/*.parquet')"] if any(parts.glob("*.parquet")) else []
         if previous is not None and keep_ids:
             sources.append(f"SELECT * FROM read_parquet('{table_path(previous, t)}') "
                            "WHERE report_id IN (SELECT report_id FROM keep_ids)")
         if not sources:
+            con.close()
             return {}
         con.execute(f"CREATE VIEW {t} AS {' UNION ALL BY NAME '.join(sources)}")
     con.execute(_BESIDE_SQL, {"flat": FLAT_LOCATOR})
