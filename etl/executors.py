@@ -31,13 +31,11 @@ def _parse_path(item: str | tuple[str, Neighbours]) -> ParsedReport:
     return parse_file(path, neighbours=neighbours)
 
 
-def run_local(paths: list, jobs: int) -> Iterator[ParsedReport]:
-    if jobs <= 1 or len(paths) < 8:
-        for p in paths:
-            yield _parse_path(p)
-        return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(_parse_path, paths, chunksize=max(1, min(64, len(paths) // (jobs * 8))))
+def run_local(items: list, jobs: int) -> Iterator[ParsedReport]:
+    """Parse paths (or (path, neighbours) pairs) into ParsedReport objects, in a process pool when it pays."""
+    if jobs <= 1 or len(items) < 8:
+        return map(_parse_path, items)
+    return _pool_map(_parse_path, items, jobs, chunksize=max(1, min(64, len(items) // (jobs * 8))))
 
 
 def mark_copy(report: dict, holders: dict[str, str]) -> dict:
@@ -76,9 +74,9 @@ def run(paths: list[str], jobs: int, executor: str = "local", scheduler: str | N
     return _pool_map(_rows_of_paths, [(paths[i:i + size], holders) for i in range(0, len(paths), size)], jobs)
 
 
-def _pool_map(fn: Callable, items: list, jobs: int) -> Iterator:
+def _pool_map(fn: Callable, items: list, jobs: int, chunksize: int = 1) -> Iterator:
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(fn, items)
+        yield from pool.map(fn, items, chunksize=chunksize)
 
 
 def run_dask(fn: Callable, items: Iterable, jobs: int, scheduler: str | None = None, batch: int = 256) -> Iterator:
