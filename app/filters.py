@@ -14,6 +14,7 @@ LEVEL_ZH = {"national": "国家", "province": "省级", "prefecture": "地市级
 KIND_ZH = {"government": "政府", "department": "部门"}
 TEMPLATE_ZH = {"old": "旧格式（2018年及以前）", "2019": "2019年格式", "2021": "2021年格式", "unknown": "未识别"}
 KEYS = ("year", "province", "prefecture", "county", "level", "kind", "template", "agency", "scope")
+AGENCY_LIST_MAX = 1000      # a longer agency list (a national warehouse) is searched by name before it is offered
 
 
 def _opts(df: pl.DataFrame, col: str) -> list:
@@ -46,9 +47,7 @@ def sidebar() -> Filters:
         o = o.filter(pl.col("level").is_in(levels))
     if kinds:
         o = o.filter(pl.col("agency_kind").is_in(kinds))
-    names = dict(zip(o["agency_id"].to_list(), o["agency_name"].to_list()))
-    agencies = sb.multiselect("机构", sorted(names, key=lambda a: names[a]), format_func=lambda a: names.get(a, a),
-                              key="agency", bind="query-params", placeholder="全部机构")
+    agencies = _agency_picker(sb, options, o)
     scope = sb.radio("报告范围", list(SCOPES), format_func=SCOPES.get, key="scope", bind="query-params",
                      help="汇总报告（本报告由…汇总编制）包含下级机关的数字。合计时，汇总报告替代其覆盖范围内的各份报告，"
                           "绝不与之相加；逐份列出时以“（汇总）”标明。")
@@ -57,6 +56,30 @@ def sidebar() -> Filters:
                 agencies=tuple(agencies), scope=scope or "all")
     st.session_state["_filters"] = f
     return f
+
+
+def _agency_picker(sb, options: pl.DataFrame, o: pl.DataFrame) -> list:
+    """The 机构 multiselect. Up to AGENCY_LIST_MAX agencies are offered as they are; beyond that (every agency of a
+    province or of the country) a search by name or place narrows the list first, so the browser is never sent 100,000 names.
+    Agencies already chosen stay offered whatever the search (the URL holds them by name)."""
+    o = o.select("agency_id", "agency_name").unique()
+    if o.height > AGENCY_LIST_MAX:
+        total = o.height
+        q = sb.text_input("搜索机构", key="agency_q", placeholder="输入机构或地名中的字词",
+                          help=f"符合上面筛选的机构共 {total:,} 个：输入机构名称或所在地名中的字词，再在下面选择。").strip()
+        hit = pl.col("agency_name").str.contains(q, literal=True) | pl.col("agency_id").str.contains(q, literal=True)
+        o = o.filter(hit).sort("agency_name") if q else o.clear()
+        more = o.height > AGENCY_LIST_MAX
+        o = o.head(AGENCY_LIST_MAX)
+        sb.caption(f"名称含“{q}”的机构{'超过' if more else '共'} {o.height:,} 个" + ("，请输入更多字词" if more else "")
+                   if q else f"共 {total:,} 个机构，输入名称后选择")
+        chosen = set(st.session_state.get("agency") or [])
+        by_name = set(st.query_params.get_all("agency"))
+        o = pl.concat([o, options.filter(pl.col("agency_id").is_in(chosen) | pl.col("agency_name").is_in(by_name))
+                       .select("agency_id", "agency_name")]).unique(maintain_order=True)
+    names = dict(zip(o["agency_id"].to_list(), o["agency_name"].to_list()))
+    return sb.multiselect("机构", sorted(names, key=lambda a: names[a]), format_func=lambda a: names.get(a, a),
+                          key="agency", bind="query-params", placeholder="全部机构")
 
 
 def current() -> Filters:

@@ -138,6 +138,30 @@ def test_scope_filter_never_adds_summary_to_parts(wh):
     assert received[0].value == "0"                        # 兴泾镇 0 + 贺兰山西路街道 0
 
 
+def test_long_agency_list_is_searched_by_name(wh, monkeypatch):
+    """Beyond AGENCY_LIST_MAX agencies (a national warehouse) the 机构 list is offered after a name search, and
+    an agency chosen under one search stays chosen under the next."""
+    sys.path.insert(0, str(ROOT))
+    from app import filters
+    monkeypatch.setattr(filters, "AGENCY_LIST_MAX", 2)
+    at = _app().run()
+    assert at.sidebar.multiselect(key="agency").options == []
+    at.sidebar.text_input(key="agency_q").input("西夏区").run()
+    assert at.sidebar.multiselect(key="agency").options == ["兴泾镇", "贺兰山西路街道"]      # found by place
+    town = "宁夏回族自治区/银川市/西夏区/兴泾镇"
+    at.sidebar.multiselect(key="agency").select(town).run()
+    at.sidebar.text_input(key="agency_q").input("兴庆").run()
+    pick = at.sidebar.multiselect(key="agency")
+    assert pick.value == [town]
+    assert pick.options == ["兴庆区", "兴泾镇", "审批服务管理局"]
+    assert not at.exception
+    assert "1 个机构" in " ".join(c.value for c in at.caption)
+    shared = _app()                                      # a shared link names the agency; no search typed
+    shared.query_params["agency"] = "兴泾镇"
+    shared.run()
+    assert shared.sidebar.multiselect(key="agency").value == [town]
+
+
 def test_report_detail_shows_raw_and_locator(built):
     wh = built
     con = duckdb.connect()
