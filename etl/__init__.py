@@ -1,3 +1,3 @@
 """ETL: annual disclosure reports -> Parquet warehouse (see docs/contract.md)."""
 
-PARSER_VERSION = "0.4.0"
+PARSER_VERSION = "0.5.0"

@@ -64,22 +64,22 @@ def _parse(report: dict, path: Path, data: bytes, neighbours: Neighbours | None)
     problems = list(doc.warnings)
     metrics: list[Metric] = []
     checks: list[Check] = []
+    template = spec.template if spec else template_for_year(meta.year)
+    prose = extract_prose(doc, template)  # issue 5: figures stated in the prose
     if spec is None:
-        report["template"] = template_for_year(meta.year)
-        report["template_variant"] = "narrative"
+        report["template"], report["template_variant"] = template, "narrative"
         if meta.year is None and meta.agency is None:
             report["error"] = "未识别为政府信息公开工作年度报告（没有标题年份，也没有统计表）"
             return ParsedReport(report)
     else:
         report["template"], report["template_variant"] = spec.template, spec.variant
-        found = extract(doc, spec, neighbours)
+        found = extract(doc, spec, neighbours, prose)
         if meta.agency is None and found.rows_found * 2 < found.rows_expected:
             report["template"], report["template_variant"] = "unknown", None
             report["error"] = "未识别为政府信息公开工作年度报告（没有报告标题，统计表也不完整）"
             return ParsedReport(report)
         metrics, problems = found.metrics, problems + found.problems
         checks = run_checks(spec.name, metrics)
-    prose = extract_prose(doc, report["template"])  # issue 5: figures stated in the prose
     checks += check_prose(prose, metrics)
     # a prose figure that merely repeats its table cell is recorded by the passing check, not as a second
     # row for the same number; figures the table lacks or contradicts are kept (source = 'text')

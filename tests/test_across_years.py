@@ -1,6 +1,11 @@
-"""The build's second pass: flattened digit runs settled by the same agency's neighbouring years."""
+"""The build's second pass: flattened digit runs settled by the same agency's neighbouring years.
+
+Pingtan's 2014–2017 reports also state 主动公开政府信息NNNN条 in their prose, which settles the same runs in the
+report alone (tests/golden). To test the neighbours, the copies built here have that prose figure taken out.
+"""
 from __future__ import annotations
 
+import re
 import shutil
 
 import duckdb
@@ -21,11 +26,19 @@ SETTLED_BY_NEIGHBOURS = {
 }
 
 
+def _copy_without_prose_total(path, folder) -> None:
+    """The report, its prose figure 主动公开政府信息NNNN条 made 主动公开政府信息若干条 (the table is untouched)."""
+    text = path.read_text(encoding="utf-8")
+    if "pingtan-syq_old" in path.name:
+        text = re.sub(r"主动公开政府信息\d+条", "主动公开政府信息若干条", text)
+    (folder / path.name).write_text(text, encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def real_txt_warehouse(corpus_dir, tmp_path_factory):
     src = tmp_path_factory.mktemp("real_txt")
     for p in corpus_dir.glob("*.txt"):
-        shutil.copy(p, src / p.name)
+        _copy_without_prose_total(p, src)
     out = tmp_path_factory.mktemp("wh") / "wh"
     summary = build([str(src)], out, progress=False)
     con = duckdb.connect()
@@ -46,7 +59,8 @@ def test_settled_cells_are_the_golden_values(real_txt_warehouse):
             if metric not in metrics:
                 continue
             value, locator, _, _ = cells[(key, metric, basis)]
-            assert "txt" in want["miss_in"]                   # the table alone cannot split it
+            # the table alone cannot split it (2015/2016: nor can the report once its prose figure is taken out)
+            assert "txt" in want["miss_in"] or "split constraint" in want["note"]
             assert value == want["value"], (key, metric, basis)
             assert "参照同一机关" in locator and "年报告" in locator
             checked += 1
@@ -102,10 +116,10 @@ def test_an_incremental_build_settles_reports_it_keeps(corpus_dir, tmp_path):
     src, out = tmp_path / "src", tmp_path / "wh"
     src.mkdir()
     for year in (2015, 2016, 2017):
-        shutil.copy(corpus_dir / f"{year}_pingtan-syq_old.txt", src)
+        _copy_without_prose_total(corpus_dir / f"{year}_pingtan-syq_old.txt", src)
     first = build([str(src)], out, progress=False)
     assert first.settled == 0 and first.partial == 3
-    shutil.copy(corpus_dir / "2014_pingtan-syq_old.txt", src)
+    _copy_without_prose_total(corpus_dir / "2014_pingtan-syq_old.txt", src)
     again = build([str(src)], out, progress=False)
     assert again.reused == 3 and again.settled == 2
     con = duckdb.connect()

@@ -6,10 +6,13 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, SAMPLES, need_corpus
+from etl.extract.flat import extract_flat
 from etl.extract.numbers import parse_cell, split_candidates
+from etl.model import Metric
 from etl.parse import parse_file
 from etl.read import read_document
 from etl.recognise import recognise
+from etl.specs import SPECS
 
 SEED_2019 = SAMPLES / "004_aa665f4df32367ae.txt"
 SEED_OLD = SAMPLES / "001_bd3c44659b20315e.txt"
@@ -114,6 +117,34 @@ def test_ambiguous_run_is_left_null_and_reported():
     assert parsed.report["parse_status"] == "partial"
     assert "行政规范性文件6233440" in parsed.report["error"]
     assert "按勾稽关系拆分" in got[("review.total", None, "year")].locator
+
+
+FUJIAN_ROW = "主动公开信息数条294981916其中:1、政府网站公开数条294981916"      # Pingtan 2015: 2949|81916
+
+
+def _settled_by(*figures: float) -> tuple[dict, list[str], dict]:
+    stated = [Metric("active.total", v, str(v), f"正文第{i + 3}行：“主动公开政府信息{v:g}条”", source="text")
+              for i, v in enumerate(figures)]
+    metrics, problems, _ = extract_flat(FUJIAN_ROW, SPECS["fujian2014"], set(), stated=stated)
+    by_key = {(m.metric, m.basis): m for m in metrics}
+    return {k: m.value for k, m in by_key.items()}, problems, by_key
+
+
+def test_a_figure_the_prose_states_settles_a_run():
+    alone, problems, _ = _settled_by()
+    assert alone[("active.total", "year")] is None and problems              # four splits fit the table's rules
+    got, problems, by_key = _settled_by(2949)
+    assert got[("active.total", "year")] == 2949 and got[("active.total", "cumulative")] == 81916
+    assert got[("channel.website", "year")] == 2949 and got[("channel.website", "cumulative")] == 81916
+    assert not problems
+    assert "text.table_agree" in by_key[("active.total", "year")].locator
+    assert "参照正文第3行：“主动公开政府信息2949条”" in by_key[("channel.website", "cumulative")].locator
+
+
+def test_a_prose_figure_no_split_agrees_with_settles_nothing():
+    for figures in [(2950,), (2949, 29)]:                 # contradicted by the table; two figures for one cell
+        got, problems, _ = _settled_by(*figures)
+        assert got[("active.total", "year")] is None and any("294981916其中" in p for p in problems)
 
 
 def test_spaced_old_table_with_cumulative_column():

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 
+from etl.checks.rules import Constraint
 from etl.contract import catalogue
 from etl.model import Check, Metric
+from etl.specs import CellKey
 
 RULE = "text.table_agree"
 SEVERITY = "warning"
+STATED = "@text:"               # marks a prose figure among the known cells of a split
 
 # prose keys whose table counterpart is split over other keys in a template
 _SPLIT = {"litigation.total": ("litigation_direct.total", "litigation_after_review.total")}
@@ -95,3 +98,21 @@ def check_prose(prose: list[Metric], table: list[Metric]) -> list[Check]:
     if passed:
         return [Check(RULE, SEVERITY, "pass", f"正文中 {passed} 个数字与统计表一致")]
     return [Check(RULE, SEVERITY, "skipped", "正文数字在统计表中没有对应单元格，未核对")]
+
+
+def stated_constraints(cells: set[CellKey], prose: list[Metric]) -> tuple[list[Constraint], dict[CellKey, float], str]:
+    """The rule as split constraints for a digit run the table's arithmetic cannot split (Pingtan county 2013:
+    "主动公开信息数条18535395" splits four ways; the prose's "主动公开政府信息1853条" picks one): a cell of a flattened
+    row equals the figure the prose states for exactly that cell. A prose figure that contradicts the table
+    leaves no split and so settles nothing. Returns (constraints, the prose figures as known cells, locator note)."""
+    stated: dict[CellKey, set[float]] = {}
+    where: dict[CellKey, str] = {}
+    for p in prose:
+        key = (p.metric, p.applicant, p.basis)
+        if p.source == "text" and p.value is not None and key in cells:
+            stated.setdefault(key, set()).add(p.value)
+            where.setdefault(key, p.locator)
+    single = {key: figures.pop() for key, figures in stated.items() if len(figures) == 1}  # two figures: none
+    known = {(STATED + m, a, b): v for (m, a, b), v in single.items()}
+    out = [Constraint(RULE, SEVERITY, "eq", ((m, a, b),), ((STATED + m, a, b),), "") for m, a, b in single]
+    return out, known, ("参照" + "、".join(where[k] for k in single)) if single else ""

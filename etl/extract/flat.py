@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from etl.checks.across_years import Neighbours, split_constraints
+from etl.checks.prose import stated_constraints
 from etl.checks.rules import constraints_for
 from etl.contract import catalogue
 from etl.extract.numbers import numeric_run, split_candidates, to_unit
@@ -30,8 +31,10 @@ def _kind(key: str) -> str:
     return "money" if catalogue()[key].unit == "万元" else "count"
 
 
-def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec], neighbours: Neighbours | None = None
-                 ) -> tuple[list[Metric], list[str], set[RowSpec]]:
+def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec], neighbours: Neighbours | None = None,
+                 stated: list[Metric] | None = None) -> tuple[list[Metric], list[str], set[RowSpec]]:
+    """Rows of the flattened table. Digit runs are split by the table's own rules; a run they leave open may be
+    completed by the neighbouring years' figures (`neighbours`), then by the figures the prose states (`stated`)."""
     flat = compact(text)
     anchor = re.search(spec.anchor, flat)
     pos = anchor.start() if anchor else 0
@@ -62,12 +65,22 @@ def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec], neighbours: Nei
         money_units[run_rows[-1].cells] = tail
         printed[run_rows[-1].cells] = run + (tail or "")
     values, problems = solve(run_rows, constraints_for(spec.name))
-    across = _fill_from_neighbours(run_rows, values, problems, spec, neighbours) if neighbours and problems else set()
+    cells = {k for r in run_rows for k in r.cells}
+    notes: dict[tuple, str] = {}                    # rows completed from outside the table -> locator note
+    extra, known = [], {}
+    if neighbours and problems:
+        extra, known = split_constraints(cells, neighbours), neighbours.known()
+        notes |= dict.fromkeys(_complete_rows(run_rows, values, problems, spec, extra, known), neighbours.note())
+    if stated and problems:                         # only the figures of cells still open can settle anything
+        still_open = {k for r in run_rows if any(values.get(c) is None for c in r.cells) for k in r.cells}
+        more, figures, note = stated_constraints(still_open, stated)
+        notes |= dict.fromkeys(_complete_rows(run_rows, values, problems, spec, extra + more, {**known, **figures}),
+                               note)
     metrics = []
     for rr in run_rows:
         note = f"；按勾稽关系拆分（{'、'.join(sorted(rr.resolved_by))}）" if rr.resolved_by else ""
-        if rr.cells in across:
-            note += f"，{neighbours.note()}"
+        if rr.cells in notes:
+            note += f"，{notes[rr.cells]}"
         for key, applicant, basis in rr.cells:
             unit_zh = catalogue()[key].unit
             value = values.get((key, applicant, basis))
@@ -77,16 +90,16 @@ def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec], neighbours: Nei
     return metrics, problems, read
 
 
-def _fill_from_neighbours(rows: list[RunRow], values: dict, problems: list[str], spec: TableSpec,
-                          neighbours: Neighbours) -> set[tuple]:
-    """Fill rows the table's own arithmetic left open with the cross-year rules. The neighbours only ever complete a
-    row (every cell determined); they never change a value or blank one. Returns the cells of the rows filled."""
+def _complete_rows(rows: list[RunRow], values: dict, problems: list[str], spec: TableSpec, extra: list,
+                   known: dict) -> set[tuple]:
+    """Fill rows the table's own arithmetic left open with `extra` constraints over `known` outside figures. These
+    only ever complete a row (every cell determined); they never change a value or blank one. Returns the cells of
+    the rows filled."""
     open_rows = [i for i, r in enumerate(rows) if any(values.get(k) is None for k in r.cells) and r.candidates]
-    extra = split_constraints({k for r in rows for k in r.cells}, neighbours)
     if not open_rows or not extra:
         return set()
     again = [RunRow(r.cells, list(r.candidates), r.locator) for r in rows]
-    values2, _ = solve(again, list(constraints_for(spec.name)) + extra, neighbours.known())
+    values2, _ = solve(again, list(constraints_for(spec.name)) + extra, known)
     filled = set()
     for i in open_rows:
         if all(values2.get(k) is not None for k in rows[i].cells):
