@@ -20,7 +20,8 @@ from etl.synth import render as R
 from etl.synth.names import Agency, agencies
 from etl.synth.values import values_for
 
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
+STATED_ACTIVE = 0.7          # share of old-format reports whose prose states the 主动公开 count
 LAYOUTS = {"tab": 0.25, "html": 0.2, "md": 0.1, "md_pipe": 0.05, "broken": 0.1, "flat_spaced": 0.1,
            "flat_merged": 0.2}
 ENCODINGS = {"utf-8": 0.65, "utf-8-sig": 0.05, "gb18030": 0.2, "utf-16": 0.1}
@@ -77,9 +78,12 @@ def _prose(agency: Agency, year: int, spec: str, values: dict, rng: random.Rando
                  "（一）主动公开方面。围绕重点领域做好信息发布。（二）依申请公开方面。规范受理、办理和答复流程。"
                  "（三）政府信息管理方面。落实信息发布审核制度。（四）平台建设方面。优化政府网站栏目。（五）监督保障方面。开展检查与培训。"]
     else:
+        # most real reports state the year's 主动公开 count in the prose too (12 of the 15 in corpus/real)
+        active = values.get(("active.total", None, "year"))
+        stated = f"全年共主动公开政府信息{active}条。" if active is not None and rng.random() < STATED_ACTIVE else ""
         body += ["一、概述", f"{year}年，{agency.name}认真贯彻落实《条例》，不断完善政府信息公开工作机制，"
                  "加强组织领导，拓展公开渠道，规范依申请公开办理流程。",
-                 "二、主动公开政府信息情况", "按照“公开为原则，不公开为例外”的要求，及时主动公开各类政府信息。",
+                 "二、主动公开政府信息情况", f"按照“公开为原则，不公开为例外”的要求，及时主动公开各类政府信息。{stated}",
                  "三、依申请公开情况", "严格按照规定时限答复申请人。",
                  "四、存在的主要问题和改进措施", "公开内容的深度和广度仍需拓展，下一步将进一步加强培训和监督检查。"]
     return body
