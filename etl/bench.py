@@ -184,7 +184,7 @@ def accuracy(d: Path, wh: Path) -> dict:
         FROM read_parquet('{wh}/metrics.parquet') m JOIN read_parquet('{wh}/reports.parquet') r USING (report_id)
         WHERE m.source = 'table' GROUP BY ALL;
         CREATE TABLE scored AS
-        SELECT t.*, w.n IS NOT NULL AS found,
+        SELECT t.*, w.n IS NOT NULL AS found, w.n_values,
                CASE WHEN w.n IS NULL THEN false
                     WHEN t.value IS NULL THEN w.n_values = 0
                     ELSE w.v_min IS NOT NULL AND abs(w.v_min - t.value) <= 1e-6 * greatest(1, abs(t.value))
@@ -203,6 +203,11 @@ def accuracy(d: Path, wh: Path) -> dict:
            "accuracy_flat_merged_ambiguous_rows": con.execute(
                "SELECT round(avg(ok::int), 4) FROM scored WHERE layout = 'flat_merged' AND ambiguous_row").fetchone()[0],
            "missing_cells": con.execute("SELECT count(*) FILTER (WHERE NOT found) FROM scored").fetchone()[0]}
+    # a miss is either a value that differs from the truth (or where the report left the cell blank), or a cell the
+    # parser left null although the report printed a value (a digit run it could not split)
+    out["wrong_cells"], out["left_blank_cells"] = con.execute(
+        "SELECT count(*) FILTER (WHERE found AND NOT ok AND n_values > 0), "
+        "count(*) FILTER (WHERE found AND NOT ok AND n_values = 0) FROM scored").fetchone()
     con.close()
     return out
 
