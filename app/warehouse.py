@@ -183,9 +183,10 @@ def _connect_remote(con: duckdb.DuckDBPyConnection, wh) -> duckdb.DuckDBPyConnec
     return con
 
 
-def read_table(wh: Path | str | None, table: str):
+def read_table(wh: Path | str | None, table: str, years: list[int] | None = None):
     """One of the contract's tables (reports, metrics, checks) as a polars DataFrame, from a local folder or from
-    object storage alike (for readers outside DuckDB's views, e.g. the scorecard)."""
+    object storage alike (for readers outside DuckDB's views, e.g. the scorecard). `years`: only the rows of the
+    reports of these years (the filter runs in DuckDB, so a national warehouse is never read whole)."""
     wh = wh or warehouse_dir()
     if table not in TABLES:
         raise KeyError(f"no such table: {table}")
@@ -194,7 +195,12 @@ def read_table(wh: Path | str | None, table: str):
     try:
         if is_remote(wh):
             remote.register(con, wh)
-        return con.sql(f"SELECT * FROM {table_source(wh, table)}").pl()
+        sql = f"SELECT * FROM {table_source(wh, table)}"
+        if years is not None:
+            of_years = f"SELECT report_id FROM {table_source(wh, 'reports')} WHERE year IN (SELECT unnest($years))"
+            sql += " WHERE year IN (SELECT unnest($years))" if table == "reports" else f" WHERE report_id IN ({of_years})"
+            return con.sql(sql, params={"years": [int(y) for y in years]}).pl()
+        return con.sql(sql).pl()
     finally:
         con.close()
 

@@ -13,7 +13,7 @@ import streamlit as st
 
 from scoring.export import write_excel
 from scoring.rubric import DEFAULT_RUBRIC, RubricError, parse_rubric
-from scoring.scorecard import Scorecard, score_warehouse, warehouse_dir, with_params
+from scoring.scorecard import Scorecard, report_years, score_warehouse, warehouse_dir, with_params
 
 try:
     from app import filters as _filters
@@ -23,11 +23,17 @@ except Exception:  # noqa: BLE001 - the page also runs outside the dashboard
 
 
 @st.cache_data(show_spinner="正在评分……", max_entries=8)
-def _score(wh: str, version: str, rubric_text: str, rubric_name: str, deadline: str | None) -> Scorecard:
+def _score(wh: str, version: str, rubric_text: str, rubric_name: str, deadline: str | None, year: int) -> Scorecard:
+    """The reports of `year` and of the year before it (for 较上年): a large warehouse is scored a year at a time."""
     rubric = parse_rubric(rubric_text, rubric_name)
     if deadline:
         rubric = with_params(rubric, "timeliness", deadline_override=deadline)
-    return score_warehouse(wh, rubric)
+    return score_warehouse(wh, rubric, years=[year - 1, year])
+
+
+@st.cache_data(max_entries=8)
+def _years(wh: str, version: str) -> list[int]:
+    return report_years(wh)
 
 
 def _version(wh) -> str:
@@ -55,12 +61,24 @@ rubric_text = up.getvalue().decode("utf-8-sig", errors="replace") if up else DEF
 rubric_name = up.name if up else "默认考核细则"
 wh = warehouse_dir()
 try:
-    sc = _score(str(wh), _version(wh), rubric_text, rubric_name, deadline.isoformat() if use_deadline else None)
-except RubricError as e:
-    st.error(str(e))
-    st.stop()
+    years = _years(str(wh), _version(wh))
 except FileNotFoundError as e:
     st.error(f"找不到数据仓库：{e}")
+    st.stop()
+# sidebar filters of the dashboard narrow what is listed (ranks are always within the whole peer group)
+f = _filters.current() if _filters is not None else None
+if f is not None and f.years:
+    years = [y for y in years if y in f.years] or years
+if not years:
+    st.info("仓库中没有可评分的报告。")
+    st.stop()
+
+c1, c2 = st.columns([1, 3])
+year = c1.selectbox("年度", years, key="sc_year")
+try:
+    sc = _score(str(wh), _version(wh), rubric_text, rubric_name, deadline.isoformat() if use_deadline else None, year)
+except RubricError as e:
+    st.error(str(e))
     st.stop()
 
 ind_cols = sc.indicator_columns()
@@ -70,24 +88,15 @@ with st.expander("当前细则", expanded=False):
                                "权重（分）": [i.weight for i in sc.rubric.indicators]}), hide_index=True)
     st.caption("总分 = 各适用指标得分之和 ÷ 适用指标权重之和 × 100；无法评判的指标（如首份报告的跨年衔接、"
                "未写发布日期）不计入。等级：" + "，".join(f"{g.name} ≥ {g.min:g}" for g in sc.rubric.grades)
-               + f"。同组 = 相同的 {'、'.join(sc.rubric.peer_by) or '全部'}。")
+               + f"。同组 = 相同的 {'、'.join(sc.rubric.peer_by) or '全部'}。原创性与上年本机关报告、"
+               "同年同省（区、市）其他机关报告比较。")
 
-scores = sc.scores
-if scores.is_empty():
-    st.info("仓库中没有可评分的报告。")
-    st.stop()
-
-# sidebar filters of the dashboard narrow what is listed (ranks are always within the whole peer group)
-f = _filters.current() if _filters is not None else None
+in_year = sc.scores.filter(pl.col("year") == year)
 if f is not None and f.agencies:
-    scores = scores.filter(pl.col("agency_id").is_in(list(f.agencies)))
-years = sorted(scores["year"].unique().to_list(), reverse=True)
-if f is not None and f.years:
-    years = [y for y in years if y in f.years] or years
-
-c1, c2 = st.columns([1, 3])
-year = c1.selectbox("年度", years, key="sc_year")
-in_year = scores.filter(pl.col("year") == year)
+    in_year = in_year.filter(pl.col("agency_id").is_in(list(f.agencies)))
+if in_year.is_empty():
+    st.info(f"{year} 年没有可评分的报告。")
+    st.stop()
 groups = sorted(in_year["peer_group"].unique().to_list(), key=lambda g: -in_year.filter(pl.col("peer_group") == g).height)
 group = c2.selectbox("同组（同级、同上级）", groups, key="sc_group",
                      format_func=lambda g: f"{g}（{in_year.filter(pl.col('peer_group') == g).height} 个机关）")

@@ -23,7 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     except RubricError as e:
         print(e, file=sys.stderr)
         return 2
-    sc = score_warehouse(a.warehouse or warehouse_dir(), rubric)
+    # one year: that year and the year before it are scored (the change on last year needs both)
+    sc = score_warehouse(a.warehouse or warehouse_dir(), rubric, years=None if a.year is None else [a.year - 1, a.year])
     view = sc.scores if a.year is None else sc.scores.filter(pl.col("year") == a.year)
     with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=30):
         print(view.select("year", "peer_group", "rank", "agency", "total", "grade", "change",

@@ -85,18 +85,29 @@ def peer_label(row: dict, by: tuple[str, ...]) -> str:
     return " · ".join(parts) if parts else "全部"
 
 
+def report_years(wh: str | Path) -> list[int]:
+    """The report years a warehouse holds, newest first."""
+    years = read_table(wh if is_remote(wh) else Path(wh), "reports")["year"].drop_nulls().unique().to_list()
+    return sorted(years, reverse=True)
+
+
 def score_warehouse(wh: str | Path, rubric: Rubric | None = None, read_texts: bool = True,
-                    base_dirs: list[Path] | None = None) -> Scorecard:
-    """Score a warehouse in a local folder or on object storage (the report texts are then looked for locally)."""
+                    base_dirs: list[Path] | None = None, years: list[int] | None = None) -> Scorecard:
+    """Score a warehouse in a local folder or on object storage (the report texts are then looked for locally).
+    `years`: score only the reports of these years (the year before them is read as well, for the comparison
+    with last year's text) — a national warehouse is scored a year at a time."""
     wh = wh if is_remote(wh) else Path(wh)
     local = [] if is_remote(wh) else [wh.parent]
-    return score_tables(read_table(wh, "reports"), read_table(wh, "metrics"), read_table(wh, "checks"),
-                        rubric, read_texts, base_dirs or [Path.cwd(), REPO_ROOT, *local])
+    read = None if years is None else sorted({*years, min(years) - 1})
+    return score_tables(read_table(wh, "reports", read), read_table(wh, "metrics", read),
+                        read_table(wh, "checks", read), rubric, read_texts, base_dirs or [Path.cwd(), REPO_ROOT, *local],
+                        years=years)
 
 
 def score_tables(reports: pl.DataFrame, metrics: pl.DataFrame, checks: pl.DataFrame, rubric: Rubric | None = None,
                  read_texts: bool = True, base_dirs: list[Path] | None = None,
-                 texts: dict[str, str | None] | None = None) -> Scorecard:
+                 texts: dict[str, str | None] | None = None, years: list[int] | None = None) -> Scorecard:
+    """`years`: score only the reports of these years; the other reports given serve as last year's text."""
     rubric = rubric or load_rubric()
     base_dirs = base_dirs or [Path.cwd(), REPO_ROOT]
     reps = reports.filter(pl.col("duplicate_of").is_null() & pl.col("year").is_not_null())
@@ -125,10 +136,11 @@ def score_tables(reports: pl.DataFrame, metrics: pl.DataFrame, checks: pl.DataFr
             prev[r["report_id"]] = last[r["agency_id"]]["report_id"]
         last[r["agency_id"]] = r
 
-    matches = _similarity(rubric, rows, texts, prev, by_id)
+    scored = [r for r in rows if years is None or r["year"] in years]
+    matches = _similarity(rubric, rows, scored, texts, prev, by_id)
 
     out_rows, evidence = [], []
-    for r in rows:
+    for r in scored:
         rid = r["report_id"]
         spec = None
         if texts.get(rid):
@@ -173,8 +185,10 @@ def score_tables(reports: pl.DataFrame, metrics: pl.DataFrame, checks: pl.DataFr
     return Scorecard(rubric, scores, evidence_df)
 
 
-def _similarity(rubric: Rubric, rows: list[dict], texts: dict, prev: dict[str, str],
+def _similarity(rubric: Rubric, rows: list[dict], scored: list[dict], texts: dict, prev: dict[str, str],
                 by_id: dict[str, dict]) -> dict[str, list[dict]]:
+    """Matches of the `scored` reports: with their agency's previous report (among `rows`) and with the other
+    reports of their year and province."""
     try:
         ind = rubric.indicator("originality")
     except StopIteration:
@@ -187,12 +201,13 @@ def _similarity(rubric: Rubric, rows: list[dict], texts: dict, prev: dict[str, s
         if t:
             names = [r.get("agency"), r.get("agency_short"), r.get("township"), r.get("county"), r.get("prefecture")]
             prepared[r["report_id"]] = sim.prepare(r["report_id"], t, [n for n in names if n], k, num_perm)
-    previous = prev if p.get("compare_previous_year", True) else {}
+    previous = {r["report_id"]: prev[r["report_id"]] for r in scored if r["report_id"] in prev} \
+        if p.get("compare_previous_year", True) else {}
     groups: list[list[str]] = []
-    if p.get("compare_same_year_peers", True):
-        by_year: dict[int, list[str]] = {}
-        for r in rows:
-            by_year.setdefault(r["year"], []).append(r["report_id"])
+    if p.get("compare_same_year_peers", True):           # the reports of one year and one province
+        by_year: dict[tuple, list[str]] = {}
+        for r in scored:
+            by_year.setdefault((r["year"], r.get("province") or ""), []).append(r["report_id"])
         groups = list(by_year.values())
     found = sim.find_matches(prepared, previous, groups, num_perm=num_perm)
     suspect = p.get("suspect_threshold", 0.6)

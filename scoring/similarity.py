@@ -6,6 +6,9 @@ Statistics-table lines and short headings are left out: every report of a templa
 
 similarity(A, B) is the share of A's shingles found in B (containment): "x% of this report's prose is in B".
 MinHash/LSH only pre-selects candidate pairs among many same-year reports; the reported share is exact.
+Templated reports are all alike (every town of a county may share one text), so each report keeps only its
+`top` closest same-year matches, ranked by the MinHash estimate before the exact share is computed: the work
+grows with the reports, not with the pairs.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 _TABLE_WORDS = ("本年新收政府信息公开申请数量", "第二十条第", "主动公开政府信息数", "当面申请数", "行政复议数量",
@@ -33,6 +37,7 @@ class ReportText:
     paragraphs: list[Paragraph]
     shingles: set[str] = field(default_factory=set)
     minhash: MinHash | None = None
+    paragraph_shingles: list[set[str]] = field(default_factory=list)
 
 
 def normalise(text: str, names: list[str] = ()) -> str:
@@ -77,15 +82,15 @@ def shingle_set(norms: list[str], k: int) -> set[str]:
 
 def make_minhash(shingles: set[str], num_perm: int) -> MinHash:
     m = MinHash(num_perm=num_perm)
-    for s in shingles:
-        m.update(s.encode("utf-8"))
+    m.update_batch([s.encode("utf-8") for s in sorted(shingles)])
     return m
 
 
 def prepare(report_id: str, text: str, names: list[str], k: int = 8, num_perm: int = 128) -> ReportText:
     paras = paragraphs(text, names)
-    sh = shingle_set([p.norm for p in paras], k)
-    return ReportText(report_id, paras, sh, make_minhash(sh, num_perm) if sh else None)
+    per_paragraph = [shingle_set([p.norm], k) for p in paras]
+    sh = set().union(*per_paragraph)
+    return ReportText(report_id, paras, sh, make_minhash(sh, num_perm) if sh else None, per_paragraph)
 
 
 def containment(a: set[str], b: set[str]) -> float:
@@ -101,9 +106,10 @@ class Match:
 
 
 def find_matches(texts: dict[str, ReportText], previous: dict[str, str], same_year_groups: list[list[str]],
-                 candidate_jaccard: float = 0.3, num_perm: int = 128) -> list[Match]:
+                 candidate_jaccard: float = 0.3, num_perm: int = 128, top: int = 3) -> list[Match]:
     """previous: report_id -> the same agency's previous report_id; same_year_groups: report ids to compare
-    across agencies (each list one year; pairs of the same agency are the caller's business to leave out)."""
+    across agencies (each list one year; pairs of the same agency are the caller's business to leave out).
+    Each report keeps its `top` closest same-year matches."""
     out: list[Match] = []
     for rid, prev in previous.items():
         a, b = texts.get(rid), texts.get(prev)
@@ -116,20 +122,24 @@ def find_matches(texts: dict[str, ReportText], previous: dict[str, str], same_ye
         lsh = MinHashLSH(threshold=candidate_jaccard, num_perm=num_perm)
         for r in ids:
             lsh.insert(r, texts[r].minhash)
+        at = {r: i for i, r in enumerate(ids)}
+        hashes = np.stack([texts[r].minhash.hashvalues for r in ids])
         for r in ids:
-            for cand in lsh.query(texts[r].minhash):
-                if cand != r:
-                    out.append(Match(r, cand, "same_year", containment(texts[r].shingles, texts[cand].shingles)))
+            cands = sorted(c for c in lsh.query(texts[r].minhash) if c != r)
+            if len(cands) > 2 * top:             # the closest by the MinHash estimate, then the exact share
+                estimate = (hashes[[at[c] for c in cands]] == hashes[at[r]]).mean(axis=1)
+                cands = [cands[i] for i in np.argsort(-estimate, kind="stable")[:2 * top]]
+            scored = [Match(r, c, "same_year", containment(texts[r].shingles, texts[c].shingles)) for c in cands]
+            out += sorted(scored, key=lambda m: (-m.similarity, m.source_id))[:top]
     return out
 
 
 def copied_passages(a: ReportText, b: ReportText, k: int = 8, min_share: float = 0.6,
                     limit: int = 5) -> list[tuple[str, str, float]]:
     """Paragraphs of a found (mostly) in b: (a's paragraph, b's closest paragraph, share), longest first."""
-    b_sets = [(p, shingle_set([p.norm], k)) for p in b.paragraphs]
+    b_sets = list(zip(b.paragraphs, b.paragraph_shingles or [shingle_set([p.norm], k) for p in b.paragraphs]))
     out = []
-    for p in a.paragraphs:
-        sa = shingle_set([p.norm], k)
+    for p, sa in zip(a.paragraphs, a.paragraph_shingles or [shingle_set([p.norm], k) for p in a.paragraphs]):
         if not sa:
             continue
         best, best_share = None, 0.0

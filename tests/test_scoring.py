@@ -8,8 +8,10 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
+import polars as pl
 import pytest
 
+from scoring import similarity as sim
 from scoring.export import DEDUCTIONS_SHEET, write_excel
 from scoring.rubric import DEFAULT_RUBRIC, RubricError, load_rubric, parse_rubric
 from scoring.scorecard import score_warehouse
@@ -195,6 +197,36 @@ def test_excel_has_a_sheet_per_peer_group_and_deductions(tmp_path):
     messages = [ded.cell(i, 6).value for i in range(2, ded.max_row + 1)]
     assert any("晚于期限" in m for m in messages)
     assert any("总计" in m for m in messages)
+
+
+# ---------------------------------------------------------------------------------------------- scale
+
+def test_one_year_is_scored_as_in_the_whole_warehouse(tmp_path):
+    """The page scores a year at a time (that year and the one before): the same points, ranks and 较上年 as
+    scoring every year, and the year before is read for its text only."""
+    text = sample_text()
+    src = tmp_path / "in"
+    write(src, "2019.txt", text)
+    write(src, "2020.txt", next_year_copy(text))
+    write(src, "2021.txt", next_year_copy(next_year_copy(text)))
+    wh = build([src], tmp_path / "wh")
+    whole = score_warehouse(wh).scores.filter(pl.col("year") == 2021)
+    year = score_warehouse(wh, years=[2020, 2021]).scores
+    assert sorted(year["year"].unique().to_list()) == [2020, 2021]
+    assert year.filter(pl.col("year") == 2021).equals(whole)
+    assert whole["change"].to_list() == [0.0] and whole["val_originality"][0] >= 0.9   # copied from 2020
+
+
+def test_each_report_keeps_its_closest_same_year_matches():
+    """Templated reports are all alike: each keeps `top` matches, the closest first, whatever the group size."""
+    base = "本机关认真贯彻落实政府信息公开条例，持续深化政务公开工作，围绕重点领域做好信息发布。" * 3
+    texts = {f"r{i}": sim.prepare(f"r{i}", base + f"第{'甲乙丙丁戊己庚辛壬癸'[i]}项特色工作：" + "创新" * i,
+                                  [], 8, 128) for i in range(10)}
+    found = sim.find_matches(texts, {}, [sorted(texts)], top=3)
+    per_report = {r: [m for m in found if m.report_id == r] for r in texts}
+    assert all(len(ms) == 3 for ms in per_report.values())
+    r0 = [m.similarity for m in per_report["r0"]]
+    assert r0 == sorted(r0, reverse=True) and r0[0] > 0.8
 
 
 # ---------------------------------------------------------------------------------------------- rubric validation
