@@ -183,10 +183,14 @@ def _connect_remote(con: duckdb.DuckDBPyConnection, wh) -> duckdb.DuckDBPyConnec
     return con
 
 
-def read_table(wh: Path | str | None, table: str, years: list[int] | None = None):
+REPORT_SCOPE_COLUMNS = {"year", "province", "prefecture", "county", "agency_id"}
+
+
+def read_table(wh: Path | str | None, table: str, scope: dict[str, list] | None = None):
     """One of the contract's tables (reports, metrics, checks) as a polars DataFrame, from a local folder or from
-    object storage alike (for readers outside DuckDB's views, e.g. the scorecard). `years`: only the rows of the
-    reports of these years (the filter runs in DuckDB, so a national warehouse is never read whole)."""
+    object storage alike (for readers outside DuckDB's views, e.g. the scorecard). `scope`: only the rows of the
+    reports whose columns hold these values ({"year": [2023, 2024], "province": [...]}); the filter runs in
+    DuckDB, so a national warehouse is never read whole."""
     wh = wh or warehouse_dir()
     if table not in TABLES:
         raise KeyError(f"no such table: {table}")
@@ -196,10 +200,13 @@ def read_table(wh: Path | str | None, table: str, years: list[int] | None = None
         if is_remote(wh):
             remote.register(con, wh)
         sql = f"SELECT * FROM {table_source(wh, table)}"
-        if years is not None:
-            of_years = f"SELECT report_id FROM {table_source(wh, 'reports')} WHERE year IN (SELECT unnest($years))"
-            sql += " WHERE year IN (SELECT unnest($years))" if table == "reports" else f" WHERE report_id IN ({of_years})"
-            return con.sql(sql, params={"years": [int(y) for y in years]}).pl()
+        if scope:
+            if set(scope) - REPORT_SCOPE_COLUMNS:
+                raise KeyError(f"cannot scope by {sorted(set(scope) - REPORT_SCOPE_COLUMNS)}")
+            where = " AND ".join(f"{col} IN (SELECT unnest(${col}))" for col in scope)
+            of_reports = f"SELECT report_id FROM {table_source(wh, 'reports')} WHERE {where}"
+            sql += f" WHERE {where}" if table == "reports" else f" WHERE report_id IN ({of_reports})"
+            return con.sql(sql, params={col: list(values) for col, values in scope.items()}).pl()
         return con.sql(sql).pl()
     finally:
         con.close()

@@ -23,12 +23,14 @@ except Exception:  # noqa: BLE001 - the page also runs outside the dashboard
 
 
 @st.cache_data(show_spinner="正在评分……", max_entries=8)
-def _score(wh: str, version: str, rubric_text: str, rubric_name: str, deadline: str | None, year: int) -> Scorecard:
-    """The reports of `year` and of the year before it (for 较上年): a large warehouse is scored a year at a time."""
+def _score(wh: str, version: str, rubric_text: str, rubric_name: str, deadline: str | None, year: int,
+           places: tuple[tuple[str, tuple[str, ...]], ...]) -> Scorecard:
+    """The reports of `year` and of the year before it (for 较上年), in the places chosen in the sidebar: a large
+    warehouse is scored a year and a region at a time."""
     rubric = parse_rubric(rubric_text, rubric_name)
     if deadline:
         rubric = with_params(rubric, "timeliness", deadline_override=deadline)
-    return score_warehouse(wh, rubric, years=[year - 1, year])
+    return score_warehouse(wh, rubric, years=[year - 1, year], places={k: list(v) for k, v in places})
 
 
 @st.cache_data(max_entries=8)
@@ -65,7 +67,7 @@ try:
 except FileNotFoundError as e:
     st.error(f"找不到数据仓库：{e}")
     st.stop()
-# sidebar filters of the dashboard narrow what is listed (ranks are always within the whole peer group)
+# the sidebar's years, places and agencies narrow what is scored and listed
 f = _filters.current() if _filters is not None else None
 if f is not None and f.years:
     years = [y for y in years if y in f.years] or years
@@ -75,8 +77,12 @@ if not years:
 
 c1, c2 = st.columns([1, 3])
 year = c1.selectbox("年度", years, key="sc_year")
+places = tuple((col, tuple(getattr(f, attr))) for col, attr in
+               (("province", "provinces"), ("prefecture", "prefectures"), ("county", "counties"))
+               if f is not None and getattr(f, attr))
 try:
-    sc = _score(str(wh), _version(wh), rubric_text, rubric_name, deadline.isoformat() if use_deadline else None, year)
+    sc = _score(str(wh), _version(wh), rubric_text, rubric_name, deadline.isoformat() if use_deadline else None, year,
+                places)
 except RubricError as e:
     st.error(str(e))
     st.stop()
@@ -97,6 +103,8 @@ if f is not None and f.agencies:
 if in_year.is_empty():
     st.info(f"{year} 年没有可评分的报告。")
     st.stop()
+if places:
+    st.caption("只为左侧所选地区的报告评分，排名与同组人数均在所选地区之内。")
 groups = sorted(in_year["peer_group"].unique().to_list(), key=lambda g: -in_year.filter(pl.col("peer_group") == g).height)
 group = c2.selectbox("同组（同级、同上级）", groups, key="sc_group",
                      format_func=lambda g: f"{g}（{in_year.filter(pl.col('peer_group') == g).height} 个机关）")

@@ -17,6 +17,9 @@ from scoring.rubric import Rubric, load_rubric
 LEVEL_ZH = {"national": "国家级", "province": "省级", "prefecture": "地市级", "county": "县级", "township": "乡镇级"}
 KIND_ZH = {"government": "人民政府", "department": "政府部门"}
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# the columns the ranking needs, for a scope without reports (a place that had none that year)
+_EMPTY_SCORES = {"report_id": pl.String, "agency_id": pl.String, "agency": pl.String, "year": pl.Int32,
+                 "peer_group": pl.String, "total": pl.Float64, "grade": pl.String}
 
 
 @dataclass
@@ -92,16 +95,19 @@ def report_years(wh: str | Path) -> list[int]:
 
 
 def score_warehouse(wh: str | Path, rubric: Rubric | None = None, read_texts: bool = True,
-                    base_dirs: list[Path] | None = None, years: list[int] | None = None) -> Scorecard:
+                    base_dirs: list[Path] | None = None, years: list[int] | None = None,
+                    places: dict[str, list[str]] | None = None) -> Scorecard:
     """Score a warehouse in a local folder or on object storage (the report texts are then looked for locally).
     `years`: score only the reports of these years (the year before them is read as well, for the comparison
-    with last year's text) — a national warehouse is scored a year at a time."""
+    with last year's text) — a national warehouse is scored a year at a time. `places`: only the reports of
+    these places ({"province": [...], "prefecture": [...], "county": [...]}); ranks are then within them."""
     wh = wh if is_remote(wh) else Path(wh)
     local = [] if is_remote(wh) else [wh.parent]
-    read = None if years is None else sorted({*years, min(years) - 1})
-    return score_tables(read_table(wh, "reports", read), read_table(wh, "metrics", read),
-                        read_table(wh, "checks", read), rubric, read_texts, base_dirs or [Path.cwd(), REPO_ROOT, *local],
-                        years=years)
+    scope = {k: v for k, v in (places or {}).items() if v}
+    if years is not None:
+        scope["year"] = sorted({*years, min(years) - 1})
+    tables = [read_table(wh, t, scope or None) for t in ("reports", "metrics", "checks")]
+    return score_tables(*tables, rubric, read_texts, base_dirs or [Path.cwd(), REPO_ROOT, *local], years=years)
 
 
 def score_tables(reports: pl.DataFrame, metrics: pl.DataFrame, checks: pl.DataFrame, rubric: Rubric | None = None,
@@ -169,7 +175,8 @@ def score_tables(reports: pl.DataFrame, metrics: pl.DataFrame, checks: pl.DataFr
         row["grade"] = rubric.grade_for(row["total"])
         out_rows.append(row)
 
-    scores = pl.DataFrame(out_rows, infer_schema_length=None).with_columns(pl.col("year").cast(pl.Int32))
+    scores = pl.DataFrame(out_rows, infer_schema_length=None) if out_rows else pl.DataFrame(schema=_EMPTY_SCORES)
+    scores = scores.with_columns(pl.col("year").cast(pl.Int32))
     scores = scores.with_columns(
         pl.col("total").rank("min", descending=True).over("peer_group", "year").cast(pl.Int32).alias("rank"),
         pl.len().over("peer_group", "year").cast(pl.Int32).alias("group_size"),

@@ -215,6 +215,9 @@ def test_one_year_is_scored_as_in_the_whole_warehouse(tmp_path):
     assert sorted(year["year"].unique().to_list()) == [2020, 2021]
     assert year.filter(pl.col("year") == 2021).equals(whole)
     assert whole["change"].to_list() == [0.0] and whole["val_originality"][0] >= 0.9   # copied from 2020
+    ningxia = score_warehouse(wh, years=[2020, 2021], places={"province": ["宁夏回族自治区"]}).scores
+    assert ningxia.equals(year)
+    assert score_warehouse(wh, years=[2020, 2021], places={"province": ["福建省"]}).scores.is_empty()
 
 
 def test_each_report_keeps_its_closest_same_year_matches():
