@@ -27,10 +27,13 @@ def _score(wh: str, version: str, rubric_text: str, rubric_name: str, deadline: 
            places: tuple[tuple[str, tuple[str, ...]], ...]) -> Scorecard:
     """The reports of `year` and of the year before it (for 较上年), in the places chosen in the sidebar: a large
     warehouse is scored a year and a region at a time."""
+    return score_warehouse(wh, _rubric(rubric_text, rubric_name, deadline), years=[year - 1, year],
+                           places={k: list(v) for k, v in places})
+
+
+def _rubric(rubric_text: str, rubric_name: str, deadline: str | None):
     rubric = parse_rubric(rubric_text, rubric_name)
-    if deadline:
-        rubric = with_params(rubric, "timeliness", deadline_override=deadline)
-    return score_warehouse(wh, rubric, years=[year - 1, year], places={k: list(v) for k, v in places})
+    return with_params(rubric, "timeliness", deadline_override=deadline) if deadline else rubric
 
 
 @st.cache_data(max_entries=8)
@@ -61,6 +64,21 @@ with st.expander("考核细则（权重与参数）", expanded=False):
                              disabled=not use_deadline)
 rubric_text = up.getvalue().decode("utf-8-sig", errors="replace") if up else DEFAULT_RUBRIC.read_text(encoding="utf-8")
 rubric_name = up.name if up else "默认考核细则"
+deadline_text = deadline.isoformat() if use_deadline else None
+try:
+    rubric = _rubric(rubric_text, rubric_name, deadline_text)
+except RubricError as e:
+    st.error(str(e))
+    st.stop()
+weights = {f"pts_{i.id}": i.weight for i in rubric.indicators}
+with st.expander("当前细则", expanded=False):
+    st.dataframe(pl.DataFrame({"指标": [i.label for i in rubric.indicators],
+                               "权重（分）": [i.weight for i in rubric.indicators]}), hide_index=True)
+    st.caption("总分 = 各适用指标得分之和 ÷ 适用指标权重之和 × 100；无法评判的指标（如首份报告的跨年衔接、"
+               "未写发布日期）不计入。等级：" + "，".join(f"{g.name} ≥ {g.min:g}" for g in rubric.grades)
+               + f"。同组 = 相同的 {'、'.join(rubric.peer_by) or '全部'}。原创性与上年本机关报告、"
+               "同年同省（区、市）其他机关报告比较。")
+
 wh = warehouse_dir()
 try:
     years = _years(str(wh), _version(wh))
@@ -80,22 +98,8 @@ year = c1.selectbox("年度", years, key="sc_year")
 places = tuple((col, tuple(getattr(f, attr))) for col, attr in
                (("province", "provinces"), ("prefecture", "prefectures"), ("county", "counties"))
                if f is not None and getattr(f, attr))
-try:
-    sc = _score(str(wh), _version(wh), rubric_text, rubric_name, deadline.isoformat() if use_deadline else None, year,
-                places)
-except RubricError as e:
-    st.error(str(e))
-    st.stop()
-
+sc = _score(str(wh), _version(wh), rubric_text, rubric_name, deadline_text, year, places)
 ind_cols = sc.indicator_columns()
-weights = {f"pts_{i.id}": i.weight for i in sc.rubric.indicators}
-with st.expander("当前细则", expanded=False):
-    st.dataframe(pl.DataFrame({"指标": [i.label for i in sc.rubric.indicators],
-                               "权重（分）": [i.weight for i in sc.rubric.indicators]}), hide_index=True)
-    st.caption("总分 = 各适用指标得分之和 ÷ 适用指标权重之和 × 100；无法评判的指标（如首份报告的跨年衔接、"
-               "未写发布日期）不计入。等级：" + "，".join(f"{g.name} ≥ {g.min:g}" for g in sc.rubric.grades)
-               + f"。同组 = 相同的 {'、'.join(sc.rubric.peer_by) or '全部'}。原创性与上年本机关报告、"
-               "同年同省（区、市）其他机关报告比较。")
 
 in_year = sc.scores.filter(pl.col("year") == year)
 if f is not None and f.agencies:
