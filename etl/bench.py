@@ -285,6 +285,25 @@ def dashboard_queries(wh: Path, repeat: int) -> tuple[str, dict]:
     return "representative DuckDB set (app.queries not importable)", out
 
 
+def scorecard_timing(wh: Path) -> dict:
+    """Seconds the 考核评分 page takes to score the year with most reports (and the year before it, as the page
+    does), reading each report's text, and the same for that year's largest province alone."""
+    from scoring.scorecard import score_warehouse
+    con = duckdb.connect()
+    year, province = con.execute(f"""
+        SELECT year, arg_max(province, n) FROM (
+            SELECT year, province, count(*) AS n FROM read_parquet('{wh}/reports.parquet') GROUP BY ALL)
+        GROUP BY year ORDER BY sum(n) DESC, year DESC LIMIT 1""").fetchone()
+    con.close()
+    out = {"year": year}
+    for key, places in (("all", None), ("province", {"province": [province]})):
+        t = time.perf_counter()
+        scores = score_warehouse(wh, years=[year - 1, year], places=places).scores
+        out[key] = {"reports": scores.filter(scores["year"] == year).height, "s": round(time.perf_counter() - t, 2)}
+    out["process_rss_mb"] = round(_self_rss_mb(), 1)
+    return out
+
+
 def bench(n: int, seed: int = 0, jobs: int = 2, cache: Path | None = None, repeat: int = 20,
           keep: bool = False) -> dict:
     cache = Path(cache or default_cache())
@@ -310,6 +329,7 @@ def bench(n: int, seed: int = 0, jobs: int = 2, cache: Path | None = None, repea
         result["query_set"] = query_set
         result["dashboard_connect"] = timings.pop("_connect", None)
         result["queries"] = timings
+        result["scorecard"] = scorecard_timing(wh)
         result["build_summary"] = summary
         result["corpus"] = str(d)
         result["corpus_generated_s" if synth_s > 1 else "corpus_cached"] = round(synth_s, 2) if synth_s > 1 else True

@@ -192,3 +192,17 @@ def test_fujian_fee_in_yuan_before_the_figures(tmp_path):
     path = tmp_path / "fee.txt"
     path.write_text(text.replace("政府信息公开收费减免金额 元 0 0", "政府信息公开收费减免金额 元 20950 20950"), encoding="utf-8")
     assert cells(path)[("fees.collected", None, "year")] == pytest.approx(2.095)
+
+
+@pytest.mark.parametrize("name, short, level, parent", [
+    ("兴庆区住房和城乡建设局", "住房和城乡建设局", "county", "兴庆区人民政府"),       # 城乡 is not a township
+    ("银川市城乡规划局", "城乡规划局", "prefecture", "银川市人民政府"),
+    ("银川市自然资源局兴庆区分局", "自然资源局兴庆区分局", "prefecture", "银川市人民政府"),
+    ("平潭综合实验区社区矫正管理局", "社区矫正管理局", "prefecture", "平潭综合实验区管委会"),
+    ("银川市西夏区兴泾镇人民政府", "兴泾镇", "township", "西夏区人民政府"),
+])
+def test_department_words_that_end_like_places(name, short, level, parent):
+    from etl.extract.metadata import read_metadata
+    from etl.model import Document
+    meta = read_metadata(Document(f"{name}2020年政府信息公开工作年度报告\n"))
+    assert (meta.agency_short, meta.level, meta.parent) == (short, level, parent)

@@ -17,6 +17,9 @@ _TITLE_YEAR_FIRST = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?(?P<name>[\u4
 _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0", "两": "2"}
 _GOV_SUFFIX = re.compile(r"(人民政府|管委会|管理委员会|办事处|政府)$")
 _DEPT_SUFFIX = re.compile(r"(局|委|委员会|办|办公室|办公厅|厅|中心|署|院|所|站|队|会|公司|部)$")
+# words of department names that end like a place (住房和城乡建设局, 社区矫正管理局, 工业园区管委会) and the
+# department suffixes themselves (自然资源局兴庆区分局): a piece holding one is never a place of its own
+_NOT_PLACE = re.compile(r"城乡|社区|园区|景区|林区|矿区|辖区|[局委厅署]")
 _LEVEL_SUFFIXES = [("township", r"(镇|乡|街道|苏木)$"), ("county", r"(区|县|旗|县级市)$"),
                    ("prefecture", r"(市|州|盟|地区)$"), ("province", r"(省|自治区)$")]
 
@@ -81,9 +84,10 @@ def _split_place(name: str) -> tuple[str | None, str | None]:
             deeper = _split_place(rest) if rest else (None, None)
             return (p + (deeper[0] or "")), deeper[1] if deeper[0] else (rest or None)
     m = re.match(r"^(.{1,12}?(?:省|自治区|市|州|盟|地区|区|县|旗|镇|乡|街道))(.*)$", name)
-    if m:
+    if m and not _NOT_PLACE.search(m.group(1)):
         rest = m.group(2)
-        if rest and re.match(r"^.{1,8}?(镇|乡|街道|区|县)", rest) and not _DEPT_SUFFIX.search(rest[:3]):
+        deeper = re.match(r"^.{1,8}?(镇|乡|街道|区|县)", rest)
+        if deeper and not _NOT_PLACE.search(deeper.group(0)) and not _DEPT_SUFFIX.search(rest[:3]):
             inner = _split_place(rest)
             return m.group(1) + (inner[0] or ""), inner[1]
         return m.group(1), rest or None
@@ -106,7 +110,7 @@ def _place_parts(place: str) -> dict[str, str]:
             rest = rest[len(hit):]
             continue
         m = re.match(r"^(.{1,10}?)(省|自治区|市|州|盟|地区|区|县|旗|镇|乡|街道)", rest)
-        if not m:
+        if not m or _NOT_PLACE.search(m.group(0)):
             break
         piece = m.group(0)
         level = next(lv for lv, pat in _LEVEL_SUFFIXES if re.search(pat, piece))
