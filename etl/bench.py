@@ -142,6 +142,9 @@ def run_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float, float, 
     The build runs under a small wrapper process whose RUSAGE_CHILDREN covers exactly the build and its
     workers (not the corpus generator's processes)."""
     cmd = [sys.executable, "-m", "etl", "build", str(inputs), "--out", str(out), "--jobs", str(jobs), "--force"]
+    places = inputs.parent / "places.csv"             # the synthetic corpus's gazetteer of invented places
+    if places.exists():
+        cmd += ["--places", str(places)]
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", _WRAPPER, *cmd], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -458,6 +461,8 @@ def parsed_source(n: int, seed: int, cache: Path, jobs: int) -> Path:
     d = corpus(n, seed, cache, jobs)
     wh = d.with_name(d.name + f"-warehouse-p{PARSER_VERSION}")
     if not (wh / "manifest.json").exists():
+        from etl.cli import use_places
+        use_places([str(d / "places.csv")])
         build([str(d / "reports")], wh, jobs=jobs, force=True, progress=False)
     return wh
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import PARSER_VERSION
+from etl import parser_version
 from etl.executors import run
 from etl.parse import report_id_for
 from etl.read import supported
@@ -58,7 +58,7 @@ def _previous(out: Path) -> dict[tuple[str, str], str]:
     if not path.exists():
         return {}
     rows = duckdb.connect().execute(f"SELECT source_file, file_sha256, report_id FROM read_parquet('{path}') "
-                                    "WHERE parser_version = ?", [PARSER_VERSION]).fetchall()
+                                    "WHERE parser_version = ?", [parser_version()]).fetchall()
     return {(s, h): r for s, h, r in rows}
 
 
@@ -110,7 +110,7 @@ def build(inputs: list[str], out: Path, jobs: int = 1, force: bool = False, prog
                 if on_progress:
                     on_progress(report)
     writer.flush()
-    manifest = {"parser_version": PARSER_VERSION, "inputs": len(files), "built_at": time.time()}
+    manifest = {"parser_version": parser_version(), "inputs": len(files), "built_at": time.time()}
     previous_out = out if out.exists() else None
     settled = settle_across_years(building, previous_out, keep, jobs)
     summary.settled = len(settled)

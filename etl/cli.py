@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--force", action="store_true", help="reparse every input, changed or not")
     b.add_argument("--keep", type=int, default=None, metavar="N",
                    help="with --out URL: builds kept on the object storage, the new one included (default 3)")
+    b.add_argument("--places", action="append", default=[], metavar="CSV",
+                   help="an extra gazetteer with the columns of etl/places.csv (name, level, province, prefecture, "
+                   "county, aliases): a national list of places, or the places.csv of a synthetic corpus")
     p = sub.add_parser("publish", help="upload a built warehouse folder to object storage (s3://…, gs://…); "
                        "readers switch to it at once, never to a half-uploaded one")
     p.add_argument("dir", type=Path, metavar="DIR", help="a built warehouse folder")
@@ -77,9 +80,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "publish":
         return _publish(parser, args)
     if args.command == "build":
-        missing = [i for i in args.inputs if not os.path.exists(i)]
+        missing = [i for i in args.inputs + args.places if not os.path.exists(i)]
         if missing:
             parser.error(f"input not found: {', '.join(missing)}")
+        if args.places:
+            use_places(args.places)
         if object_storage.is_remote(args.out):
             return _build_remote(parser, args)
         if args.keep is not None:
@@ -96,6 +101,12 @@ def main(argv: list[str] | None = None) -> int:
                         executor=args.executor, scheduler=args.scheduler)
         print(summary.line())
     return 0
+
+
+def use_places(paths: list[str]) -> None:
+    """Extend the gazetteer of this build (and of its worker processes, which inherit the environment)."""
+    from etl.extract.metadata import PLACES_ENV
+    os.environ[PLACES_ENV] = os.pathsep.join(str(Path(p).resolve()) for p in paths)
 
 
 def _keep(parser, args) -> int:

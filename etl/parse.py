@@ -6,7 +6,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl import PARSER_VERSION
+from etl import parser_version
 from etl.checks import run_checks
 from etl.checks.across_years import Neighbours
 from etl.checks.prose import check_prose
@@ -42,7 +42,7 @@ def parse_file(source_file: str, data: bytes | None = None, neighbours: Neighbou
         "agency": None, "agency_id": None, "agency_short": None, "agency_kind": None, "level": None,
         "province": None, "prefecture": None, "county": None, "township": None, "parent": None,
         "scope": None, "publish_date": None, "parse_status": "failed", "error": None,
-        "parser_version": PARSER_VERSION, "duplicate_of": None,
+        "parser_version": parser_version(), "duplicate_of": None,
     }
     try:
         return _parse(report, path, data, neighbours)

@@ -105,6 +105,27 @@ def test_truth_matches_parsed_cells_for_clean_layouts(corpus):
     assert compared > 1000
 
 
+def test_places_of_the_corpus_give_every_report_its_place(corpus, monkeypatch):
+    """With the corpus's gazetteer (`etl build --places`), each report's level and place are the truth's; without
+    it a county department's title (演示澜桐县教育局) names no province."""
+    from etl.extract.metadata import PLACES_ENV
+    monkeypatch.setenv(PLACES_ENV, str(corpus / "places.csv"))       # what `etl build --places` sets
+    keys = ("level", "province", "prefecture", "county", "township", "agency_kind")
+    for r in _index(corpus):
+        t = _truth(corpus, r)
+        parsed = parse_file(str(corpus / r["report"])).report
+        assert {k: parsed[k] for k in keys} == {k: t[k] for k in keys}, r["report"]
+        assert parsed["parser_version"].startswith("0.") and "+places." in parsed["parser_version"]
+
+
+def test_names_never_repeat_at_national_scale():
+    from itertools import islice
+
+    from etl.synth.names import agencies
+    names = [a.name for a in islice(agencies(), 200_000)]         # some 12 000 counties
+    assert len(set(names)) == len(names)
+
+
 def test_all_blank_rows_are_kept_as_nulls(tmp_path):
     d = tmp_path / "c"
     generate(d, 400, seed=0)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -41,15 +42,34 @@ class Meta:
     publish_date: date | None = None
 
 
-@cache
+PLACES_ENV = "ETL_PLACES"       # extra gazetteer files (same columns as etl/places.csv), os.pathsep-separated
+
+
+def extra_places() -> list[Path]:
+    """The gazetteers given with `etl build --places` (a national list of places, or a synthetic corpus's)."""
+    return [Path(p) for p in os.environ.get(PLACES_ENV, "").split(os.pathsep) if p]
+
+
 def _places() -> dict[str, dict]:
-    with open(Path(__file__).parent.parent / "places.csv", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+    return _gazetteer(os.environ.get(PLACES_ENV, ""))[0]
+
+
+@cache
+def _gazetteer(extra: str) -> tuple[dict[str, dict], int]:
+    """(place name or alias -> its row, the longest name's length) of etl/places.csv and the extra gazetteers."""
     out = {}
-    for r in rows:
-        for name in [r["name"], *filter(None, r["aliases"].split("|"))]:
-            out[name] = r
-    return out
+    for path in [Path(__file__).parent.parent / "places.csv", *extra_places()]:
+        with open(path, encoding="utf-8") as f:
+            for r in csv.DictReader(f):
+                for name in [r["name"], *filter(None, (r.get("aliases") or "").split("|"))]:
+                    out[name] = r
+    return out, max(map(len, out), default=0)
+
+
+def _known_prefix(text: str) -> str | None:
+    """The longest gazetteer name `text` starts with (a dictionary look-up per length, whatever the gazetteer's size)."""
+    places, longest = _gazetteer(os.environ.get(PLACES_ENV, ""))
+    return next((text[:n] for n in range(min(len(text), longest), 0, -1) if text[:n] in places), None)
 
 
 def _cn_year(text: str) -> int:
@@ -77,12 +97,11 @@ def _year_from_period(text: str) -> int | None:
 
 def _split_place(name: str) -> tuple[str | None, str | None]:
     """(place, department): '兴庆区审批服务管理局' -> ('兴庆区', '审批服务管理局')."""
-    places = sorted(_places(), key=len, reverse=True)
-    for p in places:
-        if name.startswith(p):
-            rest = name[len(p):]
-            deeper = _split_place(rest) if rest else (None, None)
-            return (p + (deeper[0] or "")), deeper[1] if deeper[0] else (rest or None)
+    p = _known_prefix(name)
+    if p:
+        rest = name[len(p):]
+        deeper = _split_place(rest) if rest else (None, None)
+        return (p + (deeper[0] or "")), deeper[1] if deeper[0] else (rest or None)
     m = re.match(r"^(.{1,12}?(?:省|自治区|市|州|盟|地区|区|县|旗|镇|乡|街道))(.*)$", name)
     if m and not _NOT_PLACE.search(m.group(1)):
         rest = m.group(2)
@@ -99,7 +118,7 @@ def _place_parts(place: str) -> dict[str, str]:
     parts: dict[str, str] = {}
     rest = place
     while rest:
-        hit = next((p for p in sorted(_places(), key=len, reverse=True) if rest.startswith(p)), None)
+        hit = _known_prefix(rest)
         if hit:
             r = _places()[hit]
             for col in ("province", "prefecture", "county"):

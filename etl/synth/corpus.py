@@ -222,6 +222,22 @@ def _write_part(out: Path, seed: int, inject_rate: float, plan: list[tuple[Agenc
     return summary
 
 
+def write_places(path: Path, plan: list[Agency]) -> None:
+    """The corpus's invented places as a gazetteer (`etl build --places`): titles name a county department by its
+    county alone (演示澜桐县教育局), as real ones do, so the province and prefecture come from here."""
+    rows: dict[str, tuple] = {}
+    for a in plan:
+        rows.setdefault(a.province, (a.province, "province", a.province, "", "", ""))
+        if a.prefecture:
+            rows.setdefault(a.prefecture, (a.prefecture, "prefecture", a.province, a.prefecture, "", ""))
+        if a.county:
+            rows.setdefault(a.county, (a.county, "county", a.province, a.prefecture, a.county, a.prefecture + a.county))
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["name", "level", "province", "prefecture", "county", "aliases"])
+        w.writerows(rows.values())
+
+
 def generate(out: Path, reports: int, seed: int = 0, inject_rate: float = 0.05, jobs: int = 1) -> SynthSummary:
     """Write the corpus; with jobs > 1 agencies are shared out to processes (same files as jobs=1)."""
     out = Path(out)
@@ -242,6 +258,7 @@ def generate(out: Path, reports: int, seed: int = 0, inject_rate: float = 0.05, 
         from concurrent.futures import ProcessPoolExecutor
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(_write_part, [out] * jobs, [seed] * jobs, [inject_rate] * jobs, chunks, parts))
+    write_places(out / "places.csv", [agency for agency, _ in plan])
     summary = SynthSummary()
     with open(out / "index.csv", "w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerow(["report", "truth", "layout", "encoding", "spec", "year", "agency_key", "injected",

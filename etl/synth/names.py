@@ -22,8 +22,17 @@ DEPTS_LOCAL = ["教育局", "财政局", "自然资源局", "生态环境局", "
 
 
 def _name(i: int, suffix: str) -> str:
-    a, b = divmod(i * 13 + 41, _N)
-    return PREFIX + _POOL[a % _N] + _POOL[b] + suffix
+    """The i-th name of a level: two invented characters for the first len(_POOL)² names, three for the next
+    len(_POOL)³ and so on, so no two places of a level ever share a name (a national corpus has thousands)."""
+    width = 2
+    while i >= _N ** width:
+        i -= _N ** width
+        width += 1
+    chars = []
+    for _ in range(width):
+        i, r = divmod(i, _N)
+        chars.append(_POOL[r])
+    return PREFIX + "".join(chars) + suffix
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,7 @@ def _block_agencies(b: int) -> list[Agency]:
     p = rest // (COUNTIES_PER_PREFECTURE * PREFECTURES_PER_PROVINCE) * PROVINCES_AT_ONCE + p_low
     prov = _name(p, "省")
     pref = _name(p * 7 + f, "市")
-    county = _name(b * 3 + c, "县" if (b + c) % 3 else "区")
+    county = _name(b, "县" if (b + c) % 3 else "区")             # block b is one county
     fujian = p % 3 == 1
     out: list[Agency] = []
     if f == 0 and c == 0:
