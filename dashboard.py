@@ -2,6 +2,7 @@
 
     streamlit run dashboard.py          # reads data/warehouse (built from data/samples when missing)
     WAREHOUSE_DIR=/path streamlit run dashboard.py
+    python -m etl demo && WAREHOUSE_DIR=data/demo/warehouse streamlit run dashboard.py   # marked 演示数据
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from app import boot, filters, warehouse  # noqa: E402
+from app import boot, demo, filters, warehouse  # noqa: E402
 
 PAGES = [
     ("pages/overview.py", "总览", "overview", ":material/dashboard:"),
@@ -53,6 +54,7 @@ def run() -> None:
              for path, title, url, icon in PAGES if (ROOT / path).exists()]
     nav = st.navigation(pages)
     filters.sidebar()
+    demo.banner()
     nav.run()
 
 

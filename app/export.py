@@ -50,9 +50,15 @@ def _safe(name: str) -> str:
     return re.sub(r"[^\w\u4e00-\u9fff-]+", "_", name).strip("_") or "data"
 
 
+def file_stem(name: str) -> str:
+    """A download's file name (without extension); 演示数据_… for the demo dataset."""
+    from app import demo
+    return _safe(demo.mark_name(name) if demo.is_demo() else name)
+
+
 def downloads(name: str, df: pl.DataFrame, chart: alt.TopLevelMixin | None = None) -> None:
     """A row of download buttons; files are produced only when clicked (no rerun)."""
-    fname = _safe(name)
+    fname = file_stem(name)
     cols = st.columns(3 if chart is not None else 2)
     i = 0
     if chart is not None:
@@ -68,5 +74,8 @@ def downloads(name: str, df: pl.DataFrame, chart: alt.TopLevelMixin | None = Non
 
 def show(chart: alt.TopLevelMixin, df: pl.DataFrame, name: str) -> None:
     """Draw a chart (theme=None so the screen matches the PNG) with its downloads under it."""
+    from app import demo
+    if demo.is_demo():
+        chart = demo.mark_chart(chart)
     st.altair_chart(chart, theme=None, width="stretch")
     downloads(name, df, chart)

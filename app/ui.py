@@ -102,7 +102,7 @@ def paged_table(shown: pl.DataFrame, total: int, name: str, full, column_config:
     from app import export
     st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config)
     st.caption(row_note(shown.height, total, order))
-    fname = export._safe(name)
+    fname = export.file_stem(name)
     if total <= shown.height:
         export.downloads(name, shown)
         return

@@ -1,6 +1,6 @@
 """Command line: python -m etl build INPUT... --out DIR|URL [--jobs N] [--force];
 python -m etl publish DIR URL [--keep N]; python -m etl synth --out DIR --reports N [--seed S];
-python -m etl bench --reports N."""
+python -m etl demo [--reports N]; python -m etl bench --reports N."""
 from __future__ import annotations
 
 import argparse
@@ -43,6 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--seed", type=int, default=0, help="random seed (same seed, same corpus)")
     s.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="writer processes (same corpus whatever N)")
     s.add_argument("--inject-rate", type=float, default=0.05, help="share of reports given one contradiction")
+    d = sub.add_parser("demo", help="generate the demo dataset (synthetic, every agency named 演示…) and build its "
+                       "warehouse; the dashboard marks it 演示数据")
+    d.add_argument("--out", type=Path, default=None, help="folder for corpus/ and warehouse/ (default: data/demo)")
+    d.add_argument("--reports", type=int, default=2000, help="number of reports")
+    d.add_argument("--seed", type=int, default=0)
+    d.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
     be = sub.add_parser("bench", help="benchmark the ETL on a (cached) synthetic corpus; prints one JSON line")
     be.add_argument("--reports", type=int, default=2000, help="corpus size")
     be.add_argument("--seed", type=int, default=0)
@@ -63,6 +69,14 @@ def main(argv: list[str] | None = None) -> int:
         from etl.synth import generate
         print(generate(args.out, args.reports, seed=args.seed, inject_rate=args.inject_rate,
                        jobs=max(1, args.jobs)).line())
+        return 0
+    if args.command == "demo":
+        if args.reports < 1:
+            parser.error("--reports must be >= 1")
+        from etl.synth.demo import DEFAULT_OUT, make_demo
+        warehouse, summary = make_demo(args.out or DEFAULT_OUT, args.reports, args.seed, max(1, args.jobs))
+        print(summary.line())
+        print(f"演示数据 / demo warehouse: {warehouse}\n  WAREHOUSE_DIR={warehouse} streamlit run dashboard.py")
         return 0
     if args.command == "bench":
         import json

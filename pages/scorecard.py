@@ -18,8 +18,10 @@ from scoring.scorecard import Scorecard, report_years, score_warehouse, warehous
 try:
     from app import filters as _filters
     from app import warehouse as _wh
+    from app.export import file_stem as _file_stem           # 演示数据_… for the demo dataset
 except Exception:  # noqa: BLE001 - the page also runs outside the dashboard
     _filters = _wh = None
+    _file_stem = str
 
 
 @st.cache_data(show_spinner="正在评分……", max_entries=8)
@@ -130,7 +132,7 @@ event = st.dataframe(view, hide_index=True, width="stretch", on_select="rerun", 
 st.caption("空白 = 该指标无法评判，不计入总分；较上年 = 与该机关上一年度总分之差。")
 
 st.download_button("导出 Excel（每组一页 + 扣分明细）", data=lambda: write_excel(sc, year=year),
-                   file_name=f"考核评分_{year}.xlsx", on_click="ignore",
+                   file_name=f"{_file_stem(f'考核评分_{year}')}.xlsx", on_click="ignore",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 # ---------------------------------------------------------------------------------------------- evidence

@@ -6,7 +6,7 @@ ensure_router()
 import polars as pl
 import streamlit as st
 
-from app import importer, queries, warehouse
+from app import demo, importer, queries, warehouse
 
 st.title("导入报告")
 st.caption("上传年度报告文件（或打包成 zip），解析后并入数据仓库。已在库中的报告不会丢失。")
@@ -17,14 +17,22 @@ st.info(f"限制：每个文件不超过 {importer.MAX_FILE_MB} MB；每次最�
 
 files = st.file_uploader("选择文件", type=EXTS + ["zip"], accept_multiple_files=True, key="upload_files")
 remote = warehouse.is_remote(warehouse.warehouse_dir())
-missing = [] if remote else importer.missing_inputs()
-if remote:
+is_demo = demo.is_demo()
+missing = [] if remote or is_demo else importer.missing_inputs()
+if is_demo:
+    st.warning("当前是演示数据仓库，不接受导入：正式报告不应与合成报告混在一起。请换用正式数据仓库（WAREHOUSE_DIR）后再导入。")
+elif remote:
     st.warning(f"当前数据仓库在对象存储上（{warehouse.warehouse_dir()}），本页不能直接导入。请在有原始文件的机器上运行 "
                f"`python -m etl build 报告目录 --out {warehouse.warehouse_dir()}` 发布新版本，仪表板会自动读取。")
 elif missing:
     st.warning(f"当前数据仓库的 {len(missing)} 个原始文件已不在磁盘上（如 {missing[0]}），重建会丢失这些报告，"
                "因此暂停导入。请恢复这些文件，或换用新的 WAREHOUSE_DIR。")
-go = st.button("解析并导入", type="primary", disabled=not files or bool(missing) or remote)
+go = st.button("解析并导入", type="primary", disabled=not files or bool(missing) or remote or is_demo)
+with st.expander("想先试用？生成演示数据"):
+    st.markdown("演示数据是合成的年报（机构名称均以“演示”开头，数字均为虚构），覆盖 2008—2024 年的三种格式和各种版面损坏，"
+                "用于在较大数据量上试用本工具。在命令行运行：")
+    st.code("python -m etl demo --reports 2000\nWAREHOUSE_DIR=data/demo/warehouse streamlit run dashboard.py", language="bash")
+    st.caption("演示数据仓库的每一页、每张图表和每个下载文件都标有“演示数据”。")
 
 LABELS = {"parsed": "已解析", "partial": "部分解析", "failed": "解析失败", "rejected": "已拒绝",
           "unchanged": "未变（已在库中）", "duplicate": "重复报告", "staged": "待解析"}
