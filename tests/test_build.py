@@ -127,6 +127,11 @@ def test_cli_usage_errors(tmp_path):
     run = lambda *a: subprocess.run([sys.executable, "-m", "etl", *a], cwd=ROOT, capture_output=True, text=True)
     assert run("build", str(tmp_path / "nope"), "--out", str(tmp_path / "wh")).returncode == 2
     assert run("build").returncode == 2
+    bad = tmp_path / "places.csv"
+    bad.write_text("地名,级别\n兴庆区,县级\n", encoding="utf-8")
+    wrong = run("build", str(SAMPLES), "--out", str(tmp_path / "wh"), "--places", str(bad))
+    assert wrong.returncode == 2 and "missing columns name, level" in wrong.stderr
+    assert not (tmp_path / "wh").exists()
     ro = tmp_path / "ro"
     ro.mkdir()
     ro.chmod(0o500)
