@@ -152,3 +152,34 @@ def test_a_step_that_does_not_fit_the_memory_limit_runs_again_with_more(monkeypa
     assert db.with_memory_headroom(step) == "done"
     assert len(limits) == 2 and limits[0] != limits[1]
     assert db._limit_mb == db.MEMORY_LIMIT_MB
+
+
+def test_duplicate_copies_are_marked_and_compared(tmp_path):
+    """Two copies of one report (same agency and year): one is kept, the other points at it; its figures are
+    compared with the keeper's — the same figures pass, a different 主动公开 count fails and is named."""
+    src = tmp_path / "in"
+    src.mkdir()
+    same = (SAMPLES / "004_aa665f4df32367ae.txt").read_text(encoding="utf-8")
+    (src / "approval.txt").write_text(same, encoding="utf-8")
+    (src / "approval_saved_again.txt").write_text(same + "\n（转载）\n", encoding="utf-8")
+    region = (SAMPLES / "000_dda260feeadc045e.txt").read_text(encoding="utf-8")
+    (src / "district.txt").write_text(region, encoding="utf-8")
+    changed = region.replace("计 1 条)\t条\t12786", "计 1 条)\t条\t12787")
+    assert changed != region
+    (src / "district_other_copy.txt").write_text(changed, encoding="utf-8")
+    out = tmp_path / "wh"
+    build([str(src)], out, progress=False)
+    con = duckdb.connect()
+    rows = con.execute(f"""
+        SELECT regexp_extract(r.source_file, '([^/]+)\\.txt$', 1) AS name, r.duplicate_of IS NOT NULL AS copy,
+               c.status, c.message
+        FROM read_parquet('{out}/reports.parquet') r
+        LEFT JOIN read_parquet('{out}/checks.parquet') c ON c.report_id = r.report_id AND c.rule = 'duplicate.agree'
+        ORDER BY name""").fetchall()
+    copies = {name: (status, message) for name, copy, status, message in rows if copy}
+    kept = {name for name, copy, _, _ in rows if not copy}
+    assert len(copies) == 2 and len(kept) == 2
+    approval = next(v for k, v in copies.items() if k.startswith("approval"))
+    district = next(v for k, v in copies.items() if k.startswith("district"))
+    assert approval == ("pass", "与保留的同一报告副本数字一致")
+    assert district[0] == "fail" and "1 个单元格数字不同" in district[1] and "active.total" in district[1]

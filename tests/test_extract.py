@@ -147,6 +147,20 @@ def test_a_prose_figure_no_split_agrees_with_settles_nothing():
         assert got[("active.total", "year")] is None and any("294981916其中" in p for p in problems)
 
 
+def test_a_split_that_breaks_another_rule_is_left_blank():
+    """受理…总数 "145" splits 1|45 or 14|5; 历年累计 ≥ 本年度 leaves 1|45, but then 累计 45 is not 当面 0 + 网上 5 +
+    信函 0 — which 14|5 would satisfy. The report breaks one of its rules (its 本年度 should be 5): no split is
+    taken, the row is named, nothing is guessed."""
+    row = ("受理依申请公开信息总数条145其中：1、当面申请数条002、网上申请数条553、信函、传真申请数条00"
+           "对申请的答复总数条55其中：1、同意公开答复数条222、同意部分公开答复数条113、不予公开答复数条22"
+           "4、其他类型答复数条00")
+    metrics, problems, _ = extract_flat(row, SPECS["fujian2014"], set())
+    got = {(m.metric, m.basis): m.value for m in metrics}
+    assert got[("request.received", "year")] is None and got[("request.received", "cumulative")] is None
+    assert got[("request.received.online", "cumulative")] == 5
+    assert any("145" in p and "没有一种数字拆分" in p for p in problems)
+
+
 def test_spaced_old_table_with_cumulative_column():
     need_corpus()
     got = cells(CORPUS / "2011_pingtan-syq_old.txt")

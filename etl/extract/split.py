@@ -37,6 +37,7 @@ def solve(rows: list[RunRow], constraints: list[Constraint], known: dict[CellKey
     def rows_of(c: Constraint) -> set[int]:
         return touched[id(c)]
 
+    printed = {i: list(row.candidates) for i, row in enumerate(rows) if len(row.candidates) > 1}
     for i, row in enumerate(rows):                       # 1. prune with the rules inside one row
         if len(row.candidates) > 1:
             inside = [c for c in usable if rows_of(c) == {i}]
@@ -50,6 +51,10 @@ def solve(rows: list[RunRow], constraints: list[Constraint], known: dict[CellKey
     fixed = {k: v for r in rows if len(r.candidates) == 1 for k, v in zip(r.cells, r.candidates[0])}
     values.update(fixed)
     fixed.update(known)
+    for i in printed:                                    # a split the row's own rules chose must not break a rule
+        if len(rows[i].candidates) == 1 and _contradicted(rows[i], printed[i], fixed, usable, rows_of, i, present):
+            rows[i].candidates = []
+            values.update({k: None for k in rows[i].cells})
     for i, row in enumerate(rows):
         if not row.candidates:
             problems.append(f"{row.locator}：没有一种数字拆分符合表内勾稽关系")
@@ -71,6 +76,21 @@ def solve(rows: list[RunRow], constraints: list[Constraint], known: dict[CellKey
             if any(values[k] is None for k in row.cells):
                 problems.append(f"{row.locator}：数字有多种符合勾稽关系的拆分，相关单元格留空")
     return values, problems
+
+
+def _contradicted(row: RunRow, printed: list[tuple], fixed: dict, usable: list[Constraint], rows_of, i: int,
+                  present: set) -> bool:
+    """True when a rule across rows (its other cells known) fails for the one split left but holds for another
+    split of the printed digits: the report breaks one of its rules here, and which split it meant is unknown.
+    A rule that fails whatever the split is the report's own error elsewhere and says nothing about this row."""
+    chosen = row.candidates[0]
+    for c in usable:
+        if rows_of(c) == {i} or not all(k in fixed for k in c.left + c.right if k in present):
+            continue
+        if not _consistent({**fixed, **dict(zip(row.cells, chosen))}, [c]) and any(
+                _consistent({**fixed, **dict(zip(row.cells, other))}, [c]) for other in printed if other != chosen):
+            return True
+    return False
 
 
 def _components(nodes: set[int], links: list[set[int]]) -> list[set[int]]:
