@@ -90,7 +90,7 @@ def peer_label(row: dict, by: tuple[str, ...]) -> str:
 
 def report_years(wh: str | Path) -> list[int]:
     """The report years a warehouse holds, newest first."""
-    years = read_table(wh if is_remote(wh) else Path(wh), "reports")["year"].drop_nulls().unique().to_list()
+    years = read_table(wh if is_remote(wh) else Path(wh), "reports", columns=["year"])["year"].drop_nulls().to_list()
     return sorted(years, reverse=True)
 
 
