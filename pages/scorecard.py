@@ -13,7 +13,8 @@ import streamlit as st
 
 from scoring.export import write_excel
 from scoring.rubric import DEFAULT_RUBRIC, RubricError, parse_rubric
-from scoring.scorecard import Scorecard, report_years, score_warehouse, warehouse_dir, with_params
+from scoring.scorecard import (LARGE_YEAR, SECONDS_PER_REPORT, Scorecard, report_years, score_warehouse,
+                               warehouse_dir, with_params)
 
 try:
     from app import filters as _filters
@@ -39,8 +40,9 @@ def _rubric(rubric_text: str, rubric_name: str, deadline: str | None):
 
 
 @st.cache_data(max_entries=8)
-def _years(wh: str, version: str) -> list[int]:
+def _years(wh: str, version: str) -> dict[int, int]:
     return report_years(wh)
+
 
 
 def _version(wh) -> str:
@@ -83,7 +85,8 @@ with st.expander("当前细则", expanded=False):
 
 wh = warehouse_dir()
 try:
-    years = _years(str(wh), _version(wh))
+    per_year = _years(str(wh), _version(wh))
+    years = list(per_year)
 except FileNotFoundError as e:
     st.error(f"找不到数据仓库：{e}")
     st.stop()
@@ -100,6 +103,12 @@ year = c1.selectbox("年度", years, key="sc_year")
 places = tuple((col, tuple(getattr(f, attr))) for col, attr in
                (("province", "provinces"), ("prefecture", "prefectures"), ("county", "counties"))
                if f is not None and getattr(f, attr))
+if per_year[year] > LARGE_YEAR and not places and not st.session_state.get(f"sc_all_{year}"):
+    st.info(f"{year} 年共 {per_year[year]:,} 份报告。全部评分要读每份原文并比对雷同，约需 "
+            f"{per_year[year] * SECONDS_PER_REPORT / 60:.0f} 分钟以上；可先在左侧选择省（区、市）、地市或县区缩小范围。")
+    if not st.button(f"仍为全部 {per_year[year]:,} 份评分", key=f"sc_all_btn_{year}"):
+        st.stop()
+    st.session_state[f"sc_all_{year}"] = True
 sc = _score(str(wh), _version(wh), rubric_text, rubric_name, deadline_text, year, places)
 ind_cols = sc.indicator_columns()
 

@@ -284,6 +284,21 @@ def test_scorecard_page_renders(tmp_path, monkeypatch):
     assert any("雷同" in t for t in texts)
 
 
+def test_a_large_year_is_scored_only_when_asked(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from scoring import scorecard
+    monkeypatch.setattr(scorecard, "LARGE_YEAR", 0)         # every year is "large"
+    monkeypatch.setenv("WAREHOUSE_DIR", str(_two_agencies(tmp_path)))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "pages" / "scorecard.py"), default_timeout=60).run()
+    assert not at.exception and not at.dataframe[1:]             # only the rubric table: nothing scored yet
+    assert any("2019 年共 2 份报告" in i.value for i in at.info)
+    at.button(key="sc_all_btn_2019").click().run()
+    assert not at.exception
+    assert set(at.dataframe[-1].value["机关"]) == {"兴庆区审批服务管理局", "兴庆区财政局"}
+
+
 def test_report_copied_from_another_agency_same_year_is_flagged(tmp_path):
     sc = score_warehouse(_two_agencies(tmp_path))     # 财政局's prose is 审批服务管理局's with the name changed
     r = row(sc, "财政局", 2019)
