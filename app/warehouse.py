@@ -191,7 +191,7 @@ def read_table(wh: Path | str | None, table: str, scope: dict[str, list] | None 
     """One of the contract's tables (reports, metrics, checks) as a polars DataFrame, from a local folder or from
     object storage alike (for readers outside DuckDB's views, e.g. the scorecard). `scope`: only the rows of the
     reports whose columns hold these values ({"year": [2023, 2024], "province": [...]}); the filter runs in
-    DuckDB, so a national warehouse is never read whole. `columns`: only these (distinct rows)."""
+    DuckDB, so a national warehouse is never read whole. `columns`: only these columns."""
     wh = wh or warehouse_dir()
     if table not in TABLES:
         raise KeyError(f"no such table: {table}")
@@ -200,7 +200,7 @@ def read_table(wh: Path | str | None, table: str, scope: dict[str, list] | None 
     try:
         if is_remote(wh):
             remote.register(con, wh)
-        what = "DISTINCT " + ", ".join(f'"{c}"' for c in columns) if columns else "*"
+        what = ", ".join(f'"{c}"' for c in columns) if columns else "*"
         sql = f"SELECT {what} FROM {table_source(wh, table)}"
         if scope:
             if set(scope) - REPORT_SCOPE_COLUMNS:

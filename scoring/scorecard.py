@@ -17,7 +17,9 @@ from scoring.rubric import Rubric, load_rubric
 LEVEL_ZH = {"national": "国家级", "province": "省级", "prefecture": "地市级", "county": "县级", "township": "乡镇级"}
 KIND_ZH = {"government": "人民政府", "department": "政府部门"}
 REPO_ROOT = Path(__file__).resolve().parent.parent
+METRIC_COLUMNS = ["report_id", "metric", "applicant", "basis", "value", "source"]   # what the indicators read
 LARGE_YEAR = 5000               # the page asks before scoring more reports of one year than this, no place chosen
+MAX_SCORED = 30000              # and does not score more at once (texts and shingles held in memory: ~60 KB a report)
 SECONDS_PER_REPORT = 0.007      # measured: 7 800 reports (with last year's texts) in 54 s on 2 cores
 # the columns the ranking needs, for a scope without reports (a place that had none that year)
 _EMPTY_SCORES = {"report_id": pl.String, "agency_id": pl.String, "agency": pl.String, "year": pl.Int32,
@@ -107,10 +109,13 @@ def score_warehouse(wh: str | Path, rubric: Rubric | None = None, read_texts: bo
     wh = wh if is_remote(wh) else Path(wh)
     local = [] if is_remote(wh) else [wh.parent]
     scope = {k: v for k, v in (places or {}).items() if v}
-    if years is not None:
-        scope["year"] = sorted({*years, min(years) - 1})
-    tables = [read_table(wh, t, scope or None) for t in ("reports", "metrics", "checks")]
-    return score_tables(*tables, rubric, read_texts, base_dirs or [Path.cwd(), REPO_ROOT, *local], years=years)
+    scored = {**scope, "year": sorted(years)} if years is not None else scope
+    reports = read_table(wh, "reports", {**scope, "year": sorted({*years, min(years) - 1})} if years is not None
+                         else scope or None)                  # the year before: its texts only
+    metrics = read_table(wh, "metrics", scored or None, columns=METRIC_COLUMNS)
+    checks = read_table(wh, "checks", scored or None)
+    return score_tables(reports, metrics, checks, rubric, read_texts, base_dirs or [Path.cwd(), REPO_ROOT, *local],
+                        years=years)
 
 
 def score_tables(reports: pl.DataFrame, metrics: pl.DataFrame, checks: pl.DataFrame, rubric: Rubric | None = None,
