@@ -461,7 +461,7 @@ def parsed_source(n: int, seed: int, cache: Path, jobs: int) -> Path:
     d = corpus(n, seed, cache, jobs)
     wh = d.with_name(d.name + f"-warehouse-p{PARSER_VERSION}")
     if not (wh / "manifest.json").exists():
-        from etl.cli import use_places
+        from etl.extract.metadata import use_places
         use_places([str(d / "places.csv")])
         build([str(d / "reports")], wh, jobs=jobs, force=True, progress=False)
     return wh

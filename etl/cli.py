@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from etl.build import build
+from etl.extract.metadata import gazetteer_problem, use_places
 from etl.executors import EXECUTORS
 from etl.warehouse import object_storage
 
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         if missing:
             parser.error(f"input not found: {', '.join(missing)}")
         if args.places:
-            bad = [f"{p}: {e}" for p in args.places for e in [_gazetteer_problem(p)] if e]
+            bad = [f"{p}: {e}" for p in args.places for e in [gazetteer_problem(p)] if e]
             if bad:
                 parser.error("--places: " + "; ".join(bad))
             use_places(args.places)
@@ -118,27 +119,6 @@ def main(argv: list[str] | None = None) -> int:
                         executor=args.executor, scheduler=args.scheduler)
         print(summary.line())
     return 0
-
-
-PLACE_COLUMNS = ("name", "level", "province", "prefecture", "county")
-
-
-def _gazetteer_problem(path: str) -> str | None:
-    """Why a --places file cannot be used (None when it can)."""
-    import csv
-    try:
-        with open(path, encoding="utf-8") as f:
-            header = next(csv.reader(f), [])
-    except (OSError, UnicodeDecodeError) as e:
-        return f"cannot read it as UTF-8 CSV ({e})"
-    missing = [c for c in PLACE_COLUMNS if c not in header]
-    return f"missing columns {', '.join(missing)} (expected those of etl/places.csv)" if missing else None
-
-
-def use_places(paths: list[str]) -> None:
-    """Extend the gazetteer of this build (and of its worker processes, which inherit the environment)."""
-    from etl.extract.metadata import PLACES_ENV
-    os.environ[PLACES_ENV] = os.pathsep.join(str(Path(p).resolve()) for p in paths)
 
 
 def _keep(parser, args) -> int:

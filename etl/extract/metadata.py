@@ -50,6 +50,25 @@ def extra_places() -> list[Path]:
     return [Path(p) for p in os.environ.get(PLACES_ENV, "").split(os.pathsep) if p]
 
 
+PLACE_COLUMNS = ("name", "level", "province", "prefecture", "county")
+
+
+def gazetteer_problem(path: str) -> str | None:
+    """Why a --places file cannot be used (None when it can)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            header = next(csv.reader(f), [])
+    except (OSError, UnicodeDecodeError) as e:
+        return f"cannot read it as UTF-8 CSV ({e})"
+    missing = [c for c in PLACE_COLUMNS if c not in header]
+    return f"missing columns {', '.join(missing)} (expected those of etl/places.csv)" if missing else None
+
+
+def use_places(paths: list[str]) -> None:
+    """Extend the gazetteer of this build (and of its worker processes, which inherit the environment)."""
+    os.environ[PLACES_ENV] = os.pathsep.join(str(Path(p).resolve()) for p in paths)
+
+
 def _places() -> dict[str, dict]:
     return _gazetteer(os.environ.get(PLACES_ENV, ""))[0]
 
