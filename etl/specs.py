@@ -223,3 +223,16 @@ SPEC_2021 = TableSpec("2021", "2021", "national", r"第二十条第\(一\)项", 
 
 NATIONAL = _national()
 SPECS = {s.name: s for s in (NATIONAL, FUJIAN_2009, FUJIAN_2014, SPEC_2019, SPEC_2021)}
+
+
+
+def row_cells(template: str, variant: str | None, key: CellKey) -> tuple[CellKey, ...] | None:
+    """The cells, in printed order, of the row that holds `key` in a table of that template and variant (the
+    Fujian tables of 2009 and 2014 agree on every row they share)."""
+    return _ROW_CELLS.get((template, variant), {}).get(key)
+
+
+_ROW_CELLS: dict[tuple[str, str], dict[CellKey, tuple[CellKey, ...]]] = {}
+for _spec in SPECS.values():
+    _ROW_CELLS.setdefault((_spec.template, _spec.variant), {}).update(
+        {k: row.cells for row in _spec.rows for k in row.cells})

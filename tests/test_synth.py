@@ -61,6 +61,16 @@ def test_corpus_shape(corpus):
             assert set(_cells(t)) == expected, "every cell of the template is in the truth"
 
 
+def test_an_agency_reports_in_one_scope_every_year(corpus):
+    # its figures carry over from year to year (上年结转, 历年累计), which holds only within one scope
+    scopes: dict[str, set] = {}
+    for r in _index(corpus):
+        t = _truth(corpus, r)
+        scopes.setdefault(t["agency_key"], set()).add(t["scope"])
+    assert len(scopes) < N                                   # agencies report several years
+    assert all(len(s) == 1 for s in scopes.values())
+
+
 def test_rules_hold_without_injected_errors(corpus):
     checked = failed_injected = injected = 0
     for r in _index(corpus):

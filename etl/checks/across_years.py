@@ -6,7 +6,8 @@ last year's 增/减, 现行有效 is last year's plus 制发 minus 废止, 上�
 历年累计 is last year's 累计 plus this year's figure. The neighbours' figures enter the constraints as
 known cells (`Neighbours.known()`), keyed by a metric name that marks the year they come from.
 
-These are the rules of etl/warehouse/sql/cross_year_checks.sql, which checks the finished warehouse.
+These are the rules of etl/warehouse/sql/cross_year_checks.sql, which checks the finished warehouse, and R7 of
+formats.md §4 (对外公开总数量 grows by 本年新公开数量), which is "soft" there: used to split, not checked.
 """
 from __future__ import annotations
 
@@ -24,26 +25,53 @@ _IN_FORCE_GROUPS = ("rules", "normative")
 
 @dataclass
 class Neighbours:
-    """Table figures of the same agency's reports one year before and one year after (either may be empty)."""
+    """Table figures of the same agency's reports one year before and one year after (either may be empty), and
+    the flattened rows those reports left open themselves (`open_rows`: side -> [(cells in row order, printed
+    digits)]), so that two neighbours' runs can be split together."""
     prev: dict[CellKey, float] = field(default_factory=dict)
     next: dict[CellKey, float] = field(default_factory=dict)
     prev_year: int | None = None
     next_year: int | None = None
+    open_rows: dict[int, list[tuple[tuple[CellKey, ...], str]]] = field(default_factory=dict)
 
-    def set(self, side: int, year: int, figures: dict[CellKey, float]) -> None:
+    def set(self, side: int, year: int, figures: dict[CellKey, float],
+            open_rows: list[tuple[tuple[CellKey, ...], str]] | None = None) -> None:
         """Add figures of the report one year before (side -1) or after (+1). Once that report's own runs are
         settled, its complete figures are added again: they extend the earlier ones and never change them."""
         if side < 0:
             self.prev, self.prev_year = {**self.prev, **figures}, year
         else:
             self.next, self.next_year = {**self.next, **figures}, year
+        if open_rows is not None:
+            self.open_rows[side] = open_rows
+
+    def unsettled(self) -> list[tuple[tuple[CellKey, ...], str, dict[CellKey, float]]]:
+        """The neighbours' open rows not settled since: (cells keyed by year, printed digits, figures already
+        known of the row's cells)."""
+        out = []
+        for side, rows in self.open_rows.items():
+            tag, figures = (PREV, self.prev) if side < 0 else (NEXT, self.next)
+            for cells, run in rows:
+                if not all(k in figures for k in cells):
+                    out.append((tuple(_at(tag, k) for k in cells), run,
+                                {_at(tag, k): figures[k] for k in cells if k in figures}))
+        return out
 
     def known(self) -> dict[CellKey, float]:
-        return {**{_at(PREV, k): v for k, v in self.prev.items()}, **{_at(NEXT, k): v for k, v in self.next.items()}}
+        """Figures keyed by year, except those of open rows (`unsettled`), which are split with this report's."""
+        in_rows = {k for cells, _, _ in self.unsettled() for k in cells}
+        return {k: v for k, v in ({**{_at(PREV, k): v for k, v in self.prev.items()},
+                                   **{_at(NEXT, k): v for k, v in self.next.items()}}).items() if k not in in_rows}
 
     def note(self) -> str:
         years = [str(y) for y in (self.prev_year, self.next_year) if y is not None]
         return f"{SETTLED}{'、'.join(years)}年报告" if years else ""
+
+
+def plain(key: CellKey) -> CellKey:
+    """The cell a year-keyed cell stands for."""
+    metric, applicant, basis = key
+    return metric.removeprefix(PREV).removeprefix(NEXT), applicant, basis
 
 
 def _at(side: str, key: CellKey) -> CellKey:
@@ -56,13 +84,13 @@ def _eq(rule: str, left: list[CellKey], right: list[CellKey]) -> Constraint:
 
 
 def split_constraints(cells: set[CellKey], neighbours: Neighbours) -> list[Constraint]:
-    """Cross-year constraints that tie a cell of `cells` (this report's flattened rows) to a known neighbour figure."""
-    known = neighbours.known()
+    """Cross-year constraints that tie a cell of `cells` (this report's flattened rows) to a neighbour's figure."""
+    known = set(neighbours.known()) | {k for row, _, _ in neighbours.unsettled() for k in row}
     out: list[Constraint] = []
 
     def add(rule: str, left: list[CellKey], right: list[CellKey]) -> None:
-        # usable only when every neighbour figure is known and every cell of this report is in a flattened row
-        # (a cell read from a real table is not among the split's values and would count as blank)
+        # usable only when every neighbour figure is known or in an open row, and every cell of this report is in
+        # a flattened row (a cell read from a real table is not among the split's values and would count as blank)
         here = [k for k in left + right if not k[0].startswith("@")]
         if here and all(k in cells for k in here) and all(k in known for k in left + right if k not in here):
             out.append(_eq(rule, left, right))
@@ -79,8 +107,12 @@ def split_constraints(cells: set[CellKey], neighbours: Neighbours) -> list[Const
         now, made, gone = ((f"{g}.{x}", None, "year") for x in ("in_force", "made", "repealed"))
         add("xyear.in_force", [now, gone], [_at(PREV, now), made])
         add("xyear.in_force", [_at(NEXT, now), _at(NEXT, gone)], [now, _at(NEXT, made)])
+    for g in _IN_FORCE_GROUPS:                  # R7 (2019 format): 对外公开总数量 grows by 本年新公开数量
+        total, published = (f"{g}.public_total", None, "year"), (f"{g}.published", None, "year")
+        add("xyear.public_total", [total], [_at(PREV, total), published])
+        add("xyear.public_total", [_at(NEXT, total)], [total, _at(NEXT, published)])
     for metric, applicant, basis in cells:
-        if basis != "cumulative" or catalogue()[metric].unit == "万元":     # money: printed units differ by row
+        if basis != "cumulative":
             continue
         cum, year = (metric, applicant, "cumulative"), (metric, applicant, "year")
         add("old.cumulative.chain", [cum], [_at(PREV, cum), year])

@@ -65,6 +65,11 @@ def _modern(template: str) -> list[Constraint]:
         out.append(_c(f"{group}.sum", "error", "eq", [f"{group}.total"],
                       [f"{group}.{r}" for r in ("upheld", "corrected", "other", "pending")],
                       f"{zh}：总计（{{left}}）不等于维持、纠正、其他、尚未审结之和（{{right}}）"))
+    if template == "2019":
+        # R7 (formats.md §4): the documents published this year are among all those published; splits only
+        for g, zh in (("rules", "规章"), ("normative", "规范性文件")):
+            out.append(_c("active.published_le_total", "info", "le", [f"{g}.published"], [f"{g}.public_total"],
+                          f"{zh}：本年新公开数量（{{left}}）大于对外公开总数量（{{right}}）"))
     return out
 
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import re
 
-from etl.checks.across_years import Neighbours, split_constraints
+from etl.checks.across_years import Neighbours, plain, split_constraints
 from etl.checks.prose import stated_constraints
 from etl.checks.rules import constraints_for
 from etl.contract import catalogue
 from etl.extract.numbers import numeric_run, split_candidates, to_unit
 from etl.specs import SECTION4_FLAT, RowSpec, TableSpec
-from etl.extract.split import RunRow, solve
+from etl.extract.split import RunRow, satisfiable, solve
 from etl.labels import compact
 from etl.model import Metric
 
@@ -34,7 +34,8 @@ def _kind(key: str) -> str:
 def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec], neighbours: Neighbours | None = None,
                  stated: list[Metric] | None = None) -> tuple[list[Metric], list[str], set[RowSpec]]:
     """Rows of the flattened table. Digit runs are split by the table's own rules; a run they leave open may be
-    completed by the neighbouring years' figures (`neighbours`), then by the figures the prose states (`stated`)."""
+    completed by the neighbouring years' figures and open runs (`neighbours`), then by the figures the prose
+    states (`stated`)."""
     flat = compact(text)
     anchor = re.search(spec.anchor, flat)
     pos = anchor.start() if anchor else 0
@@ -67,15 +68,17 @@ def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec], neighbours: Nei
     values, problems = solve(run_rows, constraints_for(spec.name))
     cells = {k for r in run_rows for k in r.cells}
     notes: dict[tuple, str] = {}                    # rows completed from outside the table -> locator note
-    extra, known = [], {}
+    extra, known, beside = [], {}, []
     if neighbours and problems:
-        extra, known = split_constraints(cells, neighbours), neighbours.known()
-        notes |= dict.fromkeys(_complete_rows(run_rows, values, problems, spec, extra, known), neighbours.note())
+        beside, known = _open_rows(neighbours), _as_printed(neighbours.known(), money_units)
+        extra = [c for c in split_constraints(cells, neighbours) if satisfiable(run_rows + beside, c, known)]
+        notes |= dict.fromkeys(_complete_rows(run_rows, values, problems, spec, extra, known, beside),
+                               neighbours.note())
     if stated and problems:                         # only the figures of cells still open can settle anything
         still_open = {k for r in run_rows if any(values.get(c) is None for c in r.cells) for k in r.cells}
         more, figures, note = stated_constraints(still_open, stated)
-        notes |= dict.fromkeys(_complete_rows(run_rows, values, problems, spec, extra + more, {**known, **figures}),
-                               note)
+        notes |= dict.fromkeys(_complete_rows(run_rows, values, problems, spec, extra + more, {**known, **figures},
+                                              beside), note)
     metrics = []
     for rr in run_rows:
         note = f"；按勾稽关系拆分（{'、'.join(sorted(rr.resolved_by))}）" if rr.resolved_by else ""
@@ -90,23 +93,47 @@ def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec], neighbours: Nei
     return metrics, problems, read
 
 
+def _as_printed(known: dict, money_units: dict) -> dict:
+    """The neighbours' figures are in the catalogue's unit (万元); a row this report prints in 元 is split in 元."""
+    in_yuan = {k for cells, unit in money_units.items() if unit == "元" for k in cells
+               if catalogue()[k[0]].unit == "万元"}
+    return {k: v * 10000 if plain(k) in in_yuan else v for k, v in known.items()}
+
+
+def _open_rows(neighbours: Neighbours) -> list[RunRow]:
+    """The neighbours' own open runs, as rows to split together with this report's (each keeps only the splits
+    that agree with what is known of it)."""
+    out = []
+    for cells, run, figures in neighbours.unsettled():
+        kinds = [_kind(plain(k)[0]) for k in cells]
+        cands = [c for c in (tuple(float(p) for p in c) for c in split_candidates(run, kinds))
+                 if all(figures.get(k, v) == v for k, v in zip(cells, c))]
+        if cands:
+            out.append(RunRow(cells, cands, ""))
+    return out
+
+
 def _complete_rows(rows: list[RunRow], values: dict, problems: list[str], spec: TableSpec, extra: list,
-                   known: dict) -> set[tuple]:
-    """Fill rows the table's own arithmetic left open with `extra` constraints over `known` outside figures. These
-    only ever complete a row (every cell determined); they never change a value or blank one. Returns the cells of
-    the rows filled."""
+                   known: dict, beside: list[RunRow] = ()) -> set[tuple]:
+    """Fill cells the table's own arithmetic left open with `extra` constraints over `known` outside figures: a cell
+    is filled where every split the constraints allow agrees on it. They never change a value or blank one; a row
+    keeps its problem until every cell is filled. Returns the cells of the rows that gained a value."""
     open_rows = [i for i, r in enumerate(rows) if any(values.get(k) is None for k in r.cells) and r.candidates]
     if not open_rows or not extra:
         return set()
     again = [RunRow(r.cells, list(r.candidates), r.locator) for r in rows]
-    values2, _ = solve(again, list(constraints_for(spec.name)) + extra, known)
+    beside = [RunRow(r.cells, list(r.candidates), r.locator) for r in beside]
+    values2, _ = solve(again + beside, list(constraints_for(spec.name)) + extra, known)
     filled = set()
     for i in open_rows:
-        if all(values2.get(k) is not None for k in rows[i].cells):
-            values.update({k: values2[k] for k in rows[i].cells})
-            rows[i].resolved_by |= again[i].resolved_by
+        gained = {k: values2[k] for k in rows[i].cells if values.get(k) is None and values2.get(k) is not None}
+        if not gained:
+            continue
+        values.update(gained)
+        rows[i].resolved_by |= again[i].resolved_by
+        filled.add(rows[i].cells)
+        if all(values.get(k) is not None for k in rows[i].cells):
             problems[:] = [p for p in problems if not p.startswith(rows[i].locator + "：")]
-            filled.add(rows[i].cells)
     return filled
 
 

@@ -11,7 +11,6 @@ from etl.checks.rules import Constraint, evaluate
 from etl.specs import CellKey
 
 MAX_NODES = 200_000
-MAX_SOLUTIONS = 50
 
 
 @dataclass
@@ -62,20 +61,29 @@ def solve(rows: list[RunRow], constraints: list[Constraint], known: dict[CellKey
     ambiguous = {i for i, r in enumerate(rows) if len(r.candidates) > 1}
     for component in _components(ambiguous, [rows_of(c) for c in usable]):   # 2. search jointly
         rules = [c for c in usable if rows_of(c) & component]
-        solutions = _search(rows, sorted(component), fixed, rules, present)
+        seen, exhaustive = _search(rows, sorted(component), fixed, rules, present)
         for i in sorted(component):
             row = rows[i]
-            if not solutions:
+            if exhaustive and not seen:
                 problems.append(f"{row.locator}：没有一种数字拆分符合表内勾稽关系")
                 values.update({k: None for k in row.cells})
                 continue
             row.resolved_by |= {c.rule for c in rules if i in rows_of(c)}
-            for k in row.cells:
-                seen = {s[k] for s in solutions}
-                values[k] = seen.pop() if len(seen) == 1 else None
+            for k in row.cells:                          # a value every consistent split agrees on
+                values[k] = next(iter(seen[k])) if exhaustive and len(seen.get(k, ())) == 1 else None
             if any(values[k] is None for k in row.cells):
                 problems.append(f"{row.locator}：数字有多种符合勾稽关系的拆分，相关单元格留空")
     return values, problems
+
+
+def satisfiable(rows: list[RunRow], c: Constraint, known: dict[CellKey, float]) -> bool:
+    """Whether some split of the rows `c` reaches keeps it. A rule from outside the table (a neighbouring year)
+    that no split keeps is broken somewhere else and says nothing about these rows."""
+    reached = set(c.left + c.right)
+    order = [i for i, r in enumerate(rows) if reached & set(r.cells)]
+    present = {k for i in order for k in rows[i].cells} | set(known)
+    seen, exhaustive = _search(rows, order, dict(known), [c], present)
+    return bool(seen) or not exhaustive
 
 
 def _contradicted(row: RunRow, printed: list[tuple], fixed: dict, usable: list[Constraint], rows_of, i: int,
@@ -108,9 +116,12 @@ def _consistent(values: dict[CellKey, float | None], constraints: list[Constrain
     return all(evaluate(c, values)[0] != "fail" for c in constraints)
 
 
-def _search(rows, order, fixed, rules, present) -> list[dict]:
-    """All assignments of candidates to the rows in `order` that break none of `rules` (bounded)."""
-    solutions: list[dict] = []
+def _search(rows, order, fixed, rules, present) -> tuple[dict[CellKey, set], bool]:
+    """The values each cell takes in the assignments of candidates to the rows in `order` that break none of
+    `rules` (empty: there is none), and whether that is known for sure. The search stops early once every cell
+    has two values (nothing more can be settled); it gives up after MAX_NODES candidates tried."""
+    seen: dict[CellKey, set] = {}
+    cells = [k for i in order for k in rows[i].cells]
     nodes = 0
     decided: set = set()
     checks_at = []
@@ -121,12 +132,18 @@ def _search(rows, order, fixed, rules, present) -> list[dict]:
         decided.update(ready)
         checks_at.append(ready)
 
+    open_cells = 0                                   # cells seen with two values or more
+
     def walk(depth: int, values: dict) -> None:
-        nonlocal nodes
-        if len(solutions) >= MAX_SOLUTIONS or nodes > MAX_NODES:
+        nonlocal nodes, open_cells
+        if nodes > MAX_NODES or open_cells == len(cells):
             return
         if depth == len(order):
-            solutions.append({k: values[k] for i in order for k in rows[i].cells})
+            for k in cells:
+                taken = seen.setdefault(k, set())
+                if len(taken) == 1 and values[k] not in taken:
+                    open_cells += 1
+                taken.add(values[k])
             return
         row = rows[order[depth]]
         for cand in row.candidates:
@@ -138,4 +155,4 @@ def _search(rows, order, fixed, rules, present) -> list[dict]:
             values.pop(k, None)
 
     walk(0, dict(fixed))
-    return solutions
+    return seen, nodes <= MAX_NODES

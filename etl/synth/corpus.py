@@ -20,7 +20,7 @@ from etl.synth import render as R
 from etl.synth.names import Agency, agencies
 from etl.synth.values import values_for
 
-GENERATOR_VERSION = "4"
+GENERATOR_VERSION = "5"
 STATED_ACTIVE = 0.7          # share of old-format reports whose prose states the 主动公开 count
 LAYOUTS = {"tab": 0.25, "html": 0.2, "md": 0.1, "md_pipe": 0.05, "broken": 0.1, "flat_spaced": 0.1,
            "flat_merged": 0.2}
@@ -102,7 +102,10 @@ def render_report(agency: Agency, year: int, rng: random.Random, state: dict, in
     values, raw = values_for(spec, rng, _LEVEL_SCALE[agency.level] * (0.5 if agency.kind == "department" else 1),
                              state)
     injected = _inject(rng, spec, values, raw) if rng.random() < inject_rate else []
-    aggregate = agency.kind == "government" and agency.level != "township" and rng.random() < 0.5
+    if "aggregate" not in state:             # a government reports for itself or for its whole area, every year:
+        # the figures of one series (上年结转, 上一年项目数量, 历年累计) carry over only within the same scope
+        state["aggregate"] = agency.kind == "government" and agency.level != "township" and rng.random() < 0.5
+    aggregate = state["aggregate"]
     narrative = rng.random() < narrative_rate
     cells = R.Cells(values, raw, rng, layout)
     title = f"{agency.name}{year}年政府信息公开工作年度报告"

@@ -16,14 +16,17 @@ import pyarrow as pa
 
 from etl.checks.across_years import SETTLED, Neighbours
 from etl.executors import run_local
+from etl.parse import ParsedReport
+from etl.specs import row_cells
 from etl.warehouse.db import connect
 from etl.warehouse.write import SETTLED_DIR, PartWriter, table_path
 
-FLAT_LOCATOR = "%（表格文字连排）%"
+FLAT_MARK = "（表格文字连排）"                  # in the locator of a cell read from flattened text
+FLAT_LOCATOR = f"%{FLAT_MARK}%"
 
 # cells a cross-year rule reaches (the 历年累计 chain reaches every figure of a table with a cumulative column)
 _REACHED = """(basis = 'cumulative' OR metric LIKE 'request.carried_%'
-               OR regexp_matches(metric, '[.](prev_items|change|in_force|made|repealed)$'))"""
+               OR regexp_matches(metric, '[.](prev_items|change|in_force|made|repealed|public_total|published)$'))"""
 
 # reports with a flattened row left blank in a cell a rule reaches, and the same agency's report (same scope)
 # either side; several copies of a neighbour (a Word and an HTML version): the best parsed, as finalise ranks them
@@ -64,6 +67,18 @@ ORDER BY m.report_id
 """
 
 
+# the neighbours' flattened rows left open (split together with the pending report's; money rows excepted: their
+# printed units differ by row)
+_OPEN_SQL = f"""
+SELECT m.report_id, n.template, n.template_variant, m.locator, any_value(m.raw) AS raw,
+       list((m.metric, m.applicant, m.basis)) AS cells
+FROM metrics m JOIN (SELECT DISTINCT neighbour FROM beside) b ON b.neighbour = m.report_id
+     JOIN reports n ON n.report_id = m.report_id
+WHERE m.source = 'table' AND m.value IS NULL AND m.locator LIKE $flat AND m.unit <> '万元' AND {_REACHED}
+GROUP BY ALL
+"""
+
+
 @dataclass
 class Pending:
     source_file: str
@@ -96,45 +111,69 @@ def pending_reports(building: Path, previous: Path | None, keep_ids: list[str]) 
         for report_id, metric, applicant, basis, value in chunk:
             key = (metric, applicant, basis)
             figures.setdefault(report_id, {})[keys.setdefault(key, key)] = value
+    open_rows = _open_rows(con)
     con.close()
     out: dict[str, Pending] = {}
     for report_id, source_file, duplicate_of, side, year, neighbour in beside:
         p = out.setdefault(report_id, Pending(source_file, duplicate_of))
         p.beside[side] = neighbour
-        if neighbour in figures:
-            p.neighbours.set(side, year, figures[neighbour])
+        if neighbour in figures or neighbour in open_rows:
+            p.neighbours.set(side, year, figures.get(neighbour, {}), open_rows.get(neighbour))
+    return out
+
+
+def _open_rows(con) -> dict[str, list[tuple[tuple, str]]]:
+    """report_id -> its open flattened rows: (cells in printed order, the digits as printed)."""
+    out: dict[str, list] = {}
+    for report_id, template, variant, _, raw, cells in con.execute(_OPEN_SQL, {"flat": FLAT_LOCATOR}).fetchall():
+        row = row_cells(template, variant, tuple(cells[0]))
+        if row is not None and raw:
+            out.setdefault(report_id, []).append((row, raw))
     return out
 
 
 def settle_across_years(building: Path, previous: Path | None, keep_ids: list[str], jobs: int) -> list[str]:
     """Parse again the reports whose blank runs the neighbouring years may settle, until no more settle (a settled
-    report may settle its neighbours). Their new rows are written as parts under building/SETTLED_DIR; returns
-    their ids, whose first rows `assemble` then leaves out."""
+    report may settle its neighbours, and be settled further by them). Their new rows are written as parts under
+    building/SETTLED_DIR; returns their ids, whose first rows `assemble` then leaves out."""
     pending = pending_reports(building, previous, keep_ids)
     writer = PartWriter(building / SETTLED_DIR)
-    settled: set[str] = set()
+    filled: dict[str, int] = {}                              # settled report -> table values in its latest parse
+    held: dict[str, ParsedReport] = {}                       # settled, but with cells still open: may settle further
     frontier = [r for r, p in pending.items() if p.neighbours.prev or p.neighbours.next]
     while frontier:
         by_file = {pending[r].source_file: r for r in frontier}
-        complete: dict[str, tuple[int, dict]] = {}          # settled in this round: year, all table figures
+        complete: dict[str, tuple[int, dict]] = {}          # settled further in this round: year, all table figures
         for parsed in run_local([(pending[r].source_file, pending[r].neighbours) for r in frontier], jobs):
             report_id = by_file[parsed.report["source_file"]]
             if parsed.report["parse_status"] == "failed" or not any(SETTLED in m.locator for m in parsed.metrics):
                 continue
+            figures = {(m.metric, m.applicant, m.basis): m.value
+                       for m in parsed.metrics if m.source == "table" and m.value is not None}
+            if len(figures) <= filled.get(report_id, 0):
+                continue
             parsed.report.update(report_id=report_id, duplicate_of=pending[report_id].duplicate_of)
             parsed.report.pop("_traceback", None)
-            writer.add(parsed.report, parsed.metrics, parsed.checks)
-            settled.add(report_id)
-            complete[report_id] = (parsed.report["year"], {(m.metric, m.applicant, m.basis): m.value
-                                                           for m in parsed.metrics
-                                                           if m.source == "table" and m.value is not None})
+            filled[report_id] = len(figures)
+            complete[report_id] = (parsed.report["year"], figures)
+            if _still_open(parsed):
+                held[report_id] = parsed
+            else:
+                held.pop(report_id, None)
+                writer.add(parsed.report, parsed.metrics, parsed.checks)
         frontier = []
         for report_id, p in pending.items():
             moved = [(side, complete[n]) for side, n in p.beside.items() if n in complete]
-            if report_id in settled or not moved:
+            if not moved or (report_id in filled and report_id not in held):
                 continue
-            for side, (year, figures) in moved:      # the neighbour's figures, now complete
+            for side, (year, figures) in moved:      # the neighbour's figures, now more complete
                 p.neighbours.set(side, year, figures)
             frontier.append(report_id)
+    for parsed in held.values():
+        writer.add(parsed.report, parsed.metrics, parsed.checks)
     writer.flush()
-    return sorted(settled)
+    return sorted(filled)
+
+
+def _still_open(parsed: ParsedReport) -> bool:
+    return any(m.value is None and m.source == "table" and FLAT_MARK in m.locator for m in parsed.metrics)
