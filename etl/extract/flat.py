@@ -14,6 +14,7 @@ from etl.labels import compact
 from etl.model import Metric
 
 WINDOW = 400  # a row label must follow the previous one within this many characters
+FLAT_MARK = "（表格文字连排）"  # in the locator of every cell read from flattened text
 
 
 def _row_regex(row: RowSpec) -> str:
@@ -60,7 +61,7 @@ def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec], neighbours: Nei
         run, tail = found
         kinds = [_kind(k) for k, _, _ in row.cells]
         cands = [tuple(float(p) for p in c) for c in split_candidates(run, kinds)]
-        locator = f"正文第{start + 1}字起（表格文字连排）“{flat[start:min(stop, end + 40)]}”"
+        locator = f"正文第{start + 1}字起{FLAT_MARK}“{flat[start:min(stop, end + 40)]}”"
         run_rows.append(RunRow(row.cells, cands, locator))
         read.add(row)
         money_units[run_rows[-1].cells] = tail

@@ -16,12 +16,12 @@ import pyarrow as pa
 
 from etl.checks.across_years import SETTLED, Neighbours
 from etl.executors import run_local
+from etl.extract.flat import FLAT_MARK
 from etl.parse import ParsedReport
 from etl.specs import row_cells
 from etl.warehouse.db import connect
 from etl.warehouse.write import SETTLED_DIR, PartWriter, table_path
 
-FLAT_MARK = "（表格文字连排）"                  # in the locator of a cell read from flattened text
 FLAT_LOCATOR = f"%{FLAT_MARK}%"
 
 # cells a cross-year rule reaches (the 历年累计 chain reaches every figure of a table with a cumulative column)
