@@ -5,7 +5,9 @@ Prints ONE JSON line. Figures:
                            (a subprocess: start-up, parsing, part writing, DuckDB assemble + finalise, swap)
   floor_reports_per_s      N / wall seconds of only reading and decoding the same files (same J processes)
   etl_peak_rss_mb          the largest RSS of any one process of the build (getrusage RUSAGE_CHILDREN)
-  etl_peak_tree_rss_mb     the peak of the summed RSS of the build's whole process tree (sampled every 50 ms)
+  etl_peak_tree_rss_mb     the peak of the summed RSS of the build's whole process tree (sampled every 50 ms);
+                           pages a forked worker shares with its parent count once per process
+  etl_peak_tree_pss_mb     the same for PSS (a shared page divided among its sharers): the memory the tree holds
   warehouse_mb             size of the warehouse folder
   synthetic_cell_accuracy  fraction of truth cells whose warehouse value (metrics, source='table') is exactly the
                            truth value (null == null; a missing row is a miss); also by layout and by spec
@@ -83,10 +85,12 @@ def truth_table(d: Path) -> None:
 
 
 class _TreeRss:
-    """Samples the summed RSS of a process and all its descendants (Linux /proc)."""
+    """Samples the summed RSS and PSS of a process and all its descendants (Linux /proc). A forked worker's RSS
+    counts every page it still shares with its parent, so the summed RSS counts those pages once per worker; PSS
+    divides a shared page among the processes that share it, so the summed PSS is the memory the tree holds."""
 
     def __init__(self, pid: int):
-        self.pid, self.peak, self._stop = pid, 0, threading.Event()
+        self.pid, self.peak, self.peak_pss, self._stop = pid, 0, 0, threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _children(self) -> dict[int, list[int]]:
@@ -108,15 +112,24 @@ class _TreeRss:
         except (OSError, ValueError):
             return 0
 
+    @staticmethod
+    def _pss(pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                return next((int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:")), 0)
+        except (OSError, ValueError):
+            return 0
+
     def _run(self):
         while not self._stop.is_set():
             kids = self._children()
-            todo, total = [self.pid], 0
+            todo, total, pss = [self.pid], 0, 0
             while todo:
                 p = todo.pop()
                 total += self._rss(p)
+                pss += self._pss(p)
                 todo += kids.get(p, [])
-            self.peak = max(self.peak, total)
+            self.peak, self.peak_pss = max(self.peak, total), max(self.peak_pss, pss)
             self._stop.wait(0.05)
 
     def __enter__(self):
@@ -136,8 +149,9 @@ print(json.dumps({"rc": p.returncode, "stdout": p.stdout, "stderr": p.stderr[-40
 """
 
 
-def run_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float, float, str]:
-    """(wall seconds, peak single-process RSS MB, peak tree RSS MB, summary line) of a build subprocess.
+def run_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float, float, float, str]:
+    """(wall seconds, peak single-process RSS MB, peak tree RSS MB, peak tree PSS MB, summary line) of a build
+    subprocess.
 
     The build runs under a small wrapper process whose RUSAGE_CHILDREN covers exactly the build and its
     workers (not the corpus generator's processes)."""
@@ -155,7 +169,7 @@ def run_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float, float, 
     if res["rc"] != 0:
         raise RuntimeError(f"build failed ({res['rc']}): {res['stderr']}")
     lines = res["stdout"].strip().splitlines()
-    return wall, res["maxrss_kb"] / 1024, tree.peak / 2**20, lines[-1] if lines else ""
+    return wall, res["maxrss_kb"] / 1024, tree.peak / 2**20, tree.peak_pss / 2**20, lines[-1] if lines else ""
 
 
 def _read_decode(paths: list[str]) -> int:
@@ -316,7 +330,7 @@ def bench(n: int, seed: int = 0, jobs: int = 2, cache: Path | None = None, repea
     work = Path(tempfile.mkdtemp(prefix="etl-bench-"))
     try:
         wh = work / "warehouse"
-        wall, peak, tree_peak, summary = run_build(d / "reports", wh, jobs)
+        wall, peak, tree_peak, tree_pss, summary = run_build(d / "reports", wh, jobs)
         files = [str(d / "reports" / p) for p in _report_files(d)]
         floor_s = floor(files, jobs)
         size = sum(f.stat().st_size for f in wh.rglob("*") if f.is_file())
@@ -325,6 +339,7 @@ def bench(n: int, seed: int = 0, jobs: int = 2, cache: Path | None = None, repea
             "etl_reports_per_s": round(n / wall, 1), "etl_build_s": round(wall, 2),
             "floor_reports_per_s": round(n / floor_s, 1),
             "etl_peak_rss_mb": round(peak, 1), "etl_peak_tree_rss_mb": round(tree_peak, 1),
+            "etl_peak_tree_pss_mb": round(tree_pss, 1),
             "warehouse_mb": round(size / 2**20, 2),
         }
         result.update(accuracy(d, wh))

@@ -10,6 +10,7 @@ Arrow record batches, which cost the parent process next to nothing to receive a
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 from concurrent.futures import ProcessPoolExecutor
@@ -75,8 +76,14 @@ def run(paths: list[str], jobs: int, executor: str = "local", scheduler: str | N
 
 
 def _pool_map(fn: Callable, items: list, jobs: int, chunksize: int = 1) -> Iterator:
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(fn, items, chunksize=chunksize)
+    # forked workers share this process's memory until they write to it, and the cyclic garbage collector of a
+    # worker writes to every object it inherits: frozen objects are left alone, so the pages stay shared
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            yield from pool.map(fn, items, chunksize=chunksize)
+    finally:
+        gc.unfreeze()
 
 
 def run_dask(fn: Callable, items: Iterable, jobs: int, scheduler: str | None = None, batch: int = 256) -> Iterator:

@@ -28,8 +28,10 @@ def extract(doc: Document, spec: TableSpec, neighbours: Neighbours | None = None
     neighbouring years' figures, when given, and the figures the prose states may settle a digit run the table
     alone cannot split)."""
     metrics, found = extract_tables(doc, spec)
-    flat_metrics, problems, flat_found = extract_flat(doc.text, spec, skip=found, neighbours=neighbours,
-                                                      stated=stated)
+    flat_metrics, problems, flat_found = [], [], set()
+    if len(found) < len(spec.rows):                  # every row read from real tables: nothing left to look for
+        flat_metrics, problems, flat_found = extract_flat(doc.text, spec, skip=found, neighbours=neighbours,
+                                                          stated=stated)
     out = Extraction(metrics + flat_metrics, problems, len(found | flat_found), len(spec.rows))
     missing = [r for r in spec.rows if r not in found | flat_found and r.cells[0][0] not in OPTIONAL_ROWS]
     if missing and out.rows_found:
