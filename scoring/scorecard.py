@@ -121,7 +121,10 @@ def score_warehouse(wh: str | Path, rubric: Rubric | None = None, read_texts: bo
 def score_tables(reports: pl.DataFrame, metrics: pl.DataFrame, checks: pl.DataFrame, rubric: Rubric | None = None,
                  read_texts: bool = True, base_dirs: list[Path] | None = None,
                  texts: dict[str, str | None] | None = None, years: list[int] | None = None) -> Scorecard:
-    """`years`: score only the reports of these years; the other reports given serve as last year's text."""
+    """`years`: score only the reports of these years; the other reports given serve as last year's text.
+
+    Reports are scored one year and province at a time (the same-year comparison is within them): the texts,
+    shingles and figures of one group are held at once, never those of a whole national year."""
     rubric = rubric or load_rubric()
     base_dirs = base_dirs or [Path.cwd(), REPO_ROOT]
     reps = reports.filter(pl.col("duplicate_of").is_null() & pl.col("year").is_not_null())
@@ -129,17 +132,6 @@ def score_tables(reports: pl.DataFrame, metrics: pl.DataFrame, checks: pl.DataFr
                              pl.coalesce("agency", "agency_id").alias("agency"))
     reps = reps.sort("agency_id", "year", "report_id").unique(["agency_id", "year"], keep="first", maintain_order=True)
     rows = reps.to_dicts()
-    ids = {r["report_id"] for r in rows}
-    m_by: dict[str, list[dict]] = {}
-    for m in metrics.filter(pl.col("report_id").is_in(list(ids))).to_dicts():
-        m_by.setdefault(m["report_id"], []).append(m)
-    c_by: dict[str, list[dict]] = {}
-    for c in checks.filter(pl.col("report_id").is_in(list(ids))).to_dicts():
-        c_by.setdefault(c["report_id"], []).append(c)
-
-    # report texts (for format sections and originality)
-    if texts is None:
-        texts = {r["report_id"]: read_text(r.get("source_file"), base_dirs) if read_texts else None for r in rows}
     by_id = {r["report_id"]: r for r in rows}
 
     # previous report of the same agency (most recent earlier year)
@@ -150,38 +142,26 @@ def score_tables(reports: pl.DataFrame, metrics: pl.DataFrame, checks: pl.DataFr
             prev[r["report_id"]] = last[r["agency_id"]]["report_id"]
         last[r["agency_id"]] = r
 
-    scored = [r for r in rows if years is None or r["year"] in years]
-    matches = _similarity(rubric, rows, scored, texts, prev, by_id)
+    def text_of(rid: str) -> str | None:
+        if texts is not None:
+            return texts.get(rid)
+        return read_text(by_id[rid].get("source_file"), base_dirs) if read_texts else None
 
+    groups: dict[tuple, list[dict]] = {}
+    for r in rows:
+        if years is None or r["year"] in years:
+            groups.setdefault((r["year"], r.get("province") or ""), []).append(r)
     out_rows, evidence = [], []
-    for r in scored:
-        rid = r["report_id"]
-        spec = None
-        if texts.get(rid):
-            s = recognise(texts[rid])
-            spec = s.name if s else None
-        ctx = ReportContext(r, m_by.get(rid, []), c_by.get(rid, []), texts.get(rid), spec, matches.get(rid, []))
-        group = peer_label(r, rubric.peer_by)
-        row = {"report_id": rid, "agency_id": r["agency_id"], "agency": r["agency"],
-               "agency_short": r.get("agency_short") or r["agency"], "year": r["year"],
-               "agency_kind": r.get("agency_kind"), "level": r.get("level"), "parent": r.get("parent"),
-               "publish_date": r.get("publish_date"), "peer_group": group}
-        got = maxed = 0.0
-        for ind in rubric.indicators:
-            res = evaluate(ctx, ind)
-            row[f"pts_{ind.id}"] = res.points if res.max_points > 0 else None
-            row[f"max_{ind.id}"] = res.max_points
-            row[f"val_{ind.id}"] = res.value
-            got += res.points
-            maxed += res.max_points
-            for e in res.evidence:
-                evidence.append({"report_id": rid, "agency": r["agency"], "year": r["year"], "peer_group": group,
-                                 "indicator": ind.id, "indicator_label": ind.label, **e})
-        row["points"] = round(got, 2)
-        row["max_points"] = maxed
-        row["total"] = round(100 * got / maxed, 1) if maxed > 0 else None
-        row["grade"] = rubric.grade_for(row["total"])
-        out_rows.append(row)
+    for group in groups.values():
+        ids = [r["report_id"] for r in group]
+        m_by = _by_report(metrics, ids)
+        c_by = _by_report(checks, ids)
+        group_texts = {rid: text_of(rid) for rid in dict.fromkeys([*ids, *(prev[i] for i in ids if i in prev)])}
+        matches = _similarity(rubric, [by_id[i] for i in group_texts], group, group_texts, prev, by_id)
+        for r in group:
+            row, found = _score_report(rubric, r, m_by, c_by, group_texts.get(r["report_id"]), matches)
+            out_rows.append(row)
+            evidence += found
 
     scores = pl.DataFrame(out_rows, infer_schema_length=None) if out_rows else pl.DataFrame(schema=_EMPTY_SCORES)
     scores = scores.with_columns(pl.col("year").cast(pl.Int32))
@@ -198,6 +178,44 @@ def score_tables(reports: pl.DataFrame, metrics: pl.DataFrame, checks: pl.DataFr
                  "lost": pl.Float64, "this": pl.String, "other": pl.String, "source": pl.String}
     evidence_df = pl.DataFrame(evidence, schema=ev_schema) if evidence else pl.DataFrame(schema=ev_schema)
     return Scorecard(rubric, scores, evidence_df)
+
+
+def _by_report(table: pl.DataFrame, ids: list[str]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for row in table.filter(pl.col("report_id").is_in(ids)).to_dicts():
+        out.setdefault(row["report_id"], []).append(row)
+    return out
+
+
+def _score_report(rubric: Rubric, r: dict, m_by: dict, c_by: dict, text: str | None,
+                  matches: dict[str, list[dict]]) -> tuple[dict, list[dict]]:
+    """One report's row of the scorecard (points per indicator, total, grade) and its evidence."""
+    rid = r["report_id"]
+    recognised = recognise(text) if text else None
+    ctx = ReportContext(r, m_by.get(rid, []), c_by.get(rid, []), text, recognised.name if recognised else None,
+                        matches.get(rid, []))
+    group = peer_label(r, rubric.peer_by)
+    row = {"report_id": rid, "agency_id": r["agency_id"], "agency": r["agency"],
+           "agency_short": r.get("agency_short") or r["agency"], "year": r["year"],
+           "agency_kind": r.get("agency_kind"), "level": r.get("level"), "parent": r.get("parent"),
+           "publish_date": r.get("publish_date"), "peer_group": group}
+    evidence = []
+    got = maxed = 0.0
+    for ind in rubric.indicators:
+        res = evaluate(ctx, ind)
+        row[f"pts_{ind.id}"] = res.points if res.max_points > 0 else None
+        row[f"max_{ind.id}"] = res.max_points
+        row[f"val_{ind.id}"] = res.value
+        got += res.points
+        maxed += res.max_points
+        for e in res.evidence:
+            evidence.append({"report_id": rid, "agency": r["agency"], "year": r["year"], "peer_group": group,
+                             "indicator": ind.id, "indicator_label": ind.label, **e})
+    row["points"] = round(got, 2)
+    row["max_points"] = maxed
+    row["total"] = round(100 * got / maxed, 1) if maxed > 0 else None
+    row["grade"] = rubric.grade_for(row["total"])
+    return row, evidence
 
 
 def _similarity(rubric: Rubric, rows: list[dict], scored: list[dict], texts: dict, prev: dict[str, str],
