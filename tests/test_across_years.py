@@ -15,7 +15,7 @@ from etl.build import build
 from etl.checks.across_years import Neighbours
 from etl.extract.flat import extract_flat
 from etl.specs import SPECS
-from golden_data import golden_metrics
+from golden_data import PINGTAN_2015_ROWS, golden_metrics
 
 # cells the golden set says only the cross-year rules can read from the flattened text, and the reports they need
 SETTLED_BY_NEIGHBOURS = {
@@ -104,11 +104,8 @@ def test_runs_with_more_unknowns_than_rules_stay_blank(real_txt_warehouse):
     assert value == 396 and "xyear.prev_items" in locator and "参照同一机关2019" in locator
 
 
-FUJIAN_ROW = "主动公开信息数条294981916其中:1、政府网站公开数条294981916"
-
-
 def _flat(neighbours):
-    metrics, problems, _ = extract_flat(FUJIAN_ROW, SPECS["fujian2014"], set(), neighbours)
+    metrics, problems, _ = extract_flat(PINGTAN_2015_ROWS, SPECS["fujian2014"], set(), neighbours)
     return {(m.metric, m.basis): m.value for m in metrics if m.metric == "active.total"}, problems
 
 

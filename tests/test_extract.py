@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, SAMPLES, need_corpus
+from golden_data import PINGTAN_2015_ROWS
 from etl.extract.flat import extract_flat
 from etl.extract.numbers import parse_cell, split_candidates
 from etl.model import Metric
@@ -119,13 +120,10 @@ def test_ambiguous_run_is_left_null_and_reported():
     assert "按勾稽关系拆分" in got[("review.total", None, "year")].locator
 
 
-FUJIAN_ROW = "主动公开信息数条294981916其中:1、政府网站公开数条294981916"      # Pingtan 2015: 2949|81916
-
-
 def _settled_by(*figures: float) -> tuple[dict, list[str], dict]:
     stated = [Metric("active.total", v, str(v), f"正文第{i + 3}行：“主动公开政府信息{v:g}条”", source="text")
               for i, v in enumerate(figures)]
-    metrics, problems, _ = extract_flat(FUJIAN_ROW, SPECS["fujian2014"], set(), stated=stated)
+    metrics, problems, _ = extract_flat(PINGTAN_2015_ROWS, SPECS["fujian2014"], set(), stated=stated)
     by_key = {(m.metric, m.basis): m for m in metrics}
     return {k: m.value for k, m in by_key.items()}, problems, by_key
 
