@@ -74,7 +74,8 @@ SELECT m.report_id, n.template, n.template_variant, m.locator, any_value(m.raw) 
        list((m.metric, m.applicant, m.basis)) AS cells
 FROM metrics m JOIN (SELECT DISTINCT neighbour FROM beside) b ON b.neighbour = m.report_id
      JOIN reports n ON n.report_id = m.report_id
-WHERE m.source = 'table' AND m.value IS NULL AND m.locator LIKE $flat AND m.unit <> '万元' AND {_REACHED}
+WHERE m.source = 'table' AND m.value IS NULL AND m.locator LIKE $flat
+      AND m.unit IS DISTINCT FROM '万元' AND {_REACHED}
 GROUP BY ALL
 """
 
