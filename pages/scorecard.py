@@ -13,7 +13,7 @@ import streamlit as st
 
 from scoring.export import write_excel
 from scoring.rubric import DEFAULT_RUBRIC, RubricError, parse_rubric
-from scoring.scorecard import (LARGE_YEAR, MAX_SCORED, SECONDS_PER_REPORT, Scorecard, report_years,
+from scoring.scorecard import (LARGE_YEAR, SECONDS_PER_REPORT, Scorecard, report_years,
                                score_warehouse, warehouse_dir, with_params)
 
 try:
@@ -105,9 +105,8 @@ places = tuple((col, tuple(getattr(f, attr))) for col, attr in
                if f is not None and getattr(f, attr))
 if per_year[year] > LARGE_YEAR and not places and not st.session_state.get(f"sc_all_{year}"):
     st.info(f"{year} 年共 {per_year[year]:,} 份报告。全部评分要读每份原文并比对雷同，约需 "
-            f"{per_year[year] * SECONDS_PER_REPORT / 60:.0f} 分钟以上；可先在左侧选择省（区、市）、地市或县区缩小范围。"
-            + (f"超过 {MAX_SCORED:,} 份不能一次评分。" if per_year[year] > MAX_SCORED else ""))
-    if per_year[year] > MAX_SCORED or not st.button(f"仍为全部 {per_year[year]:,} 份评分", key=f"sc_all_btn_{year}"):
+            f"{per_year[year] * SECONDS_PER_REPORT / 60:.0f} 分钟以上；可先在左侧选择省（区、市）、地市或县区缩小范围。")
+    if not st.button(f"仍为全部 {per_year[year]:,} 份评分", key=f"sc_all_btn_{year}"):
         st.stop()
     st.session_state[f"sc_all_{year}"] = True
 sc = _score(str(wh), _version(wh), rubric_text, rubric_name, deadline_text, year, places)

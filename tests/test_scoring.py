@@ -220,6 +220,28 @@ def test_one_year_is_scored_as_in_the_whole_warehouse(tmp_path):
     assert score_warehouse(wh, years=[2020, 2021], places={"province": ["福建省"]}).scores.is_empty()
 
 
+def test_a_year_is_scored_one_province_at_a_time(tmp_path, monkeypatch):
+    """Texts and shingles are held for one year and province at a time, never for a whole national year; reports
+    of other provinces are not compared (the same-year comparison is within a province)."""
+    from app.warehouse import read_table
+    from scoring import scorecard
+
+    wh = _two_agencies(tmp_path)                          # 财政局 copies 审批服务管理局, both in 宁夏
+    reports = read_table(wh, "reports").with_columns(
+        pl.when(pl.col("agency").str.contains("财政局")).then(pl.lit("演示省")).otherwise(pl.col("province"))
+        .alias("province"))
+    held = []
+    real = scorecard._similarity
+    monkeypatch.setattr(scorecard, "_similarity",
+                        lambda rubric, rows, *a: held.append({r["province"] for r in rows}) or real(rubric, rows, *a))
+    sc = scorecard.score_tables(reports, read_table(wh, "metrics"), read_table(wh, "checks"),
+                                base_dirs=[wh.parent])
+    assert sorted(map(sorted, held)) == [["宁夏回族自治区"], ["演示省"]]
+    assert sc.scores.height == 2 and sc.scores["val_originality"].to_list() == [0.0, 0.0]
+    together = score_warehouse(wh)                        # one province: the copy is found
+    assert row(together, "财政局", 2019)["val_originality"] >= 0.9
+
+
 def test_each_report_keeps_its_closest_same_year_matches():
     """Templated reports are all alike: each keeps `top` matches, the closest first, whatever the group size."""
     base = "本机关认真贯彻落实政府信息公开条例，持续深化政务公开工作，围绕重点领域做好信息发布。" * 3
