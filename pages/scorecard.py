@@ -103,12 +103,19 @@ year = c1.selectbox("年度", years, key="sc_year")
 places = tuple((col, tuple(getattr(f, attr))) for col, attr in
                (("province", "provinces"), ("prefecture", "prefectures"), ("county", "counties"))
                if f is not None and getattr(f, attr))
-if per_year[year] > LARGE_YEAR and not places and not st.session_state.get(f"sc_all_{year}"):
-    st.info(f"{year} 年共 {per_year[year]:,} 份报告。全部评分要读每份原文并比对雷同，约需 "
-            f"{per_year[year] * SECONDS_PER_REPORT / 60:.0f} 分钟以上；可先在左侧选择省（区、市）、地市或县区缩小范围。")
-    if not st.button(f"仍为全部 {per_year[year]:,} 份评分", key=f"sc_all_btn_{year}"):
+# a large year is scored only when asked; the answer is kept in the address, so a page that reconnects during the
+# long first scoring (or is reloaded) finds it, and the cached scores, again
+if per_year[year] > LARGE_YEAR and not places and st.query_params.get("score_all") != str(year):
+    gate = st.empty()
+    with gate.container():
+        minutes = (per_year[year] + per_year.get(year - 1, 0)) * SECONDS_PER_REPORT / 60    # with the year before
+        st.info(f"{year} 年共 {per_year[year]:,} 份报告。全部评分要读每份原文并比对雷同（连同上一年度，用于较上年），"
+                f"约需 {max(1, round(minutes))} 分钟；可先在左侧选择省（区、市）、地市或县区缩小范围。")
+        asked = st.button(f"仍为全部 {per_year[year]:,} 份评分", key=f"sc_all_btn_{year}")
+    if not asked:
         st.stop()
-    st.session_state[f"sc_all_{year}"] = True
+    gate.empty()
+    st.query_params["score_all"] = str(year)
 sc = _score(str(wh), _version(wh), rubric_text, rubric_name, deadline_text, year, places)
 ind_cols = sc.indicator_columns()
 

@@ -88,6 +88,8 @@ def peer_label(row: dict, by: tuple[str, ...]) -> str:
             v = LEVEL_ZH.get(v, v)
         elif col == "agency_kind":
             v = KIND_ZH.get(v, v)
+        elif col == "parent" and not v and row.get("level") in ("province", "national"):
+            v = "全国"                           # provinces and central departments answer to no place
         parts.append(v or "未知")
     return " · ".join(parts) if parts else "全部"
 

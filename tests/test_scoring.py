@@ -317,8 +317,14 @@ def test_a_large_year_is_scored_only_when_asked(tmp_path, monkeypatch):
     assert not at.exception and not at.dataframe[1:]             # only the rubric table: nothing scored yet
     assert any("2019 年共 2 份报告" in i.value for i in at.info)
     at.button(key="sc_all_btn_2019").click().run()
-    assert not at.exception
+    assert not at.exception and not [i for i in at.info if "份报告" in i.value]      # the question is gone
     assert set(at.dataframe[-1].value["机关"]) == {"兴庆区审批服务管理局", "兴庆区财政局"}
+    assert at.query_params["score_all"] == "2019"
+    # the answer is in the address: a page opened (or reconnected) with it scores without asking again
+    again = AppTest.from_file(str(ROOT / "pages" / "scorecard.py"), default_timeout=60)
+    again.query_params["score_all"] = "2019"
+    again.run()
+    assert not again.exception and not [i for i in again.info if "份报告" in i.value] and again.dataframe[1:]
 
 
 def test_report_copied_from_another_agency_same_year_is_flagged(tmp_path):
