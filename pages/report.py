@@ -76,8 +76,9 @@ with tab_table:
         st.dataframe(wide.select(["指标", "单位"] + cols), hide_index=True, width="stretch")
     st.caption(ui.BLANK_NOTE)
 with tab_source:
-    src = vals.with_columns(pl.col("applicant").replace(APPLICANTS)).select(
-        pl.col("label_zh").alias("指标"), pl.col("applicant").alias("申请人"), pl.col("basis").alias("口径"),
+    src = vals.with_columns(pl.col("applicant").replace(APPLICANTS).fill_null("")).select(   # "": no applicant column
+        pl.col("label_zh").alias("指标"), pl.col("applicant").alias("申请人"),
+        pl.col("basis").replace({"year": "本年", "cumulative": "历年累计"}).alias("口径"),
         pl.col("value").alias("数值"), pl.col("raw").alias("原文"), pl.col("unit").alias("单位"),
         pl.col("source").replace({"table": "表格", "text": "正文"}).alias("来源"), pl.col("locator").alias("位置"),
         pl.col("metric").alias("指标代码"))

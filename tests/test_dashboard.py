@@ -177,6 +177,7 @@ def test_report_detail_shows_raw_and_locator(built):
     assert src["位置"].notna().all()
     line = src.loc[src["数值"] == 12786, "原文所在行"].iloc[0]
     assert "12786" in line.replace(" ", "").replace(",", "")
+    assert set(src["口径"]) <= {"本年", "历年累计"} and src["申请人"].notna().all()     # in Chinese, no "None"
 
 
 def test_quality_lists_failed_check(wh):
