@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from etl.checks.across_years import Neighbours
+from etl.extract.metadata import extra_places
 from etl.parse import ParsedReport, parse_file
 from etl.warehouse.write import Rows, rows_of
 
@@ -99,6 +100,9 @@ def run_dask(fn: Callable, items: Iterable, jobs: int, scheduler: str | None = N
                                                   processes=True, dashboard_address=None)
     client = Client(scheduler or cluster)
     try:
+        if extra_places():                       # workers on other machines have neither the file nor its path
+            from etl.dask_places import Gazetteers
+            client.register_plugin(Gazetteers([p.read_bytes() for p in extra_places()]), name="etl-places")
         pending = iter(items)
         futures = as_completed([])
         for item in _take(pending, batch):
