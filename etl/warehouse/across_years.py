@@ -141,7 +141,7 @@ def settle_across_years(building: Path, previous: Path | None, keep_ids: list[st
     writer = PartWriter(building / SETTLED_DIR)
     filled: dict[str, int] = {}                              # settled report -> table values in its latest parse
     held: dict[str, ParsedReport] = {}                       # settled, but with cells still open: may settle further
-    frontier = [r for r, p in pending.items() if p.neighbours.prev or p.neighbours.next]
+    frontier = [r for r, p in pending.items() if p.neighbours.prev or p.neighbours.next or p.neighbours.open_rows]
     while frontier:
         by_file = {pending[r].source_file: r for r in frontier}
         complete: dict[str, tuple[int, dict]] = {}          # settled further in this round: year, all table figures
