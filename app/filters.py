@@ -13,6 +13,7 @@ LEVEL_ORDER = ["national", "province", "prefecture", "county", "township"]
 LEVEL_ZH = {"national": "国家", "province": "省级", "prefecture": "地市级", "county": "县级", "township": "乡镇（街道）"}
 KIND_ZH = {"government": "政府", "department": "部门"}
 TEMPLATE_ZH = {"old": "旧格式（2018年及以前）", "2019": "2019年格式", "2021": "2021年格式", "unknown": "未识别"}
+VARIANT_ZH = {"national": "全国统一表式", "fujian": "福建地方表式（本年度/历年累计）", "narrative": "无统计表（仅正文）"}
 KEYS = ("year", "province", "prefecture", "county", "level", "kind", "template", "agency", "scope")
 AGENCY_LIST_MAX = 1000      # a longer agency list (a national warehouse) is searched by name before it is offered
 

@@ -44,7 +44,8 @@ fields = [("机构全称", m["agency"]), ("简称", m["agency_short"]), ("年度
                                                                          m["township"]] if x)),
           ("上级", m["parent"]), ("范围", "汇总" if m["scope"] == "aggregate" else "本级"),
           ("格式", ui.filters.TEMPLATE_ZH.get(m["template"], m["template"])
-           + (f"（{m['template_variant']}）" if m["template_variant"] else "")), ("发布日期", m["publish_date"]),
+           + (f"（{ui.filters.VARIANT_ZH.get(m['template_variant'], m['template_variant'])}）"
+              if m["template_variant"] else "")), ("发布日期", m["publish_date"]),
           ("解析状态", STATUS_ZH.get(m["parse_status"], m["parse_status"])), ("问题", m["error"]), ("文件", m["source_file"]),
           ("文件格式", m["file_format"]), ("报告编号", m["report_id"]), ("重复于", m["duplicate_of"])]
 st.dataframe(pl.DataFrame({"项目": [k for k, _ in fields], "内容": ["" if v is None else str(v) for _, v in fields]}),

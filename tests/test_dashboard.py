@@ -178,6 +178,8 @@ def test_report_detail_shows_raw_and_locator(built):
     line = src.loc[src["数值"] == 12786, "原文所在行"].iloc[0]
     assert "12786" in line.replace(" ", "").replace(",", "")
     assert set(src["口径"]) <= {"本年", "历年累计"} and src["申请人"].notna().all()     # in Chinese, no "None"
+    meta = next(df for df in frames if "项目" in df.columns)
+    assert meta.loc[meta["项目"] == "格式", "内容"].iloc[0] == "旧格式（2018年及以前）（全国统一表式）"
 
 
 def test_quality_lists_failed_check(wh):
