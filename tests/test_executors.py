@@ -44,6 +44,7 @@ def test_a_cluster_worker_gets_the_gazetteer_of_the_build(tmp_path, monkeypatch)
         # the worker started before the build was given its gazetteer, as a worker on another machine would
         use_places([str(tmp_path / "corpus" / "places.csv")])
         build(inputs, out, executor="dask", scheduler=cluster.scheduler_address)
-        versions = duckdb.sql(f"SELECT DISTINCT parser_version FROM read_parquet('{out}/reports.parquet')").fetchall()
+        versions = duckdb.connect().execute(
+            f"SELECT DISTINCT parser_version FROM read_parquet('{out}/reports.parquet')").fetchall()
         assert versions == [(parser_version(),)] and "+places." in parser_version()
         assert build(inputs, out, executor="dask", scheduler=cluster.scheduler_address).reused == 12
