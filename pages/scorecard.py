@@ -145,7 +145,7 @@ event = st.dataframe(view, hide_index=True, width="stretch", on_select="rerun", 
                          "总分": st.column_config.ProgressColumn("总分", min_value=0, max_value=100, format="%.1f"),
                          "较上年": st.column_config.NumberColumn("较上年", format="%+.1f"),
                      })
-st.caption("空白 = 该指标无法评判，不计入总分；较上年 = 与该机关上一年度总分之差。")
+st.caption("表中灰色的 None = 该指标无法评判，不计入总分；较上年 = 与该机关上一年度总分之差。")
 
 st.download_button("导出 Excel（每组一页 + 扣分明细）", data=lambda: write_excel(sc, year=year),
                    file_name=f"{_file_stem(f'考核评分_{year}')}.xlsx", on_click="ignore",
