@@ -59,8 +59,7 @@ def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec], neighbours: Nei
         if found is None:
             continue
         run, tail = found
-        kinds = [_kind(k) for k, _, _ in row.cells]
-        cands = [tuple(float(p) for p in c) for c in split_candidates(run, kinds)]
+        cands = _candidates(run, row.cells)
         locator = f"正文第{start + 1}字起{FLAT_MARK}“{flat[start:min(stop, end + 40)]}”"
         run_rows.append(RunRow(row.cells, cands, locator))
         read.add(row)
@@ -94,6 +93,11 @@ def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec], neighbours: Nei
     return metrics, problems, read
 
 
+def _candidates(run: str, cells) -> list[tuple[float, ...]]:
+    """Every split of a printed digit run into the row's cells, as numbers."""
+    return [tuple(float(p) for p in c) for c in split_candidates(run, [_kind(metric) for metric, _, _ in cells])]
+
+
 def _as_printed(known: dict, money_units: dict) -> dict:
     """The neighbours' figures are in the catalogue's unit (万元); a row this report prints in 元 is split in 元."""
     in_yuan = {k for cells, unit in money_units.items() if unit == "元" for k in cells
@@ -106,8 +110,7 @@ def _open_rows(neighbours: Neighbours) -> list[RunRow]:
     that agree with what is known of it)."""
     out = []
     for cells, run, figures in neighbours.unsettled():
-        kinds = [_kind(plain(k)[0]) for k in cells]
-        cands = [c for c in (tuple(float(p) for p in c) for c in split_candidates(run, kinds))
+        cands = [c for c in _candidates(run, [plain(k) for k in cells])
                  if all(figures.get(k, v) == v for k, v in zip(cells, c))]
         if cands:
             out.append(RunRow(cells, cands, ""))

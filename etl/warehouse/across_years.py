@@ -112,7 +112,7 @@ def pending_reports(building: Path, previous: Path | None, keep_ids: list[str]) 
         for report_id, metric, applicant, basis, value in chunk:
             key = (metric, applicant, basis)
             figures.setdefault(report_id, {})[keys.setdefault(key, key)] = value
-    open_rows = _open_rows(con)
+    open_rows = _open_rows_read(con)
     con.close()
     out: dict[str, Pending] = {}
     for report_id, source_file, duplicate_of, side, year, neighbour in beside:
@@ -123,7 +123,7 @@ def pending_reports(building: Path, previous: Path | None, keep_ids: list[str]) 
     return out
 
 
-def _open_rows(con) -> dict[str, list[tuple[tuple, str]]]:
+def _open_rows_read(con) -> dict[str, list[tuple[tuple, str]]]:
     """report_id -> its open flattened rows: (cells in printed order, the digits as printed)."""
     out: dict[str, list] = {}
     for report_id, template, variant, _, raw, cells in con.execute(_OPEN_SQL, {"flat": FLAT_LOCATOR}).fetchall():
