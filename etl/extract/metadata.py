@@ -6,9 +6,9 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from pathlib import Path
 
+from etl.gazetteer import AMBIGUOUS, Gazetteer, Place, gazetteer
 from etl.labels import nfkc
 from etl.model import Document
 
@@ -69,26 +69,52 @@ def use_places(paths: list[str]) -> None:
     os.environ[PLACES_ENV] = os.pathsep.join(str(Path(p).resolve()) for p in paths)
 
 
-def _places() -> dict[str, dict]:
-    return _gazetteer(os.environ.get(PLACES_ENV, ""))[0]
+def _gazetteer() -> Gazetteer:
+    return gazetteer((LOCAL_PLACES, *extra_places()))
 
 
-@cache
-def _gazetteer(extra: str) -> tuple[dict[str, dict], int]:
-    """(place name or alias -> its row, the longest name's length) of etl/places.csv and the extra gazetteers."""
-    out = {}
-    for path in [Path(__file__).parent.parent / "places.csv", *extra_places()]:
-        with open(path, encoding="utf-8") as f:
-            for r in csv.DictReader(f):
-                for name in [r["name"], *filter(None, (r.get("aliases") or "").split("|"))]:
-                    out[name] = r
-    return out, max(map(len, out), default=0)
+LOCAL_PLACES = Path(__file__).parent.parent / "places.csv"
+# a place no gazetteer knows, read from its suffix; its stem has two characters at least (城市管理局 is no place)
+_PIECE = re.compile(r"^(.{2,10}?)(省|自治区|市|州|盟|地区|区|县|旗|镇|乡|街道)")
 
 
-def _known_prefix(text: str) -> str | None:
-    """The longest gazetteer name `text` starts with (a dictionary look-up per length, whatever the gazetteer's size)."""
-    places, longest = _gazetteer(os.environ.get(PLACES_ENV, ""))
-    return next((text[:n] for n in range(min(len(text), longest), 0, -1) if text[:n] in places), None)
+def _places_in(name: str) -> tuple[list[tuple[str, Place]], str]:
+    """The places a name starts with, outermost first, as (printed piece, place), and the rest of the name:
+    '江苏省淮安市洪泽区财政局' -> ([江苏省, 淮安市, 洪泽区], '财政局'). Each piece is looked up within the place before
+    it (a county name repeats across provinces; a prefix tells them apart); a piece the gazetteers cannot tell
+    apart, or do not know, becomes a place of its suffix's level under the pieces before it."""
+    g = _gazetteer()
+    pieces: list[tuple[str, Place]] = []
+    pos = 0
+    while pos < len(name):
+        scope = pieces[-1][1] if pieces else None
+        place, n = g.find(name[pos:], scope if scope is None or scope.level else None)
+        if place is None and scope is not None and not scope.code:
+            place, n = g.find(name[pos:], None)      # under a place only a --places row (or no gazetteer) knows
+        if place is AMBIGUOUS:
+            piece = name[pos:pos + n]
+        elif place is None:
+            m = _PIECE.match(name[pos:])
+            piece = m.group(0) if m and not _NOT_PLACE.search(m.group(0)) else ""
+        if place is None or place is AMBIGUOUS:
+            if not any(re.search(pat, piece) for _, pat in _LEVEL_SUFFIXES):
+                break
+            place, n = _suffix_place(piece, scope), len(piece)
+        pieces.append((name[pos:pos + n], place))
+        pos += n
+    return pieces, name[pos:]
+
+
+def _suffix_place(piece: str, above: Place | None) -> Place:
+    """A place no gazetteer knows (or several places bear that name): its level from its suffix, what lies above
+    it from the place before it."""
+    level = next(lv for lv, pat in _LEVEL_SUFFIXES if re.search(pat, piece))
+    if level == "prefecture" and above is not None and above.level == "prefecture":
+        level = "county"                         # a county-level city under a prefecture
+    fields = {lv: getattr(above, lv) if above else None for lv in ("province", "prefecture", "county")}
+    fields[level] = piece
+    return Place(piece, level, fields["province"], fields["prefecture"], fields["county"],
+                 piece if level == "township" else None)
 
 
 def _cn_year(text: str) -> int:
@@ -116,49 +142,18 @@ def _year_from_period(text: str) -> int | None:
 
 def _split_place(name: str) -> tuple[str | None, str | None]:
     """(place, department): '兴庆区审批服务管理局' -> ('兴庆区', '审批服务管理局')."""
-    p = _known_prefix(name)
-    if p:
-        rest = name[len(p):]
-        deeper = _split_place(rest) if rest else (None, None)
-        return (p + (deeper[0] or "")), deeper[1] if deeper[0] else (rest or None)
-    m = re.match(r"^(.{1,12}?(?:省|自治区|市|州|盟|地区|区|县|旗|镇|乡|街道))(.*)$", name)
-    if m and not _NOT_PLACE.search(m.group(1)):
-        rest = m.group(2)
-        deeper = re.match(r"^.{1,8}?(镇|乡|街道|区|县)", rest)
-        if deeper and not _NOT_PLACE.search(deeper.group(0)) and not _DEPT_SUFFIX.search(rest[:3]):
-            inner = _split_place(rest)
-            return m.group(1) + (inner[0] or ""), inner[1]
-        return m.group(1), rest or None
-    return None, name
+    pieces, rest = _places_in(name)
+    return ("".join(p for p, _ in pieces) or None), (rest or None)
 
 
 def _place_parts(place: str) -> dict[str, str]:
     """Administrative parts of a place name, resolved through the gazetteer where it knows them."""
-    parts: dict[str, str] = {}
-    rest = place
-    while rest:
-        hit = _known_prefix(rest)
-        if hit:
-            r = _places()[hit]
-            for col in ("province", "prefecture", "county"):
-                if r[col]:
-                    parts[col] = r[col]
-            parts["_level"] = r["level"]
-            parts["_last"] = r["name"]
-            rest = rest[len(hit):]
-            continue
-        m = re.match(r"^(.{1,10}?)(省|自治区|市|州|盟|地区|区|县|旗|镇|乡|街道)", rest)
-        if not m or _NOT_PLACE.search(m.group(0)):
-            break
-        piece = m.group(0)
-        level = next(lv for lv, pat in _LEVEL_SUFFIXES if re.search(pat, piece))
-        if level == "prefecture" and "prefecture" in parts and "county" not in parts:
-            level = "county"                         # a county-level city under a prefecture
-        parts[level] = piece
-        parts["_level"] = level
-        parts["_last"] = piece
-        rest = rest[len(piece):]
-    return parts
+    pieces, _ = _places_in(place)
+    if not pieces:
+        return {}
+    last = pieces[-1][1]
+    parts = {lv: getattr(last, lv) for lv in ("province", "prefecture", "county", "township") if getattr(last, lv)}
+    return parts | {"_level": last.level, "_last": last.name}
 
 
 def read_metadata(doc: Document) -> Meta:
