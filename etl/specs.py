@@ -7,6 +7,7 @@ text; `prefix` is numbering that must be present to tell the row apart (e.g. "(�
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from etl.contract import APPLICANTS
@@ -21,6 +22,7 @@ class RowSpec:
     pattern: str | None          # None: an unlabelled row of numbers under a header (section 四)
     num: str | None = None
     prefix: str | None = None
+    instead_of: tuple[str, ...] = ()     # the metrics of rows this row is printed in place of (2021's one-row （六）)
 
 
 @dataclass(frozen=True, eq=False)
@@ -150,8 +152,8 @@ FUJIAN_2014 = _fujian("fujian2014", [
 ])
 
 
-def _applicant_row(key, pattern, num=None, prefix=None) -> RowSpec:
-    return RowSpec("三", tuple((key, a, "year") for a in APPLICANTS), pattern, num, prefix)
+def _applicant_row(key, pattern, num=None, prefix=None, instead_of=()) -> RowSpec:
+    return RowSpec("三", tuple((key, a, "year") for a in APPLICANTS), pattern, num, prefix, instead_of)
 
 
 def _section3(other_rows) -> list[RowSpec]:
@@ -214,6 +216,9 @@ SPEC_2021 = TableSpec("2021", "2021", "national", r"第二十条第\(一\)项", 
     _cols("二", r"行政强制", "coercion.decisions"),
     _cols("二", r"行政事业性收费", "admin_fees.amount"),
     *_section3([
+        # some 2021-format reports still print （六）其他处理 as one row, as the 2019 format did
+        _applicant_row("outcome.other", r"其他处理", prefix=r"\(六\)",
+                       instead_of=("outcome.other.no_correction", "outcome.other.no_fee", "outcome.other.other")),
         _applicant_row("outcome.other.no_correction", r"申请人无正当理由逾期不补正、?行政机关不再处理其政府信息公开申请", "1"),
         _applicant_row("outcome.other.no_fee", r"申请人逾期未按收费通知要求缴纳费用、?行政机关不再处理其政府信息公开申请", "2"),
         _applicant_row("outcome.other.other", r"其他", prefix=r"3[.、]"),
@@ -236,3 +241,18 @@ _ROW_CELLS: dict[tuple[str, str], dict[CellKey, tuple[CellKey, ...]]] = {}
 for _spec in SPECS.values():
     _ROW_CELLS.setdefault((_spec.template, _spec.variant), {}).update(
         {k: row.cells for row in _spec.rows for k in row.cells})
+
+
+def official_label(row: RowSpec) -> str:
+    """The row's label in plain words (its pattern without the variants it allows), for matching a label printed
+    with a character lost, added or wrong: '属于已主动公开范围数?' -> '属于已主动公开范围数'."""
+    return _official_label(row.pattern) if row.pattern else ""
+
+
+def _official_label(pattern: str) -> str:
+    p = re.sub(r"\(\\\(.*?\\\)\)\?", "", pattern)              # an optional remark in brackets
+    p = re.sub(r"\((?:\?:)?[^()]*\)\?", "", p)                 # optional words
+    p = re.sub(r"\(([^()|]*)(?:\|[^()]*)?\)", r"\1", p)        # alternatives: the first
+    p = re.sub(r"\[(.)[^\]]*\]", r"\1", p)                     # [它他] -> 它
+    p = re.sub(r"\.\{\d+,\d+\}|[?\\\"]", "", p)
+    return re.sub(r"(.)\?", r"\1", p)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from etl.checks.across_years import Neighbours
 from etl.extract.flat import extract_flat
-from etl.specs import TableSpec
+from etl.specs import RowSpec, TableSpec
 from etl.extract.tables import extract_tables
 from etl.model import Document, Metric
 
@@ -27,14 +27,22 @@ def extract(doc: Document, spec: TableSpec, neighbours: Neighbours | None = None
     """Rows found in real tables win; rows the tables lack are looked for in the flattened text (where the
     neighbouring years' figures, when given, and the figures the prose states may settle a digit run the table
     alone cannot split)."""
-    metrics, found = extract_tables(doc, spec)
-    flat_metrics, problems, flat_found = [], [], set()
-    if len(found) < len(spec.rows):                  # every row read from real tables: nothing left to look for
-        flat_metrics, problems, flat_found = extract_flat(doc.text, spec, skip=found, neighbours=neighbours,
+    metrics, found, problems = extract_tables(doc, spec)
+    flat_metrics, flat_found = [], set()
+    if _unread(spec, found):                          # every row read from real tables: nothing left to look for
+        flat_metrics, flat_problems, flat_found = extract_flat(doc.text, spec, skip=found, neighbours=neighbours,
                                                           stated=stated)
+        problems = problems + flat_problems
     out = Extraction(metrics + flat_metrics, problems, len(found | flat_found), len(spec.rows))
-    missing = [r for r in spec.rows if r not in found | flat_found and r.cells[0][0] not in OPTIONAL_ROWS]
+    missing = [r for r in _unread(spec, found | flat_found) if r.cells[0][0] not in OPTIONAL_ROWS]
     if missing and out.rows_found:
         names = "、".join(r.cells[0][0] for r in missing[:6])
         out.problems.append(f"统计表缺少 {len(missing)} 行（{names}{'…' if len(missing) > 6 else ''}）")
     return out
+
+
+def _unread(spec: TableSpec, read: set[RowSpec]) -> list[RowSpec]:
+    """The rows not read, but for a row printed in place of others (2021's one-row （六）), which is named only by
+    the rows it stands for, and those rows where it was read."""
+    replaced = {k for r in read for k in r.instead_of}
+    return [r for r in spec.rows if r not in read and not r.instead_of and r.cells[0][0] not in replaced]

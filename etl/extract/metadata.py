@@ -16,7 +16,7 @@ _TITLE = re.compile(r"(?P<name>[\u4e00-\u9fff（）()]{2,40}?)\s*(?P<year>(?:19|
                     r"(?:政府)?(?:信息公开|政务公开)")
 _TITLE_YEAR_FIRST = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?(?P<name>[\u4e00-\u9fff]{2,30}?)(?:政府)?信息公开")
 _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0", "两": "2"}
-_GOV_SUFFIX = re.compile(r"(人民政府|管委会|管理委员会|办事处|政府)$")
+_GOV_SUFFIX = re.compile(r"(人民政府|管委会|管理委员会|办事处|行政公署|政府)$")
 _DEPT_SUFFIX = re.compile(r"(局|委|委员会|办|办公室|办公厅|厅|中心|署|院|所|站|队|会|公司|部)$")
 # words of department names that end like a place (住房和城乡建设局, 社区矫正管理局, 工业园区管委会) and the
 # department suffixes themselves (自然资源局兴庆区分局): a piece holding one is never a place of its own
@@ -151,9 +151,13 @@ def _place_parts(place: str) -> dict[str, str]:
     pieces, _ = _places_in(place)
     if not pieces:
         return {}
-    last = pieces[-1][1]
+    printed, last = pieces[-1]
+    for above in (last.province, last.prefecture, last.county):
+        if above and above != last.name and printed.startswith(above):
+            printed = printed[len(above):]           # an alias with its prefix (银川市兴庆区)
     parts = {lv: getattr(last, lv) for lv in ("province", "prefecture", "county", "township") if getattr(last, lv)}
-    return parts | {"_level": last.level, "_last": last.name}
+    # the short name as the title prints it where the country knows the place (洪泽县 in 2015, 洪泽区 since)
+    return parts | {"_level": last.level, "_last": last.name, "_printed": printed if last.code else last.name}
 
 
 def read_metadata(doc: Document) -> Meta:
@@ -181,7 +185,7 @@ def read_metadata(doc: Document) -> Meta:
             meta.agency_kind = "government"
             meta.level = parts.get("_level")
             meta.agency = name if _GOV_SUFFIX.search(name) else _full_name(name, text)
-            meta.agency_short = _short(parts.get("_last") or place or name)
+            meta.agency_short = _short(parts.get("_printed") or place or name)
             meta.parent = _parent(parts)
         meta.agency_id = _agency_id(meta, dept, parts.get("_last"))
     meta.scope = "aggregate" if _is_aggregate(text) else "self"
@@ -200,6 +204,8 @@ def _full_name(name: str, text: str) -> str:
 def _gov_name(place: str, parts: dict) -> str:
     if place.endswith("街道"):
         return place + "办事处"
+    if place.endswith("盟") or place.endswith("地区"):
+        return place + "行政公署"
     if place.endswith("综合实验区") or place.endswith("开发区") or place.endswith("新区"):
         return place + "管委会"
     return place + "人民政府"

@@ -6,7 +6,9 @@ from functools import cache, lru_cache
 
 from etl.contract import catalogue
 from etl.extract.numbers import UNITS, is_value_cell, parse_cell, to_unit
-from etl.specs import RowSpec, TableSpec
+from rapidfuzz.distance import Levenshtein
+
+from etl.specs import RowSpec, TableSpec, official_label
 from etl.labels import core, nfkc
 from etl.model import Document, Metric
 
@@ -58,14 +60,21 @@ def _fit(values: list[str], n: int) -> list[str] | None:
     return [""] * (n - len(values)) + values
 
 
-def extract_tables(doc: Document, spec: TableSpec) -> tuple[list[Metric], set[RowSpec]]:
+def extract_tables(doc: Document, spec: TableSpec) -> tuple[list[Metric], set[RowSpec], list[str]]:
+    """(metrics, rows read, problems: labels that could be two rows and were not read)."""
     found: dict[RowSpec, tuple[list[str], str | None, str]] = {}
+    unsure: dict[str, tuple[RowSpec, ...]] = {}
     for table in doc.tables:
         section: str | None = None
+        last: RowSpec | None = None
         in_s4 = any("复议" in c for r in table.rows for c in r)
         for i, cells in enumerate(table.rows):
             labels, unit, values = _split_row(cells)
-            spec_row = _match(spec, labels, section, found) if labels else None
+            spec_row, note = (_match(spec, labels, section, found, last, any(v.strip() for v in values))
+                              if labels else (None, ""))
+            if isinstance(spec_row, tuple):               # a label that could be two rows: not read, named
+                unsure[labels[-1]] = spec_row
+                continue
             if spec_row is None and not labels and in_s4:
                 # the unlabelled row of numbers under the 四 header; a later row with figures beats a blank one
                 spec_row = next((r for r in spec.rows if r.pattern is None and
@@ -82,8 +91,11 @@ def extract_tables(doc: Document, spec: TableSpec) -> tuple[list[Metric], set[Ro
             fitted = _fit(values, n)
             if fitted is None:
                 continue
-            found[spec_row] = (fitted, unit, table.row_locator(i))
-            section = spec_row.block
+            found[spec_row] = (fitted, unit, table.row_locator(i) + note)
+            section, last = spec_row.block, spec_row
+    for row in spec.rows:                            # a row printed in place of others (2021's one-row （六）)
+        if row in found and any(r in found for r in spec.rows if r.cells[0][0] in row.instead_of):
+            del found[row]
     metrics = []
     for spec_row, (values, unit, locator) in found.items():
         for (key, applicant, basis), raw in zip(spec_row.cells, values):
@@ -91,7 +103,9 @@ def extract_tables(doc: Document, spec: TableSpec) -> tuple[list[Metric], set[Ro
             unit_zh = catalogue()[key].unit
             metrics.append(Metric(key, to_unit(value, cell_unit or unit, unit_zh), raw, locator,
                                   applicant=applicant, basis=basis, unit=unit_zh))
-    return metrics, set(found)
+    problems = [f"统计表行“{label}”可能是{'或'.join('“' + official_label(r) + '”' for r in rows)}，未读取"
+                for label, rows in unsure.items() if not all(r in found for r in rows)]
+    return metrics, set(found), problems
 
 
 def label_matches(row: RowSpec, cell: str) -> bool:
@@ -100,15 +114,90 @@ def label_matches(row: RowSpec, cell: str) -> bool:
     return re.match((row.prefix or "") + row.pattern, whole if row.prefix else bare) is not None
 
 
-def _match(spec: TableSpec, labels: list[str], section: str | None, found: dict) -> RowSpec | None:
-    """The spec row a printed row stands for: its most specific (last) label cell decides; among rows
-    with the same label (被依法纠错数 under 复议 and 诉讼) the one in the current section, else the first unused."""
-    for cell in reversed(labels):
+def _match(spec: TableSpec, labels: list[str], section: str | None, found: dict, last: RowSpec | None,
+           has_values: bool) -> tuple[RowSpec | tuple[RowSpec, ...] | None, str]:
+    """The spec row a printed row stands for, and a note for its locator when it was matched approximately: its
+    most specific (last) label cell decides; among rows with the same label (被依法纠错数 under 复议 and 诉讼) the one
+    in the current section, else the first unused. A last cell no label pattern matches is compared with the
+    official labels (a character lost, added or wrong), its numbering and its place after the row before; a cell
+    as close to two rows is returned as the tuple of both, and read as neither."""
+    for k, cell in enumerate(reversed(labels)):
         hits = [r for r in _label_hits(spec, cell) if r not in found]
         if hits:
             same = [r for r in hits if r.block == section]
-            return (same or hits)[0]
-    return None
+            return (same or hits)[0], ""
+        if k == 0 and has_values and not _label_hits(spec, cell):
+            near = _near(spec, cell, _next_row(spec, last, found))
+            if near:
+                rows = [r for r in near if r not in found]
+                if len({official_label(r) for r in near}) > 1:
+                    return tuple(near), ""
+                if rows:
+                    row = ([r for r in rows if r.block == section] or rows)[0]
+                    printed = re.sub(r"\s+", "", nfkc(cell))
+                    return row, f"（标签近似匹配：“{printed}”按“{official_label(row)}”读取）"
+                return None, ""
+    return None, ""
+
+
+def _next_row(spec: TableSpec, last: RowSpec | None, found: dict) -> RowSpec | None:
+    """The row the table's order puts after the last row read."""
+    start = spec.rows.index(last) + 1 if last is not None else 0
+    return next((r for r in spec.rows[start:] if r not in found and r.pattern is not None), None)
+
+
+# printed numbering in any brackets and widths: （六） (六) 〔六〕 【六】 [六] 六、 3. 3、 (3)
+_NUMBER = re.compile(r"^(?:[(\[〔【]([一二三四五六七八九十]+)[)\]〕】]|([一二三四五六七八九十]+)[、.]|"
+                     r"(\d{1,2})[.、](?!\d)|[(\[〔【](\d{1,2})[)\]〕】])")
+_REMARK = re.compile(r"[(\[〔【][^)\]〕】]*[)\]〕】]$")
+
+
+def _numbering(text: str) -> tuple[str | None, str]:
+    """(the numbering a label starts with, as '六' or '3', and the words after it)."""
+    m = _NUMBER.match(text)
+    if not m:
+        return None, text
+    return next(g for g in m.groups() if g), text[m.end():]
+
+
+@cache
+def _row_number(row: RowSpec) -> str | None:
+    if row.prefix:
+        return _numbering(row.prefix.replace("\\", "").replace("[.、]", "."))[0]
+    return row.num
+
+
+def _allowed(label: str) -> int:
+    """Edits a label of this length may carry and still be told from every other: none below four characters."""
+    return 0 if len(label) < 4 else max(1, len(label) // 8)
+
+
+@lru_cache(maxsize=65536)
+def _distances(spec: TableSpec, cell: str) -> tuple[str | None, str, tuple[tuple[RowSpec, int], ...]]:
+    """(printed numbering, words, (row, edit distance) for every row whose numbering agrees)."""
+    number, words = _numbering(re.sub(r"\s+", "", nfkc(cell)))
+    words = re.sub(r"^其中[:：]?", "", words)
+    words = _REMARK.sub("", words) or words
+    out = []
+    for row in spec.rows:
+        want = _row_number(row)
+        if row.pattern is None or (row.prefix and number != want) or (want and number and number != want):
+            continue
+        label = official_label(row)
+        out.append((row, Levenshtein.distance(words, label, score_cutoff=_allowed(label) + 1)))
+    return number, words, tuple(out)
+
+
+def _near(spec: TableSpec, cell: str, expected: RowSpec | None) -> list[RowSpec]:
+    """The rows a label is within its allowed edits of (one more for the row the table's order expects next,
+    when the label carries that row's numbering)."""
+    number, words, distances = _distances(spec, cell)
+    near = []
+    for row, d in distances:
+        allowed = _allowed(official_label(row)) + (row is expected and number is not None and len(words) > 1)
+        if d <= allowed:
+            near.append(row)
+    return near
 
 
 @lru_cache(maxsize=65536)
