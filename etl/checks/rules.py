@@ -39,7 +39,9 @@ _S3_OUTCOMES_2019 = [
 ]
 S3_OUTCOMES = {
     "2019": _S3_OUTCOMES_2019 + ["outcome.other"],
-    "2021": _S3_OUTCOMES_2019 + ["outcome.other.no_correction", "outcome.other.no_fee", "outcome.other.other"],
+    # a 2021 report prints the three rows of （六）, or (as some do) the one row of 2019: whichever it has is summed
+    "2021": _S3_OUTCOMES_2019 + ["outcome.other", "outcome.other.no_correction", "outcome.other.no_fee",
+                                 "outcome.other.other"],
 }
 S3_ROWS = {t: ["request.new", "request.carried_in", *rows, "outcome.total", "request.carried_out"]
            for t, rows in S3_OUTCOMES.items()}
