@@ -91,6 +91,8 @@ def _places_in(name: str) -> tuple[list[tuple[str, Place]], str]:
         place, n = g.find(name[pos:], scope if scope is None or scope.level else None)
         if place is None and scope is not None and not scope.code:
             place, n = g.find(name[pos:], None)      # under a place only a --places row (or no gazetteer) knows
+        if place is None:
+            place, n = _zone(g, name[pos:], scope)
         if place is AMBIGUOUS:
             piece = name[pos:pos + n]
         elif place is None:
@@ -103,6 +105,30 @@ def _places_in(name: str) -> tuple[list[tuple[str, Place]], str]:
         pieces.append((name[pos:pos + n], place))
         pos += n
     return pieces, name[pos:]
+
+
+# a development zone or new area named after the city it lies in (南宁经济技术开发区, 淮安工业园区)
+_ZONE = re.compile(r"^[\u4e00-\u9fff]{0,8}?(?:开发区|新区|园区|实验区|高新区)")
+
+
+def _zone(g: Gazetteer, text: str, scope: Place | None) -> tuple[Place | None, int]:
+    """A zone no gazetteer lists, under the place printed before it (淮安市工业园区管委会) or the prefecture or
+    county whose name it starts with, without 市 (淮安工业园区)."""
+    m = _ZONE.match(text)
+    if scope is not None and scope.level in ("province", "prefecture", "county") and m \
+            and _GOV_SUFFIX.fullmatch(text[m.end():] or "政府") and not re.search(r"[局委厅署办]", m.group(0)):
+        # one name whichever way the title prints it: 淮安市工业园区 is 淮安工业园区
+        name = (scope.name[:-1] if scope.level != "province" and scope.name[-1] in "市县" else "") + m.group(0)
+        return Place(name, "county", scope.province, scope.prefecture, name), m.end()
+    for k in (2, 3, 4):
+        above, n = g.find(text[:k] + "市", scope)
+        if above is None or above is AMBIGUOUS or n != k + 1 or above.level not in ("prefecture", "county"):
+            continue
+        m = _ZONE.match(text[k:])
+        if m and not re.search(r"[局委厅署办]", m.group(0)):
+            piece = text[:k + m.end()]
+            return Place(piece, "county", above.province, above.prefecture, piece), len(piece)
+    return None, 0
 
 
 def _suffix_place(piece: str, above: Place | None) -> Place:

@@ -24,6 +24,11 @@ _CODE_LEVEL = {2: "province", 4: "prefecture", 6: "county", 9: "township"}
 # the kind of a county-level or prefecture-level place, which a reorganisation may change while the place stays
 _KIND = re.compile(r"(?<!自治)(县|区|市|旗|地区)$")
 _KINDS = {"county": ("县", "区", "市"), "prefecture": ("地区", "市")}
+# the peoples an autonomous place is named for: 镇宁布依族苗族自治县 is printed 镇宁自治县 too
+_PEOPLES = ("满 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 拉祜 水 东乡 纳西 景颇 "
+            "柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 鄂温克 德昂 保安 裕固 京 "
+            "塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺 各").split()
+_AUTONOMOUS = re.compile(rf"^(.{{2,}}?)(?:(?:{'|'.join(sorted(_PEOPLES, key=len, reverse=True))})族)+(自治[县州旗])$")
 # short forms the reports use for a province (宁夏, 广西, 内蒙古 …)
 _PROVINCE_SHORT = re.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区)$")
 
@@ -100,10 +105,14 @@ def _national(index: _Index) -> tuple[dict[str, Place], dict[str, list[Place]]]:
 
 def _aliases(p: Place) -> list[str]:
     """Other names the same place goes by in some year's title: the same stem with another kind (洪泽县 for
-    洪泽区, 吐鲁番地区 for 吐鲁番市, 赣县 for 赣县区), a province's short form."""
+    洪泽区, 吐鲁番地区 for 吐鲁番市, 赣县 for 赣县区), an autonomous place without its peoples, a province's short
+    form."""
     if p.level == "province":
         short = _PROVINCE_SHORT.sub("", p.name)
         return [short] if len(short) >= 2 else []
+    auto = _AUTONOMOUS.match(p.name)
+    if auto:
+        return [auto.group(1) + auto.group(2)]
     m = _KIND.search(p.name)
     if not m or p.level not in _KINDS:
         return []
