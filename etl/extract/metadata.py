@@ -151,7 +151,7 @@ def _title(doc: Document) -> tuple[str, int] | None:
     lines = [ln.strip() for ln in doc.lines[:200] if ln.strip()][:15]      # a title stands at the top
     candidates = [doc.title or ""]
     for i, ln in enumerate(lines):
-        if "报告" in ln or "年报" in ln:
+        if "报告" in nfkc(ln) or "年报" in nfkc(ln):
             candidates += [(lines[i - 1] + ln) if i else ln, ln]
     for text in candidates:
         text = re.sub(r"\s+", "", nfkc(text)).replace("(", "（").replace(")", "）")
