@@ -12,6 +12,9 @@ Prints ONE JSON line. Figures:
   warehouse_mb             size of the warehouse folder
   synthetic_cell_accuracy  fraction of truth cells whose warehouse value (metrics, source='table') is exactly the
                            truth value (null == null; a missing row is a miss); also by layout and by spec
+  metadata_accuracy        fraction of reports whose level, agency kind and place (province, prefecture, county,
+                           township) are all the truth's; also field by field, and the share of agencies that keep
+                           one agency_id over all their reports whatever form their titles take
   queries                  p50/p95 ms of the dashboard's named queries (app/sql/*.sql through app.queries'
                            composition and app.warehouse.connect), or a representative DuckDB set when the
                            dashboard modules are not importable (query_set says which)
@@ -63,6 +66,7 @@ def truth_table(d: Path) -> None:
                         ("metric", pa.string()), ("applicant", pa.string()), ("basis", pa.string()),
                         ("value", pa.float64()), ("ambiguous_row", pa.bool_()), ("injected", pa.bool_())])
     cols = {n: [] for n in schema.names}
+    meta: dict[str, list] = {k: [] for k in ("report", *_META_FIELDS, "agency_key")}
     with pq.ParquetWriter(d / "truth_cells.parquet", schema) as w, open(d / "index.csv", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             with open(d / row["truth"], encoding="utf-8") as fh:
@@ -79,10 +83,17 @@ def truth_table(d: Path) -> None:
                 cols["value"].append(None if v is None else float(v))
                 cols["ambiguous_row"].append(metric in amb)
                 cols["injected"].append(bool(t["injected_errors"]))
+            meta["report"].append(row["report"])
+            for k in _META_FIELDS + ("agency_key",):
+                meta[k].append(t[k])
             if len(cols["report"]) > 200_000:
                 w.write_table(pa.table(cols, schema=schema))
                 cols = {n: [] for n in schema.names}
         w.write_table(pa.table(cols, schema=schema))
+    pq.write_table(pa.table(meta), d / "truth_reports.parquet")
+
+
+_META_FIELDS = ("level", "agency_kind", "province", "prefecture", "county", "township")
 
 
 class _TreeRss:
@@ -229,8 +240,31 @@ def accuracy(d: Path, wh: Path) -> dict:
     out["wrong_cells"], out["left_blank_cells"] = con.execute(
         "SELECT count(*) FILTER (WHERE found AND NOT ok AND n_values > 0), "
         "count(*) FILTER (WHERE found AND NOT ok AND n_values = 0) FROM scored").fetchone()
+    out.update(metadata_accuracy(con, d, wh, prefix))
     con.close()
     return out
+
+
+def metadata_accuracy(con, d: Path, wh: Path, prefix: str) -> dict:
+    """Level, kind and place of each report against the truth, and one agency_id per agency."""
+    same = {f: f"t.{f} IS NOT DISTINCT FROM r.{f}" for f in _META_FIELDS}
+    con.execute(f"""
+        CREATE TABLE meta AS
+        SELECT t.agency_key, r.agency_id, {", ".join(f"({c}) AS ok_{f}" for f, c in same.items())}
+        FROM read_parquet('{d}/truth_reports.parquet') t
+        LEFT JOIN read_parquet('{wh}/reports.parquet') r ON replace(r.source_file, '{prefix}', '') = t.report""")
+    place = " AND ".join(f"ok_{f}" for f in ("province", "prefecture", "county", "township"))
+    total, all_ok, level, kind, places = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE ok_level AND ok_agency_kind AND {place}), "
+        f"count(*) FILTER (WHERE ok_level), count(*) FILTER (WHERE ok_agency_kind), count(*) FILTER (WHERE {place}) "
+        "FROM meta").fetchone()
+    agencies, one_id = con.execute("SELECT count(*), count(*) FILTER (WHERE n = 1) FROM "
+                                   "(SELECT agency_key, count(DISTINCT agency_id) AS n FROM meta GROUP BY 1)").fetchone()
+    share = lambda x, n: round(x / n, 4) if n else None  # noqa: E731
+    return {"metadata_accuracy": share(all_ok, total),
+            "metadata_accuracy_by_field": {"level": share(level, total), "agency_kind": share(kind, total),
+                                           "place": share(places, total)},
+            "agency_id_one_per_agency": share(one_id, agencies)}
 
 
 def _percentiles(times: list[float]) -> dict:

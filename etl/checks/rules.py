@@ -39,12 +39,12 @@ _S3_OUTCOMES_2019 = [
 ]
 S3_OUTCOMES = {
     "2019": _S3_OUTCOMES_2019 + ["outcome.other"],
-    # a 2021 report prints the three rows of （六）, or (as some do) the one row of 2019: whichever it has is summed
-    "2021": _S3_OUTCOMES_2019 + ["outcome.other", "outcome.other.no_correction", "outcome.other.no_fee",
-                                 "outcome.other.other"],
+    "2021": _S3_OUTCOMES_2019 + ["outcome.other.no_correction", "outcome.other.no_fee", "outcome.other.other"],
 }
+# a 2021 report prints the three rows of （六）, or (as some do) the one row of 2019: whichever it has is summed
+_SUMMED = {"2019": S3_OUTCOMES["2019"], "2021": S3_OUTCOMES["2021"] + ["outcome.other"]}
 S3_ROWS = {t: ["request.new", "request.carried_in", *rows, "outcome.total", "request.carried_out"]
-           for t, rows in S3_OUTCOMES.items()}
+           for t, rows in _SUMMED.items()}
 
 
 def _modern(template: str) -> list[Constraint]:
@@ -55,7 +55,7 @@ def _modern(template: str) -> list[Constraint]:
                       ["outcome.total", "request.carried_out"],
                       f"「{col}」列：本年新收与上年结转之和（{{left}}）不等于办理结果总计与结转下年度之和（{{right}}）",
                       applicant=a))
-        out.append(_c("apply.outcome_sum", "error", "eq", ["outcome.total"], S3_OUTCOMES[template],
+        out.append(_c("apply.outcome_sum", "error", "eq", ["outcome.total"], _SUMMED[template],
                       f"「{col}」列：（七）总计（{{left}}）不等于各项办理结果之和（{{right}}）", applicant=a))
     label = {k: catalogue()[k].label_zh for k in S3_ROWS[template]}
     for m in S3_ROWS[template]:

@@ -70,7 +70,7 @@ def extract_tables(doc: Document, spec: TableSpec) -> tuple[list[Metric], set[Ro
         in_s4 = any("复议" in c for r in table.rows for c in r)
         for i, cells in enumerate(table.rows):
             labels, unit, values = _split_row(cells)
-            spec_row, note = (_match(spec, labels, section, found, last, any(v.strip() for v in values))
+            spec_row, note = (_match(spec, labels, section, found, last, bool(values))
                               if labels else (None, ""))
             if isinstance(spec_row, tuple):               # a label that could be two rows: not read, named
                 unsure[labels[-1]] = spec_row

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl.checks.rules import constraints_for
+from etl.synth import layouts as L
 from etl.synth import render as R
 from etl.synth.names import Agency, agencies
 from etl.synth.values import values_for
 
-GENERATOR_VERSION = "5"
+GENERATOR_VERSION = "6"
 STATED_ACTIVE = 0.7          # share of old-format reports whose prose states the 主动公开 count
 LAYOUTS = {"tab": 0.25, "html": 0.2, "md": 0.1, "md_pipe": 0.05, "broken": 0.1, "flat_spaced": 0.1,
            "flat_merged": 0.2}
@@ -107,23 +108,30 @@ def render_report(agency: Agency, year: int, rng: random.Random, state: dict, in
         state["aggregate"] = agency.kind == "government" and agency.level != "township" and rng.random() < 0.5
     aggregate = state["aggregate"]
     narrative = rng.random() < narrative_rate
+    # the forms of the rest of the country, drawn apart from the report's own stream so the rest stays as it was
+    forms = random.Random(f"forms:{agency.key}:{year}")
+    printed = _printed_name(agency, forms)
+    table_spec = spec
+    if spec == "2021" and forms.random() < 0.2:
+        table_spec = "2021_one_row"
+        values = _one_row_other(values)
     cells = R.Cells(values, raw, rng, layout)
-    title = f"{agency.name}{year}年政府信息公开工作年度报告"
+    title = f"{printed}{year}年政府信息公开工作年度报告"
     pub = (year + 1, rng.randint(1, 3), rng.randint(1, 28))
     prose = _prose(agency, year, spec, values, rng, aggregate)
     tables: list[str] = []
     runs: list = []
     if not narrative:
-        for items in R.table_items(spec, year):
+        for items in R.table_items(table_spec, year):
             if layout in R.FLAT:
                 tables.append(R.flat_table(items, cells, layout == "flat_spaced", runs))
             elif layout != "html":
                 tables.append("\n".join(R._lines_table(items, cells, layout, rng)))
         if layout == "html":
-            tables = R.html_tables(spec, year, cells, rng)
+            tables = R.html_tables(table_spec, year, cells, rng)
     modern = spec in ("2019", "2021")
     date_line = f"{pub[0]}年{pub[1]}月{pub[2]}日"
-    caption = f"{agency.name}{year}年度政府信息公开情况统计表"
+    caption = f"{printed}{year}年度政府信息公开情况统计表"
     if layout == "html":
         paras = [f"<p>{p}</p>" for p in prose]
         if modern:
@@ -133,7 +141,7 @@ def render_report(agency: Agency, year: int, rng: random.Random, state: dict, in
         text = (f'<!DOCTYPE html>\n<html><head><meta charset="{{charset}}"><title>{title}</title>'
                 f'<meta name="PubDate" content="{pub[0]}-{pub[1]:02d}-{pub[2]:02d}"></head><body>'
                 f'<div class="nav"><a href="#">首页</a> &gt; <a href="#">政务公开</a></div>'
-                f'<div class="article"><h1>{title}</h1>\n{body}\n<p>{agency.name}</p><p>{date_line}</p></div>'
+                f'<div class="article"><h1>{title}</h1>\n{body}\n<p>{printed}</p><p>{date_line}</p></div>'
                 f"</body></html>\n")
     else:
         head = []
@@ -157,22 +165,74 @@ def render_report(agency: Agency, year: int, rng: random.Random, state: dict, in
                 lines += _TAIL_2019
             else:
                 lines += [caption, ""] + tables
-        lines += ["", agency.name, date_line, ""]
+        lines += ["", printed, date_line, ""]
         text = "\n".join(lines)
+    typo = _label_typo(text, table_spec, forms) if not narrative and layout in _TYPO_LAYOUTS else None
+    if typo:
+        text = text.replace(typo[0], typo[1], 1)
     truth = {
         "title": title, "layout": layout, "spec": spec,
         "template": "old" if spec in ("national", "fujian2009", "fujian2014") else spec,
         "template_variant": "narrative" if narrative else ("fujian" if spec.startswith("fujian") else "national"),
-        "year": year, "agency": agency.name, "agency_key": agency.key, "agency_kind": agency.kind,
+        "year": year, "agency": printed, "agency_key": agency.key, "agency_kind": agency.kind,
         "level": agency.level, "province": agency.province, "prefecture": agency.prefecture,
         "county": agency.county, "township": agency.township, "scope": "aggregate" if aggregate else "self",
         "publish_date": f"{pub[0]}-{pub[1]:02d}-{pub[2]:02d}", "injected_errors": injected,
         "blank_zeros": cells.zero_blank, "blank_totals": cells.total_blank, "noisy_numbers": cells.noisy,
         "flat_ambiguous_rows": sorted({c[0] for k, run in runs if R.count_splits(run, k) != 1 for c in k})
         if layout == "flat_merged" else [],
+        "one_row_other": table_spec == "2021_one_row", "label_typo": list(typo) if typo else None,
         "cells": {} if narrative else {"|".join((k[0], k[1] or "", k[2])): cells.truth[k] for k in values},
     }
     return layout, text, truth
+
+
+def _printed_name(agency: Agency, forms: random.Random) -> str:
+    """The agency's name as this year's title prints it: bare, or after its prefecture or province, as titles
+    across the country do (江苏省淮安市人民政府, 淮安市洪泽区财政局)."""
+    r = forms.random()
+    if agency.level in ("prefecture", "county") and agency.kind == "government" and r < 0.3:
+        return agency.province + agency.name                  # 演示…省演示…市(演示…县)人民政府
+    if agency.level == "county" and agency.kind == "department" and r < 0.3:
+        above = agency.prefecture if r < 0.2 else agency.province + agency.prefecture
+        return above + agency.name                            # 演示…市演示…县教育局
+    if agency.level == "prefecture" and agency.kind == "department" and r < 0.2:
+        return agency.province + agency.name                  # 演示…省演示…市财政局
+    return agency.name
+
+
+def _one_row_other(values: dict) -> dict:
+    """The 2021 values with （六）其他处理 as one row: its three rows summed per applicant."""
+    from etl.contract import APPLICANTS
+    out = {k: v for k, v in values.items() if k[0] not in L.OTHER_SUBROWS}
+    for a in APPLICANTS:
+        parts = [values[(k, a, "year")] for k in L.OTHER_SUBROWS]
+        out[("outcome.other", a, "year")] = None if all(p is None for p in parts) else sum(p or 0 for p in parts)
+    return out
+
+
+_TYPO_LAYOUTS = ("tab", "html", "md", "md_pipe")     # a table whose cells the parser sees (not flattened text)
+_TYPO_ROWS = {"request.answered.denied.other_law", "response.online_interviews_head", "org.reading_points",
+              "staff.total", "outcome.unable.needs_creation", "outcome.unable.unclear",
+              "outcome.unprocessed.confirmation", "outcome.denied.law_forbidden", "outcome.denied.third_party",
+              "request.received", "request.answered", "active.total"}
+
+
+def _label_typo(text: str, spec: str, forms: random.Random) -> tuple[str, str] | None:
+    """(label, label as misprinted) for one in ten table reports: a fixed label with a character lost or wrong, as
+    real reports print some; only a label printed once in the report, long enough to stay unlike every other."""
+    if forms.random() >= 0.1:
+        return None
+    from etl.specs import SPECS, official_label
+    spec_rows = SPECS[spec if spec in SPECS else "2021"].rows
+    labels = [official_label(r) for r in spec_rows if r.cells[0][0] in _TYPO_ROWS and len(official_label(r)) >= 6]
+    labels = [lb for lb in labels if text.count(lb) == 1]
+    if not labels:
+        return None
+    label = forms.choice(labels)
+    i = len(label) // 2
+    wrong = label[:i] + ("" if forms.random() < 0.5 else "某") + label[i + 1:]
+    return label, wrong
 
 
 def _plan(reports: int, seed: int) -> list[tuple[Agency, int]]:

@@ -236,8 +236,12 @@ S4_RESULTS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "�
 S4_ROW = ("row", "", None, [(f"{g}.{r}", None, "year") for g in ("review", "litigation_direct", "litigation_after_review")
                             for r in ("upheld", "corrected", "other", "pending", "total")])
 
+# some 2021-format reports still print （六）其他处理 as one row, as the 2019 format did
+S3_2021_ONE_ROW = _s3([_a("（六）其他处理", "outcome.other")])
+OTHER_SUBROWS = ("outcome.other.no_correction", "outcome.other.no_fee", "outcome.other.other")
+
 TABLES = {"national": NATIONAL, "fujian2009": FUJIAN2009, "fujian2014": FUJIAN2014,
-          "2019": (S2_2019, S3_2019), "2021": (S2_2021, S3_2021)}
+          "2019": (S2_2019, S3_2019), "2021": (S2_2021, S3_2021), "2021_one_row": (S2_2021, S3_2021_ONE_ROW)}
 
 
 def value_rows(spec_name: str) -> list[tuple]:
