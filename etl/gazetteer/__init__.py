@@ -110,7 +110,9 @@ def _aliases(p: Place) -> list[str]:
     if p.level == "province":
         short = _PROVINCE_SHORT.sub("", p.name)
         return [short] if len(short) >= 2 else []
-    auto = _AUTONOMOUS.match(p.name)
+    if p.level not in _KINDS:
+        return []
+    auto = _AUTONOMOUS.match(p.name) if "自治" in p.name else None
     if auto:
         return [auto.group(1) + auto.group(2)]
     m = _KIND.search(p.name)
