@@ -68,13 +68,18 @@ _REAL, _ALIAS = (0, 1), (1, 1)
 _LOCAL, _LOCAL_ALIAS = (0, 0), (1, 0)
 
 
-def _national(index: _Index) -> tuple[dict[str, Place], dict[str, list[Place]]]:
-    """Add every national place to `index`; (code -> place, name -> places)."""
+def _national(index: _Index) -> tuple[dict[str, Place], dict[str, list[Place]], dict[str, list[tuple[str, str]]]]:
+    """Add every national place above the townships to `index`; (code -> place, name -> places, county code ->
+    its townships' (code, name), indexed only when a title first names a place under that county)."""
     by_code: dict[str, Place] = {}
     named: dict[str, list[Place]] = {}
+    towns: dict[str, list[tuple[str, str]]] = {}
     with open(HERE / "divisions.csv", encoding="utf-8") as f:
         rows = sorted(((r["code"], r["name"]) for r in csv.DictReader(f)), key=lambda r: len(r[0]))
     for code, name in rows:
+        if len(code) == 9:
+            towns.setdefault(code[:6], []).append((code, name))
+            continue
         n = len(code)
         level = _CODE_LEVEL[n]
         prov = by_code.get(code[:2]) if n > 2 else None
@@ -100,7 +105,12 @@ def _national(index: _Index) -> tuple[dict[str, Place], dict[str, list[Place]]]:
                     if p.code.startswith(within) and p.code != within:
                         scopes = ["", *(p.code[:n] for n in (2, 4) if n < len(p.code) and p.code[:n] in by_code)]
                         index.add(r["old_name"], p, scopes, _REAL)
-    return by_code, named
+    return by_code, named, towns
+
+
+def _township(code: str, name: str, by_code: dict[str, Place]) -> Place:
+    county = by_code[code[:6]]
+    return Place(name, "township", county.province, county.prefecture, county.name, name, code)
 
 
 def _aliases(p: Place) -> list[str]:
@@ -137,16 +147,30 @@ def _local_rows(paths: tuple[Path, ...]) -> list[dict]:
 class Gazetteer:
     index: dict[tuple[str, str], tuple[Place, ...]]
     longest: int
+    by_code: dict[str, Place]
+    towns: dict[str, list[tuple[str, str]]]          # county code -> townships not yet indexed
 
     def find(self, text: str, scope: Place | None) -> tuple[Place | None, int]:
         """The place the longest name at the start of `text` stands for within `scope` (None: the country), and
         that name's length; AMBIGUOUS where several places bear it there. (None, 0) when no name matches."""
         key = scope.key if scope else ""
+        if scope is not None and scope.code and len(scope.code) in (4, 6):
+            self._index_townships(scope.code)
         for n in range(min(len(text), self.longest), 1, -1):
             hits = self.index.get((key, text[:n]))
             if hits:
                 return (hits[0] if len(hits) == 1 else AMBIGUOUS), n
         return None, 0
+
+    def _index_townships(self, code: str) -> None:
+        """A bare township name is too common to mean one place: it is found only under its county or prefecture,
+        and indexed the first time a title names one of those (a few dozen names, not the country's 41 000)."""
+        for county in [c for c in self.towns if c.startswith(code)]:
+            for tcode, name in self.towns.pop(county):
+                place = _township(tcode, name, self.by_code)
+                for s in (county[:4], county):
+                    hits = self.index.get((s, name), ())
+                    self.index[(s, name)] = (*hits, place) if all(h.code != tcode for h in hits) else hits
 
 
 @cache
@@ -155,7 +179,7 @@ def gazetteer(local: tuple[Path, ...]) -> Gazetteer:
     optionally aliases, separated by |). A local row that names a national place adds its aliases to it; one the
     country does not know is a place of its own, found by its name and under the places it names above it."""
     index = _Index()
-    by_code, named = _national(index)
+    by_code, named, towns = _national(index)
     by_name: dict[tuple[str, str], Place] = {}   # (level, name) of each province and prefecture, for local rows
     for p in by_code.values():
         if p.level in ("province", "prefecture"):
@@ -173,7 +197,8 @@ def gazetteer(local: tuple[Path, ...]) -> Gazetteer:
         index.add(r["name"], place, scopes, _LOCAL)
         for alias in filter(None, (r.get("aliases") or "").split("|")):
             index.add(alias, place, scopes, _LOCAL_ALIAS)
-    return Gazetteer({k: tuple(v[1]) for k, v in index.items()}, max((len(n) for _, n in index), default=0))
+    longest = max(max((len(n) for _, n in index), default=0), max((len(n) for t in towns.values() for _, n in t), default=0))
+    return Gazetteer({k: tuple(v[1]) for k, v in index.items()}, longest, by_code, towns)
 
 
 def _same_national(named: dict[str, list[Place]], by_name, name: str, level: str, fields: dict) -> Place | None:
