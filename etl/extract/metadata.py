@@ -88,7 +88,7 @@ def _places_in(name: str) -> tuple[list[tuple[str, Place]], str]:
     pos = 0
     while pos < len(name):
         scope = pieces[-1][1] if pieces else None
-        place, n = g.find(name[pos:], scope if scope is None or scope.level else None)
+        place, n = g.find(name[pos:], scope)
         if place is None and scope is not None and not scope.code:
             place, n = g.find(name[pos:], None)      # under a place only a --places row (or no gazetteer) knows
         if place is None:
