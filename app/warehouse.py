@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.warehouse import marts
+from etl.warehouse import collection, marts
 from etl.warehouse import object_storage as remote
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,6 +156,7 @@ def connect(wh: Path | str | None = None) -> duckdb.DuckDBPyConnection:
         return _connect_remote(con, wh)
     for t in TABLES:
         con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {table_source(wh, t)}")
+    _collection_view(con, wh / f"{collection.TABLE}.parquet")
     con.execute(f"CREATE VIEW metric_labels AS SELECT * FROM read_csv('{_q(METRICS_CSV)}', header=true, all_varchar=true)")
     if marts.valid(wh):
         # the build wrote the dashboard views out as tables (etl/warehouse/marts.py): same rows, no per-query cost
@@ -166,6 +167,15 @@ def connect(wh: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _collection_view(con: duckdb.DuckDBPyConnection, path: Path | None) -> None:
+    """raw_collection: what `etl collect` found on the agencies' websites (empty when the warehouse was not built
+    from a collection)."""
+    if path is not None and path.exists():
+        con.execute(f"CREATE VIEW raw_collection AS SELECT * FROM read_parquet('{_q(path)}')")
+    else:
+        con.register("raw_collection", collection.SCHEMA.empty_table())
+
+
 def _connect_remote(con: duckdb.DuckDBPyConnection, wh) -> duckdb.DuckDBPyConnection:
     snap = snapshot(wh)
     if not snap.built:
@@ -173,6 +183,7 @@ def _connect_remote(con: duckdb.DuckDBPyConnection, wh) -> duckdb.DuckDBPyConnec
     remote.register(con, snap.url)
     for t in TABLES:
         con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {snap.table_source(t)}")
+    _collection_view(con, None)            # `etl collect` results are read from a local warehouse only
     con.execute(f"CREATE VIEW metric_labels AS SELECT * FROM read_csv('{_q(METRICS_CSV)}', header=true, all_varchar=true)")
     if marts.valid(snap):
         for t in marts.MARTS:

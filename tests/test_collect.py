@@ -176,17 +176,23 @@ def test_second_run_downloads_nothing_new(collected, site):
     assert {r["url"]: r["sha256"] for r in rows} == before and not any(r["downloaded"] for r in rows)
 
 
-def test_build_of_the_collection_equals_the_files(collected, tmp_path):
+@pytest.fixture(scope="module")
+def warehouses(collected, tmp_path_factory):
+    """The warehouse built from the report files themselves, and the one built from the collection folder."""
     tmp, _ = collected
     out = tmp / "out"
-    direct = tmp_path / "direct"
-    direct.mkdir()
+    direct = tmp_path_factory.mktemp("direct")
     for r in _manifest(out):
         if r["is_report"]:
             shutil.copy(out / r["path"], direct / f"{r['year']}_{r['sha256'][:8]}{Path(r['path']).suffix}")
-    a, b = tmp_path / "wh_direct", tmp_path / "wh_collected"
+    a, b = tmp / "wh_direct", tmp / "wh_collected"
     build([str(direct)], a, progress=False)
     build([str(out)], b, progress=False)
+    return a, b
+
+
+def test_build_of_the_collection_equals_the_files(warehouses):
+    a, b = warehouses
     con = duckdb.connect()
     metrics = "SELECT report_id, metric, applicant, basis, value, raw, unit, source, locator FROM read_parquet('{}/metrics.parquet') ORDER BY ALL"
     assert con.sql(metrics.format(a)).fetchall() == con.sql(metrics.format(b)).fetchall()
@@ -210,3 +216,27 @@ def test_build_of_the_collection_equals_the_files(collected, tmp_path):
                    "WHERE agency IN ('平潭综合实验区', '某县（响应很慢）') ORDER BY ALL").fetchall()
     assert coll == [("平潭综合实验区", y, "partial", True) for y in (2014, 2017, 2019, 2020, 2021, 2023, 2024)] + [
         ("某县（响应很慢）", None, "failed", False)]
+
+
+def test_collect_page_and_coverage(warehouses, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.setenv("WAREHOUSE_DIR", str(warehouses[1]))
+    at = AppTest.from_file(str(root / "dashboard.py"), default_timeout=120).run()
+    at.switch_page("pages/collect.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    df = at.dataframe[0].value.set_index("机关")
+    assert at.selectbox[0].value == 2024 and len(df) == 9
+    row = df.loc["平潭综合实验区"]
+    # listed 2025-01-20; a government's deadline for 2024 is 2025-03-31 (《条例》第四十九条): 70 days early
+    assert (row["2024年度报告"], str(row["列表日期"])[:10], row["逾期天数"], row["日期来源"]) == ("找到", "2025-01-20", -70, "栏目列表")
+    assert row["报告网址"].endswith("/pingtan/att/2024nb.docx")
+    assert df.loc["平潭县人民政府", "2024年度报告"] == "未找到"
+    assert "超时" in df.loc["某县（响应很慢）", "说明"] and df.loc["某县（响应很慢）", "采集情况"] == "采集失败"
+    # the coverage matrix: 平潭综合实验区's years the site lists no report for are 网站未找到, not just 缺失
+    from app import queries, warehouse
+    con = warehouse.connect(warehouses[1])
+    import polars as pl
+    cov = queries.execute(con, "coverage", queries.Filters()).filter(pl.col("agency_id") == "福建省/平潭综合实验区")
+    status = dict(zip(cov["year"].to_list(), cov["status"].to_list()))
+    assert status[2016] == status[2022] == "网站未找到" and status[2024] != "网站未找到"
