@@ -72,6 +72,16 @@ def test_sources_csv(tmp_path):
     assert shard_of(a, 8) == shard_of(b, 8)
 
 
+def test_timeliness_names_a_date_from_the_listing():
+    from scoring.indicators import ReportContext, timeliness
+    from scoring.rubric import Indicator
+    report = {"year": 2024, "agency_kind": "department", "publish_date": date(2025, 2, 10),
+              "publish_date_source": "listing"}
+    res = timeliness(ReportContext(report, [], []), Indicator("timeliness", "按时发布", 10.0, {}))
+    assert (res.points, res.value) == (0.0, 10)          # a department's deadline is 2025-01-31
+    assert res.evidence[0]["message"].startswith("网站栏目列表显示的发布日期 2025年02月10日 晚于期限 2025年01月31日 10 天")
+
+
 # ------------------------------------------------------------------ the recorded site
 
 @pytest.fixture(scope="module")
