@@ -173,7 +173,9 @@ def _collection_view(con: duckdb.DuckDBPyConnection, path: Path | None) -> None:
     if path is not None and path.exists():
         con.execute(f"CREATE VIEW raw_collection AS SELECT * FROM read_parquet('{_q(path)}')")
     else:
-        con.register("raw_collection", collection.SCHEMA.empty_table())
+        con.register("empty_collection", collection.SCHEMA.empty_table())     # a table: cursors see it too
+        con.execute("CREATE TABLE raw_collection AS SELECT * FROM empty_collection")
+        con.unregister("empty_collection")
 
 
 def _connect_remote(con: duckdb.DuckDBPyConnection, wh) -> duckdb.DuckDBPyConnection:
