@@ -243,6 +243,8 @@ def test_collect_page_and_coverage(warehouses, monkeypatch):
     assert row["报告网址"].endswith("/pingtan/att/2024nb.docx")
     assert df.loc["平潭县人民政府", "2024年度报告"] == "未找到"
     assert "超时" in df.loc["某县（响应很慢）", "说明"] and df.loc["某县（响应很慢）", "采集情况"] == "采集失败"
+    assert df.loc["某县（响应很慢）", "2024年度报告"] == "无法采集"
+    assert [m.value for m in at.metric][:3] == ["9", "1", "2"]      # sources, found, not in the column (6 failed)
     # the coverage matrix: 平潭综合实验区's years the site lists no report for are 网站未找到, not just 缺失
     from app import queries, warehouse
     con = warehouse.connect(warehouses[1])
