@@ -167,11 +167,11 @@ def connect(wh: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _collection_view(con: duckdb.DuckDBPyConnection, path: Path | None) -> None:
+def _collection_view(con: duckdb.DuckDBPyConnection, path: Path | str | None) -> None:
     """raw_collection: what `etl collect` found on the agencies' websites (empty when the warehouse was not built
-    from a collection)."""
-    if path is not None and path.exists():
-        con.execute(f"CREATE VIEW raw_collection AS SELECT * FROM read_parquet('{_q(path)}')")
+    from a collection). `path`: a local file, or the URL of a published build's file."""
+    if path is not None and (isinstance(path, str) or path.exists()):
+        con.execute(f"CREATE VIEW raw_collection AS SELECT * FROM read_parquet('{str(path).replace(chr(39), chr(39) * 2)}')")
     else:
         con.register("empty_collection", collection.SCHEMA.empty_table())     # a table: cursors see it too
         con.execute("CREATE TABLE raw_collection AS SELECT * FROM empty_collection")
@@ -185,7 +185,8 @@ def _connect_remote(con: duckdb.DuckDBPyConnection, wh) -> duckdb.DuckDBPyConnec
     remote.register(con, snap.url)
     for t in TABLES:
         con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {snap.table_source(t)}")
-    _collection_view(con, None)            # `etl collect` results are read from a local warehouse only
+    name = f"{collection.TABLE}.parquet"
+    _collection_view(con, remote.join(snap.url, name) if name in snap.files else None)
     con.execute(f"CREATE VIEW metric_labels AS SELECT * FROM read_csv('{_q(METRICS_CSV)}', header=true, all_varchar=true)")
     if marts.valid(snap):
         for t in marts.MARTS:

@@ -82,6 +82,46 @@ def test_timeliness_names_a_date_from_the_listing():
     assert res.evidence[0]["message"].startswith("网站栏目列表显示的发布日期 2025年02月10日 晚于期限 2025年01月31日 10 天")
 
 
+def _fetch_all(politeness, handler, urls):
+    import asyncio
+
+    import httpx
+
+    from etl.collect.fetch import Fetcher
+
+    async def go():
+        async with Fetcher(politeness, httpx.MockTransport(handler)) as f:
+            return await asyncio.gather(*(f.get(u) for u in urls), return_exceptions=True)
+    return asyncio.run(go())
+
+
+def test_per_host_rate_limit_and_retries_with_back_off():
+    import time
+
+    import httpx
+    starts: list[tuple[str, float]] = []
+    answers = {"/flaky": [503, 503, 200]}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        starts.append((request.url.host, time.monotonic()))
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        codes = answers.get(request.url.path)
+        return httpx.Response(codes.pop(0) if codes else 200, text="ok")
+
+    slow_host = Politeness(timeout=1, retries=2, backoff=0.05, delay=0.2, per_host=1)
+    got = _fetch_all(slow_host, handler, ["http://a.example/1", "http://a.example/2", "http://a.example/3"])
+    assert [g.status for g in got] == [200, 200, 200]
+    times = sorted(t for h, t in starts)
+    assert all(b - a >= 0.19 for a, b in zip(times, times[1:]))       # robots.txt + 3 pages, 0.2 s apart
+    starts.clear()
+    got = _fetch_all(Politeness(timeout=1, retries=2, backoff=0.05, delay=0), handler, ["http://b.example/flaky"])
+    assert got[0].status == 200 and len(starts) == 1 + 3              # two 503s retried after a back-off
+    answers["/flaky"] = [503, 503, 503]
+    got = _fetch_all(Politeness(timeout=1, retries=2, backoff=0.01, delay=0), handler, ["http://c.example/flaky"])
+    assert str(got[0]) == "服务器出错（HTTP 503）：http://c.example/flaky"
+
+
 # ------------------------------------------------------------------ the recorded site
 
 @pytest.fixture(scope="module")
@@ -226,6 +266,11 @@ def test_build_of_the_collection_equals_the_files(warehouses):
                    "WHERE agency IN ('平潭综合实验区', '某县（响应很慢）') ORDER BY ALL").fetchall()
     assert coll == [("平潭综合实验区", y, "partial", True) for y in (2014, 2017, 2019, 2020, 2021, 2023, 2024)] + [
         ("某县（响应很慢）", None, "failed", False)]
+    # a rebuild given the collection's files one by one (as the dashboard's uploads rebuild does) keeps the dates
+    files = con.sql(f"SELECT source_file FROM read_parquet('{b}/reports.parquet')").fetchall()
+    build([f for (f,) in files], b, progress=False)
+    assert con.sql(f"SELECT count(*) FROM read_parquet('{b}/reports.parquet') WHERE publish_date_source = 'listing'"
+                   ).fetchall() == [(2,)]
 
 
 def test_collect_page_and_coverage(warehouses, monkeypatch):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from etl.collect.store import MANIFEST, SOURCES, is_collection
+from etl.collect.store import FILES, MANIFEST, SOURCES, is_collection
 from etl.warehouse.db import connect
 from etl.warehouse.write import table_path
 
@@ -24,8 +24,16 @@ SCHEMA = pa.schema([
 
 
 def collections(inputs: list[str]) -> list[str]:
-    """The inputs that are folders `etl collect` wrote."""
-    return [i for i in inputs if Path(i).is_dir() and is_collection(Path(i))]
+    """The collection folders among the inputs: folders `etl collect` wrote, and the folders of files given one by
+    one from one (FOLDER/files/ab/<sha256>.pdf, as a rebuild from the dashboard's uploads names them)."""
+    found = []
+    for i in inputs:
+        p = Path(i)
+        if p.is_dir() and is_collection(p):
+            found.append(i)
+        elif p.is_file() and len(p.parents) > 3 and p.parents[1].name == FILES and is_collection(p.parents[2]):
+            found.append(str(p.parents[2]))
+    return list(dict.fromkeys(found))
 
 
 def report_files(folder: str) -> list[str]:
