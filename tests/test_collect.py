@@ -4,6 +4,7 @@ as pages, a PDF attachment and a DOCX, GBK, every per-source failure, a second r
 from __future__ import annotations
 
 import hashlib
+import itertools
 import shutil
 from datetime import date
 from pathlib import Path
@@ -11,8 +12,8 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import CORPUS
+
 from etl.build import build
 from etl.cli import main
 from etl.collect import Politeness, SourcesError, collect, read_sources, shard_of
@@ -113,7 +114,7 @@ def test_per_host_rate_limit_and_retries_with_back_off():
     got = _fetch_all(slow_host, handler, ["http://a.example/1", "http://a.example/2", "http://a.example/3"])
     assert [g.status for g in got] == [200, 200, 200]
     times = sorted(t for h, t in starts)
-    assert all(b - a >= 0.19 for a, b in zip(times, times[1:]))       # robots.txt + 3 pages, 0.2 s apart
+    assert all(b - a >= 0.19 for a, b in itertools.pairwise(times))      # robots.txt + 3 pages, 0.2 s apart
     starts.clear()
     got = _fetch_all(Politeness(timeout=1, retries=2, backoff=0.05, delay=0), handler, ["http://b.example/flaky"])
     assert got[0].status == 200 and len(starts) == 1 + 3              # two 503s retried after a back-off

@@ -19,14 +19,14 @@ _CN = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"�
 _REPORT_TITLE = re.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年(?:度)?[^年]{0,40}?(?:年度报告|年报)")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})")
 _PAGE_DATE = re.compile(r"(?:发布|公开|成文|印发)(?:日期|时间)\s*[:：]\s*" + _DATE.pattern)
-_NEXT = re.compile(r"^\s*(下一页|下页|后一页|next|›|»|>)\s*$", re.I)
+_NEXT = re.compile(r"^\s*(下一页|下页|后一页|next|›|»|>)\s*$", re.IGNORECASE)
 _CREATE_PAGE = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"](\w+)['\"]\s*,"
                           r"\s*['\"](\w+)['\"]")
 DOCUMENTS = (".pdf", ".doc", ".docx", ".wps")
 IMAGES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff")
 _META_DATE = ("PubDate", "pubdate", "publishdate", "firstpublishedtime")
 _STATS = re.compile(r"依申请公开|政府信息公开申请")
-_charset_meta = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", re.I)
+_charset_meta = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", re.IGNORECASE)
 
 
 @dataclass

@@ -7,13 +7,13 @@ import logging
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 
-from etl.collect.fetch import Fetched, FetchError, Fetcher, Politeness
+from etl.collect.fetch import Fetched, Fetcher, FetchError, Politeness
 from etl.collect.listing import DOCUMENTS, Entry, read_list, read_report_page
 from etl.collect.sources import Source
 from etl.collect.store import Store, suffix_for
@@ -88,7 +88,7 @@ async def _collect(sources, out, year, max_pages, politeness, concurrency, show,
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 class _SourceJob:
@@ -109,7 +109,7 @@ class _SourceJob:
             row["status"], row["error"] = "failed", str(e)
             log.info("%s: %s", self.src.agency, e)
             return self.previous, row           # a source that fails keeps what an earlier run found
-        except Exception as e:  # noqa: BLE001 - one broken site never stops the others
+        except Exception as e:      # one broken site never stops the others
             row["status"], row["error"] = "failed", f"采集出错：{type(e).__name__}: {e}"
             log.exception("%s", self.src.agency)
             return self.previous, row
@@ -205,7 +205,12 @@ class _Progress:
 
     def __enter__(self):
         if self.show:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TimeElapsedColumn,
+            )
             self.bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                                 TimeElapsedColumn(), transient=True)
             self.bar.start()
