@@ -31,7 +31,7 @@ def collections(inputs: list[str]) -> list[str]:
         p = Path(i)
         if p.is_dir() and is_collection(p):
             found.append(i)
-        elif p.is_file() and len(p.parents) > 3 and p.parents[1].name == FILES and is_collection(p.parents[2]):
+        elif p.is_file() and len(p.parents) >= 3 and p.parents[1].name == FILES and is_collection(p.parents[2]):
             found.append(str(p.parents[2]))
     return list(dict.fromkeys(found))
 
