@@ -26,6 +26,7 @@ PAGES = [
     ("pages/scorecard.py", "考核评分", "scorecard", ":material/grading:"),     # only when that file exists
     ("pages/quality.py", "数据质量", "quality", ":material/rule:"),
     ("pages/upload.py", "导入报告", "upload", ":material/upload_file:"),
+    ("pages/collect.py", "采集", "collect", ":material/travel_explore:"),
     ("pages/report.py", "报告详情", "report", ":material/description:"),
 ]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.warehouse import marts
+from etl.warehouse import collection, marts
 from etl.warehouse import object_storage as remote
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,6 +156,7 @@ def connect(wh: Path | str | None = None) -> duckdb.DuckDBPyConnection:
         return _connect_remote(con, wh)
     for t in TABLES:
         con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {table_source(wh, t)}")
+    _collection_view(con, wh / f"{collection.TABLE}.parquet")
     con.execute(f"CREATE VIEW metric_labels AS SELECT * FROM read_csv('{_q(METRICS_CSV)}', header=true, all_varchar=true)")
     if marts.valid(wh):
         # the build wrote the dashboard views out as tables (etl/warehouse/marts.py): same rows, no per-query cost
@@ -166,6 +167,17 @@ def connect(wh: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _collection_view(con: duckdb.DuckDBPyConnection, path: Path | str | None) -> None:
+    """raw_collection: what `etl collect` found on the agencies' websites (empty when the warehouse was not built
+    from a collection). `path`: a local file, or the URL of a published build's file."""
+    if path is not None and (isinstance(path, str) or path.exists()):
+        con.execute(f"CREATE VIEW raw_collection AS SELECT * FROM read_parquet('{str(path).replace(chr(39), chr(39) * 2)}')")
+    else:
+        con.register("empty_collection", collection.SCHEMA.empty_table())     # a table: cursors see it too
+        con.execute("CREATE TABLE raw_collection AS SELECT * FROM empty_collection")
+        con.unregister("empty_collection")
+
+
 def _connect_remote(con: duckdb.DuckDBPyConnection, wh) -> duckdb.DuckDBPyConnection:
     snap = snapshot(wh)
     if not snap.built:
@@ -173,6 +185,8 @@ def _connect_remote(con: duckdb.DuckDBPyConnection, wh) -> duckdb.DuckDBPyConnec
     remote.register(con, snap.url)
     for t in TABLES:
         con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {snap.table_source(t)}")
+    name = f"{collection.TABLE}.parquet"
+    _collection_view(con, remote.join(snap.url, name) if name in snap.files else None)
     con.execute(f"CREATE VIEW metric_labels AS SELECT * FROM read_csv('{_q(METRICS_CSV)}', header=true, all_varchar=true)")
     if marts.valid(snap):
         for t in marts.MARTS:

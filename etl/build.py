@@ -15,7 +15,9 @@ from etl import parser_version
 from etl.executors import run
 from etl.parse import report_id_for
 from etl.read import supported
+from etl.collect.store import is_collection
 from etl.warehouse.across_years import settle_across_years
+from etl.warehouse.collection import attach as attach_collection, report_files as collected_reports
 from etl.warehouse.db import with_memory_headroom
 from etl.warehouse.finalise import finalise
 from etl.warehouse.marts import write_marts
@@ -44,7 +46,9 @@ def discover(inputs: list[str]) -> list[str]:
     found: list[str] = []
     for item in inputs:
         p = Path(item)
-        if p.is_dir():
+        if p.is_dir() and is_collection(p):      # a folder `etl collect` wrote: the files its manifest marks
+            found += collected_reports(item)
+        elif p.is_dir():
             found += sorted(str(f) for f in p.rglob("*") if f.is_file() and supported(f)
                             and not any(part.startswith(".") for part in f.relative_to(p).parts))
         else:
@@ -115,6 +119,7 @@ def build(inputs: list[str], out: Path, jobs: int = 1, force: bool = False, prog
     settled = settle_across_years(building, previous_out, keep, jobs)
     summary.settled = len(settled)
     with_memory_headroom(assemble, building, previous_out, keep, manifest, settled)
+    attach_collection(building, inputs)     # publish dates from the sites' listings; the collection table
     with_memory_headroom(finalise, building)
     with_memory_headroom(write_marts, building)
     _count(building, summary)

@@ -1,6 +1,7 @@
 """Command line: python -m etl build INPUT... --out DIR|URL [--jobs N] [--force];
 python -m etl publish DIR URL [--keep N]; python -m etl synth --out DIR --reports N [--seed S];
-python -m etl demo [--reports N]; python -m etl bench --reports N."""
+python -m etl demo [--reports N]; python -m etl bench --reports N;
+python -m etl collect SOURCES.csv --out DIR [--year N] [--shard K/N]."""
 from __future__ import annotations
 
 import argparse
@@ -63,7 +64,26 @@ def main(argv: list[str] | None = None) -> int:
     be.add_argument("--from", dest="source", type=Path, default=None,
                     help="--direct: the parsed warehouse to replicate (default: the cached 10,000-report corpus, built)")
     be.add_argument("--out", type=Path, default=None, help="--direct: keep the generated warehouse here")
+    c = sub.add_parser("collect", help="采集: download the agencies' annual reports from their own websites (the 年报 "
+                       "columns SOURCES.csv names) into DIR, for `etl build DIR`")
+    c.add_argument("sources", type=Path, metavar="SOURCES.csv",
+                   help="one row per agency: agency (its name), url (its 年报 column), optionally level and place")
+    c.add_argument("--out", required=True, type=Path, metavar="DIR", help="collection folder (files/, manifest.parquet, "
+                   "sources.parquet); a re-run downloads only what changed")
+    c.add_argument("--year", type=int, default=None, help="only the reports for this year (default: every year listed)")
+    c.add_argument("--max-pages", type=int, default=20, metavar="N", help="list pages read per source, at most")
+    c.add_argument("--shard", default=None, metavar="K/N", help="only the sources of shard K of N (by a hash of the "
+                   "host, so one site stays on one machine): split a national run across N machines")
+    c.add_argument("--concurrency", type=int, default=8, metavar="N", help="sources collected at once")
+    c.add_argument("--per-host", type=int, default=2, metavar="N", help="requests in flight to one host, at most")
+    c.add_argument("--delay", type=float, default=0.5, metavar="S", help="seconds between two requests to one host")
+    c.add_argument("--timeout", type=float, default=20.0, metavar="S", help="seconds without an answer before a "
+                   "request fails")
+    c.add_argument("--retries", type=int, default=2, metavar="N", help="retries (with back-off) after a timeout, a "
+                   "dropped connection, 5xx or 429")
     args = parser.parse_args(argv)
+    if args.command == "collect":
+        return _collect(parser, args)
     if args.command == "synth":
         if args.reports < 0:
             parser.error("--reports must be >= 0")
@@ -118,6 +138,30 @@ def main(argv: list[str] | None = None) -> int:
         summary = build(args.inputs, args.out, jobs=max(1, args.jobs), force=args.force,
                         executor=args.executor, scheduler=args.scheduler)
         print(summary.line())
+    return 0
+
+
+def _collect(parser, args) -> int:
+    from etl.collect import Politeness, SourcesError, collect, read_sources, shard_of
+    try:
+        sources = read_sources(args.sources)
+    except SourcesError as e:
+        parser.error(str(e))
+    if args.shard:
+        try:
+            k, n = (int(x) for x in args.shard.split("/"))
+            assert 0 <= k < n
+        except (ValueError, AssertionError):
+            parser.error("--shard must be K/N with 0 <= K < N, e.g. 0/4")
+        sources = [s for s in sources if shard_of(s, n) == k]
+    if args.max_pages < 1 or args.per_host < 1 or args.concurrency < 1 or args.retries < 0 or args.timeout <= 0:
+        parser.error("--max-pages, --per-host and --concurrency must be >= 1, --retries >= 0, --timeout > 0")
+    politeness = Politeness(timeout=args.timeout, retries=args.retries, per_host=args.per_host, delay=args.delay)
+    summary = collect(sources, args.out, year=args.year, max_pages=args.max_pages, politeness=politeness,
+                      concurrency=args.concurrency)
+    for agency, error in summary.errors:
+        print(f"{agency}：{error}", file=sys.stderr)
+    print(summary.line())
     return 0
 
 

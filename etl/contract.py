@@ -37,7 +37,8 @@ REPORTS_SCHEMA = pa.schema([
     ("year", pa.int32()), ("agency", pa.string()), ("agency_id", pa.string()), ("agency_short", pa.string()),
     ("agency_kind", pa.string()), ("level", pa.string()), ("province", pa.string()), ("prefecture", pa.string()),
     ("county", pa.string()), ("township", pa.string()), ("parent", pa.string()), ("scope", pa.string()),
-    ("publish_date", pa.date32()), ("parse_status", pa.string()), ("error", pa.string()),
+    ("publish_date", pa.date32()), ("publish_date_source", pa.string()), ("parse_status", pa.string()),
+    ("error", pa.string()),
     ("parser_version", pa.string()), ("duplicate_of", pa.string()),
 ])
 

@@ -41,7 +41,7 @@ def parse_file(source_file: str, data: bytes | None = None, neighbours: Neighbou
         "file_format": file_format(path), "template": "unknown", "template_variant": None, "year": None,
         "agency": None, "agency_id": None, "agency_short": None, "agency_kind": None, "level": None,
         "province": None, "prefecture": None, "county": None, "township": None, "parent": None,
-        "scope": None, "publish_date": None, "parse_status": "failed", "error": None,
+        "scope": None, "publish_date": None, "publish_date_source": None, "parse_status": "failed", "error": None,
         "parser_version": parser_version(), "duplicate_of": None,
     }
     try:
@@ -60,6 +60,7 @@ def _parse(report: dict, path: Path, data: bytes, neighbours: Neighbours | None)
     for key in ("year", "agency", "agency_id", "agency_short", "agency_kind", "level", "province", "prefecture",
                 "county", "township", "parent", "scope", "publish_date"):
         report[key] = getattr(meta, key)
+    report["publish_date_source"] = "report" if meta.publish_date else None
     spec = recognise(doc.text)
     problems = list(doc.warnings)
     metrics: list[Metric] = []

@@ -57,7 +57,9 @@ st.subheader("报告覆盖：机构 × 年度")
 cov = queries.run("coverage", f)          # the first 30 agencies (by level, then name), every year
 summ = queries.run("coverage_summary", f)
 n_ag = summ["n_agencies"][0] if summ.height else 0
-st.caption("灰色 = 缺失（该年没有这家机构的报告）；格内数字 = 同一年有多份报告（如本级与汇总各一份）。")
+st.caption("灰色 = 缺失（该年没有这家机构的报告）；格内数字 = 同一年有多份报告（如本级与汇总各一份）。"
+           + ("“网站未找到” = 采集时该机构网站的年报栏目里没有这一年的报告（见“采集”页）。"
+              if (cov["status"] == "网站未找到").any() else ""))
 if summ.height:
     st.caption(f"共 {n_ag:,} 家机构、{summ['n_years'][0]} 个年度，缺报 {summ['n_missing_total'][0]:,} 个机构年度。"
                + (f"矩阵显示前 {cov['agency_id'].n_unique():,} 家机构（按层级、名称排序）；请用左侧筛选缩小范围。"

@@ -91,8 +91,9 @@ def timeliness(ctx: ReportContext, ind: Indicator) -> Result:
             return Result(0, 0, None, [ev("timeliness", msg + "，本项不计分", other=f"{deadline.isoformat()}（{basis}）")])
         return _apply(ind.weight, [(float(md), ev("timeliness", msg, other=f"{deadline.isoformat()}（{basis}）"))])
     late = (pub - deadline).days
+    what = "网站栏目列表显示的发布日期" if r.get("publish_date_source") == "listing" else "发布日期"   # etl collect
     if late > p.get("grace_days", 0):
-        return _apply(ind.weight, [(1.0, ev("timeliness", f"发布日期 {pub:%Y年%m月%d日} 晚于期限 {deadline:%Y年%m月%d日} "
+        return _apply(ind.weight, [(1.0, ev("timeliness", f"{what} {pub:%Y年%m月%d日} 晚于期限 {deadline:%Y年%m月%d日} "
                                                           f"{late} 天（{basis}）", this=pub.isoformat(),
                                             other=deadline.isoformat(), source=basis))], value=late)
     return Result(ind.weight, ind.weight, late)

@@ -1,6 +1,7 @@
 -- Coverage matrix: agency × year for the first $agencies agencies of the selection (by level, then name), every
 -- year between the first and last of the selection; a year with no report is "缺失". n_agencies counts them all
--- (coverage_summary gives the missing years of every agency).
+-- (coverage_summary gives the missing years of every agency). A missing year of an agency whose website `etl collect`
+-- read (raw_collection) without finding that year's report is "网站未找到".
 WITH ag_all AS (
     SELECT agency_id, any_value(agency_name) AS agency_name, min(level_rank) AS level_rank, any_value(level_zh) AS level_zh
     FROM sel GROUP BY agency_id
@@ -16,13 +17,20 @@ WITH ag_all AS (
            sum(s.n_failed_checks) AS n_failed_checks
     FROM sel s SEMI JOIN ag USING (agency_id)
     GROUP BY s.agency_id, s.year
+), searched AS (
+    SELECT DISTINCT agency_id FROM raw_collection WHERE agency_id IS NOT NULL AND status <> 'failed'
+), listed AS (
+    SELECT DISTINCT agency_id, year FROM raw_collection WHERE year IS NOT NULL
 )
 SELECT ag.agency_id, ag.agency_name, ag.level_zh, ag.level_rank, yrs.year,
        coalesce(c.n_reports, 0) AS n_reports, c.scopes, CAST(coalesce(c.n_failed_checks, 0) AS INTEGER) AS n_failed_checks,
-       CASE WHEN c.n_reports IS NULL THEN '缺失'
+       CASE WHEN c.n_reports IS NULL AND sr.agency_id IS NOT NULL AND li.year IS NULL THEN '网站未找到'
+            WHEN c.n_reports IS NULL THEN '缺失'
             WHEN c.worst = 2 THEN '解析失败' WHEN c.worst = 1 THEN '部分解析'
             WHEN c.n_failed_checks > 0 THEN '有核对问题' ELSE '已解析' END AS status,
        ag.n_agencies
 FROM ag CROSS JOIN yrs
 LEFT JOIN cells c ON c.agency_id = ag.agency_id AND c.year = yrs.year
+LEFT JOIN searched sr ON sr.agency_id = ag.agency_id
+LEFT JOIN listed li ON li.agency_id = ag.agency_id AND li.year = yrs.year
 ORDER BY ag.level_rank, ag.agency_name, ag.agency_id, yrs.year;

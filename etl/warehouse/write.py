@@ -119,6 +119,9 @@ def assemble(building: Path, previous: Path | None, keep_ids: list[str], manifes
         if previous is not None and keep_ids and table_path(previous, table).exists():
             sources.append(f"SELECT * FROM read_parquet('{table_path(previous, table)}') "
                            "WHERE report_id IN (SELECT report_id FROM keep)")
+            if set(schema.names) - set(pq.read_schema(table_path(previous, table)).names):
+                con.register(f"empty_{table}", schema.empty_table())    # a column newer than that warehouse: null
+                sources.append(f"SELECT * FROM empty_{table}")
         target = table_path(building, table)
         if not sources:
             pq.write_table(schema.empty_table(), target)
