@@ -27,6 +27,7 @@ PAGES = [
     ("pages/quality.py", "数据质量", "quality", ":material/rule:"),
     ("pages/upload.py", "导入报告", "upload", ":material/upload_file:"),
     ("pages/report.py", "报告详情", "report", ":material/description:"),
+    ("pages/audit.py", "审核", "audit", ":material/verified_user:"),
 ]
 
 
