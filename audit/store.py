@@ -75,8 +75,9 @@ def parse_value(metric: str, text: str) -> float:
     unit = catalogue()[metric].unit
     value, printed_unit, is_number = parse_cell(str(text or ""))
     if value is None:
-        raise AuditError(f"“{text}”不是数字：请填写一个数值（如 12 或 3.5）。" if str(text or "").strip()
-                         else "请填写更正后的数值（空白、“无”、“/”不是更正值）。")
+        if not str(text or "").strip() or is_number:       # blank, 无, /, — : what a report leaves, not a value
+            raise AuditError("请填写更正后的数值（空白、“无”、“/”不是更正值）。")
+        raise AuditError(f"“{text}”不是数字：请填写一个数值（如 12 或 3.5）。")
     value = to_unit(value, printed_unit, unit)
     if value < 0 and not metric.endswith(".change"):
         raise AuditError(f"“{text}”是负数：这一项是计数（{unit}），不能为负。")
