@@ -81,6 +81,12 @@ def report_of(meta: dict) -> store.Report:
                         meta.get("agency"), meta.get("year"), meta.get("province"), meta.get("prefecture"))
 
 
+def _saved(message: str) -> None:
+    """Rerun after a save, so that every table of the page shows it; the message is shown once, on top."""
+    st.session_state["audit_flash"] = message
+    st.rerun()
+
+
 def _seen(key: str, version: int, refresh: bool = False) -> int:
     """The version of a cell or check when this session first showed it: a save compares it with the database."""
     k = f"audit_seen_{key}"
@@ -111,6 +117,8 @@ def report_actions(rid: str | None, parts: tuple[str, ...] = ("cells", "checks",
     report = report_of(m)
     st.divider()
     st.subheader("审核")
+    if flash := st.session_state.pop("audit_flash", None):
+        st.success(flash)
     eng = engine()
     user = signed_in()
     if eng is not None:
@@ -197,8 +205,8 @@ def _correction_form(eng, user: User, report: store.Report, rid: str) -> None:
         _seen(seen_key, latest["version"] if latest else 0, refresh=True)     # shown now: the next save may go
         return
     _seen(seen_key, c["version"], refresh=True)
-    st.success(f"已保存：{store.cell_name(metric, applicant, basis)} 更正为 {store._fmt(c['new_value'])}。"
-               "重建数据仓库后生效（导入报告、运行 etl build，或点下方“立即重建”）。")
+    _saved(f"已保存：{store.cell_name(metric, applicant, basis)} 更正为 {store._fmt(c['new_value'])}。"
+           "重建数据仓库后生效（导入报告、运行 etl build，或点下方“立即重建”）。")
 
 
 def _disposition_form(eng, user: User, report: store.Report, rid: str) -> None:
@@ -235,7 +243,7 @@ def _disposition_form(eng, user: User, report: store.Report, rid: str) -> None:
         _seen(seen_key, latest["version"] if latest else 0, refresh=True)
         return
     _seen(seen_key, d["version"], refresh=True)
-    st.success(f"已保存：{rule} — {store.VERDICT_ZH[verdict]}。")
+    _saved(f"已保存：{rule} — {store.VERDICT_ZH[verdict]}。")
 
 
 def _review_form(eng, user: User, report: store.Report) -> None:
@@ -245,9 +253,10 @@ def _review_form(eng, user: User, report: store.Report) -> None:
     if go:
         try:
             store.mark_reviewed(eng, user, report, note)
-            st.success("已标记为已审核。")
         except store.AuditError as e:
             st.error(str(e))
+            return
+        _saved("已标记为已审核。")
 
 
 def _apply_now() -> None:
@@ -272,3 +281,59 @@ def md_highlight(text: str, shared: str | None) -> str:
         return ui.md_escape(text)
     head, _, tail = text.partition(shared)
     return ui.md_escape(head) + ":orange-background[" + ui.md_escape(shared) + "]" + ui.md_escape(tail)
+
+
+def shared_markdown(a: str, b: str, min_len: int = 6) -> tuple[str, str]:
+    """Two passages as escaped Markdown with the runs of text they share (min_len characters or more) highlighted:
+    report text never becomes live HTML or Markdown."""
+    from difflib import SequenceMatcher
+    a, b = a or "", b or ""
+    blocks = [m for m in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks() if m.size >= min_len]
+
+    def marked(text: str, spans: list[tuple[int, int]]) -> str:
+        out, at = [], 0
+        for start, size in spans:
+            out.append(ui.md_escape(text[at:start]))
+            out.append(":orange-background[" + ui.md_escape(text[start:start + size]) + "]")
+            at = start + size
+        out.append(ui.md_escape(text[at:]))
+        return "".join(out)
+
+    return marked(a, [(m.a, m.size) for m in blocks]), marked(b, [(m.b, m.size) for m in blocks])
+
+
+@st.cache_data(show_spinner="正在比对雷同文字……", max_entries=8)
+def _originality(wh: str, version: str, year: int, places: tuple[tuple[str, tuple[str, ...]], ...]) -> pl.DataFrame:
+    from scoring.scorecard import score_warehouse
+    sc = score_warehouse(wh, years=[year - 1, year], places={k: list(v) for k, v in places} or None)
+    ev = sc.evidence
+    return ev.filter((pl.col("indicator") == "originality") & (pl.col("year") == year)
+                     & pl.col("this").is_not_null() & pl.col("other").is_not_null())
+
+
+def copied_text(user: User, years: list[int]) -> None:
+    """The passages the originality indicator flags, beside the matched report's, the shared text highlighted."""
+    if not years:
+        st.info("仓库中没有可比对的报告。")
+        return
+    year = st.selectbox("年度", sorted(years, reverse=True), key="copied_year")
+    places = tuple((k, (v,)) for k, v in (("province", user.province), ("prefecture", user.prefecture)) if v)
+    if not st.toggle("比对这一年的报告（读取每份原文，报告多时较慢）", key=f"copied_go_{year}"):
+        return
+    wh = warehouse.warehouse_dir()
+    ev = _originality(str(wh), warehouse.version(wh), year, places)
+    if ev.is_empty():
+        st.success(f"{year} 年没有被原创性指标标出雷同的报告。")
+        return
+    flagged = ev.unique("report_id", maintain_order=True)
+    names = dict(zip(flagged["report_id"].to_list(), flagged["agency"].to_list()))
+    rid = st.selectbox("报告", list(names), format_func=names.get, key="copied_report")
+    for e in ev.filter(pl.col("report_id") == rid).iter_rows(named=True):
+        st.markdown(f"**{ui.md_escape(e['message'])}**")
+        left, right = shared_markdown(e["this"], e["other"])
+        a, b = st.columns(2)
+        a.caption("本报告")
+        a.markdown(left)
+        b.caption("雷同来源")
+        b.markdown(right)
+    st.caption("底色标出两份报告共有的文字（6 个字以上相同）；报告文字按纯文本显示。")

@@ -44,7 +44,8 @@ def _report_cols(rows: list[dict]) -> list[dict]:
             for r in rows if r["file_sha256"] in by_sha]
 
 
-tabs = st.tabs(["需复核的更正", "人工更正", "核对处理", "已审核报告", "审核日志"] + (["用户"] if user.may_administer else []))
+tabs = st.tabs(["需复核的更正", "人工更正", "核对处理", "已审核报告", "审核日志", "雷同文字"]
+               + (["用户"] if user.may_administer else []))
 
 with tabs[0]:
     corrections = store.all_corrections(eng)
@@ -122,8 +123,11 @@ with tabs[4]:
     st.dataframe(df, hide_index=True, width="stretch")
     export.downloads("审核日志", df)
 
+with tabs[5]:
+    audit_ui.copied_text(user, sorted({y for y in reports["year"].to_list() if y is not None}))
+
 if user.may_administer:
-    with tabs[5]:
+    with tabs[6]:
         people = store.list_users(eng)
         st.dataframe(pl.DataFrame([{"用户名": u["username"], "姓名": u["name"], "角色": ROLE_ZH[u["role"]],
                                     "地区": " / ".join(p for p in (u["province"], u["prefecture"]) if p) or "全部地区",

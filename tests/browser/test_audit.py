@@ -96,6 +96,7 @@ def _login(chromium, url: str, user: str, password: str):
     pg.get_by_role("button", name="登录").click()
     pg.get_by_text("已登录：").wait_for(timeout=30_000)
     _settle(pg)
+    pg.wait_for_timeout(1000)                  # the login cookie is set before the next page load
     return ctx, pg
 
 
