@@ -287,3 +287,11 @@ def test_a_changed_file_is_not_corrected_silently(db_url, tmp_path):
     assert "1 corrections not applied (report file changed: re-review them)" in out
     assert duckdb.sql(f"SELECT value, source FROM '{wh}/metrics.parquet' WHERE metric = 'active.total' "
                       "AND source <> 'text'").fetchall() == [(28.0, "table")]
+
+
+def test_copied_text_is_escaped_and_the_shared_run_highlighted():
+    from app.audit_ui import shared_markdown
+    a, b = shared_markdown("我局认真贯彻<b>落实</b>《条例》，主动公开信息28条。", "本单位认真贯彻<b>落实</b>《条例》，主动公开73条")
+    assert a == "我局:orange-background[认真贯彻\\<b\\>落实\\</b\\>《条例》，主动公开]信息28条。"
+    assert b == "本单位:orange-background[认真贯彻\\<b\\>落实\\</b\\>《条例》，主动公开]73条"
+    assert shared_markdown("[链接](http://x)", "无关")[0] == "\\[链接\\]\\(http\\://x\\)"
