@@ -3,7 +3,6 @@ database: bcrypt-hashed passwords, a signed login cookie that expires), the guar
 actions of 报告详情 and 数据质量. Each page calls one function at its end (or top, for the guard)."""
 from __future__ import annotations
 
-import logging
 import os
 
 import polars as pl
@@ -13,16 +12,14 @@ import streamlit as st
 from app import demo, queries, ui, warehouse
 from audit import db, store
 from audit.roles import ROLE_ZH, User
+from etl.contract import APPLICANT_ZH
 
-log = logging.getLogger(__name__)
 COOKIE = "gov_reports_audit"
 SESSION_DAYS = float(os.environ.get("AUDIT_SESSION_DAYS", "1"))     # a login lasts this long, then asks again
 CREATE_ADMIN = "python3 -m audit create-admin 用户名 --name 姓名"
 NO_USERS = ("尚未配置用户，本看板只读：任何人都不能导入报告或修改数字。在服务器上运行下面的命令创建第一个管理员，"
             "再用管理员账号在“审核”页新建审核员：")
 FIELDS = {"Form name": "登录", "Username": "用户名", "Password": "密码", "Login": "登录"}
-APPLICANTS = {"natural_person": "自然人", "business": "商业企业", "research": "科研机构", "social_org": "社会公益组织",
-              "legal_service": "法律服务机构", "other_org": "其他", "total": "总计"}
 
 
 def engine() -> sa.Engine | None:
@@ -98,10 +95,10 @@ def _seen(key: str, version: int, refresh: bool = False) -> int:
 def _cell_label(r: dict) -> str:
     parts = [r["label_zh"]]
     if r.get("applicant"):
-        parts.append(f"（{APPLICANTS.get(r['applicant'], r['applicant'])}）")
+        parts.append(f"（{APPLICANT_ZH.get(r['applicant'], r['applicant'])}）")
     if r.get("basis") == "cumulative":
         parts.append("（历年累计）")
-    shown = "空白" if r["value"] is None else store._fmt(r["value"])
+    shown = "空白" if r["value"] is None else store.fmt_value(r["value"])
     return "".join(parts) + f" = {shown}（原文：{r['raw'] if r['raw'] not in (None, '') else '空白'}）"
 
 
@@ -205,7 +202,7 @@ def _correction_form(eng, user: User, report: store.Report, rid: str) -> None:
         _seen(seen_key, latest["version"] if latest else 0, refresh=True)     # shown now: the next save may go
         return
     _seen(seen_key, c["version"], refresh=True)
-    _saved(f"已保存：{store.cell_name(metric, applicant, basis)} 更正为 {store._fmt(c['new_value'])}。"
+    _saved(f"已保存：{store.cell_name(metric, applicant, basis)} 更正为 {store.fmt_value(c['new_value'])}。"
            "重建数据仓库后生效（导入报告、运行 etl build，或点下方“立即重建”）。")
 
 
@@ -272,15 +269,6 @@ def _apply_now() -> None:
         importer.import_files(importer.Staged([]))
     queries.clear()
     st.rerun()
-
-
-def md_highlight(text: str, shared: str | None) -> str:
-    """A report's passage as escaped Markdown, the shared part highlighted (never live HTML from a report)."""
-    text = text or ""
-    if not shared or shared not in text:
-        return ui.md_escape(text)
-    head, _, tail = text.partition(shared)
-    return ui.md_escape(head) + ":orange-background[" + ui.md_escape(shared) + "]" + ui.md_escape(tail)
 
 
 def shared_markdown(a: str, b: str, min_len: int = 6) -> tuple[str, str]:

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from audit.roles import ROLES, ROLE_ZH, User
-from audit.schema import NO_APPLICANT, audit_log, corrections, dispositions, report_reviews, settings, users
+from audit.roles import ROLE_ZH, ROLES, User
+from audit.schema import (
+    NO_APPLICANT,
+    audit_log,
+    corrections,
+    dispositions,
+    report_reviews,
+    settings,
+    users,
+)
 from etl.contract import APPLICANTS, catalogue
 from etl.extract.numbers import parse_cell, to_unit
 
@@ -41,7 +49,7 @@ class Report:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def cell_name(metric: str, applicant: str | None, basis: str) -> str:
@@ -49,7 +57,7 @@ def cell_name(metric: str, applicant: str | None, basis: str) -> str:
     return "/".join([metric] + ([applicant] if applicant else []) + (["cumulative"] if basis == "cumulative" else []))
 
 
-def _fmt(v: float | None) -> str | None:
+def fmt_value(v: float | None) -> str | None:
     return None if v is None else (str(int(v)) if v == int(v) else f"{v:g}")
 
 
@@ -137,7 +145,7 @@ def correct_cell(engine: sa.Engine, user: User | None, report: Report, metric: s
                                                           corrections.c.version == seen_version).values(**values))
             if hit.rowcount != 1:
                 raise AuditError(_stale(current, "这个单元格"))
-        _log(conn, user.username, "correct", report, target, _fmt(previous), _fmt(value), reason)
+        _log(conn, user.username, "correct", report, target, fmt_value(previous), fmt_value(value), reason)
         return dict(correction_of(conn, report, metric, applicant, basis))
 
 
@@ -263,7 +271,7 @@ def local_time(t: datetime | None) -> str:
         return ""
     from zoneinfo import ZoneInfo
     if t.tzinfo is None:
-        t = t.replace(tzinfo=timezone.utc)
+        t = t.replace(tzinfo=UTC)
     return t.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S")
 
 

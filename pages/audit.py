@@ -4,7 +4,7 @@ from app.boot import ensure_router
 
 ensure_router()
 
-from datetime import datetime, time, timedelta, timezone  # noqa: E402
+from datetime import datetime, time, timedelta, timezone
 
 import polars as pl
 import streamlit as st

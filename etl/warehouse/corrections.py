@@ -16,7 +16,8 @@ import pyarrow as pa
 
 from audit import db, store
 from etl.checks import run_checks
-from etl.checks.prose import RULE as PROSE_RULE, check_prose
+from etl.checks.prose import RULE as PROSE_RULE
+from etl.checks.prose import check_prose
 from etl.checks.rules import constraints_for
 from etl.contract import TABLES, catalogue
 from etl.model import Metric
