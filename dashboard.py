@@ -28,6 +28,7 @@ PAGES = [
     ("pages/upload.py", "导入报告", "upload", ":material/upload_file:"),
     ("pages/collect.py", "采集", "collect", ":material/travel_explore:"),
     ("pages/report.py", "报告详情", "report", ":material/description:"),
+    ("pages/audit.py", "审核", "audit", ":material/verified_user:"),
 ]
 
 

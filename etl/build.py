@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from audit.db import database_url
 from etl import parser_version
 from etl.executors import run
 from etl.parse import report_id_for
@@ -18,6 +19,7 @@ from etl.read import supported
 from etl.collect.store import is_collection
 from etl.warehouse.across_years import settle_across_years
 from etl.warehouse.collection import attach as attach_collection, report_files as collected_reports
+from etl.warehouse.corrections import apply_corrections
 from etl.warehouse.db import with_memory_headroom
 from etl.warehouse.finalise import finalise
 from etl.warehouse.marts import write_marts
@@ -32,12 +34,17 @@ class Summary:
     reused: int = 0
     check_failures: int = 0
     settled: int = 0
+    corrected: int = 0
+    stale_corrections: int = 0
     seconds: float = 0.0
 
     def line(self) -> str:
         return (f"reports: {self.parsed} ok, {self.partial} partial, {self.failed} failed"
                 f" ({self.reused} unchanged, not reparsed); check failures: {self.check_failures};"
-                + (f" {self.settled} with digit runs settled by the neighbouring years;" if self.settled else "") +
+                + (f" {self.settled} with digit runs settled by the neighbouring years;" if self.settled else "")
+                + (f" {self.corrected} cells corrected on the 审核 page;" if self.corrected else "")
+                + (f" {self.stale_corrections} corrections not applied (report file changed: re-review them);"
+                   if self.stale_corrections else "") +
                 f" {self.seconds:.1f} s")
 
 
@@ -87,7 +94,10 @@ def _id_holders(files: list[str], shas: dict[str, str], previous: dict) -> dict[
 
 
 def build(inputs: list[str], out: Path, jobs: int = 1, force: bool = False, progress: bool | None = None,
-          on_progress=None, executor: str = "local", scheduler: str | None = None) -> Summary:
+          on_progress=None, executor: str = "local", scheduler: str | None = None,
+          audit_db: str | None = None) -> Summary:
+    """`audit_db`: the database of the 审核 page's corrections (default: DATABASE_URL, or the SQLite file beside
+    `out`; none there, none applied)."""
     started = time.monotonic()
     out = Path(out)
     recover(out)
@@ -120,6 +130,8 @@ def build(inputs: list[str], out: Path, jobs: int = 1, force: bool = False, prog
     summary.settled = len(settled)
     with_memory_headroom(assemble, building, previous_out, keep, manifest, settled)
     attach_collection(building, inputs)     # publish dates from the sites' listings; the collection table
+    applied = with_memory_headroom(apply_corrections, building, audit_db or database_url(out))
+    summary.corrected, summary.stale_corrections = applied.cells, applied.stale
     with_memory_headroom(finalise, building)
     with_memory_headroom(write_marts, building)
     _count(building, summary)

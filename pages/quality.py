@@ -7,7 +7,7 @@ ensure_router()
 import polars as pl
 import streamlit as st
 
-from app import charts, export, queries, ui
+from app import audit_ui, charts, export, queries, ui
 
 f = ui.header("数据质量", "哪些报告自相矛盾或数字可疑？违反了哪条核对规则？")
 YEAR = {"年度": st.column_config.NumberColumn(format="%d")}
@@ -62,3 +62,5 @@ if not bad.is_empty():
     cols = {"label": "机构", "year": "年度", "status_zh": "状态", "error": "原因", "source_file": "文件"}
     ui.paged_table(bad.select(list(cols)).rename(cols), n_bad, "解析失败或部分解析",
                    lambda: queries.run_all("problem_reports", f).select(list(cols)).rename(cols), YEAR)
+
+audit_ui.check_actions(st.session_state.get("dq_report"))

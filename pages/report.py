@@ -6,7 +6,7 @@ ensure_router()
 import polars as pl
 import streamlit as st
 
-from app import export, queries, ui
+from app import audit_ui, export, queries, ui
 from app.queries import Filters
 
 st.title("报告详情")
@@ -99,3 +99,5 @@ with tab_checks:
         st.dataframe(chk.with_columns(pl.col("status").replace({"pass": "通过", "fail": "未通过", "skipped": "未核对"}))
                      .rename({"rule": "规则", "severity": "严重程度", "status": "结果", "expected": "应为",
                               "actual": "实为", "message": "说明"}), hide_index=True, width="stretch")
+
+audit_ui.report_actions(rid)

@@ -137,7 +137,7 @@ view = table.select(
     pl.col("rank").alias("排名"), pl.col("agency").alias("机关"), pl.col("total").alias("总分"),
     pl.col("grade").alias("等级"), pl.col("change").alias("较上年"),
     *[pl.col(c).alias(f"{label}（{weights[c]:g}）") for c, label in ind_cols if c in table.columns],
-    pl.col("publish_date").alias("发布日期"),
+    pl.col("publish_date").alias("发布日期"), pl.col("corrected").alias("采用人工更正值"),
 )
 st.subheader(f"{year} 年 · {group}")
 event = st.dataframe(view, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",

@@ -6,10 +6,11 @@ ensure_router()
 import polars as pl
 import streamlit as st
 
-from app import demo, importer, queries, warehouse
+from app import audit_ui, demo, importer, queries, warehouse
 
 st.title("导入报告")
 st.caption("上传年度报告文件（或打包成 zip），解析后并入数据仓库。已在库中的报告不会丢失。")
+audit_ui.require_import_role()
 EXTS = importer.extensions()
 st.info(f"限制：每个文件不超过 {importer.MAX_FILE_MB} MB；每次最多 {importer.MAX_FILES} 个文件（含 zip 内文件）；"
         f"每次解压后合计不超过 {importer.MAX_TOTAL_MB} MB；zip 内压缩比超过 {importer.MAX_RATIO}:1 的文件、"

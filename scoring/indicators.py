@@ -15,6 +15,8 @@ from etl.contract import catalogue
 from etl.specs import FUJIAN_2009, FUJIAN_2014, NATIONAL, SPEC_2019, SPEC_2021, SPECS, TableSpec
 from scoring.rubric import Indicator
 
+TABLE_SOURCES = ("table", "manual")     # a table's cell as printed, or as corrected on the 审核 page
+
 
 @dataclass
 class ReportContext:
@@ -28,7 +30,7 @@ class ReportContext:
     def value(self, metric: str, applicant: str | None = None) -> float | None:
         for m in self.metrics:
             if (m["metric"] == metric and m.get("applicant") == applicant and m.get("basis", "year") == "year"
-                    and m.get("source", "table") == "table"):
+                    and m.get("source", "table") in TABLE_SOURCES):
                 return m["value"]
         return None
 
@@ -143,7 +145,7 @@ def format_compliance(ctx: ReportContext, ind: Indicator) -> Result:
     if spec is not None:
         expected = {c for row in spec.rows for c in row.cells}
         present = {(m["metric"], m.get("applicant"), m.get("basis", "year")) for m in ctx.metrics
-                   if m.get("source", "table") == "table"}
+                   if m.get("source", "table") in TABLE_SOURCES}
         coverage = len(expected & present) / len(expected) if expected else 1.0
         if coverage < 1:
             cat = catalogue()

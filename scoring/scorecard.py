@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from app.warehouse import is_remote, read_table
+from etl.contract import APPLICANT_ZH, catalogue
 from etl.recognise import recognise
 from scoring import similarity as sim
 from scoring.indicators import ReportContext, evaluate
@@ -23,7 +24,7 @@ SECONDS_PER_REPORT = 0.007      # measured: 7 800 reports (with last year's text
                                 # year of 78 274 in 6 min, peak 3.6 GB
 # the columns the ranking needs, for a scope without reports (a place that had none that year)
 _EMPTY_SCORES = {"report_id": pl.String, "agency_id": pl.String, "agency": pl.String, "year": pl.Int32,
-                 "peer_group": pl.String, "total": pl.Float64, "grade": pl.String}
+                 "peer_group": pl.String, "total": pl.Float64, "grade": pl.String, "corrected": pl.String}
 
 
 @dataclass
@@ -213,11 +214,24 @@ def _score_report(rubric: Rubric, r: dict, m_by: dict, c_by: dict, text: str | N
         for e in res.evidence:
             evidence.append({"report_id": rid, "agency": r["agency"], "year": r["year"], "peer_group": group,
                              "indicator": ind.id, "indicator_label": ind.label, **e})
+    row["corrected"] = corrected_cells(ctx.metrics)
     row["points"] = round(got, 2)
     row["max_points"] = maxed
     row["total"] = round(100 * got / maxed, 1) if maxed > 0 else None
     row["grade"] = rubric.grade_for(row["total"])
     return row, evidence
+
+
+def corrected_cells(metrics: list[dict]) -> str | None:
+    """The cells corrected on the 审核 page (source = 'manual') that the scores used, e.g. 收到申请数 = 12."""
+    def fmt(v):
+        return "空" if v is None else (str(int(v)) if v == int(v) else f"{v:g}")
+    names = catalogue()
+    cells = [f"{names[m['metric']].label_zh if m['metric'] in names else m['metric']}"
+             f"{'（' + APPLICANT_ZH.get(m['applicant'], m['applicant']) + '）' if m.get('applicant') else ''}"
+             f"{'（历年累计）' if m.get('basis') == 'cumulative' else ''} = {fmt(m['value'])}"
+             for m in metrics if m.get("source") == "manual"]
+    return "；".join(cells) or None
 
 
 def _similarity(rubric: Rubric, rows: list[dict], scored: list[dict], texts: dict, prev: dict[str, str],

@@ -1,13 +1,14 @@
 -- Dashboard views over the raw warehouse tables (raw_reports, raw_metrics, raw_checks). rep comes last: it carries
 -- the per-report figures of fig, which are computed from mv.
 -- mv: one value per report × metric × applicant for this year's figures (basis = 'year').
--- A table value wins; a figure from the prose (source = 'text') fills in only where the table has none.
+-- A table value (or its correction, source = 'manual') wins; a figure from the prose (source = 'text') fills in
+-- only where the table has none.
 CREATE VIEW mv AS
 SELECT report_id, metric, applicant, value, raw, unit, source, locator
 FROM (
     SELECT m.*, row_number() OVER (
                PARTITION BY m.report_id, m.metric, coalesce(m.applicant, '')
-               ORDER BY (m.value IS NULL), (coalesce(m.source, 'table') <> 'table'), m.locator) AS rn
+               ORDER BY (m.value IS NULL), (coalesce(m.source, 'table') NOT IN ('table', 'manual')), m.locator) AS rn
     FROM raw_metrics m
     WHERE coalesce(m.basis, 'year') = 'year'
 ) WHERE rn = 1;

@@ -30,7 +30,7 @@ def finalise(folder: Path) -> None:
     con.execute("UPDATE reports SET duplicate_of = NULL WHERE report_id = left(file_sha256, 16)")
     con.execute(f"""
         CREATE TABLE filled AS
-        SELECT report_id, count(value) AS n FROM read_parquet('{metrics}') WHERE source = 'table' GROUP BY ALL;
+        SELECT report_id, count(value) AS n FROM read_parquet('{metrics}') WHERE source IN ('table', 'manual') GROUP BY ALL;
         CREATE TABLE ranked AS
         SELECT r.report_id,
                first_value(r.report_id) OVER w AS keeper,
@@ -50,12 +50,12 @@ def finalise(folder: Path) -> None:
         CREATE TABLE m AS
         SELECT x.*, r.agency_id, r.year, a.applicant_zh
         FROM read_parquet('{metrics}') x JOIN r USING (report_id) LEFT JOIN applicant_zh a USING (applicant)
-        WHERE x.source = 'table' AND (
+        WHERE x.source IN ('table', 'manual') AND (
             x.metric IN ('request.carried_in', 'request.carried_out', 'rules.in_force', 'rules.made',
                          'rules.repealed', 'normative.in_force', 'normative.made', 'normative.repealed')
             OR x.metric LIKE '%.prev_items' OR x.metric LIKE '%.change' OR x.basis = 'cumulative'
             OR x.report_id IN (SELECT report_id FROM read_parquet('{metrics}') WHERE basis = 'cumulative'));
-        CREATE VIEW m_all AS SELECT * FROM read_parquet('{metrics}') WHERE source = 'table';
+        CREATE VIEW m_all AS SELECT * FROM read_parquet('{metrics}') WHERE source IN ('table', 'manual');
     """)
     con.execute(f"INSERT INTO checks BY NAME ({(_SQL / 'cross_year_checks.sql').read_text()})")
     con.execute(f"INSERT INTO checks BY NAME ({(_SQL / 'duplicate_checks.sql').read_text()})")

@@ -24,7 +24,7 @@ CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "build" / "screenshots"
 # url path -> minimum number of charts the page draws with the sample data
 PAGES = {"overview": 1, "channels": 2, "requests": 2, "review": 1, "staffing": 2, "quality": 1, "upload": 0,
-         "report": 0}
+         "report": 0, "audit": 0}
 if (ROOT / "pages" / "scorecard.py").exists():
     PAGES["scorecard"] = 0
 
@@ -45,6 +45,9 @@ def server(tmp_path_factory):
         sys.path.insert(0, str(ROOT))
         from app import warehouse
         warehouse.ensure_built(Path(wh))
+        from audit import db, store            # imports need the 审核 role: a reviewer for the upload test
+        store.create_user(db.engine(f"sqlite:///{db.sqlite_path(Path(wh))}"), "importer", "导入员", "importer123",
+                          "reviewer", by="test")
     port = _free_port()
     uploads = tmp_path_factory.mktemp("uploads")
     env = {**os.environ, "WAREHOUSE_DIR": wh, "UPLOADS_DIR": str(uploads)}
@@ -145,6 +148,14 @@ def test_upload_page_imports_a_file(server, chromium, tmp_path):
     ctx = chromium.new_context(viewport={"width": 1400, "height": 1400})
     pg = ctx.new_page()
     try:
+        pg.goto(f"{server}/audit", timeout=60_000)          # imports need the 审核 role: log in first
+        _wait_for_app(pg)
+        pg.get_by_label("用户名").fill("importer")
+        pg.get_by_label("密码").fill("importer123")
+        pg.get_by_role("button", name="登录").click()
+        pg.get_by_text("已登录：").wait_for(timeout=30_000)
+        _wait_for_app(pg)                                   # the login cookie is set before the next page load
+        pg.wait_for_timeout(1000)
         pg.goto(f"{server}/upload", timeout=60_000)
         _wait_for_app(pg)
         pg.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(f), str(bad)])

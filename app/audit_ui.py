@@ -1,0 +1,327 @@
+"""The 审核 controls the pages share: who is signed in (streamlit-authenticator over the users of the audit
+database: bcrypt-hashed passwords, a signed login cookie that expires), the guard of 导入报告, and the inline
+actions of 报告详情 and 数据质量. Each page calls one function at its end (or top, for the guard)."""
+from __future__ import annotations
+
+import os
+
+import polars as pl
+import sqlalchemy as sa
+import streamlit as st
+
+from app import demo, queries, ui, warehouse
+from audit import db, store
+from audit.roles import ROLE_ZH, User
+from etl.contract import APPLICANT_ZH
+
+COOKIE = "gov_reports_audit"
+SESSION_DAYS = float(os.environ.get("AUDIT_SESSION_DAYS", "1"))     # a login lasts this long, then asks again
+CREATE_ADMIN = "python3 -m audit create-admin 用户名 --name 姓名"
+NO_USERS = ("尚未配置用户，本看板只读：任何人都不能导入报告或修改数字。在服务器上运行下面的命令创建第一个管理员，"
+            "再用管理员账号在“审核”页新建审核员：")
+FIELDS = {"Form name": "登录", "Username": "用户名", "Password": "密码", "Login": "登录"}
+
+
+def engine() -> sa.Engine | None:
+    """The audit database of the current warehouse, when it exists (viewing never creates it)."""
+    url = db.database_url(warehouse.warehouse_dir())
+    return db.engine(url) if db.exists(url) else None
+
+
+def users_configured() -> bool:
+    eng = engine()
+    return eng is not None and store.has_users(eng)
+
+
+def signed_in(login_form: bool = False) -> User | None:
+    """The signed-in user, with the role and region the database holds now (None: nobody, or no users at all).
+    `login_form`: show the login form when nobody is signed in. Call once per page run."""
+    eng = engine()
+    if eng is None or not store.has_users(eng):
+        return None
+    import streamlit_authenticator as stauth
+    auth = stauth.Authenticate(store.credentials(eng), COOKIE, store.cookie_key(eng), SESSION_DAYS, auto_hash=False)
+    try:
+        auth.login(location="main" if login_form else "unrendered", fields=FIELDS, key="audit_login")
+    except stauth.utilities.LoginError as e:
+        st.error(f"登录失败：{e}")
+    if login_form and st.session_state.get("authentication_status") is False:
+        st.error("用户名或密码不正确。")
+    user = store.user(eng, st.session_state.get("username")) if st.session_state.get("authentication_status") else None
+    if user is not None:
+        with st.sidebar:
+            st.caption(f"已登录：{user.name}（{ROLE_ZH[user.role]}，{user.scope_zh}）")
+            auth.logout("退出登录", location="sidebar", key="audit_logout")
+    return user
+
+
+def require_import_role() -> None:
+    """导入报告 needs the 审核 role: anyone else is told why and the page stops (a direct request included). The
+    demo and object-storage warehouses take no imports at all; the page itself says so."""
+    if demo.is_demo() or warehouse.is_remote(warehouse.warehouse_dir()):
+        return
+    if not users_configured():
+        st.warning("导入已关闭。" + NO_USERS)
+        st.code(CREATE_ADMIN, language="bash")
+        st.caption("创建后，以“审核”或“管理”账号在“审核”页登录，即可在本页导入报告。")
+        st.stop()
+    user = signed_in()
+    if user is None or not user.may_review:
+        st.warning("导入报告会改变所有人看到的数字，需要“审核”或“管理”权限。"
+                   + ("请先在“审核”页登录。" if user is None else f"当前账号（{user.name}）只有“查看”权限。"))
+        st.page_link("pages/audit.py", label="前往“审核”页登录", icon=":material/login:")
+        st.stop()
+
+
+def report_of(meta: dict) -> store.Report:
+    return store.Report(meta["report_id"], meta["file_sha256"], meta.get("template"), meta.get("source_file"),
+                        meta.get("agency"), meta.get("year"), meta.get("province"), meta.get("prefecture"))
+
+
+def _saved(message: str) -> None:
+    """Rerun after a save, so that every table of the page shows it; the message is shown once, on top."""
+    st.session_state["audit_flash"] = message
+    st.rerun()
+
+
+def _seen(key: str, version: int, refresh: bool = False) -> int:
+    """The version of a cell or check when this session first showed it: a save compares it with the database."""
+    k = f"audit_seen_{key}"
+    if refresh or k not in st.session_state:
+        st.session_state[k] = version
+    return st.session_state[k]
+
+
+def _cell_label(r: dict) -> str:
+    parts = [r["label_zh"]]
+    if r.get("applicant"):
+        parts.append(f"（{APPLICANT_ZH.get(r['applicant'], r['applicant'])}）")
+    if r.get("basis") == "cumulative":
+        parts.append("（历年累计）")
+    shown = "空白" if r["value"] is None else store.fmt_value(r["value"])
+    return "".join(parts) + f" = {shown}（原文：{r['raw'] if r['raw'] not in (None, '') else '空白'}）"
+
+
+def report_actions(rid: str | None, parts: tuple[str, ...] = ("cells", "checks", "review")) -> None:
+    """报告详情's 审核 block: the report's corrections, dispositions and review, and (for a reviewer of its region)
+    the forms to correct a cell, confirm or dismiss a failed check, and mark it 已审核."""
+    if not rid:
+        return
+    meta = queries.run("report_meta", report_id=rid)
+    if meta.is_empty():
+        return
+    m = meta.row(0, named=True)
+    report = report_of(m)
+    st.divider()
+    st.subheader("审核")
+    if flash := st.session_state.pop("audit_flash", None):
+        st.success(flash)
+    eng = engine()
+    user = signed_in()
+    if eng is not None:
+        _report_state(eng, report, parts)
+    if not users_configured():
+        st.caption("尚未配置用户，本看板只读。" + f"创建管理员：`{CREATE_ADMIN}`")
+        return
+    if user is None:
+        st.caption("在“审核”页登录审核账号后，可在此更正数值、处理未通过的核对、标记已审核。")
+        return
+    if not user.may_review:
+        st.caption(f"当前账号（{user.name}）只有“查看”权限，不能修改。")
+        return
+    if not user.covers(report.province, report.prefecture):
+        st.info(f"这份报告（{report.province or '未知省份'} {report.prefecture or ''}）不在您负责的地区（{user.scope_zh}）内，"
+                "只能查看，不能修改。")
+        return
+    if "cells" in parts:
+        _correction_form(eng, user, report, rid)
+    if "checks" in parts:
+        _disposition_form(eng, user, report, rid)
+    if "review" in parts:
+        _review_form(eng, user, report)
+    _apply_now()
+
+
+def check_actions(rid: str | None) -> None:
+    """数据质量's block: confirm or dismiss the failed checks of the report picked above."""
+    report_actions(rid, parts=("checks",))
+
+
+def _report_state(eng, report: store.Report, parts) -> None:
+    review = store.review_of(eng, report.file_sha256)
+    if "review" in parts:
+        if review:
+            st.success(f"已审核：{review['username']}，{store.local_time(review['created_at'])}"
+                       + (f"（{review['note']}）" if review["note"] else ""))
+        else:
+            st.caption("这份报告尚未标记为已审核。")
+    if "cells" in parts:
+        rows = store.corrections_of_report(eng, report.file_sha256)
+        if rows:
+            now = queries.run("report_metrics", report_id=report.report_id)
+            held = {(r["metric"], r["applicant"] or "", r["basis"]): (r["value"], r["source"])
+                    for r in now.iter_rows(named=True) if r["source"] in ("table", "manual")}
+            st.markdown("**本报告的人工更正**")
+            st.dataframe(pl.DataFrame([{
+                "单元格": store.cell_name(c["metric"], c["applicant"] or None, c["basis"]),
+                "原值": c["old_value"], "原文": c["old_raw"], "更正为": c["new_value"], "理由": c["reason"],
+                "更正人": c["username"], "时间": store.local_time(c["created_at"]),
+                "状态": "已生效" if held.get((c["metric"], c["applicant"], c["basis"])) == (c["new_value"], "manual")
+                else "待重建数据仓库后生效"} for c in rows]), hide_index=True, width="stretch")
+
+
+def _correction_form(eng, user: User, report: store.Report, rid: str) -> None:
+    vals = queries.run("report_metrics", report_id=rid).filter(pl.col("source").is_in(["table", "manual"]))
+    cells = {(r["metric"], r["applicant"], r["basis"]): r for r in vals.iter_rows(named=True)}
+    st.markdown("**更正一个数值**")
+    with st.form("audit_correct", clear_on_submit=False):
+        key = st.selectbox("单元格", list(cells), format_func=lambda k: _cell_label(cells[k]), key="audit_cell",
+                           index=None, placeholder="选择要更正的单元格")
+        other = st.text_input("或输入指标代码（统计表中有、但未读出的单元格，如 request.received）", key="audit_metric")
+        value = st.text_input("更正为", key="audit_value", placeholder="数值，如 73")
+        reason = st.text_area("理由", key="audit_reason", placeholder="如：正文第23行称共发布信息73条，统计表漏计")
+        go = st.form_submit_button("保存更正", type="primary")
+    if not go:
+        return
+    metric, applicant, basis = key if key else ((other or "").strip(), None, "year")
+    if not metric:
+        st.error("请选择要更正的单元格，或输入指标代码。")
+        return
+    current = store.correction_of(eng, report, metric, applicant, basis)
+    seen_key = f"{report.file_sha256}_{store.cell_name(metric, applicant, basis)}"
+    seen = _seen(seen_key, current["version"] if current else 0)
+    row = cells.get((metric, applicant, basis))
+    try:
+        c = store.correct_cell(eng, user, report, metric, applicant, basis, value, reason, seen,
+                               old_value=row["value"] if row and row["source"] == "table" else
+                               (current["old_value"] if current else None),
+                               old_raw=row["raw"] if row else None)
+    except store.AuditError as e:
+        st.error(str(e))
+        latest = store.correction_of(eng, report, metric, applicant, basis)
+        _seen(seen_key, latest["version"] if latest else 0, refresh=True)     # shown now: the next save may go
+        return
+    _seen(seen_key, c["version"], refresh=True)
+    _saved(f"已保存：{store.cell_name(metric, applicant, basis)} 更正为 {store.fmt_value(c['new_value'])}。"
+           "重建数据仓库后生效（导入报告、运行 etl build，或点下方“立即重建”）。")
+
+
+def _disposition_form(eng, user: User, report: store.Report, rid: str) -> None:
+    checks = queries.run("report_checks", report_id=rid).filter(pl.col("status") == "fail")
+    if checks.is_empty():
+        st.caption("这份报告没有未通过的核对。")
+        return
+    done = store.dispositions_of_report(eng, report.file_sha256)
+    failed = [(r["rule"], r["message"]) for r in checks.iter_rows(named=True)]
+    st.markdown("**处理未通过的核对**")
+    st.dataframe(pl.DataFrame([{"规则": r, "说明": msg,
+                                "处理": store.VERDICT_ZH[done[(r, msg)]["verdict"]] if (r, msg) in done else "未处理",
+                                "说明（审核）": done[(r, msg)]["note"] if (r, msg) in done else "",
+                                "处理人": done[(r, msg)]["username"] if (r, msg) in done else ""}
+                               for r, msg in failed]), hide_index=True, width="stretch")
+    with st.form(f"audit_dispose_{rid}"):
+        pick = st.selectbox("核对项", range(len(failed)), format_func=lambda i: f"{failed[i][0]}：{failed[i][1]}",
+                            key=f"audit_check_{rid}")
+        verdict = st.radio("结论", list(store.VERDICT_ZH), format_func=store.VERDICT_ZH.get, horizontal=True,
+                           key=f"audit_verdict_{rid}")
+        note = st.text_input("说明", key=f"audit_note_{rid}", placeholder="如：已核对原件第3页，报告原文如此")
+        go = st.form_submit_button("保存处理结论")
+    if not go:
+        return
+    rule, message = failed[pick]
+    current = done.get((rule, message))
+    seen_key = f"{report.file_sha256}_{rule}_{message}"
+    seen = _seen(seen_key, current["version"] if current else 0)
+    try:
+        d = store.dispose_check(eng, user, report, rule, message, verdict, note, seen, set(failed))
+    except store.AuditError as e:
+        st.error(str(e))
+        latest = store.dispositions_of_report(eng, report.file_sha256).get((rule, message))
+        _seen(seen_key, latest["version"] if latest else 0, refresh=True)
+        return
+    _seen(seen_key, d["version"], refresh=True)
+    _saved(f"已保存：{rule} — {store.VERDICT_ZH[verdict]}。")
+
+
+def _review_form(eng, user: User, report: store.Report) -> None:
+    with st.form("audit_review"):
+        note = st.text_input("审核意见（可选）", key="audit_review_note")
+        go = st.form_submit_button("标记为已审核")
+    if go:
+        try:
+            store.mark_reviewed(eng, user, report, note)
+        except store.AuditError as e:
+            st.error(str(e))
+            return
+        _saved("已标记为已审核。")
+
+
+def _apply_now() -> None:
+    """Rebuild the warehouse over its own inputs, so that saved corrections take effect now."""
+    if not st.button("立即重建数据仓库，使更正生效", key="audit_apply_now"):
+        return
+    from app import importer
+    missing = importer.missing_inputs()
+    if missing:
+        st.warning(f"数据仓库的 {len(missing)} 个原始文件已不在磁盘上（如 {missing[0]}），重建会丢失这些报告，因此未重建。")
+        return
+    with st.spinner("正在重建数据仓库……"):
+        importer.import_files(importer.Staged([]))
+    queries.clear()
+    st.rerun()
+
+
+def shared_markdown(a: str, b: str, min_len: int = 6) -> tuple[str, str]:
+    """Two passages as escaped Markdown with the runs of text they share (min_len characters or more) highlighted:
+    report text never becomes live HTML or Markdown."""
+    from difflib import SequenceMatcher
+    a, b = a or "", b or ""
+    blocks = [m for m in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks() if m.size >= min_len]
+
+    def marked(text: str, spans: list[tuple[int, int]]) -> str:
+        out, at = [], 0
+        for start, size in spans:
+            out.append(ui.md_escape(text[at:start]))
+            out.append(":orange-background[" + ui.md_escape(text[start:start + size]) + "]")
+            at = start + size
+        out.append(ui.md_escape(text[at:]))
+        return "".join(out)
+
+    return marked(a, [(m.a, m.size) for m in blocks]), marked(b, [(m.b, m.size) for m in blocks])
+
+
+@st.cache_data(show_spinner="正在比对雷同文字……", max_entries=8)
+def _originality(wh: str, version: str, year: int, places: tuple[tuple[str, tuple[str, ...]], ...]) -> pl.DataFrame:
+    from scoring.scorecard import score_warehouse
+    sc = score_warehouse(wh, years=[year - 1, year], places={k: list(v) for k, v in places} or None)
+    ev = sc.evidence
+    return ev.filter((pl.col("indicator") == "originality") & (pl.col("year") == year)
+                     & pl.col("this").is_not_null() & pl.col("other").is_not_null())
+
+
+def copied_text(user: User, years: list[int]) -> None:
+    """The passages the originality indicator flags, beside the matched report's, the shared text highlighted."""
+    if not years:
+        st.info("仓库中没有可比对的报告。")
+        return
+    year = st.selectbox("年度", sorted(years, reverse=True), key="copied_year")
+    places = tuple((k, (v,)) for k, v in (("province", user.province), ("prefecture", user.prefecture)) if v)
+    if not st.toggle("比对这一年的报告（读取每份原文，报告多时较慢）", key=f"copied_go_{year}"):
+        return
+    wh = warehouse.warehouse_dir()
+    ev = _originality(str(wh), warehouse.version(wh), year, places)
+    if ev.is_empty():
+        st.success(f"{year} 年没有被原创性指标标出雷同的报告。")
+        return
+    flagged = ev.unique("report_id", maintain_order=True)
+    names = dict(zip(flagged["report_id"].to_list(), flagged["agency"].to_list()))
+    rid = st.selectbox("报告", list(names), format_func=names.get, key="copied_report")
+    for e in ev.filter(pl.col("report_id") == rid).iter_rows(named=True):
+        st.markdown(f"**{ui.md_escape(e['message'])}**")
+        left, right = shared_markdown(e["this"], e["other"])
+        a, b = st.columns(2)
+        a.caption("本报告")
+        a.markdown(left)
+        b.caption("雷同来源")
+        b.markdown(right)
+    st.caption("底色标出两份报告共有的文字（6 个字以上相同）；报告文字按纯文本显示。")

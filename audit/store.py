@@ -1,0 +1,381 @@
+"""What supervisors write, checked and recorded: every action is one transaction that changes its table and
+appends one row to the audit log, or raises AuditError (a Chinese message for the user) and writes nothing."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from audit.roles import ROLE_ZH, ROLES, User
+from audit.schema import (
+    NO_APPLICANT,
+    audit_log,
+    corrections,
+    dispositions,
+    report_reviews,
+    settings,
+    users,
+)
+from etl.contract import APPLICANTS, catalogue
+from etl.extract.numbers import parse_cell, to_unit
+
+VERDICT_ZH = {"verified": "已核实", "as_printed": "报告原文如此", "corrected": "已更正"}
+TEMPLATE_ZH = {"old": "2018年及以前格式", "2019": "2019年格式", "2021": "2021年格式"}
+MIN_PASSWORD = 8
+
+
+class AuditError(ValueError):
+    """Bad input or a stale edit: the message says what to do; nothing was written."""
+
+
+class PermissionDenied(AuditError):
+    """The user's role or region does not allow the action."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """The report an action is about, as the warehouse holds it."""
+
+    report_id: str
+    file_sha256: str
+    template: str | None = None
+    source_file: str | None = None
+    agency: str | None = None
+    year: int | None = None
+    province: str | None = None
+    prefecture: str | None = None
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def cell_name(metric: str, applicant: str | None, basis: str) -> str:
+    """metric[/applicant][/cumulative]: the target of an audit row."""
+    return "/".join([metric] + ([applicant] if applicant else []) + (["cumulative"] if basis == "cumulative" else []))
+
+
+def fmt_value(v: float | None) -> str | None:
+    return None if v is None else (str(int(v)) if v == int(v) else f"{v:g}")
+
+
+def _log(conn, user: str, action: str, report: Report | None, target: str | None, old: str | None,
+         new: str | None, note: str | None = None) -> None:
+    conn.execute(audit_log.insert().values(
+        at=now(), username=user, action=action, report_id=report.report_id if report else None,
+        file_sha256=report.file_sha256 if report else None, target=target, old_value=old, new_value=new, note=note))
+
+
+def _may_review(user: User | None, report: Report) -> None:
+    if user is None or not user.may_review:
+        raise PermissionDenied("需要“审核”或“管理”权限才能修改；请先用审核账号登录。")
+    if not user.covers(report.province, report.prefecture):
+        raise PermissionDenied(f"这份报告（{report.province or '未知省份'} {report.prefecture or ''}）不在您负责的地区"
+                               f"（{user.scope_zh}）内，不能修改。")
+
+
+# --- corrections ---------------------------------------------------------------------------------------------
+
+def parse_value(metric: str, text: str) -> float:
+    """A corrected value as typed: a number (full-width digits, thousands separators and a unit allowed)."""
+    unit = catalogue()[metric].unit
+    value, printed_unit, is_number = parse_cell(str(text or ""))
+    if value is None:
+        if not str(text or "").strip() or is_number:       # blank, 无, /, — : what a report leaves, not a value
+            raise AuditError("请填写更正后的数值（空白、“无”、“/”不是更正值）。")
+        raise AuditError(f"“{text}”不是数字：请填写一个数值（如 12 或 3.5）。")
+    value = to_unit(value, printed_unit, unit)
+    if value < 0 and not metric.endswith(".change"):
+        raise AuditError(f"“{text}”是负数：这一项是计数（{unit}），不能为负。")
+    return value
+
+
+def validate_cell(report: Report, metric: str, applicant: str | None, basis: str) -> None:
+    """The cell must be one the report's template has."""
+    d = catalogue().get(metric)
+    template = report.template or "unknown"
+    if d is None or template not in d.templates:
+        raise AuditError(f"“{metric}”不是{TEMPLATE_ZH.get(template, '这种格式')}报告统计表中的指标，不能更正。")
+    by_applicant = template in ("2019", "2021") and d.section.startswith("三")
+    if by_applicant and applicant not in APPLICANTS:
+        raise AuditError(f"“{d.label_zh}”按申请人分列，请选择申请人列。")
+    if not by_applicant and applicant:
+        raise AuditError(f"“{d.label_zh}”不按申请人分列。")
+    if basis not in ("year", "cumulative") or (basis == "cumulative" and template != "old"):
+        raise AuditError("只有旧格式（福建）报告有“历年累计”列。")
+
+
+def correction_of(conn_or_engine, report: Report, metric: str, applicant: str | None, basis: str) -> dict | None:
+    q = sa.select(corrections).where(corrections.c.file_sha256 == report.file_sha256,
+                                     corrections.c.metric == metric,
+                                     corrections.c.applicant == (applicant or NO_APPLICANT),
+                                     corrections.c.basis == basis)
+    with _conn(conn_or_engine) as conn:
+        row = conn.execute(q).mappings().first()
+    return dict(row) if row else None
+
+
+def correct_cell(engine: sa.Engine, user: User | None, report: Report, metric: str, applicant: str | None,
+                 basis: str, text: str, reason: str, seen_version: int, old_value: float | None = None,
+                 old_raw: str | None = None) -> dict:
+    """Correct one cell. `seen_version`: the correction's version when the page showed the cell (0: none yet);
+    if someone changed the cell since, the edit is refused as stale. Returns the correction row."""
+    _may_review(user, report)
+    validate_cell(report, metric, applicant, basis)
+    value = parse_value(metric, text)
+    reason = (reason or "").strip()
+    if not reason:
+        raise AuditError("请填写更正理由（例如“报告原文第 3 行为 12，解析漏读”）。")
+    key = dict(file_sha256=report.file_sha256, metric=metric, applicant=applicant or NO_APPLICANT, basis=basis)
+    target = cell_name(metric, applicant, basis)
+    with engine.begin() as conn:
+        current = correction_of(conn, report, metric, applicant, basis)
+        if (current["version"] if current else 0) != seen_version:
+            raise AuditError(_stale(current, "这个单元格"))
+        previous = current["new_value"] if current else old_value
+        values = dict(report_id=report.report_id, source_file=report.source_file, agency=report.agency,
+                      year=report.year, new_value=value, reason=reason, username=user.username, created_at=now(),
+                      version=seen_version + 1)
+        if current is None:
+            conn.execute(corrections.insert().values(**key, **values, old_value=old_value, old_raw=old_raw))
+        else:
+            hit = conn.execute(corrections.update().where(corrections.c.id == current["id"],
+                                                          corrections.c.version == seen_version).values(**values))
+            if hit.rowcount != 1:
+                raise AuditError(_stale(current, "这个单元格"))
+        _log(conn, user.username, "correct", report, target, fmt_value(previous), fmt_value(value), reason)
+        return dict(correction_of(conn, report, metric, applicant, basis))
+
+
+def _stale(current: dict | None, what: str) -> str:
+    if current is None:
+        return f"{what}的更正已被撤销或尚不存在，页面上的内容已过时：请刷新页面后再改。"
+    return (f"{what}已被 {current['username']} 于 {local_time(current['created_at'])} 修改，页面上的内容已过时："
+            "请刷新页面，看过最新内容后再改。")
+
+
+def corrections_of_report(engine: sa.Engine, file_sha256: str) -> list[dict]:
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(sa.select(corrections).where(corrections.c.file_sha256 == file_sha256)
+                                              .order_by(corrections.c.metric, corrections.c.applicant)).mappings()]
+
+
+def all_corrections(engine: sa.Engine) -> list[dict]:
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(sa.select(corrections).order_by(corrections.c.id)).mappings()]
+
+
+# --- check dispositions ---------------------------------------------------------------------------------------
+
+def dispose_check(engine: sa.Engine, user: User | None, report: Report, rule: str, message: str, verdict: str,
+                  note: str, seen_version: int, failed: set[tuple[str, str]]) -> dict:
+    """Confirm or dismiss a failed check (已核实 / 报告原文如此 / 已更正) with a note. `failed`: the report's failed
+    checks as (rule, message), as the page showed them."""
+    _may_review(user, report)
+    if (rule, message) not in failed:
+        raise AuditError("这项核对不在这份报告当前未通过的核对中（可能已在重建后通过）：请刷新页面。")
+    if verdict not in VERDICT_ZH:
+        raise AuditError(f"处理结论只能是：{'、'.join(VERDICT_ZH.values())}。")
+    note = (note or "").strip()
+    if not note:
+        raise AuditError("请填写说明（例如核实了哪一页、与谁确认）。")
+    q = sa.select(dispositions).where(dispositions.c.file_sha256 == report.file_sha256,
+                                      dispositions.c.rule == rule, dispositions.c.message == message)
+    with engine.begin() as conn:
+        current = conn.execute(q).mappings().first()
+        if (current["version"] if current else 0) != seen_version:
+            raise AuditError(_stale(current, "这项核对"))
+        values = dict(report_id=report.report_id, verdict=verdict, note=note, username=user.username,
+                      created_at=now(), version=seen_version + 1)
+        if current is None:
+            conn.execute(dispositions.insert().values(file_sha256=report.file_sha256, rule=rule, message=message,
+                                                      **values))
+        else:
+            conn.execute(dispositions.update().where(dispositions.c.id == current["id"]).values(**values))
+        _log(conn, user.username, "dispose", report, f"{rule}：{message}",
+             VERDICT_ZH[current["verdict"]] if current else None, VERDICT_ZH[verdict], note)
+        return dict(conn.execute(q).mappings().first())
+
+
+def dispositions_of_report(engine: sa.Engine, file_sha256: str) -> dict[tuple[str, str], dict]:
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(dispositions).where(dispositions.c.file_sha256 == file_sha256)).mappings()
+        return {(r["rule"], r["message"]): dict(r) for r in rows}
+
+
+def all_dispositions(engine: sa.Engine) -> list[dict]:
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(sa.select(dispositions).order_by(dispositions.c.id)).mappings()]
+
+
+# --- report reviews -------------------------------------------------------------------------------------------
+
+def mark_reviewed(engine: sa.Engine, user: User | None, report: Report, note: str = "") -> dict:
+    """Mark a report 已审核 (signed by the user, now)."""
+    _may_review(user, report)
+    q = sa.select(report_reviews).where(report_reviews.c.file_sha256 == report.file_sha256)
+    with engine.begin() as conn:
+        current = conn.execute(q).mappings().first()
+        values = dict(report_id=report.report_id, note=(note or "").strip(), username=user.username, created_at=now())
+        if current is None:
+            conn.execute(report_reviews.insert().values(file_sha256=report.file_sha256, **values))
+        else:
+            conn.execute(report_reviews.update().where(report_reviews.c.id == current["id"]).values(**values))
+        _log(conn, user.username, "review", report, "已审核",
+             f"{current['username']} {local_time(current['created_at'])}" if current else None,
+             f"{user.username} 已审核", note)
+        return dict(conn.execute(q).mappings().first())
+
+
+def review_of(engine: sa.Engine, file_sha256: str) -> dict | None:
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(report_reviews).where(report_reviews.c.file_sha256 == file_sha256)).mappings().first()
+        return dict(row) if row else None
+
+
+def all_reviews(engine: sa.Engine) -> list[dict]:
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(sa.select(report_reviews).order_by(report_reviews.c.id)).mappings()]
+
+
+# --- the audit log ----------------------------------------------------------------------------------------------
+
+ACTION_ZH = {"correct": "更正数值", "dispose": "处理核对", "review": "标记已审核", "user.create": "新建用户",
+             "user.update": "修改用户"}
+
+
+def audit_rows(engine: sa.Engine, username: str | None = None, action: str | None = None,
+               report_id: str | None = None, since: datetime | None = None, until: datetime | None = None,
+               report_ids: set[str] | None = None) -> list[dict]:
+    """The audit log, newest first, filtered. `report_ids`: only rows about these reports (a region's)."""
+    q = sa.select(audit_log).order_by(audit_log.c.id.desc())
+    for col, v in ((audit_log.c.username, username), (audit_log.c.action, action), (audit_log.c.report_id, report_id)):
+        if v:
+            q = q.where(col == v)
+    if since:
+        q = q.where(audit_log.c.at >= since)
+    if until:
+        q = q.where(audit_log.c.at < until)
+    with engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(q).mappings()]
+    if report_ids is not None:
+        rows = [r for r in rows if r["report_id"] in report_ids]
+    return rows
+
+
+def local_time(t: datetime | None) -> str:
+    """Beijing time, to the second (SQLite hands back naive UTC)."""
+    if t is None:
+        return ""
+    from zoneinfo import ZoneInfo
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=UTC)
+    return t.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S")
+
+
+# --- users ------------------------------------------------------------------------------------------------------
+
+def hash_password(password: str) -> str:
+    """bcrypt, as streamlit-authenticator checks it at login."""
+    import bcrypt
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
+
+
+def create_user(engine: sa.Engine, username: str, name: str, password: str, role: str,
+                province: str | None = None, prefecture: str | None = None, actor: User | None = None,
+                by: str | None = None) -> User:
+    """A new user. `actor`: the 管理 user creating it in the app; `by`: who else did (the command line)."""
+    if actor is not None and not actor.may_administer:
+        raise PermissionDenied("需要“管理”权限才能新建用户。")
+    username = (username or "").strip()
+    if not username or len(username) > 64 or any(c.isspace() for c in username):
+        raise AuditError("用户名不能为空、不能含空格，最长 64 个字符。")
+    if role not in ROLES:
+        raise AuditError(f"角色只能是：{'、'.join(f'{k}（{v}）' for k, v in ROLE_ZH.items())}。")
+    if len(password or "") < MIN_PASSWORD:
+        raise AuditError(f"密码至少 {MIN_PASSWORD} 个字符。")
+    if prefecture and not province:
+        raise AuditError("限定地级市时也要写明所在省份。")
+    with engine.begin() as conn:
+        if conn.execute(sa.select(users.c.id).where(users.c.username == username)).first():
+            raise AuditError(f"用户名“{username}”已存在。")
+        conn.execute(users.insert().values(username=username, name=(name or username).strip(),
+                                           password_hash=hash_password(password), role=role,
+                                           province=province or None, prefecture=prefecture or None,
+                                           active=True, created_at=now()))
+        scope = " / ".join(p for p in (province, prefecture) if p) or "全部地区"
+        conn.execute(audit_log.insert().values(at=now(), username=actor.username if actor else (by or "命令行"),
+                                               action="user.create", target=username, old_value=None,
+                                               new_value=f"{ROLE_ZH[role]}（{scope}）"))
+    return User(username, name or username, role, province or None, prefecture or None)
+
+
+def set_active(engine: sa.Engine, actor: User, username: str, active: bool) -> None:
+    if not actor.may_administer:
+        raise PermissionDenied("需要“管理”权限才能停用或启用用户。")
+    if username == actor.username and not active:
+        raise AuditError("不能停用自己的账号。")
+    with engine.begin() as conn:
+        hit = conn.execute(users.update().where(users.c.username == username).values(active=active))
+        if hit.rowcount != 1:
+            raise AuditError(f"没有用户“{username}”。")
+        _log(conn, actor.username, "user.update", None, username, None, "启用" if active else "停用")
+
+
+def user(engine: sa.Engine, username: str | None) -> User | None:
+    """An active user by name (None when unknown or disabled): roles are read afresh on every page."""
+    if not username:
+        return None
+    with engine.connect() as conn:
+        r = conn.execute(sa.select(users).where(users.c.username == username, users.c.active)).mappings().first()
+    return User(r["username"], r["name"], r["role"], r["province"], r["prefecture"]) if r else None
+
+
+def list_users(engine: sa.Engine) -> list[dict]:
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(
+            sa.select(users.c.username, users.c.name, users.c.role, users.c.province, users.c.prefecture,
+                      users.c.active, users.c.created_at).order_by(users.c.id)).mappings()]
+
+
+def has_users(engine: sa.Engine) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(users).where(users.c.active)).scalar() > 0
+
+
+def credentials(engine: sa.Engine) -> dict:
+    """The active users in the shape streamlit-authenticator takes (hashed passwords, roles)."""
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(users).where(users.c.active)).mappings().all()
+    return {"usernames": {r["username"]: {"name": r["name"], "password": r["password_hash"], "email": "",
+                                          "roles": [r["role"]], "failed_login_attempts": 0, "logged_in": False}
+                          for r in rows}}
+
+
+def cookie_key(engine: sa.Engine) -> str:
+    """The secret that signs login cookies: made once, kept in the database."""
+    with engine.begin() as conn:
+        v = conn.execute(sa.select(settings.c.value).where(settings.c.key == "cookie_key")).scalar()
+        if v is None:
+            v = secrets.token_urlsafe(32)
+            conn.execute(settings.insert().values(key="cookie_key", value=v))
+        return v
+
+
+class _conn:
+    """`with _conn(engine_or_connection) as conn`: a connection either way."""
+
+    def __init__(self, c):
+        self.c, self.owned = c, None
+
+    def __enter__(self):
+        if isinstance(c := self.c, sa.Engine):
+            self.owned = c.connect()
+            return self.owned
+        return c
+
+    def __exit__(self, *exc):
+        if self.owned is not None:
+            self.owned.close()

@@ -1,0 +1,295 @@
+"""审核: the audit database on SQLite and on a real PostgreSQL server, and corrections that survive every rebuild.
+
+    python -m pytest tests/test_audit.py -q
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from audit import db, store
+from audit.roles import User
+from audit.schema import audit_log, corrections, dispositions
+
+# the sample report of 银川市西夏区贺兰山西路街道办事处 2018: its table gives 主动公开政府信息数 28 (第127行), its prose
+# "共发布信息73条，其中政府网站41条", so 28 < 41 fails old.active.channels_max and the prose check
+XIXIA = "3ac9efde38fb3486"
+XIXIA_FILE = "data/samples/002_81756f01c13aa782.txt"
+NINGXIA = "afbff28e84d0684f"       # 宁夏回族自治区人民政府 2018: no prefecture
+REVIEWER = User("rev", "李审核", "reviewer", "宁夏回族自治区", "银川市")
+ADMIN = User("boss", "王主任", "admin")
+VIEWER = User("look", "张查看", "viewer")
+_n = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh, empty database of each kind."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'warehouse.audit.sqlite'}"
+    server = request.getfixturevalue("postgres_url")
+    name = f"audit_test_{os.getpid()}_{next(_n)}"
+    with sa.create_engine(server, isolation_level="AUTOCOMMIT").connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    return sa.make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture()
+def eng(db_url):
+    e = db.engine(db_url)
+    yield e
+    e.dispose()
+    db.engine.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def samples_wh(tmp_path_factory) -> Path:
+    from etl.build import build
+    wh = tmp_path_factory.mktemp("audit_wh") / "warehouse"
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        build(["data/samples"], wh, progress=False, audit_db="sqlite:///" + str(wh.parent / "none.sqlite"))
+    finally:
+        os.chdir(cwd)
+    return wh
+
+
+def _report(wh: Path, rid: str) -> store.Report:
+    r = duckdb.sql(f"SELECT * FROM '{wh}/reports.parquet' WHERE report_id = '{rid}'").pl().row(0, named=True)
+    return store.Report(r["report_id"], r["file_sha256"], r["template"], r["source_file"], r["agency"], r["year"],
+                        r["province"], r["prefecture"])
+
+
+def _count(eng, table) -> int:
+    with eng.connect() as c:
+        return c.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+
+
+def test_migrated_to_the_newest_revision(eng):
+    assert db.revision(eng) == "0001"
+    assert {"users", "corrections", "dispositions", "report_reviews", "audit_log", "settings"} <= \
+        set(sa.inspect(eng).get_table_names())
+    db.migrate(eng)                                  # upgrading again changes nothing
+    assert db.revision(eng) == "0001"
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path):
+    e = db.engine(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    with e.connect() as c:
+        assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    assert db.sqlite_path(tmp_path / "warehouse") == tmp_path / "warehouse.audit.sqlite"
+
+
+def test_correction_recorded_with_user_time_old_and_new(eng, samples_wh):
+    rep = _report(samples_wh, XIXIA)
+    c = store.correct_cell(eng, REVIEWER, rep, "active.total", None, "year", "７３", "正文第23行称共发布信息73条",
+                           0, old_value=28.0, old_raw="28")
+    assert (c["new_value"], c["old_value"], c["old_raw"], c["version"], c["username"]) == (73.0, 28.0, "28", 1, "rev")
+    # a second correction of the same cell, by someone who saw the first
+    c = store.correct_cell(eng, ADMIN, rep, "active.total", None, "year", "74", "复核后改", 1)
+    assert c["version"] == 2 and c["new_value"] == 74.0 and c["old_value"] == 28.0
+    rows = store.audit_rows(eng, report_id=XIXIA)
+    assert [(r["username"], r["action"], r["target"], r["old_value"], r["new_value"]) for r in rows] == [
+        ("boss", "correct", "active.total", "73", "74"), ("rev", "correct", "active.total", "28", "73")]
+    assert rows[0]["at"] is not None
+    assert [r["username"] for r in store.audit_rows(eng, username="rev")] == ["rev"]
+
+
+def test_audit_log_is_append_only(eng):
+    store.create_user(eng, "boss", "王主任", "secret123", "admin", by="test")
+    with pytest.raises(sa.exc.DatabaseError), eng.begin() as c:
+        c.execute(audit_log.update().values(username="someone else"))
+    with pytest.raises(sa.exc.DatabaseError), eng.begin() as c:
+        c.execute(audit_log.delete())
+    assert _count(eng, audit_log) == 1
+
+
+@pytest.mark.parametrize("text, metric, applicant, reason, says", [
+    ("abc", "active.total", None, "理由", "不是数字"),
+    ("", "active.total", None, "理由", "请填写更正后的数值"),
+    ("无", "active.total", None, "理由", "请填写更正后的数值"),
+    ("-5", "active.total", None, "理由", "不能为负"),
+    ("5", "request.new", "total", "理由", "不是2018年及以前格式报告统计表中的指标"),   # a 2019/2021 row
+    ("5", "no.such.metric", None, "理由", "不是2018年及以前格式"),
+    ("5", "active.total", "total", "理由", "不按申请人分列"),
+    ("5", "active.total", None, "  ", "请填写更正理由"),
+])
+def test_bad_correction_is_refused_and_nothing_written(eng, samples_wh, text, metric, applicant, reason, says):
+    rep = _report(samples_wh, XIXIA)
+    with pytest.raises(store.AuditError, match=says):
+        store.correct_cell(eng, REVIEWER, rep, metric, applicant, "year", text, reason, 0)
+    assert _count(eng, corrections) == 0 and _count(eng, audit_log) == 0
+
+
+def test_stale_edit_is_refused(eng, samples_wh):
+    rep = _report(samples_wh, XIXIA)
+    store.correct_cell(eng, ADMIN, rep, "active.total", None, "year", "73", "原文如此", 0)
+    # the reviewer's page was loaded before the administrator's edit (it saw no correction: version 0)
+    with pytest.raises(store.AuditError, match="已被 boss 于 .* 修改"):
+        store.correct_cell(eng, REVIEWER, rep, "active.total", None, "year", "75", "我的更正", 0)
+    assert store.correction_of(eng, rep, "active.total", None, "year")["new_value"] == 73.0
+    assert _count(eng, audit_log) == 1
+
+
+def test_roles_and_regions(eng, samples_wh):
+    with pytest.raises(store.PermissionDenied, match="需要“审核”"):
+        store.correct_cell(eng, VIEWER, _report(samples_wh, XIXIA), "active.total", None, "year", "73", "x", 0)
+    with pytest.raises(store.PermissionDenied, match="不在您负责的地区（宁夏回族自治区 / 银川市）内"):
+        store.correct_cell(eng, REVIEWER, _report(samples_wh, NINGXIA), "active.total", None, "year", "1", "x", 0)
+    with pytest.raises(store.PermissionDenied):
+        store.mark_reviewed(eng, REVIEWER, _report(samples_wh, NINGXIA))
+    with pytest.raises(store.PermissionDenied):
+        store.create_user(eng, "x", "x", "secret123", "viewer", actor=REVIEWER)
+    assert _count(eng, corrections) == 0 and _count(eng, audit_log) == 0
+    assert ADMIN.covers("宁夏回族自治区", None) and not REVIEWER.covers("宁夏回族自治区", None)
+
+
+def test_dispositions_and_review(eng, samples_wh):
+    rep = _report(samples_wh, XIXIA)
+    fails = set(duckdb.sql(f"SELECT rule, message FROM '{samples_wh}/checks.parquet' "
+                           f"WHERE report_id = '{XIXIA}' AND status = 'fail'").fetchall())
+    assert len(fails) == 3
+    rule, msg = next((r, m) for r, m in fails if "举办各类培训班数" in m)
+    with pytest.raises(store.AuditError, match="不在这份报告当前未通过的核对中"):
+        store.dispose_check(eng, REVIEWER, rep, rule, "另一条", "as_printed", "x", 0, fails)
+    with pytest.raises(store.AuditError, match="请填写说明"):
+        store.dispose_check(eng, REVIEWER, rep, rule, msg, "as_printed", "", 0, fails)
+    with pytest.raises(store.AuditError, match="处理结论只能是"):
+        store.dispose_check(eng, REVIEWER, rep, rule, msg, "ignored", "x", 0, fails)
+    assert _count(eng, dispositions) == 0 and _count(eng, audit_log) == 0
+    d = store.dispose_check(eng, REVIEWER, rep, rule, msg, "as_printed", "原件第5页如此", 0, fails)
+    assert (d["verdict"], d["version"]) == ("as_printed", 1)
+    with pytest.raises(store.AuditError, match="已被 rev"):
+        store.dispose_check(eng, ADMIN, rep, rule, msg, "verified", "x", 0, fails)
+    store.dispose_check(eng, ADMIN, rep, rule, msg, "verified", "电话核实", 1, fails)
+    review = store.mark_reviewed(eng, REVIEWER, rep, "数字已核")
+    assert review["username"] == "rev" and store.review_of(eng, rep.file_sha256)["note"] == "数字已核"
+    log = store.audit_rows(eng)
+    assert [(r["action"], r["old_value"], r["new_value"]) for r in log] == [
+        ("review", None, "rev 已审核"), ("dispose", "报告原文如此", "已核实"), ("dispose", None, "报告原文如此")]
+
+
+def test_users_hashed_and_checked(eng):
+    from streamlit_authenticator.utilities.hasher import Hasher
+    store.create_user(eng, "boss", "王主任", "secret123", "admin", by="test")
+    with pytest.raises(store.AuditError, match="已存在"):
+        store.create_user(eng, "boss", "x", "secret123", "viewer")
+    with pytest.raises(store.AuditError, match="至少 8"):
+        store.create_user(eng, "short", "x", "1234", "viewer")
+    with pytest.raises(store.AuditError, match="角色只能是"):
+        store.create_user(eng, "x", "x", "secret123", "root")
+    store.create_user(eng, "rev", "李审核", "revpass123", "reviewer", "宁夏回族自治区", "银川市", actor=ADMIN)
+    creds = store.credentials(eng)["usernames"]
+    assert creds["rev"]["roles"] == ["reviewer"] and creds["rev"]["password"] != "revpass123"
+    assert Hasher.check_pw("revpass123", creds["rev"]["password"])
+    assert store.user(eng, "rev") == REVIEWER
+    store.set_active(eng, ADMIN, "rev", False)
+    assert store.user(eng, "rev") is None and "rev" not in store.credentials(eng)["usernames"]
+    assert store.cookie_key(eng) == store.cookie_key(eng)
+    assert [r["action"] for r in store.audit_rows(eng)] == ["user.update", "user.create", "user.create"]
+
+
+def test_first_administrator_by_command(tmp_path):
+    wh = tmp_path / "warehouse"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    run = [sys.executable, "-m", "audit", "--warehouse", str(wh)]
+    done = subprocess.run(run + ["create-admin", "boss", "--name", "王主任", "--password-stdin"], input="secret123\n",
+                          capture_output=True, text=True, cwd=ROOT, env=env)
+    assert done.returncode == 0, done.stderr
+    again = subprocess.run(run + ["create-admin", "boss2", "--password-stdin"], input="secret123\n",
+                           capture_output=True, text=True, cwd=ROOT, env=env)
+    assert again.returncode == 2 and "已有管理员" in again.stderr
+    e = db.engine(f"sqlite:///{db.sqlite_path(wh)}")
+    assert store.user(e, "boss") == User("boss", "王主任", "admin")
+
+
+# --- corrections survive every rebuild ------------------------------------------------------------------------
+
+def _build(inputs: list[str], wh: Path, url: str, *extra: str) -> str:
+    env = {**os.environ, "DATABASE_URL": url} if url.startswith("postgresql") else \
+        {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    done = subprocess.run([sys.executable, "-m", "etl", "build", *inputs, "--out", str(wh), *extra],
+                          capture_output=True, text=True, cwd=ROOT, env=env)
+    assert done.returncode == 0, done.stderr
+    return done.stdout + done.stderr
+
+
+def test_corrections_and_dispositions_survive_a_forced_rebuild(db_url, tmp_path):
+    wh = tmp_path / "warehouse"
+    if db_url.startswith("sqlite"):
+        db_url = f"sqlite:///{db.sqlite_path(wh)}"          # the file beside the warehouse, as the CLI finds it
+    _build(["data/samples"], wh, db_url)
+    eng = db.engine(db_url)
+    rep = _report(wh, XIXIA)
+    fails = set(duckdb.sql(f"SELECT rule, message FROM '{wh}/checks.parquet' "
+                           f"WHERE report_id = '{XIXIA}' AND status = 'fail'").fetchall())
+    store.correct_cell(eng, REVIEWER, rep, "active.total", None, "year", "73",
+                       "正文第23行：共发布信息73条，其中政府网站41条；统计表28条有误", 0, old_value=28.0, old_raw="28")
+    training = next((r, m) for r, m in fails if "举办各类培训班数" in m)
+    store.dispose_check(eng, REVIEWER, rep, *training, "as_printed", "原件如此", 0, fails)
+    out = _build(["data/samples"], wh, db_url, "--force")
+    assert "1 cells corrected on the 审核 page" in out
+    row = duckdb.sql(f"SELECT value, raw, source, locator FROM '{wh}/metrics.parquet' "
+                     f"WHERE report_id = '{XIXIA}' AND metric = 'active.total' AND source <> 'text'").fetchall()
+    assert len(row) == 1
+    value, raw, source, locator = row[0]
+    assert (value, raw, source) == (73.0, "28", "manual")
+    assert locator.startswith("人工更正：rev ") and locator.endswith("；原位置：第127行")
+    checks = dict(duckdb.sql(f"SELECT rule || ':' || status, count(*) FROM '{wh}/checks.parquet' "
+                             f"WHERE report_id = '{XIXIA}' AND rule IN ('old.active.channels_max', 'text.table_agree') "
+                             "GROUP BY ALL").fetchall())
+    # 73 ≥ 41 now; the prose's 73 agrees with the table; only the training figure (1 vs 0) still disagrees
+    assert checks == {"old.active.channels_max:pass": 1, "text.table_agree:fail": 1}
+    assert store.dispositions_of_report(eng, rep.file_sha256)[training]["verdict"] == "as_printed"
+    assert [r["action"] for r in store.audit_rows(eng)] == ["dispose", "correct"]
+    # an incremental build keeps it as it is
+    _build(["data/samples"], wh, db_url)
+    assert duckdb.sql(f"SELECT value, source FROM '{wh}/metrics.parquet' WHERE report_id = '{XIXIA}' "
+                      "AND metric = 'active.total' AND source <> 'text'").fetchall() == [(73.0, "manual")]
+    # the scorecard scores the corrected figure and names it
+    from scoring.scorecard import score_warehouse
+    sc = score_warehouse(wh, years=[2018], base_dirs=[ROOT])
+    mine = sc.scores.filter(sc.scores["report_id"] == XIXIA).row(0, named=True)
+    assert mine["corrected"] == "（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条） = 73"
+    others = sc.scores.filter(sc.scores["report_id"] != XIXIA)["corrected"].to_list()
+    assert others and all(c is None for c in others)
+    ev = sc.evidence.filter(sc.evidence["report_id"] == XIXIA)["message"].to_list()
+    assert not any("主动公开政府信息数（28）小于单一渠道公开数（41）" in m for m in ev)
+
+
+def test_a_changed_file_is_not_corrected_silently(db_url, tmp_path):
+    src = tmp_path / "in" / "report.txt"
+    src.parent.mkdir()
+    shutil.copy(ROOT / XIXIA_FILE, src)
+    wh = tmp_path / "warehouse"
+    if db_url.startswith("sqlite"):
+        db_url = f"sqlite:///{db.sqlite_path(wh)}"
+    _build([str(src)], wh, db_url)
+    rid = duckdb.sql(f"SELECT report_id FROM '{wh}/reports.parquet'").fetchall()[0][0]
+    store.correct_cell(db.engine(db_url), REVIEWER, _report(wh, rid), "active.total", None, "year", "73", "漏计", 0)
+    src.write_text(src.read_text(encoding="utf-8") + "\n（修订版）\n", encoding="utf-8")
+    out = _build([str(src)], wh, db_url)
+    assert "1 corrections not applied (report file changed: re-review them)" in out
+    assert duckdb.sql(f"SELECT value, source FROM '{wh}/metrics.parquet' WHERE metric = 'active.total' "
+                      "AND source <> 'text'").fetchall() == [(28.0, "table")]
+
+
+def test_copied_text_is_escaped_and_the_shared_run_highlighted():
+    from app.audit_ui import shared_markdown
+    a, b = shared_markdown("我局认真贯彻<b>落实</b>《条例》，主动公开信息28条。", "本单位认真贯彻<b>落实</b>《条例》，主动公开73条")
+    assert a == "我局:orange-background[认真贯彻\\<b\\>落实\\</b\\>《条例》，主动公开]信息28条。"
+    assert b == "本单位:orange-background[认真贯彻\\<b\\>落实\\</b\\>《条例》，主动公开]73条"
+    assert shared_markdown("[链接](http://x)", "无关")[0] == "\\[链接\\]\\(http\\://x\\)"
