@@ -264,7 +264,7 @@ def test_scanned_pdf(tmp_path):
 
 
 def test_too_many_pages(monkeypatch):
-    monkeypatch.setattr(pdf_reader, "MAX_PAGES", 2)
+    monkeypatch.setattr(pdf_reader.guards, "MAX_PAGES", 2)
     with pytest.raises(ReadError, match="页数过多"):
         read_pdf((FIX / f"{S3}.pdf").read_bytes())
 
@@ -336,7 +336,7 @@ def test_fixtures_small():
 
 def test_page_with_too_many_rules(monkeypatch):
     """A page drawn with very many rules (a chart) is not searched for ruled tables; the text still reads."""
-    monkeypatch.setattr(pdf_reader, "MAX_EDGES_PER_PAGE", 10)
+    monkeypatch.setattr(pdf_reader.guards, "MAX_EDGES_PER_PAGE", 10)
     doc = read_pdf((FIX / f"{S3}_s3_onepage.pdf").read_bytes())
     assert any("线条过多" in w for w in doc.warnings)
     assert "本年新收政府信息公开申请数量" in doc.text
@@ -361,7 +361,7 @@ def _pdf_with_stream(content: bytes) -> bytes:
 
 def test_pdf_stream_bomb(monkeypatch, tmp_path):
     """A content stream inflating past the cap stops inflating there (memory stays bounded)."""
-    monkeypatch.setattr(pdf_reader, "MAX_STREAM", 2 * 1024 * 1024)
+    monkeypatch.setattr(pdf_reader.guards, "MAX_STREAM", 2 * 1024 * 1024)
     p = tmp_path / "bomb.pdf"
     p.write_bytes(_pdf_with_stream(b"0 0 m\n" * (3 * 1024 * 1024)))     # 18 MB of drawing ops
     assert p.stat().st_size < 200_000
