@@ -6,6 +6,10 @@ A fragment is a dict: ``bbox``, ``rows`` (cell texts, None where a spanning cell
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
+from pdfplumber import utils
+
 from etl.read.pdf.text import fix_glyphs, join_lines, vertical_text
 from etl.read.text import clean_line
 
@@ -19,18 +23,62 @@ PROSE_CELL = 20               # characters: a one-column "table" with a cell thi
 def fragments(page, pno: int) -> list[dict]:
     """The page's ruled table fragments, top to bottom."""
     out = []
+    index = CharIndex(page.chars)
     for t in page.find_tables(closing_lines(page)):
-        raw = t.extract()
+        raw = index.extract(t)
         if not real_table(raw):
             continue
         rows = [[None if c is None else join_lines(c) for c in r] for r in raw]
         cells = [list(r.cells) for r in t.rows]
-        _vertical_cells(page, raw, cells, rows)
+        _vertical_cells(index, raw, cells, rows)
         frag = {"bbox": t.bbox, "rows": rows, "cells": cells, "page": pno,
                 "open_bottom": open_bottom(page, t.bbox, cells)}
         _straddling_lines(page, frag)
         out.append(frag)
     return out
+
+
+class CharIndex:
+    """A page's characters sorted by the height of their centres, so that the characters of a row or cell
+    are found by bisection (pdfplumber's Table.extract scans every character for every row)."""
+
+    def __init__(self, chars: list[dict]):
+        keyed = sorted((((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, i, c) for i, c in enumerate(chars)),
+                       key=lambda k: (k[0], k[2]))
+        self._v = [k[0] for k in keyed]
+        self._keyed = keyed
+
+    def _band(self, top: float, bottom: float, inclusive: bool) -> list[tuple]:
+        lo = bisect_left(self._v, top)
+        hi = bisect_left(self._v, bottom)
+        if inclusive:
+            while hi < len(self._v) and self._v[hi] <= bottom:
+                hi += 1
+        return self._keyed[lo:hi]
+
+    def extract(self, table) -> list[list[str | None]]:
+        """Table.extract(): the text of each cell from the characters whose centre lies in it, in the
+        characters' page order, grouped into lines by pdfplumber."""
+        out = []
+        for row in table.rows:
+            x0, top, x1, bottom = row.bbox
+            band = sorted((k for k in self._band(top, bottom, False) if x0 <= k[1] < x1), key=lambda k: k[2])
+            arr = []
+            for cell in row.cells:
+                if cell is None:
+                    arr.append(None)
+                    continue
+                cx0, ctop, cx1, cbottom = cell
+                mine = [k[3] for k in band if cx0 <= k[1] < cx1 and ctop <= k[0] < cbottom]
+                arr.append(utils.extract_text(mine) if mine else "")
+            out.append(arr)
+        return out
+
+    def within(self, box: tuple) -> list[dict]:
+        """The visible characters whose centre lies in the box (edges included), in page order."""
+        x0, top, x1, bottom = box
+        return [k[3] for k in sorted(self._band(top, bottom, True), key=lambda k: k[2])
+                if x0 <= k[1] <= x1 and k[3]["text"].strip()]
 
 
 def real_table(rows: list[list]) -> bool:
@@ -78,20 +126,15 @@ def open_bottom(page, bbox: tuple, cells: list[list]) -> list[tuple]:
     return out
 
 
-def _vertical_cells(page, raw: list[list], cells: list[list], rows: list[list]) -> None:
+def _vertical_cells(index: CharIndex, raw: list[list], cells: list[list], rows: list[list]) -> None:
     """Re-read cells set in vertical text. Upright CJK in vertical-rl columns (characters touching top to
     bottom, columns read right to left) and rotated glyphs (Word's text direction) come out of the
     line-by-line reading scrambled (商业企业 as 企商业业); read them column by column instead."""
-    chars = None
     for r, (raw_row, box_row) in enumerate(zip(raw, cells)):
         for c, (text, box) in enumerate(zip(raw_row, box_row)):
             if not text or box is None or len(text.replace("\n", "").replace(" ", "")) < 2:
                 continue
-            if chars is None:
-                chars = [ch for ch in page.chars if ch["text"].strip()]
-            mine = [ch for ch in chars if box[0] <= (ch["x0"] + ch["x1"]) / 2 <= box[2]
-                    and box[1] <= (ch["top"] + ch["bottom"]) / 2 <= box[3]]
-            text = vertical_text(mine)
+            text = vertical_text(index.within(box))
             if text is not None:
                 rows[r][c] = clean_line(fix_glyphs(text)).strip()
 
