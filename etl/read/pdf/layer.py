@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+from bisect import bisect_left, bisect_right
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -49,6 +50,14 @@ class PageLayer(Container):
         textmap = utils.chars_to_textmap(self.chars, layout_bbox=self.bbox, layout_width=self.width,
                                          layout_height=self.height)
         return textmap.extract_text_lines(strip=True, **kwargs)
+
+    def rules_near(self, y: float, tolerance: float) -> list[dict]:
+        """The horizontal edges whose top is within ``tolerance`` of ``y``."""
+        if not hasattr(self, "_h_rules"):
+            hs = sorted((e for e in self.edges if e["orientation"] == "h"), key=lambda e: e["top"])
+            self._h_rules = (hs, [e["top"] for e in hs])
+        hs, tops = self._h_rules
+        return hs[bisect_left(tops, y - tolerance):bisect_right(tops, y + tolerance)]
 
     def find_tables(self, settings: dict | None = None) -> list:
         return TableFinder(self, TableSettings.resolve(settings)).tables
@@ -165,23 +174,27 @@ def _path(obj, mt: tuple, x_origin: float, y_top: float, objects: dict) -> None:
         if a.value == 0 or min(r.value, g.value, b.value) >= WHITE_FILL:
             return                        # a white (or invisible) background, not a rule
     a_, b_, c_, d_, e_, f_ = mt
-    subpaths: list[tuple[list, bool, bool]] = []      # (points, closed, has curve)
+    subpaths: list[list] = []             # [points, closed, has curve]
     x, y = ctypes.c_float(), ctypes.c_float()
+    xp, yp = ctypes.byref(x), ctypes.byref(y)
+    segment, point = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint
+    seg_type, seg_close = raw.FPDFPathSegment_GetType, raw.FPDFPathSegment_GetClose
+    moveto, bezier = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
     for i in range(raw.FPDFPath_CountSegments(obj)):
-        seg = raw.FPDFPath_GetPathSegment(obj, i)
-        raw.FPDFPathSegment_GetPoint(seg, x, y)
+        seg = segment(obj, i)
+        point(seg, xp, yp)
         px, py = x.value, y.value
         pt = (a_ * px + c_ * py + e_ - x_origin, y_top - (b_ * px + d_ * py + f_))
-        kind = raw.FPDFPathSegment_GetType(seg)
-        if kind == raw.FPDF_SEGMENT_MOVETO or not subpaths:
-            subpaths.append(([pt], False, False))
+        kind = seg_type(seg)
+        if kind == moveto or not subpaths:
+            subpaths.append([[pt], False, False])
         else:
-            pts, closed, curved = subpaths[-1]
-            pts.append(pt)
-            subpaths[-1] = (pts, closed, curved or kind == raw.FPDF_SEGMENT_BEZIERTO)
-        if raw.FPDFPathSegment_GetClose(seg):
-            pts, _, curved = subpaths[-1]
-            subpaths[-1] = (pts, True, curved)
+            sub = subpaths[-1]
+            sub[0].append(pt)
+            if kind == bezier:
+                sub[2] = True
+        if seg_close(seg):
+            subpaths[-1][1] = True
     for pts, closed, curved in subpaths:
         if len(pts) < 2:
             continue

@@ -112,7 +112,6 @@ def _straddling_lines(page, frag: dict) -> None:
 def open_bottom(page, bbox: tuple, cells: list[list]) -> list[tuple]:
     """Cells on the fragment's last line with no rule under them: a row (or a rowspan cell) that the page
     break cut in two; its remainder is at the top of the next page. [(bbox, row index, cell index)]"""
-    hs = [e for e in page.edges if e["orientation"] == "h"]
     out = []
     for i, row in enumerate(cells):
         for j, box in enumerate(row):
@@ -120,7 +119,7 @@ def open_bottom(page, bbox: tuple, cells: list[list]) -> list[tuple]:
                 continue
             width = box[2] - box[0]
             ruled = sum(max(0.0, min(h["x1"], box[2]) - max(h["x0"], box[0]))
-                        for h in hs if abs(h["top"] - box[3]) <= RULE_END_SNAP)
+                        for h in page.rules_near(box[3], RULE_END_SNAP))
             if ruled < RULED_SHARE * width:
                 out.append((box, i, j))
     return out

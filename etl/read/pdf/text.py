@@ -81,6 +81,9 @@ def vertical_text(chars: list[dict]) -> str | None:
         return "".join("".join(ch["text"] for ch in sorted(col[1], key=lambda ch: ch["top"] if down else -ch["top"]))
                        for col in cols)
     size = max(1.0, sum(ch["size"] for ch in chars) / len(chars))
+    tops = [ch["top"] for ch in chars]
+    if max(tops) - min(tops) < VERTICAL_OFFSET * size:
+        return None                       # one line of text: no glyph sits below another
     horiz = vert = 0
     for a in chars:
         for b in chars:
