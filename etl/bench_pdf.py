@@ -15,7 +15,7 @@ from pathlib import Path
 from etl.bench import accuracy, default_cache, run_build, truth_table
 from etl.synth import pdf as synth_pdf
 
-PDF_GENERATOR_VERSION = "1"
+PDF_GENERATOR_VERSION = "2"
 
 
 def corpus(n: int, seed: int, cache: Path) -> Path:

@@ -30,17 +30,19 @@ YEARS = (2012, 2019, 2022, 2016, 2020, 2024, 2009)   # seven: every style meets 
 STYLES = ("ruled", "unruled", "split", "vertical", "wps", "browser")
 
 _BASE = """@page { size: A4; margin: 18mm 16mm; }
-body { font-family: 'Noto Sans CJK SC', sans-serif; font-size: 11pt; line-height: 1.6; }
-.nav { display: none; } h1 { font-size: 16pt; text-align: center; }
-table { border-collapse: collapse; width: 100%; } td { font-size: 9pt; padding: 1px 3px; }
-td p { margin: 0; }
+body { font-family: 'Noto Sans CJK SC', sans-serif; font-size: 11pt; line-height: 1.5; }
+.nav { display: none; } h1 { font-size: 15pt; text-align: center; font-weight: normal; }
+p { margin: 0.3em 0; text-indent: 2em; } td p { margin: 0; text-indent: 0; }
+table { border-collapse: collapse; width: 100%; margin: 0.6em 0; }
+td { padding: 2pt 3pt; font-size: 9pt; text-align: center; vertical-align: middle; }
+tr { page-break-inside: avoid; break-inside: avoid; }
 """
-_RULED = "td { border: 0.75pt solid #000; }\n"
+_RULED = "td { border: 0.8pt solid #000; }\n"
 _CSS = {
     "ruled": _BASE + _RULED,
-    "unruled": _BASE + "table, td { border: none !important; } td { padding: 1px 6px; }\n",
+    "unruled": _BASE + "table, td { border: none !important; } td { padding: 3pt 6pt; }\n",
     "split": _BASE + _RULED + "table { margin-top: 120mm; }\n",
-    "vertical": _BASE + _RULED + "td[rowspan] { writing-mode: vertical-rl; }\n",
+    "vertical": _BASE + _RULED + "td[rowspan] { writing-mode: vertical-rl; text-orientation: upright; width: 1.6em; }\n",
     "wps": _BASE + _RULED + "p.line span { background: #fff; }\n",
     "browser": "",
 }
