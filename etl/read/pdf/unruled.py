@@ -4,8 +4,9 @@ of rows (a missing figure is a blank cell ''); label fragments wrapped above/bel
 nearest row and grouped into cells by horizontal overlap. Headers above the first row become rows of their
 own. A cell that spans rows lands in one of them.
 
-Prose is not a table: a line holding a run of text wider than `PROSE_WIDTH` ems is a paragraph's line, even
-when it ends in a figure, so a paragraph full of figures stays text (and its figures reach the prose checks).
+Prose is not a table: a line holding a run of text wider than `PROSE_WIDTH` ems, or a long line with figures
+amid its words ("共收到申请 25 件，办结 24"), is a paragraph's line even when it ends in a figure, so a
+paragraph full of figures stays text (and its figures reach the prose checks).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from etl.read.pdf.text import fix_glyphs
 WORD_GAP = 1.5                # pt between glyphs of one word (pdfplumber x_tolerance)
 LINE_SNAP = 2.5               # pt: words whose tops are this close are on one line
 PROSE_WIDTH = 15              # ems: a word this wide is prose (a paragraph line or a heading)
+PROSE_CHARS = 16              # characters: a line this long with a figure amid its words is prose
 RUN_GAP = 14                  # ems: figure rows further apart than this start a new table
 COLUMN_GAP = 1.5              # ems: figure centres closer than this are one column
 HEADER_REACH = 12             # ems above the first row searched for header lines
@@ -41,7 +43,15 @@ def fragments(page, pno: int) -> list[dict]:
     size = max(4.0, size)
 
     def prose(ws: list[dict]) -> bool:
-        return any(w["x1"] - w["x0"] > PROSE_WIDTH * size for w in ws)
+        """A paragraph's line: a run of text wider than a label, or a long line with figures amid its words
+        (a table row's figures all trail its label)."""
+        if any(w["x1"] - w["x0"] > PROSE_WIDTH * size for w in ws):
+            return True
+        k = len(ws)
+        while k > 0 and _NUM.match(ws[k - 1]["text"]):
+            k -= 1
+        inside = any(_NUM.match(w["text"]) for w in ws[:k])
+        return inside and sum(len(w["text"]) for w in ws) >= PROSE_CHARS
 
     # a numeric line: its trailing words are figures
     num_rows = []
@@ -51,7 +61,7 @@ def fragments(page, pno: int) -> list[dict]:
         while k > 0 and _NUM.match(ws[k - 1]["text"]):
             k -= 1
         figures = ws[k:]
-        if len(figures) >= 1 and (k > 0 or len(figures) >= 3) and not prose(ws[:k]):
+        if len(figures) >= 1 and (k > 0 or len(figures) >= 3) and not prose(ws):
             num_rows.append({"i": i, "labels": ws[:k], "figures": figures,
                              "y": sum(w["top"] + w["bottom"] for w in figures) / (2 * len(figures))})
     if not num_rows:
