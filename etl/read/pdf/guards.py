@@ -10,7 +10,7 @@ import re
 import zlib
 
 MAX_STREAM = 128 * 1024 * 1024        # one decompressed stream (an embedded CJK font is ~20 MB)
-MAX_INFLATED = 512 * 1024 * 1024      # all streams of one file together
+MAX_INFLATED = 256 * 1024 * 1024      # all streams of one file together (images aside)
 MAX_PAGES = 300
 TIME_BUDGET = 120.0                   # seconds for one file
 MAX_CHARS_PER_PAGE = 60_000           # a page with more glyphs than this is not a report page
@@ -47,12 +47,14 @@ def broken(cause: str) -> str:
 
 
 _STREAM = re.compile(rb"stream\r?\n")
+_IMAGE = re.compile(rb"/Subtype\s*/Image(?![A-Za-z])")
 _CHUNK = 1 << 20
 
 
 def inflates_too_far(data: bytes, cap: int | None = None, total_cap: int | None = None) -> bool:
     """True if a Flate stream of the file inflates past ``cap`` bytes (or all of them past ``total_cap``).
-    Each stream is inflated a megabyte at a time and the output dropped, so the check itself stays small."""
+    Each stream is inflated a megabyte at a time and the output dropped, so the check itself stays small.
+    Image streams are left out: reading the text layer never decodes them."""
     cap = MAX_STREAM if cap is None else cap
     total_cap = MAX_INFLATED if total_cap is None else total_cap
     total = 0
@@ -61,6 +63,9 @@ def inflates_too_far(data: bytes, cap: int | None = None, total_cap: int | None 
         start = m.end()
         if start + 2 > len(data) or data[start] & 0x0F != 8 or (data[start] << 8 | data[start + 1]) % 31:
             continue                          # not a zlib header: not a Flate stream
+        head = data.rfind(b"obj", max(0, m.start() - 4000), m.start())     # this stream's own dictionary
+        if _IMAGE.search(data, max(head, m.start() - 4000, 0), m.start()):
+            continue
         d = zlib.decompressobj()
         n, pos = 0, start
         try:
