@@ -110,3 +110,21 @@ def _pages(files: list[str]) -> int:
         n += len(pdf)
         pdf.close()
     return n
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m etl.bench_pdf read|floor [--passes N] FILE...`: one side of the comparison alone, for timing
+    from outside (farm-bench ... --vs ...); prints the CPU seconds it measured itself."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m etl.bench_pdf")
+    ap.add_argument("side", choices=["read", "floor"])
+    ap.add_argument("--passes", type=int, default=1)
+    ap.add_argument("files", nargs="+")
+    args = ap.parse_args(argv)
+    fn = read_time if args.side == "read" else pdfium_floor
+    print(f"{args.side}: {sum(fn(args.files) for _ in range(args.passes)):.3f} s CPU")
+
+
+if __name__ == "__main__":
+    main()
