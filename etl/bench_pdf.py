@@ -33,7 +33,7 @@ def corpus(n: int, seed: int, cache: Path) -> Path:
 def pdfium_floor(paths: list[str]) -> float:
     """CPU seconds pdfium needs to give every character with its box and every page object of the files."""
     import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     start = time.process_time()
     for p in paths:

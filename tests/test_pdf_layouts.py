@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from etl.parse import parse_file
 from etl.read.pdf import read_pdf
 
@@ -33,8 +33,8 @@ def _pdf_with_title(title: bytes) -> bytes:
     """A one-page PDF with a line of Helvetica text and /Title given as a hex string of these bytes."""
     content = b"BT /F1 12 Tf 72 720 Td (Annual report 2020) Tj ET"
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+             b"/Resources << /Font << /F1 5 0 R >> >> >>"),
             b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
             b"<< /Title <" + title.hex().encode() + b"> >>"]

@@ -68,4 +68,4 @@ def _is_html(text: str) -> bool:
     return "<html" in head or "<!doctype html" in head or bool(_TABLE.search(text) and _CELL_END.search(text))
 
 
-_TABLE, _CELL_END = re.compile("<table", re.I), re.compile("</td>", re.I)
+_TABLE, _CELL_END = re.compile("<table", re.IGNORECASE), re.compile("</td>", re.IGNORECASE)

@@ -24,7 +24,7 @@ from etl.read.pdf import guards, layer, ruled, unruled
 from etl.read.pdf.assemble import assemble
 from etl.read.pdf.text import fix_glyphs, text_lines
 
-__all__ = ["read_pdf", "fix_glyphs"]
+__all__ = ["fix_glyphs", "read_pdf"]
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def read_pdf(data: bytes) -> Document:
         raise ReadError(guards.BOMB)
     try:
         pdf = layer.open_document(data)
-    except Exception as e:  # noqa: BLE001 - pdfium reports every kind of broken file the same way
+    except Exception as e:
         if getattr(e, "err_code", None) == 4 or "password" in str(e).lower():      # FPDF_ERR_PASSWORD
             raise ReadError(guards.ENCRYPTED) from e
         raise ReadError(guards.broken(_cause(e))) from e
@@ -44,7 +44,7 @@ def read_pdf(data: bytes) -> Document:
         return _read(pdf)
     except ReadError:
         raise
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         raise ReadError(guards.broken(_cause(e))) from e
     finally:
         pdf.close()

@@ -17,10 +17,10 @@ import math
 from bisect import bisect_left, bisect_right
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as raw
 from pdfplumber import utils
 from pdfplumber.container import Container
 from pdfplumber.table import TableFinder, TableSettings
+from pypdfium2 import raw
 
 WHITE_FILL = 245        # 0-255: a fill at least this light in every channel is background, not a rule
 _WHITESPACE = {" ", "\r", "\n", "\t", "\u3000", "\xa0"}
@@ -39,7 +39,7 @@ class PageLayer(Container):
     def objects(self) -> dict[str, list[dict]]:
         return self._objects
 
-    def filter(self, keep) -> "PageLayer":
+    def filter(self, keep) -> PageLayer:
         return PageLayer(self.page_number, self.width, self.height,
                          {k: [o for o in v if keep(o)] for k, v in self._objects.items()})
 
@@ -92,7 +92,7 @@ def _chars(textpage, x_origin: float, y_top: float, number: int) -> list[dict]:
     buf = ctypes.create_string_buffer((n + 1) * 2)
     raw.FPDFText_GetText(textpage, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
     text = buf.raw[: n * 2].decode("utf-16-le", "replace")
-    if len(text) != n:            # a character outside the BMP came as a pair: fall back to one call a char
+    if len(text) != n:            # the buffer did not decode one unit a character: ask for each one
         text = [chr(raw.FPDFText_GetUnicode(textpage, i)) for i in range(n)]
     rect, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
     rect_p, matrix_p = ctypes.byref(rect), ctypes.byref(matrix)
@@ -102,10 +102,10 @@ def _chars(textpage, x_origin: float, y_top: float, number: int) -> list[dict]:
         t = text[i]
         if t in _WHITESPACE and raw.FPDFText_IsGenerated(textpage, i):
             continue                      # pdfium's own word spaces and line ends
-        if t == "\ufffe" or t == "\x00" or t == "\ufffd" and raw.FPDFText_IsGenerated(textpage, i):
-            continue
+        if t in ("\ufffe", "\x00") or (t == "\ufffd" and raw.FPDFText_IsGenerated(textpage, i)):
+            continue                      # no Unicode for the glyph
         if "\ud800" <= t <= "\udfff":
-            continue                      # half of a surrogate pair (the fallback above reads it whole)
+            continue                      # half of a surrogate pair: a character outside the BMP is left out
         loose(textpage, i, rect_p)
         get_matrix(textpage, i, matrix_p)
         a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
