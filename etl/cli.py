@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--seed", type=int, default=0)
     d.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
     be = sub.add_parser("bench", help="benchmark the ETL on a (cached) synthetic corpus; prints one JSON line")
-    be.add_argument("--reports", type=int, default=2000, help="corpus size")
+    be.add_argument("--reports", type=int, default=None, help="corpus size (default 2000; 30 with --pdf)")
     be.add_argument("--seed", type=int, default=0)
     be.add_argument("--jobs", type=int, default=2, help="--jobs of the measured build")
     be.add_argument("--cache", type=Path, default=None, help="corpus cache folder (default: $ETL_BENCH_CACHE or "
@@ -64,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     be.add_argument("--from", dest="source", type=Path, default=None,
                     help="--direct: the parsed warehouse to replicate (default: the cached 10,000-report corpus, built)")
     be.add_argument("--out", type=Path, default=None, help="--direct: keep the generated warehouse here")
+    be.add_argument("--pdf", action="store_true",
+                    help="the PDF reader on synthetic PDF reports (--reports of them, default 30; every PDF layout, "
+                    "printed by Chromium): reports/s, the pdfium floor, cell accuracy")
     c = sub.add_parser("collect", help="采集: download the agencies' annual reports from their own websites (the 年报 "
                        "columns SOURCES.csv names) into DIR, for `etl build DIR`")
     c.add_argument("sources", type=Path, metavar="SOURCES.csv",
@@ -102,7 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bench":
         import json
         from etl.bench import bench, bench_direct, default_cache, parsed_source
-        if args.direct:
+        args.reports = args.reports or (None if args.pdf else 2000)
+        if args.pdf:
+            from etl.bench_pdf import bench_pdf
+            result = bench_pdf(args.reports or 30, seed=args.seed, jobs=max(1, args.jobs), cache=args.cache)
+        elif args.direct:
             source = args.source or parsed_source(10_000, args.seed, args.cache or default_cache(), max(1, args.jobs))
             result = bench_direct(args.reports, source, args.out, repeat=max(1, args.repeat))
         elif args.source or args.out:

@@ -264,7 +264,7 @@ def test_scanned_pdf(tmp_path):
 
 
 def test_too_many_pages(monkeypatch):
-    monkeypatch.setattr(pdf_reader, "MAX_PAGES", 2)
+    monkeypatch.setattr(pdf_reader.guards, "MAX_PAGES", 2)
     with pytest.raises(ReadError, match="页数过多"):
         read_pdf((FIX / f"{S3}.pdf").read_bytes())
 
@@ -336,7 +336,7 @@ def test_fixtures_small():
 
 def test_page_with_too_many_rules(monkeypatch):
     """A page drawn with very many rules (a chart) is not searched for ruled tables; the text still reads."""
-    monkeypatch.setattr(pdf_reader, "MAX_EDGES_PER_PAGE", 10)
+    monkeypatch.setattr(pdf_reader.guards, "MAX_EDGES_PER_PAGE", 10)
     doc = read_pdf((FIX / f"{S3}_s3_onepage.pdf").read_bytes())
     assert any("线条过多" in w for w in doc.warnings)
     assert "本年新收政府信息公开申请数量" in doc.text
@@ -361,7 +361,7 @@ def _pdf_with_stream(content: bytes) -> bytes:
 
 def test_pdf_stream_bomb(monkeypatch, tmp_path):
     """A content stream inflating past the cap stops inflating there (memory stays bounded)."""
-    monkeypatch.setattr(pdf_reader, "MAX_STREAM", 2 * 1024 * 1024)
+    monkeypatch.setattr(pdf_reader.guards, "MAX_STREAM", 2 * 1024 * 1024)
     p = tmp_path / "bomb.pdf"
     p.write_bytes(_pdf_with_stream(b"0 0 m\n" * (3 * 1024 * 1024)))     # 18 MB of drawing ops
     assert p.stat().st_size < 200_000
@@ -450,3 +450,46 @@ def test_rows_cut_by_page_break(tmp_path):
         if len(doc.tables) != 1 or doc.tables[0].rows != one:
             bad.append(name)
     assert not bad, bad
+
+
+# ------------------------------------------------------------------ bounds per file (issue 17)
+
+def test_pdf_bomb_of_many_streams(tmp_path):
+    """Five streams of 120 MB each (under the one-stream cap, far over the file's): refused, memory bounded."""
+    import zlib
+    c = zlib.compressobj(9)
+    z = b"".join(c.compress(b"\n" * (1 << 20)) for _ in range(120)) + c.flush()
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [4 0 R 5 0 R 6 0 R 7 0 R 8 0 R] >>"]
+    objs += [b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(z) + z + b"\nendstream"] * 5
+    out, offs = bytearray(b"%PDF-1.4\n"), []
+    for i, o in enumerate(objs, 1):
+        offs.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    p = tmp_path / "bomb5.pdf"
+    p.write_bytes(bytes(out))
+    assert p.stat().st_size < 1_000_000
+    import resource
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    _fails_fast(p, "压缩炸弹")
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000     # KB: no stream held whole
+
+
+def test_text_file_on_one_huge_line(tmp_path):
+    """A text file with one 2.5-million-character line, and one of 17 million characters: clear errors, fast."""
+    p = tmp_path / "line.txt"
+    p.write_text("标题\n" + ("主动公开政府信息" * 10 + "123 ") * 30000 + "\n", encoding="utf-8")
+    t = time.monotonic()
+    report = _fails_fast(p, "一行过长")
+    assert time.monotonic() - t < 10 and "上限" in report["error"]
+    p.write_text(("主动公开政府信息" * 10 + "123 ") * 200000, encoding="utf-8")
+    _fails_fast(p, "过大|过长")
+
+
+def test_html_with_huge_text(tmp_path):
+    p = tmp_path / "big.html"
+    p.write_text("<html><body>" + "<p>政府信息公开年报</p>" * 340_000 + "</body></html>", encoding="utf-8")
+    _fails_fast(p, "过长")

@@ -1,6 +1,7 @@
 """Reading reports: any supported file -> Document. New formats register a reader in READERS."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -9,6 +10,7 @@ from etl.read.decode import decode
 from etl.read.doc import read_doc
 from etl.read.docx import read_docx
 from etl.read.html import read_html
+from etl.read.limits import check_markup, check_text
 from etl.read.pdf import read_pdf
 from etl.read.text import read_text
 
@@ -16,18 +18,18 @@ MAX_BYTES = 50 * 1024 * 1024
 
 
 def _text(data: bytes) -> Document:
-    text = decode(data)
+    text = check_markup(decode(data), "文本")
     if _is_html(text):
         return read_html(text)
-    return read_text(text, "txt")
+    return read_text(check_text(text), "txt")
 
 
 def _markdown(data: bytes) -> Document:
-    return read_text(decode(data), "md")
+    return read_text(check_text(decode(data)), "md")
 
 
 def _html(data: bytes) -> Document:
-    return read_html(decode(data))
+    return read_html(check_markup(decode(data)))
 
 
 READERS: dict[str, Callable[[bytes], Document]] = {
@@ -56,9 +58,14 @@ def read_document(path: Path, data: bytes | None = None) -> Document:
         raise ReadError(f"不支持的文件类型：{path.suffix or '（无扩展名）'}")
     if not data.strip():
         raise ReadError("文件为空")
-    return reader(data)
+    doc = reader(data)
+    check_text(doc.text)          # every reader: the parser downstream gets a bounded text
+    return doc
 
 
 def _is_html(text: str) -> bool:
     head = text[:2000].lower()
-    return "<html" in head or "<!doctype html" in head or ("<table" in text.lower() and "</td>" in text.lower())
+    return "<html" in head or "<!doctype html" in head or bool(_TABLE.search(text) and _CELL_END.search(text))
+
+
+_TABLE, _CELL_END = re.compile("<table", re.IGNORECASE), re.compile("</td>", re.IGNORECASE)

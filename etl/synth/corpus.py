@@ -96,10 +96,10 @@ _TAIL_2019 = ["五、存在的主要问题及改进情况",
 
 
 def render_report(agency: Agency, year: int, rng: random.Random, state: dict, inject_rate: float,
-                  narrative_rate: float = 0.02) -> tuple[str, str, dict]:
-    """(layout, text, truth) of one report."""
+                  narrative_rate: float = 0.02, layout: str | None = None) -> tuple[str, str, dict]:
+    """(layout, text, truth) of one report (in ``layout`` if given, else one drawn from LAYOUTS)."""
     spec = spec_for(year, agency.fujian)
-    layout = _pick(rng, LAYOUTS)
+    layout = layout or _pick(rng, LAYOUTS)
     values, raw = values_for(spec, rng, _LEVEL_SCALE[agency.level] * (0.5 if agency.kind == "department" else 1),
                              state)
     injected = _inject(rng, spec, values, raw) if rng.random() < inject_rate else []
