@@ -22,6 +22,8 @@ from audit import db, store
 from audit.roles import User
 from audit.schema import audit_log, corrections, dispositions
 
+DB = duckdb.connect()   # a connection of this module's own: the default one is shared by every test
+
 # the sample report of 银川市西夏区贺兰山西路街道办事处 2018: its table gives 主动公开政府信息数 28 (第127行), its prose
 # "共发布信息73条，其中政府网站41条", so 28 < 41 fails old.active.channels_max and the prose check
 XIXIA = "3ac9efde38fb3486"
@@ -68,7 +70,7 @@ def samples_wh(tmp_path_factory) -> Path:
 
 
 def _report(wh: Path, rid: str) -> store.Report:
-    r = duckdb.sql(f"SELECT * FROM '{wh}/reports.parquet' WHERE report_id = '{rid}'").pl().row(0, named=True)
+    r = DB.sql(f"SELECT * FROM '{wh}/reports.parquet' WHERE report_id = '{rid}'").pl().row(0, named=True)
     return store.Report(r["report_id"], r["file_sha256"], r["template"], r["source_file"], r["agency"], r["year"],
                         r["province"], r["prefecture"])
 
@@ -159,7 +161,7 @@ def test_roles_and_regions(eng, samples_wh):
 
 def test_dispositions_and_review(eng, samples_wh):
     rep = _report(samples_wh, XIXIA)
-    fails = set(duckdb.sql(f"SELECT rule, message FROM '{samples_wh}/checks.parquet' "
+    fails = set(DB.sql(f"SELECT rule, message FROM '{samples_wh}/checks.parquet' "
                            f"WHERE report_id = '{XIXIA}' AND status = 'fail'").fetchall())
     assert len(fails) == 3
     rule, msg = next((r, m) for r, m in fails if "举办各类培训班数" in m)
@@ -234,7 +236,7 @@ def test_corrections_and_dispositions_survive_a_forced_rebuild(db_url, tmp_path)
     _build(["data/samples"], wh, db_url)
     eng = db.engine(db_url)
     rep = _report(wh, XIXIA)
-    fails = set(duckdb.sql(f"SELECT rule, message FROM '{wh}/checks.parquet' "
+    fails = set(DB.sql(f"SELECT rule, message FROM '{wh}/checks.parquet' "
                            f"WHERE report_id = '{XIXIA}' AND status = 'fail'").fetchall())
     store.correct_cell(eng, REVIEWER, rep, "active.total", None, "year", "73",
                        "正文第23行：共发布信息73条，其中政府网站41条；统计表28条有误", 0, old_value=28.0, old_raw="28")
@@ -242,13 +244,13 @@ def test_corrections_and_dispositions_survive_a_forced_rebuild(db_url, tmp_path)
     store.dispose_check(eng, REVIEWER, rep, *training, "as_printed", "原件如此", 0, fails)
     out = _build(["data/samples"], wh, db_url, "--force")
     assert "1 cells corrected on the 审核 page" in out
-    row = duckdb.sql(f"SELECT value, raw, source, locator FROM '{wh}/metrics.parquet' "
+    row = DB.sql(f"SELECT value, raw, source, locator FROM '{wh}/metrics.parquet' "
                      f"WHERE report_id = '{XIXIA}' AND metric = 'active.total' AND source <> 'text'").fetchall()
     assert len(row) == 1
     value, raw, source, locator = row[0]
     assert (value, raw, source) == (73.0, "28", "manual")
     assert locator.startswith("人工更正：rev ") and locator.endswith("；原位置：第127行")
-    checks = dict(duckdb.sql(f"SELECT rule || ':' || status, count(*) FROM '{wh}/checks.parquet' "
+    checks = dict(DB.sql(f"SELECT rule || ':' || status, count(*) FROM '{wh}/checks.parquet' "
                              f"WHERE report_id = '{XIXIA}' AND rule IN ('old.active.channels_max', 'text.table_agree') "
                              "GROUP BY ALL").fetchall())
     # 73 ≥ 41 now; the prose's 73 agrees with the table; only the training figure (1 vs 0) still disagrees
@@ -257,7 +259,7 @@ def test_corrections_and_dispositions_survive_a_forced_rebuild(db_url, tmp_path)
     assert [r["action"] for r in store.audit_rows(eng)] == ["dispose", "correct"]
     # an incremental build keeps it as it is
     _build(["data/samples"], wh, db_url)
-    assert duckdb.sql(f"SELECT value, source FROM '{wh}/metrics.parquet' WHERE report_id = '{XIXIA}' "
+    assert DB.sql(f"SELECT value, source FROM '{wh}/metrics.parquet' WHERE report_id = '{XIXIA}' "
                       "AND metric = 'active.total' AND source <> 'text'").fetchall() == [(73.0, "manual")]
     # the scorecard scores the corrected figure and names it
     from scoring.scorecard import score_warehouse
@@ -278,12 +280,12 @@ def test_a_changed_file_is_not_corrected_silently(db_url, tmp_path):
     if db_url.startswith("sqlite"):
         db_url = f"sqlite:///{db.sqlite_path(wh)}"
     _build([str(src)], wh, db_url)
-    rid = duckdb.sql(f"SELECT report_id FROM '{wh}/reports.parquet'").fetchall()[0][0]
+    rid = DB.sql(f"SELECT report_id FROM '{wh}/reports.parquet'").fetchall()[0][0]
     store.correct_cell(db.engine(db_url), REVIEWER, _report(wh, rid), "active.total", None, "year", "73", "漏计", 0)
     src.write_text(src.read_text(encoding="utf-8") + "\n（修订版）\n", encoding="utf-8")
     out = _build([str(src)], wh, db_url)
     assert "1 corrections not applied (report file changed: re-review them)" in out
-    assert duckdb.sql(f"SELECT value, source FROM '{wh}/metrics.parquet' WHERE metric = 'active.total' "
+    assert DB.sql(f"SELECT value, source FROM '{wh}/metrics.parquet' WHERE metric = 'active.total' "
                       "AND source <> 'text'").fetchall() == [(28.0, "table")]
 
 

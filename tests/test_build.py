@@ -12,9 +12,11 @@ import pytest
 from conftest import ROOT, SAMPLES
 from etl.build import build
 
+DB = duckdb.connect()   # a connection of this module's own: the default one is shared by every test
+
 
 def _values(wh: Path, file_part: str, metric: str, applicant: str | None = None) -> list:
-    return [r[0] for r in duckdb.execute(
+    return [r[0] for r in DB.execute(
         f"SELECT m.value FROM '{wh}/metrics.parquet' m JOIN '{wh}/reports.parquet' r USING (report_id) "
         "WHERE r.source_file LIKE ? AND m.metric = ? AND coalesce(m.applicant, '') = ? AND m.source = 'table'",
         [f"%{file_part}%", metric, applicant or ""]).fetchall()]
@@ -45,13 +47,13 @@ def test_blank_cell_is_null_not_zero(warehouse):
     # 贺兰山西路街道 2018 leaves 政府公报公开政府信息数 blank; 审批服务管理局 2019 leaves the applicant cells blank
     assert _values(warehouse, "002_", "channel.gazette") == [None]
     assert _values(warehouse, "004_", "request.new", "natural_person") == [None]
-    raw = duckdb.execute(f"SELECT raw FROM '{warehouse}/metrics.parquet' WHERE metric = 'channel.gazette' "
+    raw = DB.execute(f"SELECT raw FROM '{warehouse}/metrics.parquet' WHERE metric = 'channel.gazette' "
                          "AND value IS NULL").fetchall()
     assert raw == [("",)]
 
 
 def test_reports_metadata(warehouse):
-    rows = duckdb.execute(f"SELECT agency_short, year, template, level, scope, agency_kind "
+    rows = DB.execute(f"SELECT agency_short, year, template, level, scope, agency_kind "
                           f"FROM '{warehouse}/reports.parquet' ORDER BY source_file").fetchall()
     assert rows == [
         ("兴庆区", 2018, "old", "county", "aggregate", "government"),
@@ -64,7 +66,7 @@ def test_reports_metadata(warehouse):
 
 def test_checks_table_flags_report_errors(warehouse):
     # 贺兰山西路街道 2018: 主动公开 28 but 政府网站 alone 41
-    rows = duckdb.execute(f"SELECT c.severity, c.expected, c.actual, c.message FROM '{warehouse}/checks.parquet' c "
+    rows = DB.execute(f"SELECT c.severity, c.expected, c.actual, c.message FROM '{warehouse}/checks.parquet' c "
                           f"JOIN '{warehouse}/reports.parquet' r USING (report_id) "
                           "WHERE r.source_file LIKE '%002_%' AND c.rule = 'old.active.channels_max'").fetchall()
     assert rows == [("error", 41.0, 28.0, "主动公开政府信息数（28）小于单一渠道公开数（41）")]
@@ -93,12 +95,12 @@ def test_bad_files_never_stop_the_build(tmp_path):
     (src / "notes.html").write_text("<html><body><p>会议通知</p></body></html>", encoding="utf-8")
     out = tmp_path / "wh"
     summary = build([str(src)], out)
-    rows = dict(duckdb.execute(f"SELECT source_file, parse_status FROM '{out}/reports.parquet'").fetchall())
+    rows = dict(DB.execute(f"SELECT source_file, parse_status FROM '{out}/reports.parquet'").fetchall())
     assert rows[str(src / "004_aa665f4df32367ae.txt")] == "ok"
     assert rows[str(src / "empty.txt")] == "failed"
     assert rows[str(src / "notes.html")] == "failed"
     assert summary.failed >= 2
-    errors = [r[0] for r in duckdb.execute(f"SELECT error FROM '{out}/reports.parquet' "
+    errors = [r[0] for r in DB.execute(f"SELECT error FROM '{out}/reports.parquet' "
                                            "WHERE parse_status = 'failed'").fetchall()]
     assert all(errors)
 
@@ -120,7 +122,7 @@ def test_killed_build_leaves_previous_warehouse(tmp_path, monkeypatch):
     assert (out / "metrics.parquet").read_bytes() == before
     monkeypatch.undo()
     build([str(src)], out)                      # the next build recovers and completes
-    assert duckdb.execute(f"SELECT count(*) FROM '{out}/reports.parquet'").fetchone()[0] == 5
+    assert DB.execute(f"SELECT count(*) FROM '{out}/reports.parquet'").fetchone()[0] == 5
 
 
 def test_cli_usage_errors(tmp_path):

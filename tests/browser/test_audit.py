@@ -18,6 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+DB = duckdb.connect()   # a connection of this module's own: the default one is shared by every test
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "build" / "screenshots"
@@ -144,9 +146,9 @@ def test_reviewer_corrects_dismisses_and_it_survives_a_rebuild(site, chromium):
                           cwd=ROOT, env=site["env"], capture_output=True, text=True)
     assert done.returncode == 0 and "1 cells corrected" in done.stderr + done.stdout, done.stderr
     wh = site["wh"]
-    assert duckdb.sql(f"SELECT value, raw, source FROM '{wh}/metrics.parquet' WHERE report_id = '{XIXIA}' "
+    assert DB.sql(f"SELECT value, raw, source FROM '{wh}/metrics.parquet' WHERE report_id = '{XIXIA}' "
                       "AND metric = 'active.total' AND source <> 'text'").fetchall() == [(73.0, "28", "manual")]
-    sha = duckdb.sql(f"SELECT file_sha256 FROM '{wh}/reports.parquet' WHERE report_id = '{XIXIA}'").fetchall()[0][0]
+    sha = DB.sql(f"SELECT file_sha256 FROM '{wh}/reports.parquet' WHERE report_id = '{XIXIA}'").fetchall()[0][0]
     verdicts = {k[0]: v["verdict"] for k, v in store.dispositions_of_report(site["eng"], sha).items()}
     assert verdicts == {"text.table_agree": "as_printed"}
     assert [(r["username"], r["action"]) for r in store.audit_rows(site["eng"], report_id=XIXIA)] == \
