@@ -55,7 +55,7 @@ def _theme() -> alt.theme.ThemeConfig:
         "config": {
             "font": FONT,
             "axis": {"labelFont": FONT, "titleFont": FONT, "labelLimit": LABEL_LIMIT, "labelFontSize": 12,
-                     "titleFontSize": 12},
+                     "titleFontSize": 12, "labelOverlap": "greedy", "labelSeparation": 6},
             "legend": {"labelFont": FONT, "titleFont": FONT, "labelLimit": 300, "orient": "bottom"},
             "header": {"labelFont": FONT, "titleFont": FONT, "labelLimit": LABEL_LIMIT, "labelFontSize": 12},
             "title": {"font": FONT, "fontSize": 14, "anchor": "start"},
@@ -105,7 +105,9 @@ def ranked_bars(df: pl.DataFrame, value: str, label: str = "label", title: str =
     base = alt.Chart(d.to_pandas()).encode(y=y)
     integral = not rate and all(float(v).is_integer() for v in d["_x"].to_list())
     axis = alt.Axis(format=fmt if rate or integral else ",.2~f", tickMinStep=1 if integral else alt.Undefined)
-    xscale = alt.Scale(domain=[0, 1]) if rate else alt.Undefined
+    # a rate past 100 % (a report contradicting itself) widens the axis to show it, never draws past the axis
+    top = d["_x"].max() if d.height else None
+    xscale = alt.Scale(domain=[0, max(1.0, float(top or 0))], nice=False) if rate else alt.Undefined
     bars = base.mark_bar().encode(x=alt.X("_x:Q", title=value_title, axis=axis, scale=xscale), color=enc_color,
                                   tooltip=tips)
     text = base.mark_text(align="left", dx=3, fontSize=11).encode(x="_x:Q", text="_text:N")

@@ -38,7 +38,16 @@ def with_year_label(df: pl.DataFrame, label: str = "label") -> pl.DataFrame:
     return df.with_columns((pl.col(label) + " " + pl.col("year").cast(pl.Utf8)).alias("bar"))
 
 
-BLANK_NOTE = "表中灰色的 None = 报告未填报（空白），与 0 不同；“据正文”= 表格无数、取自报告正文的数字。"
+BLANK = "—"
+BLANK_NOTE = "表中“—”= 报告未填报（空白、无、/），与 0 不同；“据正文”= 表格无数、取自报告正文的数字。"
+
+
+def dataframe(df: pl.DataFrame, column_config: dict | None = None, **kwargs):
+    """st.dataframe with every blank cell shown as “—” (never a grey None); the values stay numbers, so a column
+    still sorts by number."""
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    return st.dataframe(df, column_config=column_config, placeholder=BLANK, **kwargs)
 
 
 def year_ranges(years) -> str:
@@ -100,7 +109,7 @@ def paged_table(shown: pl.DataFrame, total: int, name: str, full, column_config:
     """The first rows of a list as a table, the row count under it, and downloads of every row: `full()` runs the
     unpaged query only when a download button is clicked (Streamlit calls it then, on its own thread)."""
     from app import export
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config)
+    dataframe(shown, column_config=column_config)
     st.caption(row_note(shown.height, total, order))
     fname = export.file_stem(name)
     if total <= shown.height:

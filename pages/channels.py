@@ -108,7 +108,7 @@ if not nf.is_empty():
         chart = charts.grouped_bars(dec, "bar", "item", "value", list(ITEMS.values()), title="处理决定数量", x_title="件")
         export.show(chart, dec.select("label", "year", "item", "value"), "许可处罚强制决定数")
         st.markdown("**规章、规范性文件**（本年制发 / 新公开 / 废止 / 现行有效）")
-        st.dataframe(docs_table(nf), hide_index=True, width="stretch", column_config=YEAR)
+        ui.dataframe(docs_table(nf), hide_index=True, width="stretch", column_config=YEAR)
     st.markdown("**明细（每份报告）**")
     ui.paged_table(items_table(nf), nf_total, "规章规范性文件与决定数",
                    lambda: items_table(queries.run_all("new_format_items", f)), YEAR)

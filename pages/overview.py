@@ -49,7 +49,7 @@ if prev is None:
 st.caption("增减按“同口径”计算：只比较两年都有此数的同一批机构，报告覆盖范围变化不会被当成增减。")
 
 with st.expander("各年合计（按汇总去重）", expanded=False):
-    st.dataframe(head.rename({"year": "年度", "n_counted": "计入报告数", "active_total": "主动公开", "received": "收到申请",
+    ui.dataframe(head.rename({"year": "年度", "n_counted": "计入报告数", "active_total": "主动公开", "received": "收到申请",
                               "review_total": "行政复议", "litigation_total": "行政诉讼"})
                  .select("年度", "计入报告数", "主动公开", "收到申请", "行政复议", "行政诉讼"), hide_index=True)
 
@@ -66,7 +66,7 @@ export.show(charts.coverage_matrix(cov), cov, "报告覆盖")
 missing = summ.filter(pl.col("n_missing") > 0)
 if not missing.is_empty():
     st.markdown("**缺报清单**" + (f"（缺报最多的前 {missing.height} 家）" if missing.height >= 200 else ""))
-    st.dataframe(missing.select(pl.col("agency_name").alias("机构"), pl.col("level_zh").alias("层级"),
+    ui.dataframe(missing.select(pl.col("agency_name").alias("机构"), pl.col("level_zh").alias("层级"),
                                 pl.col("missing").map_elements(ui.year_ranges, return_dtype=pl.Utf8).alias("缺报年度"),
                                 pl.col("n_missing").alias("缺报年数")), hide_index=True, width="stretch")
 

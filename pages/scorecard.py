@@ -20,9 +20,11 @@ try:
     from app import filters as _filters
     from app import warehouse as _wh
     from app.export import file_stem as _file_stem           # 演示数据_… for the demo dataset
+    from app.ui import BLANK as _BLANK
 except Exception:  # noqa: BLE001 - the page also runs outside the dashboard
     _filters = _wh = None
     _file_stem = str
+    _BLANK = "—"
 
 
 @st.cache_data(show_spinner="正在评分……", max_entries=8)
@@ -140,7 +142,7 @@ view = table.select(
     pl.col("publish_date").alias("发布日期"),
 )
 st.subheader(f"{year} 年 · {group}")
-event = st.dataframe(view, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+event = st.dataframe(view, placeholder=_BLANK, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                      key="sc_table", column_config={
                          "总分": st.column_config.ProgressColumn("总分", min_value=0, max_value=100, format="%.1f"),
                          "较上年": st.column_config.NumberColumn("较上年", format="%+.1f"),
