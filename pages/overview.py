@@ -57,9 +57,11 @@ st.subheader("报告覆盖：机构 × 年度")
 cov = queries.run("coverage", f)          # the first 30 agencies (by level, then name), every year
 summ = queries.run("coverage_summary", f)
 n_ag = summ["n_agencies"][0] if summ.height else 0
-st.caption("灰色 = 缺失（该年没有这家机构的报告）；格内数字 = 同一年有多份报告（如本级与汇总各一份）。")
+st.caption("灰色 = 缺失（在这家机构第一份与最后一份报告之间、该年没有报告）；浅色 = 报告期外（第一份报告之前或最后一份之后，"
+           "如机构尚未设立或已撤并，不算缺报）；格内数字 = 同一年有多份报告（如本级与汇总各一份）。")
 if summ.height:
-    st.caption(f"共 {n_ag:,} 家机构、{summ['n_years'][0]} 个年度，缺报 {summ['n_missing_total'][0]:,} 个机构年度。"
+    st.caption(f"共 {n_ag:,} 家机构、{summ['n_years'][0]} 个年度；按各机构自己的首末报告年度，应报 "
+               f"{summ['n_expected'][0]:,} 个机构年度，缺报 {summ['n_missing_total'][0]:,} 个。"
                + (f"矩阵显示前 {cov['agency_id'].n_unique():,} 家机构（按层级、名称排序）；请用左侧筛选缩小范围。"
                   if n_ag > cov["agency_id"].n_unique() else ""))
 export.show(charts.coverage_matrix(cov), cov, "报告覆盖")
