@@ -8,7 +8,7 @@ ensure_router()
 import polars as pl
 import streamlit as st
 
-from app import charts, export, queries, ui
+from app import charts, compare, export, queries, ui
 
 f = ui.header("主动公开渠道", "各机构主动公开了多少条政府信息？各渠道（公报、网站、微博、微信、其他）占多大比重？")
 YEAR = {"年度": st.column_config.NumberColumn(format="%d")}
@@ -112,3 +112,6 @@ if not nf.is_empty():
     st.markdown("**明细（每份报告）**")
     ui.paged_table(items_table(nf), nf_total, "规章规范性文件与决定数",
                    lambda: items_table(queries.run_all("new_format_items", f)), YEAR)
+
+compare.peer_section(f, ["active_total"], "channels")
+compare.trend_section(f, ["active_total"], "channels")

@@ -6,7 +6,7 @@ ensure_router()
 import polars as pl
 import streamlit as st
 
-from app import charts, export, queries, ui
+from app import charts, compare, export, queries, ui
 
 f = ui.header("总览", "库里有哪些机构、哪些年份的报告？谁缺报？总体数字比上年增减多少？哪些报告没通过核对？")
 
@@ -84,3 +84,6 @@ else:
     ui.paged_table(table(by_report), n_bad, "未通过核对的报告", lambda: table(queries.run_all("failed_by_report", f)),
                    {"年度": st.column_config.NumberColumn(format="%d")}, order="未通过项最多的在前")
     st.page_link("pages/quality.py", label="到“数据质量”查看每条核对规则", icon=":material/rule:")
+
+compare.peer_section(f, ["received", "active_total", "review_total", "lit_total"], "overview")
+compare.trend_section(f, ["received", "active_total", "review_total", "lit_total"], "overview")

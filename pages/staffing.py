@@ -8,7 +8,7 @@ ensure_router()
 import polars as pl
 import streamlit as st
 
-from app import charts, export, queries, ui
+from app import charts, compare, export, queries, ui
 
 f = ui.header("机构人员", "各机构有多少政府信息公开专门机构和工作人员（专职/兼职）、多少专项经费、开了多少会、培训了多少人？")
 MEASURES = {"org_units": ("专门机构数", "org.units"), "reading_points": ("查阅点数", "org.reading_points"),
@@ -79,3 +79,6 @@ if not lv.is_empty():
                                                                                    sort=list(meas.values())), columns=3) \
         .resolve_scale(x="independent")
     export.show(chart, lv.sort("measure", "level_zh"), "按层级平均")
+
+compare.peer_section(f, ["staff_total"], "staffing")
+compare.trend_section(f, ["staff_total"], "staffing")

@@ -235,18 +235,6 @@ FROM named
 SELECT lab.*, ord.list_order, fig.* EXCLUDE (report_id)
 FROM lab JOIN ord USING (level_rank, label, year) LEFT JOIN fig USING (report_id);
 
--- problem_files: every file that failed to parse or was parsed only in part, copies of a report included, with its
--- reason. A failed file often has no agency and no year (nothing could be read), so it is named by its file and
--- never joined on an agency; `counted_id` is the report it stands for in rep (itself, or the copy kept).
-CREATE VIEW problem_files AS
-SELECT r.report_id, coalesce(r.duplicate_of, r.report_id) AS counted_id,
-       coalesce(nullif(r.agency_short, ''), r.agency,
-                regexp_extract(r.source_file, '[^/\\]+$')) AS label,
-       CAST(r.year AS INTEGER) AS year, r.parse_status,
-       CASE r.parse_status WHEN 'partial' THEN '部分解析' WHEN 'failed' THEN '解析失败' ELSE r.parse_status END AS status_zh,
-       r.error, r.source_file, r.duplicate_of IS NOT NULL AS is_copy
-FROM raw_reports r
-WHERE r.parse_status <> 'ok';
 
 -- opts: the values the global filters offer (filter_options.sql reads it). One row per agency and place (the place
 -- columns as parsed may differ between an agency's reports), with its first year; then one report of every year,
