@@ -241,5 +241,5 @@ for ind in sc.rubric.indicators:
                 a, b = st.columns(2)
                 a.metric("发布日期", e["this"])
                 b.metric("期限", e["other"] or "")
-            elif e["this"]:
+            elif e["this"] and e["this"] not in message:     # the detail, unless the message already says it
                 st.text(e["this"])
