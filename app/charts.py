@@ -97,8 +97,11 @@ def ranked_bars(df: pl.DataFrame, value: str, label: str = "label", title: str =
                        alt.Tooltip(f"{value}:Q", title=value_title or "数值", format=fmt)]
     if source and not tooltip:
         tips.append(alt.Tooltip(f"{source}:N", title="来源"))
-    y = alt.Y(f"{label}:N", sort=alt.EncodingSortField(field="_x", op="max", order="descending"), title=None,
-              axis=alt.Axis(labelLimit=LABEL_LIMIT))
+    # one agency over several years reads as a time line: its bars in year order, not ranked by value
+    one_agency = "year" in d.columns and "label" in d.columns and label != "label" and d["label"].n_unique() == 1
+    order = (alt.EncodingSortField(field="year", op="min", order="ascending") if one_agency
+             else alt.EncodingSortField(field="_x", op="max", order="descending"))
+    y = alt.Y(f"{label}:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
     present = set(d[color].to_list()) if color else set()
     enc_color = (alt.Color(f"{color}:N", scale=scale([c for c in PALETTE if c in present]
                                                      + sorted(present - set(PALETTE))), title=None) if color
