@@ -77,6 +77,16 @@ def jumps(d: pl.DataFrame, value: str) -> pl.DataFrame:
     ).sort(pl.col("jump") == "", (pl.col("change").abs()), descending=[False, True])
 
 
+def latest_year_with(f: Filters, m: str, years: list[int], tries: int = 4) -> int:
+    """The latest of `years` (newest first) in which some report has measure `m` (主动公开 has no total from
+    2019 on, so its comparison opens on the last year that has one); the newest year when none of the first
+    `tries` has it."""
+    for y in years[:tries]:
+        if queries.run("peers", f, year=int(y))[m].is_not_null().any():
+            return y
+    return years[0]
+
+
 def peer_section(f: Filters, measures: list[str], key: str) -> None:
     """The peer comparison of a page: pick a measure, a year, a peer group and an agency to highlight."""
     st.subheader("同级比较：排名与分布")
@@ -88,8 +98,10 @@ def peer_section(f: Filters, measures: list[str], key: str) -> None:
         return
     c1, c2, c3, c4 = st.columns([2, 1, 1, 2])
     m = c1.selectbox("指标", measures, format_func=lambda k: MEASURES[k].title, key=f"{key}_measure")
-    year = c2.selectbox("年度", sorted(years, reverse=True), key=f"{key}_year")
     group_f = replace(f, agencies=(), years=())
+    years = sorted(years, reverse=True)
+    first = latest_year_with(group_f, m, years)
+    year = c2.selectbox("年度", years, index=years.index(first), key=f"{key}_year_{m}")
     peers = queries.run("peers", group_f, year=int(year))
     if peers.is_empty():
         st.info(f"{year} 年没有可比较的报告。")
@@ -182,8 +194,11 @@ def trend_section(f: Filters, measures: list[str], key: str) -> None:
     names = dict(zip(o["agency_id"].to_list(), o["agency_name"].to_list()))
     default = [a for a in f.agencies if a in names][:5]
     if not default:
-        latest = queries.run("peers", replace(f, agencies=()))
         col = measures[0]
+        years = sorted(queries.run("report_counts", f)["year"].to_list(), reverse=True)
+        latest = (queries.run("peers", replace(f, agencies=(), years=()),
+                              year=int(latest_year_with(replace(f, agencies=(), years=()), col, years)))
+                  if years else queries.run("peers", replace(f, agencies=())))
         default = (latest.filter(pl.col(col).is_not_null()).sort(col, descending=True)["agency_id"]
                    .unique(maintain_order=True).head(3).to_list())
     c1, c2 = st.columns([3, 1])

@@ -73,7 +73,7 @@ else:
     rates = rl.filter(pl.col("correction_rate").is_not_null())
     if rates["year"].n_unique() > 1:
         tr = rates.with_columns((pl.col("label") + "·" + pl.col("kind")).alias("机构类别"))
-        export.show(charts.trend(tr, "correction_rate", "机构类别", y_title="纠错率", rate=True),
+        export.show(charts.gapped_trend(tr, "correction_rate", "机构类别", y_title="纠错率", rate=True),
                     tr.select("label", "kind", "year", "correction_rate"), "纠错率趋势")
 
 st.subheader("纠错率（按机构和年度）")
