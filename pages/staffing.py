@@ -25,7 +25,7 @@ def table(d: pl.DataFrame) -> pl.DataFrame:
 
 st.info("只有旧格式（2018 年及以前）的年报统计表有“机构建设和保障经费”“会议和培训”部分（专门机构、工作人员、专项经费、"
         "会议、培训）；2019 年格式和 2021 年格式的统计表取消了这些项目，因此 2019 年起的报告不在此页列出，"
-        "除非其正文写明了人数（标为“据正文”）。", icon=":material/info:")
+        "除非其正文写明了人数（标为“据正文”）。")
 df, total = queries.run_page("staffing", f)
 if ui.empty(df, "机构人员数据（仅旧格式报告有此部分）"):
     st.stop()
