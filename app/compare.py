@@ -148,7 +148,8 @@ def peer_section(f: Filters, measures: list[str], key: str) -> None:
         else:
             lines.insert(0, f"**{ui.md_escape(who)}**：未填报“{meas.title}”，不参与排名。")
     st.markdown("  \n".join(lines))
-    chart = charts.peer_ranking(d, m, "label", who, [*top, *bottom, who], stats,
+    # the chart names the highest, the lowest and the chosen agency (more names would collide on a slide)
+    chart = charts.peer_ranking(d, m, "label", who, [top[0], bottom[-1], who], stats,
                                 value_title=f"{meas.title}（{meas.unit}）", rate=meas.rate)
     from app import demo
     if demo.is_demo():
@@ -163,7 +164,9 @@ def peer_section(f: Filters, measures: list[str], key: str) -> None:
     export.downloads(f"同级比较_{meas.title}_{year}", table, chart,
                      title=f"{year} 年{level_zh}{scope_zh}报告{meas.title}排名",
                      subtitle=[f"比较组：{year} 年{group}，{d.height} 家；突出显示：{who or '无'}",
-                               f"单位：{meas.unit}；中位数 {_fmt(stats['median'], meas.rate)}"])
+                               f"单位：{meas.unit}；中位数 {_fmt(stats['median'], meas.rate)}，四分位 "
+                               f"{_fmt(stats['q1'], meas.rate)}–{_fmt(stats['q3'], meas.rate)}",
+                               f"最高：{'、'.join(top)}；最低：{'、'.join(reversed(bottom))}"])
     _change_table(d, m, meas, year, key)
 
 
