@@ -188,7 +188,8 @@ def test_quality_lists_failed_check(wh):
     assert not at.exception
     frames = _frames(at)
     t = next(df for df in frames if "规则" in df.columns and "说明" in df.columns)
-    assert "old.active.channels_max" in set(t["规则"])
+    assert "old.active.channels_max" in set(t["规则编号"])        # the id as a secondary column
+    assert "主动公开不少于单一渠道" in set(t["规则"])                 # the rule named in Chinese
 
 
 def test_import_limits_and_zip_safety(tmp_path):
