@@ -26,6 +26,8 @@ MEASURES = {
     "active_total": Measure("主动公开信息数", "条"),
     "received": Measure("收到申请数", "件"),
     "on_time_rate": Measure("按时办结率", "%", rate=True),
+    "granted_share": Measure("予以公开占答复比例", "%", rate=True),
+    "denied_share": Measure("不予公开占答复比例", "%", rate=True),
     "review_total": Measure("行政复议案件数", "件"),
     "lit_total": Measure("行政诉讼案件数", "件"),
     "review_per_100": Measure("每百件申请的行政复议", "件/百件申请"),

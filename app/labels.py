@@ -76,8 +76,9 @@ COLUMN_ZH = {
     "median": "中位数", "q1": "下四分位数", "q3": "上四分位数", "change": "较上年增减", "prev": "上年", "cur": "本年",
     "jump": "异常变动", "per_request": "每件申请", "missing": "缺报年度", "n_missing": "缺报年数",
     "correction_rate": "纠错率", "on_time_rate": "按时办结率", "rate": "比率", "share": "占比", "review_rate": "复议纠错率",
-    "lit_rate": "诉讼纠错率", "change_rate": "较上年变化率",
+    "lit_rate": "诉讼纠错率", "change_rate": "较上年变化率", "granted_share": "予以公开占比",
+    "denied_share": "不予公开占比",
 }
 # ratio columns (0–1): downloads give them as percentages
 RATE_COLUMNS = {"correction_rate", "on_time_rate", "rate", "share", "review_rate", "lit_rate", "change_rate",
-                "percentile"}
+                "percentile", "granted_share", "denied_share"}

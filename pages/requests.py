@@ -119,5 +119,5 @@ elif not big and not old.is_empty():
                                    row="level_zh"),
                 old.select("label", "year", "closed", "on_time", "on_time_rate"), "按时办结率")
 
-compare.peer_section(f, ["received", "on_time_rate"], "requests")
-compare.trend_section(f, ["received", "on_time_rate"], "requests")
+compare.peer_section(f, ["received", "granted_share", "denied_share", "on_time_rate"], "requests")
+compare.trend_section(f, ["received", "granted_share", "denied_share", "on_time_rate"], "requests")

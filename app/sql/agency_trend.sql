@@ -3,6 +3,7 @@
 SELECT agency_id, label, agency_name, year, scope, scope_zh,
        active_total, received, review_total, lit_total, staff_total,
        CASE WHEN closed > 0 THEN on_time / closed END AS on_time_rate,
+       granted / nullif(answered, 0) AS granted_share, denied / nullif(answered, 0) AS denied_share,
        review_corrected / nullif(coalesce(review_upheld, 0) + coalesce(review_corrected, 0)
                                  + coalesce(review_other, 0), 0) AS review_rate,
        100 * review_total / nullif(received, 0) AS review_per_100,

@@ -7,12 +7,14 @@ cur AS (
     SELECT report_id, agency_id, label, agency_name, year, level, level_zh, level_rank, scope, scope_zh,
            active_total, received, review_total, lit_total, staff_total,
            CASE WHEN closed > 0 THEN on_time / closed END AS on_time_rate,
+           granted / nullif(answered, 0) AS granted_share, denied / nullif(answered, 0) AS denied_share,
            review_corrected / nullif(coalesce(review_upheld, 0) + coalesce(review_corrected, 0)
                                      + coalesce(review_other, 0), 0) AS review_rate
     FROM sel WHERE year = (SELECT year FROM y)
 ), prev AS (
     SELECT agency_id, scope, active_total, received, review_total, lit_total, staff_total,
            CASE WHEN closed > 0 THEN on_time / closed END AS on_time_rate,
+           granted / nullif(answered, 0) AS granted_share, denied / nullif(answered, 0) AS denied_share,
            review_corrected / nullif(coalesce(review_upheld, 0) + coalesce(review_corrected, 0)
                                      + coalesce(review_other, 0), 0) AS review_rate
     FROM rep WHERE year = (SELECT year FROM y) - 1 AND agency_id IN (SELECT agency_id FROM cur)
@@ -22,7 +24,7 @@ SELECT c.*,
        100 * c.lit_total / nullif(c.received, 0) AS lit_per_100,
        p.active_total AS prev_active_total, p.received AS prev_received, p.review_total AS prev_review_total,
        p.lit_total AS prev_lit_total, p.staff_total AS prev_staff_total, p.on_time_rate AS prev_on_time_rate,
-       p.review_rate AS prev_review_rate,
+       p.review_rate AS prev_review_rate, p.granted_share AS prev_granted_share, p.denied_share AS prev_denied_share,
        100 * p.review_total / nullif(p.received, 0) AS prev_review_per_100,
        100 * p.lit_total / nullif(p.received, 0) AS prev_lit_per_100
 FROM cur c LEFT JOIN prev p ON p.agency_id = c.agency_id AND p.scope = c.scope
