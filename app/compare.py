@@ -166,8 +166,8 @@ def peer_section(f: Filters, measures: list[str], key: str) -> None:
     export.downloads(f"同级比较_{meas.title}_{year}", table, chart,
                      title=f"{year} 年{level_zh}{scope_zh}报告{meas.title}排名",
                      subtitle=[f"比较组：{year} 年{group}，{d.height} 家；突出显示：{who or '无'}",
-                               f"单位：{meas.unit}；中位数 {_fmt(stats['median'], meas.rate)}，四分位 "
-                               f"{_fmt(stats['q1'], meas.rate)}–{_fmt(stats['q3'], meas.rate)}",
+                               (f"单位：{meas.unit}；中位数 {_fmt(stats['median'], meas.rate)}，四分位 "
+                                f"{_fmt(stats['q1'], meas.rate)}–{_fmt(stats['q3'], meas.rate)}"),
                                f"最高：{'、'.join(top)}；最低：{'、'.join(reversed(bottom))}"])
     _change_table(d, m, meas, year, key)
 

@@ -289,7 +289,8 @@ def _golden_figures(key: str) -> dict:
     sys.path.insert(0, str(ROOT / "tests"))
     from golden_data import golden_metrics
     g = golden_metrics(key)
-    v = lambda metric, applicant=None: g.get((metric, applicant, "year"), {}).get("value")  # noqa: E731
+    def v(metric, applicant=None):
+        return g.get((metric, applicant, "year"), {}).get("value")
     lit = [x for x in (v("litigation.total"), v("litigation_direct.total"), v("litigation_after_review.total"))
            if x is not None]
     return {"active_total": v("active.total"), "received": v("request.received") or v("request.new", "total"),

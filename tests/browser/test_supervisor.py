@@ -23,8 +23,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 for p in (ROOT, ROOT / "tests", ROOT / "tests" / "browser"):
     sys.path.insert(0, str(p))
-from conftest import CORPUS  # noqa: E402
-from test_pages import CHROMIUM, _free_port, _wait_for_app  # noqa: E402
+from conftest import CORPUS
+from test_pages import CHROMIUM, _free_port, _wait_for_app
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no /usr/bin/chromium")
 
