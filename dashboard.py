@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from app import boot, demo, filters, warehouse  # noqa: E402
+from app import boot, demo, filters, ui, warehouse  # noqa: E402
 
 PAGES = [
     ("pages/overview.py", "总览", "overview", ":material/dashboard:"),
@@ -52,9 +52,7 @@ def run() -> None:
     boot.leave_legacy_mode()
     st.set_page_config(page_title="政府信息公开年报对比", page_icon=":material/bar_chart:", layout="wide")
     ensure_warehouse()
-    pages = [st.Page(path, title=title, url_path=url, icon=icon, default=(url == "overview"))
-             for path, title, url, icon in PAGES if (ROOT / path).exists()]
-    nav = st.navigation(pages)
+    nav = st.navigation(ui.navigation_pages(PAGES, ROOT))
     filters.sidebar()
     demo.banner()
     nav.run()

@@ -23,8 +23,8 @@ PALETTE: dict[str, str] = {
     # staffing
     "专职人员": "#4e79a7", "兼职人员": "#a0cbe8",
     # coverage / status
-    "已解析": "#59a14f", "有核对问题": "#edc948", "部分解析": "#f28e2b", "解析失败": "#e15759", "缺失": "#e8e8e8",
-    "网站未找到": "#d7b5d8",
+    "已解析": "#59a14f", "有核对问题": "#edc948", "部分解析": "#f28e2b", "解析失败": "#e15759", "缺失": "#c9c9c9",
+    "网站未找到": "#d7b5d8", "报告期外": "#f7f7f7",
     # where a figure comes from
     "表格": "#4e79a7", "据正文": "#b07aa1",
     # severities
@@ -39,7 +39,7 @@ ORDER = {
     "outcome": ["予以公开", "部分公开", "不予公开", "无法提供"],
     "result": ["维持", "纠正", "其他结果", "尚未审结"],
     "applicant": ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他组织"],
-    "status": ["已解析", "有核对问题", "部分解析", "解析失败", "缺失", "网站未找到"],
+    "status": ["已解析", "有核对问题", "部分解析", "解析失败", "缺失", "网站未找到", "报告期外"],
     "source": ["表格", "据正文"],
 }
 LABEL_LIMIT = 420
@@ -56,7 +56,7 @@ def _theme() -> alt.theme.ThemeConfig:
         "config": {
             "font": FONT,
             "axis": {"labelFont": FONT, "titleFont": FONT, "labelLimit": LABEL_LIMIT, "labelFontSize": 12,
-                     "titleFontSize": 12},
+                     "titleFontSize": 12, "labelOverlap": "greedy", "labelSeparation": 6},
             "legend": {"labelFont": FONT, "titleFont": FONT, "labelLimit": 300, "orient": "bottom"},
             "header": {"labelFont": FONT, "titleFont": FONT, "labelLimit": LABEL_LIMIT, "labelFontSize": 12},
             "title": {"font": FONT, "fontSize": 14, "anchor": "start"},
@@ -97,8 +97,11 @@ def ranked_bars(df: pl.DataFrame, value: str, label: str = "label", title: str =
                        alt.Tooltip(f"{value}:Q", title=value_title or "数值", format=fmt)]
     if source and not tooltip:
         tips.append(alt.Tooltip(f"{source}:N", title="来源"))
-    y = alt.Y(f"{label}:N", sort=alt.EncodingSortField(field="_x", op="max", order="descending"), title=None,
-              axis=alt.Axis(labelLimit=LABEL_LIMIT))
+    # one agency over several years reads as a time line: its bars in year order, not ranked by value
+    one_agency = "year" in d.columns and "label" in d.columns and label != "label" and d["label"].n_unique() == 1
+    order = (alt.EncodingSortField(field="year", op="min", order="ascending") if one_agency
+             else alt.EncodingSortField(field="_x", op="max", order="descending"))
+    y = alt.Y(f"{label}:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT))
     present = set(d[color].to_list()) if color else set()
     enc_color = (alt.Color(f"{color}:N", scale=scale([c for c in PALETTE if c in present]
                                                      + sorted(present - set(PALETTE))), title=None) if color
@@ -106,7 +109,9 @@ def ranked_bars(df: pl.DataFrame, value: str, label: str = "label", title: str =
     base = alt.Chart(d.to_pandas()).encode(y=y)
     integral = not rate and all(float(v).is_integer() for v in d["_x"].to_list())
     axis = alt.Axis(format=fmt if rate or integral else ",.2~f", tickMinStep=1 if integral else alt.Undefined)
-    xscale = alt.Scale(domain=[0, 1]) if rate else alt.Undefined
+    # a rate past 100 % (a report contradicting itself) widens the axis to show it, never draws past the axis
+    top = d["_x"].max() if d.height else None
+    xscale = alt.Scale(domain=[0, max(1.0, float(top or 0))], nice=False) if rate else alt.Undefined
     bars = base.mark_bar().encode(x=alt.X("_x:Q", title=value_title, axis=axis, scale=xscale), color=enc_color,
                                   tooltip=tips)
     text = base.mark_text(align="left", dx=3, fontSize=11).encode(x="_x:Q", text="_text:N")
@@ -202,3 +207,64 @@ def grouped_bars(df: pl.DataFrame, label: str, category: str, value: str, order:
         tooltip=[alt.Tooltip(f"{label}:N", title="机构"), alt.Tooltip(f"{category}:N", title="类别"),
                  alt.Tooltip(f"{value}:Q", title="数量", format=",.2f")],
     ).properties(height=alt.Step(12), width="container")          # 12 px a bar, whatever the agency count
+
+
+HIGHLIGHT = "#e15759"
+PEER = "#a0cbe8"
+
+
+def peer_ranking(df: pl.DataFrame, value: str, label: str, highlight: str | None, named: list[str],
+                 stats: dict, value_title: str = "", rate: bool = False) -> alt.LayerChart:
+    """A whole peer group as one sorted bar strip (largest first), any size: the chosen agency in red, the median
+    (solid) and quartiles (dashed) as rules across it, and only the agencies in `named` (top, bottom, chosen)
+    labelled, so the labels never collide however many peers there are. A click on a bar selects its report."""
+    d = df.filter(pl.col(value).is_not_null()).sort(value, descending=True).with_columns(
+        (pl.col(label) == (highlight or "")).alias("_chosen"))
+    n = d.height
+    band = 12 if n <= 80 else max(1, 960 // max(n, 1))
+    names = [x for x in named if x]
+    label_expr = ("indexof(" + str(names).replace("'", '"') + ", datum.value) >= 0 ? datum.value : ''") if names else "''"
+    integral = bool(n) and all(float(x).is_integer() for x in d[value].to_list())
+    fmt = ".1%" if rate else (",.0f" if integral else ",.2~f")
+    pick = alt.selection_point(fields=["report_id"], name="pick")
+    y = alt.Y(f"{label}:N", sort=alt.EncodingSortField(field=value, order="descending"), title=None,
+              axis=alt.Axis(labelExpr=label_expr, labelFontSize=10, ticks=False, labelOverlap=False,
+                            labelLimit=LABEL_LIMIT))
+    base = alt.Chart(d.to_pandas())
+    bars = base.mark_bar().encode(
+        y=y, x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt, tickMinStep=alt.Undefined if rate
+                                                                      or not integral else 1)),
+        color=alt.condition("datum._chosen", alt.value(HIGHLIGHT), alt.value(PEER)),
+        tooltip=[alt.Tooltip(f"{label}:N", title="机构"), alt.Tooltip(f"{value}:Q", title=value_title or "数值",
+                                                                     format=".1%" if rate else ",.2f")],
+    ).add_params(pick)
+    rules = pl.DataFrame({"v": [stats["q1"], stats["median"], stats["q3"]],
+                          "what": ["下四分位数", "中位数", "上四分位数"]})
+    rule = alt.Chart(rules.to_pandas()).mark_rule(color="#333333").encode(
+        x="v:Q", strokeDash=alt.condition(alt.datum.what == "中位数", alt.value([1, 0]), alt.value([4, 3])),
+        tooltip=[alt.Tooltip("what:N", title="统计量"), alt.Tooltip("v:Q", title="数值", format=fmt)])
+    rule_text = alt.Chart(rules.filter(pl.col("what") == "中位数").to_pandas()).mark_text(
+        align="left", dx=4, dy=-4, fontSize=11, color="#333333", baseline="bottom").encode(
+        x="v:Q", y=alt.value(0), text=alt.value("中位数"))
+    return alt.layer(bars, rule, rule_text).properties(height=band * max(n, 1), width="container")
+
+
+def gapped_trend(df: pl.DataFrame, y: str, series: str, y_title: str = "", rate: bool = False,
+                 years: list[int] | None = None) -> alt.LayerChart:
+    """Lines over years in order, one per series (an agency's 本级 and 汇总 reports are separate series); a year
+    without a figure is a gap in its line, never bridged. `df` holds one row per series and year present."""
+    d = df.filter(pl.col(y).is_not_null()).sort(series, "year")
+    # consecutive years of a series share a segment; a missing year starts a new one (the line breaks there)
+    d = d.with_columns((pl.col("year") - pl.col("year").rank("ordinal").over(series)).alias("_seg"))
+    d = d.with_columns((pl.col(series) + "#" + pl.col("_seg").cast(pl.Utf8)).alias("_segment"))
+    fmt = ".0%" if rate else ",.0f"
+    domain = years or (list(range(int(d["year"].min()), int(d["year"].max()) + 1)) if d.height else [])
+    base = alt.Chart(d.to_pandas()).encode(
+        x=alt.X("year:O", title="年度", scale=alt.Scale(domain=domain), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=fmt)),
+        color=alt.Color(f"{series}:N", title=None, legend=alt.Legend(labelLimit=300, columns=2)),
+        tooltip=[alt.Tooltip("year:O", title="年度"), alt.Tooltip(f"{series}:N", title="机构"),
+                 alt.Tooltip(f"{y}:Q", title=y_title or "数值", format=".1%" if rate else ",.2f")])
+    lines = base.mark_line().encode(detail="_segment:N")
+    points = base.mark_point(filled=True, size=50)
+    return alt.layer(lines, points).properties(height=300, width="container")

@@ -6,14 +6,10 @@ import polars as pl
 import streamlit as st
 
 from app import queries
+from app.labels import KIND_ZH, LEVEL_ORDER, LEVEL_ZH, TEMPLATE_ZH, VARIANT_ZH  # noqa: F401  (re-exported)
 from app.queries import Filters
 
 SCOPES = {"all": "全部（逐份列出）", "self": "本级报告", "aggregate": "汇总报告"}
-LEVEL_ORDER = ["national", "province", "prefecture", "county", "township"]
-LEVEL_ZH = {"national": "国家", "province": "省级", "prefecture": "地市级", "county": "县级", "township": "乡镇（街道）"}
-KIND_ZH = {"government": "政府", "department": "部门"}
-TEMPLATE_ZH = {"old": "旧格式（2018年及以前）", "2019": "2019年格式", "2021": "2021年格式", "unknown": "未识别"}
-VARIANT_ZH = {"national": "全国统一表式", "fujian": "福建地方表式（本年度/历年累计）", "narrative": "无统计表（仅正文）"}
 KEYS = ("year", "province", "prefecture", "county", "level", "kind", "template", "agency", "scope")
 AGENCY_LIST_MAX = 1000      # a longer agency list (a national warehouse) is searched by name before it is offered
 
@@ -25,25 +21,26 @@ def _opts(df: pl.DataFrame, col: str) -> list:
 def sidebar() -> Filters:
     """Draw the filters and return the selection. Options narrow with the place chosen above them."""
     options = queries.run("filter_options")
+    _codes_in_link(options)
     sb = st.sidebar
     sb.markdown("### 筛选")
-    years = sb.multiselect("年度", _opts(options, "year"), key="year", bind="query-params",
+    years = sb.multiselect("年度", _opts(options, "year"), key="year", bind="query-params", select_all=False,
                            placeholder="全部年度")
-    provinces = sb.multiselect("省（区、市）", _opts(options, "province"), key="province", bind="query-params",
+    provinces = sb.multiselect("省（区、市）", _opts(options, "province"), key="province", bind="query-params", select_all=False,
                                placeholder="全部")
     o = options.filter(pl.col("province").is_in(provinces)) if provinces else options
-    prefectures = sb.multiselect("地市", _opts(o, "prefecture"), key="prefecture", bind="query-params",
+    prefectures = sb.multiselect("地市", _opts(o, "prefecture"), key="prefecture", bind="query-params", select_all=False,
                                  placeholder="全部")
     o = o.filter(pl.col("prefecture").is_in(prefectures)) if prefectures else o
-    counties = sb.multiselect("县区", _opts(o, "county"), key="county", bind="query-params", placeholder="全部")
+    counties = sb.multiselect("县区", _opts(o, "county"), key="county", bind="query-params", select_all=False, placeholder="全部")
     o = o.filter(pl.col("county").is_in(counties)) if counties else o
     levels_present = [lv for lv in LEVEL_ORDER if lv in set(options["level"].to_list())]
     levels = sb.multiselect("层级", levels_present, format_func=lambda v: LEVEL_ZH.get(v, v), key="level",
-                            bind="query-params", placeholder="全部层级")
+                            bind="query-params", select_all=False, placeholder="全部层级")
     kinds = sb.multiselect("机关类型", _opts(options, "agency_kind"), format_func=lambda v: KIND_ZH.get(v, v),
-                           key="kind", bind="query-params", placeholder="政府和部门")
+                           key="kind", bind="query-params", select_all=False, placeholder="政府和部门")
     templates = sb.multiselect("报告格式", _opts(options, "template"), format_func=lambda v: TEMPLATE_ZH.get(v, v),
-                               key="template", bind="query-params", placeholder="全部格式")
+                               key="template", bind="query-params", select_all=False, placeholder="全部格式")
     if levels:
         o = o.filter(pl.col("level").is_in(levels))
     if kinds:
@@ -57,6 +54,30 @@ def sidebar() -> Filters:
                 agencies=tuple(agencies), scope=scope or "all")
     st.session_state["_filters"] = f
     return f
+
+
+# URL key -> code -> the value the widget keeps in the URL (its Chinese label): a link may use either
+_LINK_CODES = {"level": LEVEL_ZH, "kind": KIND_ZH, "template": TEMPLATE_ZH, "scope": SCOPES}
+
+
+def _codes_in_link(options: pl.DataFrame) -> None:
+    """A shared link may name filter values by code (?level=county&kind=government&scope=aggregate, an agency by its
+    id) as well as in Chinese. The widgets keep Chinese labels in the URL, so on the first load of a link with codes
+    their values are set from the codes (the widgets' own option values) before they are drawn."""
+    qp = st.query_params
+    for key, zh in _LINK_CODES.items():
+        values = qp.get_all(key)
+        if key in st.session_state or not any(v in zh for v in values):
+            continue
+        back = {label: code for code, label in zh.items()}
+        codes = [v if v in zh else back.get(v) for v in values]
+        codes = [c for c in codes if c is not None]
+        st.session_state[key] = codes[0] if key == "scope" else codes
+    ids = qp.get_all("agency")
+    if ids and "agency" not in st.session_state:
+        known = set(options["agency_id"].to_list())
+        if any(a in known for a in ids):
+            st.session_state["agency"] = [a for a in ids if a in known]
 
 
 def _agency_picker(sb, options: pl.DataFrame, o: pl.DataFrame) -> list:
@@ -80,14 +101,27 @@ def _agency_picker(sb, options: pl.DataFrame, o: pl.DataFrame) -> list:
                        .select("agency_id", "agency_name")]).unique(maintain_order=True)
     names = dict(zip(o["agency_id"].to_list(), o["agency_name"].to_list()))
     return sb.multiselect("机构", sorted(names, key=lambda a: names[a]), format_func=lambda a: names.get(a, a),
-                          key="agency", bind="query-params", placeholder="全部机构")
+                          key="agency", bind="query-params", select_all=False, placeholder="全部机构")
 
 
 def current() -> Filters:
     return st.session_state.get("_filters") or Filters()
 
 
-def describe(f: Filters) -> str:
+def agency_names(ids) -> list[str]:
+    """The display names of agencies chosen by id (the filter options hold them)."""
+    if not ids:
+        return []
+    try:
+        o = queries.run("filter_options").select("agency_id", "agency_name").unique("agency_id")
+        names = dict(zip(o["agency_id"].to_list(), o["agency_name"].to_list()))
+    except Exception:  # noqa: BLE001 - no warehouse: the ids are all there is
+        names = {}
+    return [names.get(a, a) for a in ids]
+
+
+def describe(f: Filters, names: bool = True) -> str:
+    """The filter in words, agencies named: '筛选：2020年，县级，1 个机构：平潭综合实验区'."""
     parts = []
     if f.years:
         parts.append("、".join(str(y) for y in f.years) + "年")
@@ -95,7 +129,9 @@ def describe(f: Filters) -> str:
     parts += [LEVEL_ZH.get(v, v) for v in f.levels] + [KIND_ZH.get(v, v) for v in f.kinds]
     parts += [TEMPLATE_ZH.get(v, v) for v in f.templates]
     if f.agencies:
-        parts.append(f"{len(f.agencies)} 个机构")
+        shown = agency_names(f.agencies[:5]) if names else []
+        more = f"等 {len(f.agencies)} 个" if len(f.agencies) > 5 else ""
+        parts.append(f"{len(f.agencies)} 个机构" + (f"：{'、'.join(shown)}{more}" if shown else ""))
     if f.scope != "all":
         parts.append(SCOPES[f.scope])
     return "筛选：" + ("，".join(parts) if parts else "全部报告")

@@ -22,6 +22,7 @@ PAGED = ("applicants", "channels", "failed_by_report", "failed_checks", "new_for
          "problem_reports", "report_list", "requests", "review_litigation", "staffing")
 # parameters a named query takes when the page does not give them (NULL: all rules; the latest year)
 DEFAULT_PARAMS = {"coverage": {"agencies": 30}, "failed_checks": {"rule": None}, "headline_change": {"year": None},
+                  "peers": {"year": None},
                   "report_list": {"report_id": None}, "collection": {"year": None}}
 
 # filter field -> (column in rep, DuckDB list type); column names come only from this allow-list

@@ -38,7 +38,16 @@ def with_year_label(df: pl.DataFrame, label: str = "label") -> pl.DataFrame:
     return df.with_columns((pl.col(label) + " " + pl.col("year").cast(pl.Utf8)).alias("bar"))
 
 
-BLANK_NOTE = "表中灰色的 None = 报告未填报（空白），与 0 不同；“据正文”= 表格无数、取自报告正文的数字。"
+BLANK = "—"
+BLANK_NOTE = "表中“—”= 报告未填报（空白、无、/），与 0 不同；“据正文”= 表格无数、取自报告正文的数字。"
+
+
+def dataframe(df: pl.DataFrame, column_config: dict | None = None, **kwargs):
+    """st.dataframe with every blank cell shown as “—” (never a grey None); the values stay numbers, so a column
+    still sorts by number."""
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    return st.dataframe(df, column_config=column_config, placeholder=BLANK, **kwargs)
 
 
 def year_ranges(years) -> str:
@@ -100,7 +109,7 @@ def paged_table(shown: pl.DataFrame, total: int, name: str, full, column_config:
     """The first rows of a list as a table, the row count under it, and downloads of every row: `full()` runs the
     unpaged query only when a download button is clicked (Streamlit calls it then, on its own thread)."""
     from app import export
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config)
+    dataframe(shown, column_config=column_config)
     st.caption(row_note(shown.height, total, order))
     fname = export.file_stem(name)
     if total <= shown.height:
@@ -137,3 +146,38 @@ def to_long(df: pl.DataFrame, columns: dict[str, tuple[str, str]], category: str
         d = d.with_columns(pl.when(pl.col(text_col).fill_null("").str.split(",").list.contains(pl.col("metric")))
                            .then(pl.lit("据正文")).otherwise(pl.lit("表格")).alias("source_zh"))
     return d.drop("_col")
+
+
+def requested_path() -> str:
+    """The page name of the address the browser asked for ('' for the root)."""
+    from urllib.parse import unquote, urlparse
+    url = st.context.url or ""
+    return unquote(urlparse(url).path).strip("/").split("/")[-1] if url else ""
+
+
+def navigation_pages(specs: list[tuple[str, str, str, str]], root, default_url: str = "overview") -> list:
+    """The st.Page list of (file, title, url path, icon) specs, plus a hidden page for an address no page has (a
+    mistyped link), so that the user reads a Chinese “找不到页面” with links to every page instead of Streamlit's
+    English notice. The default page is served at the root; asked for by its own name (/overview) it is served
+    there too (Streamlit reserves that name for the default page without serving it, so the root then gets a
+    hidden copy)."""
+    path = requested_path()
+    alias = path == default_url
+    pages = [st.Page(file, title=title, url_path=url, icon=icon, default=(url == default_url and not alias))
+             for file, title, url, icon in specs if (root / file).exists()]
+    if alias:
+        file = next(f for f, _, u, _ in specs if u == default_url)
+        pages.append(st.Page(file, title=next(t for _, t, u, _ in specs if u == default_url), url_path="start",
+                             default=True, visibility="hidden"))
+    known = {p.url_path for p in pages}
+    if path and path not in known and re.fullmatch(r"[\w\-\u4e00-\u9fff]+", path):
+        pages.append(st.Page(lambda: _not_found(path, pages), title="找不到页面", url_path=path, visibility="hidden"))
+    return pages
+
+
+def _not_found(path: str, pages: list) -> None:
+    st.title("找不到页面")
+    st.error(f"地址“/{md_escape(path)}”没有对应的页面。请从下面或左侧选择要查看的页面。", icon=":material/search_off:")
+    for p in pages:
+        if p.visibility != "hidden":
+            st.page_link(p, label=p.title, icon=p.icon or None)

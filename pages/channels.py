@@ -8,7 +8,7 @@ ensure_router()
 import polars as pl
 import streamlit as st
 
-from app import charts, export, queries, ui
+from app import charts, compare, export, queries, ui
 
 f = ui.header("主动公开渠道", "各机构主动公开了多少条政府信息？各渠道（公报、网站、微博、微信、其他）占多大比重？")
 YEAR = {"年度": st.column_config.NumberColumn(format="%d")}
@@ -57,13 +57,15 @@ if not df.is_empty():
         if (chan["source_zh"] == "据正文").any():
             st.caption("浅色虚线框的色块 = 据正文（该年表格无此数，取自报告正文）。")
         export.show(chart, chan.select("label", "year", "category", "value", "source_zh"), "渠道构成")
-        # trend: one line per agency with figures in two or more years (the 汇总 figure where both exist)
-        tr = (tot_rows.filter(pl.col("value").is_not_null()).sort("scope_zh")
-              .group_by("agency_name", "year").agg(pl.all().last())
-              .filter(pl.len().over("agency_name") > 1).with_columns(pl.col("agency_name").alias("机构")))
+        # trend: one line per agency and scope (本级 and 汇总 apart) with figures in two or more years; a missing
+        # year is a gap
+        tr = (tot_rows.filter(pl.col("value").is_not_null())
+              .with_columns((pl.col("agency_name") + "·" + pl.col("scope_zh")).alias("机构"))
+              .filter(pl.len().over("机构") > 1))
         if not tr.is_empty():
             st.subheader("历年趋势（有两年以上数字的机构）")
-            export.show(charts.trend(tr, "value", "机构", y_title="主动公开信息数（条）", source="source_zh"),
+            st.caption("本级与汇总报告分为两条线；某年没有报告处断开。")
+            export.show(charts.gapped_trend(tr, "value", "机构", y_title="主动公开信息数（条）"),
                         tr.select("agency_name", "year", "scope_zh", "value", "source_zh").sort("agency_name", "year"),
                         "主动公开趋势")
     st.caption("各渠道重复公开同一信息时分别计数，渠道之和可大于主动公开总数。")
@@ -108,7 +110,10 @@ if not nf.is_empty():
         chart = charts.grouped_bars(dec, "bar", "item", "value", list(ITEMS.values()), title="处理决定数量", x_title="件")
         export.show(chart, dec.select("label", "year", "item", "value"), "许可处罚强制决定数")
         st.markdown("**规章、规范性文件**（本年制发 / 新公开 / 废止 / 现行有效）")
-        st.dataframe(docs_table(nf), hide_index=True, width="stretch", column_config=YEAR)
+        ui.dataframe(docs_table(nf), hide_index=True, width="stretch", column_config=YEAR)
     st.markdown("**明细（每份报告）**")
     ui.paged_table(items_table(nf), nf_total, "规章规范性文件与决定数",
                    lambda: items_table(queries.run_all("new_format_items", f)), YEAR)
+
+compare.peer_section(f, ["active_total"], "channels")
+compare.trend_section(f, ["active_total"], "channels")

@@ -6,7 +6,7 @@ ensure_router()
 import polars as pl
 import streamlit as st
 
-from app import charts, export, queries, ui
+from app import charts, compare, export, queries, ui
 
 f = ui.header("总览", "库里有哪些机构、哪些年份的报告？谁缺报？总体数字比上年增减多少？哪些报告没通过核对？")
 
@@ -49,7 +49,7 @@ if prev is None:
 st.caption("增减按“同口径”计算：只比较两年都有此数的同一批机构，报告覆盖范围变化不会被当成增减。")
 
 with st.expander("各年合计（按汇总去重）", expanded=False):
-    st.dataframe(head.rename({"year": "年度", "n_counted": "计入报告数", "active_total": "主动公开", "received": "收到申请",
+    ui.dataframe(head.rename({"year": "年度", "n_counted": "计入报告数", "active_total": "主动公开", "received": "收到申请",
                               "review_total": "行政复议", "litigation_total": "行政诉讼"})
                  .select("年度", "计入报告数", "主动公开", "收到申请", "行政复议", "行政诉讼"), hide_index=True)
 
@@ -57,18 +57,20 @@ st.subheader("报告覆盖：机构 × 年度")
 cov = queries.run("coverage", f)          # the first 30 agencies (by level, then name), every year
 summ = queries.run("coverage_summary", f)
 n_ag = summ["n_agencies"][0] if summ.height else 0
-st.caption("灰色 = 缺失（该年没有这家机构的报告）；格内数字 = 同一年有多份报告（如本级与汇总各一份）。"
+st.caption("灰色 = 缺失（在这家机构第一份与最后一份报告之间、该年没有报告）；浅色 = 报告期外（第一份报告之前或最后一份之后，"
+           "如机构尚未设立或已撤并，不算缺报）；格内数字 = 同一年有多份报告（如本级与汇总各一份）。"
            + ("“网站未找到” = 采集时该机构网站的年报栏目里没有这一年的报告（见“采集”页）。"
               if (cov["status"] == "网站未找到").any() else ""))
 if summ.height:
-    st.caption(f"共 {n_ag:,} 家机构、{summ['n_years'][0]} 个年度，缺报 {summ['n_missing_total'][0]:,} 个机构年度。"
+    st.caption(f"共 {n_ag:,} 家机构、{summ['n_years'][0]} 个年度；按各机构自己的首末报告年度，应报 "
+               f"{summ['n_expected'][0]:,} 个机构年度，缺报 {summ['n_missing_total'][0]:,} 个。"
                + (f"矩阵显示前 {cov['agency_id'].n_unique():,} 家机构（按层级、名称排序）；请用左侧筛选缩小范围。"
                   if n_ag > cov["agency_id"].n_unique() else ""))
 export.show(charts.coverage_matrix(cov), cov, "报告覆盖")
 missing = summ.filter(pl.col("n_missing") > 0)
 if not missing.is_empty():
     st.markdown("**缺报清单**" + (f"（缺报最多的前 {missing.height} 家）" if missing.height >= 200 else ""))
-    st.dataframe(missing.select(pl.col("agency_name").alias("机构"), pl.col("level_zh").alias("层级"),
+    ui.dataframe(missing.select(pl.col("agency_name").alias("机构"), pl.col("level_zh").alias("层级"),
                                 pl.col("missing").map_elements(ui.year_ranges, return_dtype=pl.Utf8).alias("缺报年度"),
                                 pl.col("n_missing").alias("缺报年数")), hide_index=True, width="stretch")
 
@@ -84,3 +86,6 @@ else:
     ui.paged_table(table(by_report), n_bad, "未通过核对的报告", lambda: table(queries.run_all("failed_by_report", f)),
                    {"年度": st.column_config.NumberColumn(format="%d")}, order="未通过项最多的在前")
     st.page_link("pages/quality.py", label="到“数据质量”查看每条核对规则", icon=":material/rule:")
+
+compare.peer_section(f, ["received", "active_total", "review_total", "lit_total"], "overview")
+compare.trend_section(f, ["received", "active_total", "review_total", "lit_total"], "overview")

@@ -6,7 +6,7 @@ ensure_router()
 import polars as pl
 import streamlit as st
 
-from app import audit_ui, export, queries, ui
+from app import audit_ui, export, labels, queries, ui
 from app.queries import Filters
 
 st.title("报告详情")
@@ -37,7 +37,7 @@ if st.query_params.get("report") != rid:
 
 meta = queries.run("report_meta", report_id=rid)
 m = meta.row(0, named=True)
-STATUS_ZH = {"ok": "已解析", "partial": "部分解析", "failed": "解析失败"}
+STATUS_ZH = labels.STATUS_ZH
 fields = [("机构全称", m["agency"]), ("简称", m["agency_short"]), ("年度", m["year"]),
           ("层级", ui.filters.LEVEL_ZH.get(m["level"], m["level"])),
           ("机关类型", ui.filters.KIND_ZH.get(m["agency_kind"], m["agency_kind"])), ("所在地", " / ".join(x for x in [m["province"], m["prefecture"], m["county"],
@@ -48,14 +48,13 @@ fields = [("机构全称", m["agency"]), ("简称", m["agency_short"]), ("年度
               if m["template_variant"] else "")), ("发布日期", m["publish_date"]),
           ("解析状态", STATUS_ZH.get(m["parse_status"], m["parse_status"])), ("问题", m["error"]), ("文件", m["source_file"]),
           ("文件格式", m["file_format"]), ("报告编号", m["report_id"]), ("重复于", m["duplicate_of"])]
-st.dataframe(pl.DataFrame({"项目": [k for k, _ in fields], "内容": ["" if v is None else str(v) for _, v in fields]}),
+ui.dataframe(pl.DataFrame({"项目": [k for k, _ in fields], "内容": ["" if v is None else str(v) for _, v in fields]}),
              hide_index=True, width="stretch")
 if m["duplicate_of"]:
     st.warning("这份文件与另一份报告重复，不计入统计。")
 
 vals = queries.run("report_metrics", report_id=rid)
-APPLICANTS = {"natural_person": "自然人", "business": "商业企业", "research": "科研机构", "social_org": "社会公益组织",
-              "legal_service": "法律服务机构", "other_org": "其他", "total": "总计"}
+APPLICANTS = labels.APPLICANT_ZH
 tab_table, tab_source, tab_checks = st.tabs(["统计表（按原表排列）", "数字与原文", "核对结果"])
 with tab_table:
     if vals.is_empty():
@@ -74,7 +73,7 @@ with tab_table:
             cols = [c for c in ["本年", "历年累计", "据正文"] if c in set(grid["col"].to_list())]
         wide = grid.pivot(on="col", index=["ord", "label_zh", "unit"], values="value", aggregate_function="first") \
             .sort("ord").drop("ord").rename({"label_zh": "指标", "unit": "单位"})
-        st.dataframe(wide.select(["指标", "单位"] + cols), hide_index=True, width="stretch")
+        ui.dataframe(wide.select(["指标", "单位"] + cols), hide_index=True, width="stretch")
     st.caption(ui.BLANK_NOTE)
 with tab_source:
     src = vals.with_columns(pl.col("applicant").replace(APPLICANTS).fill_null("")).select(   # "": no applicant column
@@ -87,7 +86,7 @@ with tab_source:
     if lines:
         src = src.with_columns(pl.col("位置").map_elements(lambda loc: ui.line_at(lines, loc), return_dtype=pl.Utf8)
                                .alias("原文所在行"))
-    st.dataframe(src, hide_index=True, width="stretch")
+    ui.dataframe(src, hide_index=True, width="stretch")
     st.caption("“原文”是报告中印出的写法（空白、0、“/”、“无”各不相同）；“位置”指向原文行号或表格单元格；"
                "“原文所在行”是文本报告中该行的文字（纯文本显示）。")
     export.downloads(f"报告数字_{rid}", src)
@@ -96,8 +95,12 @@ with tab_checks:
     if chk.is_empty():
         st.info("这份报告没有核对记录。")
     else:
-        st.dataframe(chk.with_columns(pl.col("status").replace({"pass": "通过", "fail": "未通过", "skipped": "未核对"}))
-                     .rename({"rule": "规则", "severity": "严重程度", "status": "结果", "expected": "应为",
-                              "actual": "实为", "message": "说明"}), hide_index=True, width="stretch")
+        ui.dataframe(chk.select(pl.col("rule").replace_strict(labels.RULE_ZH, default=pl.lit("其他核对")).alias("规则"),
+                                pl.col("severity").replace_strict(labels.SEVERITY_ZH, default=pl.col("severity"))
+                                .alias("严重程度"),
+                                pl.col("status").replace_strict(labels.CHECK_STATUS_ZH, default=pl.col("status"))
+                                .alias("结果"),
+                                pl.col("expected").alias("应为"), pl.col("actual").alias("实为"),
+                                pl.col("message").alias("说明"), pl.col("rule").alias("规则编号")))
 
 audit_ui.report_actions(rid)

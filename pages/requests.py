@@ -8,7 +8,7 @@ ensure_router()
 import polars as pl
 import streamlit as st
 
-from app import charts, export, queries, ui
+from app import charts, compare, export, queries, ui
 
 f = ui.header("依申请公开", "各机构收到多少政府信息公开申请？谁在申请？结果如何（公开、部分公开、不予公开、无法提供）？")
 YEAR = {"年度": st.column_config.NumberColumn(format="%d"), "按时办结率": st.column_config.NumberColumn(format="percent")}
@@ -118,3 +118,6 @@ elif not big and not old.is_empty():
     export.show(charts.ranked_bars(old, "on_time_rate", label="bar", value_title="按时办结率", rate=True,
                                    row="level_zh"),
                 old.select("label", "year", "closed", "on_time", "on_time_rate"), "按时办结率")
+
+compare.peer_section(f, ["received", "granted_share", "denied_share", "on_time_rate"], "requests")
+compare.trend_section(f, ["received", "granted_share", "denied_share", "on_time_rate"], "requests")

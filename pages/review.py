@@ -8,7 +8,7 @@ ensure_router()
 import polars as pl
 import streamlit as st
 
-from app import charts, export, queries, ui
+from app import charts, compare, export, queries, ui
 
 f = ui.header("复议诉讼", "各机构因政府信息公开被申请行政复议、被提起行政诉讼多少件？结果如何？纠错率多高？")
 RESULTS = {"upheld": "维持", "corrected": "纠正", "other": "其他结果", "pending": "尚未审结"}
@@ -73,10 +73,13 @@ else:
     rates = rl.filter(pl.col("correction_rate").is_not_null())
     if rates["year"].n_unique() > 1:
         tr = rates.with_columns((pl.col("label") + "·" + pl.col("kind")).alias("机构类别"))
-        export.show(charts.trend(tr, "correction_rate", "机构类别", y_title="纠错率", rate=True),
+        export.show(charts.gapped_trend(tr, "correction_rate", "机构类别", y_title="纠错率", rate=True),
                     tr.select("label", "kind", "year", "correction_rate"), "纠错率趋势")
 
 st.subheader("纠错率（按机构和年度）")
 ui.paged_table(table(wide), total, "纠错率", lambda: table(queries.run_all("review_litigation", f)),
                {"年度": st.column_config.NumberColumn(format="%d"), **RATES})
 st.caption("纠错率空白 = 当年没有已审结案件（不是 0%）。" + ui.BLANK_NOTE)
+
+compare.peer_section(f, ["lit_total", "review_total", "lit_per_100", "review_per_100", "review_rate"], "review")
+compare.trend_section(f, ["lit_total", "review_total", "lit_per_100", "review_per_100", "review_rate"], "review")

@@ -11,7 +11,7 @@ from datetime import date  # noqa: E402
 import polars as pl
 import streamlit as st
 
-from scoring.export import write_excel
+from scoring.export import deduction_text, write_excel
 from scoring.rubric import DEFAULT_RUBRIC, RubricError, parse_rubric
 from scoring.scorecard import (LARGE_YEAR, SECONDS_PER_REPORT, Scorecard, report_years,
                                score_warehouse, warehouse_dir, with_params)
@@ -20,9 +20,14 @@ try:
     from app import filters as _filters
     from app import warehouse as _wh
     from app.export import file_stem as _file_stem           # 演示数据_… for the demo dataset
+    from app import queries
+    from app.labels import LEVEL_ZH
+    from app.ui import BLANK as _BLANK
 except Exception:  # noqa: BLE001 - the page also runs outside the dashboard
     _filters = _wh = None
+    LEVEL_ZH = {}
     _file_stem = str
+    _BLANK = "—"
 
 
 @st.cache_data(show_spinner="正在评分……", max_entries=8)
@@ -127,27 +132,68 @@ if in_year.is_empty():
     st.stop()
 if places:
     st.caption("只为左侧所选地区的报告评分，排名与同组人数均在所选地区之内。")
-groups = sorted(in_year["peer_group"].unique().to_list(), key=lambda g: -in_year.filter(pl.col("peer_group") == g).height)
-group = c2.selectbox("同组（同级、同上级）", groups, key="sc_group",
-                     format_func=lambda g: f"{g}（{in_year.filter(pl.col('peer_group') == g).height} 个机关）")
-table = in_year.filter(pl.col("peer_group") == group).sort("rank", "agency")
+# ---------------------------------------------------------------------------------------------- ranking
+# one ranking of every scored agency (总排名), narrowed by level, place and peer group; 组内排名 beside it
+if _filters is not None:
+    places_of = (queries.run("filter_options").select("agency_id", "province", "prefecture")
+                 .unique("agency_id", keep="first"))
+    in_year = in_year.join(places_of, on="agency_id", how="left")
+else:
+    in_year = in_year.with_columns(pl.lit(None, pl.Utf8).alias("province"), pl.lit(None, pl.Utf8).alias("prefecture"))
+in_year = in_year.with_columns(pl.col("level").replace_strict(LEVEL_ZH, default=pl.col("level")).alias("level_zh"))
+f1, f2, f3 = st.columns(3)
+levels_here = [lv for lv in LEVEL_ZH.values() if lv in set(in_year["level_zh"].to_list())]
+pick_levels = f1.multiselect("层级", levels_here, key="sc_level", placeholder="全部层级", select_all=False)
+provinces_here = sorted(p for p in in_year["province"].unique().to_list() if p)
+pick_places = f2.multiselect("省（区、市）", provinces_here, key="sc_place", placeholder="全部地区", select_all=False)
+shown = in_year
+if pick_levels:
+    shown = shown.filter(pl.col("level_zh").is_in(pick_levels))
+if pick_places:
+    shown = shown.filter(pl.col("province").is_in(pick_places))
+sizes = dict(shown.group_by("peer_group").len().iter_rows())
+ALL = "全部同组"
+groups = [ALL] + sorted(sizes, key=lambda g: (-sizes[g], g))
+if st.session_state.get("group") not in groups:
+    st.session_state.pop("group", None)
+group = f3.selectbox("同组（同级、同上级）", groups, key="group", bind="query-params",
+                     help="同组 = 同一层级、同一上级的机关；组内排名在组内计算。")
+st.caption(f"{year} 年共评分 {in_year.height:,} 个机关，当前列出 {shown.height:,} 个，分属 {len(sizes):,} 个同组"
+           + (f"；所选同组“{group}”{sizes.get(group, 0)} 个机关" if group != ALL else "") + "。点击列名可排序。")
+if group != ALL:
+    shown = shown.filter(pl.col("peer_group") == group)
+table = shown.with_columns(pl.col("total").rank("min", descending=True).cast(pl.Int32).alias("overall_rank")) \
+    .sort("overall_rank", "agency")
+if table.is_empty():
+    st.info("所选层级、地区和同组下没有评分结果。")
+    st.stop()
 
 # ---------------------------------------------------------------------------------------------- ranking table
+NARROW = {"width": "small"}
 view = table.select(
-    pl.col("rank").alias("排名"), pl.col("agency").alias("机关"), pl.col("total").alias("总分"),
-    pl.col("grade").alias("等级"), pl.col("change").alias("较上年"),
-    *[pl.col(c).alias(f"{label}（{weights[c]:g}）") for c, label in ind_cols if c in table.columns],
-    pl.col("publish_date").alias("发布日期"), pl.col("corrected").alias("采用人工更正值"),
+    pl.col("overall_rank").alias("总排名"), pl.col("agency").alias("机关"), pl.col("level_zh").alias("层级"),
+    pl.col("province").alias("省份"), pl.col("total").alias("总分"), pl.col("grade").alias("等级"),
+    pl.col("change").alias("较上年"), pl.col("rank").alias("组内排名"), pl.col("group_size").alias("组内机关数"),
+    *[pl.col(c).alias(label) for c, label in ind_cols if c in table.columns],
+    pl.col("peer_group").alias("同组"), pl.col("publish_date").alias("发布日期"),
+    pl.col("corrected").alias("采用人工更正值"),
 )
-st.subheader(f"{year} 年 · {group}")
-event = st.dataframe(view, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                     key="sc_table", column_config={
-                         "总分": st.column_config.ProgressColumn("总分", min_value=0, max_value=100, format="%.1f"),
-                         "较上年": st.column_config.NumberColumn("较上年", format="%+.1f"),
+st.subheader(f"{year} 年 · {'全部机关' if group == ALL else group}")
+event = st.dataframe(view, placeholder=_BLANK, hide_index=True, width="stretch", on_select="rerun",
+                     selection_mode="single-row", key="sc_table", column_config={
+                         "总排名": st.column_config.NumberColumn("总排名", width="small"),
+                         "机关": st.column_config.TextColumn("机关", width="medium", pinned=True),
+                         "总分": st.column_config.ProgressColumn("总分", min_value=0, max_value=100, format="%.1f",
+                                                                width="small"),
+                         "较上年": st.column_config.NumberColumn("较上年", format="%+.1f", width="small"),
+                         "组内排名": st.column_config.NumberColumn("组内排名", width="small"),
+                         **{label: st.column_config.NumberColumn(label, width="small", help=f"满分 {weights[c]:g} 分")
+                            for c, label in ind_cols if c in table.columns},
                      })
-st.caption("表中灰色的 None = 该指标无法评判，不计入总分；较上年 = 与该机关上一年度总分之差。")
+st.caption(f"“{_BLANK}”= 该指标无法评判，不计入总分（与 0 分不同）；较上年 = 与该机关上一年度总分之差；"
+           "各指标列的满分见列名的提示。")
 
-st.download_button("导出 Excel（每组一页 + 扣分明细）", data=lambda: write_excel(sc, year=year),
+st.download_button("导出 Excel（总排名一页带筛选 + 每组一页 + 扣分明细）", data=lambda: write_excel(sc, year=year),
                    file_name=f"{_file_stem(f'考核评分_{year}')}.xlsx", on_click="ignore",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -179,8 +225,13 @@ for ind in sc.rubric.indicators:
     with st.expander(head, expanded=not lost.is_empty()):
         if rows_ind.is_empty():
             st.write("无扣分。")
-        for e in rows_ind.iter_rows(named=True):
-            st.text((f"扣 {e['lost']:g} 分：" if e["lost"] else "") + e["message"])
+        printed: list[str] = []
+        for e in rows_ind.sort("lost", descending=True).iter_rows(named=True):
+            message = deduction_text(e["message"])
+            if not e["lost"] and any(message in p for p in printed):
+                continue                    # the detail of a deduction already printed
+            printed.append(message)
+            st.text((f"扣 {e['lost']:g} 分：" if e["lost"] else "") + message)
             if ind.id == "originality" and (e["this"] or e["other"]):
                 a, b = st.columns(2)
                 a.caption("本报告")
@@ -191,5 +242,5 @@ for ind in sc.rubric.indicators:
                 a, b = st.columns(2)
                 a.metric("发布日期", e["this"])
                 b.metric("期限", e["other"] or "")
-            elif e["this"]:
+            elif e["this"] and e["this"] not in message:     # the detail, unless the message already says it
                 st.text(e["this"])

@@ -8,7 +8,7 @@ ensure_router()
 import polars as pl
 import streamlit as st
 
-from app import charts, export, queries, ui
+from app import charts, compare, export, queries, ui
 
 f = ui.header("机构人员", "各机构有多少政府信息公开专门机构和工作人员（专职/兼职）、多少专项经费、开了多少会、培训了多少人？")
 MEASURES = {"org_units": ("专门机构数", "org.units"), "reading_points": ("查阅点数", "org.reading_points"),
@@ -23,6 +23,9 @@ def table(d: pl.DataFrame) -> pl.DataFrame:
     return d.select(list(TABLE)).rename(TABLE)
 
 
+st.info("只有旧格式（2018 年及以前）的年报统计表有“机构建设和保障经费”“会议和培训”部分（专门机构、工作人员、专项经费、"
+        "会议、培训）；2019 年格式和 2021 年格式的统计表取消了这些项目，因此 2019 年起的报告不在此页列出，"
+        "除非其正文写明了人数（标为“据正文”）。")
 df, total = queries.run_page("staffing", f)
 if ui.empty(df, "机构人员数据（仅旧格式报告有此部分）"):
     st.stop()
@@ -79,3 +82,6 @@ if not lv.is_empty():
                                                                                    sort=list(meas.values())), columns=3) \
         .resolve_scale(x="independent")
     export.show(chart, lv.sort("measure", "level_zh"), "按层级平均")
+
+compare.peer_section(f, ["staff_total"], "staffing")
+compare.trend_section(f, ["staff_total"], "staffing")

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from scoring import similarity as sim
-from scoring.export import DEDUCTIONS_SHEET, write_excel
+from scoring.export import ALL_SHEET, DEDUCTIONS_SHEET, write_excel
 from scoring.rubric import DEFAULT_RUBRIC, RubricError, load_rubric, parse_rubric
 from scoring.scorecard import score_warehouse
 
@@ -185,7 +185,10 @@ def test_excel_has_a_sheet_per_peer_group_and_deductions(tmp_path):
     write_excel(sc, out)
     wb = openpyxl.load_workbook(out)
     groups = sc.peer_groups()
-    assert wb.sheetnames == [*groups, DEDUCTIONS_SHEET]
+    assert wb.sheetnames == [ALL_SHEET, *groups, DEDUCTIONS_SHEET]
+    everyone = wb[ALL_SHEET]               # every agency ranked on one sheet, Excel's filters on its header
+    assert everyone.auto_filter.ref and everyone.max_row == 2 + sc.scores.height
+    assert everyone.cell(2, 1).value == "总排名" and everyone.cell(3, 1).value == 1
     ws = wb[groups[0]]
     assert ws.max_row == 2 + sc.scores.filter(sc.scores["peer_group"] == groups[0]).height
     assert ws.cell(2, 3).value == "机关"

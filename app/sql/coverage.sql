@@ -1,9 +1,11 @@
 -- Coverage matrix: agency × year for the first $agencies agencies of the selection (by level, then name), every
--- year between the first and last of the selection; a year with no report is "缺失". n_agencies counts them all
--- (coverage_summary gives the missing years of every agency). A missing year of an agency whose website `etl collect`
--- read (raw_collection) without finding that year's report is "网站未找到".
+-- year between the first and last of the selection; a year with no report between the agency's own first and last
+-- report is "缺失", one outside that span "报告期外" (not yet set up, or abolished). A missing year of an agency whose
+-- website `etl collect` read (raw_collection) without finding that year's report is "网站未找到". n_agencies counts
+-- them all (coverage_summary gives the missing years of every agency).
 WITH ag_all AS (
-    SELECT agency_id, any_value(agency_name) AS agency_name, min(level_rank) AS level_rank, any_value(level_zh) AS level_zh
+    SELECT agency_id, any_value(agency_name) AS agency_name, min(level_rank) AS level_rank, any_value(level_zh) AS level_zh,
+           min(year) AS first_year, max(year) AS last_year
     FROM sel GROUP BY agency_id
 ), ag AS (
     SELECT *, count(*) OVER () AS n_agencies FROM ag_all
@@ -24,7 +26,8 @@ WITH ag_all AS (
 )
 SELECT ag.agency_id, ag.agency_name, ag.level_zh, ag.level_rank, yrs.year,
        coalesce(c.n_reports, 0) AS n_reports, c.scopes, CAST(coalesce(c.n_failed_checks, 0) AS INTEGER) AS n_failed_checks,
-       CASE WHEN c.n_reports IS NULL AND sr.agency_id IS NOT NULL AND li.year IS NULL THEN '网站未找到'
+       CASE WHEN c.n_reports IS NULL AND (yrs.year < ag.first_year OR yrs.year > ag.last_year) THEN '报告期外'
+            WHEN c.n_reports IS NULL AND sr.agency_id IS NOT NULL AND li.year IS NULL THEN '网站未找到'
             WHEN c.n_reports IS NULL THEN '缺失'
             WHEN c.worst = 2 THEN '解析失败' WHEN c.worst = 1 THEN '部分解析'
             WHEN c.n_failed_checks > 0 THEN '有核对问题' ELSE '已解析' END AS status,

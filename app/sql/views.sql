@@ -4,7 +4,7 @@
 -- A table value (or its correction, source = 'manual') wins; a figure from the prose (source = 'text') fills in
 -- only where the table has none.
 CREATE VIEW mv AS
-SELECT report_id, metric, applicant, value, raw, unit, source, locator
+SELECT report_id, metric, applicant, value, raw, unit, coalesce(source, 'table') AS source, locator
 FROM (
     SELECT m.*, row_number() OVER (
                PARTITION BY m.report_id, m.metric, coalesce(m.applicant, '')
@@ -13,7 +13,9 @@ FROM (
     WHERE coalesce(m.basis, 'year') = 'year'
 ) WHERE rn = 1;
 
--- kpi: the headline measures of each report, comparable across the three formats.
+-- kpi: the headline measures of each report, comparable across the three formats. 行政诉讼 is the table's figure
+-- (old: 行政诉讼数量; 2019/2021: 未经复议直接起诉 + 复议后起诉); a figure the prose states ("诉讼9件") is evidence,
+-- never added to the table's, and stands in only where the table has no lawsuit figure at all.
 CREATE VIEW kpi AS
 WITH w AS (
     SELECT report_id,
@@ -22,18 +24,17 @@ WITH w AS (
         max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'total') AS new_received_total,
         sum(value) FILTER (WHERE metric = 'request.new' AND applicant <> 'total') AS new_received_parts,
         max(value) FILTER (WHERE metric = 'review.total') AS review_total,
-        max(value) FILTER (WHERE metric = 'litigation.total') AS old_litigation,
-        max(value) FILTER (WHERE metric = 'litigation_direct.total') AS lit_direct,
-        max(value) FILTER (WHERE metric = 'litigation_after_review.total') AS lit_after,
+        sum(value) FILTER (WHERE metric IN ('litigation.total', 'litigation_direct.total',
+                                            'litigation_after_review.total') AND source = 'table') AS lit_table,
+        sum(value) FILTER (WHERE metric IN ('litigation.total', 'litigation_direct.total',
+                                            'litigation_after_review.total') AND source <> 'table') AS lit_text,
         bool_or(source = 'text' AND metric = 'active.total') AS active_from_text
     FROM mv GROUP BY report_id
 )
 SELECT report_id, active_total, active_from_text,
        coalesce(old_received, new_received_total, new_received_parts) AS received,
        review_total,
-       coalesce(old_litigation,
-                CASE WHEN lit_direct IS NULL AND lit_after IS NULL THEN NULL
-                     ELSE coalesce(lit_direct, 0) + coalesce(lit_after, 0) END) AS litigation_total
+       coalesce(lit_table, lit_text) AS litigation_total
 FROM w;
 
 -- outc: request outcomes per report on the category set of outcomes.sql (which explains the mapping), summed over
@@ -86,7 +87,8 @@ GROUP BY report_id;
 -- of mv), so a list or a sum reads one row per report instead of one per metric; rep carries them. n_* count the
 -- metric rows a report has for a page (0 = the page does not list it); *_text name the measures taken from the
 -- prose (据正文). 复议诉讼: review_* (行政复议) and lit_* (行政诉讼; in 2019/2021 未经复议直接起诉 + 复议后起诉 added
--- up); a result is null only where every cell of it was left blank.
+-- up, the table's cells only: a prose figure stands in only where the table has none, as in kpi); a result is null
+-- only where every cell of it was left blank.
 CREATE VIEW fig AS
 WITH w AS (
     SELECT report_id,
@@ -141,11 +143,21 @@ WITH w AS (
         sum(value) FILTER (WHERE metric = 'review.pending') AS review_pending,
         count(*) FILTER (WHERE split_part(metric, '.', 1) IN ('litigation', 'litigation_direct', 'litigation_after_review'))
           AS n_lit_rows,
-        sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'total' AND metric LIKE 'litigation%') AS lit_total,
-        sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'upheld' AND metric LIKE 'litigation%') AS lit_upheld,
-        sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'corrected' AND metric LIKE 'litigation%') AS lit_corrected,
-        sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'other' AND metric LIKE 'litigation%') AS lit_other,
-        sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'pending' AND metric LIKE 'litigation%') AS lit_pending
+        coalesce(sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'total' AND metric LIKE 'litigation%' AND source = 'table'),
+                 sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'total' AND metric LIKE 'litigation%' AND source <> 'table'))
+          AS lit_total,
+        coalesce(sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'upheld' AND metric LIKE 'litigation%' AND source = 'table'),
+                 sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'upheld' AND metric LIKE 'litigation%' AND source <> 'table'))
+          AS lit_upheld,
+        coalesce(sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'corrected' AND metric LIKE 'litigation%' AND source = 'table'),
+                 sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'corrected' AND metric LIKE 'litigation%' AND source <> 'table'))
+          AS lit_corrected,
+        coalesce(sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'other' AND metric LIKE 'litigation%' AND source = 'table'),
+                 sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'other' AND metric LIKE 'litigation%' AND source <> 'table'))
+          AS lit_other,
+        coalesce(sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'pending' AND metric LIKE 'litigation%' AND source = 'table'),
+                 sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'pending' AND metric LIKE 'litigation%' AND source <> 'table'))
+          AS lit_pending
     FROM mv GROUP BY report_id
 ), txt AS (     -- the few figures taken from the prose, listed per page
     SELECT report_id,
@@ -180,7 +192,7 @@ SELECT report_id, rule, severity, expected, actual, message,
        CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END AS severity_rank
 FROM raw_checks WHERE status = 'fail';
 
--- rep: one row per counted report (duplicates dropped), with Chinese labels for display and the report's figures
+-- rep: one row per counted report (duplicates and files with no year dropped), with Chinese labels for display and the report's figures
 -- (fig), so a list page reads one table: a filter, a top-N on list_order and a count, no join.
 CREATE VIEW rep AS
 WITH base AS (
@@ -189,7 +201,7 @@ WITH base AS (
            coalesce(nullif(r.agency_short, ''), r.agency, r.source_file) AS short0,
            coalesce(nullif(r.agency_id, ''), r.agency, r.report_id) AS aid
     FROM raw_reports r
-    WHERE r.duplicate_of IS NULL
+    WHERE r.duplicate_of IS NULL AND r.year IS NOT NULL     -- a file with no year read is listed by problem_files
 ), same_short AS (       -- agencies sharing a short name get their place added to it
     SELECT short0, count(DISTINCT aid) AS n_same_short FROM base GROUP BY short0
 ), named AS (
@@ -223,6 +235,7 @@ FROM named
 )
 SELECT lab.*, ord.list_order, fig.* EXCLUDE (report_id)
 FROM lab JOIN ord USING (level_rank, label, year) LEFT JOIN fig USING (report_id);
+
 
 -- opts: the values the global filters offer (filter_options.sql reads it). One row per agency and place (the place
 -- columns as parsed may differ between an agency's reports), with its first year; then one report of every year,
