@@ -9,10 +9,9 @@ import polars as pl
 import sqlalchemy as sa
 import streamlit as st
 
-from app import demo, queries, ui, warehouse
+from app import demo, labels, queries, ui, warehouse
 from audit import db, store
 from audit.roles import ROLE_ZH, User
-from etl.contract import APPLICANT_ZH
 
 COOKIE = "gov_reports_audit"
 SESSION_DAYS = float(os.environ.get("AUDIT_SESSION_DAYS", "1"))     # a login lasts this long, then asks again
@@ -95,7 +94,7 @@ def _seen(key: str, version: int, refresh: bool = False) -> int:
 def _cell_label(r: dict) -> str:
     parts = [r["label_zh"]]
     if r.get("applicant"):
-        parts.append(f"（{APPLICANT_ZH.get(r['applicant'], r['applicant'])}）")
+        parts.append(f"（{labels.APPLICANT_ZH.get(r['applicant'], r['applicant'])}）")
     if r.get("basis") == "cumulative":
         parts.append("（历年累计）")
     shown = "空白" if r["value"] is None else store.fmt_value(r["value"])
@@ -121,7 +120,7 @@ def report_actions(rid: str | None, parts: tuple[str, ...] = ("cells", "checks",
     if eng is not None:
         _report_state(eng, report, parts)
     if not users_configured():
-        st.caption("尚未配置用户，本看板只读。" + f"创建管理员：`{CREATE_ADMIN}`")
+        st.caption("尚未配置用户，本看板只读：更正、核对处理与导入需先创建用户（见“审核”页）。")
         return
     if user is None:
         st.caption("在“审核”页登录审核账号后，可在此更正数值、处理未通过的核对、标记已审核。")
@@ -214,13 +213,13 @@ def _disposition_form(eng, user: User, report: store.Report, rid: str) -> None:
     done = store.dispositions_of_report(eng, report.file_sha256)
     failed = [(r["rule"], r["message"]) for r in checks.iter_rows(named=True)]
     st.markdown("**处理未通过的核对**")
-    st.dataframe(pl.DataFrame([{"规则": r, "说明": msg,
+    st.dataframe(pl.DataFrame([{"规则": labels.rule_zh(r), "说明": msg,
                                 "处理": store.VERDICT_ZH[done[(r, msg)]["verdict"]] if (r, msg) in done else "未处理",
                                 "说明（审核）": done[(r, msg)]["note"] if (r, msg) in done else "",
-                                "处理人": done[(r, msg)]["username"] if (r, msg) in done else ""}
+                                "处理人": done[(r, msg)]["username"] if (r, msg) in done else "", "规则编号": r}
                                for r, msg in failed]), hide_index=True, width="stretch")
     with st.form(f"audit_dispose_{rid}"):
-        pick = st.selectbox("核对项", range(len(failed)), format_func=lambda i: f"{failed[i][0]}：{failed[i][1]}",
+        pick = st.selectbox("核对项", range(len(failed)), format_func=lambda i: f"{labels.rule_zh(failed[i][0])}：{failed[i][1]}",
                             key=f"audit_check_{rid}")
         verdict = st.radio("结论", list(store.VERDICT_ZH), format_func=store.VERDICT_ZH.get, horizontal=True,
                            key=f"audit_verdict_{rid}")
@@ -240,7 +239,7 @@ def _disposition_form(eng, user: User, report: store.Report, rid: str) -> None:
         _seen(seen_key, latest["version"] if latest else 0, refresh=True)
         return
     _seen(seen_key, d["version"], refresh=True)
-    _saved(f"已保存：{rule} — {store.VERDICT_ZH[verdict]}。")
+    _saved(f"已保存：{labels.rule_zh(rule)} — {store.VERDICT_ZH[verdict]}。")
 
 
 def _review_form(eng, user: User, report: store.Report) -> None:

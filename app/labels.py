@@ -3,6 +3,8 @@ applicant column, check rule and severity) with the Chinese a user reads. Pages,
 labels from here; codes appear only as a secondary column (规则编号)."""
 from __future__ import annotations
 
+from etl import contract
+
 LEVEL_ORDER = ["national", "province", "prefecture", "county", "township"]
 LEVEL_ZH = {"national": "国家", "province": "省级", "prefecture": "地市级", "county": "县级", "township": "乡镇（街道）"}
 KIND_ZH = {"government": "政府", "department": "部门"}
@@ -12,10 +14,9 @@ SCOPE_ZH = {"self": "本级", "aggregate": "汇总"}
 STATUS_ZH = {"ok": "已解析", "partial": "部分解析", "failed": "解析失败"}
 CHECK_STATUS_ZH = {"pass": "通过", "fail": "未通过", "skipped": "未核对"}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-SOURCE_ZH = {"table": "表格", "text": "据正文"}
+SOURCE_ZH = {"table": "表格", "text": "据正文", "manual": "人工更正"}
 BASIS_ZH = {"year": "本年度", "cumulative": "历年累计"}
-APPLICANT_ZH = {"natural_person": "自然人", "business": "商业企业", "research": "科研机构", "social_org": "社会公益组织",
-                "legal_service": "法律服务机构", "other_org": "其他", "total": "总计"}
+APPLICANT_ZH = contract.APPLICANT_ZH   # the applicant columns as the contract names them
 
 # check rule id (docs/formats.md §7) -> its short Chinese name
 RULE_ZH = {

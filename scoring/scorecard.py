@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
+from app.labels import LEVEL_ZH
 from app.warehouse import is_remote, read_table
 from etl.contract import APPLICANT_ZH, catalogue
 from etl.recognise import recognise
@@ -15,7 +16,6 @@ from scoring import similarity as sim
 from scoring.indicators import ReportContext, evaluate
 from scoring.rubric import Rubric, load_rubric
 
-LEVEL_ZH = {"national": "国家级", "province": "省级", "prefecture": "地市级", "county": "县级", "township": "乡镇级"}
 KIND_ZH = {"government": "人民政府", "department": "政府部门"}
 REPO_ROOT = Path(__file__).resolve().parent.parent
 METRIC_COLUMNS = ["report_id", "metric", "applicant", "basis", "value", "source"]   # what the indicators read

@@ -136,7 +136,7 @@ def test_reviewer_corrects_dismisses_and_it_survives_a_rebuild(site, chromium):
         pg.get_by_text("报告原文如此", exact=True).click()
         pg.get_by_label("说明").fill("原件第5页如此")
         pg.get_by_role("button", name="保存处理结论").click()
-        pg.get_by_text("已保存：text.table_agree — 报告原文如此").wait_for(timeout=30_000)
+        pg.get_by_text("已保存：文表一致 — 报告原文如此").wait_for(timeout=30_000)
         _settle(pg)
         _no_exception(pg)
         pg.screenshot(path=str(SHOTS / "audit_report_edit.png"), full_page=True)
