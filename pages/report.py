@@ -85,8 +85,7 @@ with tab_source:
         pl.col("metric").alias("指标代码"))
     lines = ui.source_lines(m["source_file"], m["file_format"])
     if lines:
-        src = src.with_columns(pl.col("位置").map_elements(lambda loc: ui.line_at(lines, loc), return_dtype=pl.Utf8)
-                               .alias("原文所在行"))
+        src = src.with_columns(ui.lines_at(lines, pl.col("位置")).alias("原文所在行"))
     st.dataframe(src, hide_index=True, width="stretch")
     st.caption("“原文”是报告中印出的写法（空白、0、“/”、“无”各不相同）；“位置”指向原文行号或表格单元格；"
                "“原文所在行”是文本报告中该行的文字（纯文本显示）。")
