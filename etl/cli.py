@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from etl.build import build
+from etl.build import BuildError, WarehouseBusy, build
 from etl.extract.metadata import gazetteer_problem, use_places
 from etl.executors import EXECUTORS
 from etl.warehouse import object_storage
@@ -27,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local Dask cluster of --jobs workers)")
     b.add_argument("--force", action="store_true", help="reparse every input, changed or not")
+    b.add_argument("--wait", type=float, default=None, metavar="SECONDS",
+                   help="when another build is writing the same --out: wait at most this long (default: until it "
+                   "has finished; 0: refuse at once)")
     b.add_argument("--keep", type=int, default=None, metavar="N",
                    help="with --out URL: builds kept on the object storage, the new one included (default 3)")
     b.add_argument("--places", action="append", default=[], metavar="CSV",
@@ -115,8 +118,12 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as e:
             print(f"error: cannot write the warehouse at {args.out}: {e}", file=sys.stderr)
             return 2
-        summary = build(args.inputs, args.out, jobs=max(1, args.jobs), force=args.force,
-                        executor=args.executor, scheduler=args.scheduler)
+        try:
+            summary = build(args.inputs, args.out, jobs=max(1, args.jobs), force=args.force,
+                            executor=args.executor, scheduler=args.scheduler, wait=args.wait)
+        except (WarehouseBusy, BuildError) as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 3 if isinstance(e, WarehouseBusy) else 2
         print(summary.line())
     return 0
 

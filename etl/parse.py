@@ -14,7 +14,8 @@ from etl.extract import extract
 from etl.extract.metadata import read_metadata
 from etl.extract.prose import extract_prose
 from etl.model import Check, Metric, ReadError
-from etl.read import file_format, read_document
+from etl.read import MAX_BYTES, file_format, read_document
+from etl.read.names import real_path, shown_name
 from etl.recognise import recognise, template_for_year
 
 
@@ -31,19 +32,31 @@ def report_id_for(sha256: str) -> str:
 
 def parse_file(source_file: str, data: bytes | None = None, neighbours: Neighbours | None = None) -> ParsedReport:
     """`neighbours`: the same agency's figures of the years before and after, for digit runs the table's own
-    arithmetic cannot split (the build passes them in a second pass, etl/warehouse/across_years.py)."""
-    path = Path(source_file)
+    arithmetic cannot split (the build passes them in a second pass, etl/warehouse/across_years.py).
+    `source_file` may be a name as the warehouse stores it (etl/read/names.py); a file too large or that cannot be
+    read gives a 'failed' row that says why (its id then comes from the name: there are no bytes to hash)."""
+    path, source_file = Path(real_path(source_file)), shown_name(source_file)
+    problem = None
     if data is None:
-        data = path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
+        try:
+            if path.stat().st_size > MAX_BYTES:
+                problem = f"文件过大（超过 {MAX_BYTES // 2**20} MB），未解析"
+            data = b"" if problem else path.read_bytes()
+        except OSError as e:
+            problem = unreadable_reason(e)
+    sha = hashlib.sha256(data).hexdigest() if problem is None else None
+    rid = report_id_for(sha or hashlib.sha256(f"unread\0{source_file}".encode()).hexdigest())
     report = {
-        "report_id": report_id_for(sha), "source_file": source_file, "file_sha256": sha,
+        "report_id": rid, "source_file": source_file, "file_sha256": sha,
         "file_format": file_format(path), "template": "unknown", "template_variant": None, "year": None,
         "agency": None, "agency_id": None, "agency_short": None, "agency_kind": None, "level": None,
         "province": None, "prefecture": None, "county": None, "township": None, "parent": None,
         "scope": None, "publish_date": None, "parse_status": "failed", "error": None,
         "parser_version": parser_version(), "duplicate_of": None,
     }
+    if problem is not None:
+        report["error"] = problem
+        return ParsedReport(report)
     try:
         return _parse(report, path, data, neighbours)
     except ReadError as e:
@@ -52,6 +65,12 @@ def parse_file(source_file: str, data: bytes | None = None, neighbours: Neighbou
         report["error"] = f"解析出错：{type(e).__name__}: {e}"
         report["_traceback"] = traceback.format_exc()
     return ParsedReport(report)
+
+
+def unreadable_reason(e: OSError) -> str:
+    """Why a file could not be read, for the user (in Chinese, with the system's words)."""
+    what = {PermissionError: "没有读取权限", FileNotFoundError: "文件不存在", IsADirectoryError: "是文件夹而不是文件"}
+    return f"无法读取文件：{what.get(type(e), '读取出错')}（{e.strerror or type(e).__name__}）"
 
 
 def _parse(report: dict, path: Path, data: bytes, neighbours: Neighbours | None) -> ParsedReport:

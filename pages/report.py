@@ -52,6 +52,11 @@ st.dataframe(pl.DataFrame({"项目": [k for k, _ in fields], "内容": ["" if v 
              hide_index=True, width="stretch")
 if m["duplicate_of"]:
     st.warning("这份文件与另一份报告重复，不计入统计。")
+copies = queries.run("duplicate_choice", report_id=rid)
+if copies.height > 1:           # the build keeps the copy that read the most (a statistics table, cells, status)
+    st.caption("同一报告的副本（保留读出表格数字最多的一份）：" + "；".join(
+        f"{'保留' if c['kept'] else '重复'} {ui.md_escape(c['source_file'])}（表格数字 {c['cells']} 个，"
+        f"{STATUS_ZH.get(c['parse_status'], c['parse_status'])}）" for c in copies.iter_rows(named=True)))
 
 vals = queries.run("report_metrics", report_id=rid)
 APPLICANTS = {"natural_person": "自然人", "business": "商业企业", "research": "科研机构", "social_org": "社会公益组织",
