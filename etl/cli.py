@@ -11,6 +11,7 @@ from pathlib import Path
 from etl.build import BuildError, WarehouseBusy, build
 from etl.extract.metadata import gazetteer_problem, use_places
 from etl.executors import EXECUTORS
+from etl.read.names import real_path
 from etl.warehouse import object_storage
 
 
@@ -18,7 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl", description="政府信息公开年度报告 → Parquet warehouse")
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="parse report files into the warehouse")
-    b.add_argument("inputs", nargs="+", metavar="INPUT", help="report files or folders (searched recursively)")
+    b.add_argument("inputs", nargs="*", metavar="INPUT", help="report files or folders (searched recursively)")
+    b.add_argument("--inputs-from", type=Path, metavar="FILE",
+                   help="more inputs, one a line (UTF-8), for lists too long for a command line")
     b.add_argument("--out", required=True, metavar="DIR|URL", help="warehouse folder, or an object storage URL (s3://bucket/prefix, "
                    "gs://…): built in a local temporary folder, then published there (see `publish`)")
     b.add_argument("--jobs", type=int, default=1, help="parallel worker processes")
@@ -98,7 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "publish":
         return _publish(parser, args)
     if args.command == "build":
-        missing = [i for i in args.inputs + args.places if not os.path.exists(i)]
+        if args.inputs_from:
+            args.inputs += [line for line in args.inputs_from.read_text(encoding="utf-8").splitlines() if line]
+        if not args.inputs:
+            parser.error("no INPUT given")
+        missing = [i for i in args.inputs + args.places if not os.path.exists(real_path(i))]
         if missing:
             parser.error(f"input not found: {', '.join(missing)}")
         if args.places:
