@@ -48,7 +48,7 @@ def test_two_builds_into_one_folder_never_mix(tmp_path):
         shutil.copy(SAMPLES / name, few / name)
     out = tmp_path / "wh"
     a, b = _cli(SAMPLES, "--out", out), _cli(few, "--out", out)
-    (oa, ea), (ob, eb) = a.communicate(timeout=300), b.communicate(timeout=300)
+    (_, ea), (_, eb) = a.communicate(timeout=300), b.communicate(timeout=300)
     assert a.returncode == 0 and b.returncode == 0, ea + eb
     assert "another build is writing" in ea + eb           # one of them waited for the other
     manifest = json.loads((out / "manifest.json").read_text())
