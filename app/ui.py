@@ -74,10 +74,12 @@ def source_lines(source_file: str | None, file_format: str | None) -> list[str] 
     from pathlib import Path
 
     from app import warehouse
+    from etl.read.names import real_path
     if not source_file or file_format not in ("txt", "md"):
         return None
     p = Path(source_file)
     p = p if p.is_absolute() else warehouse.ROOT / p
+    p = Path(real_path(str(p)))                  # a name stored with escaped bytes (etl/read/names.py)
     try:
         if p.stat().st_size > 20 * 2**20:
             return None
