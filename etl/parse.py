@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
+import threading
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +21,33 @@ from etl.model import Check, Metric, ReadError
 from etl.read import MAX_BYTES, file_format, read_document
 from etl.read.names import real_path, shown_name
 from etl.recognise import recognise, template_for_year
+
+
+# one file's parse is stopped after this many seconds (where an alarm can be set: a process's main thread, as in
+# the build's workers and the import's build process)
+PARSE_SECONDS = int(os.environ.get("ETL_PARSE_SECONDS", "120"))
+
+
+class ParseTimeout(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: int):
+    if seconds <= 0 or not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(*_):
+        raise ParseTimeout
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass
@@ -58,7 +89,11 @@ def parse_file(source_file: str, data: bytes | None = None, neighbours: Neighbou
         report["error"] = problem
         return ParsedReport(report)
     try:
-        return _parse(report, path, data, neighbours)
+        with _time_limit(PARSE_SECONDS):
+            return _parse(report, path, data, neighbours)
+    except ParseTimeout:
+        report.update(template="unknown", template_variant=None, parse_status="failed",
+                      error=f"解析超时（超过 {PARSE_SECONDS} 秒），未解析")
     except ReadError as e:
         report["error"] = str(e)
     except Exception as e:  # noqa: BLE001 - one broken file never stops a build

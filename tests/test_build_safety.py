@@ -247,3 +247,27 @@ def test_a_title_only_copy_never_replaces_the_real_report(tmp_path):
                     "WHERE r.duplicate_of IS NULL AND m.source = 'table' AND m.value IS NOT NULL",
                     [str(out / "metrics.parquet"), str(out / "reports.parquet")]).fetchone()[0]
     assert n == 197
+
+
+def test_a_file_that_parses_forever_is_stopped(tmp_path, monkeypatch):
+    import time
+
+    from etl import parse
+    slow = tmp_path / "slow.txt"
+    shutil.copy(SAMPLES / XINGQING, slow)
+    real = parse._parse
+
+    def forever(report, path, data, neighbours):
+        if path.name == "slow.txt":
+            time.sleep(30)
+        return real(report, path, data, neighbours)
+
+    monkeypatch.setattr(parse, "_parse", forever)
+    monkeypatch.setattr(parse, "PARSE_SECONDS", 1)
+    out = tmp_path / "wh"
+    started = time.monotonic()
+    summary = build([str(slow), str(SAMPLES / SAMPLE_NAMES[1])], out)
+    assert time.monotonic() - started < 25
+    rows = {Path(r[0]).name: r for r in _reports(out)}
+    assert summary.failed == 1 and rows["slow.txt"][1:3] == ("failed", "解析超时（超过 1 秒），未解析")
+    assert rows[SAMPLE_NAMES[1]][1] == "ok"
