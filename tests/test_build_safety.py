@@ -40,17 +40,29 @@ def _cli(*args, **kw) -> subprocess.Popen:
 
 
 def test_two_builds_into_one_folder_never_mix(tmp_path):
-    """Two builds of different inputs started together into one --out: the second waits for the first; the
-    warehouse then holds exactly the inputs of the build that finished last, as its manifest says."""
+    """Two builds of different inputs into one --out, both started while a third writer holds the folder: each
+    waits its turn; the warehouse then holds exactly the inputs of the build that finished last, as its manifest
+    says."""
+    import time
     few = tmp_path / "few"
     few.mkdir()
     for name in SAMPLE_NAMES[:2]:
         shutil.copy(SAMPLES / name, few / name)
     out = tmp_path / "wh"
-    a, b = _cli(SAMPLES, "--out", out), _cli(few, "--out", out)
-    (_, ea), (_, eb) = a.communicate(timeout=300), b.communicate(timeout=300)
-    assert a.returncode == 0 and b.returncode == 0, ea + eb
-    assert "another build is writing" in ea + eb           # one of them waited for the other
+    errors: dict[int, list[str]] = {0: [], 1: []}
+    with one_writer(out):
+        procs = [_cli(SAMPLES, "--out", out), _cli(few, "--out", out)]
+        readers = [threading.Thread(target=lambda i=i: errors[i].extend(procs[i].stderr)) for i in (0, 1)]
+        for r in readers:
+            r.start()
+        deadline = time.monotonic() + 120
+        while not all(any("another build is writing" in line for line in errors[i]) for i in (0, 1)):
+            assert time.monotonic() < deadline, errors
+            time.sleep(0.1)
+    for p, r in zip(procs, readers):
+        p.wait(timeout=300)
+        r.join()
+        assert p.returncode == 0, errors
     manifest = json.loads((out / "manifest.json").read_text())
     rows = _reports(out)
     assert len(rows) == manifest["inputs"] and manifest["inputs"] in (2, 5)
