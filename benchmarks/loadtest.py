@@ -8,7 +8,7 @@ Without --url it serves dashboard.py itself on 127.0.0.1:--port over --warehouse
 bundled samples, built in a temporary folder). Bounded in count (sessions × rounds × pages renders) and in time
 (--budget seconds for the whole run, --page-timeout for one render). Prints one JSON line: renders done and
 failed, render time median/p95/max (from navigation until the page's script has finished and no element is still
-loading), and the health check's answers (every poll must answer within 5 s).
+loading), and the health check's answers (polled from a process of its own; every poll must answer within 5 s).
 """
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ import argparse
 import asyncio
 import json
 import logging
+import multiprocessing
 import os
+import queue
 import statistics
 import subprocess
 import sys
@@ -135,19 +137,26 @@ async def _session(browser, url: str, index: int, res: Result, rounds: int, time
         await ctx.close()
 
 
-async def _poll_health(url: str, res: Result, stop: asyncio.Event) -> None:
+def _poll_health(url: str, stop, answers) -> None:
+    """In a process of its own (so that the browsers' driver never delays a poll): every second, the health check's
+    answer time, or -1 when it did not answer within HEALTH_TIMEOUT_S."""
     while not stop.is_set():
-        took = await asyncio.to_thread(_health, url)
-        if took is None:
+        took = _health(url)
+        answers.put(-1.0 if took is None else took)
+        stop.wait(1.0)
+
+
+def _collect_health(res: Result, answers) -> None:
+    while True:
+        try:
+            took = answers.get_nowait()
+        except queue.Empty:
+            return
+        if took < 0:
             res.health_failed += 1
-            log.warning("health check unanswered")
         else:
             res.health_ok += 1
             res.health_max_s = max(res.health_max_s, took)
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=1.0)
-        except asyncio.TimeoutError:
-            pass
 
 
 async def _run(url: str, sessions: int, rounds: int, pages: list[str], budget_s: float, page_timeout_s: float) -> Result:
@@ -155,11 +164,14 @@ async def _run(url: str, sessions: int, rounds: int, pages: list[str], budget_s:
     res = Result(sessions, rounds, pages)
     stop = asyncio.Event()
     started = time.monotonic()
+    mp = multiprocessing.get_context("spawn")
+    poll_stop, answers = mp.Event(), mp.Queue()
+    poller = mp.Process(target=_poll_health, args=(url, poll_stop, answers), daemon=True)
+    poller.start()
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM,
                                           args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                                                 "--disable-dev-shm-usage"])
-        health = asyncio.create_task(_poll_health(url, res, stop))
         work = asyncio.gather(*(_session(browser, url, i, res, rounds, int(page_timeout_s * 1000), stop)
                                 for i in range(sessions)))
         try:
@@ -169,9 +181,19 @@ async def _run(url: str, sessions: int, rounds: int, pages: list[str], budget_s:
             stop.set()
             await work
         stop.set()
-        await health
         await browser.close()
     res.wall_s = time.monotonic() - started
+    poll_stop.set()
+    deadline = time.monotonic() + HEALTH_TIMEOUT_S + 5
+    while poller.is_alive() and time.monotonic() < deadline:     # drain while it ends (a queue's pipe is bounded)
+        _collect_health(res, answers)
+        poller.join(timeout=0.2)
+    time.sleep(0.1)
+    _collect_health(res, answers)
+    if poller.is_alive():
+        poller.terminate()
+    if res.health_failed:
+        log.warning("%d health checks unanswered within %.0f s", res.health_failed, HEALTH_TIMEOUT_S)
     return res
 
 
