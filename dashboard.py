@@ -6,16 +6,24 @@
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-import streamlit as st
+# one Polars thread pool for the whole server, shared by every session (read when polars is first imported):
+# as many threads as cores, at most 4, so that many sessions' small queries do not oversubscribe the machine
+os.environ.setdefault("POLARS_MAX_THREADS", str(min(4, os.cpu_count() or 1)))
+
+import streamlit as st  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from app import boot, demo, filters, ui, warehouse  # noqa: E402
+from app import boot  # noqa: E402
+
+boot.finish_heavy_imports()
+from app import demo, filters, ui, warehouse  # noqa: E402
 
 PAGES = [
     ("pages/overview.py", "总览", "overview", ":material/dashboard:"),

@@ -8,7 +8,27 @@ finds itself in legacy mode clears it and reruns: the rerun goes through dashboa
 with the same URL query params."""
 from __future__ import annotations
 
+import importlib
+import threading
+
 import streamlit as st
+
+# imported whole, once, before any page of any session runs: two sessions importing pandas at the same moment
+# (polars' to_pandas imports it lazily) can see a half-initialised module
+HEAVY_MODULES = ("pyarrow", "pandas", "polars", "altair", "duckdb", "vl_convert")
+_imports = threading.Lock()
+_imported = threading.Event()
+
+
+def finish_heavy_imports() -> None:
+    """Import the heavy libraries under one lock; every session's first run waits here until they are in."""
+    if _imported.is_set():
+        return
+    with _imports:
+        if not _imported.is_set():
+            for name in HEAVY_MODULES:
+                importlib.import_module(name)
+            _imported.set()
 
 
 def _legacy() -> bool:

@@ -74,6 +74,27 @@ def _fmt(v) -> str:
     return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
 
 
+def _grouped(digits: pl.Expr) -> pl.Expr:
+    """'1234567' -> '1,234,567' (digits only)."""
+    return digits.str.reverse().str.replace_all(r"(\d{3})", "${1},").str.reverse().str.strip_chars_start(",")
+
+
+def _formatted(v: pl.Expr, rate: bool = False) -> pl.Expr:
+    """The bar labels of `_fmt` (or f"{v:.1%}" for a rate) as one vectorised expression: no Python callback runs
+    inside Polars' thread pool (a callback there deadlocks a multi-session server against `to_pandas`)."""
+    v = v.cast(pl.Float64)
+    sign = pl.when(v < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    if rate:
+        tenths = (v.abs() * 1000).round(0).cast(pl.Int64)
+        return pl.when(v.is_finite()).then(pl.format("{}{}.{}%", sign, _grouped((tenths // 10).cast(pl.Utf8)),
+                                                     tenths % 10))
+    cents = (v.abs() * 100).round(0).cast(pl.Int64)
+    whole = _grouped((cents // 100).cast(pl.Utf8))
+    return (pl.when(~v.is_finite()).then(None)
+            .when(v.round(0) == v).then(pl.format("{}{}", sign, whole))
+            .otherwise(pl.format("{}{}.{}", sign, whole, (cents % 100).cast(pl.Utf8).str.zfill(2))))
+
+
 def _height(n: int) -> int:
     return max(60, 24 * n)
 
@@ -86,8 +107,7 @@ def ranked_bars(df: pl.DataFrame, value: str, label: str = "label", title: str =
     one panel per group, each ranked on its own scale: peers of the same level side by side."""
     d = df.with_columns(
         pl.col(value).fill_null(0).alias("_x"),
-        pl.col(value).map_elements(lambda v: (f"{v:.1%}" if rate else _fmt(v)), return_dtype=pl.Utf8)
-        .fill_null("无法计算（分母为0或未填报）" if rate else "未填报").alias("_text"),
+        _formatted(pl.col(value), rate).fill_null("无法计算（分母为0或未填报）" if rate else "未填报").alias("_text"),
     )
     if source:
         d = d.with_columns(pl.when(pl.col(source) == "据正文").then(pl.col("_text") + "（据正文）")
@@ -135,7 +155,7 @@ def stacked_shares(df: pl.DataFrame, label: str, category: str, value: str, orde
     """One horizontal bar per agency/year split by category; normalize=True gives 100 % shares."""
     # blank cells (null) are left out rather than drawn as 0 (a null would also break Vega's stacking)
     d = df.filter(pl.col(category).is_in(order) & pl.col(value).is_not_null()).with_columns(
-        pl.col(category).map_elements(lambda c: order.index(c), return_dtype=pl.Int64).alias("_ord"))
+        pl.col(category).replace_strict(order, range(len(order)), return_dtype=pl.Int64).alias("_ord"))
     stack = "normalize" if normalize else "zero"
     x = alt.X(f"sum({value}):Q", stack=stack, title="占比" if normalize else "数量",
               axis=alt.Axis(format=".0%" if normalize else ",.0f"))

@@ -4,17 +4,25 @@ Limits (stated on the page and enforced here): at most MAX_FILES files per impor
 (also per file inside a zip), MAX_TOTAL_MB uncompressed per import; zips are read member by member with a
 size cap and a compression-ratio cap (zip-bomb safe), never extracted with paths from the archive, nested
 zips are not opened. Accepted files are kept under data/uploads/<batch>/ and the warehouse is rebuilt over
-the inputs it already holds plus the new files, so nothing already imported is lost."""
+the inputs it already holds plus the new files, so nothing already imported is lost. The rebuild runs in a
+process of its own, started from a server thread apart from the user's session (`start`), so an import lands
+whatever the user does with the page."""
 from __future__ import annotations
 
-import os
+import json
+import logging
 import re
+import secrets
+import subprocess
+import sys
+import threading
 import time
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from etl.read import supported
+from etl.read.names import real_path
 
 from app import warehouse
 
@@ -23,6 +31,7 @@ MAX_FILES = 200
 MAX_TOTAL_MB = 200
 MAX_RATIO = 100          # uncompressed / compressed size of one zip member
 _CHUNK = 1 << 16
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -157,45 +166,55 @@ def missing_inputs(wh: Path | None = None) -> list[str]:
     """Inputs of the current warehouse that are no longer on disk (a rebuild would drop them)."""
     out = []
     for s in warehouse.source_inputs(wh):
-        p = Path(s)
+        p = Path(real_path(s))
         if not (p if p.is_absolute() else warehouse.ROOT / p).exists():
             out.append(s)
     return out
 
 
-def import_files(staged: Staged, wh: Path | None = None, on_progress=None) -> list[Outcome]:
-    """Rebuild the warehouse over its current inputs plus the staged files; fill in each file's outcome."""
-    from etl.build import build
+IMPORT_SECONDS = 600               # the build of one import: the whole warehouse is assembled again…
+IMPORT_SECONDS_PER_FILE = 60       # …and each new file parsed (a PDF of hundreds of pages takes seconds)
+
+
+def import_files(staged: Staged, wh: Path | None = None) -> list[Outcome]:
+    """Rebuild the warehouse over its current inputs plus the staged files; fill in each file's outcome.
+
+    The build runs as a process of its own (`python -m etl build`), so that its memory is returned when it ends
+    and never adds to the dashboard server's, and it is stopped after IMPORT_SECONDS (+ per file): the warehouse is
+    then left as it was. It takes the warehouse's writer lock like any build, so imports never mix."""
     wh = wh or warehouse.warehouse_dir()
     if warehouse.is_remote(wh):
         raise ValueError(f"数据仓库在对象存储上（{wh}），不能在仪表板中导入；请用 python -m etl build … --out {wh} 发布。")
     existing = warehouse.source_inputs(wh)
-    new = [o for o in staged.accepted]
     rel = {}
-    for o in new:
+    for o in staged.accepted:
         p = Path(o.path).resolve()
         try:
             rel[str(p.relative_to(warehouse.ROOT))] = o
         except ValueError:
             rel[str(p)] = o
-    rows: dict[str, dict] = {}
-
-    def progress(row: dict) -> None:
-        rows[row.get("source_file")] = row
-        if on_progress:
-            on_progress(row)
-
-    with warehouse._lock:
-        cwd = os.getcwd()
-        os.chdir(warehouse.ROOT)
-        try:
-            build(list(dict.fromkeys(existing + list(rel))), wh, progress=False, on_progress=progress)
-        finally:
-            os.chdir(cwd)
+    if not rel:
+        return staged.files
+    limit = IMPORT_SECONDS + IMPORT_SECONDS_PER_FILE * len(rel)
+    listing = Path(staged.accepted[0].path).parent / ".inputs"     # in the batch folder (hidden: never an input)
+    listing.write_text("\n".join(dict.fromkeys(existing + list(rel))) + "\n", encoding="utf-8")
+    cmd = [sys.executable, "-m", "etl", "build", "--inputs-from", str(listing), "--out", str(wh), "--jobs", "1"]
+    try:
+        done = subprocess.run(cmd, cwd=warehouse.ROOT, capture_output=True, text=True, timeout=limit)
+        problem = None if done.returncode == 0 else (done.stderr.strip().splitlines() or ["构建失败"])[-1]
+    except subprocess.TimeoutExpired:
+        problem = f"导入超时（超过 {limit} 秒），已停止；数据仓库保持导入前的样子"
+    if problem:
+        log.error("import into %s failed: %s", wh, problem)
+        for o in rel.values():
+            o.status, o.reason = "failed", problem.removeprefix("error: ")
+        return staged.files
+    rows = {r["source_file"]: r for r in warehouse.read_table(wh, "reports", columns=[
+        "source_file", "report_id", "parse_status", "error", "duplicate_of"]).iter_rows(named=True)}
     for key, o in rel.items():
         row = rows.get(key)
         if row is None:
-            o.status, o.reason = "unchanged", "与库中已有文件相同，未重新解析"
+            o.status, o.reason = "failed", "未进入数据仓库"
             continue
         o.report_id = row.get("report_id")
         if row.get("duplicate_of"):
@@ -206,6 +225,83 @@ def import_files(staged: Staged, wh: Path | None = None, on_progress=None) -> li
     return staged.files
 
 
+@dataclass
+class Job:
+    """One import, run apart from the page that started it (see `start`)."""
+    id: str
+    files: list[Outcome]
+    state: str = "running"             # running | done
+    started: float = field(default_factory=time.time)
+    finished: float | None = None
+
+    @property
+    def seconds(self) -> float:
+        return (self.finished or time.time()) - self.started
+
+
+_jobs: dict[str, Job] = {}
+_jobs_lock = threading.Lock()
+JOB_FILE = "job.json"
+
+
+def start(staged: Staged, batch: Path, wh: Path | None = None) -> Job:
+    """Import in a thread of the server's own, not of the user's session: the import lands whatever the user does
+    with the page (leaves it, reloads, closes the tab). Its state is kept in the batch folder (job.json), so an
+    import that a server restart interrupted is run again (`resume_interrupted`)."""
+    job = Job(batch.name, staged.files)
+    batch.mkdir(parents=True, exist_ok=True)
+    _save(batch, job)
+    with _jobs_lock:
+        _jobs[job.id] = job
+    threading.Thread(target=_run, args=(job, staged, batch, wh), name=f"import-{job.id}", daemon=True).start()
+    return job
+
+
+def job(job_id: str) -> Job | None:
+    with _jobs_lock:
+        return _jobs.get(job_id)
+
+
+def _run(job: Job, staged: Staged, batch: Path, wh: Path | None) -> None:
+    try:
+        import_files(staged, wh)
+    except Exception as e:  # noqa: BLE001 - the import's files say what happened; the server goes on
+        log.exception("import %s failed", job.id)
+        for o in staged.accepted:
+            o.status, o.reason = "failed", f"导入出错：{type(e).__name__}: {e}"
+    job.state, job.finished = "done", time.time()
+    _save(batch, job)
+
+
+def _save(batch: Path, job: Job) -> None:
+    state = {"state": job.state, "started": job.started, "finished": job.finished,
+             "files": [asdict(o) for o in job.files]}
+    tmp = batch / f".{JOB_FILE}.tmp"
+    tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(batch / JOB_FILE)
+
+
+def resume_interrupted(wh: Path | None = None) -> list[Job]:
+    """Start again the imports whose job.json says running but that no thread of this server runs (the server
+    stopped mid-way): their files are still in their batch folders."""
+    resumed = []
+    for path in sorted(warehouse.UPLOADS.glob(f"*/{JOB_FILE}")):
+        batch = path.parent
+        if job(batch.name) is not None:
+            continue
+        try:
+            state = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if state.get("state") != "running":
+            continue
+        files = [Outcome(**o) for o in state.get("files", [])]
+        staged = Staged([o for o in files if not o.path or Path(o.path).exists()])
+        log.info("resuming the interrupted import %s (%d files)", batch.name, len(staged.accepted))
+        resumed.append(start(staged, batch, wh))
+    return resumed
+
+
 def extensions() -> list[str]:
     """File types the ETL can read (its reader registry), without the dot."""
     from etl.read import READERS
@@ -213,4 +309,4 @@ def extensions() -> list[str]:
 
 
 def batch_dir() -> Path:
-    return warehouse.UPLOADS / time.strftime("%Y%m%d-%H%M%S")
+    return warehouse.UPLOADS / f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}"

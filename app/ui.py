@@ -63,6 +63,18 @@ def year_ranges(years) -> str:
     return "、".join(out)
 
 
+def year_ranges_of(years: pl.Series) -> pl.Series:
+    """`year_ranges` of every list in a list column, vectorised (no Python callback inside Polars)."""
+    rows = pl.DataFrame({"_row": pl.int_range(len(years), eager=True), "y": years}).explode("y").drop_nulls("y")
+    runs = (rows.sort("_row", "y").with_columns(run=pl.col("y") - pl.int_range(pl.len()).over("_row"))
+            .group_by("_row", "run").agg(lo=pl.col("y").min(), hi=pl.col("y").max()).sort("_row", "lo")
+            .with_columns(text=pl.when(pl.col("lo") == pl.col("hi")).then(pl.col("lo").cast(pl.Utf8))
+                          .otherwise(pl.format("{}–{}", "lo", "hi")))
+            .group_by("_row", maintain_order=True).agg(pl.col("text").str.join("、")))
+    joined = pl.DataFrame({"_row": pl.int_range(len(years), eager=True)}).join(runs, on="_row", how="left")
+    return joined.sort("_row")["text"].fill_null("").alias(years.name)
+
+
 _LINE = re.compile(r"^第(\d+)行$")
 
 
@@ -71,10 +83,12 @@ def source_lines(source_file: str | None, file_format: str | None) -> list[str] 
     from pathlib import Path
 
     from app import warehouse
+    from etl.read.names import real_path
     if not source_file or file_format not in ("txt", "md"):
         return None
     p = Path(source_file)
     p = p if p.is_absolute() else warehouse.ROOT / p
+    p = Path(real_path(str(p)))                  # a name stored with escaped bytes (etl/read/names.py)
     try:
         if p.stat().st_size > 20 * 2**20:
             return None
@@ -90,6 +104,13 @@ def line_at(lines: list[str], locator: str | None) -> str | None:
         return None
     i = int(m.group(1)) - 1
     return lines[i].strip()[:200] if 0 <= i < len(lines) else None
+
+
+def lines_at(lines: list[str], locators: pl.Expr) -> pl.Expr:
+    """`line_at` of every locator in a column, vectorised (no Python callback inside Polars)."""
+    number = locators.str.extract(_LINE.pattern, 1).cast(pl.Int64)
+    return number.replace_strict(range(1, len(lines) + 1), [line.strip()[:200] for line in lines],
+                                 default=None, return_dtype=pl.Utf8)
 
 
 # a list with at most this many rows is drawn one bar per report; a longer one is summed by year and level

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 import time
@@ -11,6 +12,7 @@ import duckdb
 
 from etl.warehouse import collection, marts
 from etl.warehouse import object_storage as remote
+from etl.warehouse.write import WarehouseBusy, old_path, one_writer, recover
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
@@ -21,9 +23,12 @@ TABLES = ("reports", "metrics", "checks")
 # how long a remote warehouse's current build is trusted before current.json is read again (version() runs on
 # every query; a newly published build shows up within this many seconds)
 POLL_SECONDS = float(os.environ.get("WAREHOUSE_POLL_SECONDS", "10"))
+# a build between the two renames of its swap (DIR -> DIR.old, DIR.building -> DIR) finishes in milliseconds
+SWAP_WAIT_SECONDS = 5.0
 _lock = threading.Lock()
 _snap_lock = threading.Lock()
 _snapshots: dict[str, tuple[float, remote.Snapshot]] = {}
+log = logging.getLogger(__name__)
 
 
 def warehouse_dir() -> Path | str:
@@ -53,11 +58,35 @@ def snapshot(wh, fresh: bool = False) -> remote.Snapshot:
     return snap
 
 
+def readable(wh: Path | str) -> Path | str:
+    """The folder to read the warehouse from. Normally `wh` itself; when a build stopped between the two renames
+    of its swap left only DIR.old, the previous warehouse is renamed back first (under the writers' lock, as the
+    next build would); while a build holding the lock is in the middle of its swap, DIR once it appears, else
+    DIR.old where it is. Never anything built over DIR.old."""
+    if is_remote(wh) or wh.exists():
+        return wh
+    old = old_path(wh)
+    if not old.exists():
+        return wh
+    try:
+        with one_writer(wh, wait=0):
+            recover(wh)
+            return wh
+    except WarehouseBusy:
+        deadline = time.monotonic() + SWAP_WAIT_SECONDS
+        while not wh.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    except OSError as e:                      # a read-only place: read the previous warehouse where it is
+        log.warning("cannot recover %s from %s: %s", wh, old, e)
+    return wh if wh.exists() or not old.exists() else old
+
+
 def table_source(wh: Path | str, table: str) -> str:
     """The read_parquet() argument for a table: DIR/<t>.parquet or a (hive-partitioned) folder DIR/<t>/; on object
     storage, the same files of the build current.json names."""
     if is_remote(wh):
         return snapshot(wh).table_source(table)
+    wh = readable(wh)
     single = wh / f"{table}.parquet"
     if single.exists():
         return f"read_parquet('{_q(single)}')"
@@ -91,7 +120,8 @@ def ensure_built(wh: Path | None = None, on_progress=None) -> bool:
     if is_remote(wh):
         _require_remote(wh)
         return False
-    with _lock:
+    with _lock, one_writer(wh):           # waits for a build of the same folder; then nothing is half swapped
+        recover(wh)
         if is_built(wh):
             return False
         from etl.build import build
@@ -131,6 +161,7 @@ def version(wh: Path | str | None = None) -> str:
         except Exception:  # noqa: BLE001 - unreachable now: the next call tries again
             token = "unreachable"
         return hashlib.sha256(f"{remote.url(wh)}\n{token}".encode()).hexdigest()[:16]
+    wh = readable(wh)
     h = hashlib.sha256(str(wh).encode())
     manifest = wh / "manifest.json"
     if manifest.exists():
@@ -154,6 +185,7 @@ def connect(wh: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     con.execute("SET threads=2")
     if is_remote(wh):
         return _connect_remote(con, wh)
+    wh = readable(wh)
     for t in TABLES:
         con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {table_source(wh, t)}")
     _collection_view(con, wh / f"{collection.TABLE}.parquet")

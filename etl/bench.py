@@ -38,6 +38,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from etl.synth.corpus import GENERATOR_VERSION, generate
+from etl.warehouse.db import literal
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -211,9 +212,9 @@ def accuracy(d: Path, wh: Path) -> dict:
     prefix = str(d) + "/"
     con.execute(f"""
         CREATE VIEW w AS
-        SELECT replace(r.source_file, '{prefix}', '') AS report, m.metric, coalesce(m.applicant, '') AS applicant,
+        SELECT replace(r.source_file, {literal(prefix)}, '') AS report, m.metric, coalesce(m.applicant, '') AS applicant,
                m.basis, min(m.value) AS v_min, max(m.value) AS v_max, count(*) AS n, count(m.value) AS n_values
-        FROM read_parquet('{wh}/metrics.parquet') m JOIN read_parquet('{wh}/reports.parquet') r USING (report_id)
+        FROM read_parquet({literal(f'{wh}/metrics.parquet')}) m JOIN read_parquet({literal(f'{wh}/reports.parquet')}) r USING (report_id)
         WHERE m.source = 'table' GROUP BY ALL;
         CREATE TABLE scored AS
         SELECT t.*, w.n IS NOT NULL AS found, w.n_values,
@@ -221,7 +222,7 @@ def accuracy(d: Path, wh: Path) -> dict:
                     WHEN t.value IS NULL THEN w.n_values = 0
                     ELSE w.v_min IS NOT NULL AND abs(w.v_min - t.value) <= 1e-6 * greatest(1, abs(t.value))
                          AND abs(w.v_max - t.value) <= 1e-6 * greatest(1, abs(t.value)) END AS ok
-        FROM read_parquet('{d}/truth_cells.parquet') t
+        FROM read_parquet({literal(f'{d}/truth_cells.parquet')}) t
         LEFT JOIN w ON w.report = t.report AND w.metric = t.metric AND w.applicant = coalesce(t.applicant, '')
                     AND w.basis = t.basis
     """)
@@ -320,7 +321,7 @@ def dashboard_queries(wh: Path, repeat: int) -> tuple[str, dict]:
     con = duckdb.connect()
     con.execute("SET threads = 2")
     for t in ("reports", "metrics", "checks"):
-        con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{wh}/{t}.parquet')")
+        con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet({literal(f'{wh}/{t}.parquet')})")
     queries = {
         "agency_channel_totals": """SELECT r.agency_id, m.metric, sum(m.value) FROM metrics m JOIN reports r USING (report_id)
             WHERE r.duplicate_of IS NULL AND m.metric LIKE 'channel.%' GROUP BY ALL""",
@@ -347,7 +348,7 @@ def scorecard_timing(wh: Path) -> dict:
     con = duckdb.connect()
     year, province = con.execute(f"""
         SELECT year, arg_max(province, n) FROM (
-            SELECT year, province, count(*) AS n FROM read_parquet('{wh}/reports.parquet') GROUP BY ALL)
+            SELECT year, province, count(*) AS n FROM read_parquet({literal(f'{wh}/reports.parquet')}) GROUP BY ALL)
         GROUP BY year ORDER BY sum(n) DESC, year DESC LIMIT 1""").fetchone()
     con.close()
     out = {"year": year}
@@ -445,7 +446,7 @@ def direct_warehouse(src: Path, out: Path, n: int) -> dict:
     con.execute("SET enable_progress_bar = false")
     con.execute("SET preserve_insertion_order = true")      # the UNION ALL of replicas keeps the report_id order
     for t in TABLES:
-        con.execute(f"CREATE VIEW src_{t} AS SELECT * FROM read_parquet('{src / f'{t}.parquet'}')")
+        con.execute(f"CREATE VIEW src_{t} AS SELECT * FROM read_parquet({literal(src / f'{t}.parquet')})")
     n_src = con.execute("SELECT count(*) FROM src_reports").fetchall()[0][0]
     if n_src == 0:
         raise ValueError(f"{src} holds no reports")
@@ -456,8 +457,8 @@ def direct_warehouse(src: Path, out: Path, n: int) -> dict:
     rows = {}
     for t, schema in TABLES.items():
         body = "\nUNION ALL\n".join(_replica_select(t, schema.names, k, width, take) for k, take in plan)
-        con.execute(f"COPY ({body}) TO '{out / f'{t}.parquet'}' (FORMAT parquet, COMPRESSION zstd)")
-        rows[t] = con.execute(f"SELECT count(*) FROM read_parquet('{out / f'{t}.parquet'}')").fetchall()[0][0]
+        con.execute(f"COPY ({body}) TO {literal(out / f'{t}.parquet')} (FORMAT parquet, COMPRESSION zstd)")
+        rows[t] = con.execute(f"SELECT count(*) FROM read_parquet({literal(out / f'{t}.parquet')})").fetchall()[0][0]
     tables_s = time.perf_counter() - t0
     manifest = {"direct_from": str(src), "replicas": len(plan), "reports": rows["reports"]}
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
@@ -471,13 +472,13 @@ def direct_warehouse(src: Path, out: Path, n: int) -> dict:
         if name in ("rep", "opts"):
             continue
         path = src / "marts" / f"{name}.parquet"
-        cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()]
-        con.execute(f"CREATE OR REPLACE VIEW src_{name} AS SELECT * FROM read_parquet('{path}')")
+        cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal(path)})").fetchall()]
+        con.execute(f"CREATE OR REPLACE VIEW src_{name} AS SELECT * FROM read_parquet({literal(path)})")
         if name == "mv":
             _write_mv(con, cols, plan, width, out / "marts" / "mv.parquet", marts._ROW_GROUP["mv"])
             continue
         body = "\nUNION ALL\n".join(_replica_select(name, cols, k, width, take) for k, take in plan)
-        con.execute(f"COPY ({body}) TO '{out / 'marts' / f'{name}.parquet'}' "
+        con.execute(f"COPY ({body}) TO {literal(out / 'marts' / f'{name}.parquet')} "
                     f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {marts._ROW_GROUP[name]})")
     con.close()
     db.with_memory_headroom(marts.write_marts, out, ("rep", "opts"))

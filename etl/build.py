@@ -1,12 +1,15 @@
 """`etl build`: report files -> warehouse. Incremental, parallel, atomic; one bad file never stops it."""
 from __future__ import annotations
 
+import errno
 import hashlib
+import logging
 import shutil
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import duckdb
@@ -14,8 +17,9 @@ import duckdb
 from audit.db import database_url
 from etl import parser_version
 from etl.executors import run
-from etl.parse import report_id_for
-from etl.read import supported
+from etl.parse import parse_file, report_id_for
+from etl.read import MAX_BYTES, supported
+from etl.read.names import real_path, shown_name
 from etl.collect.store import is_collection
 from etl.warehouse.across_years import settle_across_years
 from etl.warehouse.collection import attach as attach_collection, report_files as collected_reports
@@ -23,7 +27,16 @@ from etl.warehouse.corrections import apply_corrections
 from etl.warehouse.db import with_memory_headroom
 from etl.warehouse.finalise import finalise
 from etl.warehouse.marts import write_marts
-from etl.warehouse.write import PartWriter, assemble, recover, swap_in, table_path
+from etl.warehouse.write import (PartWriter, WarehouseBusy, assemble, building_path, one_writer, recover, rows_of,
+                                 swap_in, table_path)
+
+log = logging.getLogger(__name__)
+__all__ = ["BuildError", "WarehouseBusy", "Summary", "build", "discover"]
+
+
+class BuildError(RuntimeError):
+    """A build that could not finish (the disk is full…): nothing was swapped in, its leftovers are removed, the
+    previous warehouse is untouched. The message is for the user."""
 
 
 @dataclass
@@ -52,14 +65,14 @@ def discover(inputs: list[str]) -> list[str]:
     """Files named on the command line are taken as given; folders are searched for supported files."""
     found: list[str] = []
     for item in inputs:
-        p = Path(item)
+        p = Path(real_path(item))
         if p.is_dir() and is_collection(p):      # a folder `etl collect` wrote: the files its manifest marks
             found += collected_reports(item)
         elif p.is_dir():
             found += sorted(str(f) for f in p.rglob("*") if f.is_file() and supported(f)
                             and not any(part.startswith(".") for part in f.relative_to(p).parts))
         else:
-            found.append(item)
+            found.append(real_path(item))
     return list(dict.fromkeys(found))
 
 
@@ -68,13 +81,17 @@ def _previous(out: Path) -> dict[tuple[str, str], str]:
     path = table_path(out, "reports")
     if not path.exists():
         return {}
-    rows = duckdb.connect().execute(f"SELECT source_file, file_sha256, report_id FROM read_parquet('{path}') "
-                                    "WHERE parser_version = ?", [parser_version()]).fetchall()
+    rows = duckdb.connect().execute("SELECT source_file, file_sha256, report_id FROM read_parquet(?) "
+                                    "WHERE parser_version = ? AND file_sha256 IS NOT NULL",
+                                    [str(path), parser_version()]).fetchall()
     return {(s, h): r for s, h, r in rows}
 
 
 def _sha(path: str) -> str | None:
+    """The file's content hash; None when it cannot be read or is over the size cap (it is not parsed then)."""
     try:
+        if Path(path).stat().st_size > MAX_BYTES:
+            return None
         with open(path, "rb") as f:
             return hashlib.file_digest(f, "sha256").hexdigest()
     except OSError:
@@ -95,29 +112,56 @@ def _id_holders(files: list[str], shas: dict[str, str], previous: dict) -> dict[
 
 def build(inputs: list[str], out: Path, jobs: int = 1, force: bool = False, progress: bool | None = None,
           on_progress=None, executor: str = "local", scheduler: str | None = None,
-          audit_db: str | None = None) -> Summary:
-    """`audit_db`: the database of the 审核 page's corrections (default: DATABASE_URL, or the SQLite file beside
+          audit_db: str | None = None, wait: float | None = None) -> Summary:
+    """Build (or update) the warehouse at `out` from the inputs. One writer at a time: waits `wait` seconds (None:
+    as long as it takes) for another build of the same folder, then raises WarehouseBusy. A build that fails
+    removes what it wrote and leaves the previous warehouse as it was; a full disk raises BuildError.
+    `audit_db`: the database of the 审核 page's corrections (default: DATABASE_URL, or the SQLite file beside
     `out`; none there, none applied)."""
-    started = time.monotonic()
     out = Path(out)
+    with one_writer(out, wait):
+        building = building_path(out)
+        try:
+            return _build(inputs, out, building, jobs, force, progress, on_progress, executor, scheduler, audit_db)
+        except BaseException as e:
+            shutil.rmtree(building, ignore_errors=True)
+            if _disk_full(e):
+                raise BuildError(f"磁盘空间不足，构建未完成，原有数据仓库 {out} 未改动，临时文件已删除。"
+                                 f" / No space left on the device: the build stopped; the warehouse {out} is "
+                                 "unchanged and the build's temporary files are removed.") from e
+            raise
+
+
+def _disk_full(e: BaseException) -> bool:
+    while e is not None:
+        if (isinstance(e, OSError) and e.errno == errno.ENOSPC) or "No space left on device" in str(e):
+            return True
+        e = e.__cause__ or e.__context__
+    return False
+
+
+def _build(inputs, out: Path, building: Path, jobs, force, progress, on_progress, executor, scheduler,
+           audit_db) -> Summary:
+    started = time.monotonic()
     recover(out)
     files = discover(inputs)
     previous = {} if force else _previous(out)
     shas = {f: _sha(f) or "" for f in files}
-    keep = [previous[(f, shas[f])] for f in files if (f, shas[f]) in previous]
-    todo = [f for f in files if (f, shas[f]) not in previous]
-    holder = _id_holders(files, shas, previous)
-    building = out.with_name(out.name + ".building")
-    if building.exists():
-        shutil.rmtree(building)
+    names = {f: shown_name(f) for f in files}           # as the warehouse stores them (etl/read/names.py)
+    keep = [previous[(names[f], shas[f])] for f in files if (names[f], shas[f]) in previous]
+    todo = [f for f in files if (names[f], shas[f]) not in previous]
+    holder = _id_holders(files, shas, {(real_path(f), h): r for (f, h), r in previous.items()})
     building.mkdir(parents=True)
     writer = PartWriter(building)
     summary = Summary(reused=len(keep))
     show = sys.stderr.isatty() if progress is None else progress
-    saved = Counter(shas.values())      # the same bytes saved twice: the holder's file keeps the content's id
-    copies = {sha: f for sha, f in holder.items() if saved[sha] > 1}
+    saved = Counter(h for h in shas.values() if h)     # the same bytes saved twice: the holder's file keeps the id
+    copies = {sha: names[f] for sha, f in holder.items() if saved[sha] > 1}
+    # unreadable or over the size cap: a 'failed' row with the reason, made here (no executor reads them)
+    unread = [f for f in todo if not shas[f]]
     with _Progress(len(todo), show) as bar:
-        for rows in run(todo, jobs, executor, scheduler, copies):
+        for rows in chain((rows_of([(p.report, p.metrics, p.checks)]) for p in map(parse_file, unread)),
+                          run([f for f in todo if shas[f]], jobs, executor, scheduler, copies)):
             writer.add_rows(rows)
             for report in rows.reports:
                 bar.advance()
@@ -142,12 +186,12 @@ def build(inputs: list[str], out: Path, jobs: int = 1, force: bool = False, prog
 
 def _count(folder: Path, summary: Summary) -> None:
     con = duckdb.connect()
-    rows = con.execute(f"SELECT parse_status, count(*) FROM read_parquet('{table_path(folder, 'reports')}') "
-                       "GROUP BY ALL").fetchall()
+    rows = con.execute("SELECT parse_status, count(*) FROM read_parquet(?) GROUP BY ALL",
+                       [str(table_path(folder, "reports"))]).fetchall()
     counts = dict(rows)
     summary.parsed, summary.partial, summary.failed = counts.get("ok", 0), counts.get("partial", 0), counts.get("failed", 0)
     summary.check_failures = con.execute(
-        f"SELECT count(*) FROM read_parquet('{table_path(folder, 'checks')}') WHERE status = 'fail'").fetchone()[0]
+        "SELECT count(*) FROM read_parquet(?) WHERE status = 'fail'", [str(table_path(folder, "checks"))]).fetchone()[0]
     con.close()
 
 

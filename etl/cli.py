@@ -9,9 +9,10 @@ import os
 import sys
 from pathlib import Path
 
-from etl.build import build
+from etl.build import BuildError, WarehouseBusy, build
 from etl.extract.metadata import gazetteer_problem, use_places
 from etl.executors import EXECUTORS
+from etl.read.names import real_path
 from etl.warehouse import object_storage
 
 
@@ -19,7 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl", description="政府信息公开年度报告 → Parquet warehouse")
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="parse report files into the warehouse")
-    b.add_argument("inputs", nargs="+", metavar="INPUT", help="report files or folders (searched recursively)")
+    b.add_argument("inputs", nargs="*", metavar="INPUT", help="report files or folders (searched recursively)")
+    b.add_argument("--inputs-from", type=Path, metavar="FILE",
+                   help="more inputs, one a line (UTF-8), for lists too long for a command line")
     b.add_argument("--out", required=True, metavar="DIR|URL", help="warehouse folder, or an object storage URL (s3://bucket/prefix, "
                    "gs://…): built in a local temporary folder, then published there (see `publish`)")
     b.add_argument("--jobs", type=int, default=1, help="parallel worker processes")
@@ -28,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local Dask cluster of --jobs workers)")
     b.add_argument("--force", action="store_true", help="reparse every input, changed or not")
+    b.add_argument("--wait", type=float, default=None, metavar="SECONDS",
+                   help="when another build is writing the same --out: wait at most this long (default: until it "
+                   "has finished; 0: refuse at once)")
     b.add_argument("--keep", type=int, default=None, metavar="N",
                    help="with --out URL: builds kept on the object storage, the new one included (default 3)")
     b.add_argument("--places", action="append", default=[], metavar="CSV",
@@ -122,7 +128,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "publish":
         return _publish(parser, args)
     if args.command == "build":
-        missing = [i for i in args.inputs + args.places if not os.path.exists(i)]
+        if args.inputs_from:
+            args.inputs += [line for line in args.inputs_from.read_text(encoding="utf-8").splitlines() if line]
+        if not args.inputs:
+            parser.error("no INPUT given")
+        missing = [i for i in args.inputs + args.places if not os.path.exists(real_path(i))]
         if missing:
             parser.error(f"input not found: {', '.join(missing)}")
         if args.places:
@@ -142,8 +152,12 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as e:
             print(f"error: cannot write the warehouse at {args.out}: {e}", file=sys.stderr)
             return 2
-        summary = build(args.inputs, args.out, jobs=max(1, args.jobs), force=args.force,
-                        executor=args.executor, scheduler=args.scheduler)
+        try:
+            summary = build(args.inputs, args.out, jobs=max(1, args.jobs), force=args.force,
+                            executor=args.executor, scheduler=args.scheduler, wait=args.wait)
+        except (WarehouseBusy, BuildError) as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 3 if isinstance(e, WarehouseBusy) else 2
         print(summary.line())
     return 0
 

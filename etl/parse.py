@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
+import threading
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,8 +18,36 @@ from etl.extract import extract
 from etl.extract.metadata import read_metadata
 from etl.extract.prose import extract_prose
 from etl.model import Check, Metric, ReadError
-from etl.read import file_format, read_document
+from etl.read import MAX_BYTES, file_format, read_document
+from etl.read.names import real_path, shown_name
 from etl.recognise import recognise, template_for_year
+
+
+# one file's parse is stopped after this many seconds (where an alarm can be set: a process's main thread, as in
+# the build's workers and the import's build process)
+PARSE_SECONDS = int(os.environ.get("ETL_PARSE_SECONDS", "120"))
+
+
+class ParseTimeout(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: int):
+    if seconds <= 0 or not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(*_):
+        raise ParseTimeout
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass
@@ -31,27 +63,49 @@ def report_id_for(sha256: str) -> str:
 
 def parse_file(source_file: str, data: bytes | None = None, neighbours: Neighbours | None = None) -> ParsedReport:
     """`neighbours`: the same agency's figures of the years before and after, for digit runs the table's own
-    arithmetic cannot split (the build passes them in a second pass, etl/warehouse/across_years.py)."""
-    path = Path(source_file)
+    arithmetic cannot split (the build passes them in a second pass, etl/warehouse/across_years.py).
+    `source_file` may be a name as the warehouse stores it (etl/read/names.py); a file too large or that cannot be
+    read gives a 'failed' row that says why (its id then comes from the name: there are no bytes to hash)."""
+    path, source_file = Path(real_path(source_file)), shown_name(source_file)
+    problem = None
     if data is None:
-        data = path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
+        try:
+            if path.stat().st_size > MAX_BYTES:
+                problem = f"文件过大（超过 {MAX_BYTES // 2**20} MB），未解析"
+            data = b"" if problem else path.read_bytes()
+        except OSError as e:
+            problem = unreadable_reason(e)
+    sha = hashlib.sha256(data).hexdigest() if problem is None else None
+    rid = report_id_for(sha or hashlib.sha256(f"unread\0{source_file}".encode()).hexdigest())
     report = {
-        "report_id": report_id_for(sha), "source_file": source_file, "file_sha256": sha,
+        "report_id": rid, "source_file": source_file, "file_sha256": sha,
         "file_format": file_format(path), "template": "unknown", "template_variant": None, "year": None,
         "agency": None, "agency_id": None, "agency_short": None, "agency_kind": None, "level": None,
         "province": None, "prefecture": None, "county": None, "township": None, "parent": None,
         "scope": None, "publish_date": None, "publish_date_source": None, "parse_status": "failed", "error": None,
         "parser_version": parser_version(), "duplicate_of": None,
     }
+    if problem is not None:
+        report["error"] = problem
+        return ParsedReport(report)
     try:
-        return _parse(report, path, data, neighbours)
+        with _time_limit(PARSE_SECONDS):
+            return _parse(report, path, data, neighbours)
+    except ParseTimeout:
+        report.update(template="unknown", template_variant=None, parse_status="failed",
+                      error=f"解析超时（超过 {PARSE_SECONDS} 秒），未解析")
     except ReadError as e:
         report["error"] = str(e)
     except Exception as e:  # noqa: BLE001 - one broken file never stops a build
         report["error"] = f"解析出错：{type(e).__name__}: {e}"
         report["_traceback"] = traceback.format_exc()
     return ParsedReport(report)
+
+
+def unreadable_reason(e: OSError) -> str:
+    """Why a file could not be read, for the user (in Chinese, with the system's words)."""
+    what = {PermissionError: "没有读取权限", FileNotFoundError: "文件不存在", IsADirectoryError: "是文件夹而不是文件"}
+    return f"无法读取文件：{what.get(type(e), '读取出错')}（{e.strerror or type(e).__name__}）"
 
 
 def _parse(report: dict, path: Path, data: bytes, neighbours: Neighbours | None) -> ParsedReport:

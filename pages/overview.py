@@ -71,7 +71,7 @@ missing = summ.filter(pl.col("n_missing") > 0)
 if not missing.is_empty():
     st.markdown("**缺报清单**" + (f"（缺报最多的前 {missing.height} 家）" if missing.height >= 200 else ""))
     ui.dataframe(missing.select(pl.col("agency_name").alias("机构"), pl.col("level_zh").alias("层级"),
-                                pl.col("missing").map_elements(ui.year_ranges, return_dtype=pl.Utf8).alias("缺报年度"),
+                                ui.year_ranges_of(missing["missing"]).alias("缺报年度"),
                                 pl.col("n_missing").alias("缺报年数")), hide_index=True, width="stretch")
 
 st.subheader("未通过核对的报告")

@@ -52,6 +52,11 @@ ui.dataframe(pl.DataFrame({"项目": [k for k, _ in fields], "内容": ["" if v 
              hide_index=True, width="stretch")
 if m["duplicate_of"]:
     st.warning("这份文件与另一份报告重复，不计入统计。")
+copies = queries.run("duplicate_choice", report_id=rid)
+if copies.height > 1:           # the build keeps the copy that read the most (a statistics table, cells, status)
+    st.caption("同一报告的副本（保留读出表格数字最多的一份）：" + "；".join(
+        f"{'保留' if c['kept'] else '重复'} {ui.md_escape(c['source_file'])}（表格数字 {c['cells']} 个，"
+        f"{STATUS_ZH.get(c['parse_status'], c['parse_status'])}）" for c in copies.iter_rows(named=True)))
 
 vals = queries.run("report_metrics", report_id=rid)
 APPLICANTS = labels.APPLICANT_ZH
@@ -84,8 +89,7 @@ with tab_source:
         pl.col("metric").alias("指标代码"))
     lines = ui.source_lines(m["source_file"], m["file_format"])
     if lines:
-        src = src.with_columns(pl.col("位置").map_elements(lambda loc: ui.line_at(lines, loc), return_dtype=pl.Utf8)
-                               .alias("原文所在行"))
+        src = src.with_columns(ui.lines_at(lines, pl.col("位置")).alias("原文所在行"))
     ui.dataframe(src, hide_index=True, width="stretch")
     st.caption("“原文”是报告中印出的写法（空白、0、“/”、“无”各不相同）；“位置”指向原文行号或表格单元格；"
                "“原文所在行”是文本报告中该行的文字（纯文本显示）。")

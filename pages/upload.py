@@ -37,33 +37,40 @@ with st.expander("想先试用？生成演示数据"):
 
 LABELS = {"parsed": "已解析", "partial": "部分解析", "failed": "解析失败", "rejected": "已拒绝",
           "unchanged": "未变（已在库中）", "duplicate": "重复报告", "staged": "待解析"}
+if not (remote or is_demo):
+    importer.resume_interrupted()              # imports a server restart stopped mid-way
 if go and files:
-    staged = importer.stage([(f.name, f.getvalue()) for f in files], importer.batch_dir())
-    n = len(staged.accepted)
-    bar = st.progress(0.0, text=f"准备解析 {n} 个文件……")
-    done = []
+    batch = importer.batch_dir()
+    staged = importer.stage([(f.name, f.getvalue()) for f in files], batch)
+    # the import runs in the server, apart from this session: it lands even if the user leaves the page now
+    st.session_state["upload_job"] = importer.start(staged, batch).id
 
-    def progress(row: dict) -> None:
-        done.append(row)
-        bar.progress(min(1.0, len(done) / max(n, 1)), text=f"已解析 {len(done)} 个：{row.get('source_file')}")
 
-    if n:
-        with st.spinner("正在重建数据仓库……"):
-            importer.import_files(staged, on_progress=progress)
-        queries.clear()
-    bar.progress(1.0, text="完成")
-    res = pl.DataFrame({"文件": [o.name for o in staged.files],
-                        "结果": [LABELS.get(o.status, o.status) for o in staged.files],
-                        "原因": [o.reason for o in staged.files],
-                        "报告编号": [o.report_id or "" for o in staged.files]})
-    st.session_state["upload_result"] = res
-
-if "upload_result" in st.session_state:
-    res = st.session_state["upload_result"]
+@st.fragment(run_every=2)
+def job_status(job_id: str) -> None:
+    job = importer.job(job_id)
+    if job is None:
+        return
+    if job.state == "running":
+        n = sum(1 for o in job.files if o.path)
+        st.info(f"正在后台导入 {n} 个文件（已用 {job.seconds:.0f} 秒）。可以离开本页或关闭浏览器，导入会继续完成；"
+                "完成后各页面即显示新报告。")
+        return
+    res = pl.DataFrame({"文件": [o.name for o in job.files],
+                        "结果": [LABELS.get(o.status, o.status) for o in job.files],
+                        "原因": [o.reason for o in job.files],
+                        "报告编号": [o.report_id or "" for o in job.files]})
     counts = res.group_by("结果").len().sort("结果")
     st.subheader("导入结果")
-    st.write("；".join(f"{r['结果']} {r['len']} 个" for r in counts.iter_rows(named=True)))
+    st.write(f"用时 {job.seconds:.0f} 秒。" + "；".join(f"{r['结果']} {r['len']} 个" for r in counts.iter_rows(named=True)))
     st.dataframe(res, hide_index=True, width="stretch")
+    if st.session_state.get("upload_shown") != job_id:     # once: the rest of the page shows the new counts
+        st.session_state["upload_shown"] = job_id
+        st.rerun()
+
+
+if "upload_job" in st.session_state:
+    job_status(st.session_state["upload_job"])
 
 st.divider()
 wh = warehouse.warehouse_dir()

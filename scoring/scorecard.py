@@ -11,6 +11,7 @@ import polars as pl
 from app.labels import LEVEL_ZH
 from app.warehouse import is_remote, read_table
 from etl.contract import APPLICANT_ZH, catalogue
+from etl.read.names import real_path
 from etl.recognise import recognise
 from scoring import similarity as sim
 from scoring.indicators import ReportContext, evaluate
@@ -60,11 +61,10 @@ def _resolve(source_file: str | None, bases: list[Path]) -> Path | None:
     if not source_file:
         return None
     p = Path(source_file)
-    if p.is_absolute():
-        return p if p.is_file() else None
-    for b in bases:
-        if (b / p).is_file():
-            return b / p
+    for c in ([p] if p.is_absolute() else [b / p for b in bases]):
+        c = Path(real_path(str(c)))                     # a name stored with escaped bytes (etl/read/names.py)
+        if c.is_file():
+            return c
     return None
 
 

@@ -53,6 +53,8 @@ def read_document(path: Path, data: bytes | None = None) -> Document:
         if path.stat().st_size > MAX_BYTES:
             raise ReadError(f"文件过大（超过 {MAX_BYTES // 2**20} MB），未解析")
         data = path.read_bytes()
+    if len(data) > MAX_BYTES:                  # bytes handed over (a build, an import, a Dask worker): same cap
+        raise ReadError(f"文件过大（超过 {MAX_BYTES // 2**20} MB），未解析")
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise ReadError(f"不支持的文件类型：{path.suffix or '（无扩展名）'}")

@@ -19,7 +19,7 @@ from etl.executors import run_local
 from etl.extract.flat import FLAT_MARK
 from etl.parse import ParsedReport
 from etl.specs import row_cells
-from etl.warehouse.db import connect
+from etl.warehouse.db import connect, literal
 from etl.warehouse.write import SETTLED_DIR, PartWriter, table_path
 
 FLAT_LOCATOR = f"%{FLAT_MARK}%"
@@ -95,9 +95,9 @@ def pending_reports(building: Path, previous: Path | None, keep_ids: list[str]) 
     con.register("keep_ids", pa.table({"report_id": pa.array(keep_ids, pa.string())}))
     for t in ("reports", "metrics"):
         parts = building / "parts" / t
-        sources = [f"SELECT * FROM read_parquet('{parts}/*.parquet')"] if any(parts.glob("*.parquet")) else []
+        sources = [f"SELECT * FROM read_parquet({literal(f'{parts}/*.parquet')})"] if any(parts.glob("*.parquet")) else []
         if previous is not None and keep_ids:
-            sources.append(f"SELECT * FROM read_parquet('{table_path(previous, t)}') "
+            sources.append(f"SELECT * FROM read_parquet({literal(table_path(previous, t))}) "
                            "WHERE report_id IN (SELECT report_id FROM keep_ids)")
         if not sources:
             con.close()

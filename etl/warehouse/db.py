@@ -12,11 +12,17 @@ _limit_mb = MEMORY_LIMIT_MB
 T = TypeVar("T")
 
 
+def literal(value) -> str:
+    """A path (or any value) as a quoted SQL string literal: an apostrophe in a folder name is doubled, so it
+    reaches DuckDB as data and never as SQL (COPY … TO and table functions take no bound parameters)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET threads = 2")
     con.execute(f"SET memory_limit = '{_limit_mb}MB'")
-    con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/etl-duckdb-spill'")
+    con.execute(f"SET temp_directory = {literal(tempfile.gettempdir() + '/etl-duckdb-spill')}")
     con.execute("SET preserve_insertion_order = false")
     return con
 

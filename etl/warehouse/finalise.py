@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from etl.warehouse.db import connect
+from etl.warehouse.db import connect, literal
 
 from etl.contract import APPLICANT_ZH, TABLES, catalogue
 from etl.warehouse.write import table_path
@@ -16,8 +16,8 @@ RECOMPUTED_RULES = ("xyear.carry_over", "xyear.in_force", "xyear.prev_items", "o
 def finalise(folder: Path) -> None:
     con = connect()
     reports, metrics, checks = (table_path(folder, t) for t in ("reports", "metrics", "checks"))
-    con.execute(f"CREATE TABLE reports AS SELECT * FROM read_parquet('{reports}')")
-    con.execute(f"CREATE TABLE checks AS SELECT * FROM read_parquet('{checks}') "
+    con.execute(f"CREATE TABLE reports AS SELECT * FROM read_parquet({literal(reports)})")
+    con.execute(f"CREATE TABLE checks AS SELECT * FROM read_parquet({literal(checks)}) "
                 f"WHERE rule NOT IN {RECOMPUTED_RULES}")
     con.execute("CREATE TABLE labels(metric VARCHAR, label_zh VARCHAR)")
     con.executemany("INSERT INTO labels VALUES (?, ?)", [(k, d.label_zh) for k, d in catalogue().items()])
@@ -25,12 +25,14 @@ def finalise(folder: Path) -> None:
     con.execute("CREATE MACRO label(k) AS coalesce((SELECT label_zh FROM labels WHERE metric = k), k)")
     con.execute("CREATE TABLE applicant_zh(applicant VARCHAR, applicant_zh VARCHAR)")
     con.executemany("INSERT INTO applicant_zh VALUES (?, ?)", list(APPLICANT_ZH.items()))
-    # duplicates: the same agency and year more than once; keep the best-parsed copy. Decided afresh each
-    # build (rows kept from the last build carry last build's verdict); byte-identical copies keep theirs.
+    # duplicates: the same agency and year more than once; keep the copy that read the most: a copy with a
+    # statistics table over one without (a title-only file parses 'ok' as narrative), then the most table cells
+    # read, then 'ok' over 'partial'. Decided afresh each build (rows kept from the last build carry last build's
+    # verdict); byte-identical copies keep theirs. The report page shows the choice (app/sql/duplicate_choice.sql).
     con.execute("UPDATE reports SET duplicate_of = NULL WHERE report_id = left(file_sha256, 16)")
     con.execute(f"""
         CREATE TABLE filled AS
-        SELECT report_id, count(value) AS n FROM read_parquet('{metrics}') WHERE source IN ('table', 'manual') GROUP BY ALL;
+        SELECT report_id, count(value) AS n FROM read_parquet({literal(metrics)}) WHERE source IN ('table', 'manual') GROUP BY ALL;
         CREATE TABLE ranked AS
         SELECT r.report_id,
                first_value(r.report_id) OVER w AS keeper,
@@ -39,7 +41,7 @@ def finalise(folder: Path) -> None:
         WHERE r.agency_id IS NOT NULL AND r.year IS NOT NULL AND r.parse_status <> 'failed'
           AND r.duplicate_of IS NULL
         WINDOW w AS (PARTITION BY r.agency_id, r.year, r.scope
-                     ORDER BY r.parse_status = 'ok' DESC, coalesce(f.n, 0) DESC,
+                     ORDER BY coalesce(f.n, 0) > 0 DESC, coalesce(f.n, 0) DESC, r.parse_status = 'ok' DESC,
                               r.file_format IN ('html', 'pdf', 'docx') DESC, r.report_id);
         UPDATE reports SET duplicate_of = ranked.keeper FROM ranked
         WHERE reports.report_id = ranked.report_id AND ranked.rank > 1;
@@ -49,19 +51,19 @@ def finalise(folder: Path) -> None:
         -- only the rows the cross-year rules read (a tenth of all), read from the file once
         CREATE TABLE m AS
         SELECT x.*, r.agency_id, r.year, a.applicant_zh
-        FROM read_parquet('{metrics}') x JOIN r USING (report_id) LEFT JOIN applicant_zh a USING (applicant)
+        FROM read_parquet({literal(metrics)}) x JOIN r USING (report_id) LEFT JOIN applicant_zh a USING (applicant)
         WHERE x.source IN ('table', 'manual') AND (
             x.metric IN ('request.carried_in', 'request.carried_out', 'rules.in_force', 'rules.made',
                          'rules.repealed', 'normative.in_force', 'normative.made', 'normative.repealed')
             OR x.metric LIKE '%.prev_items' OR x.metric LIKE '%.change' OR x.basis = 'cumulative'
-            OR x.report_id IN (SELECT report_id FROM read_parquet('{metrics}') WHERE basis = 'cumulative'));
-        CREATE VIEW m_all AS SELECT * FROM read_parquet('{metrics}') WHERE source IN ('table', 'manual');
+            OR x.report_id IN (SELECT report_id FROM read_parquet({literal(metrics)}) WHERE basis = 'cumulative'));
+        CREATE VIEW m_all AS SELECT * FROM read_parquet({literal(metrics)}) WHERE source IN ('table', 'manual');
     """)
     con.execute(f"INSERT INTO checks BY NAME ({(_SQL / 'cross_year_checks.sql').read_text()})")
     con.execute(f"INSERT INTO checks BY NAME ({(_SQL / 'duplicate_checks.sql').read_text()})")
     for table, path in (("reports", reports), ("checks", checks)):
         cols = ", ".join(TABLES[table].names)
         order = "report_id" if table == "reports" else "report_id, rule, status, message, expected, actual"
-        con.execute(f"COPY (SELECT {cols} FROM {table} ORDER BY {order}) TO '{path}' "
+        con.execute(f"COPY (SELECT {cols} FROM {table} ORDER BY {order}) TO {literal(path)} "
                     "(FORMAT parquet, COMPRESSION zstd)")
     con.close()
