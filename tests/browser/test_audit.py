@@ -18,6 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.browser.test_pages import log_in
+
 DB = duckdb.connect()   # a connection of this module's own: the default one is shared by every test
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,14 +93,8 @@ def _settle(pg, timeout=60_000):
 def _login(chromium, url: str, user: str, password: str):
     ctx = chromium.new_context(viewport={"width": 1400, "height": 1400}, locale="zh-CN")
     pg = ctx.new_page()
-    pg.goto(f"{url}/audit", timeout=60_000)
+    log_in(pg, url, user, password)
     _settle(pg)
-    pg.get_by_label("用户名").fill(user)
-    pg.get_by_label("密码").fill(password)
-    pg.get_by_role("button", name="登录").click()
-    pg.get_by_text("已登录：").wait_for(timeout=30_000)
-    _settle(pg)
-    pg.wait_for_timeout(1000)                  # the login cookie is set before the next page load
     return ctx, pg
 
 

@@ -11,7 +11,7 @@ import urllib.request
 import duckdb
 import pytest
 
-from tests.browser.test_pages import ROOT, _free_port, _wait_for_app, chromium, pytestmark  # noqa: F401 - fixture
+from tests.browser.test_pages import ROOT, _free_port, _wait_for_app, chromium, log_in, pytestmark  # noqa: F401 - fixture
 
 XINGQING = ROOT / "data" / "samples" / "000_dda260feeadc045e.txt"
 
@@ -23,6 +23,9 @@ def served(tmp_path):
     from app import warehouse
     wh = tmp_path / "warehouse"
     warehouse.ensure_built(wh)
+    from audit import db, store            # imports need the 审核 role
+    store.create_user(db.engine(f"sqlite:///{db.sqlite_path(wh)}"), "importer", "导入员", "importer123", "reviewer",
+                      by="test")
     port = _free_port()
     env = {**os.environ, "WAREHOUSE_DIR": str(wh), "UPLOADS_DIR": str(tmp_path / "uploads")}
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
@@ -52,6 +55,7 @@ def test_import_lands_when_the_page_is_left(served, chromium, tmp_path):  # noqa
     ctx = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
     pg = ctx.new_page()
     try:
+        log_in(pg, server, "importer", "importer123")
         pg.goto(f"{server}/upload", timeout=60_000)
         _wait_for_app(pg)
         pg.locator("input[type=file]").set_input_files(str(upload))

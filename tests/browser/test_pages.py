@@ -93,6 +93,18 @@ def _wait_for_app(pg, timeout=60_000):
 
 
 @pytest.mark.parametrize("name", list(PAGES))
+def log_in(pg, server: str, username: str, password: str) -> None:
+    """Log in on the 审核 page; the login cookie is set before the next page load."""
+    pg.goto(f"{server}/audit", timeout=60_000)
+    _wait_for_app(pg)
+    pg.get_by_label("用户名").fill(username)
+    pg.get_by_label("密码").fill(password)
+    pg.get_by_role("button", name="登录").click()
+    pg.get_by_text("已登录：").wait_for(timeout=30_000)
+    _wait_for_app(pg)
+    pg.wait_for_timeout(1000)
+
+
 def test_page_renders(server, chromium, name):
     from playwright.sync_api import expect
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -148,14 +160,7 @@ def test_upload_page_imports_a_file(server, chromium, tmp_path):
     ctx = chromium.new_context(viewport={"width": 1400, "height": 1400})
     pg = ctx.new_page()
     try:
-        pg.goto(f"{server}/audit", timeout=60_000)          # imports need the 审核 role: log in first
-        _wait_for_app(pg)
-        pg.get_by_label("用户名").fill("importer")
-        pg.get_by_label("密码").fill("importer123")
-        pg.get_by_role("button", name="登录").click()
-        pg.get_by_text("已登录：").wait_for(timeout=30_000)
-        _wait_for_app(pg)                                   # the login cookie is set before the next page load
-        pg.wait_for_timeout(1000)
+        log_in(pg, server, "importer", "importer123")      # imports need the 审核 role
         pg.goto(f"{server}/upload", timeout=60_000)
         _wait_for_app(pg)
         pg.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(f), str(bad)])
