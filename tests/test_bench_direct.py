@@ -75,6 +75,10 @@ def test_replicated_marts_equal_built_marts(tripled, tmp_path):
                        f"FROM read_parquet('{tripled}/marts/mv.parquet')) WHERE back").fetchall()[0][0] == 0
 
 
+# a synthetic warehouse has no checks for one report id and no collection (etl collect) to list
+EMPTY_WITHOUT_COLLECTION = ("report_checks", "collection", "collection_years")
+
+
 def test_queries_run_and_sums_scale(src, tripled):
     from app import warehouse
     from app.queries import PAGED, SQL_DIR, Filters, execute, execute_page
@@ -90,7 +94,7 @@ def test_queries_run_and_sums_scale(src, tripled):
             assert tb == 3 * ta, name                                   # every list is three times as long
             assert pb.height == min(5, tb), name
         else:
-            assert execute(b, name, Filters(), params).height > 0 or name == "report_checks", name
+            assert execute(b, name, Filters(), params).height > 0 or name in EMPTY_WITHOUT_COLLECTION, name
     # summed over `tot`: a summary report replaces its area in each replica as in the source, so sums triple
     for name, cols in (("headline", ("n_counted", "active_total", "received", "review_total")),
                        ("review_by_year", ("n_reports", "total", "corrected")),

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from etl.collect.store import FILES, MANIFEST, SOURCES, is_collection
-from etl.warehouse.db import connect
+from etl.warehouse.db import connect, literal
 from etl.warehouse.write import table_path
 
 TABLE = "collection"
@@ -60,7 +60,7 @@ def attach(building: Path, inputs: list[str]) -> None:
     folders = collections(inputs)
     con = connect()
     reports = table_path(building, "reports")
-    con.execute(f"CREATE TABLE reports AS SELECT * FROM read_parquet('{reports}')")
+    con.execute(f"CREATE TABLE reports AS SELECT * FROM read_parquet({literal(reports)})")
     con.execute("UPDATE reports SET publish_date = NULL, publish_date_source = NULL "
                 "WHERE publish_date_source IN ('listing', 'page')")
     entries = _entries(folders)
@@ -73,7 +73,7 @@ def attach(building: Path, inputs: list[str]) -> None:
                   FROM entries GROUP BY source_file) e
             WHERE reports.source_file = e.source_file AND reports.publish_date IS NULL
               AND coalesce(e.list_date, e.page_date) IS NOT NULL""")
-    con.execute(f"COPY (SELECT * FROM reports ORDER BY report_id) TO '{reports}' (FORMAT parquet, COMPRESSION zstd)")
+    con.execute(f"COPY (SELECT * FROM reports ORDER BY report_id) TO {literal(reports)} (FORMAT parquet, COMPRESSION zstd)")
     target = building / f"{TABLE}.parquet"
     if entries is None:
         target.unlink(missing_ok=True)
@@ -101,5 +101,5 @@ def attach(building: Path, inputs: list[str]) -> None:
                        f.* EXCLUDE (agency, source_url)
                 FROM sources s LEFT JOIN found f USING (agency, source_url) LEFT JOIN ids USING (agency, source_url)
             ) ORDER BY agency, source_url, year
-        ) TO '{target}' (FORMAT parquet, COMPRESSION zstd)""")
+        ) TO {literal(target)} (FORMAT parquet, COMPRESSION zstd)""")
     con.close()

@@ -21,7 +21,7 @@ from etl.checks.prose import check_prose
 from etl.checks.rules import constraints_for
 from etl.contract import TABLES, catalogue
 from etl.model import Metric
-from etl.warehouse.db import connect
+from etl.warehouse.db import connect, literal
 from etl.warehouse.write import table_path
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def apply_corrections(folder: Path, db_url: str | None) -> Applied:
     con = connect()
     reports_path, metrics_path, checks_path = (table_path(folder, t) for t in ("reports", "metrics", "checks"))
     reports = con.execute(f"SELECT report_id, file_sha256, source_file, template, template_variant "
-                          f"FROM read_parquet('{reports_path}')").fetchall()
+                          f"FROM read_parquet({literal(reports_path)})").fetchall()
     by_sha: dict[str, list[tuple]] = {}
     for r in reports:
         by_sha.setdefault(r[1], []).append(r)
@@ -94,7 +94,7 @@ def apply_corrections(folder: Path, db_url: str | None) -> Applied:
                    CASE WHEN f.report_id IS NULL THEN m.locator
                         ELSE '人工更正：' || f.username || ' ' || f.at ||
                              coalesce('{LOCATOR_ORIGIN}' || {origin}, '（原表未读出此格）') END AS locator
-            FROM read_parquet('{metrics_path}') m
+            FROM read_parquet({literal(metrics_path)}) m
             LEFT JOIN fix_rows f ON f.report_id = m.report_id AND f.metric = m.metric AND f.basis = m.basis
                  AND f.applicant IS NOT DISTINCT FROM m.applicant AND m.source IN ('table', '{MANUAL}')
             UNION ALL
@@ -102,12 +102,12 @@ def apply_corrections(folder: Path, db_url: str | None) -> Applied:
             SELECT f.report_id, f.metric, f.applicant, f.basis, f.new_value, NULL, f.unit, '{MANUAL}',
                    '人工更正：' || f.username || ' ' || f.at || '（原表未读出此格）'
             FROM fix_rows f
-            WHERE NOT EXISTS (SELECT 1 FROM read_parquet('{metrics_path}') m
+            WHERE NOT EXISTS (SELECT 1 FROM read_parquet({literal(metrics_path)}) m
                               WHERE m.report_id = f.report_id AND m.metric = f.metric AND m.basis = f.basis
                                 AND m.applicant IS NOT DISTINCT FROM f.applicant
                                 AND m.source IN ('table', '{MANUAL}'))
           ) ORDER BY report_id, metric, applicant, basis, source, locator
-        ) TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)""")
+        ) TO {literal(tmp)} (FORMAT parquet, COMPRESSION zstd)""")
     tmp.replace(metrics_path)
     corrected = sorted({f[0] for f in fixes})
     _rerun_checks(con, corrected, {r[0]: spec_name(r[3], r[4]) for r in reports}, metrics_path, checks_path)
@@ -122,7 +122,7 @@ def _rerun_checks(con, report_ids: list[str], specs: dict[str, str | None], metr
     run again on the corrected values. The rules that span reports are recomputed by finalise."""
     con.register("corrected_ids", pa.table({"report_id": pa.array(report_ids, pa.string())}))
     rows = con.execute(f"SELECT report_id, metric, applicant, basis, value, raw, locator, source "
-                       f"FROM read_parquet('{metrics_path}') WHERE source IN ('table', 'text', '{MANUAL}') "
+                       f"FROM read_parquet({literal(metrics_path)}) WHERE source IN ('table', 'text', '{MANUAL}') "
                        "AND report_id IN (SELECT report_id FROM corrected_ids)").fetchall()
     table: dict[str, list[Metric]] = {}
     prose: dict[str, list[Metric]] = {}
@@ -151,8 +151,8 @@ def _rerun_checks(con, report_ids: list[str], specs: dict[str, str | None], metr
     cols = ", ".join(schema.names)
     con.execute(f"""
         COPY (SELECT {cols} FROM (
-                SELECT c.* FROM read_parquet('{checks_path}') c ANTI JOIN replaced r USING (report_id, rule)
+                SELECT c.* FROM read_parquet({literal(checks_path)}) c ANTI JOIN replaced r USING (report_id, rule)
                 UNION ALL BY NAME SELECT * FROM fresh_checks)
               ORDER BY report_id, rule, status, message, expected, actual)
-        TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)""")
+        TO {literal(tmp)} (FORMAT parquet, COMPRESSION zstd)""")
     tmp.replace(checks_path)

@@ -92,7 +92,6 @@ def _wait_for_app(pg, timeout=60_000):
     expect(pg.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout)
 
 
-@pytest.mark.parametrize("name", list(PAGES))
 def log_in(pg, server: str, username: str, password: str) -> None:
     """Log in on the 审核 page; the login cookie is set before the next page load."""
     pg.goto(f"{server}/audit", timeout=60_000)
@@ -105,6 +104,7 @@ def log_in(pg, server: str, username: str, password: str) -> None:
     pg.wait_for_timeout(1000)
 
 
+@pytest.mark.parametrize("name", list(PAGES))
 def test_page_renders(server, chromium, name):
     from playwright.sync_api import expect
     SHOTS.mkdir(parents=True, exist_ok=True)
