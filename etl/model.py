@@ -8,12 +8,16 @@ from dataclasses import dataclass, field
 class Table:
     """A table as the report laid it out: rows of cell texts in source order (spans not expanded).
 
-    ``locator`` names where the table was found (e.g. ``table 2`` or ``page 3 table 1``).
+    ``locator`` names where the table was found (e.g. ``table 2`` or ``page 3 table 1``). Tables read by OCR
+    note each cell's confidence in ``cell_notes`` and name the figures not taken in ``unsure`` (both keyed by
+    row and cell index; the text read stays in ``rows``).
     """
 
     rows: list[list[str]]
     locator: str
     row_locators: list[str] = field(default_factory=list)
+    cell_notes: dict[tuple[int, int], str] = field(default_factory=dict)
+    unsure: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def row_locator(self, i: int) -> str:
         return self.row_locators[i] if i < len(self.row_locators) else f"{self.locator} 第{i + 1}行"
