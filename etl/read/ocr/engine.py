@@ -7,6 +7,7 @@ the Debian folder.
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -15,9 +16,17 @@ from pathlib import Path
 
 from etl.model import ReadError
 
+log = logging.getLogger(__name__)
+
 TESSDATA = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
             "/usr/share/tessdata", "/usr/local/share/tessdata")
 DIGITS = "0123456789."
+# a figure is read ten times (model, resolution in dpi): tesseract's reading of a short number flips with the
+# scale (75 as 15, 71 as 7); it is known only when most readings agree, else its confidence is 0
+FIGURE_READS = tuple((lang, dpi) for lang in ("eng", "chi_sim") for dpi in (250, 300, 350, 400, 500))
+AGREEMENT = 0.75          # share of the readings that said something which must say the same
+MIN_AGREEING = 4
+PAD = 12                  # white pixels around a cut-out cell (the engine wants a margin)
 
 NO_ENGINE = ("这是扫描版（图片）文件，需要 OCR 识别，但本机没有安装 OCR 引擎"
              "（tesseract-ocr、tesseract-ocr-chi-sim 与 Python 包 tesserocr），未解析")
@@ -71,8 +80,10 @@ class Engine:
             raise ReadError(NO_ENGINE)
         self.text = tesserocr.PyTessBaseAPI(path=path, lang="chi_sim", psm=tesserocr.PSM.AUTO)
         self.cell = tesserocr.PyTessBaseAPI(path=path, lang="chi_sim", psm=tesserocr.PSM.SINGLE_BLOCK)
-        self.digits = tesserocr.PyTessBaseAPI(path=path, lang="eng", psm=tesserocr.PSM.SINGLE_LINE)
-        self.digits.SetVariable("tessedit_char_whitelist", DIGITS)
+        self.digits = {}
+        for lang in {lang for lang, _ in FIGURE_READS}:
+            self.digits[lang] = tesserocr.PyTessBaseAPI(path=path, lang=lang, psm=tesserocr.PSM.SINGLE_LINE)
+            self.digits[lang].SetVariable("tessedit_char_whitelist", DIGITS)
 
     def lines(self, image) -> list[Line]:
         """The text lines of a page (PIL image), in the engine's reading order."""
@@ -85,7 +96,10 @@ class Engine:
         if it is None:
             return out
         while True:
-            text = it.GetUTF8Text(level)
+            try:
+                text = it.GetUTF8Text(level)
+            except RuntimeError:
+                break
             box = it.BoundingBox(level)
             if text and text.strip() and box:
                 out.append(Line(join_cjk(text), int(round(it.Confidence(level))), tuple(box)))
@@ -101,22 +115,51 @@ class Engine:
         conf = api.AllWordConfidences()
         return Reading(join_cjk(" ".join(text.split())), min(conf) if conf else 0)
 
-    def figure(self, image) -> Reading:
-        """A figure cell: digits on one line; the confidence is that of the least sure digit."""
-        api = self.digits
-        api.SetImage(image)
-        api.Recognize()
+    def figure(self, crop, dpi: float) -> Reading:
+        """A figure cell (a grey array cut to its ink): digits on one line, read at each of FIGURE_READS. Most
+        readings must agree (AGREEMENT); the confidence is that of the least sure digit over the agreeing ones
+        (0 when they differ: the figure is not known)."""
+        readings = []
+        for lang, target in FIGURE_READS:
+            api = self.digits[lang]
+            api.SetImage(_prepared(crop, target / dpi))
+            api.Recognize()
+            readings.append(self._symbols(api))
+        log.debug("figure readings %s", readings)
+        said = [r for r in readings if r.text]                # a reading of nothing is no vote
+        if not said:
+            return Reading("", 0)
+        top = max({r.text for r in said}, key=[r.text for r in said].count)
+        agree = [r for r in said if r.text == top]
+        if len(agree) < MIN_AGREEING or len(agree) < AGREEMENT * len(said):
+            return Reading(top, 0)
+        return Reading(top, min(r.confidence for r in agree))
+
+    def _symbols(self, api) -> Reading:
         level = self._t.RIL.SYMBOL
         chars, confs = [], []
         it = api.GetIterator()
         while it is not None:
-            ch = it.GetUTF8Text(level)
+            try:
+                ch = it.GetUTF8Text(level)
+            except RuntimeError:          # nothing was read
+                break
             if ch:
                 chars.append(ch.strip())
                 confs.append(it.Confidence(level))
             if not it.Next(level):
                 break
         return Reading("".join(chars), int(min(confs)) if confs else 0)
+
+
+def _prepared(crop, factor: float):
+    """The cut-out cell enlarged by ``factor`` with a white margin, as a PIL image."""
+    import cv2
+    from PIL import Image
+    if abs(factor - 1.0) > 0.05:
+        crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC if factor > 1 else
+                          cv2.INTER_AREA)
+    return Image.fromarray(cv2.copyMakeBorder(crop, PAD, PAD, PAD, PAD, cv2.BORDER_CONSTANT, value=255))
 
 
 @cache

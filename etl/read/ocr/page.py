@@ -7,13 +7,12 @@ from __future__ import annotations
 import re
 import time
 
-import cv2
 import numpy as np
 from PIL import Image
 
 from etl.model import ReadError
 from etl.read.ocr import grid
-from etl.read.ocr.engine import engine
+from etl.read.ocr.engine import _prepared, engine
 from etl.read.pdf import guards, ruled
 from etl.read.pdf.layer import PageLayer
 from etl.read.pdf.text import MARGIN, MAX_LINE_SIZE, MIN_LINE_SIZE, _PAGE_NO, fix_glyphs
@@ -21,7 +20,8 @@ from etl.read.pdf.text import MARGIN, MAX_LINE_SIZE, MIN_LINE_SIZE, _PAGE_NO, fi
 CELL_DPI = 300            # cells are enlarged to this resolution before reading (small digits read better)
 CELL_INSET_PT = 1.5       # pt cut off each side of a cell: the rule around it
 MIN_INK = 12              # dark pixels (at the page's resolution): fewer is an empty cell, not read
-PAD = 12                  # white pixels around a cut-out cell (the engine wants a margin)
+SHORT_LABEL = 3           # a label this short read with less confidence than MIN_LABEL_CONFIDENCE ...
+MIN_LABEL_CONFIDENCE = 80  # ... is read as digits too
 _FIGURE = re.compile(r"^[\s0-9.,，。oOlI|S]+$")
 
 
@@ -50,13 +50,14 @@ def read_page(gray: np.ndarray, dpi: float, pno: int, deadline: float) -> list[d
                       {"char": [], "rect": [], "line": lines, "curve": [], "image": []})
     frags = []
     clean = np.where(rule_mask > 0, 255, gray).astype(np.uint8)     # rules removed: cells hold their text only
-    for t in layer.find_tables({"intersection_tolerance": 4}) if lines else []:
+    settings = {"intersection_tolerance": 4, **ruled.closing_lines(layer)}
+    for t in layer.find_tables(settings) if lines else []:
         cells = [list(r.cells) for r in t.rows]
         rows = [[None if box is None else _cell(clean, ink & ~rule_mask, box, dpi, pno, deadline) for box in r]
                 for r in cells]
         if ruled.real_table(rows):
-            frags.append({"bbox": t.bbox, "rows": rows, "cells": cells, "page": pno, "open_bottom": [],
-                          "ocr": True})
+            frags.append({"bbox": t.bbox, "rows": rows, "cells": cells, "page": pno,
+                          "open_bottom": ruled.open_bottom(layer, t.bbox, cells)})
     prose = clean.copy()
     for f in frags:
         x0, top, x1, bottom = (int(v / scale) for v in f["bbox"])
@@ -79,20 +80,21 @@ def _cell(gray: np.ndarray, ink: np.ndarray, box: tuple, dpi: float, pno: int, d
     ys, xs = np.nonzero(dark)
     if len(ys) < MIN_INK:
         return OcrText("", 100, False)
-    crop = gray[top + ys.min():top + ys.max() + 1, x0 + xs.min():x0 + xs.max() + 1]
-    factor = max(1.0, CELL_DPI / dpi)
-    if factor > 1.0:
-        crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
-    crop = cv2.copyMakeBorder(crop, PAD, PAD, PAD, PAD, cv2.BORDER_CONSTANT, value=255)
-    image = Image.fromarray(crop)
+    crop = np.ascontiguousarray(gray[top + ys.min():top + ys.max() + 1, x0 + xs.min():x0 + xs.max() + 1])
     ocr = engine()
-    label = ocr.label(image)
+    label = ocr.label(_prepared(crop, max(1.0, CELL_DPI / dpi)))
     if label.text and _FIGURE.match(label.text) and any(ch.isdigit() for ch in label.text):
-        fig = ocr.figure(image)
-        if fig.text:
-            return OcrText(fig.text, fig.confidence, True)
-        return OcrText(label.text, 0, True)
+        return _figure(crop, dpi)
+    if len(label.text) <= SHORT_LABEL and label.confidence < MIN_LABEL_CONFIDENCE:
+        fig = _figure(crop, dpi)      # a figure the Chinese model took for a character (71 read as 并)
+        if fig:
+            return fig
     return OcrText(fix_glyphs(label.text), label.confidence, False)
+
+
+def _figure(crop: np.ndarray, dpi: float) -> OcrText:
+    reading = engine().figure(crop, dpi)
+    return OcrText(reading.text, reading.confidence, True)
 
 
 def _text_lines(gray: np.ndarray, scale: float, pno: int) -> list[dict]:
