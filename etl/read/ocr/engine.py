@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import numpy as np
+
 from etl.model import ReadError
 
 log = logging.getLogger(__name__)
@@ -26,6 +28,8 @@ DIGITS = "0123456789."
 FIGURE_READS = tuple((lang, dpi) for lang in ("eng", "chi_sim") for dpi in (250, 300, 350, 400, 500))
 AGREEMENT = 0.75          # share of the readings that said something which must say the same
 MIN_AGREEING = 4
+SURE_LINE = 93            # a text line read with less confidence is read again on its own ...
+LINE_HEIGHT = 48          # ... at this height in pixels
 PAD = 12                  # white pixels around a cut-out cell (the engine wants a margin)
 
 NO_ENGINE = ("这是扫描版（图片）文件，需要 OCR 识别，但本机没有安装 OCR 引擎"
@@ -79,6 +83,8 @@ class Engine:
         if path is None:
             raise ReadError(NO_ENGINE)
         self.text = tesserocr.PyTessBaseAPI(path=path, lang="chi_sim", psm=tesserocr.PSM.AUTO)
+        self.line = tesserocr.PyTessBaseAPI(path=path, lang="chi_sim", psm=tesserocr.PSM.SINGLE_LINE)
+        self.raw_line = tesserocr.PyTessBaseAPI(path=path, lang="chi_sim", psm=tesserocr.PSM.RAW_LINE)
         self.cell = tesserocr.PyTessBaseAPI(path=path, lang="chi_sim", psm=tesserocr.PSM.SINGLE_BLOCK)
         self.digits = {}
         for lang in {lang for lang, _ in FIGURE_READS}:
@@ -105,15 +111,27 @@ class Engine:
                 out.append(Line(join_cjk(text), int(round(it.Confidence(level))), tuple(box)))
             if not it.Next(level):
                 break
-        return out
+        return [self._reread(image, ln) if ln.confidence < SURE_LINE else ln for ln in out]
+
+    def _reread(self, image, line: Line) -> Line:
+        """A line read with little confidence in the page's layout is read again on its own, scaled to
+        LINE_HEIGHT (a large title lost its last characters); the surer reading is kept."""
+        x0, top, x1, bottom = line.box
+        crop = np.asarray(image.crop((max(0, x0 - 6), max(0, top - 6), x1 + 6, bottom + 6)).convert("L"))
+        self.line.SetImage(_prepared(np.ascontiguousarray(crop), LINE_HEIGHT / max(1, crop.shape[0])))
+        text = join_cjk(self.line.GetUTF8Text())
+        conf = int(self.line.MeanTextConf())
+        return Line(text, conf, line.box) if text and conf > line.confidence else line
 
     def label(self, image) -> Reading:
         """A label cell: Chinese, possibly on several lines."""
-        api = self.cell
-        api.SetImage(image)
-        text = api.GetUTF8Text()
-        conf = api.AllWordConfidences()
-        return Reading(join_cjk(" ".join(text.split())), min(conf) if conf else 0)
+        for api in (self.cell, self.raw_line):       # a line starting with 一 can come back empty as a block
+            api.SetImage(image)
+            text = api.GetUTF8Text()
+            if text.strip():
+                conf = api.AllWordConfidences()
+                return Reading(join_cjk(" ".join(text.split())), min(conf) if conf else 0)
+        return Reading("", 0)
 
     def figure(self, crop, dpi: float) -> Reading:
         """A figure cell (a grey array cut to its ink): digits on one line, read at each of FIGURE_READS. Most

@@ -1,0 +1,126 @@
+"""Issue 17: scanned reports read by OCR (tesseract with chi_sim, through tesserocr).
+
+The 2024 PDF fixture is rasterised with pdftoppm (150 and 200 dpi) into image-only PDFs and PNG pages, a
+page rotated by 0.7° and saved as a noisy JPEG, and a mixed PDF (text pages and a scanned page). Golden
+cells must come out exact or null (at most 1 % null, none wrong), each OCR'd value's locator naming OCR and
+its confidence; year, agency and template right. Skipped when tesseract, chi_sim or pdftoppm is absent.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from etl.model import ReadError
+from etl.parse import parse_file
+from etl.read import ocr, read_document
+from golden_data import differences, golden_metrics
+
+pytestmark = pytest.mark.skipif(not (ocr.available() and shutil.which("pdftoppm")),
+                                reason="OCR needs tesseract-ocr, tesseract-ocr-chi-sim, tesserocr and pdftoppm")
+
+KEY = "2024_pingtan-syq_2021"
+SOURCE = ROOT / "tests" / "fixtures" / f"{KEY}.pdf"
+
+
+@pytest.fixture(scope="session")
+def pages(tmp_path_factory) -> dict[int, list[Path]]:
+    """The fixture's pages as PNG, per resolution (rasterised once per session)."""
+    out = {}
+    for dpi in (150, 200):
+        d = tmp_path_factory.mktemp(f"png{dpi}")
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(SOURCE), str(d / "p")], check=True)
+        out[dpi] = sorted(d.glob("p-*.png"))
+    return out
+
+
+def _image_pdf(images, path: Path, dpi: int) -> Path:
+    images[0].save(path, "PDF", resolution=float(dpi), save_all=True, append_images=images[1:])
+    return path
+
+
+def _assert_golden(parsed, fmt="pdf"):
+    wrong, _ = differences(KEY, fmt, parsed)
+    want = golden_metrics(KEY)
+    got = {(m.metric, m.applicant, m.basis): m for m in parsed.metrics if m.source == "table"}
+    nulls = [w for w in wrong if ": got None," in w]
+    bad = [w for w in wrong if w not in nulls]
+    assert not bad, "\n".join(bad)                       # nothing read wrong, nothing missing
+    assert len(nulls) <= 0.01 * len(want), nulls        # unsure figures left null: at most 1 %
+    for cell, m in got.items():
+        assert m.locator.startswith("OCR 第") and "置信度" in m.locator, m.locator
+        if m.value is None and m.raw:
+            assert any(m.locator in p and "未采用" in p for p in parsed.report["error"].split("；"))
+    r = parsed.report
+    assert (r["year"], r["agency"], r["template"]) == (2024, "平潭综合实验区", "2021")
+
+
+@pytest.mark.parametrize("dpi", [150, 200])
+def test_image_only_pdf(pages, tmp_path, dpi):
+    from PIL import Image
+    pdf = _image_pdf([Image.open(p).convert("L") for p in pages[dpi]], tmp_path / f"scan{dpi}.pdf", dpi)
+    parsed = parse_file(pdf)
+    _assert_golden(parsed)
+
+
+def test_png_page_cells(pages):
+    """One PNG page (the 三 table's continuation) read cell by cell: locators carry page, table, row, column."""
+    doc = read_document(pages[200][2])
+    rows = [r for t in doc.tables for r in t.rows]
+    assert ["1.属于国家秘密", "4", "0", "0", "0", "0", "0", "4"] in [r[-8:] for r in rows]
+    t = doc.tables[0]
+    assert t.locator.startswith("OCR 第1页 表1")
+    assert all("置信度" in n for n in t.cell_notes.values())
+
+
+def test_rotated_noisy_jpeg(pages, tmp_path):
+    """A page scanned 0.7° askew and saved as a noisy JPEG: deskewed from its rules, figures exact or null."""
+    import numpy as np
+    from PIL import Image
+    img = Image.open(pages[200][2]).convert("L").rotate(0.7, resample=Image.BICUBIC, fillcolor=255, expand=False)
+    rng = np.random.default_rng(17)
+    noisy = np.clip(np.asarray(img, float) + rng.normal(0, 12, img.size[::-1]), 0, 255).astype(np.uint8)
+    path = tmp_path / "page3.jpg"
+    Image.fromarray(noisy).save(path, "JPEG", quality=70, dpi=(200, 200))
+    doc = read_document(path)
+    text_ = read_document(pages[200][2])
+    assert [r for t in doc.tables for r in t.rows] == [r for t in text_.tables for r in t.rows]
+
+
+def test_mixed_pdf(pages, tmp_path):
+    """Text pages read from their text layer, the scanned page (3) by OCR, one report."""
+    pypdf = pytest.importorskip("pypdf")
+    from PIL import Image
+    scan = _image_pdf([Image.open(pages[200][2]).convert("L")], tmp_path / "p3.pdf", 200)
+    text, image = pypdf.PdfReader(str(SOURCE)), pypdf.PdfReader(str(scan))
+    writer = pypdf.PdfWriter()
+    for i, page in enumerate(text.pages):
+        writer.add_page(image.pages[0] if i == 2 else page)
+    mixed = tmp_path / "mixed.pdf"
+    with open(mixed, "wb") as f:
+        writer.write(f)
+    parsed = parse_file(mixed)
+    wrong, _ = differences(KEY, "pdf", parsed)
+    assert not [w for w in wrong if ": got None," not in w], wrong
+    by_cell = {(m.metric, m.applicant): m for m in parsed.metrics if m.source == "table"}
+    assert by_cell[("rules.made", None)].locator.startswith("第1页")               # text layer
+    assert by_cell[("outcome.denied.state_secret", "natural_person")].locator.startswith("OCR 第3页")
+    assert by_cell[("outcome.denied.state_secret", "natural_person")].value == 4
+
+
+def test_bad_images(tmp_path, monkeypatch):
+    from PIL import Image
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 200)
+    with pytest.raises(ReadError, match="图片文件已损坏"):
+        read_document(broken)
+    big = tmp_path / "big.png"
+    Image.new("L", (3000, 3000), 255).save(big)
+    monkeypatch.setattr(ocr, "MAX_PIXELS", 4_000_000)
+    with pytest.raises(ReadError, match="图片过大"):
+        read_document(big)
+    report = parse_file(broken).report
+    assert report["parse_status"] == "failed" and "图片文件已损坏" in report["error"]
