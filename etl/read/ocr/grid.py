@@ -11,8 +11,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-H_RULE_PT = 30.0          # a horizontal run of ink at least this long (pt) is a rule; characters are ~11 pt
+H_RULE_PT = 50.0          # a horizontal run of ink at least this long (pt) is a rule (a bold title's strokes join up to ~40)
 V_RULE_PT = 13.0          # a vertical run this long is a rule (rows are ≥ 15 pt high, characters less)
+MEET_PT = 3.0             # a vertical rule ending this close to a horizontal one meets it
 SKEW_RULE_SHARE = 0.25    # rules at least this share of the page width measure the skew
 MAX_SKEW = 5.0            # degrees: a larger estimate is not a slightly rotated scan; left alone
 MIN_SKEW = 0.05           # degrees: below this a rotation costs more sharpness than it gains
@@ -77,4 +78,13 @@ def rules(ink: np.ndarray, dpi: float) -> tuple[list[dict], np.ndarray]:
                 top, bottom = y * scale, (y + h) * scale
                 out.append({"object_type": "line", "x0": xc, "x1": xc, "top": top, "bottom": bottom,
                             "width": 0.0, "height": bottom - top, "orientation": "v"})
+    hs = [e for e in out if e["orientation"] == "h"]
+    out = hs + [v for v in out if v["orientation"] == "v" and _meets(v, hs)]
     return out, cv2.dilate(mask, np.ones((3, 3), np.uint8))
+
+
+def _meets(v: dict, hs: list[dict]) -> bool:
+    """A vertical rule ends on a horizontal one (at the top or the bottom; a table cut by a page break is open
+    at one end): the vertical strokes of a large title do not."""
+    return any(h["x0"] - MEET_PT <= v["x0"] <= h["x1"] + MEET_PT and
+               (abs(h["top"] - v["top"]) <= MEET_PT or abs(h["top"] - v["bottom"]) <= MEET_PT) for h in hs)
