@@ -33,6 +33,7 @@ class Document:
     title: str | None = None        # <title>, crawler header, document properties
     published: str | None = None    # a publication date the container states (crawler header, meta tag)
     warnings: list[str] = field(default_factory=list)
+    scanned: bool = False           # every page was read by OCR (an image, an image-only PDF)
 
     @property
     def lines(self) -> list[str]:

@@ -86,6 +86,10 @@ def _parse(report: dict, path: Path, data: bytes, neighbours: Neighbours | None)
     # row for the same number; figures the table lacks or contradicts are kept (source = 'text')
     table = {(m.metric, m.applicant, m.basis): m.value for m in metrics}
     metrics = metrics + [p for p in prose if table.get((p.metric, p.applicant, p.basis)) != p.value]
+    if doc.scanned:                     # figures found in the OCR'd text (flattened rows, prose) say so too
+        for m in metrics:
+            if not m.locator.startswith("OCR "):
+                m.locator = "OCR " + m.locator
     if meta.year is None:
         problems.append("未能识别报告年度")
     if meta.agency is None:

@@ -66,7 +66,7 @@ def read_image(data: bytes) -> Document:
     if not items:
         raise ReadError("图片中没有识别出文字，无法读取")
     doc = mark(assemble(items, None))
-    doc.file_format = "image"
+    doc.file_format, doc.scanned = "image", True
     return doc
 
 

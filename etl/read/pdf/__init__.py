@@ -89,6 +89,7 @@ def _read(pdf) -> Document:
         raise ReadError(guards.NO_TEXT)
     doc = ocr.mark(assemble([it for p in pages for it in p], pdf.get_metadata_value("Title")))
     doc.warnings.extend(warnings)   # pdfium decodes the title's UTF-16 (either BOM) and PDFDocEncoding
+    doc.scanned = n_chars == 0
     return doc
 
 
