@@ -14,6 +14,7 @@ from etl.extract import extract
 from etl.extract.metadata import read_metadata
 from etl.extract.prose import extract_prose
 from etl.model import Check, Metric, ReadError
+from etl.checks.ocr_digits import unsure_by_rules
 from etl.read import file_format, read_document
 from etl.recognise import recognise, template_for_year
 
@@ -80,6 +81,8 @@ def _parse(report: dict, path: Path, data: bytes, neighbours: Neighbours | None)
             report["error"] = "未识别为政府信息公开工作年度报告（没有报告标题，统计表也不完整）"
             return ParsedReport(report)
         metrics, problems = found.metrics, problems + found.problems
+        if any(m.locator.startswith("OCR ") for m in metrics):   # OCR'd figures a one-digit misreading explains
+            problems += unsure_by_rules(spec.name, metrics)
         checks = run_checks(spec.name, metrics)
     checks += check_prose(prose, metrics)
     # a prose figure that merely repeats its table cell is recorded by the passing check, not as a second

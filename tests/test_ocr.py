@@ -135,3 +135,33 @@ def test_bad_images(tmp_path, monkeypatch):
         read_document(big)
     report = parse_file(broken).report
     assert report["parse_status"] == "failed" and "图片文件已损坏" in report["error"]
+
+
+def test_too_many_scanned_pages(pages, tmp_path, monkeypatch):
+    """A long scan is refused before any page is read (the bound is 40 scanned pages; 2 here)."""
+    from PIL import Image
+    pdf = _image_pdf([Image.open(p).convert("L") for p in pages[150][:3]], tmp_path / "long.pdf", 150)
+    monkeypatch.setattr(ocr, "MAX_OCR_PAGES", 2)
+    with pytest.raises(ReadError, match="扫描页过多（3 页，上限 2 页）"):
+        read_document(pdf)
+
+
+def test_digit_breaking_the_rules_is_not_taken():
+    """A total read as 219 where its row sums to 218: one changed digit mends the rule, so the figures that
+    could be the misread one are left null and named (raw kept), never corrected by a guess."""
+    from etl.checks.ocr_digits import unsure_by_rules
+    from etl.model import Metric
+    loc = "OCR 第2页 表3 第4行 第{}列 置信度 99"
+    row = [("natural_person", 217), ("business", 1), ("research", 0), ("social_org", 0), ("legal_service", 0),
+           ("other_org", 0), ("total", 219)]
+    metrics = [Metric("request.new", v, str(v), loc.format(j + 2), applicant=a) for j, (a, v) in enumerate(row)]
+    for key, values in (("request.carried_in", [0] * 7), ("outcome.total", [217, 1, 0, 0, 0, 0, 218]),
+                        ("request.carried_out", [0] * 7)):     # each column's balance vouches for its figures
+        metrics += [Metric(key, v, str(v), "OCR 第3页", applicant=a) for (a, _), v in zip(row, values)]
+    problems = unsure_by_rules("2021", metrics)
+    nulled = {(m.metric, m.applicant) for m in metrics if m.value is None}
+    assert nulled == {("request.new", "total")}       # 217 → 218 would mend the row too, but its column holds
+    assert [m.raw for m in metrics if m.value is None] == ["219"]
+    assert any("第8列" in p and "识别为“219”" in p and "未采用" in p for p in problems)
+    text = [Metric("request.new", 219, "219", "第2页 表3 第4行", applicant="total")]   # not OCR: left alone
+    assert unsure_by_rules("2021", text) == [] and text[0].value == 219
