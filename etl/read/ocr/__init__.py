@@ -13,11 +13,9 @@ import io
 import time
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
 
-from etl.model import Document, ReadError, Table
+from etl.model import Document, ReadError
 from etl.read.ocr import engine as _engine
-from etl.read.ocr.page import OcrText, read_page
 from etl.read.pdf.assemble import assemble
 
 MIN_CONFIDENCE = 80          # a figure whose least sure digit is below this is not taken
@@ -45,11 +43,13 @@ def too_many_pages(n: int) -> str:
 def page_items(gray: np.ndarray, dpi: float, pno: int, deadline: float) -> list[dict]:
     if not available():
         raise ReadError(_engine.NO_ENGINE)
+    from etl.read.ocr.page import read_page      # OpenCV is loaded only by a build that meets a scan
     return read_page(gray, dpi, pno, deadline)
 
 
 def read_image(data: bytes) -> Document:
     """A PNG or JPEG page: OCR of its text and tables."""
+    from PIL import Image, UnidentifiedImageError
     try:
         img = Image.open(io.BytesIO(data))
         w, h = img.size
@@ -59,7 +59,9 @@ def read_image(data: bytes) -> Document:
         gray = np.asarray(img.convert("L"))
     except ReadError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
+    except Image.DecompressionBombError as e:       # Pillow's own bound, above ours
+        raise ReadError(f"图片过大（上限 {MAX_PIXELS // 1_000_000} 百万像素），未做 OCR 识别") from e
+    except (UnidentifiedImageError, OSError, ValueError) as e:
         raise ReadError(IMAGE_BROKEN.format(cause=type(e).__name__)) from e
     dpi = min(OCR_MAX_DPI, max(OCR_MIN_DPI, float(dpi)))
     items = page_items(gray, dpi, 1, time.monotonic() + PAGE_BUDGET)
@@ -72,6 +74,9 @@ def read_image(data: bytes) -> Document:
 
 def mark(doc: Document) -> Document:
     """Tables rebuilt from OCR'd cells: locators that say so, each cell's confidence, unsure figures named."""
+    if not any(isinstance(c, str) and hasattr(c, "confidence") for t in doc.tables for r in t.rows for c in r):
+        return doc
+    from etl.read.ocr.page import OcrText
     for t in doc.tables:
         read = [any(isinstance(c, OcrText) for c in r) for r in t.rows]
         if not any(read):
@@ -89,4 +94,4 @@ def mark(doc: Document) -> Document:
     return doc
 
 
-__all__ = ["MIN_CONFIDENCE", "Table", "available", "mark", "page_items", "read_image"]
+__all__ = ["MIN_CONFIDENCE", "available", "mark", "page_items", "read_image"]
