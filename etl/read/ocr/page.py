@@ -55,9 +55,10 @@ def read_page(gray: np.ndarray, dpi: float, pno: int, deadline: float) -> list[d
     frags = []
     clean = np.where(rule_mask > 0, 255, gray).astype(np.uint8)     # rules removed: cells hold their text only
     settings = {"intersection_tolerance": 4, **ruled.closing_lines(layer)}
+    text_ink = ink & ~rule_mask
     for t in layer.find_tables(settings) if lines else []:
         cells = [list(r.cells) for r in t.rows]
-        rows = [[None if box is None else _cell(clean, ink & ~rule_mask, box, dpi, pno, deadline) for box in r]
+        rows = [[None if box is None else _cell(clean, text_ink, box, dpi, pno, deadline) for box in r]
                 for r in cells]
         for row in rows:
             _figures_among_figures(row, dpi)
