@@ -14,7 +14,7 @@ from PIL import Image
 from etl.model import ReadError
 from etl.read.ocr import grid
 from etl.read.ocr.engine import Reading, _prepared, engine
-from etl.read.pdf import guards, ruled
+from etl.read.pdf import ruled
 from etl.read.pdf.layer import PageLayer
 from etl.read.pdf.text import MARGIN, MAX_LINE_SIZE, MIN_LINE_SIZE, _PAGE_NO, fix_glyphs, join_lines
 
@@ -76,7 +76,7 @@ def read_page(gray: np.ndarray, dpi: float, pno: int, deadline: float) -> list[d
 
 def _cell(gray: np.ndarray, ink: np.ndarray, box: tuple, dpi: float, pno: int, deadline: float) -> OcrText:
     if time.monotonic() > deadline:
-        raise ReadError(guards.timed_out(pno))
+        raise ReadError(f"OCR 识别超时（已读到第 {pno} 页），未解析")
     px = dpi / 72.0
     inset = CELL_INSET_PT * px
     x0, top, x1, bottom = int(box[0] * px + inset), int(box[1] * px + inset), int(box[2] * px - inset), \
