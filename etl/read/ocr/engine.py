@@ -1,7 +1,8 @@
 """Tesseract (Debian's tesseract-ocr with its chi_sim model) called in-process through tesserocr.
 
-One engine per worker process, its models loaded once: Chinese (chi_sim) for prose and label cells, and the
-Latin model restricted to digits for figure cells (a single line, ``--psm 7`` with a whitelist). Nothing is
+One engine per worker process, its models loaded once: Chinese (chi_sim) for prose and label cells; for figure
+cells the Latin and the Chinese model restricted to digits (a single line, ``--psm 7`` with a whitelist), each
+at several scales, the readings voting (`FIGURE_READS`). Nothing is
 downloaded: the models are the Debian packages' files (tesseract-ocr-chi-sim), found in TESSDATA_PREFIX or
 the Debian folder.
 """
@@ -41,8 +42,8 @@ _CJK_GAP = re.compile(rf"(?<={_CJK})\s+(?={_CJK})|(?<={_CJK})\s+(?=[0-9A-Za-z])|
 
 @dataclass(frozen=True)
 class Reading:
-    """What the engine read in one box: the text and its confidence (0-100; the least sure character for
-    figures, the mean over words for text)."""
+    """What the engine read in one box: the text and its confidence (0-100; the least sure digit for figures,
+    the least sure word for a label)."""
 
     text: str
     confidence: int
