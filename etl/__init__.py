@@ -5,7 +5,7 @@ import hashlib
 import os
 from functools import cache
 
-PARSER_VERSION = "0.8.0"
+PARSER_VERSION = "0.9.0"
 
 
 def parser_version() -> str:

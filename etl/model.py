@@ -8,12 +8,16 @@ from dataclasses import dataclass, field
 class Table:
     """A table as the report laid it out: rows of cell texts in source order (spans not expanded).
 
-    ``locator`` names where the table was found (e.g. ``table 2`` or ``page 3 table 1``).
+    ``locator`` names where the table was found (e.g. ``table 2`` or ``page 3 table 1``). Tables read by OCR
+    note each cell's confidence in ``cell_notes`` and name the figures not taken in ``unsure`` (both keyed by
+    row and cell index; the text read stays in ``rows``).
     """
 
     rows: list[list[str]]
     locator: str
     row_locators: list[str] = field(default_factory=list)
+    cell_notes: dict[tuple[int, int], str] = field(default_factory=dict)
+    unsure: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def row_locator(self, i: int) -> str:
         return self.row_locators[i] if i < len(self.row_locators) else f"{self.locator} 第{i + 1}行"
@@ -29,6 +33,7 @@ class Document:
     title: str | None = None        # <title>, crawler header, document properties
     published: str | None = None    # a publication date the container states (crawler header, meta tag)
     warnings: list[str] = field(default_factory=list)
+    scanned: bool = False           # every page was read by OCR (an image, an image-only PDF)
 
     @property
     def lines(self) -> list[str]:

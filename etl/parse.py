@@ -18,6 +18,7 @@ from etl.extract import extract
 from etl.extract.metadata import read_metadata
 from etl.extract.prose import extract_prose
 from etl.model import Check, Metric, ReadError
+from etl.checks.ocr_digits import unsure_by_rules
 from etl.read import MAX_BYTES, file_format, read_document
 from etl.read.names import real_path, shown_name
 from etl.recognise import recognise, template_for_year
@@ -134,12 +135,18 @@ def _parse(report: dict, path: Path, data: bytes, neighbours: Neighbours | None)
             report["error"] = "未识别为政府信息公开工作年度报告（没有报告标题，统计表也不完整）"
             return ParsedReport(report)
         metrics, problems = found.metrics, problems + found.problems
+        if any(m.locator.startswith("OCR ") for m in metrics):   # OCR'd figures a one-digit misreading explains
+            problems += unsure_by_rules(spec.name, metrics)
         checks = run_checks(spec.name, metrics)
     checks += check_prose(prose, metrics)
     # a prose figure that merely repeats its table cell is recorded by the passing check, not as a second
     # row for the same number; figures the table lacks or contradicts are kept (source = 'text')
     table = {(m.metric, m.applicant, m.basis): m.value for m in metrics}
     metrics = metrics + [p for p in prose if table.get((p.metric, p.applicant, p.basis)) != p.value]
+    if doc.scanned:                     # figures found in the OCR'd text (flattened rows, prose) say so too
+        for m in metrics:
+            if not m.locator.startswith("OCR "):
+                m.locator = "OCR " + m.locator
     if meta.year is None:
         problems.append("未能识别报告年度")
     if meta.agency is None:

@@ -10,7 +10,7 @@ from rapidfuzz.distance import Levenshtein
 
 from etl.specs import RowSpec, TableSpec, official_label
 from etl.labels import core, nfkc
-from etl.model import Document, Metric
+from etl.model import Document, Metric, Table
 
 _UNIT_CELL = re.compile(rf"^{UNITS}$")
 
@@ -62,7 +62,7 @@ def _fit(values: list[str], n: int) -> list[str] | None:
 
 def extract_tables(doc: Document, spec: TableSpec) -> tuple[list[Metric], set[RowSpec], list[str]]:
     """(metrics, rows read, problems: labels that could be two rows and were not read)."""
-    found: dict[RowSpec, tuple[list[str], str | None, str]] = {}
+    found: dict[RowSpec, tuple[list[str], str | None, str, list[tuple[str, str | None]]]] = {}
     unsure: dict[str, tuple[RowSpec, ...]] = {}
     for table in doc.tables:
         section: str | None = None
@@ -91,21 +91,43 @@ def extract_tables(doc: Document, spec: TableSpec) -> tuple[list[Metric], set[Ro
             fitted = _fit(values, n)
             if fitted is None:
                 continue
-            found[spec_row] = (fitted, unit, table.row_locator(i) + note)
+            found[spec_row] = (fitted, unit, table.row_locator(i) + note, _ocr_notes(table, i, cells, values, n))
             section, last = spec_row.block, spec_row
     for row in spec.rows:                            # a row printed in place of others (2021's one-row （六）)
         if row in found and any(r in found for r in spec.rows if r.cells[0][0] in row.instead_of):
             del found[row]
     metrics = []
-    for spec_row, (values, unit, locator) in found.items():
-        for (key, applicant, basis), raw in zip(spec_row.cells, values):
+    not_taken = []
+    for spec_row, (values, unit, locator, notes) in found.items():
+        for (key, applicant, basis), raw, (note, doubt) in zip(spec_row.cells, values, notes):
             value, cell_unit, is_num = parse_cell(raw)
             unit_zh = catalogue()[key].unit
-            metrics.append(Metric(key, to_unit(value, cell_unit or unit, unit_zh), raw, locator,
+            where = f"{locator} {note}" if note else locator
+            if doubt:                                # an OCR'd figure the engine was unsure of: named, not guessed
+                value = None
+                not_taken.append(f"{where}：{doubt}，未采用")
+            metrics.append(Metric(key, to_unit(value, cell_unit or unit, unit_zh), raw, where,
                                   applicant=applicant, basis=basis, unit=unit_zh))
     problems = [f"统计表行“{label}”可能是{'或'.join('“' + official_label(r) + '”' for r in rows)}，未读取"
-                for label, rows in unsure.items() if not all(r in found for r in rows)]
+                for label, rows in unsure.items() if not all(r in found for r in rows)] + not_taken
     return metrics, set(found), problems
+
+
+def _ocr_notes(table: Table, i: int, cells: list[str], values: list[str], n: int) -> list[tuple[str, str | None]]:
+    """(locator note, reason not taken) of each of a row's n fitted values: an OCR'd table's cell confidence,
+    and its unsure figures. `_fit` right-aligns the values, the tail of the row's cells, after dropping blanks
+    beyond n at their end."""
+    if not (table.cell_notes or table.unsure) or values != cells[len(cells) - len(values):]:
+        return [("", None)] * n
+    trailing = 0
+    while len(values) - trailing > n and values[len(values) - 1 - trailing] == "":
+        trailing += 1
+    end, first = len(cells) - trailing, len(cells) - len(values)
+    out = []
+    for k in range(n):
+        j = end - n + k
+        out.append(("", None) if j < first else (table.cell_notes.get((i, j), ""), table.unsure.get((i, j))))
+    return out
 
 
 def label_matches(row: RowSpec, cell: str) -> bool:

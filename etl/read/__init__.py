@@ -10,6 +10,7 @@ from etl.read.decode import decode
 from etl.read.doc import read_doc
 from etl.read.docx import read_docx
 from etl.read.html import read_html
+from etl.read.ocr import read_image
 from etl.read.limits import check_markup, check_text
 from etl.read.pdf import read_pdf
 from etl.read.text import read_text
@@ -36,6 +37,7 @@ READERS: dict[str, Callable[[bytes], Document]] = {
     ".txt": _text, ".text": _text, ".md": _markdown, ".markdown": _markdown,
     ".html": _html, ".htm": _html, ".shtml": _html, ".xhtml": _html,
     ".pdf": read_pdf, ".docx": read_docx, ".doc": read_doc,
+    ".png": read_image, ".jpg": read_image, ".jpeg": read_image,      # scanned pages, read by OCR
 }
 
 

@@ -11,15 +11,18 @@ own parser) spent ~85 % of the time in Python layout analysis.
 - `assemble`: fragments continued over page breaks merged; paragraphs joined; the Document.
 
 Cells spanning several grid cells (rowspan/colspan) come out once, in source order, as the HTML reader gives
-them; blank cells stay ''. Scanned PDFs (no text layer), encrypted, truncated and non-PDF files raise
-ReadError.
+them; blank cells stay ''. Scanned pages (images and no text layer) are read by OCR (`etl.read.ocr`), in a
+mixed PDF as in an image-only one. Encrypted, truncated and non-PDF files raise ReadError.
 """
 from __future__ import annotations
 
 import logging
 import time
 
+import numpy as np
+
 from etl.model import Document, ReadError
+from etl.read import ocr
 from etl.read.pdf import guards, layer, ruled, unruled
 from etl.read.pdf.assemble import assemble
 from etl.read.pdf.text import fix_glyphs, text_lines
@@ -27,6 +30,8 @@ from etl.read.pdf.text import fix_glyphs, text_lines
 __all__ = ["fix_glyphs", "read_pdf"]
 
 log = logging.getLogger(__name__)
+
+RENDER_DPI = 200.0            # scanned pages are rendered at this resolution for OCR
 
 
 def read_pdf(data: bytes) -> Document:
@@ -62,10 +67,10 @@ def _read(pdf) -> Document:
     if n == 0:
         raise ReadError(guards.NO_PAGES)
     deadline = time.monotonic() + guards.TIME_BUDGET
-    items: list[dict] = []         # text lines and table fragments in reading order
+    pages: list[list[dict]] = []   # per page: text lines and table fragments in reading order
     warnings: list[str] = []
-    image_pages: list[int] = []
-    n_chars = n_images = 0
+    scanned: list[int] = []        # pages with images and no text layer
+    n_chars = 0
     for index in range(n):
         pno = index + 1
         if time.monotonic() > deadline:
@@ -75,21 +80,44 @@ def _read(pdf) -> Document:
         if len(chars) > guards.MAX_CHARS_PER_PAGE:
             raise ReadError(guards.too_many_chars(pno, len(chars)))
         n_chars += len(chars)
-        n_images += len(page.images)
-        if chars:
-            items.extend(_page_items(page, pno, warnings))
-        elif page.images:
-            image_pages.append(pno)
-    if n_chars == 0:
-        if n_images:
-            raise ReadError("这是扫描版 PDF（只有图片，没有文字层），目前不支持 OCR 识别，无法读取；请提供文字版 PDF 或网页版")
+        pages.append(_page_items(page, pno, warnings) if chars else [])
+        if not chars and page.images:
+            scanned.append(index)
+    if scanned:
+        _read_scans(pdf, scanned, pages, warnings, image_only=n_chars == 0, deadline=deadline)
+    elif n_chars == 0:
         raise ReadError(guards.NO_TEXT)
-    doc = assemble(items, pdf.get_metadata_value("Title"))   # pdfium decodes UTF-16 (either BOM) and PDFDocEncoding
-    if image_pages:
-        pages = "、".join(str(p) for p in image_pages[:10]) + ("等" if len(image_pages) > 10 else "")
-        warnings.append(f"PDF 第 {pages} 页是扫描图片（没有文字层，未识别）")
-    doc.warnings.extend(warnings)
+    doc = ocr.mark(assemble([it for p in pages for it in p], pdf.get_metadata_value("Title")))
+    doc.warnings.extend(warnings)   # pdfium decodes the title's UTF-16 (either BOM) and PDFDocEncoding
+    doc.scanned = n_chars == 0
     return doc
+
+
+def _read_scans(pdf, scanned: list[int], pages: list[list[dict]], warnings: list[str], image_only: bool,
+                deadline: float) -> None:
+    """OCR of the scanned pages (images and no text layer), each rendered at RENDER_DPI."""
+    if not ocr.available():
+        if image_only:
+            raise ReadError("这是扫描版 PDF（只有图片，没有文字层），需要 OCR 识别，但本机没有安装 OCR 引擎"
+                            "（tesseract-ocr、tesseract-ocr-chi-sim 与 tesserocr），无法读取")
+        listed = "、".join(str(i + 1) for i in scanned[:10]) + ("等" if len(scanned) > 10 else "")
+        warnings.append(f"PDF 第 {listed} 页是扫描图片（没有文字层；本机没有 OCR 引擎，未识别）")
+        return
+    if len(scanned) > ocr.MAX_OCR_PAGES:
+        raise ReadError(ocr.too_many_pages(len(scanned)))
+    deadline += ocr.PAGE_BUDGET * len(scanned)
+    for index in scanned:
+        pno = index + 1
+        if time.monotonic() > deadline:
+            raise ReadError(guards.timed_out(pno))
+        page = pdf[index]
+        w, h = page.get_size()
+        dpi = min(RENDER_DPI, (ocr.MAX_PIXELS / max(1.0, w * h / 72 / 72)) ** 0.5)
+        gray = np.asarray(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+        log.info("OCR of PDF page %d (%d×%d px)", pno, gray.shape[1], gray.shape[0])
+        pages[index] = ocr.page_items(gray, dpi, pno, deadline)
+    if image_only and not any(pages[i] for i in scanned):
+        raise ReadError("这是扫描版 PDF（只有图片，没有文字层），OCR 识别没有读出文字，无法读取")
 
 
 def _page_items(page, pno: int, warnings: list[str]) -> list[dict]:
