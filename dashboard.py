@@ -1,9 +1,10 @@
 """政府信息公开工作年度报告 — comparison dashboard. Router only: warehouse check, global filters, navigation.
 
-    streamlit run dashboard.py          # reads data/warehouse (built from data/samples when missing)
-    WAREHOUSE_DIR=/path streamlit run dashboard.py
-    python -m etl demo && WAREHOUSE_DIR=data/demo/warehouse streamlit run dashboard.py   # marked 演示数据
+streamlit run dashboard.py          # reads data/warehouse (built from data/samples when missing)
+WAREHOUSE_DIR=/path streamlit run dashboard.py
+python -m etl demo && WAREHOUSE_DIR=data/demo/warehouse streamlit run dashboard.py   # marked 演示数据
 """
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,7 @@ from pathlib import Path
 # as many threads as cores, at most 4, so that many sessions' small queries do not oversubscribe the machine
 os.environ.setdefault("POLARS_MAX_THREADS", str(min(4, os.cpu_count() or 1)))
 
-import streamlit as st  # noqa: E402
+import streamlit as st
 
 ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
@@ -31,7 +32,7 @@ PAGES = [
     ("pages/requests.py", "依申请公开", "requests", ":material/mail:"),
     ("pages/review.py", "复议诉讼", "review", ":material/gavel:"),
     ("pages/staffing.py", "机构人员", "staffing", ":material/groups:"),
-    ("pages/scorecard.py", "考核评分", "scorecard", ":material/grading:"),     # only when that file exists
+    ("pages/scorecard.py", "考核评分", "scorecard", ":material/grading:"),  # only when that file exists
     ("pages/quality.py", "数据质量", "quality", ":material/rule:"),
     ("pages/upload.py", "导入报告", "upload", ":material/upload_file:"),
     ("pages/collect.py", "采集", "collect", ":material/travel_explore:"),
@@ -49,8 +50,10 @@ def ensure_warehouse() -> None:
 
         def progress(row: dict) -> None:
             done.append(row)
-            status.write(f"已解析：{row.get('agency') or row.get('source_file')} {row.get('year') or ''}"
-                         f"（{row.get('parse_status')}）")
+            status.write(
+                f"已解析：{row.get('agency') or row.get('source_file')} {row.get('year') or ''}"
+                f"（{row.get('parse_status')}）"
+            )
 
         warehouse.ensure_built(wh, on_progress=progress)
         status.update(label=f"数据仓库已建好：{len(done)} 份报告", state="complete", expanded=False)

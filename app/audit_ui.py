@@ -1,6 +1,7 @@
 """The 审核 controls the pages share: who is signed in (streamlit-authenticator over the users of the audit
 database: bcrypt-hashed passwords, a signed login cookie that expires), the guard of 导入报告, and the inline
 actions of 报告详情 and 数据质量. Each page calls one function at its end (or top, for the guard)."""
+
 from __future__ import annotations
 
 import os
@@ -14,10 +15,12 @@ from audit import db, store
 from audit.roles import ROLE_ZH, User
 
 COOKIE = "gov_reports_audit"
-SESSION_DAYS = float(os.environ.get("AUDIT_SESSION_DAYS", "1"))     # a login lasts this long, then asks again
+SESSION_DAYS = float(os.environ.get("AUDIT_SESSION_DAYS", "1"))  # a login lasts this long, then asks again
 CREATE_ADMIN = "python3 -m audit create-admin 用户名 --name 姓名"
-NO_USERS = ("尚未配置用户，本看板只读：任何人都不能导入报告或修改数字。在服务器上运行下面的命令创建第一个管理员，"
-            "再用管理员账号在“审核”页新建审核员：")
+NO_USERS = (
+    "尚未配置用户，本看板只读：任何人都不能导入报告或修改数字。在服务器上运行下面的命令创建第一个管理员，"
+    "再用管理员账号在“审核”页新建审核员："
+)
 FIELDS = {"Form name": "登录", "Username": "用户名", "Password": "密码", "Login": "登录"}
 
 
@@ -39,6 +42,7 @@ def signed_in(login_form: bool = False) -> User | None:
     if eng is None or not store.has_users(eng):
         return None
     import streamlit_authenticator as stauth
+
     auth = stauth.Authenticate(store.credentials(eng), COOKIE, store.cookie_key(eng), SESSION_DAYS, auto_hash=False)
     try:
         auth.login(location="main" if login_form else "unrendered", fields=FIELDS, key="audit_login")
@@ -66,15 +70,25 @@ def require_import_role() -> None:
         st.stop()
     user = signed_in()
     if user is None or not user.may_review:
-        st.warning("导入报告会改变所有人看到的数字，需要“审核”或“管理”权限。"
-                   + ("请先在“审核”页登录。" if user is None else f"当前账号（{user.name}）只有“查看”权限。"))
+        st.warning(
+            "导入报告会改变所有人看到的数字，需要“审核”或“管理”权限。"
+            + ("请先在“审核”页登录。" if user is None else f"当前账号（{user.name}）只有“查看”权限。")
+        )
         st.page_link("pages/audit.py", label="前往“审核”页登录", icon=":material/login:")
         st.stop()
 
 
 def report_of(meta: dict) -> store.Report:
-    return store.Report(meta["report_id"], meta["file_sha256"], meta.get("template"), meta.get("source_file"),
-                        meta.get("agency"), meta.get("year"), meta.get("province"), meta.get("prefecture"))
+    return store.Report(
+        meta["report_id"],
+        meta["file_sha256"],
+        meta.get("template"),
+        meta.get("source_file"),
+        meta.get("agency"),
+        meta.get("year"),
+        meta.get("province"),
+        meta.get("prefecture"),
+    )
 
 
 def _saved(message: str) -> None:
@@ -129,8 +143,10 @@ def report_actions(rid: str | None, parts: tuple[str, ...] = ("cells", "checks",
         st.caption(f"当前账号（{user.name}）只有“查看”权限，不能修改。")
         return
     if not user.covers(report.province, report.prefecture):
-        st.info(f"这份报告（{report.province or '未知省份'} {report.prefecture or ''}）不在您负责的地区（{user.scope_zh}）内，"
-                "只能查看，不能修改。")
+        st.info(
+            f"这份报告（{report.province or '未知省份'} {report.prefecture or ''}）不在您负责的地区（{user.scope_zh}）内，"
+            "只能查看，不能修改。"
+        )
         return
     if "cells" in parts:
         _correction_form(eng, user, report, rid)
@@ -150,23 +166,43 @@ def _report_state(eng, report: store.Report, parts) -> None:
     review = store.review_of(eng, report.file_sha256)
     if "review" in parts:
         if review:
-            st.success(f"已审核：{review['username']}，{store.local_time(review['created_at'])}"
-                       + (f"（{review['note']}）" if review["note"] else ""))
+            st.success(
+                f"已审核：{review['username']}，{store.local_time(review['created_at'])}"
+                + (f"（{review['note']}）" if review["note"] else "")
+            )
         else:
             st.caption("这份报告尚未标记为已审核。")
     if "cells" in parts:
         rows = store.corrections_of_report(eng, report.file_sha256)
         if rows:
             now = queries.run("report_metrics", report_id=report.report_id)
-            held = {(r["metric"], r["applicant"] or "", r["basis"]): (r["value"], r["source"])
-                    for r in now.iter_rows(named=True) if r["source"] in ("table", "manual")}
+            held = {
+                (r["metric"], r["applicant"] or "", r["basis"]): (r["value"], r["source"])
+                for r in now.iter_rows(named=True)
+                if r["source"] in ("table", "manual")
+            }
             st.markdown("**本报告的人工更正**")
-            st.dataframe(pl.DataFrame([{
-                "单元格": store.cell_name(c["metric"], c["applicant"] or None, c["basis"]),
-                "原值": c["old_value"], "原文": c["old_raw"], "更正为": c["new_value"], "理由": c["reason"],
-                "更正人": c["username"], "时间": store.local_time(c["created_at"]),
-                "状态": "已生效" if held.get((c["metric"], c["applicant"], c["basis"])) == (c["new_value"], "manual")
-                else "待重建数据仓库后生效"} for c in rows]), hide_index=True, width="stretch")
+            st.dataframe(
+                pl.DataFrame(
+                    [
+                        {
+                            "单元格": store.cell_name(c["metric"], c["applicant"] or None, c["basis"]),
+                            "原值": c["old_value"],
+                            "原文": c["old_raw"],
+                            "更正为": c["new_value"],
+                            "理由": c["reason"],
+                            "更正人": c["username"],
+                            "时间": store.local_time(c["created_at"]),
+                            "状态": "已生效"
+                            if held.get((c["metric"], c["applicant"], c["basis"])) == (c["new_value"], "manual")
+                            else "待重建数据仓库后生效",
+                        }
+                        for c in rows
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+            )
 
 
 def _correction_form(eng, user: User, report: store.Report, rid: str) -> None:
@@ -174,8 +210,14 @@ def _correction_form(eng, user: User, report: store.Report, rid: str) -> None:
     cells = {(r["metric"], r["applicant"], r["basis"]): r for r in vals.iter_rows(named=True)}
     st.markdown("**更正一个数值**")
     with st.form("audit_correct", clear_on_submit=False):
-        key = st.selectbox("单元格", list(cells), format_func=lambda k: _cell_label(cells[k]), key="audit_cell",
-                           index=None, placeholder="选择要更正的单元格")
+        key = st.selectbox(
+            "单元格",
+            list(cells),
+            format_func=lambda k: _cell_label(cells[k]),
+            key="audit_cell",
+            index=None,
+            placeholder="选择要更正的单元格",
+        )
         other = st.text_input("或输入指标代码（统计表中有、但未读出的单元格，如 request.received）", key="audit_metric")
         value = st.text_input("更正为", key="audit_value", placeholder="数值，如 73")
         reason = st.text_area("理由", key="audit_reason", placeholder="如：正文第23行称共发布信息73条，统计表漏计")
@@ -191,18 +233,29 @@ def _correction_form(eng, user: User, report: store.Report, rid: str) -> None:
     seen = _seen(seen_key, current["version"] if current else 0)
     row = cells.get((metric, applicant, basis))
     try:
-        c = store.correct_cell(eng, user, report, metric, applicant, basis, value, reason, seen,
-                               old_value=row["value"] if row and row["source"] == "table" else
-                               (current["old_value"] if current else None),
-                               old_raw=row["raw"] if row else None)
+        c = store.correct_cell(
+            eng,
+            user,
+            report,
+            metric,
+            applicant,
+            basis,
+            value,
+            reason,
+            seen,
+            old_value=row["value"] if row and row["source"] == "table" else (current["old_value"] if current else None),
+            old_raw=row["raw"] if row else None,
+        )
     except store.AuditError as e:
         st.error(str(e))
         latest = store.correction_of(eng, report, metric, applicant, basis)
-        _seen(seen_key, latest["version"] if latest else 0, refresh=True)     # shown now: the next save may go
+        _seen(seen_key, latest["version"] if latest else 0, refresh=True)  # shown now: the next save may go
         return
     _seen(seen_key, c["version"], refresh=True)
-    _saved(f"已保存：{store.cell_name(metric, applicant, basis)} 更正为 {store.fmt_value(c['new_value'])}。"
-           "重建数据仓库后生效（导入报告、运行 etl build，或点下方“立即重建”）。")
+    _saved(
+        f"已保存：{store.cell_name(metric, applicant, basis)} 更正为 {store.fmt_value(c['new_value'])}。"
+        "重建数据仓库后生效（导入报告、运行 etl build，或点下方“立即重建”）。"
+    )
 
 
 def _disposition_form(eng, user: User, report: store.Report, rid: str) -> None:
@@ -213,16 +266,37 @@ def _disposition_form(eng, user: User, report: store.Report, rid: str) -> None:
     done = store.dispositions_of_report(eng, report.file_sha256)
     failed = [(r["rule"], r["message"]) for r in checks.iter_rows(named=True)]
     st.markdown("**处理未通过的核对**")
-    st.dataframe(pl.DataFrame([{"规则": labels.rule_zh(r), "说明": msg,
-                                "处理": store.VERDICT_ZH[done[(r, msg)]["verdict"]] if (r, msg) in done else "未处理",
-                                "说明（审核）": done[(r, msg)]["note"] if (r, msg) in done else "",
-                                "处理人": done[(r, msg)]["username"] if (r, msg) in done else "", "规则编号": r}
-                               for r, msg in failed]), hide_index=True, width="stretch")
+    st.dataframe(
+        pl.DataFrame(
+            [
+                {
+                    "规则": labels.rule_zh(r),
+                    "说明": msg,
+                    "处理": store.VERDICT_ZH[done[(r, msg)]["verdict"]] if (r, msg) in done else "未处理",
+                    "说明（审核）": done[(r, msg)]["note"] if (r, msg) in done else "",
+                    "处理人": done[(r, msg)]["username"] if (r, msg) in done else "",
+                    "规则编号": r,
+                }
+                for r, msg in failed
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     with st.form(f"audit_dispose_{rid}"):
-        pick = st.selectbox("核对项", range(len(failed)), format_func=lambda i: f"{labels.rule_zh(failed[i][0])}：{failed[i][1]}",
-                            key=f"audit_check_{rid}")
-        verdict = st.radio("结论", list(store.VERDICT_ZH), format_func=store.VERDICT_ZH.get, horizontal=True,
-                           key=f"audit_verdict_{rid}")
+        pick = st.selectbox(
+            "核对项",
+            range(len(failed)),
+            format_func=lambda i: f"{labels.rule_zh(failed[i][0])}：{failed[i][1]}",
+            key=f"audit_check_{rid}",
+        )
+        verdict = st.radio(
+            "结论",
+            list(store.VERDICT_ZH),
+            format_func=store.VERDICT_ZH.get,
+            horizontal=True,
+            key=f"audit_verdict_{rid}",
+        )
         note = st.text_input("说明", key=f"audit_note_{rid}", placeholder="如：已核对原件第3页，报告原文如此")
         go = st.form_submit_button("保存处理结论")
     if not go:
@@ -260,9 +334,12 @@ def _apply_now() -> None:
     if not st.button("立即重建数据仓库，使更正生效", key="audit_apply_now"):
         return
     from app import importer
+
     missing = importer.missing_inputs()
     if missing:
-        st.warning(f"数据仓库的 {len(missing)} 个原始文件已不在磁盘上（如 {missing[0]}），重建会丢失这些报告，因此未重建。")
+        st.warning(
+            f"数据仓库的 {len(missing)} 个原始文件已不在磁盘上（如 {missing[0]}），重建会丢失这些报告，因此未重建。"
+        )
         return
     with st.spinner("正在重建数据仓库……"):
         importer.import_files(importer.Staged([]))
@@ -274,6 +351,7 @@ def shared_markdown(a: str, b: str, min_len: int = 6) -> tuple[str, str]:
     """Two passages as escaped Markdown with the runs of text they share (min_len characters or more) highlighted:
     report text never becomes live HTML or Markdown."""
     from difflib import SequenceMatcher
+
     a, b = a or "", b or ""
     blocks = [m for m in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks() if m.size >= min_len]
 
@@ -281,7 +359,7 @@ def shared_markdown(a: str, b: str, min_len: int = 6) -> tuple[str, str]:
         out, at = [], 0
         for start, size in spans:
             out.append(ui.md_escape(text[at:start]))
-            out.append(":orange-background[" + ui.md_escape(text[start:start + size]) + "]")
+            out.append(":orange-background[" + ui.md_escape(text[start : start + size]) + "]")
             at = start + size
         out.append(ui.md_escape(text[at:]))
         return "".join(out)
@@ -292,10 +370,15 @@ def shared_markdown(a: str, b: str, min_len: int = 6) -> tuple[str, str]:
 @st.cache_data(show_spinner="正在比对雷同文字……", max_entries=8)
 def _originality(wh: str, version: str, year: int, places: tuple[tuple[str, tuple[str, ...]], ...]) -> pl.DataFrame:
     from scoring.scorecard import score_warehouse
+
     sc = score_warehouse(wh, years=[year - 1, year], places={k: list(v) for k, v in places} or None)
     ev = sc.evidence
-    return ev.filter((pl.col("indicator") == "originality") & (pl.col("year") == year)
-                     & pl.col("this").is_not_null() & pl.col("other").is_not_null())
+    return ev.filter(
+        (pl.col("indicator") == "originality")
+        & (pl.col("year") == year)
+        & pl.col("this").is_not_null()
+        & pl.col("other").is_not_null()
+    )
 
 
 def copied_text(user: User, years: list[int]) -> None:

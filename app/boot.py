@@ -6,6 +6,7 @@ exists; while it is True a direct /<page> request runs pages/<page>.py on its ow
 no global filters and no navigation. The flag turns False for good once st.navigation has run, so a page that
 finds itself in legacy mode clears it and reruns: the rerun goes through dashboard.py and lands on the same page,
 with the same URL query params."""
+
 from __future__ import annotations
 
 import importlib
@@ -34,13 +35,14 @@ def finish_heavy_imports() -> None:
 def _legacy() -> bool:
     try:
         from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:          # a Streamlit without the legacy mode
+    except ImportError:  # a Streamlit without the legacy mode
         return False
     return bool(getattr(PagesManager, "uses_pages_directory", False))
 
 
 def leave_legacy_mode() -> None:
     from streamlit.runtime.pages_manager import PagesManager
+
     PagesManager.uses_pages_directory = False
 
 

@@ -3,6 +3,7 @@ scope, one year) as a ranked strip with median and quartiles, its rank and perce
 change of every peer with unusual jumps flagged; and per-agency trends of the page's headline figures.
 
 A page names its measures: {column of peers.sql / agency_trend.sql: Measure}."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -16,9 +17,9 @@ from app.queries import Filters
 
 @dataclass(frozen=True)
 class Measure:
-    title: str                 # 行政诉讼案件数
-    unit: str                  # 件
-    rate: bool = False         # a 0–1 ratio, shown as a percentage
+    title: str  # 行政诉讼案件数
+    unit: str  # 件
+    rate: bool = False  # a 0–1 ratio, shown as a percentage
 
 
 # headline measures the pages compare (columns of peers.sql and agency_trend.sql)
@@ -71,12 +72,21 @@ def jumps(d: pl.DataFrame, value: str) -> pl.DataFrame:
     prev, cur = pl.col(f"prev_{value}"), pl.col(value)
     big = pl.max_horizontal(prev, cur) >= JUMP_MIN
     jump = big & ((prev == 0) | (cur == 0) | (cur >= JUMP_FACTOR * prev) | (cur * JUMP_FACTOR <= prev))
-    return d.filter(prev.is_not_null() & cur.is_not_null()).select(
-        "report_id", "label", "level_zh", "scope_zh", prev.alias("prev"), cur.alias("cur"),
-        (cur - prev).alias("change"),
-        pl.when(prev != 0).then((cur - prev) / prev).otherwise(None).alias("change_rate"),
-        pl.when(jump).then(pl.lit("异常变动")).otherwise(pl.lit("")).alias("jump"),
-    ).sort(pl.col("jump") == "", (pl.col("change").abs()), descending=[False, True])
+    return (
+        d.filter(prev.is_not_null() & cur.is_not_null())
+        .select(
+            "report_id",
+            "label",
+            "level_zh",
+            "scope_zh",
+            prev.alias("prev"),
+            cur.alias("cur"),
+            (cur - prev).alias("change"),
+            pl.when(prev != 0).then((cur - prev) / prev).otherwise(None).alias("change_rate"),
+            pl.when(jump).then(pl.lit("异常变动")).otherwise(pl.lit("")).alias("jump"),
+        )
+        .sort(pl.col("jump") == "", (pl.col("change").abs()), descending=[False, True])
+    )
 
 
 def latest_year_with(f: Filters, m: str, years: list[int], tries: int = 4) -> int:
@@ -92,8 +102,10 @@ def latest_year_with(f: Filters, m: str, years: list[int], tries: int = 4) -> in
 def peer_section(f: Filters, measures: list[str], key: str) -> None:
     """The peer comparison of a page: pick a measure, a year, a peer group and an agency to highlight."""
     st.subheader("同级比较：排名与分布")
-    st.caption("同一年度、同一层级、同为本级（或同为汇总）报告的机构为一组，全组按数值由高到低排列；红色为所选机构，"
-               "实线为中位数，虚线为上下四分位数。点击条形可打开该份报告。筛选中的“机构”只决定突出显示哪家，不缩小比较组。")
+    st.caption(
+        "同一年度、同一层级、同为本级（或同为汇总）报告的机构为一组，全组按数值由高到低排列；红色为所选机构，"
+        "实线为中位数，虚线为上下四分位数。点击条形可打开该份报告。筛选中的“机构”只决定突出显示哪家，不缩小比较组。"
+    )
     years = queries.run("report_counts", f)["year"].to_list()
     if not years:
         st.info("当前筛选下没有报告。")
@@ -108,22 +120,32 @@ def peer_section(f: Filters, measures: list[str], key: str) -> None:
     if peers.is_empty():
         st.info(f"{year} 年没有可比较的报告。")
         return
-    groups = (peers.group_by("level_rank", "level_zh", "scope_zh").agg(pl.len().alias("n"))
-              .sort("level_rank", "scope_zh"))
+    groups = (
+        peers.group_by("level_rank", "level_zh", "scope_zh").agg(pl.len().alias("n")).sort("level_rank", "scope_zh")
+    )
     chosen_ids = set(f.agencies)
     mine = peers.filter(pl.col("agency_id").is_in(list(chosen_ids))) if chosen_ids else peers.clear()
     options = [f"{r['level_zh']}·{r['scope_zh']}" for r in groups.iter_rows(named=True)]
     counts = {f"{r['level_zh']}·{r['scope_zh']}": r["n"] for r in groups.iter_rows(named=True)}
-    default = (f"{mine['level_zh'][0]}·{mine['scope_zh'][0]}" if mine.height
-               else max(options, key=lambda o: counts[o]))
-    group = c3.selectbox("比较组", options, index=options.index(default), key=f"{key}_group_{year}",
-                         format_func=lambda o: f"{o}（{counts[o]} 家）")
+    default = f"{mine['level_zh'][0]}·{mine['scope_zh'][0]}" if mine.height else max(options, key=lambda o: counts[o])
+    group = c3.selectbox(
+        "比较组",
+        options,
+        index=options.index(default),
+        key=f"{key}_group_{year}",
+        format_func=lambda o: f"{o}（{counts[o]} 家）",
+    )
     level_zh, scope_zh = group.split("·")
     d = peers.filter((pl.col("level_zh") == level_zh) & (pl.col("scope_zh") == scope_zh))
     labels = sorted(d["label"].to_list())
     pre = [x for x in mine.filter(pl.col("level_zh") == level_zh)["label"].to_list() if x in labels]
-    who = c4.selectbox("突出显示的机构", labels, index=labels.index(pre[0]) if pre else None,
-                       key=f"{key}_who_{year}_{group}", placeholder="选择一家机构")
+    who = c4.selectbox(
+        "突出显示的机构",
+        labels,
+        index=labels.index(pre[0]) if pre else None,
+        key=f"{key}_who_{year}_{group}",
+        placeholder="选择一家机构",
+    )
     meas = MEASURES[m]
     stats = peer_stats(d[m])
     if not stats["n"]:
@@ -132,83 +154,139 @@ def peer_section(f: Filters, measures: list[str], key: str) -> None:
     v = d.filter(pl.col(m).is_not_null()).sort(m, descending=True)
     top, bottom = v["label"].head(3).to_list(), v["label"].tail(3).to_list()
     n_blank = d.height - stats["n"]
-    lines = [f"{year} 年{level_zh}{scope_zh}报告 {d.height} 份，其中 {stats['n']} 份有此数"
-             + (f"（{n_blank} 份未填报，不参与排名）" if n_blank else "")
-             + f"；中位数 {_fmt(stats['median'], meas.rate)}，四分位 {_fmt(stats['q1'], meas.rate)}–"
-               f"{_fmt(stats['q3'], meas.rate)}。",
-             f"最高：{'、'.join(top)}；最低：{'、'.join(reversed(bottom))}。"]
+    lines = [
+        f"{year} 年{level_zh}{scope_zh}报告 {d.height} 份，其中 {stats['n']} 份有此数"
+        + (f"（{n_blank} 份未填报，不参与排名）" if n_blank else "")
+        + f"；中位数 {_fmt(stats['median'], meas.rate)}，四分位 {_fmt(stats['q1'], meas.rate)}–"
+        f"{_fmt(stats['q3'], meas.rate)}。",
+        f"最高：{'、'.join(top)}；最低：{'、'.join(reversed(bottom))}。",
+    ]
     if who:
         r = rank_of(d, m, "label", who)
         row = d.filter(pl.col("label") == who).row(0, named=True)
         if r:
             rank, n, pct = r
             prev = row.get(f"prev_{m}")
-            yoy = ("" if prev is None else
-                   f"；较上年{'增加' if row[m] >= prev else '减少'} {_fmt(abs(row[m] - prev), meas.rate)}")
-            lines.insert(0, f"**{ui.md_escape(who)}**：{_fmt(row[m], meas.rate)}（{meas.unit}），"
-                            f"在 {n} 家中排第 {rank} 位（由高到低），高于 {pct:.0%} 的同组机构{yoy}。")
+            yoy = (
+                ""
+                if prev is None
+                else f"；较上年{'增加' if row[m] >= prev else '减少'} {_fmt(abs(row[m] - prev), meas.rate)}"
+            )
+            lines.insert(
+                0,
+                f"**{ui.md_escape(who)}**：{_fmt(row[m], meas.rate)}（{meas.unit}），"
+                f"在 {n} 家中排第 {rank} 位（由高到低），高于 {pct:.0%} 的同组机构{yoy}。",
+            )
         else:
             lines.insert(0, f"**{ui.md_escape(who)}**：未填报“{meas.title}”，不参与排名。")
     st.markdown("  \n".join(lines))
     # the chart names the highest, the lowest and the chosen agency (more names would collide on a slide)
-    chart = charts.peer_ranking(d, m, "label", who, [top[0], bottom[-1], who], stats,
-                                value_title=f"{meas.title}（{meas.unit}）", rate=meas.rate)
+    chart = charts.peer_ranking(
+        d, m, "label", who, [top[0], bottom[-1], who], stats, value_title=f"{meas.title}（{meas.unit}）", rate=meas.rate
+    )
     from app import demo
+
     if demo.is_demo():
         chart = demo.mark_chart(chart)
     event = st.altair_chart(chart, theme=None, width="stretch", on_select="rerun", key=f"{key}_rank_{m}_{year}_{group}")
     picked = [p.get("report_id") for p in (event.selection.get("pick") or [])] if event and event.selection else []
     if picked and picked[0]:
         name = d.filter(pl.col("report_id") == picked[0])["label"].to_list()
-        st.page_link("pages/report.py", label=f"打开报告详情：{ui.md_escape(name[0] if name else picked[0])} {year}",
-                     icon=":material/open_in_new:", query_params={"report": picked[0]})
+        st.page_link(
+            "pages/report.py",
+            label=f"打开报告详情：{ui.md_escape(name[0] if name else picked[0])} {year}",
+            icon=":material/open_in_new:",
+            query_params={"report": picked[0]},
+        )
     table = d.select("label", "level_zh", "scope_zh", "year", pl.col(m).alias("value"))
-    export.downloads(f"同级比较_{meas.title}_{year}", table, chart,
-                     title=f"{year} 年{level_zh}{scope_zh}报告{meas.title}排名",
-                     subtitle=[f"比较组：{year} 年{group}，{d.height} 家；突出显示：{who or '无'}",
-                               (f"单位：{meas.unit}；中位数 {_fmt(stats['median'], meas.rate)}，四分位 "
-                                f"{_fmt(stats['q1'], meas.rate)}–{_fmt(stats['q3'], meas.rate)}"),
-                               f"最高：{'、'.join(top)}；最低：{'、'.join(reversed(bottom))}"])
+    export.downloads(
+        f"同级比较_{meas.title}_{year}",
+        table,
+        chart,
+        title=f"{year} 年{level_zh}{scope_zh}报告{meas.title}排名",
+        subtitle=[
+            f"比较组：{year} 年{group}，{d.height} 家；突出显示：{who or '无'}",
+            (
+                f"单位：{meas.unit}；中位数 {_fmt(stats['median'], meas.rate)}，四分位 "
+                f"{_fmt(stats['q1'], meas.rate)}–{_fmt(stats['q3'], meas.rate)}"
+            ),
+            f"最高：{'、'.join(top)}；最低：{'、'.join(reversed(bottom))}",
+        ],
+    )
     _change_table(d, m, meas, year, key)
 
 
 def _change_table(d: pl.DataFrame, m: str, meas: Measure, year: int, key: str) -> None:
     ch = jumps(d, m)
     if ch.is_empty():
-        st.caption(f"比较组中没有机构同时有 {year - 1} 年和 {year} 年（同为本级或同为汇总）的“{meas.title}”，无法计算同比变化。")
+        st.caption(
+            f"比较组中没有机构同时有 {year - 1} 年和 {year} 年（同为本级或同为汇总）的“{meas.title}”，无法计算同比变化。"
+        )
         return
     n_jump = ch.filter(pl.col("jump") != "").height
     with st.expander(f"较上年变化（{ch.height} 家，其中异常变动 {n_jump} 家）", expanded=n_jump > 0):
-        st.caption(f"同一机构、同为本级或同为汇总的 {year - 1} 年与 {year} 年报告相比；“异常变动”= 数值至少 {JUMP_MIN} 且"
-                   f"增减到 {JUMP_FACTOR} 倍以上或 1/{JUMP_FACTOR} 以下（或由 0 变为非 0），请核对原报告。")
+        st.caption(
+            f"同一机构、同为本级或同为汇总的 {year - 1} 年与 {year} 年报告相比；“异常变动”= 数值至少 {JUMP_MIN} 且"
+            f"增减到 {JUMP_FACTOR} 倍以上或 1/{JUMP_FACTOR} 以下（或由 0 变为非 0），请核对原报告。"
+        )
         cfg = {"较上年变化率": st.column_config.NumberColumn(format="percent")}
         if meas.rate:
-            cfg.update({c: st.column_config.NumberColumn(format="percent") for c in (f"{year - 1}年", f"{year}年", "增减")})
-        ui.dataframe(ch.select(pl.col("label").alias("机构"), pl.col("prev").alias(f"{year - 1}年"),
-                               pl.col("cur").alias(f"{year}年"), pl.col("change").alias("增减"),
-                               pl.col("change_rate").alias("较上年变化率"), pl.col("jump").alias("提示")),
-                     column_config=cfg)
+            cfg.update(
+                {c: st.column_config.NumberColumn(format="percent") for c in (f"{year - 1}年", f"{year}年", "增减")}
+            )
+        ui.dataframe(
+            ch.select(
+                pl.col("label").alias("机构"),
+                pl.col("prev").alias(f"{year - 1}年"),
+                pl.col("cur").alias(f"{year}年"),
+                pl.col("change").alias("增减"),
+                pl.col("change_rate").alias("较上年变化率"),
+                pl.col("jump").alias("提示"),
+            ),
+            column_config=cfg,
+        )
 
 
 def trend_section(f: Filters, measures: list[str], key: str) -> None:
     """Per-agency trends of the page's headline figures: 本级 and 汇总 as separate series, gaps where a year has no
     report, years in order."""
     st.subheader("历年趋势（按机构）")
-    st.caption("每家机构一条线；本级报告与汇总报告分开成两条线（汇总含下级数字，不能与本级相连）；某年没有报告或未填报处断开，不连线。")
+    st.caption(
+        "每家机构一条线；本级报告与汇总报告分开成两条线（汇总含下级数字，不能与本级相连）；某年没有报告或未填报处断开，不连线。"
+    )
     o = queries.run("filter_options").select("agency_id", "agency_name").unique("agency_id").sort("agency_name")
     names = dict(zip(o["agency_id"].to_list(), o["agency_name"].to_list()))
     default = [a for a in f.agencies if a in names][:5]
     if not default:
         col = measures[0]
         years = sorted(queries.run("report_counts", f)["year"].to_list(), reverse=True)
-        latest = (queries.run("peers", replace(f, agencies=(), years=()),
-                              year=int(latest_year_with(replace(f, agencies=(), years=()), col, years)))
-                  if years else queries.run("peers", replace(f, agencies=())))
-        default = (latest.filter(pl.col(col).is_not_null()).sort(col, descending=True)["agency_id"]
-                   .unique(maintain_order=True).head(3).to_list())
+        latest = (
+            queries.run(
+                "peers",
+                replace(f, agencies=(), years=()),
+                year=int(latest_year_with(replace(f, agencies=(), years=()), col, years)),
+            )
+            if years
+            else queries.run("peers", replace(f, agencies=()))
+        )
+        default = (
+            latest.filter(pl.col(col).is_not_null())
+            .sort(col, descending=True)["agency_id"]
+            .unique(maintain_order=True)
+            .head(3)
+            .to_list()
+        )
     c1, c2 = st.columns([3, 1])
-    chosen = c1.multiselect("机构（最多 8 家）", list(names), default=default, format_func=names.get,
-                            max_selections=8, key=f"{key}_trend_agencies", placeholder="选择机构", select_all=False)
+    chosen = c1.multiselect(
+        "机构（最多 8 家）",
+        list(names),
+        default=default,
+        format_func=names.get,
+        max_selections=8,
+        key=f"{key}_trend_agencies",
+        placeholder="选择机构",
+        select_all=False,
+    )
     m = c2.selectbox("指标", measures, format_func=lambda k: MEASURES[k].title, key=f"{key}_trend_measure")
     if not chosen:
         st.info("请选择要看趋势的机构。")
@@ -222,5 +300,10 @@ def trend_section(f: Filters, measures: list[str], key: str) -> None:
         return
     years = list(range(int(t["year"].min()), int(t["year"].max()) + 1))
     chart = charts.gapped_trend(t, m, "series", y_title=f"{meas.title}（{meas.unit}）", rate=meas.rate, years=years)
-    export.show(chart, t.select("agency_name", "scope_zh", "year", pl.col(m).alias("value")),
-                f"历年趋势_{meas.title}", title=f"{meas.title}历年趋势", unit=meas.unit)
+    export.show(
+        chart,
+        t.select("agency_name", "scope_zh", "year", pl.col(m).alias("value")),
+        f"历年趋势_{meas.title}",
+        title=f"{meas.title}历年趋势",
+        unit=meas.unit,
+    )

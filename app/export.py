@@ -4,6 +4,7 @@
 A chart's PNG is a slide: SLIDE_PX (1920 × 1080, 16:9) whatever the chart, its title, the filter in words (the
 agencies named), unit and years above it and the source line under it; the chart is fitted inside, never clipped
 or widened (a chart Vega cannot fit, a faceted one, is scaled down onto the slide)."""
+
 from __future__ import annotations
 
 import io
@@ -21,15 +22,16 @@ FONT_DIRS = ["/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto"]
 @lru_cache(maxsize=1)
 def _fonts() -> None:
     import vl_convert as vlc
+
     for d in FONT_DIRS:
         if Path(d).is_dir():
             try:
                 vlc.register_font_directory(d)
-            except Exception:        # already registered / unreadable: the system fonts still apply
+            except Exception:  # already registered / unreadable: the system fonts still apply
                 pass
 
 
-SLIDE_PX = (1920, 1080)         # the PNG of every chart: 16:9, drawn at scale 2 from a 960 × 540 layout
+SLIDE_PX = (1920, 1080)  # the PNG of every chart: 16:9, drawn at scale 2 from a 960 × 540 layout
 SOURCE_LINE = "数据来源：各机关政府信息公开工作年度报告（统计表数字）；制图：政府信息公开年报对比"
 
 
@@ -42,7 +44,9 @@ def _fix_width(spec: dict, width: int) -> None:
 
 def _band_rows(spec: dict) -> int:
     """How many bands (agencies, years) the chart's nominal y axis has: its label size follows."""
-    enc = spec.get("encoding") or next((lay.get("encoding") for lay in spec.get("layer", []) if lay.get("encoding")), {})
+    enc = spec.get("encoding") or next(
+        (lay.get("encoding") for lay in spec.get("layer", []) if lay.get("encoding")), {}
+    )
     y = (enc or {}).get("y") or {}
     if y.get("type") not in ("nominal", "ordinal") or "field" not in y:
         return 0
@@ -60,8 +64,16 @@ def slide_spec(chart: alt.TopLevelMixin, title: str = "", subtitle: list[str] | 
     demo_note = old.get("subtitle") if isinstance(old, dict) else None
     if demo_note:
         lines = [demo_note] + lines
-    spec["title"] = {"text": text, "subtitle": lines, "anchor": "start", "fontSize": 18, "subtitleFontSize": 11,
-                     "subtitleColor": "#444444", "subtitlePadding": 4, "offset": 10}
+    spec["title"] = {
+        "text": text,
+        "subtitle": lines,
+        "anchor": "start",
+        "fontSize": 18,
+        "subtitleFontSize": 11,
+        "subtitleColor": "#444444",
+        "subtitlePadding": 4,
+        "offset": 10,
+    }
     if "facet" in spec or "vconcat" in spec or "hconcat" in spec:
         _fix_width(spec.get("spec", spec), w - 260)
         return spec
@@ -72,7 +84,7 @@ def slide_spec(chart: alt.TopLevelMixin, title: str = "", subtitle: list[str] | 
         layer.pop("height", None)
         layer.pop("width", None)
     spec["autosize"] = {"type": "fit", "contains": "padding"}
-    if rows > 18:        # many agencies on a slide: smaller labels, so that none overlaps its neighbour
+    if rows > 18:  # many agencies on a slide: smaller labels, so that none overlaps its neighbour
         cfg = spec.setdefault("config", {})
         cfg.setdefault("axisY", {})["labelFontSize"] = max(5, min(12, int(300 / rows)))
         size = max(5, min(11, int(300 / rows)))
@@ -89,6 +101,7 @@ def chart_png(chart: alt.TopLevelMixin, width: int = 900, title: str = "", subti
     not fit it, never stretched)."""
     import vl_convert as vlc
     from PIL import Image
+
     _fonts()
     png = vlc.vegalite_to_png(slide_spec(chart, title, subtitle), scale=2)
     img = Image.open(io.BytesIO(png)).convert("RGB")
@@ -106,8 +119,14 @@ def for_download(df: pl.DataFrame) -> pl.DataFrame:
     """A chart's or table's data as a user downloads it: Chinese column names (labels.COLUMN_ZH), ratios as
     percentages (0.3379 -> 33.79 in a column named …（%）), internal columns dropped."""
     from app.labels import COLUMN_ZH, RATE_COLUMNS
-    out = df.drop([c for c in df.columns if c.startswith("_") or c in ("bar", "report_id", "agency_id", "level_rank",
-                                                                        "list_order")])
+
+    out = df.drop(
+        [
+            c
+            for c in df.columns
+            if c.startswith("_") or c in ("bar", "report_id", "agency_id", "level_rank", "list_order")
+        ]
+    )
     exprs = []
     for c in out.columns:
         zh = COLUMN_ZH.get(c, c)
@@ -135,25 +154,51 @@ def _safe(name: str) -> str:
 def file_stem(name: str) -> str:
     """A download's file name (without extension); 演示数据_… for the demo dataset."""
     from app import demo
+
     return _safe(demo.mark_name(name) if demo.is_demo() else name)
 
 
-def downloads(name: str, df: pl.DataFrame, chart: alt.TopLevelMixin | None = None, title: str = "",
-              subtitle: list[str] | None = None) -> None:
+def downloads(
+    name: str,
+    df: pl.DataFrame,
+    chart: alt.TopLevelMixin | None = None,
+    title: str = "",
+    subtitle: list[str] | None = None,
+) -> None:
     """A row of download buttons; files are produced only when clicked (no rerun)."""
     fname = file_stem(name)
     cols = st.columns(3 if chart is not None else 2)
     i = 0
     if chart is not None:
-        cols[0].download_button("下载图表 PNG", data=lambda: chart_png(chart, title=title, subtitle=subtitle),
-                                file_name=f"{fname}.png", mime="image/png", on_click="ignore", key=f"png_{fname}",
-                                icon=":material/image:", help="幻灯片尺寸（1920×1080），含标题、筛选条件、单位、年度和数据来源")
+        cols[0].download_button(
+            "下载图表 PNG",
+            data=lambda: chart_png(chart, title=title, subtitle=subtitle),
+            file_name=f"{fname}.png",
+            mime="image/png",
+            on_click="ignore",
+            key=f"png_{fname}",
+            icon=":material/image:",
+            help="幻灯片尺寸（1920×1080），含标题、筛选条件、单位、年度和数据来源",
+        )
         i = 1
-    cols[i].download_button("下载数据 CSV", data=lambda: csv_bytes(df), file_name=f"{fname}.csv",
-                            mime="text/csv", on_click="ignore", key=f"csv_{fname}", icon=":material/table:")
-    cols[i + 1].download_button("下载数据 Excel", data=lambda: xlsx_bytes(df), file_name=f"{fname}.xlsx",
-                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                on_click="ignore", key=f"xlsx_{fname}", icon=":material/download:")
+    cols[i].download_button(
+        "下载数据 CSV",
+        data=lambda: csv_bytes(df),
+        file_name=f"{fname}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key=f"csv_{fname}",
+        icon=":material/table:",
+    )
+    cols[i + 1].download_button(
+        "下载数据 Excel",
+        data=lambda: xlsx_bytes(df),
+        file_name=f"{fname}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        key=f"xlsx_{fname}",
+        icon=":material/download:",
+    )
 
 
 def _unit(spec: dict) -> str:
@@ -171,6 +216,7 @@ def _unit(spec: dict) -> str:
 
 def _years(df: pl.DataFrame) -> str:
     from app.ui import year_ranges
+
     if "year" not in df.columns:
         return ""
     ys = [y for y in df["year"].unique().to_list() if y is not None]
@@ -180,6 +226,7 @@ def _years(df: pl.DataFrame) -> str:
 def slide_lines(df: pl.DataFrame, unit: str = "") -> list[str]:
     """The lines a PNG carries under its title: the filter in words (agencies named), unit and years."""
     from app import filters
+
     f = filters.current()
     years = _years(df) or ("、".join(str(y) for y in f.years) + "年" if f.years else "")
     tail = "；".join(x for x in (f"单位：{unit}" if unit else "", f"年度：{years}" if years else "") if x)
@@ -190,6 +237,7 @@ def show(chart: alt.TopLevelMixin, df: pl.DataFrame, name: str, title: str = "",
     """Draw a chart (theme=None so the screen matches the PNG) with its downloads under it; an empty one is a
     message, never bare axes. The PNG is a slide titled `title` (else the download name)."""
     from app import demo
+
     if df.is_empty():
         st.info("当前筛选下没有可画的数据。请放宽左侧筛选条件。")
         return
@@ -197,5 +245,10 @@ def show(chart: alt.TopLevelMixin, df: pl.DataFrame, name: str, title: str = "",
         chart = demo.mark_chart(chart)
     st.altair_chart(chart, theme=None, width="stretch")
     unit = unit or _unit(chart.to_dict())
-    downloads(name, df, chart, title=title or name.replace("_", "（", 1) + ("）" if "_" in name else ""),
-              subtitle=slide_lines(df, unit))
+    downloads(
+        name,
+        df,
+        chart,
+        title=title or name.replace("_", "（", 1) + ("）" if "_" in name else ""),
+        subtitle=slide_lines(df, unit),
+    )

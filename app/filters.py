@@ -1,5 +1,6 @@
 """Global filters in the sidebar, bound to URL query params so a view can be shared as a link.
 Every page reads the same Filters object (`current()`), computed once per run by dashboard.py."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -11,7 +12,7 @@ from app.queries import Filters
 
 SCOPES = {"all": "全部（逐份列出）", "self": "本级报告", "aggregate": "汇总报告"}
 KEYS = ("year", "province", "prefecture", "county", "level", "kind", "template", "agency", "scope")
-AGENCY_LIST_MAX = 1000      # a longer agency list (a national warehouse) is searched by name before it is offered
+AGENCY_LIST_MAX = 1000  # a longer agency list (a national warehouse) is searched by name before it is offered
 
 
 def _opts(df: pl.DataFrame, col: str) -> list:
@@ -24,34 +25,79 @@ def sidebar() -> Filters:
     _codes_in_link(options)
     sb = st.sidebar
     sb.markdown("### 筛选")
-    years = sb.multiselect("年度", _opts(options, "year"), key="year", bind="query-params", select_all=False,
-                           placeholder="全部年度")
-    provinces = sb.multiselect("省（区、市）", _opts(options, "province"), key="province", bind="query-params", select_all=False,
-                               placeholder="全部")
+    years = sb.multiselect(
+        "年度", _opts(options, "year"), key="year", bind="query-params", select_all=False, placeholder="全部年度"
+    )
+    provinces = sb.multiselect(
+        "省（区、市）",
+        _opts(options, "province"),
+        key="province",
+        bind="query-params",
+        select_all=False,
+        placeholder="全部",
+    )
     o = options.filter(pl.col("province").is_in(provinces)) if provinces else options
-    prefectures = sb.multiselect("地市", _opts(o, "prefecture"), key="prefecture", bind="query-params", select_all=False,
-                                 placeholder="全部")
+    prefectures = sb.multiselect(
+        "地市", _opts(o, "prefecture"), key="prefecture", bind="query-params", select_all=False, placeholder="全部"
+    )
     o = o.filter(pl.col("prefecture").is_in(prefectures)) if prefectures else o
-    counties = sb.multiselect("县区", _opts(o, "county"), key="county", bind="query-params", select_all=False, placeholder="全部")
+    counties = sb.multiselect(
+        "县区", _opts(o, "county"), key="county", bind="query-params", select_all=False, placeholder="全部"
+    )
     o = o.filter(pl.col("county").is_in(counties)) if counties else o
     levels_present = [lv for lv in LEVEL_ORDER if lv in set(options["level"].to_list())]
-    levels = sb.multiselect("层级", levels_present, format_func=lambda v: LEVEL_ZH.get(v, v), key="level",
-                            bind="query-params", select_all=False, placeholder="全部层级")
-    kinds = sb.multiselect("机关类型", _opts(options, "agency_kind"), format_func=lambda v: KIND_ZH.get(v, v),
-                           key="kind", bind="query-params", select_all=False, placeholder="政府和部门")
-    templates = sb.multiselect("报告格式", _opts(options, "template"), format_func=lambda v: TEMPLATE_ZH.get(v, v),
-                               key="template", bind="query-params", select_all=False, placeholder="全部格式")
+    levels = sb.multiselect(
+        "层级",
+        levels_present,
+        format_func=lambda v: LEVEL_ZH.get(v, v),
+        key="level",
+        bind="query-params",
+        select_all=False,
+        placeholder="全部层级",
+    )
+    kinds = sb.multiselect(
+        "机关类型",
+        _opts(options, "agency_kind"),
+        format_func=lambda v: KIND_ZH.get(v, v),
+        key="kind",
+        bind="query-params",
+        select_all=False,
+        placeholder="政府和部门",
+    )
+    templates = sb.multiselect(
+        "报告格式",
+        _opts(options, "template"),
+        format_func=lambda v: TEMPLATE_ZH.get(v, v),
+        key="template",
+        bind="query-params",
+        select_all=False,
+        placeholder="全部格式",
+    )
     if levels:
         o = o.filter(pl.col("level").is_in(levels))
     if kinds:
         o = o.filter(pl.col("agency_kind").is_in(kinds))
     agencies = _agency_picker(sb, options, o)
-    scope = sb.radio("报告范围", list(SCOPES), format_func=SCOPES.get, key="scope", bind="query-params",
-                     help="汇总报告（本报告由…汇总编制）包含下级机关的数字。合计时，汇总报告替代其覆盖范围内的各份报告，"
-                          "绝不与之相加；逐份列出时以“（汇总）”标明。")
-    f = Filters(years=tuple(years), provinces=tuple(provinces), prefectures=tuple(prefectures),
-                counties=tuple(counties), levels=tuple(levels), kinds=tuple(kinds), templates=tuple(templates),
-                agencies=tuple(agencies), scope=scope or "all")
+    scope = sb.radio(
+        "报告范围",
+        list(SCOPES),
+        format_func=SCOPES.get,
+        key="scope",
+        bind="query-params",
+        help="汇总报告（本报告由…汇总编制）包含下级机关的数字。合计时，汇总报告替代其覆盖范围内的各份报告，"
+        "绝不与之相加；逐份列出时以“（汇总）”标明。",
+    )
+    f = Filters(
+        years=tuple(years),
+        provinces=tuple(provinces),
+        prefectures=tuple(prefectures),
+        counties=tuple(counties),
+        levels=tuple(levels),
+        kinds=tuple(kinds),
+        templates=tuple(templates),
+        agencies=tuple(agencies),
+        scope=scope or "all",
+    )
     st.session_state["_filters"] = f
     return f
 
@@ -87,21 +133,41 @@ def _agency_picker(sb, options: pl.DataFrame, o: pl.DataFrame) -> list:
     o = o.select("agency_id", "agency_name").unique()
     if o.height > AGENCY_LIST_MAX:
         total = o.height
-        q = sb.text_input("搜索机构", key="agency_q", placeholder="输入机构或地名中的字词",
-                          help=f"符合上面筛选的机构共 {total:,} 个：输入机构名称或所在地名中的字词，再在下面选择。").strip()
+        q = sb.text_input(
+            "搜索机构",
+            key="agency_q",
+            placeholder="输入机构或地名中的字词",
+            help=f"符合上面筛选的机构共 {total:,} 个：输入机构名称或所在地名中的字词，再在下面选择。",
+        ).strip()
         hit = pl.col("agency_name").str.contains(q, literal=True) | pl.col("agency_id").str.contains(q, literal=True)
         o = o.filter(hit).sort("agency_name") if q else o.clear()
         more = o.height > AGENCY_LIST_MAX
         o = o.head(AGENCY_LIST_MAX)
-        sb.caption(f"名称含“{q}”的机构{'超过' if more else '共'} {o.height:,} 个" + ("，请输入更多字词" if more else "")
-                   if q else f"共 {total:,} 个机构，输入名称后选择")
+        sb.caption(
+            f"名称含“{q}”的机构{'超过' if more else '共'} {o.height:,} 个" + ("，请输入更多字词" if more else "")
+            if q
+            else f"共 {total:,} 个机构，输入名称后选择"
+        )
         chosen = set(st.session_state.get("agency") or [])
         by_name = set(st.query_params.get_all("agency"))
-        o = pl.concat([o, options.filter(pl.col("agency_id").is_in(chosen) | pl.col("agency_name").is_in(by_name))
-                       .select("agency_id", "agency_name")]).unique(maintain_order=True)
+        o = pl.concat(
+            [
+                o,
+                options.filter(pl.col("agency_id").is_in(chosen) | pl.col("agency_name").is_in(by_name)).select(
+                    "agency_id", "agency_name"
+                ),
+            ]
+        ).unique(maintain_order=True)
     names = dict(zip(o["agency_id"].to_list(), o["agency_name"].to_list()))
-    return sb.multiselect("机构", sorted(names, key=lambda a: names[a]), format_func=lambda a: names.get(a, a),
-                          key="agency", bind="query-params", select_all=False, placeholder="全部机构")
+    return sb.multiselect(
+        "机构",
+        sorted(names, key=lambda a: names[a]),
+        format_func=lambda a: names.get(a, a),
+        key="agency",
+        bind="query-params",
+        select_all=False,
+        placeholder="全部机构",
+    )
 
 
 def current() -> Filters:
@@ -115,7 +181,7 @@ def agency_names(ids) -> list[str]:
     try:
         o = queries.run("filter_options").select("agency_id", "agency_name").unique("agency_id")
         names = dict(zip(o["agency_id"].to_list(), o["agency_name"].to_list()))
-    except Exception:  # noqa: BLE001 - no warehouse: the ids are all there is
+    except Exception:
         names = {}
     return [names.get(a, a) for a in ids]
 

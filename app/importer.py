@@ -7,6 +7,7 @@ zips are not opened. Accepted files are kept under data/uploads/<batch>/ and the
 the inputs it already holds plus the new files, so nothing already imported is lost. The rebuild runs in a
 process of its own, started from a server thread apart from the user's session (`start`), so an import lands
 whatever the user does with the page."""
+
 from __future__ import annotations
 
 import json
@@ -21,15 +22,14 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from app import warehouse
 from etl.read import supported
 from etl.read.names import real_path
-
-from app import warehouse
 
 MAX_FILE_MB = 20
 MAX_FILES = 200
 MAX_TOTAL_MB = 200
-MAX_RATIO = 100          # uncompressed / compressed size of one zip member
+MAX_RATIO = 100  # uncompressed / compressed size of one zip member
 _CHUNK = 1 << 16
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class Outcome:
     name: str
-    status: str                 # parsed | partial | failed | rejected | unchanged | duplicate
+    status: str  # parsed | partial | failed | rejected | unchanged | duplicate
     reason: str = ""
     path: str | None = None
     report_id: str | None = None
@@ -116,6 +116,7 @@ def stage(uploads: list[tuple[str, bytes]], dest: Path) -> Staged:
 def _zip_members(zname: str, data: bytes, limit: int):
     """Yield (display name, bytes, error) for each member, reading at most `limit` bytes of each."""
     import io
+
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
@@ -148,7 +149,7 @@ def _zip_members(zname: str, data: bytes, limit: int):
             continue
         buf = bytearray()
         try:
-            with zf.open(info) as fh:          # the declared size may lie: count what really comes out
+            with zf.open(info) as fh:  # the declared size may lie: count what really comes out
                 while chunk := fh.read(_CHUNK):
                     buf += chunk
                     if len(buf) > limit:
@@ -172,8 +173,8 @@ def missing_inputs(wh: Path | None = None) -> list[str]:
     return out
 
 
-IMPORT_SECONDS = 600               # the build of one import: the whole warehouse is assembled again…
-IMPORT_SECONDS_PER_FILE = 60       # …and each new file parsed (a PDF of hundreds of pages takes seconds)
+IMPORT_SECONDS = 600  # the build of one import: the whole warehouse is assembled again…
+IMPORT_SECONDS_PER_FILE = 60  # …and each new file parsed (a PDF of hundreds of pages takes seconds)
 
 
 def import_files(staged: Staged, wh: Path | None = None) -> list[Outcome]:
@@ -184,7 +185,9 @@ def import_files(staged: Staged, wh: Path | None = None) -> list[Outcome]:
     then left as it was. It takes the warehouse's writer lock like any build, so imports never mix."""
     wh = wh or warehouse.warehouse_dir()
     if warehouse.is_remote(wh):
-        raise ValueError(f"数据仓库在对象存储上（{wh}），不能在仪表板中导入；请用 python -m etl build … --out {wh} 发布。")
+        raise ValueError(
+            f"数据仓库在对象存储上（{wh}），不能在仪表板中导入；请用 python -m etl build … --out {wh} 发布。"
+        )
     existing = warehouse.source_inputs(wh)
     rel = {}
     for o in staged.accepted:
@@ -196,7 +199,7 @@ def import_files(staged: Staged, wh: Path | None = None) -> list[Outcome]:
     if not rel:
         return staged.files
     limit = IMPORT_SECONDS + IMPORT_SECONDS_PER_FILE * len(rel)
-    listing = Path(staged.accepted[0].path).parent / ".inputs"     # in the batch folder (hidden: never an input)
+    listing = Path(staged.accepted[0].path).parent / ".inputs"  # in the batch folder (hidden: never an input)
     listing.write_text("\n".join(dict.fromkeys(existing + list(rel))) + "\n", encoding="utf-8")
     cmd = [sys.executable, "-m", "etl", "build", "--inputs-from", str(listing), "--out", str(wh), "--jobs", "1"]
     try:
@@ -209,8 +212,12 @@ def import_files(staged: Staged, wh: Path | None = None) -> list[Outcome]:
         for o in rel.values():
             o.status, o.reason = "failed", problem.removeprefix("error: ")
         return staged.files
-    rows = {r["source_file"]: r for r in warehouse.read_table(wh, "reports", columns=[
-        "source_file", "report_id", "parse_status", "error", "duplicate_of"]).iter_rows(named=True)}
+    rows = {
+        r["source_file"]: r
+        for r in warehouse.read_table(
+            wh, "reports", columns=["source_file", "report_id", "parse_status", "error", "duplicate_of"]
+        ).iter_rows(named=True)
+    }
     for key, o in rel.items():
         row = rows.get(key)
         if row is None:
@@ -228,9 +235,10 @@ def import_files(staged: Staged, wh: Path | None = None) -> list[Outcome]:
 @dataclass
 class Job:
     """One import, run apart from the page that started it (see `start`)."""
+
     id: str
     files: list[Outcome]
-    state: str = "running"             # running | done
+    state: str = "running"  # running | done
     started: float = field(default_factory=time.time)
     finished: float | None = None
 
@@ -265,7 +273,7 @@ def job(job_id: str) -> Job | None:
 def _run(job: Job, staged: Staged, batch: Path, wh: Path | None) -> None:
     try:
         import_files(staged, wh)
-    except Exception as e:  # noqa: BLE001 - the import's files say what happened; the server goes on
+    except Exception as e:
         log.exception("import %s failed", job.id)
         for o in staged.accepted:
             o.status, o.reason = "failed", f"导入出错：{type(e).__name__}: {e}"
@@ -274,8 +282,12 @@ def _run(job: Job, staged: Staged, batch: Path, wh: Path | None) -> None:
 
 
 def _save(batch: Path, job: Job) -> None:
-    state = {"state": job.state, "started": job.started, "finished": job.finished,
-             "files": [asdict(o) for o in job.files]}
+    state = {
+        "state": job.state,
+        "started": job.started,
+        "finished": job.finished,
+        "files": [asdict(o) for o in job.files],
+    }
     tmp = batch / f".{JOB_FILE}.tmp"
     tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
     tmp.replace(batch / JOB_FILE)
@@ -305,6 +317,7 @@ def resume_interrupted(wh: Path | None = None) -> list[Job]:
 def extensions() -> list[str]:
     """File types the ETL can read (its reader registry), without the dot."""
     from etl.read import READERS
+
     return sorted(ext.lstrip(".") for ext in READERS)
 
 

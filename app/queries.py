@@ -2,10 +2,11 @@
 warehouse version, so a rebuild invalidates them. Pages call `run(name, filters, **params)` for small results and
 `run_page(name, filters, **params)` for lists: the first PAGE_ROWS rows in the query's own order (LIMIT in SQL) and
 the total row count; `run_all()` fetches every row of a list, only when a download asks for it."""
+
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import polars as pl
@@ -18,12 +19,28 @@ SQL_DIR = Path(__file__).resolve().parent / "sql"
 PAGE_ROWS = 500
 # the named queries that list one row per report (or per report and kind, per check, per agency and year); the
 # pages run them through run_page(), never unpaged (a download does, through run_all())
-PAGED = ("applicants", "channels", "failed_by_report", "failed_checks", "new_format_items", "outcomes",
-         "problem_reports", "report_list", "requests", "review_litigation", "staffing")
+PAGED = (
+    "applicants",
+    "channels",
+    "failed_by_report",
+    "failed_checks",
+    "new_format_items",
+    "outcomes",
+    "problem_reports",
+    "report_list",
+    "requests",
+    "review_litigation",
+    "staffing",
+)
 # parameters a named query takes when the page does not give them (NULL: all rules; the latest year)
-DEFAULT_PARAMS = {"coverage": {"agencies": 30}, "failed_checks": {"rule": None}, "headline_change": {"year": None},
-                  "peers": {"year": None},
-                  "report_list": {"report_id": None}, "collection": {"year": None}}
+DEFAULT_PARAMS = {
+    "coverage": {"agencies": 30},
+    "failed_checks": {"rule": None},
+    "headline_change": {"year": None},
+    "peers": {"year": None},
+    "report_list": {"report_id": None},
+    "collection": {"year": None},
+}
 
 # filter field -> (column in rep, DuckDB list type); column names come only from this allow-list
 FILTER_COLUMNS = {
@@ -48,7 +65,7 @@ class Filters:
     kinds: tuple[str, ...] = ()
     templates: tuple[str, ...] = ()
     agencies: tuple[str, ...] = ()
-    scope: str = "all"          # all | self | aggregate
+    scope: str = "all"  # all | self | aggregate
 
     def where(self) -> tuple[str, dict]:
         clauses, params = [], {}
@@ -97,8 +114,10 @@ covered AS (
 tot AS (SELECT s.* FROM sel s WHERE NOT EXISTS (SELECT 1 FROM covered c WHERE c.report_id = s.report_id))
 """
 # a selected 汇总 report `a` replaces `s`: another report, of another agency or of its own 本级, at a lower rank
-_COVER = ("a.report_id <> s.report_id AND (a.agency_id <> s.agency_id OR s.scope = 'self') "
-          "AND a.level_rank < s.level_rank + CASE WHEN s.scope = 'self' AND a.agency_id = s.agency_id THEN 1 ELSE 0 END")
+_COVER = (
+    "a.report_id <> s.report_id AND (a.agency_id <> s.agency_id OR s.scope = 'self') "
+    "AND a.level_rank < s.level_rank + CASE WHEN s.scope = 'self' AND a.agency_id = s.agency_id THEN 1 ELSE 0 END"
+)
 
 
 def sql_text(name: str) -> str:
@@ -139,8 +158,9 @@ def execute(con, name: str, filters: Filters, params: dict | None = None, limit:
     return _sql(con, *compose(name, filters, params, limit))
 
 
-def execute_page(con, name: str, filters: Filters, params: dict | None = None,
-                 limit: int = PAGE_ROWS) -> tuple[pl.DataFrame, int]:
+def execute_page(
+    con, name: str, filters: Filters, params: dict | None = None, limit: int = PAGE_ROWS
+) -> tuple[pl.DataFrame, int]:
     """The first `limit` rows of a list and its total row count (counted apart only when the page is full)."""
     df = execute(con, name, filters, params, limit)
     if df.height < limit:
@@ -154,16 +174,18 @@ def _run_uncached(wh: str, version: str, name: str, filters: Filters, params: tu
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _page_cached(wh: str, version: str, name: str, filters: Filters, params: tuple,
-                 limit: int) -> tuple[pl.DataFrame, int]:
+def _page_cached(
+    wh: str, version: str, name: str, filters: Filters, params: tuple, limit: int
+) -> tuple[pl.DataFrame, int]:
     return execute_page(_root_connection(wh, version), name, filters, dict(params), limit)
 
 
 def run_page(name: str, filters: Filters | None = None, limit: int = PAGE_ROWS, **params) -> tuple[pl.DataFrame, int]:
     """A list query as a page shows it: (its first `limit` rows, the total number of rows)."""
     wh = warehouse.warehouse_dir()
-    return _page_cached(str(wh), warehouse.version(wh), name, filters or Filters(), tuple(sorted(params.items())),
-                        limit)
+    return _page_cached(
+        str(wh), warehouse.version(wh), name, filters or Filters(), tuple(sorted(params.items())), limit
+    )
 
 
 def run_all(name: str, filters: Filters | None = None, **params) -> pl.DataFrame:
@@ -177,7 +199,7 @@ def _compose(prelude: str, body: str) -> str:
     code = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith("--"))
     m = re.match(r"\s*WITH\s", code, flags=re.IGNORECASE)
     if m:
-        return prelude + "," + code[m.end():]
+        return prelude + "," + code[m.end() :]
     return prelude + code
 
 

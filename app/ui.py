@@ -1,4 +1,5 @@
 """Small shared page helpers (headers, empty states, safe text). Report text is only ever shown as plain text."""
+
 from __future__ import annotations
 
 import re
@@ -66,11 +67,20 @@ def year_ranges(years) -> str:
 def year_ranges_of(years: pl.Series) -> pl.Series:
     """`year_ranges` of every list in a list column, vectorised (no Python callback inside Polars)."""
     rows = pl.DataFrame({"_row": pl.int_range(len(years), eager=True), "y": years}).explode("y").drop_nulls("y")
-    runs = (rows.sort("_row", "y").with_columns(run=pl.col("y") - pl.int_range(pl.len()).over("_row"))
-            .group_by("_row", "run").agg(lo=pl.col("y").min(), hi=pl.col("y").max()).sort("_row", "lo")
-            .with_columns(text=pl.when(pl.col("lo") == pl.col("hi")).then(pl.col("lo").cast(pl.Utf8))
-                          .otherwise(pl.format("{}–{}", "lo", "hi")))
-            .group_by("_row", maintain_order=True).agg(pl.col("text").str.join("、")))
+    runs = (
+        rows.sort("_row", "y")
+        .with_columns(run=pl.col("y") - pl.int_range(pl.len()).over("_row"))
+        .group_by("_row", "run")
+        .agg(lo=pl.col("y").min(), hi=pl.col("y").max())
+        .sort("_row", "lo")
+        .with_columns(
+            text=pl.when(pl.col("lo") == pl.col("hi"))
+            .then(pl.col("lo").cast(pl.Utf8))
+            .otherwise(pl.format("{}–{}", "lo", "hi"))
+        )
+        .group_by("_row", maintain_order=True)
+        .agg(pl.col("text").str.join("、"))
+    )
     joined = pl.DataFrame({"_row": pl.int_range(len(years), eager=True)}).join(runs, on="_row", how="left")
     return joined.sort("_row")["text"].fill_null("").alias(years.name)
 
@@ -84,15 +94,17 @@ def source_lines(source_file: str | None, file_format: str | None) -> list[str] 
 
     from app import warehouse
     from etl.read.names import real_path
+
     if not source_file or file_format not in ("txt", "md"):
         return None
     p = Path(source_file)
     p = p if p.is_absolute() else warehouse.ROOT / p
-    p = Path(real_path(str(p)))                  # a name stored with escaped bytes (etl/read/names.py)
+    p = Path(real_path(str(p)))  # a name stored with escaped bytes (etl/read/names.py)
     try:
         if p.stat().st_size > 20 * 2**20:
             return None
         from etl.read.decode import decode
+
         return decode(p.read_bytes()).splitlines()
     except (OSError, ValueError, ImportError):
         return None
@@ -109,13 +121,14 @@ def line_at(lines: list[str], locator: str | None) -> str | None:
 def lines_at(lines: list[str], locators: pl.Expr) -> pl.Expr:
     """`line_at` of every locator in a column, vectorised (no Python callback inside Polars)."""
     number = locators.str.extract(_LINE.pattern, 1).cast(pl.Int64)
-    return number.replace_strict(range(1, len(lines) + 1), [line.strip()[:200] for line in lines],
-                                 default=None, return_dtype=pl.Utf8)
+    return number.replace_strict(
+        range(1, len(lines) + 1), [line.strip()[:200] for line in lines], default=None, return_dtype=pl.Utf8
+    )
 
 
 # a list with at most this many rows is drawn one bar per report; a longer one is summed by year and level
 CHART_ROWS = 40
-XLSX_MAX_ROWS = 1_048_575          # an Excel sheet's rows, header excluded
+XLSX_MAX_ROWS = 1_048_575  # an Excel sheet's rows, header excluded
 
 
 def row_note(shown: int, total: int, order: str = "按层级、机构、年度排序") -> str:
@@ -125,11 +138,18 @@ def row_note(shown: int, total: int, order: str = "按层级、机构、年度�
     return f"共 {total:,} 行。"
 
 
-def paged_table(shown: pl.DataFrame, total: int, name: str, full, column_config: dict | None = None,
-                order: str = "按层级、机构、年度排序") -> None:
+def paged_table(
+    shown: pl.DataFrame,
+    total: int,
+    name: str,
+    full,
+    column_config: dict | None = None,
+    order: str = "按层级、机构、年度排序",
+) -> None:
     """The first rows of a list as a table, the row count under it, and downloads of every row: `full()` runs the
     unpaged query only when a download button is clicked (Streamlit calls it then, on its own thread)."""
     from app import export
+
     dataframe(shown, column_config=column_config)
     st.caption(row_note(shown.height, total, order))
     fname = export.file_stem(name)
@@ -137,13 +157,25 @@ def paged_table(shown: pl.DataFrame, total: int, name: str, full, column_config:
         export.downloads(name, shown)
         return
     c1, c2 = st.columns(2)
-    c1.download_button(f"下载全部 {total:,} 行 CSV", data=lambda: export.csv_bytes(full()), file_name=f"{fname}.csv",
-                       mime="text/csv", on_click="ignore", key=f"csv_all_{fname}", icon=":material/table:")
+    c1.download_button(
+        f"下载全部 {total:,} 行 CSV",
+        data=lambda: export.csv_bytes(full()),
+        file_name=f"{fname}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key=f"csv_all_{fname}",
+        icon=":material/table:",
+    )
     if total <= XLSX_MAX_ROWS:
-        c2.download_button(f"下载全部 {total:,} 行 Excel", data=lambda: export.xlsx_bytes(full()),
-                           file_name=f"{fname}.xlsx", on_click="ignore", key=f"xlsx_all_{fname}",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           icon=":material/download:")
+        c2.download_button(
+            f"下载全部 {total:,} 行 Excel",
+            data=lambda: export.xlsx_bytes(full()),
+            file_name=f"{fname}.xlsx",
+            on_click="ignore",
+            key=f"xlsx_all_{fname}",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon=":material/download:",
+        )
     else:
         c2.caption(f"超过 Excel 的 {XLSX_MAX_ROWS:,} 行上限，请下载 CSV。")
 
@@ -153,25 +185,38 @@ def many(total: int) -> bool:
     return total > CHART_ROWS
 
 
-def to_long(df: pl.DataFrame, columns: dict[str, tuple[str, str]], category: str, text_col: str | None = None,
-            keep: tuple[str, ...] = ("report_id", "label", "bar", "agency_name", "level_zh", "year", "scope_zh")) -> pl.DataFrame:
+def to_long(
+    df: pl.DataFrame,
+    columns: dict[str, tuple[str, str]],
+    category: str,
+    text_col: str | None = None,
+    keep: tuple[str, ...] = ("report_id", "label", "bar", "agency_name", "level_zh", "year", "scope_zh"),
+) -> pl.DataFrame:
     """A page of wide rows (one per report) as long rows for the per-report charts: `columns` maps a column to its
     Chinese name and its metric key; source_zh is 据正文 where the metric is named in `text_col`."""
     keep = [c for c in keep if c in df.columns]
     cols = [c for c in columns if c in df.columns]
     d = df.select(*keep, *([text_col] if text_col else []), *cols).unpivot(
-        index=keep + ([text_col] if text_col else []), on=cols, variable_name="_col", value_name="value")
-    d = d.with_columns(pl.col("_col").replace_strict({c: columns[c][0] for c in cols}).alias(category),
-                       pl.col("_col").replace_strict({c: columns[c][1] for c in cols}).alias("metric"))
+        index=keep + ([text_col] if text_col else []), on=cols, variable_name="_col", value_name="value"
+    )
+    d = d.with_columns(
+        pl.col("_col").replace_strict({c: columns[c][0] for c in cols}).alias(category),
+        pl.col("_col").replace_strict({c: columns[c][1] for c in cols}).alias("metric"),
+    )
     if text_col:
-        d = d.with_columns(pl.when(pl.col(text_col).fill_null("").str.split(",").list.contains(pl.col("metric")))
-                           .then(pl.lit("据正文")).otherwise(pl.lit("表格")).alias("source_zh"))
+        d = d.with_columns(
+            pl.when(pl.col(text_col).fill_null("").str.split(",").list.contains(pl.col("metric")))
+            .then(pl.lit("据正文"))
+            .otherwise(pl.lit("表格"))
+            .alias("source_zh")
+        )
     return d.drop("_col")
 
 
 def requested_path() -> str:
     """The page name of the address the browser asked for ('' for the root)."""
     from urllib.parse import unquote, urlparse
+
     url = st.context.url or ""
     return unquote(urlparse(url).path).strip("/").split("/")[-1] if url else ""
 
@@ -184,12 +229,22 @@ def navigation_pages(specs: list[tuple[str, str, str, str]], root, default_url: 
     hidden copy)."""
     path = requested_path()
     alias = path == default_url
-    pages = [st.Page(file, title=title, url_path=url, icon=icon, default=(url == default_url and not alias))
-             for file, title, url, icon in specs if (root / file).exists()]
+    pages = [
+        st.Page(file, title=title, url_path=url, icon=icon, default=(url == default_url and not alias))
+        for file, title, url, icon in specs
+        if (root / file).exists()
+    ]
     if alias:
         file = next(f for f, _, u, _ in specs if u == default_url)
-        pages.append(st.Page(file, title=next(t for _, t, u, _ in specs if u == default_url), url_path="start",
-                             default=True, visibility="hidden"))
+        pages.append(
+            st.Page(
+                file,
+                title=next(t for _, t, u, _ in specs if u == default_url),
+                url_path="start",
+                default=True,
+                visibility="hidden",
+            )
+        )
     known = {p.url_path for p in pages}
     if path and path not in known and re.fullmatch(r"[\w\-\u4e00-\u9fff]+", path):
         pages.append(st.Page(lambda: _not_found(path, pages), title="找不到页面", url_path=path, visibility="hidden"))

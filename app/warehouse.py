@@ -1,4 +1,5 @@
 """Locate (and when missing, build) the warehouse; open DuckDB views over its Parquet tables."""
+
 from __future__ import annotations
 
 import hashlib
@@ -76,7 +77,7 @@ def readable(wh: Path | str) -> Path | str:
         deadline = time.monotonic() + SWAP_WAIT_SECONDS
         while not wh.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
-    except OSError as e:                      # a read-only place: read the previous warehouse where it is
+    except OSError as e:  # a read-only place: read the previous warehouse where it is
         log.warning("cannot recover %s from %s: %s", wh, old, e)
     return wh if wh.exists() or not old.exists() else old
 
@@ -104,7 +105,7 @@ def is_built(wh: Path | str) -> bool:
     if is_remote(wh):
         try:
             return snapshot(wh).built
-        except Exception:  # noqa: BLE001 - unreachable or no credentials: ensure_built() says why
+        except Exception:
             return False
     try:
         for t in TABLES:
@@ -120,14 +121,15 @@ def ensure_built(wh: Path | None = None, on_progress=None) -> bool:
     if is_remote(wh):
         _require_remote(wh)
         return False
-    with _lock, one_writer(wh):           # waits for a build of the same folder; then nothing is half swapped
+    with _lock, one_writer(wh):  # waits for a build of the same folder; then nothing is half swapped
         recover(wh)
         if is_built(wh):
             return False
         from etl.build import build
+
         inputs = [str(SAMPLES.relative_to(ROOT))] if SAMPLES.exists() else []
         cwd = os.getcwd()
-        os.chdir(ROOT)               # source_file stays relative, as the CLI would store it
+        os.chdir(ROOT)  # source_file stays relative, as the CLI would store it
         try:
             build(inputs, wh, progress=False, on_progress=on_progress)
         finally:
@@ -140,15 +142,17 @@ def _require_remote(wh) -> None:
     dashboard: say so (in the dashboard's language and in English) when there is none."""
     try:
         snap = snapshot(wh, fresh=True)
-    except Exception as e:  # noqa: BLE001
-        raise remote.StorageError(f"无法读取对象存储上的数据仓库 {remote.url(wh)}：{e} / cannot read the warehouse "
-                                  f"at {remote.url(wh)}: {e}") from e
+    except Exception as e:
+        raise remote.StorageError(
+            f"无法读取对象存储上的数据仓库 {remote.url(wh)}：{e} / cannot read the warehouse at {remote.url(wh)}: {e}"
+        ) from e
     if not snap.built:
         u = remote.url(wh)
         raise remote.StorageError(
             f"对象存储 {u} 上还没有数据仓库；看板不会向对象存储构建，请先运行 python -m etl build INPUT --out {u} 发布。"
             f" / No warehouse at {u}: the dashboard does not build into object storage; publish one with "
-            f"`python -m etl build INPUT --out {u}` (or `python -m etl publish DIR {u}`).")
+            f"`python -m etl build INPUT --out {u}` (or `python -m etl publish DIR {u}`)."
+        )
 
 
 def version(wh: Path | str | None = None) -> str:
@@ -158,7 +162,7 @@ def version(wh: Path | str | None = None) -> str:
     if is_remote(wh):
         try:
             token = snapshot(wh).token
-        except Exception:  # noqa: BLE001 - unreachable now: the next call tries again
+        except Exception:
             token = "unreachable"
         return hashlib.sha256(f"{remote.url(wh)}\n{token}".encode()).hexdigest()[:16]
     wh = readable(wh)
@@ -189,7 +193,9 @@ def connect(wh: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     for t in TABLES:
         con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {table_source(wh, t)}")
     _collection_view(con, wh / f"{collection.TABLE}.parquet")
-    con.execute(f"CREATE VIEW metric_labels AS SELECT * FROM read_csv('{_q(METRICS_CSV)}', header=true, all_varchar=true)")
+    con.execute(
+        f"CREATE VIEW metric_labels AS SELECT * FROM read_csv('{_q(METRICS_CSV)}', header=true, all_varchar=true)"
+    )
     if marts.valid(wh):
         # the build wrote the dashboard views out as tables (etl/warehouse/marts.py): same rows, no per-query cost
         for t in marts.MARTS:
@@ -203,9 +209,11 @@ def _collection_view(con: duckdb.DuckDBPyConnection, path: Path | str | None) ->
     """raw_collection: what `etl collect` found on the agencies' websites (empty when the warehouse was not built
     from a collection). `path`: a local file, or the URL of a published build's file."""
     if path is not None and (isinstance(path, str) or path.exists()):
-        con.execute(f"CREATE VIEW raw_collection AS SELECT * FROM read_parquet('{str(path).replace(chr(39), chr(39) * 2)}')")
+        con.execute(
+            f"CREATE VIEW raw_collection AS SELECT * FROM read_parquet('{str(path).replace(chr(39), chr(39) * 2)}')"
+        )
     else:
-        con.register("empty_collection", collection.SCHEMA.empty_table())     # a table: cursors see it too
+        con.register("empty_collection", collection.SCHEMA.empty_table())  # a table: cursors see it too
         con.execute("CREATE TABLE raw_collection AS SELECT * FROM empty_collection")
         con.unregister("empty_collection")
 
@@ -219,7 +227,9 @@ def _connect_remote(con: duckdb.DuckDBPyConnection, wh) -> duckdb.DuckDBPyConnec
         con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {snap.table_source(t)}")
     name = f"{collection.TABLE}.parquet"
     _collection_view(con, remote.join(snap.url, name) if name in snap.files else None)
-    con.execute(f"CREATE VIEW metric_labels AS SELECT * FROM read_csv('{_q(METRICS_CSV)}', header=true, all_varchar=true)")
+    con.execute(
+        f"CREATE VIEW metric_labels AS SELECT * FROM read_csv('{_q(METRICS_CSV)}', header=true, all_varchar=true)"
+    )
     if marts.valid(snap):
         for t in marts.MARTS:
             src = remote.join(snap.url, "marts", f"{t}.parquet").replace("'", "''")
@@ -232,8 +242,9 @@ def _connect_remote(con: duckdb.DuckDBPyConnection, wh) -> duckdb.DuckDBPyConnec
 REPORT_SCOPE_COLUMNS = {"year", "province", "prefecture", "county", "agency_id"}
 
 
-def read_table(wh: Path | str | None, table: str, scope: dict[str, list] | None = None,
-               columns: list[str] | None = None):
+def read_table(
+    wh: Path | str | None, table: str, scope: dict[str, list] | None = None, columns: list[str] | None = None
+):
     """One of the contract's tables (reports, metrics, checks) as a polars DataFrame, from a local folder or from
     object storage alike (for readers outside DuckDB's views, e.g. the scorecard). `scope`: only the rows of the
     reports whose columns hold these values ({"year": [2023, 2024], "province": [...]}); the filter runs in

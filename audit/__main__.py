@@ -6,6 +6,7 @@
 
 The password is asked twice on a terminal, or read from the first line of standard input (--password-stdin).
 The database is DATABASE_URL, or the SQLite file beside the warehouse (WAREHOUSE_DIR, default data/warehouse)."""
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,11 @@ def _password(args) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python3 -m audit", description="审核：用户与审核数据库")
-    p.add_argument("--warehouse", default=os.environ.get("WAREHOUSE_DIR") or str(DEFAULT_WAREHOUSE),
-                   help="the warehouse folder the SQLite file sits beside (ignored when DATABASE_URL is set)")
+    p.add_argument(
+        "--warehouse",
+        default=os.environ.get("WAREHOUSE_DIR") or str(DEFAULT_WAREHOUSE),
+        help="the warehouse folder the SQLite file sits beside (ignored when DATABASE_URL is set)",
+    )
     sub = p.add_subparsers(dest="cmd", required=True)
     a = sub.add_parser("create-admin", help="create the first administrator (管理)")
     u = sub.add_parser("add-user", help="add a user")
@@ -58,8 +62,16 @@ def main(argv: list[str] | None = None) -> int:
                 raise store.AuditError("已有管理员：请用管理员账号在“审核”页新建用户，或用 add-user。")
             made = store.create_user(eng, args.username, args.name, _password(args), ADMIN, by="命令行 create-admin")
         else:
-            made = store.create_user(eng, args.username, args.name, _password(args), args.role, args.province,
-                                     args.prefecture, by="命令行 add-user")
+            made = store.create_user(
+                eng,
+                args.username,
+                args.name,
+                _password(args),
+                args.role,
+                args.province,
+                args.prefecture,
+                by="命令行 add-user",
+            )
     except store.AuditError as e:
         print(f"错误：{e}", file=sys.stderr)
         return 2

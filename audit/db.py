@@ -1,8 +1,9 @@
 """The audit database: one SQLAlchemy Core code path for SQLite (default, WAL mode) and PostgreSQL.
 
-    DATABASE_URL=postgresql+psycopg://user:pw@host/db     # PostgreSQL
-    (unset)                                               # SQLite file beside the warehouse: <DIR>.audit.sqlite
+DATABASE_URL=postgresql+psycopg://user:pw@host/db     # PostgreSQL
+(unset)                                               # SQLite file beside the warehouse: <DIR>.audit.sqlite
 """
+
 from __future__ import annotations
 
 import logging
@@ -28,10 +29,10 @@ def database_url(warehouse: Path | str | None) -> str | None:
     without DATABASE_URL (there is no folder to put the file beside)."""
     env = os.environ.get("DATABASE_URL")
     if env:
-        if env.startswith("postgres://"):          # the short form many hosts hand out
-            env = "postgresql://" + env[len("postgres://"):]
+        if env.startswith("postgres://"):  # the short form many hosts hand out
+            env = "postgresql://" + env[len("postgres://") :]
         if env.startswith("postgresql://"):
-            env = "postgresql+psycopg://" + env[len("postgresql://"):]
+            env = "postgresql+psycopg://" + env[len("postgresql://") :]
         return env
     if warehouse is None or "://" in str(warehouse):
         return None
@@ -43,7 +44,7 @@ def exists(url: str | None) -> bool:
     if not url:
         return False
     if url.startswith("sqlite:///"):
-        return Path(url[len("sqlite:///"):]).exists()
+        return Path(url[len("sqlite:///") :]).exists()
     return True
 
 
@@ -51,7 +52,7 @@ def exists(url: str | None) -> bool:
 def engine(url: str) -> sa.Engine:
     """An engine for `url`, its schema migrated to the newest version."""
     if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
         eng = sa.create_engine(url, connect_args={"timeout": 30})
         event.listen(eng, "connect", _sqlite_pragmas)
         # let SQLAlchemy, not pysqlite, open transactions, so BEGIN IMMEDIATE serialises writers
@@ -75,6 +76,7 @@ def migrate(eng: sa.Engine) -> None:
     """Upgrade the schema to the newest Alembic revision (migrations/versions/)."""
     from alembic import command
     from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with eng.begin() as conn:

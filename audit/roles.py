@@ -1,4 +1,5 @@
 """Roles and what each may do; a reviewer may be limited to one province or prefecture."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,5 +1,6 @@
 """What supervisors write, checked and recorded: every action is one transaction that changes its table and
 appends one row to the audit log, or raises AuditError (a Chinese message for the user) and writes nothing."""
+
 from __future__ import annotations
 
 import secrets
@@ -61,29 +62,50 @@ def fmt_value(v: float | None) -> str | None:
     return None if v is None else (str(int(v)) if v == int(v) else f"{v:g}")
 
 
-def _log(conn, user: str, action: str, report: Report | None, target: str | None, old: str | None,
-         new: str | None, note: str | None = None) -> None:
-    conn.execute(audit_log.insert().values(
-        at=now(), username=user, action=action, report_id=report.report_id if report else None,
-        file_sha256=report.file_sha256 if report else None, target=target, old_value=old, new_value=new, note=note))
+def _log(
+    conn,
+    user: str,
+    action: str,
+    report: Report | None,
+    target: str | None,
+    old: str | None,
+    new: str | None,
+    note: str | None = None,
+) -> None:
+    conn.execute(
+        audit_log.insert().values(
+            at=now(),
+            username=user,
+            action=action,
+            report_id=report.report_id if report else None,
+            file_sha256=report.file_sha256 if report else None,
+            target=target,
+            old_value=old,
+            new_value=new,
+            note=note,
+        )
+    )
 
 
 def _may_review(user: User | None, report: Report) -> None:
     if user is None or not user.may_review:
         raise PermissionDenied("需要“审核”或“管理”权限才能修改；请先用审核账号登录。")
     if not user.covers(report.province, report.prefecture):
-        raise PermissionDenied(f"这份报告（{report.province or '未知省份'} {report.prefecture or ''}）不在您负责的地区"
-                               f"（{user.scope_zh}）内，不能修改。")
+        raise PermissionDenied(
+            f"这份报告（{report.province or '未知省份'} {report.prefecture or ''}）不在您负责的地区"
+            f"（{user.scope_zh}）内，不能修改。"
+        )
 
 
 # --- corrections ---------------------------------------------------------------------------------------------
+
 
 def parse_value(metric: str, text: str) -> float:
     """A corrected value as typed: a number (full-width digits, thousands separators and a unit allowed)."""
     unit = catalogue()[metric].unit
     value, printed_unit, is_number = parse_cell(str(text or ""))
     if value is None:
-        if not str(text or "").strip() or is_number:       # blank, 无, /, — : what a report leaves, not a value
+        if not str(text or "").strip() or is_number:  # blank, 无, /, — : what a report leaves, not a value
             raise AuditError("请填写更正后的数值（空白、“无”、“/”不是更正值）。")
         raise AuditError(f"“{text}”不是数字：请填写一个数值（如 12 或 3.5）。")
     value = to_unit(value, printed_unit, unit)
@@ -108,18 +130,30 @@ def validate_cell(report: Report, metric: str, applicant: str | None, basis: str
 
 
 def correction_of(conn_or_engine, report: Report, metric: str, applicant: str | None, basis: str) -> dict | None:
-    q = sa.select(corrections).where(corrections.c.file_sha256 == report.file_sha256,
-                                     corrections.c.metric == metric,
-                                     corrections.c.applicant == (applicant or NO_APPLICANT),
-                                     corrections.c.basis == basis)
+    q = sa.select(corrections).where(
+        corrections.c.file_sha256 == report.file_sha256,
+        corrections.c.metric == metric,
+        corrections.c.applicant == (applicant or NO_APPLICANT),
+        corrections.c.basis == basis,
+    )
     with _conn(conn_or_engine) as conn:
         row = conn.execute(q).mappings().first()
     return dict(row) if row else None
 
 
-def correct_cell(engine: sa.Engine, user: User | None, report: Report, metric: str, applicant: str | None,
-                 basis: str, text: str, reason: str, seen_version: int, old_value: float | None = None,
-                 old_raw: str | None = None) -> dict:
+def correct_cell(
+    engine: sa.Engine,
+    user: User | None,
+    report: Report,
+    metric: str,
+    applicant: str | None,
+    basis: str,
+    text: str,
+    reason: str,
+    seen_version: int,
+    old_value: float | None = None,
+    old_raw: str | None = None,
+) -> dict:
     """Correct one cell. `seen_version`: the correction's version when the page showed the cell (0: none yet);
     if someone changed the cell since, the edit is refused as stale. Returns the correction row."""
     _may_review(user, report)
@@ -135,14 +169,25 @@ def correct_cell(engine: sa.Engine, user: User | None, report: Report, metric: s
         if (current["version"] if current else 0) != seen_version:
             raise AuditError(_stale(current, "这个单元格"))
         previous = current["new_value"] if current else old_value
-        values = dict(report_id=report.report_id, source_file=report.source_file, agency=report.agency,
-                      year=report.year, new_value=value, reason=reason, username=user.username, created_at=now(),
-                      version=seen_version + 1)
+        values = dict(
+            report_id=report.report_id,
+            source_file=report.source_file,
+            agency=report.agency,
+            year=report.year,
+            new_value=value,
+            reason=reason,
+            username=user.username,
+            created_at=now(),
+            version=seen_version + 1,
+        )
         if current is None:
             conn.execute(corrections.insert().values(**key, **values, old_value=old_value, old_raw=old_raw))
         else:
-            hit = conn.execute(corrections.update().where(corrections.c.id == current["id"],
-                                                          corrections.c.version == seen_version).values(**values))
+            hit = conn.execute(
+                corrections.update()
+                .where(corrections.c.id == current["id"], corrections.c.version == seen_version)
+                .values(**values)
+            )
             if hit.rowcount != 1:
                 raise AuditError(_stale(current, "这个单元格"))
         _log(conn, user.username, "correct", report, target, fmt_value(previous), fmt_value(value), reason)
@@ -152,14 +197,22 @@ def correct_cell(engine: sa.Engine, user: User | None, report: Report, metric: s
 def _stale(current: dict | None, what: str) -> str:
     if current is None:
         return f"{what}的更正已被撤销或尚不存在，页面上的内容已过时：请刷新页面后再改。"
-    return (f"{what}已被 {current['username']} 于 {local_time(current['created_at'])} 修改，页面上的内容已过时："
-            "请刷新页面，看过最新内容后再改。")
+    return (
+        f"{what}已被 {current['username']} 于 {local_time(current['created_at'])} 修改，页面上的内容已过时："
+        "请刷新页面，看过最新内容后再改。"
+    )
 
 
 def corrections_of_report(engine: sa.Engine, file_sha256: str) -> list[dict]:
     with engine.connect() as conn:
-        return [dict(r) for r in conn.execute(sa.select(corrections).where(corrections.c.file_sha256 == file_sha256)
-                                              .order_by(corrections.c.metric, corrections.c.applicant)).mappings()]
+        return [
+            dict(r)
+            for r in conn.execute(
+                sa.select(corrections)
+                .where(corrections.c.file_sha256 == file_sha256)
+                .order_by(corrections.c.metric, corrections.c.applicant)
+            ).mappings()
+        ]
 
 
 def all_corrections(engine: sa.Engine) -> list[dict]:
@@ -169,8 +222,18 @@ def all_corrections(engine: sa.Engine) -> list[dict]:
 
 # --- check dispositions ---------------------------------------------------------------------------------------
 
-def dispose_check(engine: sa.Engine, user: User | None, report: Report, rule: str, message: str, verdict: str,
-                  note: str, seen_version: int, failed: set[tuple[str, str]]) -> dict:
+
+def dispose_check(
+    engine: sa.Engine,
+    user: User | None,
+    report: Report,
+    rule: str,
+    message: str,
+    verdict: str,
+    note: str,
+    seen_version: int,
+    failed: set[tuple[str, str]],
+) -> dict:
     """Confirm or dismiss a failed check (已核实 / 报告原文如此 / 已更正) with a note. `failed`: the report's failed
     checks as (rule, message), as the page showed them."""
     _may_review(user, report)
@@ -181,21 +244,37 @@ def dispose_check(engine: sa.Engine, user: User | None, report: Report, rule: st
     note = (note or "").strip()
     if not note:
         raise AuditError("请填写说明（例如核实了哪一页、与谁确认）。")
-    q = sa.select(dispositions).where(dispositions.c.file_sha256 == report.file_sha256,
-                                      dispositions.c.rule == rule, dispositions.c.message == message)
+    q = sa.select(dispositions).where(
+        dispositions.c.file_sha256 == report.file_sha256, dispositions.c.rule == rule, dispositions.c.message == message
+    )
     with engine.begin() as conn:
         current = conn.execute(q).mappings().first()
         if (current["version"] if current else 0) != seen_version:
             raise AuditError(_stale(current, "这项核对"))
-        values = dict(report_id=report.report_id, verdict=verdict, note=note, username=user.username,
-                      created_at=now(), version=seen_version + 1)
+        values = dict(
+            report_id=report.report_id,
+            verdict=verdict,
+            note=note,
+            username=user.username,
+            created_at=now(),
+            version=seen_version + 1,
+        )
         if current is None:
-            conn.execute(dispositions.insert().values(file_sha256=report.file_sha256, rule=rule, message=message,
-                                                      **values))
+            conn.execute(
+                dispositions.insert().values(file_sha256=report.file_sha256, rule=rule, message=message, **values)
+            )
         else:
             conn.execute(dispositions.update().where(dispositions.c.id == current["id"]).values(**values))
-        _log(conn, user.username, "dispose", report, f"{rule}：{message}",
-             VERDICT_ZH[current["verdict"]] if current else None, VERDICT_ZH[verdict], note)
+        _log(
+            conn,
+            user.username,
+            "dispose",
+            report,
+            f"{rule}：{message}",
+            VERDICT_ZH[current["verdict"]] if current else None,
+            VERDICT_ZH[verdict],
+            note,
+        )
         return dict(conn.execute(q).mappings().first())
 
 
@@ -212,6 +291,7 @@ def all_dispositions(engine: sa.Engine) -> list[dict]:
 
 # --- report reviews -------------------------------------------------------------------------------------------
 
+
 def mark_reviewed(engine: sa.Engine, user: User | None, report: Report, note: str = "") -> dict:
     """Mark a report 已审核 (signed by the user, now)."""
     _may_review(user, report)
@@ -223,15 +303,26 @@ def mark_reviewed(engine: sa.Engine, user: User | None, report: Report, note: st
             conn.execute(report_reviews.insert().values(file_sha256=report.file_sha256, **values))
         else:
             conn.execute(report_reviews.update().where(report_reviews.c.id == current["id"]).values(**values))
-        _log(conn, user.username, "review", report, "已审核",
-             f"{current['username']} {local_time(current['created_at'])}" if current else None,
-             f"{user.username} 已审核", note)
+        _log(
+            conn,
+            user.username,
+            "review",
+            report,
+            "已审核",
+            f"{current['username']} {local_time(current['created_at'])}" if current else None,
+            f"{user.username} 已审核",
+            note,
+        )
         return dict(conn.execute(q).mappings().first())
 
 
 def review_of(engine: sa.Engine, file_sha256: str) -> dict | None:
     with engine.connect() as conn:
-        row = conn.execute(sa.select(report_reviews).where(report_reviews.c.file_sha256 == file_sha256)).mappings().first()
+        row = (
+            conn.execute(sa.select(report_reviews).where(report_reviews.c.file_sha256 == file_sha256))
+            .mappings()
+            .first()
+        )
         return dict(row) if row else None
 
 
@@ -242,13 +333,24 @@ def all_reviews(engine: sa.Engine) -> list[dict]:
 
 # --- the audit log ----------------------------------------------------------------------------------------------
 
-ACTION_ZH = {"correct": "更正数值", "dispose": "处理核对", "review": "标记已审核", "user.create": "新建用户",
-             "user.update": "修改用户"}
+ACTION_ZH = {
+    "correct": "更正数值",
+    "dispose": "处理核对",
+    "review": "标记已审核",
+    "user.create": "新建用户",
+    "user.update": "修改用户",
+}
 
 
-def audit_rows(engine: sa.Engine, username: str | None = None, action: str | None = None,
-               report_id: str | None = None, since: datetime | None = None, until: datetime | None = None,
-               report_ids: set[str] | None = None) -> list[dict]:
+def audit_rows(
+    engine: sa.Engine,
+    username: str | None = None,
+    action: str | None = None,
+    report_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    report_ids: set[str] | None = None,
+) -> list[dict]:
     """The audit log, newest first, filtered. `report_ids`: only rows about these reports (a region's)."""
     q = sa.select(audit_log).order_by(audit_log.c.id.desc())
     for col, v in ((audit_log.c.username, username), (audit_log.c.action, action), (audit_log.c.report_id, report_id)):
@@ -270,6 +372,7 @@ def local_time(t: datetime | None) -> str:
     if t is None:
         return ""
     from zoneinfo import ZoneInfo
+
     if t.tzinfo is None:
         t = t.replace(tzinfo=UTC)
     return t.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S")
@@ -277,15 +380,25 @@ def local_time(t: datetime | None) -> str:
 
 # --- users ------------------------------------------------------------------------------------------------------
 
+
 def hash_password(password: str) -> str:
     """bcrypt, as streamlit-authenticator checks it at login."""
     import bcrypt
+
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
 
 
-def create_user(engine: sa.Engine, username: str, name: str, password: str, role: str,
-                province: str | None = None, prefecture: str | None = None, actor: User | None = None,
-                by: str | None = None) -> User:
+def create_user(
+    engine: sa.Engine,
+    username: str,
+    name: str,
+    password: str,
+    role: str,
+    province: str | None = None,
+    prefecture: str | None = None,
+    actor: User | None = None,
+    by: str | None = None,
+) -> User:
     """A new user. `actor`: the 管理 user creating it in the app; `by`: who else did (the command line)."""
     if actor is not None and not actor.may_administer:
         raise PermissionDenied("需要“管理”权限才能新建用户。")
@@ -301,14 +414,29 @@ def create_user(engine: sa.Engine, username: str, name: str, password: str, role
     with engine.begin() as conn:
         if conn.execute(sa.select(users.c.id).where(users.c.username == username)).first():
             raise AuditError(f"用户名“{username}”已存在。")
-        conn.execute(users.insert().values(username=username, name=(name or username).strip(),
-                                           password_hash=hash_password(password), role=role,
-                                           province=province or None, prefecture=prefecture or None,
-                                           active=True, created_at=now()))
+        conn.execute(
+            users.insert().values(
+                username=username,
+                name=(name or username).strip(),
+                password_hash=hash_password(password),
+                role=role,
+                province=province or None,
+                prefecture=prefecture or None,
+                active=True,
+                created_at=now(),
+            )
+        )
         scope = " / ".join(p for p in (province, prefecture) if p) or "全部地区"
-        conn.execute(audit_log.insert().values(at=now(), username=actor.username if actor else (by or "命令行"),
-                                               action="user.create", target=username, old_value=None,
-                                               new_value=f"{ROLE_ZH[role]}（{scope}）"))
+        conn.execute(
+            audit_log.insert().values(
+                at=now(),
+                username=actor.username if actor else (by or "命令行"),
+                action="user.create",
+                target=username,
+                old_value=None,
+                new_value=f"{ROLE_ZH[role]}（{scope}）",
+            )
+        )
     return User(username, name or username, role, province or None, prefecture or None)
 
 
@@ -335,9 +463,20 @@ def user(engine: sa.Engine, username: str | None) -> User | None:
 
 def list_users(engine: sa.Engine) -> list[dict]:
     with engine.connect() as conn:
-        return [dict(r) for r in conn.execute(
-            sa.select(users.c.username, users.c.name, users.c.role, users.c.province, users.c.prefecture,
-                      users.c.active, users.c.created_at).order_by(users.c.id)).mappings()]
+        return [
+            dict(r)
+            for r in conn.execute(
+                sa.select(
+                    users.c.username,
+                    users.c.name,
+                    users.c.role,
+                    users.c.province,
+                    users.c.prefecture,
+                    users.c.active,
+                    users.c.created_at,
+                ).order_by(users.c.id)
+            ).mappings()
+        ]
 
 
 def has_users(engine: sa.Engine) -> bool:
@@ -349,9 +488,19 @@ def credentials(engine: sa.Engine) -> dict:
     """The active users in the shape streamlit-authenticator takes (hashed passwords, roles)."""
     with engine.connect() as conn:
         rows = conn.execute(sa.select(users).where(users.c.active)).mappings().all()
-    return {"usernames": {r["username"]: {"name": r["name"], "password": r["password_hash"], "email": "",
-                                          "roles": [r["role"]], "failed_login_attempts": 0, "logged_in": False}
-                          for r in rows}}
+    return {
+        "usernames": {
+            r["username"]: {
+                "name": r["name"],
+                "password": r["password_hash"],
+                "email": "",
+                "roles": [r["role"]],
+                "failed_login_attempts": 0,
+                "logged_in": False,
+            }
+            for r in rows
+        }
+    }
 
 
 def cookie_key(engine: sa.Engine) -> str:

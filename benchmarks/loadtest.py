@@ -10,6 +10,7 @@ bundled samples, built in a temporary folder). Bounded in count (sessions × rou
 failed, render time median/p95/max (from navigation until the page's script has finished and no element is still
 loading), and the health check's answers (polled from a process of its own; every poll must answer within 5 s).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,13 +53,23 @@ class Result:
     def summary(self) -> dict:
         r = sorted(self.renders)
         pct = (lambda q: round(r[min(len(r) - 1, int(q * len(r)))], 2)) if r else (lambda q: None)
-        return {"sessions": self.sessions, "rounds": self.rounds, "pages": len(self.pages),
-                "renders": len(r), "expected": self.sessions * self.rounds * len(self.pages),
-                "failed": len(self.failures), "render_s": {"median": round(statistics.median(r), 2) if r else None,
-                                                           "p95": pct(0.95), "max": round(r[-1], 2) if r else None},
-                "health": {"ok": self.health_ok, "failed": self.health_failed, "max_s": round(self.health_max_s, 3)},
-                "wall_s": round(self.wall_s, 1), "timed_out": self.timed_out,
-                "first_failures": self.failures[:5]}
+        return {
+            "sessions": self.sessions,
+            "rounds": self.rounds,
+            "pages": len(self.pages),
+            "renders": len(r),
+            "expected": self.sessions * self.rounds * len(self.pages),
+            "failed": len(self.failures),
+            "render_s": {
+                "median": round(statistics.median(r), 2) if r else None,
+                "p95": pct(0.95),
+                "max": round(r[-1], 2) if r else None,
+            },
+            "health": {"ok": self.health_ok, "failed": self.health_failed, "max_s": round(self.health_max_s, 3)},
+            "wall_s": round(self.wall_s, 1),
+            "timed_out": self.timed_out,
+            "first_failures": self.failures[:5],
+        }
 
 
 def _health(url: str) -> float | None:
@@ -77,13 +88,31 @@ def serve(port: int, warehouse: Path | None):
         if warehouse is None:
             sys.path.insert(0, str(ROOT))
             from app import warehouse as wh_mod
+
             warehouse = Path(tmp) / "warehouse"
             wh_mod.ensure_built(warehouse)
         env = {**os.environ, "WAREHOUSE_DIR": str(warehouse), "UPLOADS_DIR": str(Path(tmp) / "uploads")}
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "dashboard.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 90
@@ -111,7 +140,9 @@ async def _render(page, url: str, timeout_ms: int) -> None:
                    return a && a.dataset.testScriptState === 'notRunning'
                           && document.querySelector("[data-testid='stSidebar']")
                           && !document.querySelector("[data-testid='stSkeleton']"); }""",
-        timeout=timeout_ms, polling=250)
+        timeout=timeout_ms,
+        polling=250,
+    )
     errors = await page.get_by_test_id("stException").count()
     if errors:
         raise RuntimeError((await page.get_by_test_id("stException").first.inner_text())[:300])
@@ -126,12 +157,12 @@ async def _session(browser, url: str, index: int, res: Result, rounds: int, time
             for k in range(n):
                 if stop.is_set():
                     return
-                name = res.pages[(index + k) % n]          # sessions start on different pages
+                name = res.pages[(index + k) % n]  # sessions start on different pages
                 started = time.monotonic()
                 try:
                     await _render(page, f"{url}/{name}", timeout_ms)
                     res.renders.append(time.monotonic() - started)
-                except Exception as e:  # noqa: BLE001 - a failed render is a result, not the end of the test
+                except Exception as e:
                     res.failures.append(f"session {index} round {r} {name}: {type(e).__name__}: {str(e)[:300]}")
     finally:
         await ctx.close()
@@ -159,8 +190,11 @@ def _collect_health(res: Result, answers) -> None:
             res.health_max_s = max(res.health_max_s, took)
 
 
-async def _run(url: str, sessions: int, rounds: int, pages: list[str], budget_s: float, page_timeout_s: float) -> Result:
+async def _run(
+    url: str, sessions: int, rounds: int, pages: list[str], budget_s: float, page_timeout_s: float
+) -> Result:
     from playwright.async_api import async_playwright
+
     res = Result(sessions, rounds, pages)
     stop = asyncio.Event()
     started = time.monotonic()
@@ -169,14 +203,16 @@ async def _run(url: str, sessions: int, rounds: int, pages: list[str], budget_s:
     poller = mp.Process(target=_poll_health, args=(url, poll_stop, answers), daemon=True)
     poller.start()
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM,
-                                          args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                                "--disable-dev-shm-usage"])
-        work = asyncio.gather(*(_session(browser, url, i, res, rounds, int(page_timeout_s * 1000), stop)
-                                for i in range(sessions)))
+        browser = await p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+        )
+        work = asyncio.gather(
+            *(_session(browser, url, i, res, rounds, int(page_timeout_s * 1000), stop) for i in range(sessions))
+        )
         try:
             await asyncio.wait_for(asyncio.shield(work), timeout=budget_s)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             res.timed_out = True
             stop.set()
             await work
@@ -185,7 +221,7 @@ async def _run(url: str, sessions: int, rounds: int, pages: list[str], budget_s:
     res.wall_s = time.monotonic() - started
     poll_stop.set()
     deadline = time.monotonic() + HEALTH_TIMEOUT_S + 5
-    while poller.is_alive() and time.monotonic() < deadline:     # drain while it ends (a queue's pipe is bounded)
+    while poller.is_alive() and time.monotonic() < deadline:  # drain while it ends (a queue's pipe is bounded)
         _collect_health(res, answers)
         poller.join(timeout=0.2)
     time.sleep(0.1)
@@ -197,8 +233,14 @@ async def _run(url: str, sessions: int, rounds: int, pages: list[str], budget_s:
     return res
 
 
-def run(url: str, sessions: int, rounds: int, pages: list[str] | None = None, budget_s: float = 1800,
-        page_timeout_s: float = 180) -> Result:
+def run(
+    url: str,
+    sessions: int,
+    rounds: int,
+    pages: list[str] | None = None,
+    budget_s: float = 1800,
+    page_timeout_s: float = 180,
+) -> Result:
     return asyncio.run(_run(url, sessions, rounds, list(pages or PAGES), budget_s, page_timeout_s))
 
 

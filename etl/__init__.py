@@ -1,4 +1,5 @@
 """ETL: annual disclosure reports -> Parquet warehouse (see docs/contract.md)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -12,12 +13,14 @@ def parser_version() -> str:
     """PARSER_VERSION, tagged with the digest of the extra gazetteers given to the build (`--places`), so that a
     report parsed against other places is parsed again."""
     from etl.extract.metadata import PLACES_ENV
+
     return _tagged(os.environ.get(PLACES_ENV, ""))
 
 
 @cache
 def _tagged(places: str) -> str:
     from etl.extract.metadata import extra_places
+
     extra = extra_places()
     if not extra:
         return PARSER_VERSION

@@ -19,6 +19,7 @@ Prints ONE JSON line. Figures:
                            composition and app.warehouse.connect), or a representative DuckDB set when the
                            dashboard modules are not importable (query_set says which)
 """
+
 from __future__ import annotations
 
 import json
@@ -63,9 +64,20 @@ def corpus(n: int, seed: int, cache: Path, jobs: int = 1) -> Path:
 def truth_table(d: Path) -> None:
     """All truth cells of the corpus in one Parquet file (streamed per report, written in row groups)."""
     import csv
-    schema = pa.schema([("report", pa.string()), ("layout", pa.string()), ("spec", pa.string()),
-                        ("metric", pa.string()), ("applicant", pa.string()), ("basis", pa.string()),
-                        ("value", pa.float64()), ("ambiguous_row", pa.bool_()), ("injected", pa.bool_())])
+
+    schema = pa.schema(
+        [
+            ("report", pa.string()),
+            ("layout", pa.string()),
+            ("spec", pa.string()),
+            ("metric", pa.string()),
+            ("applicant", pa.string()),
+            ("basis", pa.string()),
+            ("value", pa.float64()),
+            ("ambiguous_row", pa.bool_()),
+            ("injected", pa.bool_()),
+        ]
+    )
     cols = {n: [] for n in schema.names}
     meta: dict[str, list] = {k: [] for k in ("report", *_META_FIELDS, "agency_key")}
     with pq.ParquetWriter(d / "truth_cells.parquet", schema) as w, open(d / "index.csv", encoding="utf-8") as f:
@@ -143,7 +155,7 @@ class _TreeRss:
                 tree.append(p)
                 todo += kids.get(p, [])
             self.peak = max(self.peak, sum(map(self._rss, tree)))
-            if tick % 10 == 0:          # every 0.5 s: reading smaps walks the page tables, which slows the build
+            if tick % 10 == 0:  # every 0.5 s: reading smaps walks the page tables, which slows the build
                 self.peak_pss = max(self.peak_pss, sum(map(self._pss, tree)))
             tick += 1
             self._stop.wait(0.05)
@@ -172,12 +184,13 @@ def run_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float, float, 
     The build runs under a small wrapper process whose RUSAGE_CHILDREN covers exactly the build and its
     workers (not the corpus generator's processes)."""
     cmd = [sys.executable, "-m", "etl", "build", str(inputs), "--out", str(out), "--jobs", str(jobs), "--force"]
-    places = inputs.parent / "places.csv"             # the synthetic corpus's gazetteer of invented places
+    places = inputs.parent / "places.csv"  # the synthetic corpus's gazetteer of invented places
     if places.exists():
         cmd += ["--places", str(places)]
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", _WRAPPER, *cmd], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _WRAPPER, *cmd], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     with _TreeRss(proc.pid) as tree:
         stdout, _ = proc.communicate()
     wall = time.perf_counter() - start
@@ -190,6 +203,7 @@ def run_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float, float, 
 
 def _read_decode(paths: list[str]) -> int:
     from etl.read.decode import decode
+
     n = 0
     for p in paths:
         with open(p, "rb") as f:
@@ -200,7 +214,7 @@ def _read_decode(paths: list[str]) -> int:
 def floor(files: list[str], jobs: int) -> float:
     """Wall seconds to only read and decode every file, in `jobs` processes (pool start-up included)."""
     start = time.perf_counter()
-    chunks = [files[i::jobs * 8] for i in range(jobs * 8)]
+    chunks = [files[i :: jobs * 8] for i in range(jobs * 8)]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         list(pool.map(_read_decode, chunks))
     return time.perf_counter() - start
@@ -227,20 +241,29 @@ def accuracy(d: Path, wh: Path) -> dict:
                     AND w.basis = t.basis
     """)
     total, ok = con.execute("SELECT count(*), sum(ok::int) FROM scored").fetchone()
-    by = lambda col: {k: round(a, 4) for k, a in con.execute(  # noqa: E731
-        f"SELECT {col}, avg(ok::int) FROM scored GROUP BY 1 ORDER BY 1").fetchall()}
-    out = {"synthetic_cell_accuracy": round(ok / total, 4) if total else None, "truth_cells": total,
-           "accuracy_by_layout": by("layout"), "accuracy_by_spec": by("spec"),
-           "accuracy_flat_merged_unique_rows": con.execute(
-               "SELECT round(avg(ok::int), 4) FROM scored WHERE layout = 'flat_merged' AND NOT ambiguous_row").fetchone()[0],
-           "accuracy_flat_merged_ambiguous_rows": con.execute(
-               "SELECT round(avg(ok::int), 4) FROM scored WHERE layout = 'flat_merged' AND ambiguous_row").fetchone()[0],
-           "missing_cells": con.execute("SELECT count(*) FILTER (WHERE NOT found) FROM scored").fetchone()[0]}
+    by = lambda col: {
+        k: round(a, 4)
+        for k, a in con.execute(f"SELECT {col}, avg(ok::int) FROM scored GROUP BY 1 ORDER BY 1").fetchall()
+    }
+    out = {
+        "synthetic_cell_accuracy": round(ok / total, 4) if total else None,
+        "truth_cells": total,
+        "accuracy_by_layout": by("layout"),
+        "accuracy_by_spec": by("spec"),
+        "accuracy_flat_merged_unique_rows": con.execute(
+            "SELECT round(avg(ok::int), 4) FROM scored WHERE layout = 'flat_merged' AND NOT ambiguous_row"
+        ).fetchone()[0],
+        "accuracy_flat_merged_ambiguous_rows": con.execute(
+            "SELECT round(avg(ok::int), 4) FROM scored WHERE layout = 'flat_merged' AND ambiguous_row"
+        ).fetchone()[0],
+        "missing_cells": con.execute("SELECT count(*) FILTER (WHERE NOT found) FROM scored").fetchone()[0],
+    }
     # a miss is either a value that differs from the truth (or where the report left the cell blank), or a cell the
     # parser left null although the report printed a value (a digit run it could not split)
     out["wrong_cells"], out["left_blank_cells"] = con.execute(
         "SELECT count(*) FILTER (WHERE found AND NOT ok AND n_values > 0), "
-        "count(*) FILTER (WHERE found AND NOT ok AND n_values = 0) FROM scored").fetchone()
+        "count(*) FILTER (WHERE found AND NOT ok AND n_values = 0) FROM scored"
+    ).fetchone()
     out.update(metadata_accuracy(con, d, wh, prefix))
     con.close()
     return out
@@ -258,14 +281,22 @@ def metadata_accuracy(con, d: Path, wh: Path, prefix: str) -> dict:
     total, all_ok, level, kind, places = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE ok_level AND ok_agency_kind AND {place}), "
         f"count(*) FILTER (WHERE ok_level), count(*) FILTER (WHERE ok_agency_kind), count(*) FILTER (WHERE {place}) "
-        "FROM meta").fetchone()
-    agencies, one_id = con.execute("SELECT count(*), count(*) FILTER (WHERE n = 1) FROM "
-                                   "(SELECT agency_key, count(DISTINCT agency_id) AS n FROM meta GROUP BY 1)").fetchone()
-    share = lambda x, n: round(x / n, 4) if n else None  # noqa: E731
-    return {"metadata_accuracy": share(all_ok, total),
-            "metadata_accuracy_by_field": {"level": share(level, total), "agency_kind": share(kind, total),
-                                           "place": share(places, total)},
-            "agency_id_one_per_agency": share(one_id, agencies)}
+        "FROM meta"
+    ).fetchone()
+    agencies, one_id = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE n = 1) FROM "
+        "(SELECT agency_key, count(DISTINCT agency_id) AS n FROM meta GROUP BY 1)"
+    ).fetchone()
+    share = lambda x, n: round(x / n, 4) if n else None
+    return {
+        "metadata_accuracy": share(all_ok, total),
+        "metadata_accuracy_by_field": {
+            "level": share(level, total),
+            "agency_kind": share(kind, total),
+            "place": share(places, total),
+        },
+        "agency_id_one_per_agency": share(one_id, agencies),
+    }
 
 
 def _percentiles(times: list[float]) -> dict:
@@ -285,6 +316,7 @@ def dashboard_queries(wh: Path, repeat: int) -> tuple[str, dict]:
         sys.path.insert(0, str(ROOT))
         from app import warehouse as appwh
         from app.queries import DEFAULT_PARAMS, PAGED, SQL_DIR, Filters, execute, execute_page, sql_text
+
         t = time.perf_counter()
         con = appwh.connect(wh)
         connect_ms = (time.perf_counter() - t) * 1000
@@ -307,15 +339,20 @@ def dashboard_queries(wh: Path, repeat: int) -> tuple[str, dict]:
                     else:
                         execute(con, name, Filters(), params)
                     times.append(time.perf_counter() - t)
-            except Exception as e:  # noqa: BLE001 - report the query as broken, keep timing the others
+            except Exception as e:
                 out[name] = {"error": f"{type(e).__name__}: {str(e)[:120]}"}
                 continue
             out[name] = _percentiles(times)
-        out["_connect"] = {"ms": round(connect_ms, 1), "marts": appwh.marts.valid(wh),
-                           "process_rss_mb": round(_self_rss_mb(), 1)}
+        out["_connect"] = {
+            "ms": round(connect_ms, 1),
+            "marts": appwh.marts.valid(wh),
+            "process_rss_mb": round(_self_rss_mb(), 1),
+        }
         con.close()
-        return ("app/sql named queries (app.queries.execute, Polars result as the pages get it, no Streamlit cache; "
-                "lists paged as the pages run them: first PAGE_ROWS rows + total count)"), out
+        return (
+            "app/sql named queries (app.queries.execute, Polars result as the pages get it, no Streamlit cache; "
+            "lists paged as the pages run them: first PAGE_ROWS rows + total count)"
+        ), out
     except ImportError:
         pass
     con = duckdb.connect()
@@ -345,6 +382,7 @@ def scorecard_timing(wh: Path) -> dict:
     """Seconds the 考核评分 page takes to score the year with most reports (and the year before it, as the page
     does), reading each report's text, and the same for that year's largest province alone."""
     from scoring.scorecard import score_warehouse
+
     con = duckdb.connect()
     year, province = con.execute(f"""
         SELECT year, arg_max(province, n) FROM (
@@ -360,8 +398,9 @@ def scorecard_timing(wh: Path) -> dict:
     return out
 
 
-def bench(n: int, seed: int = 0, jobs: int = 2, cache: Path | None = None, repeat: int = 20,
-          keep: bool = False) -> dict:
+def bench(
+    n: int, seed: int = 0, jobs: int = 2, cache: Path | None = None, repeat: int = 20, keep: bool = False
+) -> dict:
     cache = Path(cache or default_cache())
     t0 = time.perf_counter()
     d = corpus(n, seed, cache, jobs)
@@ -374,10 +413,14 @@ def bench(n: int, seed: int = 0, jobs: int = 2, cache: Path | None = None, repea
         floor_s = floor(files, jobs)
         size = sum(f.stat().st_size for f in wh.rglob("*") if f.is_file())
         result = {
-            "reports": n, "jobs": jobs, "cpus": os.cpu_count(),
-            "etl_reports_per_s": round(n / wall, 1), "etl_build_s": round(wall, 2),
+            "reports": n,
+            "jobs": jobs,
+            "cpus": os.cpu_count(),
+            "etl_reports_per_s": round(n / wall, 1),
+            "etl_build_s": round(wall, 2),
             "floor_reports_per_s": round(n / floor_s, 1),
-            "etl_peak_rss_mb": round(peak, 1), "etl_peak_tree_rss_mb": round(tree_peak, 1),
+            "etl_peak_rss_mb": round(peak, 1),
+            "etl_peak_tree_rss_mb": round(tree_peak, 1),
             "etl_peak_tree_pss_mb": round(tree_pss, 1),
             "warehouse_mb": round(size / 2**20, 2),
         }
@@ -398,6 +441,7 @@ def bench(n: int, seed: int = 0, jobs: int = 2, cache: Path | None = None, repea
 
 def _report_files(d: Path) -> list[str]:
     import csv
+
     with open(d / "index.csv", encoding="utf-8") as f:
         return [r["report"].removeprefix("reports/") for r in csv.DictReader(f)]
 
@@ -423,6 +467,7 @@ def _replica_select(table: str, cols: list[str], k: int, width: int, take: int |
         if table == "reports" and c in _PLACE_COLUMNS and k:
             return f"replace({c}, '演示', '演示{tag}') AS {c}"
         return c
+
     if take is not None:
         where += f" AND report_id IN (SELECT report_id FROM src_reports ORDER BY report_id LIMIT {take})"
     return f"SELECT {', '.join(col(c) for c in cols)} FROM src_{table} WHERE {where}"
@@ -435,16 +480,19 @@ def direct_warehouse(src: Path, out: Path, n: int) -> dict:
     Streams with DuckDB COPY under the build's memory limit (etl.warehouse.db); returns timings and counts."""
     from etl.contract import TABLES
     from etl.warehouse import db, marts
+
     src, out = Path(src), Path(out)
     if not marts.valid(src):
-        raise ValueError(f"{src} has no current marts: rebuild it (python -m etl build … --force) or run "
-                         f"etl.warehouse.marts.write_marts on it first")
+        raise ValueError(
+            f"{src} has no current marts: rebuild it (python -m etl build … --force) or run "
+            f"etl.warehouse.marts.write_marts on it first"
+        )
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     con = db.connect()
     con.execute("SET enable_progress_bar = false")
-    con.execute("SET preserve_insertion_order = true")      # the UNION ALL of replicas keeps the report_id order
+    con.execute("SET preserve_insertion_order = true")  # the UNION ALL of replicas keeps the report_id order
     for t in TABLES:
         con.execute(f"CREATE VIEW src_{t} AS SELECT * FROM read_parquet({literal(src / f'{t}.parquet')})")
     n_src = con.execute("SELECT count(*) FROM src_reports").fetchall()[0][0]
@@ -478,14 +526,21 @@ def direct_warehouse(src: Path, out: Path, n: int) -> dict:
             _write_mv(con, cols, plan, width, out / "marts" / "mv.parquet", marts._ROW_GROUP["mv"])
             continue
         body = "\nUNION ALL\n".join(_replica_select(name, cols, k, width, take) for k, take in plan)
-        con.execute(f"COPY ({body}) TO {literal(out / 'marts' / f'{name}.parquet')} "
-                    f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {marts._ROW_GROUP[name]})")
+        con.execute(
+            f"COPY ({body}) TO {literal(out / 'marts' / f'{name}.parquet')} "
+            f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {marts._ROW_GROUP[name]})"
+        )
     con.close()
     db.with_memory_headroom(marts.write_marts, out, ("rep", "opts"))
     marts.write_manifest(out)
     marts_s = time.perf_counter() - t0
-    return {"source_reports": n_src, "replicas": len(plan), "rows": rows, "tables_s": round(tables_s, 2),
-            "marts_s": round(marts_s, 2)}
+    return {
+        "source_reports": n_src,
+        "replicas": len(plan),
+        "rows": rows,
+        "tables_s": round(tables_s, 2),
+        "marts_s": round(marts_s, 2),
+    }
 
 
 def _write_mv(con, cols: list[str], plan: list, width: int, path: Path, row_group: int) -> None:
@@ -496,8 +551,9 @@ def _write_mv(con, cols: list[str], plan: list, width: int, path: Path, row_grou
     try:
         for (metric,) in con.execute("SELECT DISTINCT metric FROM src_mv ORDER BY metric").fetchall():
             m = metric.replace("'", "''")
-            body = "\nUNION ALL\n".join(_replica_select("mv", cols, k, width, take, f"metric = '{m}'")
-                                        for k, take in plan)
+            body = "\nUNION ALL\n".join(
+                _replica_select("mv", cols, k, width, take, f"metric = '{m}'") for k, take in plan
+            )
             reader = con.sql(body).to_arrow_reader(row_group)
             if writer is None:
                 writer = pq.ParquetWriter(path, reader.schema, compression="zstd")
@@ -512,10 +568,12 @@ def parsed_source(n: int, seed: int, cache: Path, jobs: int) -> Path:
     """The warehouse built from the cached n-report corpus (built on first use), the source --direct replicates."""
     from etl import PARSER_VERSION
     from etl.build import build
+
     d = corpus(n, seed, cache, jobs)
     wh = d.with_name(d.name + f"-warehouse-p{PARSER_VERSION}")
     if not (wh / "manifest.json").exists():
         from etl.extract.metadata import use_places
+
         use_places([str(d / "places.csv")])
         build([str(d / "reports")], wh, jobs=jobs, force=True, progress=False)
     return wh
@@ -525,17 +583,26 @@ def bench_direct(n: int, src: Path, out: Path | None = None, repeat: int = 20, k
     """`python -m etl bench --direct`: make an n-report warehouse from `src` without parsing, time every named
     dashboard query on it; one JSON line like `etl bench` (without the build and accuracy figures)."""
     import resource
+
     work = None if out else Path(tempfile.mkdtemp(prefix="etl-bench-direct-"))
     wh = Path(out) if out else work / "warehouse"
     try:
         made = direct_warehouse(src, wh, n)
         size = sum(f.stat().st_size for f in wh.rglob("*") if f.is_file())
         query_set, timings = dashboard_queries(wh, repeat)
-        return {"reports": made["rows"]["reports"], "direct": True, "source": str(src), **made,
-                "warehouse_mb": round(size / 2**20, 2), "cpus": os.cpu_count(),
-                "load_avg": [round(x, 2) for x in os.getloadavg()],
-                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-                "query_set": query_set, "dashboard_connect": timings.pop("_connect", None), "queries": timings}
+        return {
+            "reports": made["rows"]["reports"],
+            "direct": True,
+            "source": str(src),
+            **made,
+            "warehouse_mb": round(size / 2**20, 2),
+            "cpus": os.cpu_count(),
+            "load_avg": [round(x, 2) for x in os.getloadavg()],
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "query_set": query_set,
+            "dashboard_connect": timings.pop("_connect", None),
+            "queries": timings,
+        }
     finally:
         if work and not keep:
             shutil.rmtree(work, ignore_errors=True)

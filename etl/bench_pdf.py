@@ -4,6 +4,7 @@ Prints PDF reports/s (reading alone, and the whole build), the pdfium floor on t
 character with its box and every page object extracted, nothing else), their ratio, and the cell accuracy
 against the truth files (etl.bench.accuracy, by layout).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -84,13 +85,16 @@ def bench_pdf(n: int = 30, seed: int = 0, jobs: int = 2, cache: Path | None = No
         wh = work / "warehouse"
         wall, peak, _, _, summary = run_build(d / "reports", wh, jobs)
         result = {
-            "pdf_reports": len(files), "pdf_pages": pages, "jobs": jobs,
+            "pdf_reports": len(files),
+            "pdf_pages": pages,
+            "jobs": jobs,
             "pdf_read_reports_per_s_per_core": round(len(files) / read_s, 1),
             "pdfium_floor_reports_per_s_per_core": round(len(files) / floor_s, 1),
             "pdf_read_vs_floor": round(read_s / floor_s, 2),
             "pdf_read_ms_per_report": round(1000 * read_s / len(files), 1),
             "pdfium_floor_ms_per_report": round(1000 * floor_s / len(files), 1),
-            "pdf_build_reports_per_s": round(len(files) / wall, 1), "pdf_build_peak_rss_mb": round(peak, 1),
+            "pdf_build_reports_per_s": round(len(files) / wall, 1),
+            "pdf_build_peak_rss_mb": round(peak, 1),
         }
         result.update(accuracy(d, wh))
         result["build_summary"] = summary

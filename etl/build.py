@@ -1,4 +1,5 @@
 """`etl build`: report files -> warehouse. Incremental, parallel, atomic; one bad file never stops it."""
+
 from __future__ import annotations
 
 import errno
@@ -16,19 +17,29 @@ import duckdb
 
 from audit.db import database_url
 from etl import parser_version
+from etl.collect.store import is_collection
 from etl.executors import run
 from etl.parse import parse_file, report_id_for
 from etl.read import MAX_BYTES, supported
 from etl.read.names import real_path, shown_name
-from etl.collect.store import is_collection
 from etl.warehouse.across_years import settle_across_years
-from etl.warehouse.collection import attach as attach_collection, report_files as collected_reports
+from etl.warehouse.collection import attach as attach_collection
+from etl.warehouse.collection import report_files as collected_reports
 from etl.warehouse.corrections import apply_corrections
 from etl.warehouse.db import with_memory_headroom
 from etl.warehouse.finalise import finalise
 from etl.warehouse.marts import write_marts
-from etl.warehouse.write import (PartWriter, WarehouseBusy, assemble, building_path, one_writer, recover, rows_of,
-                                 swap_in, table_path)
+from etl.warehouse.write import (
+    PartWriter,
+    WarehouseBusy,
+    assemble,
+    building_path,
+    one_writer,
+    recover,
+    rows_of,
+    swap_in,
+    table_path,
+)
 
 log = logging.getLogger(__name__)
 __all__ = ["BuildError", "WarehouseBusy", "Summary", "build", "discover"]
@@ -52,13 +63,18 @@ class Summary:
     seconds: float = 0.0
 
     def line(self) -> str:
-        return (f"reports: {self.parsed} ok, {self.partial} partial, {self.failed} failed"
-                f" ({self.reused} unchanged, not reparsed); check failures: {self.check_failures};"
-                + (f" {self.settled} with digit runs settled by the neighbouring years;" if self.settled else "")
-                + (f" {self.corrected} cells corrected on the 审核 page;" if self.corrected else "")
-                + (f" {self.stale_corrections} corrections not applied (report file changed: re-review them);"
-                   if self.stale_corrections else "") +
-                f" {self.seconds:.1f} s")
+        return (
+            f"reports: {self.parsed} ok, {self.partial} partial, {self.failed} failed"
+            f" ({self.reused} unchanged, not reparsed); check failures: {self.check_failures};"
+            + (f" {self.settled} with digit runs settled by the neighbouring years;" if self.settled else "")
+            + (f" {self.corrected} cells corrected on the 审核 page;" if self.corrected else "")
+            + (
+                f" {self.stale_corrections} corrections not applied (report file changed: re-review them);"
+                if self.stale_corrections
+                else ""
+            )
+            + f" {self.seconds:.1f} s"
+        )
 
 
 def discover(inputs: list[str]) -> list[str]:
@@ -66,11 +82,14 @@ def discover(inputs: list[str]) -> list[str]:
     found: list[str] = []
     for item in inputs:
         p = Path(real_path(item))
-        if p.is_dir() and is_collection(p):      # a folder `etl collect` wrote: the files its manifest marks
+        if p.is_dir() and is_collection(p):  # a folder `etl collect` wrote: the files its manifest marks
             found += collected_reports(item)
         elif p.is_dir():
-            found += sorted(str(f) for f in p.rglob("*") if f.is_file() and supported(f)
-                            and not any(part.startswith(".") for part in f.relative_to(p).parts))
+            found += sorted(
+                str(f)
+                for f in p.rglob("*")
+                if f.is_file() and supported(f) and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
         else:
             found.append(real_path(item))
     return list(dict.fromkeys(found))
@@ -81,9 +100,15 @@ def _previous(out: Path) -> dict[tuple[str, str], str]:
     path = table_path(out, "reports")
     if not path.exists():
         return {}
-    rows = duckdb.connect().execute("SELECT source_file, file_sha256, report_id FROM read_parquet(?) "
-                                    "WHERE parser_version = ? AND file_sha256 IS NOT NULL",
-                                    [str(path), parser_version()]).fetchall()
+    rows = (
+        duckdb.connect()
+        .execute(
+            "SELECT source_file, file_sha256, report_id FROM read_parquet(?) "
+            "WHERE parser_version = ? AND file_sha256 IS NOT NULL",
+            [str(path), parser_version()],
+        )
+        .fetchall()
+    )
     return {(s, h): r for s, h, r in rows}
 
 
@@ -110,9 +135,18 @@ def _id_holders(files: list[str], shas: dict[str, str], previous: dict) -> dict[
     return holder
 
 
-def build(inputs: list[str], out: Path, jobs: int = 1, force: bool = False, progress: bool | None = None,
-          on_progress=None, executor: str = "local", scheduler: str | None = None,
-          audit_db: str | None = None, wait: float | None = None) -> Summary:
+def build(
+    inputs: list[str],
+    out: Path,
+    jobs: int = 1,
+    force: bool = False,
+    progress: bool | None = None,
+    on_progress=None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    audit_db: str | None = None,
+    wait: float | None = None,
+) -> Summary:
     """Build (or update) the warehouse at `out` from the inputs. One writer at a time: waits `wait` seconds (None:
     as long as it takes) for another build of the same folder, then raises WarehouseBusy. A build that fails
     removes what it wrote and leaves the previous warehouse as it was; a full disk raises BuildError.
@@ -126,9 +160,11 @@ def build(inputs: list[str], out: Path, jobs: int = 1, force: bool = False, prog
         except BaseException as e:
             shutil.rmtree(building, ignore_errors=True)
             if _disk_full(e):
-                raise BuildError(f"磁盘空间不足，构建未完成，原有数据仓库 {out} 未改动，临时文件已删除。"
-                                 f" / No space left on the device: the build stopped; the warehouse {out} is "
-                                 "unchanged and the build's temporary files are removed.") from e
+                raise BuildError(
+                    f"磁盘空间不足，构建未完成，原有数据仓库 {out} 未改动，临时文件已删除。"
+                    f" / No space left on the device: the build stopped; the warehouse {out} is "
+                    "unchanged and the build's temporary files are removed."
+                ) from e
             raise
 
 
@@ -140,14 +176,15 @@ def _disk_full(e: BaseException) -> bool:
     return False
 
 
-def _build(inputs, out: Path, building: Path, jobs, force, progress, on_progress, executor, scheduler,
-           audit_db) -> Summary:
+def _build(
+    inputs, out: Path, building: Path, jobs, force, progress, on_progress, executor, scheduler, audit_db
+) -> Summary:
     started = time.monotonic()
     recover(out)
     files = discover(inputs)
     previous = {} if force else _previous(out)
     shas = {f: _sha(f) or "" for f in files}
-    names = {f: shown_name(f) for f in files}           # as the warehouse stores them (etl/read/names.py)
+    names = {f: shown_name(f) for f in files}  # as the warehouse stores them (etl/read/names.py)
     keep = [previous[(names[f], shas[f])] for f in files if (names[f], shas[f]) in previous]
     todo = [f for f in files if (names[f], shas[f]) not in previous]
     holder = _id_holders(files, shas, {(real_path(f), h): r for (f, h), r in previous.items()})
@@ -155,13 +192,15 @@ def _build(inputs, out: Path, building: Path, jobs, force, progress, on_progress
     writer = PartWriter(building)
     summary = Summary(reused=len(keep))
     show = sys.stderr.isatty() if progress is None else progress
-    saved = Counter(h for h in shas.values() if h)     # the same bytes saved twice: the holder's file keeps the id
+    saved = Counter(h for h in shas.values() if h)  # the same bytes saved twice: the holder's file keeps the id
     copies = {sha: names[f] for sha, f in holder.items() if saved[sha] > 1}
     # unreadable or over the size cap: a 'failed' row with the reason, made here (no executor reads them)
     unread = [f for f in todo if not shas[f]]
     with _Progress(len(todo), show) as bar:
-        for rows in chain((rows_of([(p.report, p.metrics, p.checks)]) for p in map(parse_file, unread)),
-                          run([f for f in todo if shas[f]], jobs, executor, scheduler, copies)):
+        for rows in chain(
+            (rows_of([(p.report, p.metrics, p.checks)]) for p in map(parse_file, unread)),
+            run([f for f in todo if shas[f]], jobs, executor, scheduler, copies),
+        ):
             writer.add_rows(rows)
             for report in rows.reports:
                 bar.advance()
@@ -173,7 +212,7 @@ def _build(inputs, out: Path, building: Path, jobs, force, progress, on_progress
     settled = settle_across_years(building, previous_out, keep, jobs)
     summary.settled = len(settled)
     with_memory_headroom(assemble, building, previous_out, keep, manifest, settled)
-    attach_collection(building, inputs)     # publish dates from the sites' listings; the collection table
+    attach_collection(building, inputs)  # publish dates from the sites' listings; the collection table
     applied = with_memory_headroom(apply_corrections, building, audit_db or database_url(out))
     summary.corrected, summary.stale_corrections = applied.cells, applied.stale
     with_memory_headroom(finalise, building)
@@ -186,12 +225,18 @@ def _build(inputs, out: Path, building: Path, jobs, force, progress, on_progress
 
 def _count(folder: Path, summary: Summary) -> None:
     con = duckdb.connect()
-    rows = con.execute("SELECT parse_status, count(*) FROM read_parquet(?) GROUP BY ALL",
-                       [str(table_path(folder, "reports"))]).fetchall()
+    rows = con.execute(
+        "SELECT parse_status, count(*) FROM read_parquet(?) GROUP BY ALL", [str(table_path(folder, "reports"))]
+    ).fetchall()
     counts = dict(rows)
-    summary.parsed, summary.partial, summary.failed = counts.get("ok", 0), counts.get("partial", 0), counts.get("failed", 0)
+    summary.parsed, summary.partial, summary.failed = (
+        counts.get("ok", 0),
+        counts.get("partial", 0),
+        counts.get("failed", 0),
+    )
     summary.check_failures = con.execute(
-        "SELECT count(*) FROM read_parquet(?) WHERE status = 'fail'", [str(table_path(folder, "checks"))]).fetchone()[0]
+        "SELECT count(*) FROM read_parquet(?) WHERE status = 'fail'", [str(table_path(folder, "checks"))]
+    ).fetchone()[0]
     con.close()
 
 
@@ -204,8 +249,14 @@ class _Progress:
     def __enter__(self):
         if self.show:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-            self.bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                                TimeRemainingColumn(), transient=True)
+
+            self.bar = Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                transient=True,
+            )
             self.bar.start()
             self.task = self.bar.add_task("解析报告", total=self.total)
         return self

@@ -2,6 +2,7 @@
 python -m etl publish DIR URL [--keep N]; python -m etl synth --out DIR --reports N [--seed S];
 python -m etl demo [--reports N]; python -m etl bench --reports N;
 python -m etl collect SOURCES.csv --out DIR [--year N] [--shard K/N]."""
+
 from __future__ import annotations
 
 import argparse
@@ -10,8 +11,8 @@ import sys
 from pathlib import Path
 
 from etl.build import BuildError, WarehouseBusy, build
-from etl.extract.metadata import gazetteer_problem, use_places
 from etl.executors import EXECUTORS
+from etl.extract.metadata import gazetteer_problem, use_places
 from etl.read.names import real_path
 from etl.warehouse import object_storage
 
@@ -21,38 +22,80 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="parse report files into the warehouse")
     b.add_argument("inputs", nargs="*", metavar="INPUT", help="report files or folders (searched recursively)")
-    b.add_argument("--inputs-from", type=Path, metavar="FILE",
-                   help="more inputs, one a line (UTF-8), for lists too long for a command line")
-    b.add_argument("--out", required=True, metavar="DIR|URL", help="warehouse folder, or an object storage URL (s3://bucket/prefix, "
-                   "gs://…): built in a local temporary folder, then published there (see `publish`)")
+    b.add_argument(
+        "--inputs-from",
+        type=Path,
+        metavar="FILE",
+        help="more inputs, one a line (UTF-8), for lists too long for a command line",
+    )
+    b.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR|URL",
+        help="warehouse folder, or an object storage URL (s3://bucket/prefix, "
+        "gs://…): built in a local temporary folder, then published there (see `publish`)",
+    )
     b.add_argument("--jobs", type=int, default=1, help="parallel worker processes")
-    b.add_argument("--executor", choices=EXECUTORS, default="local",
-                   help="local: this machine's processes; dask: a Dask cluster (see --scheduler)")
-    b.add_argument("--scheduler", metavar="ADDRESS",
-                   help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local Dask cluster of --jobs workers)")
+    b.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default="local",
+        help="local: this machine's processes; dask: a Dask cluster (see --scheduler)",
+    )
+    b.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local Dask cluster of --jobs workers)",
+    )
     b.add_argument("--force", action="store_true", help="reparse every input, changed or not")
-    b.add_argument("--wait", type=float, default=None, metavar="SECONDS",
-                   help="when another build is writing the same --out: wait at most this long (default: until it "
-                   "has finished; 0: refuse at once)")
-    b.add_argument("--keep", type=int, default=None, metavar="N",
-                   help="with --out URL: builds kept on the object storage, the new one included (default 3)")
-    b.add_argument("--places", action="append", default=[], metavar="CSV",
-                   help="an extra gazetteer with the columns of etl/places.csv (name, level, province, prefecture, "
-                   "county, aliases): a national list of places, or the places.csv of a synthetic corpus")
-    p = sub.add_parser("publish", help="upload a built warehouse folder to object storage (s3://…, gs://…); "
-                       "readers switch to it at once, never to a half-uploaded one")
+    b.add_argument(
+        "--wait",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="when another build is writing the same --out: wait at most this long (default: until it "
+        "has finished; 0: refuse at once)",
+    )
+    b.add_argument(
+        "--keep",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --out URL: builds kept on the object storage, the new one included (default 3)",
+    )
+    b.add_argument(
+        "--places",
+        action="append",
+        default=[],
+        metavar="CSV",
+        help="an extra gazetteer with the columns of etl/places.csv (name, level, province, prefecture, "
+        "county, aliases): a national list of places, or the places.csv of a synthetic corpus",
+    )
+    p = sub.add_parser(
+        "publish",
+        help="upload a built warehouse folder to object storage (s3://…, gs://…); "
+        "readers switch to it at once, never to a half-uploaded one",
+    )
     p.add_argument("dir", type=Path, metavar="DIR", help="a built warehouse folder")
     p.add_argument("url", metavar="URL", help="object storage root, e.g. s3://bucket/prefix")
-    p.add_argument("--keep", type=int, default=None, metavar="N",
-                   help="builds kept on the object storage, the new one included (default 3)")
+    p.add_argument(
+        "--keep",
+        type=int,
+        default=None,
+        metavar="N",
+        help="builds kept on the object storage, the new one included (default 3)",
+    )
     s = sub.add_parser("synth", help="write a synthetic corpus of reports with truth files")
     s.add_argument("--out", required=True, type=Path, help="corpus folder (reports/, truth/, index.csv)")
     s.add_argument("--reports", required=True, type=int, help="number of reports")
     s.add_argument("--seed", type=int, default=0, help="random seed (same seed, same corpus)")
     s.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="writer processes (same corpus whatever N)")
     s.add_argument("--inject-rate", type=float, default=0.05, help="share of reports given one contradiction")
-    d = sub.add_parser("demo", help="generate the demo dataset (synthetic, every agency named 演示…) and build its "
-                       "warehouse; the dashboard marks it 演示数据")
+    d = sub.add_parser(
+        "demo",
+        help="generate the demo dataset (synthetic, every agency named 演示…) and build its "
+        "warehouse; the dashboard marks it 演示数据",
+    )
     d.add_argument("--out", type=Path, default=None, help="folder for corpus/ and warehouse/ (default: data/demo)")
     d.add_argument("--reports", type=int, default=2000, help="number of reports")
     d.add_argument("--seed", type=int, default=0)
@@ -61,35 +104,73 @@ def main(argv: list[str] | None = None) -> int:
     be.add_argument("--reports", type=int, default=None, help="corpus size (default 2000; 30 with --pdf)")
     be.add_argument("--seed", type=int, default=0)
     be.add_argument("--jobs", type=int, default=2, help="--jobs of the measured build")
-    be.add_argument("--cache", type=Path, default=None, help="corpus cache folder (default: $ETL_BENCH_CACHE or "
-                    "<tmp>/etl-bench-cache)")
+    be.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="corpus cache folder (default: $ETL_BENCH_CACHE or <tmp>/etl-bench-cache)",
+    )
     be.add_argument("--repeat", type=int, default=20, help="runs of each dashboard query")
-    be.add_argument("--direct", action="store_true",
-                    help="time the dashboard queries only, on an N-report warehouse made by replicating a parsed one "
-                    "in DuckDB instead of parsing N files (for 1,000,000 reports)")
-    be.add_argument("--from", dest="source", type=Path, default=None,
-                    help="--direct: the parsed warehouse to replicate (default: the cached 10,000-report corpus, built)")
+    be.add_argument(
+        "--direct",
+        action="store_true",
+        help="time the dashboard queries only, on an N-report warehouse made by replicating a parsed one "
+        "in DuckDB instead of parsing N files (for 1,000,000 reports)",
+    )
+    be.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        default=None,
+        help="--direct: the parsed warehouse to replicate (default: the cached 10,000-report corpus, built)",
+    )
     be.add_argument("--out", type=Path, default=None, help="--direct: keep the generated warehouse here")
-    be.add_argument("--pdf", action="store_true",
-                    help="the PDF reader on synthetic PDF reports (--reports of them, default 30; every PDF layout, "
-                    "printed by Chromium): reports/s, the pdfium floor, cell accuracy")
-    c = sub.add_parser("collect", help="采集: download the agencies' annual reports from their own websites (the 年报 "
-                       "columns SOURCES.csv names) into DIR, for `etl build DIR`")
-    c.add_argument("sources", type=Path, metavar="SOURCES.csv",
-                   help="one row per agency: agency (its name), url (its 年报 column), optionally level and place")
-    c.add_argument("--out", required=True, type=Path, metavar="DIR", help="collection folder (files/, manifest.parquet, "
-                   "sources.parquet); a re-run downloads only what changed")
+    be.add_argument(
+        "--pdf",
+        action="store_true",
+        help="the PDF reader on synthetic PDF reports (--reports of them, default 30; every PDF layout, "
+        "printed by Chromium): reports/s, the pdfium floor, cell accuracy",
+    )
+    c = sub.add_parser(
+        "collect",
+        help="采集: download the agencies' annual reports from their own websites (the 年报 "
+        "columns SOURCES.csv names) into DIR, for `etl build DIR`",
+    )
+    c.add_argument(
+        "sources",
+        type=Path,
+        metavar="SOURCES.csv",
+        help="one row per agency: agency (its name), url (its 年报 column), optionally level and place",
+    )
+    c.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="DIR",
+        help="collection folder (files/, manifest.parquet, sources.parquet); a re-run downloads only what changed",
+    )
     c.add_argument("--year", type=int, default=None, help="only the reports for this year (default: every year listed)")
     c.add_argument("--max-pages", type=int, default=20, metavar="N", help="list pages read per source, at most")
-    c.add_argument("--shard", default=None, metavar="K/N", help="only the sources of shard K of N (by a hash of the "
-                   "host, so one site stays on one machine): split a national run across N machines")
+    c.add_argument(
+        "--shard",
+        default=None,
+        metavar="K/N",
+        help="only the sources of shard K of N (by a hash of the "
+        "host, so one site stays on one machine): split a national run across N machines",
+    )
     c.add_argument("--concurrency", type=int, default=8, metavar="N", help="sources collected at once")
     c.add_argument("--per-host", type=int, default=2, metavar="N", help="requests in flight to one host, at most")
     c.add_argument("--delay", type=float, default=0.5, metavar="S", help="seconds between two requests to one host")
-    c.add_argument("--timeout", type=float, default=20.0, metavar="S", help="seconds without an answer before a "
-                   "request fails")
-    c.add_argument("--retries", type=int, default=2, metavar="N", help="retries (with back-off) after a timeout, a "
-                   "dropped connection, 5xx or 429")
+    c.add_argument(
+        "--timeout", type=float, default=20.0, metavar="S", help="seconds without an answer before a request fails"
+    )
+    c.add_argument(
+        "--retries",
+        type=int,
+        default=2,
+        metavar="N",
+        help="retries (with back-off) after a timeout, a dropped connection, 5xx or 429",
+    )
     args = parser.parse_args(argv)
     if args.command == "collect":
         return _collect(parser, args)
@@ -97,23 +178,31 @@ def main(argv: list[str] | None = None) -> int:
         if args.reports < 0:
             parser.error("--reports must be >= 0")
         from etl.synth import generate
-        print(generate(args.out, args.reports, seed=args.seed, inject_rate=args.inject_rate,
-                       jobs=max(1, args.jobs)).line())
+
+        print(
+            generate(
+                args.out, args.reports, seed=args.seed, inject_rate=args.inject_rate, jobs=max(1, args.jobs)
+            ).line()
+        )
         return 0
     if args.command == "demo":
         if args.reports < 1:
             parser.error("--reports must be >= 1")
         from etl.synth.demo import DEFAULT_OUT, make_demo
+
         warehouse, summary = make_demo(args.out or DEFAULT_OUT, args.reports, args.seed, max(1, args.jobs))
         print(summary.line())
         print(f"演示数据 / demo warehouse: {warehouse}\n  WAREHOUSE_DIR={warehouse} streamlit run dashboard.py")
         return 0
     if args.command == "bench":
         import json
+
         from etl.bench import bench, bench_direct, default_cache, parsed_source
+
         args.reports = args.reports or (None if args.pdf else 2000)
         if args.pdf:
             from etl.bench_pdf import bench_pdf
+
             result = bench_pdf(args.reports or 30, seed=args.seed, jobs=max(1, args.jobs), cache=args.cache)
         elif args.direct:
             source = args.source or parsed_source(10_000, args.seed, args.cache or default_cache(), max(1, args.jobs))
@@ -121,8 +210,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.source or args.out:
             parser.error("--from and --out apply only with --direct")
         else:
-            result = bench(args.reports, seed=args.seed, jobs=max(1, args.jobs), cache=args.cache,
-                           repeat=max(1, args.repeat))
+            result = bench(
+                args.reports, seed=args.seed, jobs=max(1, args.jobs), cache=args.cache, repeat=max(1, args.repeat)
+            )
         print(json.dumps(result, ensure_ascii=False))
         return 0
     if args.command == "publish":
@@ -153,8 +243,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: cannot write the warehouse at {args.out}: {e}", file=sys.stderr)
             return 2
         try:
-            summary = build(args.inputs, args.out, jobs=max(1, args.jobs), force=args.force,
-                            executor=args.executor, scheduler=args.scheduler, wait=args.wait)
+            summary = build(
+                args.inputs,
+                args.out,
+                jobs=max(1, args.jobs),
+                force=args.force,
+                executor=args.executor,
+                scheduler=args.scheduler,
+                wait=args.wait,
+            )
         except (WarehouseBusy, BuildError) as e:
             print(f"error: {e}", file=sys.stderr)
             return 3 if isinstance(e, WarehouseBusy) else 2
@@ -164,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _collect(parser, args) -> int:
     from etl.collect import Politeness, SourcesError, collect, read_sources, shard_of
+
     try:
         sources = read_sources(args.sources)
     except SourcesError as e:
@@ -178,8 +276,9 @@ def _collect(parser, args) -> int:
     if args.max_pages < 1 or args.per_host < 1 or args.concurrency < 1 or args.retries < 0 or args.timeout <= 0:
         parser.error("--max-pages, --per-host and --concurrency must be >= 1, --retries >= 0, --timeout > 0")
     politeness = Politeness(timeout=args.timeout, retries=args.retries, per_host=args.per_host, delay=args.delay)
-    summary = collect(sources, args.out, year=args.year, max_pages=args.max_pages, politeness=politeness,
-                      concurrency=args.concurrency)
+    summary = collect(
+        sources, args.out, year=args.year, max_pages=args.max_pages, politeness=politeness, concurrency=args.concurrency
+    )
     for agency, error in summary.errors:
         print(f"{agency}：{error}", file=sys.stderr)
     print(summary.line())
@@ -203,8 +302,10 @@ def _publish(parser, args) -> int:
     except (object_storage.StorageError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    print(f"published {object_storage.join(object_storage.url(args.url), object_storage.BUILDS, build_id)} "
-          f"(current.json points at it)")
+    print(
+        f"published {object_storage.join(object_storage.url(args.url), object_storage.BUILDS, build_id)} "
+        f"(current.json points at it)"
+    )
     return 0
 
 
@@ -212,6 +313,7 @@ def _build_remote(parser, args) -> int:
     """--out URL: fetch the published tables (so the build stays incremental), build in a local temporary folder,
     publish the result as a new build."""
     import tempfile
+
     keep = _keep(parser, args)
     root = object_storage.url(args.out)
     try:
@@ -223,8 +325,14 @@ def _build_remote(parser, args) -> int:
         local = Path(tmp) / "warehouse"
         if not args.force:
             object_storage.fetch_current(root, local)
-        summary = build(args.inputs, local, jobs=max(1, args.jobs), force=args.force,
-                        executor=args.executor, scheduler=args.scheduler)
+        summary = build(
+            args.inputs,
+            local,
+            jobs=max(1, args.jobs),
+            force=args.force,
+            executor=args.executor,
+            scheduler=args.scheduler,
+        )
         try:
             build_id = object_storage.publish(local, root, keep=keep)
         except (object_storage.StorageError, OSError) as e:

@@ -1,4 +1,5 @@
 """The warehouse contract in code: metric catalogue, table names and column schemas."""
+
 from __future__ import annotations
 
 import csv
@@ -26,31 +27,66 @@ class MetricDef:
 def catalogue() -> dict[str, MetricDef]:
     with open(Path(__file__).with_name("metrics.csv"), encoding="utf-8") as f:
         return {
-            r["key"]: MetricDef(r["key"], tuple(r["templates"].split("|")), r["section"], r["label_zh"], r["unit"], r["note"])
+            r["key"]: MetricDef(
+                r["key"], tuple(r["templates"].split("|")), r["section"], r["label_zh"], r["unit"], r["note"]
+            )
             for r in csv.DictReader(f)
         }
 
 
-REPORTS_SCHEMA = pa.schema([
-    ("report_id", pa.string()), ("source_file", pa.string()), ("file_sha256", pa.string()),
-    ("file_format", pa.string()), ("template", pa.string()), ("template_variant", pa.string()),
-    ("year", pa.int32()), ("agency", pa.string()), ("agency_id", pa.string()), ("agency_short", pa.string()),
-    ("agency_kind", pa.string()), ("level", pa.string()), ("province", pa.string()), ("prefecture", pa.string()),
-    ("county", pa.string()), ("township", pa.string()), ("parent", pa.string()), ("scope", pa.string()),
-    ("publish_date", pa.date32()), ("publish_date_source", pa.string()), ("parse_status", pa.string()),
-    ("error", pa.string()),
-    ("parser_version", pa.string()), ("duplicate_of", pa.string()),
-])
+REPORTS_SCHEMA = pa.schema(
+    [
+        ("report_id", pa.string()),
+        ("source_file", pa.string()),
+        ("file_sha256", pa.string()),
+        ("file_format", pa.string()),
+        ("template", pa.string()),
+        ("template_variant", pa.string()),
+        ("year", pa.int32()),
+        ("agency", pa.string()),
+        ("agency_id", pa.string()),
+        ("agency_short", pa.string()),
+        ("agency_kind", pa.string()),
+        ("level", pa.string()),
+        ("province", pa.string()),
+        ("prefecture", pa.string()),
+        ("county", pa.string()),
+        ("township", pa.string()),
+        ("parent", pa.string()),
+        ("scope", pa.string()),
+        ("publish_date", pa.date32()),
+        ("publish_date_source", pa.string()),
+        ("parse_status", pa.string()),
+        ("error", pa.string()),
+        ("parser_version", pa.string()),
+        ("duplicate_of", pa.string()),
+    ]
+)
 
-METRICS_SCHEMA = pa.schema([
-    ("report_id", pa.string()), ("metric", pa.string()), ("applicant", pa.string()), ("basis", pa.string()),
-    ("value", pa.float64()), ("raw", pa.string()), ("unit", pa.string()), ("source", pa.string()),
-    ("locator", pa.string()),
-])
+METRICS_SCHEMA = pa.schema(
+    [
+        ("report_id", pa.string()),
+        ("metric", pa.string()),
+        ("applicant", pa.string()),
+        ("basis", pa.string()),
+        ("value", pa.float64()),
+        ("raw", pa.string()),
+        ("unit", pa.string()),
+        ("source", pa.string()),
+        ("locator", pa.string()),
+    ]
+)
 
-CHECKS_SCHEMA = pa.schema([
-    ("report_id", pa.string()), ("rule", pa.string()), ("severity", pa.string()), ("status", pa.string()),
-    ("expected", pa.float64()), ("actual", pa.float64()), ("message", pa.string()),
-])
+CHECKS_SCHEMA = pa.schema(
+    [
+        ("report_id", pa.string()),
+        ("rule", pa.string()),
+        ("severity", pa.string()),
+        ("status", pa.string()),
+        ("expected", pa.float64()),
+        ("actual", pa.float64()),
+        ("message", pa.string()),
+    ]
+)
 
 TABLES = {"reports": REPORTS_SCHEMA, "metrics": METRICS_SCHEMA, "checks": CHECKS_SCHEMA}

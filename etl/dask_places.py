@@ -1,4 +1,5 @@
 """A Dask worker plugin: the build's extra gazetteers (`etl build --places`) on every worker of a cluster."""
+
 from __future__ import annotations
 
 import tempfile

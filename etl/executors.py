@@ -8,14 +8,15 @@ Kubernetes/SLURM cluster through dask-kubernetes/dask-jobqueue) without a cluste
 The build asks for warehouse rows (`run`): a worker parses a chunk of files and sends back their rows as
 Arrow record batches, which cost the parent process next to nothing to receive and write.
 """
+
 from __future__ import annotations
 
 import gc
 import hashlib
 import logging
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from etl.checks.across_years import Neighbours
 from etl.extract.metadata import extra_places
@@ -64,8 +65,13 @@ def _rows_of_bytes(item: tuple[str, bytes, dict[str, str]]) -> Rows:
     return _rows([parse_file(path, data)], holders)
 
 
-def run(paths: list[str], jobs: int, executor: str = "local", scheduler: str | None = None,
-        holders: dict[str, str] | None = None) -> Iterator[Rows]:
+def run(
+    paths: list[str],
+    jobs: int,
+    executor: str = "local",
+    scheduler: str | None = None,
+    holders: dict[str, str] | None = None,
+) -> Iterator[Rows]:
     """Parse the files; yield their warehouse rows a chunk of reports at a time (see `mark_copy` for `holders`)."""
     holders = holders or {}
     if executor == "dask":
@@ -73,7 +79,7 @@ def run(paths: list[str], jobs: int, executor: str = "local", scheduler: str | N
     if jobs <= 1 or len(paths) < 8:
         return (_rows_of_paths(([p], holders)) for p in paths)
     size = max(1, min(64, len(paths) // (jobs * 8)))
-    return _pool_map(_rows_of_paths, [(paths[i:i + size], holders) for i in range(0, len(paths), size)], jobs)
+    return _pool_map(_rows_of_paths, [(paths[i : i + size], holders) for i in range(0, len(paths), size)], jobs)
 
 
 def _pool_map(fn: Callable, items: list, jobs: int, chunksize: int = 1) -> Iterator:
@@ -96,12 +102,16 @@ def run_dask(fn: Callable, items: Iterable, jobs: int, scheduler: str | None = N
     """
     from dask.distributed import Client, LocalCluster, as_completed
 
-    cluster = None if scheduler else LocalCluster(n_workers=max(1, jobs), threads_per_worker=1,
-                                                  processes=True, dashboard_address=None)
+    cluster = (
+        None
+        if scheduler
+        else LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True, dashboard_address=None)
+    )
     client = Client(scheduler or cluster)
     try:
-        if extra_places():                       # workers on other machines have neither the file nor its path
+        if extra_places():  # workers on other machines have neither the file nor its path
             from etl.dask_places import Gazetteers
+
             client.register_plugin(Gazetteers([p.read_bytes() for p in extra_places()]), name="etl-places")
         pending = iter(items)
         futures = as_completed([])
@@ -113,7 +123,7 @@ def run_dask(fn: Callable, items: Iterable, jobs: int, scheduler: str | None = N
             for item in _take(pending, 1):
                 futures.add(client.submit(fn, item, pure=False))
     finally:
-        logging.getLogger("distributed").setLevel(logging.CRITICAL)    # heartbeats racing the shutdown
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)  # heartbeats racing the shutdown
         client.close()
         if cluster is not None:
             cluster.close()

@@ -1,4 +1,5 @@
 """Label and text normalisation shared by recognition and extraction."""
+
 from __future__ import annotations
 
 import re
@@ -6,8 +7,10 @@ import unicodedata
 from functools import lru_cache
 
 # traditional characters that turn up in otherwise simplified labels, and in the place names of titles
-_TRAD = str.maketrans("運請開數與處複訟總計費資會議機構員務條職門類辦結書統報關從權訊復規範訴網絡當傳郵決衛戶屬於隱個經濟穩為爲專設點讀題訓舉億萬發佈應熱輿論聞訪談轉內過執詢現補確認顯務導覽護狀態況類項戶賬預決審們體實驗區縣鎮鄉街蘇遼寧廳鳳廣東陝慶龍雲貴鄭陽漢華興長蘭島灣臺遠樂寶義達爾烏齊魯財",
-                      "运请开数与处复讼总计费资会议机构员务条职门类办结书统报关从权讯复规范诉网络当传邮决卫户属于隐个经济稳为为专设点读题训举亿万发布应热舆论闻访谈转内过执询现补确认显务导览护状态况类项户账预决审们体实验区县镇乡街苏辽宁厅凤广东陕庆龙云贵郑阳汉华兴长兰岛湾台远乐宝义达尔乌齐鲁财")
+_TRAD = str.maketrans(
+    "運請開數與處複訟總計費資會議機構員務條職門類辦結書統報關從權訊復規範訴網絡當傳郵決衛戶屬於隱個經濟穩為爲專設點讀題訓舉億萬發佈應熱輿論聞訪談轉內過執詢現補確認顯務導覽護狀態況類項戶賬預決審們體實驗區縣鎮鄉街蘇遼寧廳鳳廣東陝慶龍雲貴鄭陽漢華興長蘭島灣臺遠樂寶義達爾烏齊魯財",
+    "运请开数与处复讼总计费资会议机构员务条职门类办结书统报关从权讯复规范诉网络当传邮决卫户属于隐个经济稳为为专设点读题训举亿万发布应热舆论闻访谈转内过执询现补确认显务导览护状态况类项户账预决审们体实验区县镇乡街苏辽宁厅凤广东陕庆龙云贵郑阳汉华兴长兰岛湾台远乐宝义达尔乌齐鲁财",
+)
 _TRAD_RX = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRAD) + "]")
 _WS = re.compile(r"\s+")
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d{1,2}[.、](?!\d)|其中[:]?)+")
@@ -22,7 +25,7 @@ def nfkc(text: str) -> str:
 
 
 def _nfkc(text: str) -> str:
-    text = _TRAD_RX.sub(_simplified, unicodedata.normalize("NFKC", text))   # str.translate: 15x slower
+    text = _TRAD_RX.sub(_simplified, unicodedata.normalize("NFKC", text))  # str.translate: 15x slower
     for wrong, right in _TYPOS:
         text = text.replace(wrong, right)
     return text.replace("“", '"').replace("”", '"')

@@ -1,4 +1,5 @@
 """The in-memory shapes every stage passes on: a read document, and what is extracted from it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -27,13 +28,13 @@ class Table:
 class Document:
     """What a reader hands on: the report's text, its tables, and what the container told us."""
 
-    text: str                       # the report's text, tables included as tab-separated lines
+    text: str  # the report's text, tables included as tab-separated lines
     tables: list[Table] = field(default_factory=list)
     file_format: str = "txt"
-    title: str | None = None        # <title>, crawler header, document properties
-    published: str | None = None    # a publication date the container states (crawler header, meta tag)
+    title: str | None = None  # <title>, crawler header, document properties
+    published: str | None = None  # a publication date the container states (crawler header, meta tag)
     warnings: list[str] = field(default_factory=list)
-    scanned: bool = False           # every page was read by OCR (an image, an image-only PDF)
+    scanned: bool = False  # every page was read by OCR (an image, an image-only PDF)
 
     @property
     def lines(self) -> list[str]:

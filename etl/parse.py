@@ -1,4 +1,5 @@
 """One report file -> its rows in the three warehouse tables. Never raises: failures become a 'failed' row."""
+
 from __future__ import annotations
 
 import hashlib
@@ -13,16 +14,15 @@ from pathlib import Path
 from etl import parser_version
 from etl.checks import run_checks
 from etl.checks.across_years import Neighbours
+from etl.checks.ocr_digits import unsure_by_rules
 from etl.checks.prose import check_prose
 from etl.extract import extract
 from etl.extract.metadata import read_metadata
 from etl.extract.prose import extract_prose
 from etl.model import Check, Metric, ReadError
-from etl.checks.ocr_digits import unsure_by_rules
 from etl.read import MAX_BYTES, file_format, read_document
 from etl.read.names import real_path, shown_name
 from etl.recognise import recognise, template_for_year
-
 
 # one file's parse is stopped after this many seconds (where an alarm can be set: a process's main thread, as in
 # the build's workers and the import's build process)
@@ -79,12 +79,30 @@ def parse_file(source_file: str, data: bytes | None = None, neighbours: Neighbou
     sha = hashlib.sha256(data).hexdigest() if problem is None else None
     rid = report_id_for(sha or hashlib.sha256(f"unread\0{source_file}".encode()).hexdigest())
     report = {
-        "report_id": rid, "source_file": source_file, "file_sha256": sha,
-        "file_format": file_format(path), "template": "unknown", "template_variant": None, "year": None,
-        "agency": None, "agency_id": None, "agency_short": None, "agency_kind": None, "level": None,
-        "province": None, "prefecture": None, "county": None, "township": None, "parent": None,
-        "scope": None, "publish_date": None, "publish_date_source": None, "parse_status": "failed", "error": None,
-        "parser_version": parser_version(), "duplicate_of": None,
+        "report_id": rid,
+        "source_file": source_file,
+        "file_sha256": sha,
+        "file_format": file_format(path),
+        "template": "unknown",
+        "template_variant": None,
+        "year": None,
+        "agency": None,
+        "agency_id": None,
+        "agency_short": None,
+        "agency_kind": None,
+        "level": None,
+        "province": None,
+        "prefecture": None,
+        "county": None,
+        "township": None,
+        "parent": None,
+        "scope": None,
+        "publish_date": None,
+        "publish_date_source": None,
+        "parse_status": "failed",
+        "error": None,
+        "parser_version": parser_version(),
+        "duplicate_of": None,
     }
     if problem is not None:
         report["error"] = problem
@@ -93,11 +111,15 @@ def parse_file(source_file: str, data: bytes | None = None, neighbours: Neighbou
         with _time_limit(PARSE_SECONDS):
             return _parse(report, path, data, neighbours)
     except ParseTimeout:
-        report.update(template="unknown", template_variant=None, parse_status="failed",
-                      error=f"解析超时（超过 {PARSE_SECONDS} 秒），未解析")
+        report.update(
+            template="unknown",
+            template_variant=None,
+            parse_status="failed",
+            error=f"解析超时（超过 {PARSE_SECONDS} 秒），未解析",
+        )
     except ReadError as e:
         report["error"] = str(e)
-    except Exception as e:  # noqa: BLE001 - one broken file never stops a build
+    except Exception as e:
         report["error"] = f"解析出错：{type(e).__name__}: {e}"
         report["_traceback"] = traceback.format_exc()
     return ParsedReport(report)
@@ -112,8 +134,21 @@ def unreadable_reason(e: OSError) -> str:
 def _parse(report: dict, path: Path, data: bytes, neighbours: Neighbours | None) -> ParsedReport:
     doc = read_document(path, data)
     meta = read_metadata(doc)
-    for key in ("year", "agency", "agency_id", "agency_short", "agency_kind", "level", "province", "prefecture",
-                "county", "township", "parent", "scope", "publish_date"):
+    for key in (
+        "year",
+        "agency",
+        "agency_id",
+        "agency_short",
+        "agency_kind",
+        "level",
+        "province",
+        "prefecture",
+        "county",
+        "township",
+        "parent",
+        "scope",
+        "publish_date",
+    ):
         report[key] = getattr(meta, key)
     report["publish_date_source"] = "report" if meta.publish_date else None
     spec = recognise(doc.text)
@@ -135,7 +170,7 @@ def _parse(report: dict, path: Path, data: bytes, neighbours: Neighbours | None)
             report["error"] = "未识别为政府信息公开工作年度报告（没有报告标题，统计表也不完整）"
             return ParsedReport(report)
         metrics, problems = found.metrics, problems + found.problems
-        if any(m.locator.startswith("OCR ") for m in metrics):   # OCR'd figures a one-digit misreading explains
+        if any(m.locator.startswith("OCR ") for m in metrics):  # OCR'd figures a one-digit misreading explains
             problems += unsure_by_rules(spec.name, metrics)
         checks = run_checks(spec.name, metrics)
     checks += check_prose(prose, metrics)
@@ -143,7 +178,7 @@ def _parse(report: dict, path: Path, data: bytes, neighbours: Neighbours | None)
     # row for the same number; figures the table lacks or contradicts are kept (source = 'text')
     table = {(m.metric, m.applicant, m.basis): m.value for m in metrics}
     metrics = metrics + [p for p in prose if table.get((p.metric, p.applicant, p.basis)) != p.value]
-    if doc.scanned:                     # figures found in the OCR'd text (flattened rows, prose) say so too
+    if doc.scanned:  # figures found in the OCR'd text (flattened rows, prose) say so too
         for m in metrics:
             if not m.locator.startswith("OCR "):
                 m.locator = "OCR " + m.locator

@@ -1,10 +1,11 @@
 """Recognise a report's template from its table signature (formats.md §5.9), never from what it cites."""
+
 from __future__ import annotations
 
 import re
 
-from etl.specs import FUJIAN_2009, FUJIAN_2014, NATIONAL, SPEC_2019, SPEC_2021, TableSpec
 from etl.labels import compact
+from etl.specs import FUJIAN_2009, FUJIAN_2014, NATIONAL, SPEC_2019, SPEC_2021, TableSpec
 
 _SIGNATURES: list[tuple[TableSpec, str]] = [
     (SPEC_2021, r"本年制发件数|本年废止件数|现行有效件数|逾期未按收费通知要求缴纳费用|本年收费金额"),

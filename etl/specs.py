@@ -5,6 +5,7 @@ expressions over the label after `labels.nfkc` with whitespace removed; `num` is
 printed before the label ("2" for "2.政府网站…"), used to cut it off digits it is glued to in flattened
 text; `prefix` is numbering that must be present to tell the row apart (e.g. "(七)" before 总计).
 """
+
 from __future__ import annotations
 
 import re
@@ -15,24 +16,24 @@ from etl.contract import APPLICANTS
 CellKey = tuple[str, str | None, str]  # (metric, applicant, basis)
 
 
-@dataclass(frozen=True, eq=False)          # identity: specs are singletons, hashed often
+@dataclass(frozen=True, eq=False)  # identity: specs are singletons, hashed often
 class RowSpec:
     block: str
     cells: tuple[CellKey, ...]
-    pattern: str | None          # None: an unlabelled row of numbers under a header (section 四)
+    pattern: str | None  # None: an unlabelled row of numbers under a header (section 四)
     num: str | None = None
     prefix: str | None = None
-    instead_of: tuple[str, ...] = ()     # the metrics of rows this row is printed in place of (2021's one-row （六）)
+    instead_of: tuple[str, ...] = ()  # the metrics of rows this row is printed in place of (2021's one-row （六）)
 
 
 @dataclass(frozen=True, eq=False)
 class TableSpec:
-    name: str                    # template_variant-ish name, e.g. "national", "fujian2014", "2019"
+    name: str  # template_variant-ish name, e.g. "national", "fujian2014", "2019"
     template: str
     variant: str
-    anchor: str                  # where the table starts in flattened text
+    anchor: str  # where the table starts in flattened text
     rows: tuple[RowSpec, ...]
-    unit_column: bool = False    # rows carry a unit cell (条/件/元) between label and values
+    unit_column: bool = False  # rows carry a unit cell (条/件/元) between label and values
 
 
 def _one(block, key, pattern, num=None, prefix=None, bases=("year",)):
@@ -100,56 +101,74 @@ def _national() -> TableSpec:
         ("九", "training.sessions", r"举办各类培训班数", None),
         ("九", "training.attendees", r"接受培训人员数", None),
     ]
-    return TableSpec("national", "old", "national", r"统计指标|政府信息公开情况统计表",
-                     tuple(_one(b, k, p, n) for b, k, p, n in rows), unit_column=True)
+    return TableSpec(
+        "national",
+        "old",
+        "national",
+        r"统计指标|政府信息公开情况统计表",
+        tuple(_one(b, k, p, n) for b, k, p, n in rows),
+        unit_column=True,
+    )
 
 
 _BOTH = ("year", "cumulative")
 
 
 def _fujian(name: str, rows) -> TableSpec:
-    return TableSpec(name, "old", "fujian", r"指标名称",
-                     tuple(_one("统计表", k, p, n, bases=_BOTH) for k, p, n in rows), unit_column=True)
+    return TableSpec(
+        name,
+        "old",
+        "fujian",
+        r"指标名称",
+        tuple(_one("统计表", k, p, n, bases=_BOTH) for k, p, n in rows),
+        unit_column=True,
+    )
 
 
-FUJIAN_2009 = _fujian("fujian2009", [
-    ("active.total", r"主动公开信息数", None),
-    ("channel.website", r"(政府)?网站(公开)?", "1"),
-    ("channel.gazette", r"(政府)?公报(公开)?", "2"),
-    ("request.received", r"受理依申请公开信息总数", None),
-    ("request.received.in_person", r"当面申请数", "1"),
-    ("request.received.fax", r"传真申请数", "2"),
-    ("request.received.email", r"电子邮件申请数", "3"),
-    ("request.received.online", r"网上申请数", "4"),
-    ("request.received.letter", r"信函申请数", "5"),
-    ("request.received.other", r"其[它他]形式申请数", "6"),
-    ("request.answered", r"(本年度)?对申请的答复总?数", None),
-    ("request.answered.granted", r"同意公开答复数", "1"),
-    ("request.answered.partial", r"同意部分公开答复数", "2"),
-    ("request.answered.denied", r"否决公开答复总?数", "3"),
-    ("review.total", r"行政复议数", None),
-    ("litigation.total", r"行政诉讼数", None),
-    ("complaints.total", r"行政申诉(、举报)?数", None),
-])
+FUJIAN_2009 = _fujian(
+    "fujian2009",
+    [
+        ("active.total", r"主动公开信息数", None),
+        ("channel.website", r"(政府)?网站(公开)?", "1"),
+        ("channel.gazette", r"(政府)?公报(公开)?", "2"),
+        ("request.received", r"受理依申请公开信息总数", None),
+        ("request.received.in_person", r"当面申请数", "1"),
+        ("request.received.fax", r"传真申请数", "2"),
+        ("request.received.email", r"电子邮件申请数", "3"),
+        ("request.received.online", r"网上申请数", "4"),
+        ("request.received.letter", r"信函申请数", "5"),
+        ("request.received.other", r"其[它他]形式申请数", "6"),
+        ("request.answered", r"(本年度)?对申请的答复总?数", None),
+        ("request.answered.granted", r"同意公开答复数", "1"),
+        ("request.answered.partial", r"同意部分公开答复数", "2"),
+        ("request.answered.denied", r"否决公开答复总?数", "3"),
+        ("review.total", r"行政复议数", None),
+        ("litigation.total", r"行政诉讼数", None),
+        ("complaints.total", r"行政申诉(、举报)?数", None),
+    ],
+)
 
-FUJIAN_2014 = _fujian("fujian2014", [
-    ("active.total", r"主动公开(文件|信息)数", None),
-    ("channel.website", r"(政府)?网站公开数?", "1"),
-    ("channel.gazette", r"(政府)?公报公开数?", "2"),
-    ("request.received", r"受理(政府信息)?依申请公开(信息)?总数", None),
-    ("request.received.in_person", r"当面申请数", "1"),
-    ("request.received.online", r"网上申请数", "2"),
-    ("request.received.letter", r"信函、传真申请数", "3"),
-    ("request.answered", r"对申请的答复总?数", None),
-    ("request.answered.granted", r"同意公开答复数", "1"),
-    ("request.answered.partial", r"同意部分公开答复数", "2"),
-    ("request.answered.denied", r"(不予|否决)公开答复数", "3"),
-    ("request.answered.other", r"其他类型答复数", "4"),
-    ("fees.collected", r"政府信息公开收费减免金额", None),
-    ("complaints.total", r"接受行政诉讼、举报数", None),
-    ("review.total", r"行政复议数", None),
-    ("litigation.total", r"行政诉讼数", None),
-])
+FUJIAN_2014 = _fujian(
+    "fujian2014",
+    [
+        ("active.total", r"主动公开(文件|信息)数", None),
+        ("channel.website", r"(政府)?网站公开数?", "1"),
+        ("channel.gazette", r"(政府)?公报公开数?", "2"),
+        ("request.received", r"受理(政府信息)?依申请公开(信息)?总数", None),
+        ("request.received.in_person", r"当面申请数", "1"),
+        ("request.received.online", r"网上申请数", "2"),
+        ("request.received.letter", r"信函、传真申请数", "3"),
+        ("request.answered", r"对申请的答复总?数", None),
+        ("request.answered.granted", r"同意公开答复数", "1"),
+        ("request.answered.partial", r"同意部分公开答复数", "2"),
+        ("request.answered.denied", r"(不予|否决)公开答复数", "3"),
+        ("request.answered.other", r"其他类型答复数", "4"),
+        ("fees.collected", r"政府信息公开收费减免金额", None),
+        ("complaints.total", r"接受行政诉讼、举报数", None),
+        ("review.total", r"行政复议数", None),
+        ("litigation.total", r"行政诉讼数", None),
+    ],
+)
 
 
 def _applicant_row(key, pattern, num=None, prefix=None, instead_of=()) -> RowSpec:
@@ -185,9 +204,15 @@ def _section3(other_rows) -> list[RowSpec]:
 
 
 _RESULTS = ("upheld", "corrected", "other", "pending", "total")
-SECTION4 = RowSpec("四", tuple((f"{group}.{r}", None, "year") for group in
-                              ("review", "litigation_direct", "litigation_after_review") for r in _RESULTS),
-                   None)
+SECTION4 = RowSpec(
+    "四",
+    tuple(
+        (f"{group}.{r}", None, "year")
+        for group in ("review", "litigation_direct", "litigation_after_review")
+        for r in _RESULTS
+    ),
+    None,
+)
 SECTION4_FLAT = r"复议后起诉(?:结果维持|结果纠正|其他结果|尚未审结|总计)+"
 
 
@@ -195,40 +220,75 @@ def _cols(block, pattern, *keys) -> RowSpec:
     return RowSpec(block, tuple((k, None, "year") for k in keys), pattern)
 
 
-SPEC_2019 = TableSpec("2019", "2019", "national", r"第二十条第\(一\)项", tuple([
-    _cols("二", r"规章", "rules.made", "rules.published", "rules.public_total"),
-    _cols("二", r"规范性文件", "normative.made", "normative.published", "normative.public_total"),
-    _cols("二", r"行政许可", "license.prev_items", "license.change", "license.decisions"),
-    _cols("二", r"其他对外管理服务事项", "admin_service.prev_items", "admin_service.change", "admin_service.decisions"),
-    _cols("二", r"行政处罚", "penalty.prev_items", "penalty.change", "penalty.decisions"),
-    _cols("二", r"行政强制", "coercion.prev_items", "coercion.change", "coercion.decisions"),
-    _cols("二", r"行政事业性收费", "admin_fees.prev_items", "admin_fees.change"),
-    _cols("二", r"政府集中采购", "procurement.projects", "procurement.amount"),
-    *_section3([_applicant_row("outcome.other", r"其他处理", prefix=r"\(六\)")]),
-    SECTION4,
-]))
+SPEC_2019 = TableSpec(
+    "2019",
+    "2019",
+    "national",
+    r"第二十条第\(一\)项",
+    tuple(
+        [
+            _cols("二", r"规章", "rules.made", "rules.published", "rules.public_total"),
+            _cols("二", r"规范性文件", "normative.made", "normative.published", "normative.public_total"),
+            _cols("二", r"行政许可", "license.prev_items", "license.change", "license.decisions"),
+            _cols(
+                "二",
+                r"其他对外管理服务事项",
+                "admin_service.prev_items",
+                "admin_service.change",
+                "admin_service.decisions",
+            ),
+            _cols("二", r"行政处罚", "penalty.prev_items", "penalty.change", "penalty.decisions"),
+            _cols("二", r"行政强制", "coercion.prev_items", "coercion.change", "coercion.decisions"),
+            _cols("二", r"行政事业性收费", "admin_fees.prev_items", "admin_fees.change"),
+            _cols("二", r"政府集中采购", "procurement.projects", "procurement.amount"),
+            *_section3([_applicant_row("outcome.other", r"其他处理", prefix=r"\(六\)")]),
+            SECTION4,
+        ]
+    ),
+)
 
-SPEC_2021 = TableSpec("2021", "2021", "national", r"第二十条第\(一\)项", tuple([
-    _cols("二", r"规章", "rules.made", "rules.repealed", "rules.in_force"),
-    _cols("二", r"(行政)?规范性文件", "normative.made", "normative.repealed", "normative.in_force"),
-    _cols("二", r"行政许可", "license.decisions"),
-    _cols("二", r"行政处罚", "penalty.decisions"),
-    _cols("二", r"行政强制", "coercion.decisions"),
-    _cols("二", r"行政事业性收费", "admin_fees.amount"),
-    *_section3([
-        # some 2021-format reports still print （六）其他处理 as one row, as the 2019 format did
-        _applicant_row("outcome.other", r"其他处理", prefix=r"\(六\)",
-                       instead_of=("outcome.other.no_correction", "outcome.other.no_fee", "outcome.other.other")),
-        _applicant_row("outcome.other.no_correction", r"申请人无正当理由逾期不补正、?行政机关不再处理其政府信息公开申请", "1"),
-        _applicant_row("outcome.other.no_fee", r"申请人逾期未按收费通知要求缴纳费用、?行政机关不再处理其政府信息公开申请", "2"),
-        _applicant_row("outcome.other.other", r"其他", prefix=r"3[.、]"),
-    ]),
-    SECTION4,
-]))
+SPEC_2021 = TableSpec(
+    "2021",
+    "2021",
+    "national",
+    r"第二十条第\(一\)项",
+    tuple(
+        [
+            _cols("二", r"规章", "rules.made", "rules.repealed", "rules.in_force"),
+            _cols("二", r"(行政)?规范性文件", "normative.made", "normative.repealed", "normative.in_force"),
+            _cols("二", r"行政许可", "license.decisions"),
+            _cols("二", r"行政处罚", "penalty.decisions"),
+            _cols("二", r"行政强制", "coercion.decisions"),
+            _cols("二", r"行政事业性收费", "admin_fees.amount"),
+            *_section3(
+                [
+                    # some 2021-format reports still print （六）其他处理 as one row, as the 2019 format did
+                    _applicant_row(
+                        "outcome.other",
+                        r"其他处理",
+                        prefix=r"\(六\)",
+                        instead_of=("outcome.other.no_correction", "outcome.other.no_fee", "outcome.other.other"),
+                    ),
+                    _applicant_row(
+                        "outcome.other.no_correction",
+                        r"申请人无正当理由逾期不补正、?行政机关不再处理其政府信息公开申请",
+                        "1",
+                    ),
+                    _applicant_row(
+                        "outcome.other.no_fee",
+                        r"申请人逾期未按收费通知要求缴纳费用、?行政机关不再处理其政府信息公开申请",
+                        "2",
+                    ),
+                    _applicant_row("outcome.other.other", r"其他", prefix=r"3[.、]"),
+                ]
+            ),
+            SECTION4,
+        ]
+    ),
+)
 
 NATIONAL = _national()
 SPECS = {s.name: s for s in (NATIONAL, FUJIAN_2009, FUJIAN_2014, SPEC_2019, SPEC_2021)}
-
 
 
 def row_cells(template: str, variant: str | None, key: CellKey) -> tuple[CellKey, ...] | None:
@@ -240,7 +300,8 @@ def row_cells(template: str, variant: str | None, key: CellKey) -> tuple[CellKey
 _ROW_CELLS: dict[tuple[str, str], dict[CellKey, tuple[CellKey, ...]]] = {}
 for _spec in SPECS.values():
     _ROW_CELLS.setdefault((_spec.template, _spec.variant), {}).update(
-        {k: row.cells for row in _spec.rows for k in row.cells})
+        {k: row.cells for row in _spec.rows for k in row.cells}
+    )
 
 
 def official_label(row: RowSpec) -> str:
@@ -250,9 +311,9 @@ def official_label(row: RowSpec) -> str:
 
 
 def _official_label(pattern: str) -> str:
-    p = re.sub(r"\(\\\(.*?\\\)\)\?", "", pattern)              # an optional remark in brackets
-    p = re.sub(r"\((?:\?:)?[^()]*\)\?", "", p)                 # optional words
-    p = re.sub(r"\(([^()|]*)(?:\|[^()]*)?\)", r"\1", p)        # alternatives: the first
-    p = re.sub(r"\[(.)[^\]]*\]", r"\1", p)                     # [它他] -> 它
+    p = re.sub(r"\(\\\(.*?\\\)\)\?", "", pattern)  # an optional remark in brackets
+    p = re.sub(r"\((?:\?:)?[^()]*\)\?", "", p)  # optional words
+    p = re.sub(r"\(([^()|]*)(?:\|[^()]*)?\)", r"\1", p)  # alternatives: the first
+    p = re.sub(r"\[(.)[^\]]*\]", r"\1", p)  # [它他] -> 它
     p = re.sub(r"\.\{\d+,\d+\}|[?\\\"]", "", p)
     return re.sub(r"(.)\?", r"\1", p)

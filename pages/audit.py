@@ -1,5 +1,6 @@
 """审核: corrections, check dispositions, reviewed reports, the audit log (filter, export), users — and the
 corrections whose report file has changed, for re-review. Thin page over audit/ (the database) and app/audit_ui.py."""
+
 from app.boot import ensure_router
 
 ensure_router()
@@ -14,8 +15,10 @@ from audit import store
 from audit.roles import ROLE_ZH, ROLES
 
 st.title("审核")
-st.caption("更正数值、处理未通过的核对、标记已审核；每一步都记入只增不改的审核日志。更正按报告文件内容和单元格保存，"
-           "每次重建数据仓库都会重新应用。")
+st.caption(
+    "更正数值、处理未通过的核对、标记已审核；每一步都记入只增不改的审核日志。更正按报告文件内容和单元格保存，"
+    "每次重建数据仓库都会重新应用。"
+)
 
 if not audit_ui.users_configured():
     st.info(audit_ui.NO_USERS)
@@ -40,12 +43,17 @@ all_shas = set(every["file_sha256"].to_list())
 
 
 def _report_cols(rows: list[dict]) -> list[dict]:
-    return [{"机构": by_sha[r["file_sha256"]]["label"], "年度": by_sha[r["file_sha256"]]["year"], **r}
-            for r in rows if r["file_sha256"] in by_sha]
+    return [
+        {"机构": by_sha[r["file_sha256"]]["label"], "年度": by_sha[r["file_sha256"]]["year"], **r}
+        for r in rows
+        if r["file_sha256"] in by_sha
+    ]
 
 
-tabs = st.tabs(["需复核的更正", "人工更正", "核对处理", "已审核报告", "审核日志", "雷同文字"]
-               + (["用户"] if user.may_administer else []))
+tabs = st.tabs(
+    ["需复核的更正", "人工更正", "核对处理", "已审核报告", "审核日志", "雷同文字"]
+    + (["用户"] if user.may_administer else [])
+)
 
 with tabs[0]:
     corrections = store.all_corrections(eng)
@@ -54,29 +62,61 @@ with tabs[0]:
     if not stale:
         st.success("没有需要复核的更正：每条更正所对应的报告文件都未变。")
     else:
-        st.warning(f"{len(stale)} 条更正所对应的报告文件已被替换（同一文件名、不同内容），重建时未应用。"
-                   "请打开新文件的报告详情，核对后重新更正。")
-        st.dataframe(pl.DataFrame([{
-            "文件": c["source_file"], "机构": c["agency"], "年度": c["year"],
-            "单元格": store.cell_name(c["metric"], c["applicant"] or None, c["basis"]),
-            "原更正值": c["new_value"], "理由": c["reason"], "更正人": c["username"],
-            "时间": store.local_time(c["created_at"]), "新报告编号": by_file[c["source_file"]]["report_id"]}
-            for c in stale]), hide_index=True, width="stretch")
+        st.warning(
+            f"{len(stale)} 条更正所对应的报告文件已被替换（同一文件名、不同内容），重建时未应用。"
+            "请打开新文件的报告详情，核对后重新更正。"
+        )
+        st.dataframe(
+            pl.DataFrame(
+                [
+                    {
+                        "文件": c["source_file"],
+                        "机构": c["agency"],
+                        "年度": c["year"],
+                        "单元格": store.cell_name(c["metric"], c["applicant"] or None, c["basis"]),
+                        "原更正值": c["new_value"],
+                        "理由": c["reason"],
+                        "更正人": c["username"],
+                        "时间": store.local_time(c["created_at"]),
+                        "新报告编号": by_file[c["source_file"]]["report_id"],
+                    }
+                    for c in stale
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
         for c in stale[:20]:
             new = by_file[c["source_file"]]
-            st.page_link("pages/report.py", label=f"复核：{new['label']} {new['year']}", query_params={"report": new["report_id"]},
-                         icon=":material/open_in_new:")
+            st.page_link(
+                "pages/report.py",
+                label=f"复核：{new['label']} {new['year']}",
+                query_params={"report": new["report_id"]},
+                icon=":material/open_in_new:",
+            )
 
 with tabs[1]:
     rows = _report_cols(store.all_corrections(eng))
     if not rows:
         st.info("还没有人工更正。")
     else:
-        df = pl.DataFrame([{"机构": r["机构"], "年度": r["年度"],
-                            "单元格": store.cell_name(r["metric"], r["applicant"] or None, r["basis"]),
-                            "原值": r["old_value"], "原文": r["old_raw"], "更正为": r["new_value"], "理由": r["reason"],
-                            "更正人": r["username"], "时间": store.local_time(r["created_at"]), "报告编号": r["report_id"]}
-                           for r in rows])
+        df = pl.DataFrame(
+            [
+                {
+                    "机构": r["机构"],
+                    "年度": r["年度"],
+                    "单元格": store.cell_name(r["metric"], r["applicant"] or None, r["basis"]),
+                    "原值": r["old_value"],
+                    "原文": r["old_raw"],
+                    "更正为": r["new_value"],
+                    "理由": r["reason"],
+                    "更正人": r["username"],
+                    "时间": store.local_time(r["created_at"]),
+                    "报告编号": r["report_id"],
+                }
+                for r in rows
+            ]
+        )
         st.dataframe(df, hide_index=True, width="stretch")
         export.downloads("人工更正", df)
 
@@ -85,9 +125,22 @@ with tabs[2]:
     if not rows:
         st.info("还没有处理过的核对。")
     else:
-        df = pl.DataFrame([{"机构": r["机构"], "年度": r["年度"], "规则": r["rule"], "说明": r["message"],
-                            "结论": store.VERDICT_ZH[r["verdict"]], "审核说明": r["note"], "处理人": r["username"],
-                            "时间": store.local_time(r["created_at"]), "报告编号": r["report_id"]} for r in rows])
+        df = pl.DataFrame(
+            [
+                {
+                    "机构": r["机构"],
+                    "年度": r["年度"],
+                    "规则": r["rule"],
+                    "说明": r["message"],
+                    "结论": store.VERDICT_ZH[r["verdict"]],
+                    "审核说明": r["note"],
+                    "处理人": r["username"],
+                    "时间": store.local_time(r["created_at"]),
+                    "报告编号": r["report_id"],
+                }
+                for r in rows
+            ]
+        )
         st.dataframe(df, hide_index=True, width="stretch")
         export.downloads("核对处理", df)
 
@@ -95,15 +148,33 @@ with tabs[3]:
     rows = _report_cols(store.all_reviews(eng))
     st.metric("已审核报告", f"{len(rows):,} / {len(by_sha):,}")
     if rows:
-        st.dataframe(pl.DataFrame([{"机构": r["机构"], "年度": r["年度"], "审核人": r["username"],
-                                    "时间": store.local_time(r["created_at"]), "意见": r["note"],
-                                    "报告编号": r["report_id"]} for r in rows]), hide_index=True, width="stretch")
+        st.dataframe(
+            pl.DataFrame(
+                [
+                    {
+                        "机构": r["机构"],
+                        "年度": r["年度"],
+                        "审核人": r["username"],
+                        "时间": store.local_time(r["created_at"]),
+                        "意见": r["note"],
+                        "报告编号": r["report_id"],
+                    }
+                    for r in rows
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 with tabs[4]:
     c1, c2, c3, c4 = st.columns(4)
     who = c1.text_input("用户", key="log_user")
-    action = c2.selectbox("操作", [None, *store.ACTION_ZH], format_func=lambda a: "全部" if a is None else store.ACTION_ZH[a],
-                          key="log_action")
+    action = c2.selectbox(
+        "操作",
+        [None, *store.ACTION_ZH],
+        format_func=lambda a: "全部" if a is None else store.ACTION_ZH[a],
+        key="log_action",
+    )
     days = c3.date_input("日期", value=(), key="log_days")
     rid = c4.text_input("报告编号", key="log_report")
     since = until = None
@@ -112,13 +183,31 @@ with tabs[4]:
         since = datetime.combine(days[0], time(), tz)
         until = datetime.combine(days[-1], time(), tz) + timedelta(days=1)
     limited = user.province or user.prefecture
-    log_rows = store.audit_rows(eng, who.strip() or None, action, rid.strip() or None, since, until,
-                                report_ids={r["report_id"] for r in by_sha.values()} if limited else None)
-    df = pl.DataFrame([{"时间": store.local_time(r["at"]), "用户": r["username"],
-                        "操作": store.ACTION_ZH.get(r["action"], r["action"]), "报告编号": r["report_id"] or "",
-                        "对象": r["target"] or "", "原值": r["old_value"] or "", "新值": r["new_value"] or "",
-                        "说明": r["note"] or ""} for r in log_rows],
-                      schema={k: pl.String for k in ("时间", "用户", "操作", "报告编号", "对象", "原值", "新值", "说明")})
+    log_rows = store.audit_rows(
+        eng,
+        who.strip() or None,
+        action,
+        rid.strip() or None,
+        since,
+        until,
+        report_ids={r["report_id"] for r in by_sha.values()} if limited else None,
+    )
+    df = pl.DataFrame(
+        [
+            {
+                "时间": store.local_time(r["at"]),
+                "用户": r["username"],
+                "操作": store.ACTION_ZH.get(r["action"], r["action"]),
+                "报告编号": r["report_id"] or "",
+                "对象": r["target"] or "",
+                "原值": r["old_value"] or "",
+                "新值": r["new_value"] or "",
+                "说明": r["note"] or "",
+            }
+            for r in log_rows
+        ],
+        schema={k: pl.String for k in ("时间", "用户", "操作", "报告编号", "对象", "原值", "新值", "说明")},
+    )
     st.caption(f"共 {df.height:,} 条（最新在前）。审核日志只增不改：数据库拒绝修改或删除其中的记录。")
     st.dataframe(df, hide_index=True, width="stretch")
     export.downloads("审核日志", df)
@@ -129,11 +218,23 @@ with tabs[5]:
 if user.may_administer:
     with tabs[6]:
         people = store.list_users(eng)
-        st.dataframe(pl.DataFrame([{"用户名": u["username"], "姓名": u["name"], "角色": ROLE_ZH[u["role"]],
-                                    "地区": " / ".join(p for p in (u["province"], u["prefecture"]) if p) or "全部地区",
-                                    "状态": "启用" if u["active"] else "停用",
-                                    "创建时间": store.local_time(u["created_at"])} for u in people]),
-                     hide_index=True, width="stretch")
+        st.dataframe(
+            pl.DataFrame(
+                [
+                    {
+                        "用户名": u["username"],
+                        "姓名": u["name"],
+                        "角色": ROLE_ZH[u["role"]],
+                        "地区": " / ".join(p for p in (u["province"], u["prefecture"]) if p) or "全部地区",
+                        "状态": "启用" if u["active"] else "停用",
+                        "创建时间": store.local_time(u["created_at"]),
+                    }
+                    for u in people
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
         with st.form("new_user", clear_on_submit=True):
             st.markdown("**新建用户**")
             a, b = st.columns(2)
@@ -145,8 +246,16 @@ if user.may_administer:
             prefecture = b.text_input("限定地市（可空）", placeholder="如 银川市")
             if st.form_submit_button("新建", type="primary"):
                 try:
-                    made = store.create_user(eng, username, name, password, role, province.strip() or None,
-                                             prefecture.strip() or None, actor=user)
+                    made = store.create_user(
+                        eng,
+                        username,
+                        name,
+                        password,
+                        role,
+                        province.strip() or None,
+                        prefecture.strip() or None,
+                        actor=user,
+                    )
                     st.success(f"已新建 {made.username}（{ROLE_ZH[made.role]}，{made.scope_zh}）。")
                 except store.AuditError as e:
                     st.error(str(e))

@@ -1,4 +1,5 @@
 """总览: coverage (who is missing), headline figures with change on the previous year, reports with failed checks."""
+
 from app.boot import ensure_router
 
 ensure_router()
@@ -21,14 +22,23 @@ cur_row = head.filter(pl.col("year") == latest).row(0, named=True)
 prev_row = head.filter(pl.col("year") == prev).row(0, named=True) if prev else None
 
 st.subheader(f"{latest} 年主要数字")
-KPIS = [("active_total", "主动公开信息（条）", "n_active"), ("received", "收到申请（件）", "n_received"),
-        ("review_total", "行政复议（件）", "n_review"), ("litigation_total", "行政诉讼（件）", "n_litigation")]
+KPIS = [
+    ("active_total", "主动公开信息（条）", "n_active"),
+    ("received", "收到申请（件）", "n_received"),
+    ("review_total", "行政复议（件）", "n_review"),
+    ("litigation_total", "行政诉讼（件）", "n_litigation"),
+]
 change = queries.run("headline_change", f, year=latest) if prev is not None else None
 cols = st.columns(len(KPIS) + 1)
 n_rep = counts.filter(pl.col("year") == latest)["n_reports"].sum()
 n_prev = counts.filter(pl.col("year") == prev)["n_reports"].sum() if prev else None
-cols[0].metric("报告数（份）", f"{n_rep:,}", delta=(n_rep - n_prev) if prev else None, delta_color="off",
-               help="去除重复文件后的报告份数")
+cols[0].metric(
+    "报告数（份）",
+    f"{n_rep:,}",
+    delta=(n_rep - n_prev) if prev else None,
+    delta_color="off",
+    help="去除重复文件后的报告份数",
+)
 for col, (key, title, nkey) in zip(cols[1:], KPIS):
     v = cur_row[key]
     delta, note = None, ""
@@ -40,51 +50,95 @@ for col, (key, title, nkey) in zip(cols[1:], KPIS):
             note = f"较 {prev} 年的增减只比较两年都有此数的 {both['n_agencies'][0]:,} 家机构。"
         else:
             note = f"{prev} 年没有同一机构的可比数字，不计算变化。"
-    col.metric(title, "—" if v is None else f"{v:,.0f}", delta=delta,
-               help=(f"{cur_row[nkey]} 份报告有此数；合计时汇总报告替代其覆盖的下级报告，不重复相加。"
-                     + ("“—”= 所选报告的格式没有此项（如 2019 年起不再统计主动公开总条数）。" if v is None else "")
-                     + note))
+    col.metric(
+        title,
+        "—" if v is None else f"{v:,.0f}",
+        delta=delta,
+        help=(
+            f"{cur_row[nkey]} 份报告有此数；合计时汇总报告替代其覆盖的下级报告，不重复相加。"
+            + ("“—”= 所选报告的格式没有此项（如 2019 年起不再统计主动公开总条数）。" if v is None else "")
+            + note
+        ),
+    )
 if prev is None:
     st.caption(f"库中没有 {latest - 1} 年的报告，无法计算同比变化。")
 st.caption("增减按“同口径”计算：只比较两年都有此数的同一批机构，报告覆盖范围变化不会被当成增减。")
 
 with st.expander("各年合计（按汇总去重）", expanded=False):
-    ui.dataframe(head.rename({"year": "年度", "n_counted": "计入报告数", "active_total": "主动公开", "received": "收到申请",
-                              "review_total": "行政复议", "litigation_total": "行政诉讼"})
-                 .select("年度", "计入报告数", "主动公开", "收到申请", "行政复议", "行政诉讼"), hide_index=True)
+    ui.dataframe(
+        head.rename(
+            {
+                "year": "年度",
+                "n_counted": "计入报告数",
+                "active_total": "主动公开",
+                "received": "收到申请",
+                "review_total": "行政复议",
+                "litigation_total": "行政诉讼",
+            }
+        ).select("年度", "计入报告数", "主动公开", "收到申请", "行政复议", "行政诉讼"),
+        hide_index=True,
+    )
 
 st.subheader("报告覆盖：机构 × 年度")
-cov = queries.run("coverage", f)          # the first 30 agencies (by level, then name), every year
+cov = queries.run("coverage", f)  # the first 30 agencies (by level, then name), every year
 summ = queries.run("coverage_summary", f)
 n_ag = summ["n_agencies"][0] if summ.height else 0
-st.caption("灰色 = 缺失（在这家机构第一份与最后一份报告之间、该年没有报告）；浅色 = 报告期外（第一份报告之前或最后一份之后，"
-           "如机构尚未设立或已撤并，不算缺报）；格内数字 = 同一年有多份报告（如本级与汇总各一份）。"
-           + ("“网站未找到” = 采集时该机构网站的年报栏目里没有这一年的报告（见“采集”页）。"
-              if (cov["status"] == "网站未找到").any() else ""))
+st.caption(
+    "灰色 = 缺失（在这家机构第一份与最后一份报告之间、该年没有报告）；浅色 = 报告期外（第一份报告之前或最后一份之后，"
+    "如机构尚未设立或已撤并，不算缺报）；格内数字 = 同一年有多份报告（如本级与汇总各一份）。"
+    + (
+        "“网站未找到” = 采集时该机构网站的年报栏目里没有这一年的报告（见“采集”页）。"
+        if (cov["status"] == "网站未找到").any()
+        else ""
+    )
+)
 if summ.height:
-    st.caption(f"共 {n_ag:,} 家机构、{summ['n_years'][0]} 个年度；按各机构自己的首末报告年度，应报 "
-               f"{summ['n_expected'][0]:,} 个机构年度，缺报 {summ['n_missing_total'][0]:,} 个。"
-               + (f"矩阵显示前 {cov['agency_id'].n_unique():,} 家机构（按层级、名称排序）；请用左侧筛选缩小范围。"
-                  if n_ag > cov["agency_id"].n_unique() else ""))
+    st.caption(
+        f"共 {n_ag:,} 家机构、{summ['n_years'][0]} 个年度；按各机构自己的首末报告年度，应报 "
+        f"{summ['n_expected'][0]:,} 个机构年度，缺报 {summ['n_missing_total'][0]:,} 个。"
+        + (
+            f"矩阵显示前 {cov['agency_id'].n_unique():,} 家机构（按层级、名称排序）；请用左侧筛选缩小范围。"
+            if n_ag > cov["agency_id"].n_unique()
+            else ""
+        )
+    )
 export.show(charts.coverage_matrix(cov), cov, "报告覆盖")
 missing = summ.filter(pl.col("n_missing") > 0)
 if not missing.is_empty():
     st.markdown("**缺报清单**" + (f"（缺报最多的前 {missing.height} 家）" if missing.height >= 200 else ""))
-    ui.dataframe(missing.select(pl.col("agency_name").alias("机构"), pl.col("level_zh").alias("层级"),
-                                ui.year_ranges_of(missing["missing"]).alias("缺报年度"),
-                                pl.col("n_missing").alias("缺报年数")), hide_index=True, width="stretch")
+    ui.dataframe(
+        missing.select(
+            pl.col("agency_name").alias("机构"),
+            pl.col("level_zh").alias("层级"),
+            ui.year_ranges_of(missing["missing"]).alias("缺报年度"),
+            pl.col("n_missing").alias("缺报年数"),
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 st.subheader("未通过核对的报告")
 by_report, n_bad = queries.run_page("failed_by_report", f)
 if by_report.is_empty():
     st.success("当前筛选下所有报告均通过核对。")
 else:
-    def table(d: pl.DataFrame) -> pl.DataFrame:
-        return d.select(pl.col("label").alias("机构"), pl.col("year").alias("年度"),
-                        pl.col("n_failed").alias("未通过项数"), pl.col("n_errors").alias("其中错误"))
 
-    ui.paged_table(table(by_report), n_bad, "未通过核对的报告", lambda: table(queries.run_all("failed_by_report", f)),
-                   {"年度": st.column_config.NumberColumn(format="%d")}, order="未通过项最多的在前")
+    def table(d: pl.DataFrame) -> pl.DataFrame:
+        return d.select(
+            pl.col("label").alias("机构"),
+            pl.col("year").alias("年度"),
+            pl.col("n_failed").alias("未通过项数"),
+            pl.col("n_errors").alias("其中错误"),
+        )
+
+    ui.paged_table(
+        table(by_report),
+        n_bad,
+        "未通过核对的报告",
+        lambda: table(queries.run_all("failed_by_report", f)),
+        {"年度": st.column_config.NumberColumn(format="%d")},
+        order="未通过项最多的在前",
+    )
     st.page_link("pages/quality.py", label="到“数据质量”查看每条核对规则", icon=":material/rule:")
 
 compare.peer_section(f, ["received", "active_total", "review_total", "lit_total"], "overview")

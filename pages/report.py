@@ -1,4 +1,5 @@
 """报告详情: one report — metadata, its tables as printed, every value beside its source text, its checks."""
+
 from app.boot import ensure_router
 
 ensure_router()
@@ -13,7 +14,7 @@ st.title("报告详情")
 st.caption("一份报告的全部数字：按原表排列，并列出每个数字在原文中的写法和位置，以及核对结果。")
 
 f = ui.filters.current()
-PICK_ROWS = 1000          # the picker lists the first reports of the selection; the filters narrow it
+PICK_ROWS = 1000  # the picker lists the first reports of the selection; the filters narrow it
 listing, n_listed = queries.run_page("report_list", f, limit=PICK_ROWS)
 if listing.is_empty():
     listing, n_listed = queries.run_page("report_list", Filters(), limit=PICK_ROWS)
@@ -23,13 +24,20 @@ if wanted and wanted not in listing["report_id"].to_list():
 if ui.empty(listing, "报告"):
     st.stop()
 if n_listed > PICK_ROWS:
-    st.caption(f"共 {n_listed:,} 份报告，下拉列表列出前 {PICK_ROWS:,} 份（按层级、机构、年度排序）；请用左侧筛选缩小范围。")
-names = dict(zip(listing["report_id"].to_list(),
-                 (listing["label"] + " " + listing["year"].cast(pl.Utf8) + "（" + listing["template_zh"] + "）").to_list()))
+    st.caption(
+        f"共 {n_listed:,} 份报告，下拉列表列出前 {PICK_ROWS:,} 份（按层级、机构、年度排序）；请用左侧筛选缩小范围。"
+    )
+names = dict(
+    zip(
+        listing["report_id"].to_list(),
+        (listing["label"] + " " + listing["year"].cast(pl.Utf8) + "（" + listing["template_zh"] + "）").to_list(),
+    )
+)
 ids = list(names)
 # the URL carries the report_id itself (?report=<id>), so links from other pages can point at one report
-rid = st.selectbox("报告", ids, index=ids.index(wanted) if wanted in ids else 0, format_func=names.get,
-                   key=f"report_pick_{wanted}")
+rid = st.selectbox(
+    "报告", ids, index=ids.index(wanted) if wanted in ids else 0, format_func=names.get, key=f"report_pick_{wanted}"
+)
 if not rid:
     st.stop()
 if st.query_params.get("report") != rid:
@@ -38,25 +46,49 @@ if st.query_params.get("report") != rid:
 meta = queries.run("report_meta", report_id=rid)
 m = meta.row(0, named=True)
 STATUS_ZH = labels.STATUS_ZH
-fields = [("机构全称", m["agency"]), ("简称", m["agency_short"]), ("年度", m["year"]),
-          ("层级", ui.filters.LEVEL_ZH.get(m["level"], m["level"])),
-          ("机关类型", ui.filters.KIND_ZH.get(m["agency_kind"], m["agency_kind"])), ("所在地", " / ".join(x for x in [m["province"], m["prefecture"], m["county"],
-                                                                         m["township"]] if x)),
-          ("上级", m["parent"]), ("范围", "汇总" if m["scope"] == "aggregate" else "本级"),
-          ("格式", ui.filters.TEMPLATE_ZH.get(m["template"], m["template"])
-           + (f"（{ui.filters.VARIANT_ZH.get(m['template_variant'], m['template_variant'])}）"
-              if m["template_variant"] else "")), ("发布日期", m["publish_date"]),
-          ("解析状态", STATUS_ZH.get(m["parse_status"], m["parse_status"])), ("问题", m["error"]), ("文件", m["source_file"]),
-          ("文件格式", m["file_format"]), ("报告编号", m["report_id"]), ("重复于", m["duplicate_of"])]
-ui.dataframe(pl.DataFrame({"项目": [k for k, _ in fields], "内容": ["" if v is None else str(v) for _, v in fields]}),
-             hide_index=True, width="stretch")
+fields = [
+    ("机构全称", m["agency"]),
+    ("简称", m["agency_short"]),
+    ("年度", m["year"]),
+    ("层级", ui.filters.LEVEL_ZH.get(m["level"], m["level"])),
+    ("机关类型", ui.filters.KIND_ZH.get(m["agency_kind"], m["agency_kind"])),
+    ("所在地", " / ".join(x for x in [m["province"], m["prefecture"], m["county"], m["township"]] if x)),
+    ("上级", m["parent"]),
+    ("范围", "汇总" if m["scope"] == "aggregate" else "本级"),
+    (
+        "格式",
+        ui.filters.TEMPLATE_ZH.get(m["template"], m["template"])
+        + (
+            f"（{ui.filters.VARIANT_ZH.get(m['template_variant'], m['template_variant'])}）"
+            if m["template_variant"]
+            else ""
+        ),
+    ),
+    ("发布日期", m["publish_date"]),
+    ("解析状态", STATUS_ZH.get(m["parse_status"], m["parse_status"])),
+    ("问题", m["error"]),
+    ("文件", m["source_file"]),
+    ("文件格式", m["file_format"]),
+    ("报告编号", m["report_id"]),
+    ("重复于", m["duplicate_of"]),
+]
+ui.dataframe(
+    pl.DataFrame({"项目": [k for k, _ in fields], "内容": ["" if v is None else str(v) for _, v in fields]}),
+    hide_index=True,
+    width="stretch",
+)
 if m["duplicate_of"]:
     st.warning("这份文件与另一份报告重复，不计入统计。")
 copies = queries.run("duplicate_choice", report_id=rid)
-if copies.height > 1:           # the build keeps the copy that read the most (a statistics table, cells, status)
-    st.caption("同一报告的副本（保留读出表格数字最多的一份）：" + "；".join(
-        f"{'保留' if c['kept'] else '重复'} {ui.md_escape(c['source_file'])}（表格数字 {c['cells']} 个，"
-        f"{STATUS_ZH.get(c['parse_status'], c['parse_status'])}）" for c in copies.iter_rows(named=True)))
+if copies.height > 1:  # the build keeps the copy that read the most (a statistics table, cells, status)
+    st.caption(
+        "同一报告的副本（保留读出表格数字最多的一份）："
+        + "；".join(
+            f"{'保留' if c['kept'] else '重复'} {ui.md_escape(c['source_file'])}（表格数字 {c['cells']} 个，"
+            f"{STATUS_ZH.get(c['parse_status'], c['parse_status'])}）"
+            for c in copies.iter_rows(named=True)
+        )
+    )
 
 vals = queries.run("report_metrics", report_id=rid)
 APPLICANTS = labels.APPLICANT_ZH
@@ -69,42 +101,63 @@ with tab_table:
         st.markdown(f"**{ui.md_escape(section)}**")
         if part["applicant"].is_not_null().any():
             grid = part.filter(pl.col("applicant").is_not_null()).with_columns(
-                pl.col("applicant").replace(APPLICANTS).alias("col"))
+                pl.col("applicant").replace(APPLICANTS).alias("col")
+            )
             cols = [c for c in APPLICANTS.values() if c in set(grid["col"].to_list())]
         else:
-            grid = part.with_columns(pl.when(pl.col("basis") == "cumulative").then(pl.lit("历年累计"))
-                                     .when(pl.col("source") == "text").then(pl.lit("据正文"))
-                                     .otherwise(pl.lit("本年")).alias("col"))
+            grid = part.with_columns(
+                pl.when(pl.col("basis") == "cumulative")
+                .then(pl.lit("历年累计"))
+                .when(pl.col("source") == "text")
+                .then(pl.lit("据正文"))
+                .otherwise(pl.lit("本年"))
+                .alias("col")
+            )
             cols = [c for c in ["本年", "历年累计", "据正文"] if c in set(grid["col"].to_list())]
-        wide = grid.pivot(on="col", index=["ord", "label_zh", "unit"], values="value", aggregate_function="first") \
-            .sort("ord").drop("ord").rename({"label_zh": "指标", "unit": "单位"})
+        wide = (
+            grid.pivot(on="col", index=["ord", "label_zh", "unit"], values="value", aggregate_function="first")
+            .sort("ord")
+            .drop("ord")
+            .rename({"label_zh": "指标", "unit": "单位"})
+        )
         ui.dataframe(wide.select(["指标", "单位"] + cols), hide_index=True, width="stretch")
     st.caption(ui.BLANK_NOTE)
 with tab_source:
-    src = vals.with_columns(pl.col("applicant").replace(APPLICANTS).fill_null("")).select(   # "": no applicant column
-        pl.col("label_zh").alias("指标"), pl.col("applicant").alias("申请人"),
+    src = vals.with_columns(pl.col("applicant").replace(APPLICANTS).fill_null("")).select(  # "": no applicant column
+        pl.col("label_zh").alias("指标"),
+        pl.col("applicant").alias("申请人"),
         pl.col("basis").replace({"year": "本年", "cumulative": "历年累计"}).alias("口径"),
-        pl.col("value").alias("数值"), pl.col("raw").alias("原文"), pl.col("unit").alias("单位"),
-        pl.col("source").replace({"table": "表格", "text": "正文"}).alias("来源"), pl.col("locator").alias("位置"),
-        pl.col("metric").alias("指标代码"))
+        pl.col("value").alias("数值"),
+        pl.col("raw").alias("原文"),
+        pl.col("unit").alias("单位"),
+        pl.col("source").replace({"table": "表格", "text": "正文"}).alias("来源"),
+        pl.col("locator").alias("位置"),
+        pl.col("metric").alias("指标代码"),
+    )
     lines = ui.source_lines(m["source_file"], m["file_format"])
     if lines:
         src = src.with_columns(ui.lines_at(lines, pl.col("位置")).alias("原文所在行"))
     ui.dataframe(src, hide_index=True, width="stretch")
-    st.caption("“原文”是报告中印出的写法（空白、0、“/”、“无”各不相同）；“位置”指向原文行号或表格单元格；"
-               "“原文所在行”是文本报告中该行的文字（纯文本显示）。")
+    st.caption(
+        "“原文”是报告中印出的写法（空白、0、“/”、“无”各不相同）；“位置”指向原文行号或表格单元格；"
+        "“原文所在行”是文本报告中该行的文字（纯文本显示）。"
+    )
     export.downloads(f"报告数字_{rid}", src)
 with tab_checks:
     chk = queries.run("report_checks", report_id=rid)
     if chk.is_empty():
         st.info("这份报告没有核对记录。")
     else:
-        ui.dataframe(chk.select(pl.col("rule").replace_strict(labels.RULE_ZH, default=pl.lit("其他核对")).alias("规则"),
-                                pl.col("severity").replace_strict(labels.SEVERITY_ZH, default=pl.col("severity"))
-                                .alias("严重程度"),
-                                pl.col("status").replace_strict(labels.CHECK_STATUS_ZH, default=pl.col("status"))
-                                .alias("结果"),
-                                pl.col("expected").alias("应为"), pl.col("actual").alias("实为"),
-                                pl.col("message").alias("说明"), pl.col("rule").alias("规则编号")))
+        ui.dataframe(
+            chk.select(
+                pl.col("rule").replace_strict(labels.RULE_ZH, default=pl.lit("其他核对")).alias("规则"),
+                pl.col("severity").replace_strict(labels.SEVERITY_ZH, default=pl.col("severity")).alias("严重程度"),
+                pl.col("status").replace_strict(labels.CHECK_STATUS_ZH, default=pl.col("status")).alias("结果"),
+                pl.col("expected").alias("应为"),
+                pl.col("actual").alias("实为"),
+                pl.col("message").alias("说明"),
+                pl.col("rule").alias("规则编号"),
+            )
+        )
 
 audit_ui.report_actions(rid)

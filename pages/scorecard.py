@@ -1,29 +1,37 @@
 """考核评分: score every report by the rubric, rank within peer groups, show the evidence for each deduction.
 Thin page: all logic lives in scoring/."""
+
 from __future__ import annotations
 
 from app.boot import ensure_router
 
 ensure_router()
 
-from datetime import date  # noqa: E402
+from datetime import date
 
 import polars as pl
 import streamlit as st
 
 from scoring.export import deduction_text, write_excel
 from scoring.rubric import DEFAULT_RUBRIC, RubricError, parse_rubric
-from scoring.scorecard import (LARGE_YEAR, SECONDS_PER_REPORT, Scorecard, report_years,
-                               score_warehouse, warehouse_dir, with_params)
+from scoring.scorecard import (
+    LARGE_YEAR,
+    SECONDS_PER_REPORT,
+    Scorecard,
+    report_years,
+    score_warehouse,
+    warehouse_dir,
+    with_params,
+)
 
 try:
     from app import filters as _filters
-    from app import warehouse as _wh
-    from app.export import file_stem as _file_stem           # 演示数据_… for the demo dataset
     from app import queries
+    from app import warehouse as _wh
+    from app.export import file_stem as _file_stem  # 演示数据_… for the demo dataset
     from app.labels import LEVEL_ZH
     from app.ui import BLANK as _BLANK
-except Exception:  # noqa: BLE001 - the page also runs outside the dashboard
+except Exception:
     _filters = _wh = None
     LEVEL_ZH = {}
     _file_stem = str
@@ -31,12 +39,20 @@ except Exception:  # noqa: BLE001 - the page also runs outside the dashboard
 
 
 @st.cache_data(show_spinner="正在评分……", max_entries=8)
-def _score(wh: str, version: str, rubric_text: str, rubric_name: str, deadline: str | None, year: int,
-           places: tuple[tuple[str, tuple[str, ...]], ...]) -> Scorecard:
+def _score(
+    wh: str,
+    version: str,
+    rubric_text: str,
+    rubric_name: str,
+    deadline: str | None,
+    year: int,
+    places: tuple[tuple[str, tuple[str, ...]], ...],
+) -> Scorecard:
     """The reports of `year` and of the year before it (for 较上年), in the places chosen in the sidebar: a large
     warehouse is scored a year and a region at a time."""
-    return score_warehouse(wh, _rubric(rubric_text, rubric_name, deadline), years=[year - 1, year],
-                           places={k: list(v) for k, v in places})
+    return score_warehouse(
+        wh, _rubric(rubric_text, rubric_name, deadline), years=[year - 1, year], places={k: list(v) for k, v in places}
+    )
 
 
 def _rubric(rubric_text: str, rubric_name: str, deadline: str | None):
@@ -49,28 +65,35 @@ def _years(wh: str, version: str) -> dict[int, int]:
     return report_years(wh)
 
 
-
 def _version(wh) -> str:
     if _wh is not None:
         try:
             return _wh.version(wh)
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
     return ""
 
 
 st.title("考核评分")
-st.caption("按考核细则为每份年报打分：按时发布、格式规范、内部计算、跨年衔接、文表一致、原创性（雷同检测），"
-           "并在同级同上级的机关之间排名。选中一个机关可查看每一处扣分的依据。")
+st.caption(
+    "按考核细则为每份年报打分：按时发布、格式规范、内部计算、跨年衔接、文表一致、原创性（雷同检测），"
+    "并在同级同上级的机关之间排名。选中一个机关可查看每一处扣分的依据。"
+)
 
 # ---------------------------------------------------------------------------------------------- rubric
 with st.expander("考核细则（权重与参数）", expanded=False):
     up = st.file_uploader("上传自定义考核细则（TOML，可先下载默认细则修改）", type=["toml"], key="rubric_file")
-    st.download_button("下载默认考核细则", DEFAULT_RUBRIC.read_bytes(), file_name="default_rubric.toml",
-                       mime="text/plain", on_click="ignore")
+    st.download_button(
+        "下载默认考核细则",
+        DEFAULT_RUBRIC.read_bytes(),
+        file_name="default_rubric.toml",
+        mime="text/plain",
+        on_click="ignore",
+    )
     use_deadline = st.checkbox("指定统一的发布期限（覆盖法定期限）", key="use_deadline")
-    deadline = st.date_input("发布期限", value=date(date.today().year, 1, 31), key="deadline",
-                             disabled=not use_deadline)
+    deadline = st.date_input(
+        "发布期限", value=date(date.today().year, 1, 31), key="deadline", disabled=not use_deadline
+    )
 rubric_text = up.getvalue().decode("utf-8-sig", errors="replace") if up else DEFAULT_RUBRIC.read_text(encoding="utf-8")
 rubric_name = up.name if up else "默认考核细则"
 deadline_text = deadline.isoformat() if use_deadline else None
@@ -81,12 +104,19 @@ except RubricError as e:
     st.stop()
 weights = {f"pts_{i.id}": i.weight for i in rubric.indicators}
 with st.expander("当前细则", expanded=False):
-    st.dataframe(pl.DataFrame({"指标": [i.label for i in rubric.indicators],
-                               "权重（分）": [i.weight for i in rubric.indicators]}), hide_index=True)
-    st.caption("总分 = 各适用指标得分之和 ÷ 适用指标权重之和 × 100；无法评判的指标（如首份报告的跨年衔接、"
-               "未写发布日期）不计入。等级：" + "，".join(f"{g.name} ≥ {g.min:g}" for g in rubric.grades)
-               + f"。同组 = 相同的 {'、'.join(rubric.peer_by) or '全部'}。原创性与上年本机关报告、"
-               "同年同省（区、市）其他机关报告比较。")
+    st.dataframe(
+        pl.DataFrame(
+            {"指标": [i.label for i in rubric.indicators], "权重（分）": [i.weight for i in rubric.indicators]}
+        ),
+        hide_index=True,
+    )
+    st.caption(
+        "总分 = 各适用指标得分之和 ÷ 适用指标权重之和 × 100；无法评判的指标（如首份报告的跨年衔接、"
+        "未写发布日期）不计入。等级："
+        + "，".join(f"{g.name} ≥ {g.min:g}" for g in rubric.grades)
+        + f"。同组 = 相同的 {'、'.join(rubric.peer_by) or '全部'}。原创性与上年本机关报告、"
+        "同年同省（区、市）其他机关报告比较。"
+    )
 
 wh = warehouse_dir()
 try:
@@ -105,17 +135,21 @@ if not years:
 
 c1, c2 = st.columns([1, 3])
 year = c1.selectbox("年度", years, key="sc_year")
-places = tuple((col, tuple(getattr(f, attr))) for col, attr in
-               (("province", "provinces"), ("prefecture", "prefectures"), ("county", "counties"))
-               if f is not None and getattr(f, attr))
+places = tuple(
+    (col, tuple(getattr(f, attr)))
+    for col, attr in (("province", "provinces"), ("prefecture", "prefectures"), ("county", "counties"))
+    if f is not None and getattr(f, attr)
+)
 # a large year is scored only when asked; the answer is kept in the address, so a page that reconnects during the
 # long first scoring (or is reloaded) finds it, and the cached scores, again
 if per_year[year] > LARGE_YEAR and not places and st.query_params.get("score_all") != str(year):
     gate = st.empty()
     with gate.container():
-        minutes = (per_year[year] + per_year.get(year - 1, 0)) * SECONDS_PER_REPORT / 60    # with the year before
-        st.info(f"{year} 年共 {per_year[year]:,} 份报告。全部评分要读每份原文并比对雷同（连同上一年度，用于较上年），"
-                f"约需 {max(1, round(minutes))} 分钟；可先在左侧选择省（区、市）、地市或县区缩小范围。")
+        minutes = (per_year[year] + per_year.get(year - 1, 0)) * SECONDS_PER_REPORT / 60  # with the year before
+        st.info(
+            f"{year} 年共 {per_year[year]:,} 份报告。全部评分要读每份原文并比对雷同（连同上一年度，用于较上年），"
+            f"约需 {max(1, round(minutes))} 分钟；可先在左侧选择省（区、市）、地市或县区缩小范围。"
+        )
         asked = st.button(f"仍为全部 {per_year[year]:,} 份评分", key=f"sc_all_btn_{year}")
     if not asked:
         st.stop()
@@ -135,8 +169,9 @@ if places:
 # ---------------------------------------------------------------------------------------------- ranking
 # one ranking of every scored agency (总排名), narrowed by level, place and peer group; 组内排名 beside it
 if _filters is not None:
-    places_of = (queries.run("filter_options").select("agency_id", "province", "prefecture")
-                 .unique("agency_id", keep="first"))
+    places_of = (
+        queries.run("filter_options").select("agency_id", "province", "prefecture").unique("agency_id", keep="first")
+    )
     in_year = in_year.join(places_of, on="agency_id", how="left")
 else:
     in_year = in_year.with_columns(pl.lit(None, pl.Utf8).alias("province"), pl.lit(None, pl.Utf8).alias("prefecture"))
@@ -156,14 +191,23 @@ ALL = "全部同组"
 groups = [ALL] + sorted(sizes, key=lambda g: (-sizes[g], g))
 if st.session_state.get("group") not in groups:
     st.session_state.pop("group", None)
-group = f3.selectbox("同组（同级、同上级）", groups, key="group", bind="query-params",
-                     help="同组 = 同一层级、同一上级的机关；组内排名在组内计算。")
-st.caption(f"{year} 年共评分 {in_year.height:,} 个机关，当前列出 {shown.height:,} 个，分属 {len(sizes):,} 个同组"
-           + (f"；所选同组“{group}”{sizes.get(group, 0)} 个机关" if group != ALL else "") + "。点击列名可排序。")
+group = f3.selectbox(
+    "同组（同级、同上级）",
+    groups,
+    key="group",
+    bind="query-params",
+    help="同组 = 同一层级、同一上级的机关；组内排名在组内计算。",
+)
+st.caption(
+    f"{year} 年共评分 {in_year.height:,} 个机关，当前列出 {shown.height:,} 个，分属 {len(sizes):,} 个同组"
+    + (f"；所选同组“{group}”{sizes.get(group, 0)} 个机关" if group != ALL else "")
+    + "。点击列名可排序。"
+)
 if group != ALL:
     shown = shown.filter(pl.col("peer_group") == group)
-table = shown.with_columns(pl.col("total").rank("min", descending=True).cast(pl.Int32).alias("overall_rank")) \
-    .sort("overall_rank", "agency")
+table = shown.with_columns(pl.col("total").rank("min", descending=True).cast(pl.Int32).alias("overall_rank")).sort(
+    "overall_rank", "agency"
+)
 if table.is_empty():
     st.info("所选层级、地区和同组下没有评分结果。")
     st.stop()
@@ -171,31 +215,54 @@ if table.is_empty():
 # ---------------------------------------------------------------------------------------------- ranking table
 NARROW = {"width": "small"}
 view = table.select(
-    pl.col("overall_rank").alias("总排名"), pl.col("agency").alias("机关"), pl.col("level_zh").alias("层级"),
-    pl.col("province").alias("省份"), pl.col("total").alias("总分"), pl.col("grade").alias("等级"),
-    pl.col("change").alias("较上年"), pl.col("rank").alias("组内排名"), pl.col("group_size").alias("组内机关数"),
+    pl.col("overall_rank").alias("总排名"),
+    pl.col("agency").alias("机关"),
+    pl.col("level_zh").alias("层级"),
+    pl.col("province").alias("省份"),
+    pl.col("total").alias("总分"),
+    pl.col("grade").alias("等级"),
+    pl.col("change").alias("较上年"),
+    pl.col("rank").alias("组内排名"),
+    pl.col("group_size").alias("组内机关数"),
     *[pl.col(c).alias(label) for c, label in ind_cols if c in table.columns],
-    pl.col("peer_group").alias("同组"), pl.col("publish_date").alias("发布日期"),
+    pl.col("peer_group").alias("同组"),
+    pl.col("publish_date").alias("发布日期"),
     pl.col("corrected").alias("采用人工更正值"),
 )
 st.subheader(f"{year} 年 · {'全部机关' if group == ALL else group}")
-event = st.dataframe(view, placeholder=_BLANK, hide_index=True, width="stretch", on_select="rerun",
-                     selection_mode="single-row", key="sc_table", column_config={
-                         "总排名": st.column_config.NumberColumn("总排名", width="small"),
-                         "机关": st.column_config.TextColumn("机关", width="medium", pinned=True),
-                         "总分": st.column_config.ProgressColumn("总分", min_value=0, max_value=100, format="%.1f",
-                                                                width="small"),
-                         "较上年": st.column_config.NumberColumn("较上年", format="%+.1f", width="small"),
-                         "组内排名": st.column_config.NumberColumn("组内排名", width="small"),
-                         **{label: st.column_config.NumberColumn(label, width="small", help=f"满分 {weights[c]:g} 分")
-                            for c, label in ind_cols if c in table.columns},
-                     })
-st.caption(f"“{_BLANK}”= 该指标无法评判，不计入总分（与 0 分不同）；较上年 = 与该机关上一年度总分之差；"
-           "各指标列的满分见列名的提示。")
+event = st.dataframe(
+    view,
+    placeholder=_BLANK,
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    key="sc_table",
+    column_config={
+        "总排名": st.column_config.NumberColumn("总排名", width="small"),
+        "机关": st.column_config.TextColumn("机关", width="medium", pinned=True),
+        "总分": st.column_config.ProgressColumn("总分", min_value=0, max_value=100, format="%.1f", width="small"),
+        "较上年": st.column_config.NumberColumn("较上年", format="%+.1f", width="small"),
+        "组内排名": st.column_config.NumberColumn("组内排名", width="small"),
+        **{
+            label: st.column_config.NumberColumn(label, width="small", help=f"满分 {weights[c]:g} 分")
+            for c, label in ind_cols
+            if c in table.columns
+        },
+    },
+)
+st.caption(
+    f"“{_BLANK}”= 该指标无法评判，不计入总分（与 0 分不同）；较上年 = 与该机关上一年度总分之差；"
+    "各指标列的满分见列名的提示。"
+)
 
-st.download_button("导出 Excel（总排名一页带筛选 + 每组一页 + 扣分明细）", data=lambda: write_excel(sc, year=year),
-                   file_name=f"{_file_stem(f'考核评分_{year}')}.xlsx", on_click="ignore",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+st.download_button(
+    "导出 Excel（总排名一页带筛选 + 每组一页 + 扣分明细）",
+    data=lambda: write_excel(sc, year=year),
+    file_name=f"{_file_stem(f'考核评分_{year}')}.xlsx",
+    on_click="ignore",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
 
 # ---------------------------------------------------------------------------------------------- evidence
 agencies = table["agency"].to_list()
@@ -205,7 +272,7 @@ try:
     picked = agencies[rows[0]] if rows else None
 except (AttributeError, IndexError):
     picked = None
-if picked in agencies and st.session_state.get("_sc_picked") != picked:   # a new row clicked in the table
+if picked in agencies and st.session_state.get("_sc_picked") != picked:  # a new row clicked in the table
     st.session_state["sc_agency"] = picked
 st.session_state["_sc_picked"] = picked
 if st.session_state.get("sc_agency") not in agencies:
@@ -229,7 +296,7 @@ for ind in sc.rubric.indicators:
         for e in rows_ind.sort("lost", descending=True).iter_rows(named=True):
             message = deduction_text(e["message"])
             if not e["lost"] and any(message in p for p in printed):
-                continue                    # the detail of a deduction already printed
+                continue  # the detail of a deduction already printed
             printed.append(message)
             st.text((f"扣 {e['lost']:g} 分：" if e["lost"] else "") + message)
             if ind.id == "originality" and (e["this"] or e["other"]):
@@ -242,5 +309,5 @@ for ind in sc.rubric.indicators:
                 a, b = st.columns(2)
                 a.metric("发布日期", e["this"])
                 b.metric("期限", e["other"] or "")
-            elif e["this"] and e["this"] not in message:     # the detail, unless the message already says it
+            elif e["this"] and e["this"] not in message:  # the detail, unless the message already says it
                 st.text(e["this"])

@@ -1,4 +1,5 @@
 """导入报告: upload report files or a zip; parse them into the warehouse with a progress bar; per-file outcome."""
+
 from app.boot import ensure_router
 
 ensure_router()
@@ -12,33 +13,53 @@ st.title("导入报告")
 st.caption("上传年度报告文件（或打包成 zip），解析后并入数据仓库。已在库中的报告不会丢失。")
 audit_ui.require_import_role()
 EXTS = importer.extensions()
-st.info(f"限制：每个文件不超过 {importer.MAX_FILE_MB} MB；每次最多 {importer.MAX_FILES} 个文件（含 zip 内文件）；"
-        f"每次解压后合计不超过 {importer.MAX_TOTAL_MB} MB；zip 内压缩比超过 {importer.MAX_RATIO}:1 的文件、"
-        f"加密文件和嵌套压缩包会被拒绝。支持格式：{'、'.join(EXTS)}、zip。上传文件保存在 data/uploads/。")
+st.info(
+    f"限制：每个文件不超过 {importer.MAX_FILE_MB} MB；每次最多 {importer.MAX_FILES} 个文件（含 zip 内文件）；"
+    f"每次解压后合计不超过 {importer.MAX_TOTAL_MB} MB；zip 内压缩比超过 {importer.MAX_RATIO}:1 的文件、"
+    f"加密文件和嵌套压缩包会被拒绝。支持格式：{'、'.join(EXTS)}、zip。上传文件保存在 data/uploads/。"
+)
 
 files = st.file_uploader("选择文件", type=EXTS + ["zip"], accept_multiple_files=True, key="upload_files")
 remote = warehouse.is_remote(warehouse.warehouse_dir())
 is_demo = demo.is_demo()
 missing = [] if remote or is_demo else importer.missing_inputs()
 if is_demo:
-    st.warning("当前是演示数据仓库，不接受导入：正式报告不应与合成报告混在一起。请换用正式数据仓库（WAREHOUSE_DIR）后再导入。")
+    st.warning(
+        "当前是演示数据仓库，不接受导入：正式报告不应与合成报告混在一起。请换用正式数据仓库（WAREHOUSE_DIR）后再导入。"
+    )
 elif remote:
-    st.warning(f"当前数据仓库在对象存储上（{warehouse.warehouse_dir()}），本页不能直接导入。请在有原始文件的机器上运行 "
-               f"`python -m etl build 报告目录 --out {warehouse.warehouse_dir()}` 发布新版本，仪表板会自动读取。")
+    st.warning(
+        f"当前数据仓库在对象存储上（{warehouse.warehouse_dir()}），本页不能直接导入。请在有原始文件的机器上运行 "
+        f"`python -m etl build 报告目录 --out {warehouse.warehouse_dir()}` 发布新版本，仪表板会自动读取。"
+    )
 elif missing:
-    st.warning(f"当前数据仓库的 {len(missing)} 个原始文件已不在磁盘上（如 {missing[0]}），重建会丢失这些报告，"
-               "因此暂停导入。请恢复这些文件，或换用新的 WAREHOUSE_DIR。")
+    st.warning(
+        f"当前数据仓库的 {len(missing)} 个原始文件已不在磁盘上（如 {missing[0]}），重建会丢失这些报告，"
+        "因此暂停导入。请恢复这些文件，或换用新的 WAREHOUSE_DIR。"
+    )
 go = st.button("解析并导入", type="primary", disabled=not files or bool(missing) or remote or is_demo)
 with st.expander("想先试用？生成演示数据"):
-    st.markdown("演示数据是合成的年报（机构名称均以“演示”开头，数字均为虚构），覆盖 2008—2024 年的三种格式和各种版面损坏，"
-                "用于在较大数据量上试用本工具。在命令行运行：")
-    st.code("python -m etl demo --reports 2000\nWAREHOUSE_DIR=data/demo/warehouse streamlit run dashboard.py", language="bash")
+    st.markdown(
+        "演示数据是合成的年报（机构名称均以“演示”开头，数字均为虚构），覆盖 2008—2024 年的三种格式和各种版面损坏，"
+        "用于在较大数据量上试用本工具。在命令行运行："
+    )
+    st.code(
+        "python -m etl demo --reports 2000\nWAREHOUSE_DIR=data/demo/warehouse streamlit run dashboard.py",
+        language="bash",
+    )
     st.caption("演示数据仓库的每一页、每张图表和每个下载文件都标有“演示数据”。")
 
-LABELS = {"parsed": "已解析", "partial": "部分解析", "failed": "解析失败", "rejected": "已拒绝",
-          "unchanged": "未变（已在库中）", "duplicate": "重复报告", "staged": "待解析"}
+LABELS = {
+    "parsed": "已解析",
+    "partial": "部分解析",
+    "failed": "解析失败",
+    "rejected": "已拒绝",
+    "unchanged": "未变（已在库中）",
+    "duplicate": "重复报告",
+    "staged": "待解析",
+}
 if not (remote or is_demo):
-    importer.resume_interrupted()              # imports a server restart stopped mid-way
+    importer.resume_interrupted()  # imports a server restart stopped mid-way
 if go and files:
     batch = importer.batch_dir()
     staged = importer.stage([(f.name, f.getvalue()) for f in files], batch)
@@ -53,18 +74,26 @@ def job_status(job_id: str) -> None:
         return
     if job.state == "running":
         n = sum(1 for o in job.files if o.path)
-        st.info(f"正在后台导入 {n} 个文件（已用 {job.seconds:.0f} 秒）。可以离开本页或关闭浏览器，导入会继续完成；"
-                "完成后各页面即显示新报告。")
+        st.info(
+            f"正在后台导入 {n} 个文件（已用 {job.seconds:.0f} 秒）。可以离开本页或关闭浏览器，导入会继续完成；"
+            "完成后各页面即显示新报告。"
+        )
         return
-    res = pl.DataFrame({"文件": [o.name for o in job.files],
-                        "结果": [LABELS.get(o.status, o.status) for o in job.files],
-                        "原因": [o.reason for o in job.files],
-                        "报告编号": [o.report_id or "" for o in job.files]})
+    res = pl.DataFrame(
+        {
+            "文件": [o.name for o in job.files],
+            "结果": [LABELS.get(o.status, o.status) for o in job.files],
+            "原因": [o.reason for o in job.files],
+            "报告编号": [o.report_id or "" for o in job.files],
+        }
+    )
     counts = res.group_by("结果").len().sort("结果")
     st.subheader("导入结果")
-    st.write(f"用时 {job.seconds:.0f} 秒。" + "；".join(f"{r['结果']} {r['len']} 个" for r in counts.iter_rows(named=True)))
+    st.write(
+        f"用时 {job.seconds:.0f} 秒。" + "；".join(f"{r['结果']} {r['len']} 个" for r in counts.iter_rows(named=True))
+    )
     st.dataframe(res, hide_index=True, width="stretch")
-    if st.session_state.get("upload_shown") != job_id:     # once: the rest of the page shows the new counts
+    if st.session_state.get("upload_shown") != job_id:  # once: the rest of the page shows the new counts
         st.session_state["upload_shown"] = job_id
         st.rerun()
 

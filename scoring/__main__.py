@@ -1,4 +1,5 @@
 """python -m scoring [WAREHOUSE] [--rubric FILE] [--year N] [--xlsx OUT]: print the scorecard, optionally export it."""
+
 from __future__ import annotations
 
 import argparse
@@ -27,8 +28,18 @@ def main(argv: list[str] | None = None) -> int:
     sc = score_warehouse(a.warehouse or warehouse_dir(), rubric, years=None if a.year is None else [a.year - 1, a.year])
     view = sc.scores if a.year is None else sc.scores.filter(pl.col("year") == a.year)
     with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=30):
-        print(view.select("year", "peer_group", "rank", "agency", "total", "grade", "change",
-                          *[c for c, _ in sc.indicator_columns()]))
+        print(
+            view.select(
+                "year",
+                "peer_group",
+                "rank",
+                "agency",
+                "total",
+                "grade",
+                "change",
+                *[c for c, _ in sc.indicator_columns()],
+            )
+        )
     if a.xlsx:
         write_excel(sc, a.xlsx, year=a.year)
         print(f"已导出 / written: {a.xlsx}")

@@ -1,5 +1,6 @@
 """Excel export of a scorecard: one sheet of every agency ranked (with Excel's filters on every column), one sheet
 per peer group, one sheet of deductions with their evidence (rule ids named in Chinese)."""
+
 from __future__ import annotations
 
 import io
@@ -18,6 +19,7 @@ _RULE_TAG = re.compile(r"\[([\w.]+)·(错误|警告|提示)\]\s*")
 def deduction_text(message: str | None) -> str:
     """A deduction as a user reads it: '[xyear.in_force·警告] …' -> '现行有效件数衔接（警告）：…'."""
     from app.labels import rule_zh
+
     return _RULE_TAG.sub(lambda m: f"{rule_zh(m.group(1))}（{m.group(2)}）：", message or "")
 
 
@@ -28,7 +30,7 @@ def sheet_name(label: str, taken: set[str]) -> str:
     name, i = base, 2
     while name.lower() in {t.lower() for t in taken}:
         suffix = f"({i})"
-        name = base[:31 - len(suffix)] + suffix
+        name = base[: 31 - len(suffix)] + suffix
         i += 1
     taken.add(name)
     return name
@@ -46,14 +48,23 @@ def write_excel(sc: Scorecard, target: str | Path | io.BytesIO | None = None, ye
     evidence = sc.evidence if year is None else sc.evidence.filter(sc.evidence["year"] == year)
     ind_cols = sc.indicator_columns()
     taken: set[str] = {DEDUCTIONS_SHEET}
-    columns = ([("year", "年度"), ("rank", "排名"), ("agency", "机关"), ("total", "总分"), ("grade", "等级"),
-                ("change", "较上年")] + [(c, f"{label}（{w:g}分）") for (c, label), w in
-                                         zip(ind_cols, (i.weight for i in sc.rubric.indicators))]
-               + [("publish_date", "发布日期"), ("report_id", "报告编号")])
+    columns = (
+        [
+            ("year", "年度"),
+            ("rank", "排名"),
+            ("agency", "机关"),
+            ("total", "总分"),
+            ("grade", "等级"),
+            ("change", "较上年"),
+        ]
+        + [(c, f"{label}（{w:g}分）") for (c, label), w in zip(ind_cols, (i.weight for i in sc.rubric.indicators))]
+        + [("publish_date", "发布日期"), ("report_id", "报告编号")]
+    )
     ws = wb.add_worksheet(ALL_SHEET)
     taken.add(ALL_SHEET)
-    everyone = scores.with_columns(scores["total"].rank("min", descending=True).cast(int).alias("overall_rank")) \
-        .sort(["year", "overall_rank", "agency"], descending=[True, False, False])
+    everyone = scores.with_columns(scores["total"].rank("min", descending=True).cast(int).alias("overall_rank")).sort(
+        ["year", "overall_rank", "agency"], descending=[True, False, False]
+    )
     all_cols = [("overall_rank", "总排名"), ("peer_group", "同组")] + columns
     ws.write(0, 0, f"全部机关总排名    考核细则：{sc.rubric.name}    （表头可筛选、排序）", head)
     _write_rows(ws, everyone, all_cols, head, wrap, num)
@@ -76,9 +87,18 @@ def write_excel(sc: Scorecard, target: str | Path | io.BytesIO | None = None, ye
 
     ws = wb.add_worksheet(DEDUCTIONS_SHEET)
     ded = evidence.filter(evidence["lost"] > 0).sort(["year", "agency", "indicator"], descending=[True, False, False])
-    dcols = [("year", "年度"), ("agency", "机关"), ("peer_group", "同组"), ("indicator_label", "指标"),
-             ("lost", "扣分"), ("message", "问题"), ("this", "本报告（原文/发布日期/明细）"),
-             ("other", "对照（雷同来源/期限）"), ("source", "依据/来源"), ("report_id", "报告编号")]
+    dcols = [
+        ("year", "年度"),
+        ("agency", "机关"),
+        ("peer_group", "同组"),
+        ("indicator_label", "指标"),
+        ("lost", "扣分"),
+        ("message", "问题"),
+        ("this", "本报告（原文/发布日期/明细）"),
+        ("other", "对照（雷同来源/期限）"),
+        ("source", "依据/来源"),
+        ("report_id", "报告编号"),
+    ]
     for j, (_, label) in enumerate(dcols):
         ws.write(0, j, label, head)
     for i, r in enumerate(ded.iter_rows(named=True), start=1):

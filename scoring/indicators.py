@@ -4,33 +4,38 @@ A Result with max_points = 0 means the indicator could not be judged for this re
 report to continue from); the scorecard leaves it out of the report's maximum. Each evidence row names
 one deduction (or, with lost = 0, one noteworthy fact) so a supervisor can see why points were lost.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable
 
 from etl.contract import catalogue
 from etl.specs import FUJIAN_2009, FUJIAN_2014, NATIONAL, SPEC_2019, SPEC_2021, SPECS, TableSpec
 from scoring.rubric import Indicator
 
-TABLE_SOURCES = ("table", "manual")     # a table's cell as printed, or as corrected on the 审核 page
+TABLE_SOURCES = ("table", "manual")  # a table's cell as printed, or as corrected on the 审核 page
 
 
 @dataclass
 class ReportContext:
-    report: dict                       # the row of `reports`
-    metrics: list[dict]                # its rows of `metrics`
-    checks: list[dict]                 # its rows of `checks`
-    text: str | None = None            # the report's text, when its source file could be read
-    spec_name: str | None = None       # the table spec recognised from the text, when known
-    matches: list[dict] = field(default_factory=list)   # similarity matches (see scorecard)
+    report: dict  # the row of `reports`
+    metrics: list[dict]  # its rows of `metrics`
+    checks: list[dict]  # its rows of `checks`
+    text: str | None = None  # the report's text, when its source file could be read
+    spec_name: str | None = None  # the table spec recognised from the text, when known
+    matches: list[dict] = field(default_factory=list)  # similarity matches (see scorecard)
 
     def value(self, metric: str, applicant: str | None = None) -> float | None:
         for m in self.metrics:
-            if (m["metric"] == metric and m.get("applicant") == applicant and m.get("basis", "year") == "year"
-                    and m.get("source", "table") in TABLE_SOURCES):
+            if (
+                m["metric"] == metric
+                and m.get("applicant") == applicant
+                and m.get("basis", "year") == "year"
+                and m.get("source", "table") in TABLE_SOURCES
+            ):
                 return m["value"]
         return None
 
@@ -43,8 +48,14 @@ class Result:
     evidence: list[dict] = field(default_factory=list)
 
 
-def ev(kind: str, message: str, lost: float = 0.0, this: str | None = None, other: str | None = None,
-       source: str | None = None) -> dict:
+def ev(
+    kind: str,
+    message: str,
+    lost: float = 0.0,
+    this: str | None = None,
+    other: str | None = None,
+    source: str | None = None,
+) -> dict:
     return {"kind": kind, "message": message, "lost": round(lost, 2), "this": this, "other": other, "source": source}
 
 
@@ -61,6 +72,7 @@ def _apply(weight: float, losses: list[tuple[float, dict]], value=None) -> Resul
 
 
 # ---------------------------------------------------------------------------------------------- timeliness
+
 
 def deadline_for(year: int, kind: str | None, params: dict) -> tuple[date, str]:
     """The publication deadline of the report for `year`, and where it comes from."""
@@ -90,14 +102,29 @@ def timeliness(ctx: ReportContext, ind: Indicator) -> Result:
         md = p.get("missing_date", "skip")
         msg = f"报告未写明发布日期（期限 {deadline:%Y年%m月%d日}）"
         if md == "skip":
-            return Result(0, 0, None, [ev("timeliness", msg + "，本项不计分", other=f"{deadline.isoformat()}（{basis}）")])
+            return Result(
+                0, 0, None, [ev("timeliness", msg + "，本项不计分", other=f"{deadline.isoformat()}（{basis}）")]
+            )
         return _apply(ind.weight, [(float(md), ev("timeliness", msg, other=f"{deadline.isoformat()}（{basis}）"))])
     late = (pub - deadline).days
-    what = "网站栏目列表显示的发布日期" if r.get("publish_date_source") == "listing" else "发布日期"   # etl collect
+    what = "网站栏目列表显示的发布日期" if r.get("publish_date_source") == "listing" else "发布日期"  # etl collect
     if late > p.get("grace_days", 0):
-        return _apply(ind.weight, [(1.0, ev("timeliness", f"{what} {pub:%Y年%m月%d日} 晚于期限 {deadline:%Y年%m月%d日} "
-                                                          f"{late} 天（{basis}）", this=pub.isoformat(),
-                                            other=deadline.isoformat(), source=basis))], value=late)
+        return _apply(
+            ind.weight,
+            [
+                (
+                    1.0,
+                    ev(
+                        "timeliness",
+                        f"{what} {pub:%Y年%m月%d日} 晚于期限 {deadline:%Y年%m月%d日} {late} 天（{basis}）",
+                        this=pub.isoformat(),
+                        other=deadline.isoformat(),
+                        source=basis,
+                    ),
+                )
+            ],
+            value=late,
+        )
     return Result(ind.weight, ind.weight, late)
 
 
@@ -124,8 +151,9 @@ def spec_for(ctx: ReportContext) -> TableSpec | None:
     if r.get("template") == "old":
         if r.get("template_variant") == "fujian":
             present = {m["metric"] for m in ctx.metrics}
-            return max((FUJIAN_2009, FUJIAN_2014),
-                       key=lambda s: len(present & {c[0] for row in s.rows for c in row.cells}))
+            return max(
+                (FUJIAN_2009, FUJIAN_2014), key=lambda s: len(present & {c[0] for row in s.rows for c in row.cells})
+            )
         if r.get("template_variant") == "national":
             return NATIONAL
     return None
@@ -137,22 +165,32 @@ def format_compliance(ctx: ReportContext, ind: Indicator) -> Result:
         return _apply(ind.weight, [(1.0, ev("format", f"报告无法解析：{r.get('error') or '原因不明'}"))])
     losses = []
     if r.get("parse_status") == "partial":
-        losses.append((p.get("partial_penalty", 0.2), ev("format", f"报告部分内容无法识别：{r.get('error') or ''}"[:300])))
+        losses.append(
+            (p.get("partial_penalty", 0.2), ev("format", f"报告部分内容无法识别：{r.get('error') or ''}"[:300]))
+        )
     spec = spec_for(ctx)
     coverage = None
     if spec is None and r.get("template") in ("2019", "2021", "old") and r.get("template_variant") == "narrative":
         spec = {"2019": SPEC_2019, "2021": SPEC_2021, "old": NATIONAL}[r["template"]]
     if spec is not None:
         expected = {c for row in spec.rows for c in row.cells}
-        present = {(m["metric"], m.get("applicant"), m.get("basis", "year")) for m in ctx.metrics
-                   if m.get("source", "table") in TABLE_SOURCES}
+        present = {
+            (m["metric"], m.get("applicant"), m.get("basis", "year"))
+            for m in ctx.metrics
+            if m.get("source", "table") in TABLE_SOURCES
+        }
         coverage = len(expected & present) / len(expected) if expected else 1.0
         if coverage < 1:
             cat = catalogue()
             missing_rows = [row for row in spec.rows if not (set(row.cells) & present)]
-            names = [cat[row.cells[0][0]].label_zh if row.cells[0][0] in cat else row.cells[0][0] for row in missing_rows]
-            msg = (f"统计表应有 {len(expected)} 个数据项，识别到 {len(expected & present)} 个（{coverage:.0%}）"
-                   if present else "报告没有统计表（或统计表无法识别）")
+            names = [
+                cat[row.cells[0][0]].label_zh if row.cells[0][0] in cat else row.cells[0][0] for row in missing_rows
+            ]
+            msg = (
+                f"统计表应有 {len(expected)} 个数据项，识别到 {len(expected & present)} 个（{coverage:.0%}）"
+                if present
+                else "报告没有统计表（或统计表无法识别）"
+            )
             if names:
                 msg += f"；缺少 {len(names)} 行：" + "、".join(names[:8]) + ("等" if len(names) > 8 else "")
             losses.append(((1 - coverage) * p.get("coverage_weight", 0.5), ev("format", msg)))
@@ -173,6 +211,7 @@ def format_compliance(ctx: ReportContext, ind: Indicator) -> Result:
 
 # ---------------------------------------------------------------------------------------------- check-based
 
+
 def _rule_losses(ctx: ReportContext, ind: Indicator, keep: Callable[[str], bool], kind: str) -> Result:
     rows = [c for c in ctx.checks if keep(c["rule"])]
     judged = [c for c in rows if c["status"] in ("pass", "fail")]
@@ -188,7 +227,9 @@ def _rule_losses(ctx: ReportContext, ind: Indicator, keep: Callable[[str], bool]
         share = ind.params.get(f"{sev}_penalty", 0.0) if sev in ("error", "warning") else 0.0
         msg = fails[0]["message"] + (f"（同类问题共 {len(fails)} 处）" if len(fails) > 1 else "")
         detail = "\n".join(f"{f['message']}" for f in fails)
-        losses.append((share, ev(kind, f"[{rule}·{'错误' if sev == 'error' else '警告'}] {msg}", this=detail, source=rule)))
+        losses.append(
+            (share, ev(kind, f"[{rule}·{'错误' if sev == 'error' else '警告'}] {msg}", this=detail, source=rule))
+        )
     losses.sort(key=lambda t: -t[0])
     return _apply(ind.weight, losses, float(len(failed)))
 
@@ -207,6 +248,7 @@ def text_agree(ctx: ReportContext, ind: Indicator) -> Result:
 
 # ---------------------------------------------------------------------------------------------- originality
 
+
 def originality(ctx: ReportContext, ind: Indicator) -> Result:
     if ctx.text is None:
         return Result(0, 0, None, [ev("originality", "无法读取报告原文，本项不计分")])
@@ -222,17 +264,30 @@ def originality(ctx: ReportContext, ind: Indicator) -> Result:
         what = "上年报告" if m["kind"] == "previous_year" else "同年其他机关报告"
         level = "雷同" if m["similarity"] >= copied else "高度相似"
         share = 1.0 if m["similarity"] >= copied else 0.5
-        head = (f"{level}：本报告 {m['similarity']:.0%} 的文字与{what}《{m['source_agency']} {m['source_year']}年报告》相同"
-                f"（数字不计）")
+        head = (
+            f"{level}：本报告 {m['similarity']:.0%} 的文字与{what}《{m['source_agency']} {m['source_year']}年报告》相同"
+            f"（数字不计）"
+        )
         passages = m.get("passages") or []
-        losses.append((share, ev("originality", head, this=passages[0][0] if passages else None,
-                                 other=passages[0][1] if passages else None, source=m["source_id"])))
+        losses.append(
+            (
+                share,
+                ev(
+                    "originality",
+                    head,
+                    this=passages[0][0] if passages else None,
+                    other=passages[0][1] if passages else None,
+                    source=m["source_id"],
+                ),
+            )
+        )
         for a, b, s in passages[1:3]:
             losses.append((0.0, ev("originality", f"雷同段落（{s:.0%}）", this=a, other=b, source=m["source_id"])))
     return _apply(ind.weight, losses, worst["similarity"])
 
 
 # ---------------------------------------------------------------------------------------------- outcomes
+
 
 def _ratio(num: float | None, den: float | None) -> float | None:
     if num is None or den is None or den <= 0:
@@ -264,35 +319,58 @@ def correction_rate(ctx: ReportContext, ind: Indicator) -> Result:
     else:
         groups = ("review", "litigation")
     rate = _ratio(_sum(ctx, [f"{g}.corrected" for g in groups]), _sum(ctx, [f"{g}.total" for g in groups]))
-    return _outcome(ind, rate, None if rate is None else 1 - rate,
-                    f"行政复议、行政诉讼被纠错率 {rate:.0%}" if rate is not None else "")
+    return _outcome(
+        ind,
+        rate,
+        None if rate is None else 1 - rate,
+        f"行政复议、行政诉讼被纠错率 {rate:.0%}" if rate is not None else "",
+    )
 
 
-_DENIED = [k for k in ("state_secret", "law_forbidden", "security_stability", "third_party", "internal_affairs",
-                       "process_info", "enforcement_file", "query_matter")]
+_DENIED = [
+    k
+    for k in (
+        "state_secret",
+        "law_forbidden",
+        "security_stability",
+        "third_party",
+        "internal_affairs",
+        "process_info",
+        "enforcement_file",
+        "query_matter",
+    )
+]
 
 
 def refusal_share(ctx: ReportContext, ind: Indicator) -> Result:
     if ctx.report.get("template") in ("2019", "2021"):
-        share = _ratio(_sum(ctx, [f"outcome.denied.{k}" for k in _DENIED], "total"), ctx.value("outcome.total", "total"))
+        share = _ratio(
+            _sum(ctx, [f"outcome.denied.{k}" for k in _DENIED], "total"), ctx.value("outcome.total", "total")
+        )
     else:
         share = _ratio(ctx.value("request.answered.denied"), ctx.value("request.answered"))
-    return _outcome(ind, share, None if share is None else 1 - share,
-                    f"不予公开占办理结果 {share:.0%}" if share is not None else "")
+    return _outcome(
+        ind, share, None if share is None else 1 - share, f"不予公开占办理结果 {share:.0%}" if share is not None else ""
+    )
 
 
 INDICATORS: dict[str, Callable[[ReportContext, Indicator], Result]] = {
-    "timeliness": timeliness, "format": format_compliance, "arithmetic": arithmetic, "continuity": continuity,
-    "text_agree": text_agree, "originality": originality, "on_time_rate": on_time_rate,
-    "correction_rate": correction_rate, "refusal_share": refusal_share,
+    "timeliness": timeliness,
+    "format": format_compliance,
+    "arithmetic": arithmetic,
+    "continuity": continuity,
+    "text_agree": text_agree,
+    "originality": originality,
+    "on_time_rate": on_time_rate,
+    "correction_rate": correction_rate,
+    "refusal_share": refusal_share,
 }
 
 
 def evaluate(ctx: ReportContext, ind: Indicator) -> Result:
     res = INDICATORS[ind.id](ctx, ind)
-    if res.max_points == 0:     # not judged: no points, no deduction
+    if res.max_points == 0:  # not judged: no points, no deduction
         res.points = 0.0
         for row in res.evidence:
             row["lost"] = 0.0
     return res
-

@@ -1,4 +1,5 @@
 """Load and validate a scorecard rubric (TOML). Every problem is reported in Chinese and English."""
+
 from __future__ import annotations
 
 import re
@@ -14,22 +15,43 @@ PEER_COLUMNS = ("level", "parent", "agency_kind", "province", "prefecture", "cou
 # indicator id -> (default label, parameters it accepts with their types)
 _NUM = (int, float)
 INDICATOR_PARAMS: dict[str, dict[str, Any]] = {
-    "timeliness": {"department_deadline": str, "government_deadline": str, "old_deadline": str,
-                   "new_rule_from_year": int, "deadline_override": str, "deadline_by_year": dict,
-                   "grace_days": int, "missing_date": (str, int, float)},
+    "timeliness": {
+        "department_deadline": str,
+        "government_deadline": str,
+        "old_deadline": str,
+        "new_rule_from_year": int,
+        "deadline_override": str,
+        "deadline_by_year": dict,
+        "grace_days": int,
+        "missing_date": (str, int, float),
+    },
     "format": {"partial_penalty": _NUM, "coverage_weight": _NUM, "section_penalty": _NUM},
     "arithmetic": {"error_penalty": _NUM, "warning_penalty": _NUM},
     "continuity": {"error_penalty": _NUM, "warning_penalty": _NUM},
     "text_agree": {"error_penalty": _NUM, "warning_penalty": _NUM},
-    "originality": {"copied_threshold": _NUM, "suspect_threshold": _NUM, "shingle_size": int, "num_perm": int,
-                    "compare_previous_year": bool, "compare_same_year_peers": bool},
+    "originality": {
+        "copied_threshold": _NUM,
+        "suspect_threshold": _NUM,
+        "shingle_size": int,
+        "num_perm": int,
+        "compare_previous_year": bool,
+        "compare_same_year_peers": bool,
+    },
     "on_time_rate": {},
     "correction_rate": {},
     "refusal_share": {},
 }
-DEFAULT_LABELS = {"timeliness": "按时发布", "format": "格式规范", "arithmetic": "内部计算", "continuity": "跨年衔接",
-                  "text_agree": "文表一致", "originality": "原创性", "on_time_rate": "按时答复率",
-                  "correction_rate": "纠错率", "refusal_share": "不予公开占比"}
+DEFAULT_LABELS = {
+    "timeliness": "按时发布",
+    "format": "格式规范",
+    "arithmetic": "内部计算",
+    "continuity": "跨年衔接",
+    "text_agree": "文表一致",
+    "originality": "原创性",
+    "on_time_rate": "按时答复率",
+    "correction_rate": "纠错率",
+    "refusal_share": "不予公开占比",
+}
 _MMDD = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -125,8 +147,9 @@ def validate(data: dict, source: str = "") -> Rubric:
     for ind_id, cfg in raw_inds.items():
         where = f"[indicators.{ind_id}]"
         if ind_id not in INDICATOR_PARAMS:
-            problems.append(f"{where}：未知指标「{ind_id}」，可用指标：{', '.join(INDICATOR_PARAMS)} "
-                            f"/ unknown indicator '{ind_id}'")
+            problems.append(
+                f"{where}：未知指标「{ind_id}」，可用指标：{', '.join(INDICATOR_PARAMS)} / unknown indicator '{ind_id}'"
+            )
             continue
         if not isinstance(cfg, dict):
             problems.append(f"{where}：应为表（table） / must be a table")
@@ -148,7 +171,9 @@ def validate(data: dict, source: str = "") -> Rubric:
         allowed = INDICATOR_PARAMS[ind_id]
         for k, v in params.items():
             if k not in allowed:
-                problems.append(f"{where}：未知参数「{k}」（可用：{', '.join(allowed) or '无'}） / unknown parameter '{k}'")
+                problems.append(
+                    f"{where}：未知参数「{k}」（可用：{', '.join(allowed) or '无'}） / unknown parameter '{k}'"
+                )
             elif not _is(v, allowed[k]):
                 problems.append(f"{where}：参数「{k}」类型不对（{v!r}） / parameter '{k}' has the wrong type")
             elif k.endswith("_penalty") or k in ("coverage_weight",) or k.endswith("_threshold"):
@@ -163,11 +188,15 @@ def validate(data: dict, source: str = "") -> Rubric:
     peer = data.get("peer_groups", {"by": ["level", "parent"]})
     by = peer.get("by") if isinstance(peer, dict) else None
     if not isinstance(by, list) or not all(isinstance(x, str) for x in by):
-        problems.append("[peer_groups] by 应为字段名列表，如 [\"level\", \"parent\"] / 'by' must be a list of column names")
+        problems.append(
+            "[peer_groups] by 应为字段名列表，如 [\"level\", \"parent\"] / 'by' must be a list of column names"
+        )
         by = []
     for col in by:
         if col not in PEER_COLUMNS:
-            problems.append(f"[peer_groups]：不能按「{col}」分组（可用：{', '.join(PEER_COLUMNS)}） / cannot group by '{col}'")
+            problems.append(
+                f"[peer_groups]：不能按「{col}」分组（可用：{', '.join(PEER_COLUMNS)}） / cannot group by '{col}'"
+            )
 
     # grades
     grades: list[Grade] = []
@@ -177,7 +206,9 @@ def validate(data: dict, source: str = "") -> Rubric:
         raw_grades = []
     for i, g in enumerate(raw_grades, 1):
         if not isinstance(g, dict) or not isinstance(g.get("name"), str) or not _is(g.get("min"), _NUM):
-            problems.append(f"第 {i} 个 [[grades]] 须有 name（文字）和 min（数字） / grade #{i} needs 'name' and numeric 'min'")
+            problems.append(
+                f"第 {i} 个 [[grades]] 须有 name（文字）和 min（数字） / grade #{i} needs 'name' and numeric 'min'"
+            )
             continue
         if not 0 <= g["min"] <= 100:
             problems.append(f"等级「{g['name']}」的 min 应在 0 到 100 之间（{g['min']}） / grade min must be 0-100")
@@ -185,7 +216,9 @@ def validate(data: dict, source: str = "") -> Rubric:
     if grades:
         mins = [g.min for g in grades]
         if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
-            problems.append("[[grades]] 须按 min 从高到低排列且不重复 / grades must be listed from the highest min down, without ties")
+            problems.append(
+                "[[grades]] 须按 min 从高到低排列且不重复 / grades must be listed from the highest min down, without ties"
+            )
         if min(mins) != 0:
             problems.append("最低一档等级的 min 须为 0，以覆盖所有分数 / the lowest grade must start at 0")
         names = [g.name for g in grades]
@@ -208,7 +241,9 @@ def _check_indicator_params(ind_id: str, where: str, p: dict) -> list[str]:
             out.append(f"{where}：deadline_override 应写作 年-月-日，如 \"2024-02-20\" / must be YYYY-MM-DD")
         for y, d in (p.get("deadline_by_year") or {}).items():
             if not str(y).isdigit() or not isinstance(d, str) or not _DATE.match(d):
-                out.append(f"{where}：deadline_by_year 应为 年度 = \"年-月-日\"（{y} = {d!r}） / must map year = \"YYYY-MM-DD\"")
+                out.append(
+                    f"{where}：deadline_by_year 应为 年度 = \"年-月-日\"（{y} = {d!r}） / must map year = \"YYYY-MM-DD\""
+                )
         md = p.get("missing_date")
         if isinstance(md, str) and md != "skip":
             out.append(f"{where}：missing_date 应为 \"skip\" 或 0 到 1 之间的数 / must be \"skip\" or a share 0-1")
@@ -217,7 +252,9 @@ def _check_indicator_params(ind_id: str, where: str, p: dict) -> list[str]:
     if ind_id == "originality":
         c, s = p.get("copied_threshold", 0.8), p.get("suspect_threshold", 0.6)
         if _is(c, _NUM) and _is(s, _NUM) and s > c:
-            out.append(f"{where}：suspect_threshold（{s}）不能高于 copied_threshold（{c}） / suspect must not exceed copied")
+            out.append(
+                f"{where}：suspect_threshold（{s}）不能高于 copied_threshold（{c}） / suspect must not exceed copied"
+            )
         if _is(p.get("shingle_size", 8), int) and not 2 <= p.get("shingle_size", 8) <= 50:
             out.append(f"{where}：shingle_size 应在 2 到 50 之间 / must be 2-50")
         if _is(p.get("num_perm", 128), int) and not 16 <= p.get("num_perm", 128) <= 1024:

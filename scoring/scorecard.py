@@ -1,5 +1,6 @@
 """Score every report of a warehouse: points per indicator, total (0-100), grade, rank in its peer group,
 change on the agency's previous year, and the evidence for every deduction."""
+
 from __future__ import annotations
 
 import os
@@ -19,20 +20,28 @@ from scoring.rubric import Rubric, load_rubric
 
 KIND_ZH = {"government": "人民政府", "department": "政府部门"}
 REPO_ROOT = Path(__file__).resolve().parent.parent
-METRIC_COLUMNS = ["report_id", "metric", "applicant", "basis", "value", "source"]   # what the indicators read
-LARGE_YEAR = 5000               # the page asks before scoring more reports of one year than this, no place chosen
-SECONDS_PER_REPORT = 0.007      # measured: 7 800 reports (with last year's texts) in 54 s on 2 cores; a national
-                                # year of 78 274 in 6 min, peak 3.6 GB
+METRIC_COLUMNS = ["report_id", "metric", "applicant", "basis", "value", "source"]  # what the indicators read
+LARGE_YEAR = 5000  # the page asks before scoring more reports of one year than this, no place chosen
+SECONDS_PER_REPORT = 0.007  # measured: 7 800 reports (with last year's texts) in 54 s on 2 cores; a national
+# year of 78 274 in 6 min, peak 3.6 GB
 # the columns the ranking needs, for a scope without reports (a place that had none that year)
-_EMPTY_SCORES = {"report_id": pl.String, "agency_id": pl.String, "agency": pl.String, "year": pl.Int32,
-                 "peer_group": pl.String, "total": pl.Float64, "grade": pl.String, "corrected": pl.String}
+_EMPTY_SCORES = {
+    "report_id": pl.String,
+    "agency_id": pl.String,
+    "agency": pl.String,
+    "year": pl.Int32,
+    "peer_group": pl.String,
+    "total": pl.Float64,
+    "grade": pl.String,
+    "corrected": pl.String,
+}
 
 
 @dataclass
 class Scorecard:
     rubric: Rubric
-    scores: pl.DataFrame      # one row per scored report
-    evidence: pl.DataFrame    # one row per deduction (or noteworthy fact)
+    scores: pl.DataFrame  # one row per scored report
+    evidence: pl.DataFrame  # one row per deduction (or noteworthy fact)
 
     def indicator_columns(self) -> list[tuple[str, str]]:
         """(column, label) of the per-indicator points columns, in rubric order."""
@@ -44,15 +53,17 @@ class Scorecard:
 
 # ---------------------------------------------------------------------------------------------- warehouse
 
+
 def warehouse_dir(default: str | Path = "data/warehouse") -> Path:
     """The warehouse the dashboard uses: the dashboard's own locator when present, else WAREHOUSE_DIR or data/warehouse."""
     try:  # the dashboard's query layer, when it exposes one
         from app import warehouse as app_wh  # type: ignore
+
         for name in ("warehouse_dir", "locate_warehouse", "get_warehouse_dir", "locate"):
             fn = getattr(app_wh, name, None)
             if callable(fn):
                 return Path(fn())
-    except Exception:  # noqa: BLE001 - the dashboard is optional here
+    except Exception:
         pass
     return Path(os.environ.get("WAREHOUSE_DIR") or default)
 
@@ -61,8 +72,8 @@ def _resolve(source_file: str | None, bases: list[Path]) -> Path | None:
     if not source_file:
         return None
     p = Path(source_file)
-    for c in ([p] if p.is_absolute() else [b / p for b in bases]):
-        c = Path(real_path(str(c)))                     # a name stored with escaped bytes (etl/read/names.py)
+    for c in [p] if p.is_absolute() else [b / p for b in bases]:
+        c = Path(real_path(str(c)))  # a name stored with escaped bytes (etl/read/names.py)
         if c.is_file():
             return c
     return None
@@ -74,12 +85,14 @@ def read_text(source_file: str | None, bases: list[Path]) -> str | None:
         return None
     try:
         from etl.read import read_document
+
         return read_document(path).text
-    except Exception:  # noqa: BLE001 - an unreadable file only means no text-based indicators
+    except Exception:
         return None
 
 
 # ---------------------------------------------------------------------------------------------- scoring
+
 
 def peer_label(row: dict, by: tuple[str, ...]) -> str:
     parts = []
@@ -90,7 +103,7 @@ def peer_label(row: dict, by: tuple[str, ...]) -> str:
         elif col == "agency_kind":
             v = KIND_ZH.get(v, v)
         elif col == "parent" and not v and row.get("level") in ("province", "national"):
-            v = "全国"                           # provinces and central departments answer to no place
+            v = "全国"  # provinces and central departments answer to no place
         parts.append(v or "未知")
     return " · ".join(parts) if parts else "全部"
 
@@ -102,9 +115,14 @@ def report_years(wh: str | Path) -> dict[int, int]:
     return dict(sorted(zip(counts["year"].to_list(), counts["len"].to_list()), reverse=True))
 
 
-def score_warehouse(wh: str | Path, rubric: Rubric | None = None, read_texts: bool = True,
-                    base_dirs: list[Path] | None = None, years: list[int] | None = None,
-                    places: dict[str, list[str]] | None = None) -> Scorecard:
+def score_warehouse(
+    wh: str | Path,
+    rubric: Rubric | None = None,
+    read_texts: bool = True,
+    base_dirs: list[Path] | None = None,
+    years: list[int] | None = None,
+    places: dict[str, list[str]] | None = None,
+) -> Scorecard:
     """Score a warehouse in a local folder or on object storage (the report texts are then looked for locally).
     `years`: score only the reports of these years (the year before them is read as well, for the comparison
     with last year's text) — a national warehouse is scored a year at a time. `places`: only the reports of
@@ -113,17 +131,26 @@ def score_warehouse(wh: str | Path, rubric: Rubric | None = None, read_texts: bo
     local = [] if is_remote(wh) else [wh.parent]
     scope = {k: v for k, v in (places or {}).items() if v}
     scored = {**scope, "year": sorted(years)} if years is not None else scope
-    reports = read_table(wh, "reports", {**scope, "year": sorted({*years, min(years) - 1})} if years is not None
-                         else scope or None)                  # the year before: its texts only
+    reports = read_table(
+        wh, "reports", {**scope, "year": sorted({*years, min(years) - 1})} if years is not None else scope or None
+    )  # the year before: its texts only
     metrics = read_table(wh, "metrics", scored or None, columns=METRIC_COLUMNS)
     checks = read_table(wh, "checks", scored or None)
-    return score_tables(reports, metrics, checks, rubric, read_texts, base_dirs or [Path.cwd(), REPO_ROOT, *local],
-                        years=years)
+    return score_tables(
+        reports, metrics, checks, rubric, read_texts, base_dirs or [Path.cwd(), REPO_ROOT, *local], years=years
+    )
 
 
-def score_tables(reports: pl.DataFrame, metrics: pl.DataFrame, checks: pl.DataFrame, rubric: Rubric | None = None,
-                 read_texts: bool = True, base_dirs: list[Path] | None = None,
-                 texts: dict[str, str | None] | None = None, years: list[int] | None = None) -> Scorecard:
+def score_tables(
+    reports: pl.DataFrame,
+    metrics: pl.DataFrame,
+    checks: pl.DataFrame,
+    rubric: Rubric | None = None,
+    read_texts: bool = True,
+    base_dirs: list[Path] | None = None,
+    texts: dict[str, str | None] | None = None,
+    years: list[int] | None = None,
+) -> Scorecard:
     """`years`: score only the reports of these years; the other reports given serve as last year's text.
 
     Reports are scored one year and province at a time (the same-year comparison is within them): the texts,
@@ -131,8 +158,10 @@ def score_tables(reports: pl.DataFrame, metrics: pl.DataFrame, checks: pl.DataFr
     rubric = rubric or load_rubric()
     base_dirs = base_dirs or [Path.cwd(), REPO_ROOT]
     reps = reports.filter(pl.col("duplicate_of").is_null() & pl.col("year").is_not_null())
-    reps = reps.with_columns(pl.coalesce("agency_id", "agency", "report_id").alias("agency_id"),
-                             pl.coalesce("agency", "agency_id").alias("agency"))
+    reps = reps.with_columns(
+        pl.coalesce("agency_id", "agency", "report_id").alias("agency_id"),
+        pl.coalesce("agency", "agency_id").alias("agency"),
+    )
     reps = reps.sort("agency_id", "year", "report_id").unique(["agency_id", "year"], keep="first", maintain_order=True)
     rows = reps.to_dicts()
     by_id = {r["report_id"]: r for r in rows}
@@ -172,13 +201,26 @@ def score_tables(reports: pl.DataFrame, metrics: pl.DataFrame, checks: pl.DataFr
         pl.col("total").rank("min", descending=True).over("peer_group", "year").cast(pl.Int32).alias("rank"),
         pl.len().over("peer_group", "year").cast(pl.Int32).alias("group_size"),
     )
-    prev_total = scores.select(pl.col("agency_id"), (pl.col("year") + 1).alias("year"), pl.col("total").alias("prev_total"))
+    prev_total = scores.select(
+        pl.col("agency_id"), (pl.col("year") + 1).alias("year"), pl.col("total").alias("prev_total")
+    )
     scores = scores.join(prev_total, on=["agency_id", "year"], how="left")
     scores = scores.with_columns((pl.col("total") - pl.col("prev_total")).round(1).alias("change"))
     scores = scores.sort("year", "peer_group", "rank", "agency", descending=[True, False, False, False])
-    ev_schema = {"report_id": pl.String, "agency": pl.String, "year": pl.Int32, "peer_group": pl.String,
-                 "indicator": pl.String, "indicator_label": pl.String, "kind": pl.String, "message": pl.String,
-                 "lost": pl.Float64, "this": pl.String, "other": pl.String, "source": pl.String}
+    ev_schema = {
+        "report_id": pl.String,
+        "agency": pl.String,
+        "year": pl.Int32,
+        "peer_group": pl.String,
+        "indicator": pl.String,
+        "indicator_label": pl.String,
+        "kind": pl.String,
+        "message": pl.String,
+        "lost": pl.Float64,
+        "this": pl.String,
+        "other": pl.String,
+        "source": pl.String,
+    }
     evidence_df = pl.DataFrame(evidence, schema=ev_schema) if evidence else pl.DataFrame(schema=ev_schema)
     return Scorecard(rubric, scores, evidence_df)
 
@@ -190,18 +232,28 @@ def _by_report(table: pl.DataFrame, ids: list[str]) -> dict[str, list[dict]]:
     return out
 
 
-def _score_report(rubric: Rubric, r: dict, m_by: dict, c_by: dict, text: str | None,
-                  matches: dict[str, list[dict]]) -> tuple[dict, list[dict]]:
+def _score_report(
+    rubric: Rubric, r: dict, m_by: dict, c_by: dict, text: str | None, matches: dict[str, list[dict]]
+) -> tuple[dict, list[dict]]:
     """One report's row of the scorecard (points per indicator, total, grade) and its evidence."""
     rid = r["report_id"]
     recognised = recognise(text) if text else None
-    ctx = ReportContext(r, m_by.get(rid, []), c_by.get(rid, []), text, recognised.name if recognised else None,
-                        matches.get(rid, []))
+    ctx = ReportContext(
+        r, m_by.get(rid, []), c_by.get(rid, []), text, recognised.name if recognised else None, matches.get(rid, [])
+    )
     group = peer_label(r, rubric.peer_by)
-    row = {"report_id": rid, "agency_id": r["agency_id"], "agency": r["agency"],
-           "agency_short": r.get("agency_short") or r["agency"], "year": r["year"],
-           "agency_kind": r.get("agency_kind"), "level": r.get("level"), "parent": r.get("parent"),
-           "publish_date": r.get("publish_date"), "peer_group": group}
+    row = {
+        "report_id": rid,
+        "agency_id": r["agency_id"],
+        "agency": r["agency"],
+        "agency_short": r.get("agency_short") or r["agency"],
+        "year": r["year"],
+        "agency_kind": r.get("agency_kind"),
+        "level": r.get("level"),
+        "parent": r.get("parent"),
+        "publish_date": r.get("publish_date"),
+        "peer_group": group,
+    }
     evidence = []
     got = maxed = 0.0
     for ind in rubric.indicators:
@@ -212,8 +264,17 @@ def _score_report(rubric: Rubric, r: dict, m_by: dict, c_by: dict, text: str | N
         got += res.points
         maxed += res.max_points
         for e in res.evidence:
-            evidence.append({"report_id": rid, "agency": r["agency"], "year": r["year"], "peer_group": group,
-                             "indicator": ind.id, "indicator_label": ind.label, **e})
+            evidence.append(
+                {
+                    "report_id": rid,
+                    "agency": r["agency"],
+                    "year": r["year"],
+                    "peer_group": group,
+                    "indicator": ind.id,
+                    "indicator_label": ind.label,
+                    **e,
+                }
+            )
     row["corrected"] = corrected_cells(ctx.metrics)
     row["points"] = round(got, 2)
     row["max_points"] = maxed
@@ -224,18 +285,24 @@ def _score_report(rubric: Rubric, r: dict, m_by: dict, c_by: dict, text: str | N
 
 def corrected_cells(metrics: list[dict]) -> str | None:
     """The cells corrected on the 审核 page (source = 'manual') that the scores used, e.g. 收到申请数 = 12."""
+
     def fmt(v):
         return "空" if v is None else (str(int(v)) if v == int(v) else f"{v:g}")
+
     names = catalogue()
-    cells = [f"{names[m['metric']].label_zh if m['metric'] in names else m['metric']}"
-             f"{'（' + APPLICANT_ZH.get(m['applicant'], m['applicant']) + '）' if m.get('applicant') else ''}"
-             f"{'（历年累计）' if m.get('basis') == 'cumulative' else ''} = {fmt(m['value'])}"
-             for m in metrics if m.get("source") == "manual"]
+    cells = [
+        f"{names[m['metric']].label_zh if m['metric'] in names else m['metric']}"
+        f"{'（' + APPLICANT_ZH.get(m['applicant'], m['applicant']) + '）' if m.get('applicant') else ''}"
+        f"{'（历年累计）' if m.get('basis') == 'cumulative' else ''} = {fmt(m['value'])}"
+        for m in metrics
+        if m.get("source") == "manual"
+    ]
     return "；".join(cells) or None
 
 
-def _similarity(rubric: Rubric, rows: list[dict], scored: list[dict], texts: dict, prev: dict[str, str],
-                by_id: dict[str, dict]) -> dict[str, list[dict]]:
+def _similarity(
+    rubric: Rubric, rows: list[dict], scored: list[dict], texts: dict, prev: dict[str, str], by_id: dict[str, dict]
+) -> dict[str, list[dict]]:
     """Matches of the `scored` reports: with their agency's previous report (among `rows`) and with the other
     reports of their year and province."""
     try:
@@ -250,10 +317,13 @@ def _similarity(rubric: Rubric, rows: list[dict], scored: list[dict], texts: dic
         if t:
             names = [r.get("agency"), r.get("agency_short"), r.get("township"), r.get("county"), r.get("prefecture")]
             prepared[r["report_id"]] = sim.prepare(r["report_id"], t, [n for n in names if n], k, num_perm)
-    previous = {r["report_id"]: prev[r["report_id"]] for r in scored if r["report_id"] in prev} \
-        if p.get("compare_previous_year", True) else {}
+    previous = (
+        {r["report_id"]: prev[r["report_id"]] for r in scored if r["report_id"] in prev}
+        if p.get("compare_previous_year", True)
+        else {}
+    )
     groups: list[list[str]] = []
-    if p.get("compare_same_year_peers", True):           # the reports of one year and one province
+    if p.get("compare_same_year_peers", True):  # the reports of one year and one province
         by_year: dict[tuple, list[str]] = {}
         for r in scored:
             by_year.setdefault((r["year"], r.get("province") or ""), []).append(r["report_id"])
@@ -265,8 +335,14 @@ def _similarity(rubric: Rubric, rows: list[dict], scored: list[dict], texts: dic
         a, b = by_id[m.report_id], by_id[m.source_id]
         if m.kind == "same_year" and a["agency_id"] == b["agency_id"]:
             continue
-        d = {"kind": m.kind, "similarity": m.similarity, "source_id": m.source_id, "source_agency": b["agency"],
-             "source_year": b["year"], "passages": []}
+        d = {
+            "kind": m.kind,
+            "similarity": m.similarity,
+            "source_id": m.source_id,
+            "source_agency": b["agency"],
+            "source_year": b["year"],
+            "passages": [],
+        }
         if m.similarity >= suspect:
             d["passages"] = sim.copied_passages(prepared[m.report_id], prepared[m.source_id], k)
         out.setdefault(m.report_id, []).append(d)

@@ -10,6 +10,7 @@ Templated reports are all alike (every town of a county may share one text), so 
 `top` closest same-year matches, ranked by the MinHash estimate before the exact share is computed: the work
 grows with the reports, not with the pairs.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,16 +20,35 @@ from dataclasses import dataclass, field
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-_TABLE_WORDS = ("本年新收政府信息公开申请数量", "第二十条第", "主动公开政府信息数", "当面申请数", "行政复议数量",
-                "结果维持", "结果纠正", "予以公开", "本机关不掌握", "本年制发件数", "现行有效件数", "本年新制作数量",
-                "申请人情况", "自然人", "商业企业", "历年累计", "指标名称", "统计指标", "信函申请数", "网络申请数")
+_TABLE_WORDS = (
+    "本年新收政府信息公开申请数量",
+    "第二十条第",
+    "主动公开政府信息数",
+    "当面申请数",
+    "行政复议数量",
+    "结果维持",
+    "结果纠正",
+    "予以公开",
+    "本机关不掌握",
+    "本年制发件数",
+    "现行有效件数",
+    "本年新制作数量",
+    "申请人情况",
+    "自然人",
+    "商业企业",
+    "历年累计",
+    "指标名称",
+    "统计指标",
+    "信函申请数",
+    "网络申请数",
+)
 MIN_LINE = 20
 
 
 @dataclass
 class Paragraph:
-    text: str       # as printed (stripped)
-    norm: str       # normalised for shingling
+    text: str  # as printed (stripped)
+    norm: str  # normalised for shingling
 
 
 @dataclass
@@ -76,7 +96,7 @@ def shingle_set(norms: list[str], k: int) -> set[str]:
     for n in norms:
         if len(n) < k:
             continue
-        out.update(n[i:i + k] for i in range(len(n) - k + 1))
+        out.update(n[i : i + k] for i in range(len(n) - k + 1))
     return out
 
 
@@ -101,12 +121,18 @@ def containment(a: set[str], b: set[str]) -> float:
 class Match:
     report_id: str
     source_id: str
-    kind: str            # previous_year | same_year
-    similarity: float    # share of report_id's prose shingles present in source_id
+    kind: str  # previous_year | same_year
+    similarity: float  # share of report_id's prose shingles present in source_id
 
 
-def find_matches(texts: dict[str, ReportText], previous: dict[str, str], same_year_groups: list[list[str]],
-                 candidate_jaccard: float = 0.3, num_perm: int = 128, top: int = 3) -> list[Match]:
+def find_matches(
+    texts: dict[str, ReportText],
+    previous: dict[str, str],
+    same_year_groups: list[list[str]],
+    candidate_jaccard: float = 0.3,
+    num_perm: int = 128,
+    top: int = 3,
+) -> list[Match]:
     """previous: report_id -> the same agency's previous report_id; same_year_groups: report ids to compare
     across agencies (each list one year; pairs of the same agency are the caller's business to leave out).
     Each report keeps its `top` closest same-year matches."""
@@ -126,16 +152,17 @@ def find_matches(texts: dict[str, ReportText], previous: dict[str, str], same_ye
         hashes = np.stack([texts[r].minhash.hashvalues for r in ids])
         for r in ids:
             cands = sorted(c for c in lsh.query(texts[r].minhash) if c != r)
-            if len(cands) > 2 * top:             # the closest by the MinHash estimate, then the exact share
+            if len(cands) > 2 * top:  # the closest by the MinHash estimate, then the exact share
                 estimate = (hashes[[at[c] for c in cands]] == hashes[at[r]]).mean(axis=1)
-                cands = [cands[i] for i in np.argsort(-estimate, kind="stable")[:2 * top]]
+                cands = [cands[i] for i in np.argsort(-estimate, kind="stable")[: 2 * top]]
             scored = [Match(r, c, "same_year", containment(texts[r].shingles, texts[c].shingles)) for c in cands]
             out += sorted(scored, key=lambda m: (-m.similarity, m.source_id))[:top]
     return out
 
 
-def copied_passages(a: ReportText, b: ReportText, k: int = 8, min_share: float = 0.6,
-                    limit: int = 5) -> list[tuple[str, str, float]]:
+def copied_passages(
+    a: ReportText, b: ReportText, k: int = 8, min_share: float = 0.6, limit: int = 5
+) -> list[tuple[str, str, float]]:
     """Paragraphs of a found (mostly) in b: (a's paragraph, b's closest paragraph, share), longest first."""
     b_sets = list(zip(b.paragraphs, b.paragraph_shingles or [shingle_set([p.norm], k) for p in b.paragraphs]))
     out = []

@@ -23,7 +23,9 @@ def corpus_dir():
 
 
 def _pg_bin() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0
+    )
     return found[-1].parent if found else None
 
 
@@ -41,6 +43,7 @@ def postgres_url(tmp_path_factory):
     import socket
     import subprocess
     import time
+
     bin_dir = _pg_bin()
     if bin_dir is None:
         pytest.skip("PostgreSQL is not installed (Debian package postgresql) and no TEST_DATABASE_URL is given")
@@ -48,7 +51,7 @@ def postgres_url(tmp_path_factory):
     data, run_dir = base / "data", base / "run"
     run_dir.mkdir()
     as_user: list[str] = []
-    if os.geteuid() == 0:             # initdb refuses root
+    if os.geteuid() == 0:  # initdb refuses root
         pw = pwd.getpwnam("postgres")
         for p in (base, run_dir):
             os.chown(p, pw.pw_uid, pw.pw_gid)
@@ -56,16 +59,35 @@ def postgres_url(tmp_path_factory):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    subprocess.run(as_user + [str(bin_dir / "initdb"), "-D", str(data), "-U", "test", "--auth=trust", "-E", "UTF8",
-                              "--no-locale"], check=True, capture_output=True)
+    subprocess.run(
+        as_user + [str(bin_dir / "initdb"), "-D", str(data), "-U", "test", "--auth=trust", "-E", "UTF8", "--no-locale"],
+        check=True,
+        capture_output=True,
+    )
     log = base / "server.log"
-    subprocess.run(as_user + [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o",
-                              f"-h 127.0.0.1 -p {port} -k {run_dir} -c fsync=off", "start"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        as_user
+        + [
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(log),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-h 127.0.0.1 -p {port} -k {run_dir} -c fsync=off",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     try:
         url = f"postgresql+psycopg://test@127.0.0.1:{port}/postgres"
         deadline = time.time() + 30
         import sqlalchemy as sa
+
         while True:
             try:
                 sa.create_engine(url).connect().close()
@@ -76,6 +98,7 @@ def postgres_url(tmp_path_factory):
                 time.sleep(0.5)
         yield url
     finally:
-        subprocess.run(as_user + [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            as_user + [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True
+        )
         shutil.rmtree(base, ignore_errors=True)

@@ -1,4 +1,5 @@
 """Loading the hand-written golden values and finding the files they describe."""
+
 from __future__ import annotations
 
 import csv
@@ -6,7 +7,6 @@ from functools import cache
 from pathlib import Path
 
 from conftest import CORPUS, GOLDEN, SAMPLES
-
 
 # the two rows of Pingtan 2015's table as its flattened text prints them: 2949|81916, which its table alone
 # cannot split (2|949|…, 29|49…, 294|9…)
@@ -20,9 +20,14 @@ def _num(text: str) -> float | None:
 @cache
 def golden_metrics(key: str) -> dict[tuple, dict]:
     with open(GOLDEN / "metrics" / f"{key}.csv", encoding="utf-8") as f:
-        return {(r["metric"], r["applicant"] or None, r["basis"] or "year"):
-                {"value": _num(r["value"]), "miss_in": set(filter(None, r.get("miss_in", "").split("|"))), "note": r.get("note")}
-                for r in csv.DictReader(f)}
+        return {
+            (r["metric"], r["applicant"] or None, r["basis"] or "year"): {
+                "value": _num(r["value"]),
+                "miss_in": set(filter(None, r.get("miss_in", "").split("|"))),
+                "note": r.get("note"),
+            }
+            for r in csv.DictReader(f)
+        }
 
 
 @cache
@@ -40,8 +45,12 @@ def keys() -> list[str]:
 
 def files_for(key: str) -> list[tuple[str, Path]]:
     """(format, path) of every file holding the report `key`."""
-    candidates = [("txt", SAMPLES / f"{key}.txt"), ("txt", CORPUS / f"{key}.txt"),
-                  ("html", CORPUS / "html" / f"{key}.html"), ("html", CORPUS / f"{key}.html")]
+    candidates = [
+        ("txt", SAMPLES / f"{key}.txt"),
+        ("txt", CORPUS / f"{key}.txt"),
+        ("html", CORPUS / "html" / f"{key}.html"),
+        ("html", CORPUS / f"{key}.html"),
+    ]
     return [(fmt, p) for fmt, p in candidates if p.exists()]
 
 
@@ -63,8 +72,9 @@ def differences(key: str, fmt: str, parsed) -> tuple[list[str], list[tuple]]:
         expected = None if fmt in g["miss_in"] else g["value"]
         if cell not in got:
             wrong.append(f"{cell}: missing (want {expected})")
-        elif (got[cell] is None) != (expected is None) or (
-                expected is not None and abs(got[cell] - expected) > 1e-6):
-            wrong.append(f"{cell}: got {got[cell]}, want {expected}"
-                         + (f" (an expected miss in {fmt})" if fmt in g["miss_in"] else ""))
+        elif (got[cell] is None) != (expected is None) or (expected is not None and abs(got[cell] - expected) > 1e-6):
+            wrong.append(
+                f"{cell}: got {got[cell]}, want {expected}"
+                + (f" (an expected miss in {fmt})" if fmt in g["miss_in"] else "")
+            )
     return wrong, sorted(set(got) - set(want), key=str)

@@ -1,16 +1,19 @@
 """Comparing two warehouses through the dashboard's named queries (marts vs views, local vs object storage)."""
+
 from __future__ import annotations
 
 import math
-from typing import Iterator
+from collections.abc import Iterator
 
 from app.queries import SQL_DIR, Filters, execute, sql_text
 
 
 def norm(rows) -> list[tuple]:
     """Rows in a comparable form: floats rounded, order ignored (ORDER BY may leave ties)."""
-    return sorted(tuple(("f", round(v, 9)) if isinstance(v, float) and not math.isnan(v) else ("x", repr(v))
-                        for v in r) for r in rows)
+    return sorted(
+        tuple(("f", round(v, 9)) if isinstance(v, float) and not math.isnan(v) else ("x", repr(v)) for v in r)
+        for r in rows
+    )
 
 
 def every_query_same(a, b, filter_sets: list[Filters], report_id: str) -> Iterator[tuple]:

@@ -1,7 +1,8 @@
 """审核: the audit database on SQLite and on a real PostgreSQL server, and corrections that survive every rebuild.
 
-    python -m pytest tests/test_audit.py -q
+python -m pytest tests/test_audit.py -q
 """
+
 from __future__ import annotations
 
 import itertools
@@ -22,13 +23,13 @@ from audit import db, store
 from audit.roles import User
 from audit.schema import audit_log, corrections, dispositions
 
-DB = duckdb.connect()   # a connection of this module's own: the default one is shared by every test
+DB = duckdb.connect()  # a connection of this module's own: the default one is shared by every test
 
 # the sample report of 银川市西夏区贺兰山西路街道办事处 2018: its table gives 主动公开政府信息数 28 (第127行), its prose
 # "共发布信息73条，其中政府网站41条", so 28 < 41 fails old.active.channels_max and the prose check
 XIXIA = "3ac9efde38fb3486"
 XIXIA_FILE = "data/samples/002_81756f01c13aa782.txt"
-NINGXIA = "afbff28e84d0684f"       # 宁夏回族自治区人民政府 2018: no prefecture
+NINGXIA = "afbff28e84d0684f"  # 宁夏回族自治区人民政府 2018: no prefecture
 REVIEWER = User("rev", "李审核", "reviewer", "宁夏回族自治区", "银川市")
 ADMIN = User("boss", "王主任", "admin")
 VIEWER = User("look", "张查看", "viewer")
@@ -59,6 +60,7 @@ def eng(db_url):
 @pytest.fixture(scope="module")
 def samples_wh(tmp_path_factory) -> Path:
     from etl.build import build
+
     wh = tmp_path_factory.mktemp("audit_wh") / "warehouse"
     cwd = os.getcwd()
     os.chdir(ROOT)
@@ -71,8 +73,16 @@ def samples_wh(tmp_path_factory) -> Path:
 
 def _report(wh: Path, rid: str) -> store.Report:
     r = DB.sql(f"SELECT * FROM '{wh}/reports.parquet' WHERE report_id = '{rid}'").pl().row(0, named=True)
-    return store.Report(r["report_id"], r["file_sha256"], r["template"], r["source_file"], r["agency"], r["year"],
-                        r["province"], r["prefecture"])
+    return store.Report(
+        r["report_id"],
+        r["file_sha256"],
+        r["template"],
+        r["source_file"],
+        r["agency"],
+        r["year"],
+        r["province"],
+        r["prefecture"],
+    )
 
 
 def _count(eng, table) -> int:
@@ -82,9 +92,10 @@ def _count(eng, table) -> int:
 
 def test_migrated_to_the_newest_revision(eng):
     assert db.revision(eng) == "0001"
-    assert {"users", "corrections", "dispositions", "report_reviews", "audit_log", "settings"} <= \
-        set(sa.inspect(eng).get_table_names())
-    db.migrate(eng)                                  # upgrading again changes nothing
+    assert {"users", "corrections", "dispositions", "report_reviews", "audit_log", "settings"} <= set(
+        sa.inspect(eng).get_table_names()
+    )
+    db.migrate(eng)  # upgrading again changes nothing
     assert db.revision(eng) == "0001"
 
 
@@ -97,15 +108,28 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
 
 def test_correction_recorded_with_user_time_old_and_new(eng, samples_wh):
     rep = _report(samples_wh, XIXIA)
-    c = store.correct_cell(eng, REVIEWER, rep, "active.total", None, "year", "７３", "正文第23行称共发布信息73条",
-                           0, old_value=28.0, old_raw="28")
+    c = store.correct_cell(
+        eng,
+        REVIEWER,
+        rep,
+        "active.total",
+        None,
+        "year",
+        "７３",
+        "正文第23行称共发布信息73条",
+        0,
+        old_value=28.0,
+        old_raw="28",
+    )
     assert (c["new_value"], c["old_value"], c["old_raw"], c["version"], c["username"]) == (73.0, 28.0, "28", 1, "rev")
     # a second correction of the same cell, by someone who saw the first
     c = store.correct_cell(eng, ADMIN, rep, "active.total", None, "year", "74", "复核后改", 1)
     assert c["version"] == 2 and c["new_value"] == 74.0 and c["old_value"] == 28.0
     rows = store.audit_rows(eng, report_id=XIXIA)
     assert [(r["username"], r["action"], r["target"], r["old_value"], r["new_value"]) for r in rows] == [
-        ("boss", "correct", "active.total", "73", "74"), ("rev", "correct", "active.total", "28", "73")]
+        ("boss", "correct", "active.total", "73", "74"),
+        ("rev", "correct", "active.total", "28", "73"),
+    ]
     assert rows[0]["at"] is not None
     assert [r["username"] for r in store.audit_rows(eng, username="rev")] == ["rev"]
 
@@ -119,16 +143,19 @@ def test_audit_log_is_append_only(eng):
     assert _count(eng, audit_log) == 1
 
 
-@pytest.mark.parametrize("text, metric, applicant, reason, says", [
-    ("abc", "active.total", None, "理由", "不是数字"),
-    ("", "active.total", None, "理由", "请填写更正后的数值"),
-    ("无", "active.total", None, "理由", "请填写更正后的数值"),
-    ("-5", "active.total", None, "理由", "不能为负"),
-    ("5", "request.new", "total", "理由", "不是2018年及以前格式报告统计表中的指标"),   # a 2019/2021 row
-    ("5", "no.such.metric", None, "理由", "不是2018年及以前格式"),
-    ("5", "active.total", "total", "理由", "不按申请人分列"),
-    ("5", "active.total", None, "  ", "请填写更正理由"),
-])
+@pytest.mark.parametrize(
+    "text, metric, applicant, reason, says",
+    [
+        ("abc", "active.total", None, "理由", "不是数字"),
+        ("", "active.total", None, "理由", "请填写更正后的数值"),
+        ("无", "active.total", None, "理由", "请填写更正后的数值"),
+        ("-5", "active.total", None, "理由", "不能为负"),
+        ("5", "request.new", "total", "理由", "不是2018年及以前格式报告统计表中的指标"),  # a 2019/2021 row
+        ("5", "no.such.metric", None, "理由", "不是2018年及以前格式"),
+        ("5", "active.total", "total", "理由", "不按申请人分列"),
+        ("5", "active.total", None, "  ", "请填写更正理由"),
+    ],
+)
 def test_bad_correction_is_refused_and_nothing_written(eng, samples_wh, text, metric, applicant, reason, says):
     rep = _report(samples_wh, XIXIA)
     with pytest.raises(store.AuditError, match=says):
@@ -161,8 +188,11 @@ def test_roles_and_regions(eng, samples_wh):
 
 def test_dispositions_and_review(eng, samples_wh):
     rep = _report(samples_wh, XIXIA)
-    fails = set(DB.sql(f"SELECT rule, message FROM '{samples_wh}/checks.parquet' "
-                           f"WHERE report_id = '{XIXIA}' AND status = 'fail'").fetchall())
+    fails = set(
+        DB.sql(
+            f"SELECT rule, message FROM '{samples_wh}/checks.parquet' WHERE report_id = '{XIXIA}' AND status = 'fail'"
+        ).fetchall()
+    )
     assert len(fails) == 3
     rule, msg = next((r, m) for r, m in fails if "举办各类培训班数" in m)
     with pytest.raises(store.AuditError, match="不在这份报告当前未通过的核对中"):
@@ -181,11 +211,15 @@ def test_dispositions_and_review(eng, samples_wh):
     assert review["username"] == "rev" and store.review_of(eng, rep.file_sha256)["note"] == "数字已核"
     log = store.audit_rows(eng)
     assert [(r["action"], r["old_value"], r["new_value"]) for r in log] == [
-        ("review", None, "rev 已审核"), ("dispose", "报告原文如此", "已核实"), ("dispose", None, "报告原文如此")]
+        ("review", None, "rev 已审核"),
+        ("dispose", "报告原文如此", "已核实"),
+        ("dispose", None, "报告原文如此"),
+    ]
 
 
 def test_users_hashed_and_checked(eng):
     from streamlit_authenticator.utilities.hasher import Hasher
+
     store.create_user(eng, "boss", "王主任", "secret123", "admin", by="test")
     with pytest.raises(store.AuditError, match="已存在"):
         store.create_user(eng, "boss", "x", "secret123", "viewer")
@@ -208,11 +242,23 @@ def test_first_administrator_by_command(tmp_path):
     wh = tmp_path / "warehouse"
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     run = [sys.executable, "-m", "audit", "--warehouse", str(wh)]
-    done = subprocess.run(run + ["create-admin", "boss", "--name", "王主任", "--password-stdin"], input="secret123\n",
-                          capture_output=True, text=True, cwd=ROOT, env=env)
+    done = subprocess.run(
+        run + ["create-admin", "boss", "--name", "王主任", "--password-stdin"],
+        input="secret123\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
-    again = subprocess.run(run + ["create-admin", "boss2", "--password-stdin"], input="secret123\n",
-                           capture_output=True, text=True, cwd=ROOT, env=env)
+    again = subprocess.run(
+        run + ["create-admin", "boss2", "--password-stdin"],
+        input="secret123\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
     assert again.returncode == 2 and "已有管理员" in again.stderr
     e = db.engine(f"sqlite:///{db.sqlite_path(wh)}")
     assert store.user(e, "boss") == User("boss", "王主任", "admin")
@@ -220,11 +266,20 @@ def test_first_administrator_by_command(tmp_path):
 
 # --- corrections survive every rebuild ------------------------------------------------------------------------
 
+
 def _build(inputs: list[str], wh: Path, url: str, *extra: str) -> str:
-    env = {**os.environ, "DATABASE_URL": url} if url.startswith("postgresql") else \
-        {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    done = subprocess.run([sys.executable, "-m", "etl", "build", *inputs, "--out", str(wh), *extra],
-                          capture_output=True, text=True, cwd=ROOT, env=env)
+    env = (
+        {**os.environ, "DATABASE_URL": url}
+        if url.startswith("postgresql")
+        else {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "build", *inputs, "--out", str(wh), *extra],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout + done.stderr
 
@@ -232,37 +287,60 @@ def _build(inputs: list[str], wh: Path, url: str, *extra: str) -> str:
 def test_corrections_and_dispositions_survive_a_forced_rebuild(db_url, tmp_path):
     wh = tmp_path / "warehouse"
     if db_url.startswith("sqlite"):
-        db_url = f"sqlite:///{db.sqlite_path(wh)}"          # the file beside the warehouse, as the CLI finds it
+        db_url = f"sqlite:///{db.sqlite_path(wh)}"  # the file beside the warehouse, as the CLI finds it
     _build(["data/samples"], wh, db_url)
     eng = db.engine(db_url)
     rep = _report(wh, XIXIA)
-    fails = set(DB.sql(f"SELECT rule, message FROM '{wh}/checks.parquet' "
-                           f"WHERE report_id = '{XIXIA}' AND status = 'fail'").fetchall())
-    store.correct_cell(eng, REVIEWER, rep, "active.total", None, "year", "73",
-                       "正文第23行：共发布信息73条，其中政府网站41条；统计表28条有误", 0, old_value=28.0, old_raw="28")
+    fails = set(
+        DB.sql(
+            f"SELECT rule, message FROM '{wh}/checks.parquet' WHERE report_id = '{XIXIA}' AND status = 'fail'"
+        ).fetchall()
+    )
+    store.correct_cell(
+        eng,
+        REVIEWER,
+        rep,
+        "active.total",
+        None,
+        "year",
+        "73",
+        "正文第23行：共发布信息73条，其中政府网站41条；统计表28条有误",
+        0,
+        old_value=28.0,
+        old_raw="28",
+    )
     training = next((r, m) for r, m in fails if "举办各类培训班数" in m)
     store.dispose_check(eng, REVIEWER, rep, *training, "as_printed", "原件如此", 0, fails)
     out = _build(["data/samples"], wh, db_url, "--force")
     assert "1 cells corrected on the 审核 page" in out
-    row = DB.sql(f"SELECT value, raw, source, locator FROM '{wh}/metrics.parquet' "
-                     f"WHERE report_id = '{XIXIA}' AND metric = 'active.total' AND source <> 'text'").fetchall()
+    row = DB.sql(
+        f"SELECT value, raw, source, locator FROM '{wh}/metrics.parquet' "
+        f"WHERE report_id = '{XIXIA}' AND metric = 'active.total' AND source <> 'text'"
+    ).fetchall()
     assert len(row) == 1
     value, raw, source, locator = row[0]
     assert (value, raw, source) == (73.0, "28", "manual")
     assert locator.startswith("人工更正：rev ") and locator.endswith("；原位置：第127行")
-    checks = dict(DB.sql(f"SELECT rule || ':' || status, count(*) FROM '{wh}/checks.parquet' "
-                             f"WHERE report_id = '{XIXIA}' AND rule IN ('old.active.channels_max', 'text.table_agree') "
-                             "GROUP BY ALL").fetchall())
+    checks = dict(
+        DB.sql(
+            f"SELECT rule || ':' || status, count(*) FROM '{wh}/checks.parquet' "
+            f"WHERE report_id = '{XIXIA}' AND rule IN ('old.active.channels_max', 'text.table_agree') "
+            "GROUP BY ALL"
+        ).fetchall()
+    )
     # 73 ≥ 41 now; the prose's 73 agrees with the table; only the training figure (1 vs 0) still disagrees
     assert checks == {"old.active.channels_max:pass": 1, "text.table_agree:fail": 1}
     assert store.dispositions_of_report(eng, rep.file_sha256)[training]["verdict"] == "as_printed"
     assert [r["action"] for r in store.audit_rows(eng)] == ["dispose", "correct"]
     # an incremental build keeps it as it is
     _build(["data/samples"], wh, db_url)
-    assert DB.sql(f"SELECT value, source FROM '{wh}/metrics.parquet' WHERE report_id = '{XIXIA}' "
-                      "AND metric = 'active.total' AND source <> 'text'").fetchall() == [(73.0, "manual")]
+    assert DB.sql(
+        f"SELECT value, source FROM '{wh}/metrics.parquet' WHERE report_id = '{XIXIA}' "
+        "AND metric = 'active.total' AND source <> 'text'"
+    ).fetchall() == [(73.0, "manual")]
     # the scorecard scores the corrected figure and names it
     from scoring.scorecard import score_warehouse
+
     sc = score_warehouse(wh, years=[2018], base_dirs=[ROOT])
     mine = sc.scores.filter(sc.scores["report_id"] == XIXIA).row(0, named=True)
     assert mine["corrected"] == "（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条） = 73"
@@ -285,13 +363,17 @@ def test_a_changed_file_is_not_corrected_silently(db_url, tmp_path):
     src.write_text(src.read_text(encoding="utf-8") + "\n（修订版）\n", encoding="utf-8")
     out = _build([str(src)], wh, db_url)
     assert "1 corrections not applied (report file changed: re-review them)" in out
-    assert DB.sql(f"SELECT value, source FROM '{wh}/metrics.parquet' WHERE metric = 'active.total' "
-                      "AND source <> 'text'").fetchall() == [(28.0, "table")]
+    assert DB.sql(
+        f"SELECT value, source FROM '{wh}/metrics.parquet' WHERE metric = 'active.total' AND source <> 'text'"
+    ).fetchall() == [(28.0, "table")]
 
 
 def test_copied_text_is_escaped_and_the_shared_run_highlighted():
     from app.audit_ui import shared_markdown
-    a, b = shared_markdown("我局认真贯彻<b>落实</b>《条例》，主动公开信息28条。", "本单位认真贯彻<b>落实</b>《条例》，主动公开73条")
+
+    a, b = shared_markdown(
+        "我局认真贯彻<b>落实</b>《条例》，主动公开信息28条。", "本单位认真贯彻<b>落实</b>《条例》，主动公开73条"
+    )
     assert a == "我局:orange-background[认真贯彻\\<b\\>落实\\</b\\>《条例》，主动公开]信息28条。"
     assert b == "本单位:orange-background[认真贯彻\\<b\\>落实\\</b\\>《条例》，主动公开]73条"
     assert shared_markdown("[链接](http://x)", "无关")[0] == "\\[链接\\]\\(http\\://x\\)"

@@ -1,4 +1,5 @@
 """The build command: contract layout, headline values by DuckDB, idempotence, incremental, atomic, bad input."""
+
 from __future__ import annotations
 
 import shutil
@@ -8,37 +9,54 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import ROOT, SAMPLES
+
 from etl.build import build
 
-DB = duckdb.connect()   # a connection of this module's own: the default one is shared by every test
+DB = duckdb.connect()  # a connection of this module's own: the default one is shared by every test
 
 
 def _values(wh: Path, file_part: str, metric: str, applicant: str | None = None) -> list:
-    return [r[0] for r in DB.execute(
-        f"SELECT m.value FROM '{wh}/metrics.parquet' m JOIN '{wh}/reports.parquet' r USING (report_id) "
-        "WHERE r.source_file LIKE ? AND m.metric = ? AND coalesce(m.applicant, '') = ? AND m.source = 'table'",
-        [f"%{file_part}%", metric, applicant or ""]).fetchall()]
+    return [
+        r[0]
+        for r in DB.execute(
+            f"SELECT m.value FROM '{wh}/metrics.parquet' m JOIN '{wh}/reports.parquet' r USING (report_id) "
+            "WHERE r.source_file LIKE ? AND m.metric = ? AND coalesce(m.applicant, '') = ? AND m.source = 'table'",
+            [f"%{file_part}%", metric, applicant or ""],
+        ).fetchall()
+    ]
 
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wh") / "warehouse"
-    result = subprocess.run([sys.executable, "-m", "etl", "build", str(SAMPLES), "--out", str(out)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "etl", "build", str(SAMPLES), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "5 ok, 0 partial, 0 failed" in result.stdout
     return out
 
 
-@pytest.mark.parametrize("file_part,metric,applicant,value", [
-    ("000_", "active.total", None, 12786), ("000_", "channel.website", None, 5201),
-    ("000_", "staff.total", None, 101), ("000_", "staff.full_time", None, 9), ("000_", "staff.part_time", None, 92),
-    ("003_", "request.received", None, 750), ("003_", "request.answered.denied", None, 31),
-    ("003_", "request.answered.denied.state_secret", None, 11),
-    ("004_", "license.decisions", None, 8183), ("004_", "request.new", "total", 0),
-])
+@pytest.mark.parametrize(
+    "file_part,metric,applicant,value",
+    [
+        ("000_", "active.total", None, 12786),
+        ("000_", "channel.website", None, 5201),
+        ("000_", "staff.total", None, 101),
+        ("000_", "staff.full_time", None, 9),
+        ("000_", "staff.part_time", None, 92),
+        ("003_", "request.received", None, 750),
+        ("003_", "request.answered.denied", None, 31),
+        ("003_", "request.answered.denied.state_secret", None, 11),
+        ("004_", "license.decisions", None, 8183),
+        ("004_", "request.new", "total", 0),
+    ],
+)
 def test_seed_headline_values(warehouse, file_part, metric, applicant, value):
     assert _values(warehouse, file_part, metric, applicant) == [value]
 
@@ -47,14 +65,17 @@ def test_blank_cell_is_null_not_zero(warehouse):
     # 贺兰山西路街道 2018 leaves 政府公报公开政府信息数 blank; 审批服务管理局 2019 leaves the applicant cells blank
     assert _values(warehouse, "002_", "channel.gazette") == [None]
     assert _values(warehouse, "004_", "request.new", "natural_person") == [None]
-    raw = DB.execute(f"SELECT raw FROM '{warehouse}/metrics.parquet' WHERE metric = 'channel.gazette' "
-                         "AND value IS NULL").fetchall()
+    raw = DB.execute(
+        f"SELECT raw FROM '{warehouse}/metrics.parquet' WHERE metric = 'channel.gazette' AND value IS NULL"
+    ).fetchall()
     assert raw == [("",)]
 
 
 def test_reports_metadata(warehouse):
-    rows = DB.execute(f"SELECT agency_short, year, template, level, scope, agency_kind "
-                          f"FROM '{warehouse}/reports.parquet' ORDER BY source_file").fetchall()
+    rows = DB.execute(
+        f"SELECT agency_short, year, template, level, scope, agency_kind "
+        f"FROM '{warehouse}/reports.parquet' ORDER BY source_file"
+    ).fetchall()
     assert rows == [
         ("兴庆区", 2018, "old", "county", "aggregate", "government"),
         ("兴泾镇", 2018, "old", "township", "self", "government"),
@@ -66,9 +87,11 @@ def test_reports_metadata(warehouse):
 
 def test_checks_table_flags_report_errors(warehouse):
     # 贺兰山西路街道 2018: 主动公开 28 but 政府网站 alone 41
-    rows = DB.execute(f"SELECT c.severity, c.expected, c.actual, c.message FROM '{warehouse}/checks.parquet' c "
-                          f"JOIN '{warehouse}/reports.parquet' r USING (report_id) "
-                          "WHERE r.source_file LIKE '%002_%' AND c.rule = 'old.active.channels_max'").fetchall()
+    rows = DB.execute(
+        f"SELECT c.severity, c.expected, c.actual, c.message FROM '{warehouse}/checks.parquet' c "
+        f"JOIN '{warehouse}/reports.parquet' r USING (report_id) "
+        "WHERE r.source_file LIKE '%002_%' AND c.rule = 'old.active.channels_max'"
+    ).fetchall()
     assert rows == [("error", 41.0, 28.0, "主动公开政府信息数（28）小于单一渠道公开数（41）")]
 
 
@@ -100,8 +123,9 @@ def test_bad_files_never_stop_the_build(tmp_path):
     assert rows[str(src / "empty.txt")] == "failed"
     assert rows[str(src / "notes.html")] == "failed"
     assert summary.failed >= 2
-    errors = [r[0] for r in DB.execute(f"SELECT error FROM '{out}/reports.parquet' "
-                                           "WHERE parse_status = 'failed'").fetchall()]
+    errors = [
+        r[0] for r in DB.execute(f"SELECT error FROM '{out}/reports.parquet' WHERE parse_status = 'failed'").fetchall()
+    ]
     assert all(errors)
 
 
@@ -114,14 +138,16 @@ def test_killed_build_leaves_previous_warehouse(tmp_path, monkeypatch):
     (src / "000_dda260feeadc045e.txt").write_text("changed", encoding="utf-8")
 
     import etl.build as b
+
     def boom(*a, **k):
         raise KeyboardInterrupt
+
     monkeypatch.setattr(b, "finalise", boom)
     with pytest.raises(KeyboardInterrupt):
         build([str(src)], out)
     assert (out / "metrics.parquet").read_bytes() == before
     monkeypatch.undo()
-    build([str(src)], out)                      # the next build recovers and completes
+    build([str(src)], out)  # the next build recovers and completes
     assert DB.execute(f"SELECT count(*) FROM '{out}/reports.parquet'").fetchone()[0] == 5
 
 
@@ -143,6 +169,7 @@ def test_cli_usage_errors(tmp_path):
 
 def test_a_step_that_does_not_fit_the_memory_limit_runs_again_with_more(monkeypatch):
     from etl.warehouse import db
+
     limits = []
 
     def step():

@@ -1,5 +1,6 @@
 """Several writers, killed builds, hostile file names and files: the warehouse never mixes, never loses a report,
 and one bad file never stops a build (issue 14)."""
+
 from __future__ import annotations
 
 import errno
@@ -16,13 +17,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import CORPUS, ROOT, SAMPLES, need_corpus
-
 from etl import build as build_mod
 from etl.build import BuildError, WarehouseBusy, build
-from etl.read import MAX_BYTES, read_document
 from etl.model import ReadError
+from etl.read import MAX_BYTES, read_document
 from etl.warehouse.write import building_path, lock_path, old_path, one_writer
+from tests.conftest import CORPUS, ROOT, SAMPLES, need_corpus
 
 SAMPLE_NAMES = sorted(p.name for p in SAMPLES.glob("*.txt"))
 # 银川市兴庆区人民政府 2018 (data/samples/000_…): 本年新制作 of 主动公开 as the golden file has it
@@ -30,13 +30,26 @@ XINGQING = "000_dda260feeadc045e.txt"
 
 
 def _reports(wh: Path) -> list[tuple]:
-    return duckdb.connect().execute("SELECT source_file, parse_status, error, duplicate_of, report_id "
-                                    "FROM read_parquet(?) ORDER BY source_file", [str(wh / "reports.parquet")]).fetchall()
+    return (
+        duckdb.connect()
+        .execute(
+            "SELECT source_file, parse_status, error, duplicate_of, report_id "
+            "FROM read_parquet(?) ORDER BY source_file",
+            [str(wh / "reports.parquet")],
+        )
+        .fetchall()
+    )
 
 
 def _cli(*args, **kw) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "etl", "build", *map(str, args)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    return subprocess.Popen(
+        [sys.executable, "-m", "etl", "build", *map(str, args)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kw,
+    )
 
 
 def test_two_builds_into_one_folder_never_mix(tmp_path):
@@ -44,6 +57,7 @@ def test_two_builds_into_one_folder_never_mix(tmp_path):
     waits its turn; the warehouse then holds exactly the inputs of the build that finished last, as its manifest
     says."""
     import time
+
     few = tmp_path / "few"
     few.mkdir()
     for name in SAMPLE_NAMES[:2]:
@@ -72,7 +86,7 @@ def test_two_builds_into_one_folder_never_mix(tmp_path):
 
 def test_second_build_refuses_with_wait_0(tmp_path):
     out = tmp_path / "wh"
-    with one_writer(out):                                    # held by this process: another process must refuse
+    with one_writer(out):  # held by this process: another process must refuse
         p = _cli(SAMPLES, "--out", out, "--wait", "0")
         _, err = p.communicate(timeout=120)
     assert p.returncode == 3
@@ -89,7 +103,7 @@ def test_second_build_refuses_with_wait_0(tmp_path):
     holder.start()
     held.wait(10)
     try:
-        with pytest.raises(WarehouseBusy):                   # and in-process, from another thread
+        with pytest.raises(WarehouseBusy):  # and in-process, from another thread
             build([str(SAMPLES)], out, wait=0.2)
     finally:
         done.set()
@@ -119,6 +133,7 @@ def test_kill_between_renames_then_the_dashboard_opens(tmp_path, monkeypatch):
     """A build killed between DIR -> DIR.old and DIR.building -> DIR: the dashboard's reader, opened next, renames
     the previous warehouse back (never builds the samples over it) and reads all of its reports."""
     from app import warehouse
+
     out = tmp_path / "wh"
     build([str(SAMPLES)], out)
     before = _reports(out)
@@ -128,7 +143,7 @@ def test_kill_between_renames_then_the_dashboard_opens(tmp_path, monkeypatch):
     _killed_between_renames(out, few)
     monkeypatch.setenv("WAREHOUSE_DIR", str(out))
     assert warehouse.is_built(warehouse.warehouse_dir())
-    assert warehouse.ensure_built(out) is False                   # nothing was built over it
+    assert warehouse.ensure_built(out) is False  # nothing was built over it
     con = warehouse.connect(out)
     assert con.execute("SELECT count(*) FROM raw_reports").fetchone()[0] == len(before) == 5
     assert out.exists() and not old_path(out).exists()
@@ -142,26 +157,35 @@ def test_reader_during_a_swap_in_progress_reads_the_previous_warehouse(tmp_path,
     """While a live build holds the lock between its renames, a reader waits a moment, then reads DIR.old where it
     is (it must not rename anything under a running build)."""
     from app import warehouse
+
     out = tmp_path / "wh"
     build([str(SAMPLES)], out)
-    out.rename(old_path(out))                                     # the state between the two renames
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    out.rename(old_path(out))  # the state between the two renames
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import sys, time; sys.path.insert(0, {str(ROOT)!r})
         from pathlib import Path
         from etl.warehouse.write import one_writer
         with one_writer(Path({str(out)!r})):
             print("held", flush=True); time.sleep(60)
-        """)], stdout=subprocess.PIPE, text=True)
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         monkeypatch.setattr(warehouse, "SWAP_WAIT_SECONDS", 0.3)
         assert warehouse.readable(out) == old_path(out)
         assert warehouse.connect(out).execute("SELECT count(*) FROM raw_reports").fetchone()[0] == 5
-        assert not out.exists()                                   # left for the build to finish
+        assert not out.exists()  # left for the build to finish
     finally:
         holder.kill()
         holder.wait()
-    assert warehouse.readable(out) == out and out.exists()       # the lock is free: recovered
+    assert warehouse.readable(out) == out and out.exists()  # the lock is free: recovered
 
 
 def test_gbk_name_unreadable_file_and_apostrophe_in_out_in_one_build(tmp_path, monkeypatch):
@@ -187,24 +211,31 @@ def test_gbk_name_unreadable_file_and_apostrophe_in_out_in_one_build(tmp_path, m
     rows = {r[0]: r for r in _reports(out)}
     assert len(rows) == 2 and summary.failed == 1 and summary.parsed == 1
     shown = str(inputs) + "/" + os.fsencode(gbk).rsplit(b"/", 1)[1].decode("utf-8", "backslashreplace")
-    assert "\\xd2\\xf8\\xb4\\xa8" in shown                         # 银川 in GBK, escaped
+    assert "\\xd2\\xf8\\xb4\\xa8" in shown  # 银川 in GBK, escaped
     assert rows[shown][1] == "ok"
     assert rows[str(locked)][1] == "failed" and rows[str(locked)][2].startswith("无法读取文件：没有读取权限")
-    value = duckdb.connect().execute(
-        "SELECT m.value FROM read_parquet(?) m JOIN read_parquet(?) r USING (report_id) WHERE r.source_file = ? "
-        "AND m.metric = 'active.total' AND m.source = 'table'",
-        [str(out / "metrics.parquet"), str(out / "reports.parquet"), shown]).fetchall()
-    assert value == [(12786.0,)]                                  # 主动公开 of 银川市兴庆区人民政府 2018, as printed
+    value = (
+        duckdb.connect()
+        .execute(
+            "SELECT m.value FROM read_parquet(?) m JOIN read_parquet(?) r USING (report_id) WHERE r.source_file = ? "
+            "AND m.metric = 'active.total' AND m.source = 'table'",
+            [str(out / "metrics.parquet"), str(out / "reports.parquet"), shown],
+        )
+        .fetchall()
+    )
+    assert value == [(12786.0,)]  # 主动公开 of 银川市兴庆区人民政府 2018, as printed
     # incremental: the GBK-named file is recognised as unchanged (its stored name maps back to the file)
     again = build([str(inputs)], out)
     assert again.reused == 1 and again.failed == 1
     # the dashboard's reader opens the apostrophe folder
     from app import warehouse
+
     assert warehouse.connect(out).execute("SELECT count(*) FROM raw_reports").fetchone()[0] == 2
 
 
 def test_full_disk_leaves_no_leftovers_and_the_previous_warehouse(tmp_path, monkeypatch, capsys):
     from etl import cli
+
     out = tmp_path / "wh"
     build([str(SAMPLES)], out)
     before = _reports(out)
@@ -220,7 +251,7 @@ def test_full_disk_leaves_no_leftovers_and_the_previous_warehouse(tmp_path, monk
     err = capsys.readouterr().err
     assert "No space left on the device" in err and "Traceback" not in err
     assert not building_path(out).exists() and _reports(out) == before
-    assert lock_path(out).exists()                       # the lock file stays (an OS lock, free once released)
+    assert lock_path(out).exists()  # the lock file stays (an OS lock, free once released)
 
 
 def test_size_cap_applies_to_files_and_to_bytes(tmp_path):
@@ -243,8 +274,10 @@ def test_a_title_only_copy_never_replaces_the_real_report(tmp_path):
     need_corpus()
     real = CORPUS / "2024_pingtan-syq_2021.txt"
     title = tmp_path / "2024_title_only.txt"
-    title.write_text("平潭综合实验区2024年政府信息公开工作年度报告\n\n本报告依据《中华人民共和国政府信息公开条例》编制。\n",
-                     encoding="utf-8")
+    title.write_text(
+        "平潭综合实验区2024年政府信息公开工作年度报告\n\n本报告依据《中华人民共和国政府信息公开条例》编制。\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "wh"
     build([str(real), str(title)], out)
     con = duckdb.connect()
@@ -252,12 +285,16 @@ def test_a_title_only_copy_never_replaces_the_real_report(tmp_path):
     assert rows["2024_pingtan-syq_2021.txt"][:2] == ("partial", None)
     assert rows["2024_title_only.txt"][:2] == ("ok", rows["2024_pingtan-syq_2021.txt"][2])
     from app import queries, warehouse
-    choice = queries.execute(warehouse.connect(out), "duplicate_choice", queries.Filters(),
-                             {"report_id": rows["2024_title_only.txt"][2]})
+
+    choice = queries.execute(
+        warehouse.connect(out), "duplicate_choice", queries.Filters(), {"report_id": rows["2024_title_only.txt"][2]}
+    )
     assert choice.select("kept", "cells", "parse_status").rows() == [(True, 197, "partial"), (False, 0, "ok")]
-    n = con.execute("SELECT count(*) FROM read_parquet(?) m JOIN read_parquet(?) r USING (report_id) "
-                    "WHERE r.duplicate_of IS NULL AND m.source = 'table' AND m.value IS NOT NULL",
-                    [str(out / "metrics.parquet"), str(out / "reports.parquet")]).fetchone()[0]
+    n = con.execute(
+        "SELECT count(*) FROM read_parquet(?) m JOIN read_parquet(?) r USING (report_id) "
+        "WHERE r.duplicate_of IS NULL AND m.source = 'table' AND m.value IS NOT NULL",
+        [str(out / "metrics.parquet"), str(out / "reports.parquet")],
+    ).fetchone()[0]
     assert n == 197
 
 
@@ -265,6 +302,7 @@ def test_a_file_that_parses_forever_is_stopped(tmp_path, monkeypatch):
     import time
 
     from etl import parse
+
     slow = tmp_path / "slow.txt"
     shutil.copy(SAMPLES / XINGQING, slow)
     real = parse._parse

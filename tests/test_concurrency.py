@@ -1,6 +1,7 @@
 """The dashboard under concurrent sessions (issue 14): no Python callback runs inside Polars on the request path
 (a callback there deadlocked the server against to_pandas), and the server answers its health check while
 several browser sessions render pages at once."""
+
 from __future__ import annotations
 
 import ast
@@ -26,6 +27,7 @@ def test_no_python_callbacks_inside_polars_on_the_request_path():
 
 def test_vectorised_labels_read_as_before():
     from app import charts, ui
+
     values = [None, 0, 7, 999, 1000, 12786, 1234567, -5, -1234.5, 0.5, 3.14159, 2949.0]
     got = pl.DataFrame({"v": values}, strict=False).select(charts._formatted(pl.col("v")).alias("t"))["t"]
     assert got.to_list() == [None] + [charts._fmt(v) for v in values[1:]]
@@ -36,8 +38,11 @@ def test_vectorised_labels_read_as_before():
     assert ui.year_ranges_of(years).to_list() == ["2011–2013、2015", "", "", "2019、2021–2022"]
     lines = ["标题", "  主动公开政府信息12786条 ", "末行"]
     loc = pl.DataFrame({"l": ["第2行", "第9行", None, "表格第3行", "第1行"]})
-    assert loc.select(ui.lines_at(lines, pl.col("l")))["l"].to_list() == [
-        ui.line_at(lines, x) for x in loc["l"].to_list()] == ["主动公开政府信息12786条", None, None, None, "标题"]
+    assert (
+        loc.select(ui.lines_at(lines, pl.col("l")))["l"].to_list()
+        == [ui.line_at(lines, x) for x in loc["l"].to_list()]
+        == ["主动公开政府信息12786条", None, None, None, "标题"]
+    )
 
 
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="no /usr/bin/chromium")
@@ -47,6 +52,7 @@ def test_health_check_answers_during_concurrent_sessions():
     health-check poll is answered within 5 s."""
     from benchmarks import loadtest
     from tests.browser.test_pages import _free_port
+
     with loadtest.serve(_free_port(), None) as url:
         res = loadtest.run(url, sessions=8, rounds=1, pages=["overview", "report", "channels"], budget_s=300)
     s = res.summary()

@@ -1,7 +1,8 @@
 """AppTest: every page runs without exceptions under filters, and the numbers shown equal the warehouse's.
 
-    python -m pytest tests/test_dashboard.py -q
+python -m pytest tests/test_dashboard.py -q
 """
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,16 @@ import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["pages/overview.py", "pages/channels.py", "pages/requests.py", "pages/review.py", "pages/staffing.py",
-         "pages/quality.py", "pages/upload.py", "pages/report.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/channels.py",
+    "pages/requests.py",
+    "pages/review.py",
+    "pages/staffing.py",
+    "pages/quality.py",
+    "pages/upload.py",
+    "pages/report.py",
+]
 if (ROOT / "pages" / "scorecard.py").exists():
     PAGES.insert(5, "pages/scorecard.py")
 
@@ -36,12 +45,14 @@ def built(wh) -> Path:
     """The same warehouse, built now if no earlier test (or the app) has built it yet."""
     sys.path.insert(0, str(ROOT))
     from app import warehouse
+
     warehouse.ensure_built(wh)
     return wh
 
 
 def _app():
     from streamlit.testing.v1 import AppTest
+
     return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
 
 
@@ -50,7 +61,9 @@ def _value(wh: Path, agency_like: str, year: int, metric: str) -> float:
     return con.execute(
         f"SELECT m.value FROM read_parquet('{wh}/metrics.parquet') m JOIN read_parquet('{wh}/reports.parquet') r "
         "USING (report_id) WHERE r.agency_short = ? AND r.year = ? AND m.metric = ? AND m.applicant IS NULL "
-        "AND m.basis = 'year' AND r.duplicate_of IS NULL", [agency_like, year, metric]).fetchone()[0]
+        "AND m.basis = 'year' AND r.duplicate_of IS NULL",
+        [agency_like, year, metric],
+    ).fetchone()[0]
 
 
 def _frames(at):
@@ -129,13 +142,13 @@ def test_scope_filter_never_adds_summary_to_parts(wh):
     at.query_params["year"] = "2018"
     at.run()
     received = [m for m in at.metric if m.label.startswith("收到申请")]
-    assert received and received[0].value == "750"        # 宁夏 (汇总) only, not 750 + 兴庆区 5 + towns
+    assert received and received[0].value == "750"  # 宁夏 (汇总) only, not 750 + 兴庆区 5 + towns
     at = _app()
     at.query_params["year"] = "2018"
     at.query_params["scope"] = "本级报告"
     at.run()
     received = [m for m in at.metric if m.label.startswith("收到申请")]
-    assert received[0].value == "0"                        # 兴泾镇 0 + 贺兰山西路街道 0
+    assert received[0].value == "0"  # 兴泾镇 0 + 贺兰山西路街道 0
 
 
 def test_long_agency_list_is_searched_by_name(wh, monkeypatch):
@@ -143,11 +156,12 @@ def test_long_agency_list_is_searched_by_name(wh, monkeypatch):
     an agency chosen under one search stays chosen under the next."""
     sys.path.insert(0, str(ROOT))
     from app import filters
+
     monkeypatch.setattr(filters, "AGENCY_LIST_MAX", 2)
     at = _app().run()
     assert at.sidebar.multiselect(key="agency").options == []
     at.sidebar.text_input(key="agency_q").input("西夏区").run()
-    assert at.sidebar.multiselect(key="agency").options == ["兴泾镇", "贺兰山西路街道"]      # found by place
+    assert at.sidebar.multiselect(key="agency").options == ["兴泾镇", "贺兰山西路街道"]  # found by place
     town = "宁夏回族自治区/银川市/西夏区/兴泾镇"
     at.sidebar.multiselect(key="agency").select(town).run()
     at.sidebar.text_input(key="agency_q").input("兴庆").run()
@@ -156,7 +170,7 @@ def test_long_agency_list_is_searched_by_name(wh, monkeypatch):
     assert pick.options == ["兴庆区", "兴泾镇", "审批服务管理局"]
     assert not at.exception
     assert "1 个机构" in " ".join(c.value for c in at.caption)
-    shared = _app()                                      # a shared link names the agency; no search typed
+    shared = _app()  # a shared link names the agency; no search typed
     shared.query_params["agency"] = "兴泾镇"
     shared.run()
     assert shared.sidebar.multiselect(key="agency").value == [town]
@@ -165,7 +179,9 @@ def test_long_agency_list_is_searched_by_name(wh, monkeypatch):
 def test_report_detail_shows_raw_and_locator(built):
     wh = built
     con = duckdb.connect()
-    rid = con.execute(f"SELECT report_id FROM read_parquet('{wh}/reports.parquet') WHERE agency_short='兴庆区'").fetchone()[0]
+    rid = con.execute(
+        f"SELECT report_id FROM read_parquet('{wh}/reports.parquet') WHERE agency_short='兴庆区'"
+    ).fetchone()[0]
     at = _app().run()
     at.switch_page("pages/report.py")
     at.query_params["report"] = rid
@@ -177,7 +193,7 @@ def test_report_detail_shows_raw_and_locator(built):
     assert src["位置"].notna().all()
     line = src.loc[src["数值"] == 12786, "原文所在行"].iloc[0]
     assert "12786" in line.replace(" ", "").replace(",", "")
-    assert set(src["口径"]) <= {"本年", "历年累计"} and src["申请人"].notna().all()     # in Chinese, no "None"
+    assert set(src["口径"]) <= {"本年", "历年累计"} and src["申请人"].notna().all()  # in Chinese, no "None"
     meta = next(df for df in frames if "项目" in df.columns)
     assert meta.loc[meta["项目"] == "格式", "内容"].iloc[0] == "旧格式（2018年及以前）（全国统一表式）"
 
@@ -188,22 +204,24 @@ def test_quality_lists_failed_check(wh):
     assert not at.exception
     frames = _frames(at)
     t = next(df for df in frames if "规则" in df.columns and "说明" in df.columns)
-    assert "old.active.channels_max" in set(t["规则编号"])        # the id as a secondary column
-    assert "主动公开不少于单一渠道" in set(t["规则"])                 # the rule named in Chinese
+    assert "old.active.channels_max" in set(t["规则编号"])  # the id as a secondary column
+    assert "主动公开不少于单一渠道" in set(t["规则"])  # the rule named in Chinese
 
 
 def test_import_limits_and_zip_safety(tmp_path):
     sys.path.insert(0, str(ROOT))
     from app import importer
+
     big = b"x" * (importer.MAX_FILE_MB * 2**20 + 1)
     buf = BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("../../evil.txt", "主动公开政府信息数 1")
-        z.writestr("bomb.txt", b"0" * (5 * 2**20))            # ratio far above 100:1
+        z.writestr("bomb.txt", b"0" * (5 * 2**20))  # ratio far above 100:1
         z.writestr("inner.zip", b"PK")
         z.writestr("ok.md", "# 报告\n正文")
-    staged = importer.stage([("a.txt", b"hello"), ("b.pdfx", b"1"), ("c.txt", big), ("z.zip", buf.getvalue())],
-                            tmp_path)
+    staged = importer.stage(
+        [("a.txt", b"hello"), ("b.pdfx", b"1"), ("c.txt", big), ("z.zip", buf.getvalue())], tmp_path
+    )
     status = {o.name: (o.status, o.reason) for o in staged.files}
     assert status["a.txt"][0] == "staged"
     assert status["b.pdfx"][0] == "rejected"
@@ -212,12 +230,13 @@ def test_import_limits_and_zip_safety(tmp_path):
     assert status["z.zip › inner.zip"][0] == "rejected"
     assert status["z.zip › ok.md"][0] == "staged"
     assert status["z.zip › ../../evil.txt"][0] == "rejected"
-    assert all(Path(o.path).resolve().parent == tmp_path.resolve() for o in staged.accepted)   # no path escape
+    assert all(Path(o.path).resolve().parent == tmp_path.resolve() for o in staged.accepted)  # no path escape
 
 
 def test_import_keeps_existing_reports(tmp_path, monkeypatch):
     sys.path.insert(0, str(ROOT))
     from app import importer, warehouse
+
     wh = tmp_path / "wh"
     monkeypatch.setenv("WAREHOUSE_DIR", str(wh))
     warehouse.ensure_built(wh)
@@ -236,7 +255,9 @@ def test_import_keeps_existing_reports(tmp_path, monkeypatch):
 def test_png_export_has_cjk_font():
     sys.path.insert(0, str(ROOT))
     import polars as pl
+
     from app import charts, export
+
     df = pl.DataFrame({"label": ["银川市兴庆区人民政府（汇总）", "兴泾镇"], "value": [12786.0, None]})
     png = export.chart_png(charts.ranked_bars(df, "value", title="主动公开政府信息数"))
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000
@@ -249,25 +270,31 @@ def test_text_figures_fill_gaps_and_are_marked(built, tmp_path, monkeypatch):
     """Figures from the prose (source='text') are used only where the table has none, and are labelled 据正文."""
     sys.path.insert(0, str(ROOT))
     import polars as pl
+
     from app import charts, queries, ui
     from app.queries import Filters
+
     t = tmp_path / "wh_text"
     shutil.copytree(wh, t)
     con = duckdb.connect()
-    extra = lambda agency, metric, value, raw: (  # noqa: E731
+    extra = lambda agency, metric, value, raw: (
         f"SELECT report_id, '{metric}' AS metric, NULL::VARCHAR AS applicant, 'year' AS basis, {value}::DOUBLE AS value, "
         f"'{raw}' AS raw, '人' AS unit, 'text' AS source, '第5行' AS locator "
-        f"FROM read_parquet('{wh}/reports.parquet') WHERE agency_short = '{agency}'")
-    con.execute(f"COPY (SELECT * FROM read_parquet('{wh}/metrics.parquet') UNION ALL BY NAME "
-                f"{extra('审批服务管理局', 'staff.full_time', 7, '专职人员7名')} UNION ALL BY NAME "
-                f"{extra('兴庆区', 'active.total', 1, '1条')}) TO '{t}/metrics.parquet' (FORMAT parquet)")
+        f"FROM read_parquet('{wh}/reports.parquet') WHERE agency_short = '{agency}'"
+    )
+    con.execute(
+        f"COPY (SELECT * FROM read_parquet('{wh}/metrics.parquet') UNION ALL BY NAME "
+        f"{extra('审批服务管理局', 'staff.full_time', 7, '专职人员7名')} UNION ALL BY NAME "
+        f"{extra('兴庆区', 'active.total', 1, '1条')}) TO '{t}/metrics.parquet' (FORMAT parquet)"
+    )
     monkeypatch.setenv("WAREHOUSE_DIR", str(t))
     ch, _ = queries.run_page("channels", Filters())
     xq = ch.filter(pl.col("agency_name") == "兴庆区").row(0, named=True)
-    assert xq["active_total"] == 12786 and xq["channel_text"] is None         # the table wins
+    assert xq["active_total"] == 12786 and xq["channel_text"] is None  # the table wins
     stf, _ = queries.run_page("staffing", Filters())
-    long = ui.to_long(ui.with_year_label(stf), {"full_time": ("专职人员", "staff.full_time")}, "measure",
-                      text_col="staff_text").filter(pl.col("source_zh") == "据正文")
+    long = ui.to_long(
+        ui.with_year_label(stf), {"full_time": ("专职人员", "staff.full_time")}, "measure", text_col="staff_text"
+    ).filter(pl.col("source_zh") == "据正文")
     assert long.select("agency_name", "value").rows() == [("审批服务管理局", 7.0)]
     spec = charts.ranked_bars(long, "value", label="bar", source="source_zh").to_dict()
     assert "据正文" in json.dumps(spec, ensure_ascii=False)
@@ -275,12 +302,17 @@ def test_text_figures_fill_gaps_and_are_marked(built, tmp_path, monkeypatch):
 
 # --- the real corpus: every page's headline figures are the report's table figures (prose figures never added) ---
 
+
 @pytest.fixture(scope="module")
 def real_wh(tmp_path_factory, corpus_dir) -> Path:
     """The warehouse of the real corpus (30 files: 15 reports as text and as HTML, and MANIFEST.md, which fails)."""
     d = tmp_path_factory.mktemp("real") / "warehouse"
-    subprocess.run([sys.executable, "-m", "etl", "build", str(corpus_dir), "--out", str(d), "--jobs", "1"],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "etl", "build", str(corpus_dir), "--out", str(d), "--jobs", "1"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     return d
 
 
@@ -288,17 +320,31 @@ def _golden_figures(key: str) -> dict:
     """The headline figures of one real report, from its hand-written golden table values."""
     sys.path.insert(0, str(ROOT / "tests"))
     from golden_data import golden_metrics
+
     g = golden_metrics(key)
+
     def v(metric, applicant=None):
         return g.get((metric, applicant, "year"), {}).get("value")
-    lit = [x for x in (v("litigation.total"), v("litigation_direct.total"), v("litigation_after_review.total"))
-           if x is not None]
-    return {"active_total": v("active.total"), "received": v("request.received") or v("request.new", "total"),
-            "review_total": v("review.total"), "lit_total": sum(lit) if lit else None}
+
+    lit = [
+        x
+        for x in (v("litigation.total"), v("litigation_direct.total"), v("litigation_after_review.total"))
+        if x is not None
+    ]
+    return {
+        "active_total": v("active.total"),
+        "received": v("request.received") or v("request.new", "total"),
+        "review_total": v("review.total"),
+        "lit_total": sum(lit) if lit else None,
+    }
 
 
-REAL_FIGURES = [("上海市政府办公厅", 2019, "2019_shanghai-szfbgt_2019", 9), ("平潭综合实验区（汇总）", 2023, "2023_pingtan-syq_2021", 7),
-                ("平潭综合实验区", 2021, "2021_pingtan-syq_2021", 12), ("平潭综合实验区", 2024, "2024_pingtan-syq_2021", 19)]
+REAL_FIGURES = [
+    ("上海市政府办公厅", 2019, "2019_shanghai-szfbgt_2019", 9),
+    ("平潭综合实验区（汇总）", 2023, "2023_pingtan-syq_2021", 7),
+    ("平潭综合实验区", 2021, "2021_pingtan-syq_2021", 12),
+    ("平潭综合实验区", 2024, "2024_pingtan-syq_2021", 19),
+]
 
 
 @pytest.mark.parametrize("label,year,key,lawsuits", REAL_FIGURES, ids=[k for _, _, k, _ in REAL_FIGURES])
@@ -307,6 +353,7 @@ def test_real_headline_figures_equal_golden_table_values(real_wh, label, year, k
     sys.path.insert(0, str(ROOT))
     from app import warehouse
     from app.queries import Filters, execute
+
     gold = _golden_figures(key)
     assert gold["lit_total"] == lawsuits
     con = warehouse.connect(real_wh)

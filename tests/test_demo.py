@@ -1,5 +1,6 @@
 """The demo dataset (issue 7): `python -m etl demo` builds a synthetic warehouse, and the dashboard marks it
 演示数据 on every page, in chart titles and in download names; a warehouse of real reports is not marked."""
+
 from __future__ import annotations
 
 import subprocess
@@ -17,14 +18,20 @@ PAGES = ["pages/overview.py", "pages/channels.py", "pages/requests.py", "pages/s
 @pytest.fixture(scope="module")
 def demo_wh(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("demo")
-    run = subprocess.run([sys.executable, "-m", "etl", "demo", "--reports", "150", "--out", str(out), "--jobs", "1"],
-                         cwd=ROOT, capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "etl", "demo", "--reports", "150", "--out", str(out), "--jobs", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "WAREHOUSE_DIR=" in run.stdout
     return out / "warehouse"
 
 
 def _app(monkeypatch, wh: Path):
     from streamlit.testing.v1 import AppTest
+
     monkeypatch.setenv("WAREHOUSE_DIR", str(wh))
     return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
 
@@ -33,8 +40,9 @@ def test_demo_warehouse_is_synthetic_with_places(demo_wh):
     con = duckdb.connect()
     n, named, placed = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE agency LIKE '演示%'), count(province) "
-        f"FROM read_parquet('{demo_wh}/reports.parquet')").fetchone()
-    assert n == named == placed == 150            # every report synthetic, every one placed by the corpus's places.csv
+        f"FROM read_parquet('{demo_wh}/reports.parquet')"
+    ).fetchone()
+    assert n == named == placed == 150  # every report synthetic, every one placed by the corpus's places.csv
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -57,6 +65,7 @@ def test_charts_and_files_are_marked(monkeypatch, demo_wh):
     monkeypatch.setenv("WAREHOUSE_DIR", str(demo_wh))
     sys.path.insert(0, str(ROOT))
     from app import demo, export, queries
+
     queries.clear()
     assert demo.counts() == (150, 150)
     assert export.file_stem("主动公开渠道") == "演示数据_主动公开渠道"
@@ -67,12 +76,17 @@ def test_charts_and_files_are_marked(monkeypatch, demo_wh):
 
 def test_real_reports_are_not_marked(monkeypatch, tmp_path):
     wh = tmp_path / "wh"
-    subprocess.run([sys.executable, "-m", "etl", "build", str(ROOT / "data" / "samples"), "--out", str(wh)],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "etl", "build", str(ROOT / "data" / "samples"), "--out", str(wh)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     at = _app(monkeypatch, wh).run()
     assert not at.exception
     assert not any("演示数据" in e.value for e in at.error)
     sys.path.insert(0, str(ROOT))
     from app import export, queries
+
     queries.clear()
     assert export.file_stem("主动公开渠道") == "主动公开渠道"

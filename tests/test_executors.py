@@ -1,11 +1,12 @@
 """The same warehouse whether reports are parsed in-process, in a process pool or on a (local) Dask cluster."""
+
 from __future__ import annotations
 
 import shutil
 
 import pytest
-
 from conftest import SAMPLES
+
 from etl.build import build
 
 
@@ -16,7 +17,7 @@ def _tables(out):
 def test_process_pool_and_dask_cluster_give_the_same_warehouse(tmp_path):
     pytest.importorskip("dask.distributed")
     src = tmp_path / "in"
-    for copy in ("a", "b"):                      # ten files, so the pool really runs in parallel
+    for copy in ("a", "b"):  # ten files, so the pool really runs in parallel
         shutil.copytree(SAMPLES, src / copy)
     inputs = [str(src)]
     serial = build(inputs, tmp_path / "serial")
@@ -44,7 +45,10 @@ def test_a_cluster_worker_gets_the_gazetteer_of_the_build(tmp_path, monkeypatch)
         # the worker started before the build was given its gazetteer, as a worker on another machine would
         use_places([str(tmp_path / "corpus" / "places.csv")])
         build(inputs, out, executor="dask", scheduler=cluster.scheduler_address)
-        versions = duckdb.connect().execute(
-            f"SELECT DISTINCT parser_version FROM read_parquet('{out}/reports.parquet')").fetchall()
+        versions = (
+            duckdb.connect()
+            .execute(f"SELECT DISTINCT parser_version FROM read_parquet('{out}/reports.parquet')")
+            .fetchall()
+        )
         assert versions == [(parser_version(),)] and "+places." in parser_version()
         assert build(inputs, out, executor="dask", scheduler=cluster.scheduler_address).reused == 12

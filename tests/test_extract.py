@@ -1,12 +1,13 @@
 """Each reader, each template and each kind of layout damage, with values from the real reports."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS, SAMPLES, need_corpus
 from golden_data import PINGTAN_2015_ROWS
+
 from etl.extract.flat import extract_flat
 from etl.extract.numbers import parse_cell, split_candidates
 from etl.model import Metric
@@ -34,9 +35,11 @@ def test_every_encoding_reads_the_same(tmp_path, encoding):
 
 def test_markdown_and_html_residue(tmp_path):
     text = SEED_OLD.read_text(encoding="utf-8")
-    damaged = (text.replace("（一）主动公开政府信息数", "## **（一）主动公开政府信息数**")
-                   .replace("2.政府网站公开政府信息数\t条\t200", "<b>2.政府网站公开政府信息数</b>\t条&nbsp;\t200")
-                   .replace("3.政务微博公开政府信息数", "- 3.政务微博公开政府信息数"))
+    damaged = (
+        text.replace("（一）主动公开政府信息数", "## **（一）主动公开政府信息数**")
+        .replace("2.政府网站公开政府信息数\t条\t200", "<b>2.政府网站公开政府信息数</b>\t条&nbsp;\t200")
+        .replace("3.政务微博公开政府信息数", "- 3.政务微博公开政府信息数")
+    )
     path = tmp_path / "residue.md"
     path.write_text(damaged, encoding="utf-8")
     got = cells(path)
@@ -53,17 +56,25 @@ def test_typo_in_fixed_label(tmp_path):
 
 
 def test_traditional_characters_in_labels(tmp_path):
-    text = SEED_OLD.read_text(encoding="utf-8").replace("（三）从事政府信息公开工作人员数", "（三）從事政府信息公開工作人員數")
+    text = SEED_OLD.read_text(encoding="utf-8").replace(
+        "（三）从事政府信息公开工作人员数", "（三）從事政府信息公開工作人員數"
+    )
     path = tmp_path / "trad.txt"
     path.write_text(text, encoding="utf-8")
     assert cells(path)[("staff.total", None, "year")] == 3
 
 
-@pytest.mark.parametrize("path,name", [
-    (SAMPLES / "000_dda260feeadc045e.txt", "national"), (SEED_2019, "2019"),
-    (CORPUS / "2011_pingtan-syq_old.txt", "fujian2009"), (CORPUS / "2015_pingtan-syq_old.txt", "fujian2014"),
-    (CORPUS / "2024_pingtan-syq_2021.txt", "2021"), (CORPUS / "2019_shanghai-szfbgt_2019.html", "2019"),
-])
+@pytest.mark.parametrize(
+    "path,name",
+    [
+        (SAMPLES / "000_dda260feeadc045e.txt", "national"),
+        (SEED_2019, "2019"),
+        (CORPUS / "2011_pingtan-syq_old.txt", "fujian2009"),
+        (CORPUS / "2015_pingtan-syq_old.txt", "fujian2014"),
+        (CORPUS / "2024_pingtan-syq_2021.txt", "2021"),
+        (CORPUS / "2019_shanghai-szfbgt_2019.html", "2019"),
+    ],
+)
 def test_template_from_table_signature(path, name):
     if not path.exists():
         need_corpus()
@@ -79,10 +90,10 @@ def test_narrative_report_without_table():
 def test_html_rowspan_colspan_and_units_in_cells():
     need_corpus()
     got = cells(CORPUS / "2019_shanghai-szfbgt_2019.html")
-    assert got[("procurement.amount", None, "year")] == pytest.approx(25.1)       # "251000元" -> 万元
+    assert got[("procurement.amount", None, "year")] == pytest.approx(25.1)  # "251000元" -> 万元
     assert got[("procurement.projects", None, "year")] == 6
     assert got[("request.new", "natural_person", "year")] == 821
-    assert got[("outcome.granted", "research", "year")] is None                   # &nbsp; stays blank
+    assert got[("outcome.granted", "research", "year")] is None  # &nbsp; stays blank
     assert got[("outcome.granted", "total", "year")] is None
     assert got[("review.total", None, "year")] == 7
 
@@ -97,11 +108,23 @@ def test_negative_change_and_decimal_wan_yuan():
 def test_flattened_digit_runs_split_by_the_tables_own_arithmetic():
     need_corpus()
     got = cells(CORPUS / "2024_pingtan-syq_2021.txt")
-    four = ["review.upheld", "review.corrected", "review.other", "review.pending", "review.total",
-            "litigation_direct.upheld", "litigation_direct.corrected", "litigation_direct.other",
-            "litigation_direct.pending", "litigation_direct.total", "litigation_after_review.upheld",
-            "litigation_after_review.corrected", "litigation_after_review.other",
-            "litigation_after_review.pending", "litigation_after_review.total"]
+    four = [
+        "review.upheld",
+        "review.corrected",
+        "review.other",
+        "review.pending",
+        "review.total",
+        "litigation_direct.upheld",
+        "litigation_direct.corrected",
+        "litigation_direct.other",
+        "litigation_direct.pending",
+        "litigation_direct.total",
+        "litigation_after_review.upheld",
+        "litigation_after_review.corrected",
+        "litigation_after_review.other",
+        "litigation_after_review.pending",
+        "litigation_after_review.total",
+    ]
     assert [got[(k, None, "year")] for k in four] == [2, 1, 3, 1, 7, 0, 0, 0, 0, 0, 13, 2, 4, 0, 19]
     # labels broken by spaces ("本年度办 理结果") and the sub-item number glued to digits ("…3252.没有…")
     got21 = cells(CORPUS / "2021_pingtan-syq_2021.txt")
@@ -114,15 +137,17 @@ def test_ambiguous_run_is_left_null_and_reported():
     need_corpus()
     parsed = parse_file(str(CORPUS / "2024_pingtan-syq_2021.txt"))
     got = {(m.metric, m.applicant, m.basis): m for m in parsed.metrics}
-    assert got[("normative.in_force", None, "year")].value is None               # 6233440: 62|33|440 or 6|233|440 …
+    assert got[("normative.in_force", None, "year")].value is None  # 6233440: 62|33|440 or 6|233|440 …
     assert parsed.report["parse_status"] == "partial"
     assert "行政规范性文件6233440" in parsed.report["error"]
     assert "按勾稽关系拆分" in got[("review.total", None, "year")].locator
 
 
 def _settled_by(*figures: float) -> tuple[dict, list[str], dict]:
-    stated = [Metric("active.total", v, str(v), f"正文第{i + 3}行：“主动公开政府信息{v:g}条”", source="text")
-              for i, v in enumerate(figures)]
+    stated = [
+        Metric("active.total", v, str(v), f"正文第{i + 3}行：“主动公开政府信息{v:g}条”", source="text")
+        for i, v in enumerate(figures)
+    ]
     metrics, problems, _ = extract_flat(PINGTAN_2015_ROWS, SPECS["fujian2014"], set(), stated=stated)
     by_key = {(m.metric, m.basis): m for m in metrics}
     return {k: m.value for k, m in by_key.items()}, problems, by_key
@@ -130,7 +155,7 @@ def _settled_by(*figures: float) -> tuple[dict, list[str], dict]:
 
 def test_a_figure_the_prose_states_settles_a_run():
     alone, problems, _ = _settled_by()
-    assert alone[("active.total", "year")] is None and problems              # four splits fit the table's rules
+    assert alone[("active.total", "year")] is None and problems  # four splits fit the table's rules
     got, problems, by_key = _settled_by(2949)
     assert got[("active.total", "year")] == 2949 and got[("active.total", "cumulative")] == 81916
     assert got[("channel.website", "year")] == 2949 and got[("channel.website", "cumulative")] == 81916
@@ -140,7 +165,7 @@ def test_a_figure_the_prose_states_settles_a_run():
 
 
 def test_a_prose_figure_no_split_agrees_with_settles_nothing():
-    for figures in [(2950,), (2949, 29)]:                 # contradicted by the table; two figures for one cell
+    for figures in [(2950,), (2949, 29)]:  # contradicted by the table; two figures for one cell
         got, problems, _ = _settled_by(*figures)
         assert got[("active.total", "year")] is None and any("294981916其中" in p for p in problems)
 
@@ -149,9 +174,11 @@ def test_a_split_that_breaks_another_rule_is_left_blank():
     """受理…总数 "145" splits 1|45 or 14|5; 历年累计 ≥ 本年度 leaves 1|45, but then 累计 45 is not 当面 0 + 网上 5 +
     信函 0 — which 14|5 would satisfy. The report breaks one of its rules (its 本年度 should be 5): no split is
     taken, the row is named, nothing is guessed."""
-    row = ("受理依申请公开信息总数条145其中：1、当面申请数条002、网上申请数条553、信函、传真申请数条00"
-           "对申请的答复总数条55其中：1、同意公开答复数条222、同意部分公开答复数条113、不予公开答复数条22"
-           "4、其他类型答复数条00")
+    row = (
+        "受理依申请公开信息总数条145其中：1、当面申请数条002、网上申请数条553、信函、传真申请数条00"
+        "对申请的答复总数条55其中：1、同意公开答复数条222、同意部分公开答复数条113、不予公开答复数条22"
+        "4、其他类型答复数条00"
+    )
     metrics, problems, _ = extract_flat(row, SPECS["fujian2014"], set())
     got = {(m.metric, m.basis): m.value for m in metrics}
     assert got[("request.received", "year")] is None and got[("request.received", "cumulative")] is None
@@ -166,8 +193,20 @@ def test_spaced_old_table_with_cumulative_column():
     assert (got[("channel.website", None, "year")], got[("channel.website", None, "cumulative")]) == (418, 1509)
 
 
-@pytest.mark.parametrize("text,value", [("12 786", 12786), ("１２７８６", 12786), ("12,786", 12786), ("-18", -18),
-                                        ("2602.76", 2602.76), ("", None), ("无", None), ("/", None), ("—", None)])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("12 786", 12786),
+        ("１２７８６", 12786),
+        ("12,786", 12786),
+        ("-18", -18),
+        ("2602.76", 2602.76),
+        ("", None),
+        ("无", None),
+        ("/", None),
+        ("—", None),
+    ],
+)
 def test_cell_values(text, value):
     assert parse_cell(text)[0] == value
 
@@ -183,7 +222,7 @@ def test_markdown_pipe_table_and_wrapped_label(tmp_path):
     for line in text.split("\n"):
         if "\t" in line and "政务微信公开政府信息数" in line:
             label, rest = line.split("\t", 1)
-            lines += [label[:5], label[5:] + "\t" + rest]          # "4.政务微" / "信公开政府信息数<TAB>条<TAB>171"
+            lines += [label[:5], label[5:] + "\t" + rest]  # "4.政务微" / "信公开政府信息数<TAB>条<TAB>171"
         else:
             lines.append(line)
     wrapped = tmp_path / "wrapped.txt"
@@ -202,19 +241,25 @@ def test_fujian_fee_in_yuan_before_the_figures(tmp_path):
     text = (CORPUS / "2014_pingtan-syq_old.txt").read_text(encoding="utf-8")
     assert "政府信息公开收费减免金额 元 0 0" in text
     path = tmp_path / "fee.txt"
-    path.write_text(text.replace("政府信息公开收费减免金额 元 0 0", "政府信息公开收费减免金额 元 20950 20950"), encoding="utf-8")
+    path.write_text(
+        text.replace("政府信息公开收费减免金额 元 0 0", "政府信息公开收费减免金额 元 20950 20950"), encoding="utf-8"
+    )
     assert cells(path)[("fees.collected", None, "year")] == pytest.approx(2.095)
 
 
-@pytest.mark.parametrize("name, short, level, parent", [
-    ("兴庆区住房和城乡建设局", "住房和城乡建设局", "county", "兴庆区人民政府"),       # 城乡 is not a township
-    ("银川市城乡规划局", "城乡规划局", "prefecture", "银川市人民政府"),
-    ("银川市自然资源局兴庆区分局", "自然资源局兴庆区分局", "prefecture", "银川市人民政府"),
-    ("平潭综合实验区社区矫正管理局", "社区矫正管理局", "prefecture", "平潭综合实验区管委会"),
-    ("银川市西夏区兴泾镇人民政府", "兴泾镇", "township", "西夏区人民政府"),
-])
+@pytest.mark.parametrize(
+    "name, short, level, parent",
+    [
+        ("兴庆区住房和城乡建设局", "住房和城乡建设局", "county", "兴庆区人民政府"),  # 城乡 is not a township
+        ("银川市城乡规划局", "城乡规划局", "prefecture", "银川市人民政府"),
+        ("银川市自然资源局兴庆区分局", "自然资源局兴庆区分局", "prefecture", "银川市人民政府"),
+        ("平潭综合实验区社区矫正管理局", "社区矫正管理局", "prefecture", "平潭综合实验区管委会"),
+        ("银川市西夏区兴泾镇人民政府", "兴泾镇", "township", "西夏区人民政府"),
+    ],
+)
 def test_department_words_that_end_like_places(name, short, level, parent):
     from etl.extract.metadata import read_metadata
     from etl.model import Document
+
     meta = read_metadata(Document(f"{name}2020年政府信息公开工作年度报告\n"))
     assert (meta.agency_short, meta.level, meta.parent) == (short, level, parent)

@@ -1,12 +1,13 @@
 """The warehouse against hand-written golden values, cell by cell, for every seed and real report."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from golden_data import cases, differences, golden_metrics, golden_reports
 
 from etl.parse import parse_file
-from golden_data import cases, differences, golden_metrics, golden_reports
 
 CASES = cases()
 

@@ -1,5 +1,6 @@
 """Imports run apart from the page that started them (issue 14): they land whatever the user does, and one that a
 server restart interrupted is run again."""
+
 from __future__ import annotations
 
 import json
@@ -10,12 +11,18 @@ import duckdb
 
 from tests.conftest import SAMPLES
 
-XINGQING = SAMPLES / "000_dda260feeadc045e.txt"      # 银川市兴庆区人民政府 2018: saved again as a 2017 report
+XINGQING = SAMPLES / "000_dda260feeadc045e.txt"  # 银川市兴庆区人民政府 2018: saved again as a 2017 report
 
 
 def _report_of(wh: Path, name: str) -> list[tuple]:
-    return duckdb.connect().execute("SELECT year, parse_status FROM read_parquet(?) WHERE source_file LIKE ?",
-                                    [str(wh / "reports.parquet"), f"%/{name}"]).fetchall()
+    return (
+        duckdb.connect()
+        .execute(
+            "SELECT year, parse_status FROM read_parquet(?) WHERE source_file LIKE ?",
+            [str(wh / "reports.parquet"), f"%/{name}"],
+        )
+        .fetchall()
+    )
 
 
 def _wait(job, seconds: float = 300) -> None:
@@ -27,13 +34,14 @@ def _wait(job, seconds: float = 300) -> None:
 
 def test_import_started_then_left_lands(tmp_path, monkeypatch):
     from app import importer, warehouse
+
     wh = tmp_path / "wh"
     monkeypatch.setattr(warehouse, "UPLOADS", tmp_path / "uploads")
     warehouse.ensure_built(wh)
     text = XINGQING.read_text(encoding="utf-8").replace("2018", "2017")
     batch = importer.batch_dir()
     staged = importer.stage([("兴庆区_2017.txt", text.encode("utf-8")), ("notes.pdfx", b"1")], batch)
-    job = importer.start(staged, batch, wh)          # the page's run may end here: nothing waits for the job
+    job = importer.start(staged, batch, wh)  # the page's run may end here: nothing waits for the job
     assert job.state == "running" and json.loads((batch / "job.json").read_text())["state"] == "running"
     _wait(job)
     assert _report_of(wh, "兴庆区_2017.txt") == [(2017, "ok")]
@@ -41,13 +49,18 @@ def test_import_started_then_left_lands(tmp_path, monkeypatch):
     assert by["兴庆区_2017.txt"].status == "parsed" and by["notes.pdfx"].status == "rejected"
     saved = json.loads((batch / "job.json").read_text())
     assert saved["state"] == "done" and {f["name"]: f["status"] for f in saved["files"]} == {
-        "兴庆区_2017.txt": "parsed", "notes.pdfx": "rejected"}
-    assert duckdb.connect().execute("SELECT count(*) FROM read_parquet(?)",
-                                    [str(wh / "reports.parquet")]).fetchone()[0] == 6
+        "兴庆区_2017.txt": "parsed",
+        "notes.pdfx": "rejected",
+    }
+    assert (
+        duckdb.connect().execute("SELECT count(*) FROM read_parquet(?)", [str(wh / "reports.parquet")]).fetchone()[0]
+        == 6
+    )
 
 
 def test_an_interrupted_import_is_resumed(tmp_path, monkeypatch):
     from app import importer, warehouse
+
     wh = tmp_path / "wh"
     monkeypatch.setattr(warehouse, "UPLOADS", tmp_path / "uploads")
     warehouse.ensure_built(wh)
@@ -59,4 +72,4 @@ def test_an_interrupted_import_is_resumed(tmp_path, monkeypatch):
     (job,) = importer.resume_interrupted(wh)
     _wait(job)
     assert _report_of(wh, "兴庆区_2016.txt") == [(2016, "ok")]
-    assert importer.resume_interrupted(wh) == []            # done: not run again
+    assert importer.resume_interrupted(wh) == []  # done: not run again

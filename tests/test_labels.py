@@ -4,6 +4,7 @@ The variants are those of published reports (陕西 西安临潼 2021: 二、上
 柞水 2021: the whole table in traditional characters; 天津 and 四川 2021/2022: 商业 企业 split by a space), and the
 kinds of misprint such tables carry (a character lost, added or wrong; other brackets and widths).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -18,29 +19,51 @@ S3_2021 = [
     ("二、上年结转政府信息公开申请数量", [1, 0, 0, 0, 0, 0, 1]),
     ("（一）予以公开", [2, 1, 0, 0, 0, 0, 3]),
     ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", [1, 0, 0, 0, 0, 0, 1]),
-    ("1.属于国家秘密", [0] * 7), ("2.其他法律行政法规禁止公开", [0] * 7), ("3.危及“三安全一稳定”", [0] * 7),
-    ("4.保护第三方合法权益", [0] * 7), ("5.属于三类内部事务信息", [0] * 7), ("6.属于四类过程性信息", [0] * 7),
-    ("7.属于行政执法案卷", [0] * 7), ("8.属于行政查询事项", [0] * 7),
-    ("1.本机关不掌握相关政府信息", [1, 0, 0, 0, 0, 0, 1]), ("2.没有现成信息需要另行制作", [0] * 7),
+    ("1.属于国家秘密", [0] * 7),
+    ("2.其他法律行政法规禁止公开", [0] * 7),
+    ("3.危及“三安全一稳定”", [0] * 7),
+    ("4.保护第三方合法权益", [0] * 7),
+    ("5.属于三类内部事务信息", [0] * 7),
+    ("6.属于四类过程性信息", [0] * 7),
+    ("7.属于行政执法案卷", [0] * 7),
+    ("8.属于行政查询事项", [0] * 7),
+    ("1.本机关不掌握相关政府信息", [1, 0, 0, 0, 0, 0, 1]),
+    ("2.没有现成信息需要另行制作", [0] * 7),
     ("3.补正后申请内容仍不明确", [0] * 7),
-    ("1.信访举报投诉类申请", [0] * 7), ("2.重复申请", [0] * 7), ("3.要求提供公开出版物", [0] * 7),
-    ("4.无正当理由大量反复申请", [0] * 7), ("5.要求行政机关确认或重新出具已获取信息", [0] * 7),
+    ("1.信访举报投诉类申请", [0] * 7),
+    ("2.重复申请", [0] * 7),
+    ("3.要求提供公开出版物", [0] * 7),
+    ("4.无正当理由大量反复申请", [0] * 7),
+    ("5.要求行政机关确认或重新出具已获取信息", [0] * 7),
     ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", [1, 0, 0, 0, 0, 0, 1]),
     ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", [0] * 7),
     ("3.其他", [1, 0, 0, 0, 0, 0, 1]),
     ("（七）总计", [6, 1, 0, 0, 0, 0, 7]),
     ("四、结转下年度继续办理", [0] * 7),
 ]
-HEADER = [["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"],
-          ["", "自然人", "法人或其他组织", "", "", "", "", "总计"],
-          ["", "", "商业 企业", "科研 机构", "社会公益组织", "法律服务机构", "其他", ""]]
+HEADER = [
+    ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"],
+    ["", "自然人", "法人或其他组织", "", "", "", "", "总计"],
+    ["", "", "商业 企业", "科研 机构", "社会公益组织", "法律服务机构", "其他", ""],
+]
 
 
-S2_2021 = [["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "0", "0", "0"],
-           ["行政规范性文件", "2", "0", "9"], ["信息内容", "本年处理决定数量"], ["行政许可", "15"], ["行政处罚", "3"],
-           ["行政强制", "0"], ["信息内容", "本年收费金额（单位：万元）"], ["行政事业性收费", "0"]]
-S4 = [["行政复议", "行政诉讼"], ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"],
-      ["0"] * 15]
+S2_2021 = [
+    ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+    ["规章", "0", "0", "0"],
+    ["行政规范性文件", "2", "0", "9"],
+    ["信息内容", "本年处理决定数量"],
+    ["行政许可", "15"],
+    ["行政处罚", "3"],
+    ["行政强制", "0"],
+    ["信息内容", "本年收费金额（单位：万元）"],
+    ["行政事业性收费", "0"],
+]
+S4 = [
+    ["行政复议", "行政诉讼"],
+    ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"],
+    ["0"] * 15,
+]
 
 
 def _read(rows, spec="2021"):
@@ -60,14 +83,21 @@ def test_the_printed_table_reads_whole():
     assert not problems
 
 
-@pytest.mark.parametrize("label, printed, metric", [
-    ("二、上年结转政府信息公开申请数量", "二、上年结转政府信息公开数量", "request.carried_in"),      # 临潼 2021
-    ("1.本机关不掌握相关政府信息", "1.本机关不掌握相关政府息", "outcome.unable.not_held"),        # a character lost
-    ("1.本机关不掌握相关政府信息", "1.本机关不掌握相关的政府信息", "outcome.unable.not_held"),    # one added
-    ("5.要求行政机关确认或重新出具已获取信息", "5.要求行政机关确认或重新出具以获取信息", "outcome.unprocessed.confirmation"),
-    ("（一）予以公开", "【一】予已公开", "outcome.granted"),                   # other brackets and a wrong character
-    ("（七）总计", "〔七〕合计", "outcome.total"),                             # numbered, and the row the table expects
-])
+@pytest.mark.parametrize(
+    "label, printed, metric",
+    [
+        ("二、上年结转政府信息公开申请数量", "二、上年结转政府信息公开数量", "request.carried_in"),  # 临潼 2021
+        ("1.本机关不掌握相关政府信息", "1.本机关不掌握相关政府息", "outcome.unable.not_held"),  # a character lost
+        ("1.本机关不掌握相关政府信息", "1.本机关不掌握相关的政府信息", "outcome.unable.not_held"),  # one added
+        (
+            "5.要求行政机关确认或重新出具已获取信息",
+            "5.要求行政机关确认或重新出具以获取信息",
+            "outcome.unprocessed.confirmation",
+        ),
+        ("（一）予以公开", "【一】予已公开", "outcome.granted"),  # other brackets and a wrong character
+        ("（七）总计", "〔七〕合计", "outcome.total"),  # numbered, and the row the table expects
+    ],
+)
 def test_a_misprinted_label_is_read_and_the_locator_says_so(label, printed, metric):
     cells, problems = _read(_replace(label, printed))
     value, locator = cells[(metric, "natural_person")]
@@ -78,7 +108,7 @@ def test_a_misprinted_label_is_read_and_the_locator_says_so(label, printed, metr
 
 
 def test_traditional_characters_and_full_width_read_exactly():
-    printed = "二、上年結轉政府信息公開申請數量"                                   # 柞水 2021
+    printed = "二、上年結轉政府信息公開申請數量"  # 柞水 2021
     cells, problems = _read(_replace("二、上年结转政府信息公开申请数量", printed))
     value, locator = cells[("request.carried_in", "total")]
     assert value == 1 and "近似" not in locator and not problems
@@ -113,30 +143,38 @@ def test_its_numbering_settles_which_row():
 
 
 def test_a_2021_table_with_the_one_row_other_keeps_it_as_outcome_other():
-    subrows = {"1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-               "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3.其他"}
+    subrows = {
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        "3.其他",
+    }
     rows = [(lb, v) for lb, v in S3_2021 if lb not in subrows]
     at = next(i for i, (lb, _) in enumerate(rows) if lb == "（七）总计")
     rows.insert(at, ("（六）其他处理", [2, 0, 0, 0, 0, 0, 2]))
     cells, problems = _read(rows)
     assert {a: cells[("outcome.other", a)][0] for a in APPLICANTS} == dict(zip(APPLICANTS, [2, 0, 0, 0, 0, 0, 2]))
     assert not any(k[0].startswith("outcome.other.") for k in cells)
-    assert not problems, problems                             # its three rows are not named as missing
+    assert not problems, problems  # its three rows are not named as missing
     from etl.checks import run_checks
     from etl.model import Metric
+
     metrics = [Metric(k, v, str(v), loc, applicant=a, basis="year", unit="件") for (k, a), (v, loc) in cells.items()]
     checks = {(c.rule, c.status) for c in run_checks("2021", metrics)}
-    assert ("apply.outcome_sum", "pass") in checks            # （七）总计 6+1 = 3+1+1+2 per column, with （六）
+    assert ("apply.outcome_sum", "pass") in checks  # （七）总计 6+1 = 3+1+1+2 per column, with （六）
 
 
 def test_a_one_row_other_that_breaks_the_sum_fails_its_rule():
-    subrows = {"1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-               "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3.其他"}
+    subrows = {
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        "3.其他",
+    }
     rows = [(lb, v) for lb, v in S3_2021 if lb not in subrows]
     rows.insert(len(rows) - 2, ("（六）其他处理", [5, 0, 0, 0, 0, 0, 5]))
     cells, _ = _read(rows)
     from etl.checks import run_checks
     from etl.model import Metric
+
     metrics = [Metric(k, v, str(v), loc, applicant=a, basis="year", unit="件") for (k, a), (v, loc) in cells.items()]
     fails = [c for c in run_checks("2021", metrics) if c.rule == "apply.outcome_sum" and c.status == "fail"]
     assert fails and "（七）总计（6）" in fails[0].message

@@ -3,6 +3,7 @@ marts as with the views over the raw tables, and stale marts are never used.
 
     python -m pytest tests/test_marts.py -q
 """
+
 from __future__ import annotations
 
 import os
@@ -12,7 +13,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from same_rows import every_query_same, norm
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 @pytest.fixture(scope="module")
 def wh(tmp_path_factory) -> Path:
     from etl.build import build
+
     d = tmp_path_factory.mktemp("marts") / "warehouse"
     cwd = os.getcwd()
     os.chdir(ROOT)
@@ -34,6 +35,7 @@ def wh(tmp_path_factory) -> Path:
 
 def test_build_writes_valid_marts(wh):
     from etl.warehouse import marts
+
     assert all((wh / "marts" / f"{t}.parquet").is_file() for t in marts.MARTS)
     assert marts.valid(wh)
 
@@ -42,6 +44,7 @@ def test_queries_same_with_and_without_marts(wh, tmp_path):
     """Every named query, unpaged (as a download runs it) and as the pages run the lists (first rows + total)."""
     from app import warehouse
     from app.queries import PAGED, Filters, execute_page
+
     plain = tmp_path / "plain"
     shutil.copytree(wh, plain)
     shutil.rmtree(plain / "marts")
@@ -50,12 +53,19 @@ def test_queries_same_with_and_without_marts(wh, tmp_path):
     prov = a.execute("SELECT min(province) FROM rep").fetchone()[0]
     years = [r[0] for r in a.execute("SELECT DISTINCT year FROM rep ORDER BY 1 LIMIT 2").fetchall()]
     ag = a.execute("SELECT min(agency_id) FROM rep").fetchone()[0]
-    filter_sets = [Filters(), Filters(years=tuple(years)), Filters(provinces=(prov,)), Filters(scope="self"),
-                   Filters(scope="aggregate"), Filters(agencies=(ag,)), Filters(levels=("county", "township"))]
+    filter_sets = [
+        Filters(),
+        Filters(years=tuple(years)),
+        Filters(provinces=(prov,)),
+        Filters(scope="self"),
+        Filters(scope="aggregate"),
+        Filters(agencies=(ag,)),
+        Filters(levels=("county", "township")),
+    ]
     n = 0
     for name, f, params, ra in every_query_same(a, b, filter_sets, rid):
         n += 1
-        if name in PAGED:        # a page of 3 rows: the same first rows and the same total either way
+        if name in PAGED:  # a page of 3 rows: the same first rows and the same total either way
             (pa, ta), (pb, tb) = execute_page(a, name, f, params, 3), execute_page(b, name, f, params, 3)
             assert ta == tb == ra.height, (name, f)
             assert pa.rows() == ra.rows()[:3] or norm(pa.rows()) == norm(pb.rows()), (name, f)
@@ -64,15 +74,17 @@ def test_queries_same_with_and_without_marts(wh, tmp_path):
 
 def test_stale_marts_are_not_used(wh, tmp_path):
     from etl.warehouse import marts
+
     t = tmp_path / "edited"
     shutil.copytree(wh, t)
-    assert marts.valid(t)                     # a faithful copy keeps its marts
-    for f in t.rglob("*.parquet"):            # ... also when the copy did not keep the files' times (cp -r)
+    assert marts.valid(t)  # a faithful copy keeps its marts
+    for f in t.rglob("*.parquet"):  # ... also when the copy did not keep the files' times (cp -r)
         os.utime(f, (1_000_000_000, 1_000_000_000))
     assert marts.valid(t)
-    duckdb.connect().execute(f"COPY (SELECT * FROM read_parquet('{wh}/metrics.parquet') LIMIT 3) "
-                             f"TO '{t}/metrics.parquet' (FORMAT parquet)")
-    assert not marts.valid(t)                 # a table rewritten outside a build: back to the views
+    duckdb.connect().execute(
+        f"COPY (SELECT * FROM read_parquet('{wh}/metrics.parquet') LIMIT 3) TO '{t}/metrics.parquet' (FORMAT parquet)"
+    )
+    assert not marts.valid(t)  # a table rewritten outside a build: back to the views
 
 
 def test_filter_options_offer_every_value(wh):
@@ -80,6 +92,7 @@ def test_filter_options_offer_every_value(wh):
     every place → agency combination the sidebar narrows by."""
     from app import warehouse
     from app.queries import Filters, execute
+
     con = warehouse.connect(wh)
     opts = execute(con, "filter_options", Filters())
     rep = con.sql("SELECT * FROM rep").pl()

@@ -4,16 +4,15 @@ a new publish changes version(); a half-published build is never read.
 
     python -m pytest tests/test_object_storage.py -q
 """
+
 from __future__ import annotations
 
 import logging
 import os
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
-
 from same_rows import every_query_same, norm
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,14 +23,18 @@ s3fs = pytest.importorskip("s3fs", reason="s3fs is not installed (requirements.t
 boto3 = pytest.importorskip("boto3")
 
 BUCKET = "disclosure-warehouse"
-ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
-       "AWS_DEFAULT_REGION": "us-east-1"}
+ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
 
 
 @pytest.fixture(scope="module")
 def s3():
     """A local S3 endpoint; the AWS variables point s3fs (and boto3) at it, as a user would for MinIO."""
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)        # moto's request log
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
@@ -55,11 +58,13 @@ def s3():
 @pytest.fixture(autouse=True)
 def no_poll_delay(monkeypatch):
     from app import warehouse
+
     monkeypatch.setattr(warehouse, "POLL_SECONDS", 0.0)
 
 
 def _build(inputs: list[str], out: Path) -> Path:
     from etl.build import build
+
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
@@ -83,6 +88,7 @@ def small_wh(tmp_path_factory) -> Path:
 
 def _cli(*argv: str) -> int:
     from etl.cli import main
+
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
@@ -99,25 +105,29 @@ def test_every_named_query_same_rows_from_s3(s3, local_wh):
     from app import warehouse
     from app.queries import Filters
     from etl.warehouse import marts
+
     url = f"{s3}/queries"
     assert _cli("publish", str(local_wh), url) == 0
     assert warehouse.is_remote(url) and warehouse.is_built(url)
-    assert marts.valid(url)                                   # the published marts are used, not the views
+    assert marts.valid(url)  # the published marts are used, not the views
     a, b = warehouse.connect(local_wh), warehouse.connect(url)
     assert "s3://" in b.execute("SELECT sql FROM duckdb_views() WHERE view_name = 'mv'").fetchone()[0]
     rid = a.execute("SELECT report_id FROM raw_reports WHERE parse_status = 'ok' ORDER BY 1 LIMIT 1").fetchone()[0]
     years = [r[0] for r in a.execute("SELECT DISTINCT year FROM rep ORDER BY 1 LIMIT 2").fetchall()]
-    filter_sets = [Filters(), Filters(years=tuple(years), scope="self")]   # every filter: tests/test_marts.py
+    filter_sets = [Filters(), Filters(years=tuple(years), scope="self")]  # every filter: tests/test_marts.py
     n = len(list(every_query_same(a, b, filter_sets, rid)))
     assert n > 20
     for t in ("reports", "metrics", "checks"):
-        assert norm(a.execute(f"SELECT * FROM raw_{t}").fetchall()) == norm(b.execute(f"SELECT * FROM raw_{t}").fetchall())
+        assert norm(a.execute(f"SELECT * FROM raw_{t}").fetchall()) == norm(
+            b.execute(f"SELECT * FROM raw_{t}").fetchall()
+        )
     assert sorted(warehouse.source_inputs(url)) == sorted(warehouse.source_inputs(local_wh))
 
 
 def test_path_mangled_url_and_env(s3, local_wh, monkeypatch):
     """app.queries hands connect() Path(str(wh)), which folds s3://b into s3:/b: still the same warehouse."""
     from app import warehouse
+
     url = f"{s3}/env"
     assert _cli("publish", str(local_wh), url) == 0
     monkeypatch.setenv("WAREHOUSE_DIR", url + "/")
@@ -129,13 +139,14 @@ def test_path_mangled_url_and_env(s3, local_wh, monkeypatch):
 
 def test_build_out_url_is_incremental_and_changes_version(s3, capsys):
     from app import warehouse
+
     url = f"{s3}/built"
     assert _cli("build", "data/samples", "--out", url) == 0
     assert "5 ok" in capsys.readouterr().out
     v1 = warehouse.version(url)
     assert _count(warehouse.connect(url)) == 5
     assert _cli("build", "data/samples", "--out", url) == 0
-    assert "(5 unchanged, not reparsed)" in capsys.readouterr().out      # the published tables were fetched
+    assert "(5 unchanged, not reparsed)" in capsys.readouterr().out  # the published tables were fetched
     v2 = warehouse.version(url)
     assert v2 != v1 and _count(warehouse.connect(url)) == 5
 
@@ -143,6 +154,7 @@ def test_build_out_url_is_incremental_and_changes_version(s3, capsys):
 def test_half_published_build_is_never_read(s3, local_wh, small_wh, monkeypatch):
     from app import warehouse
     from etl.warehouse import object_storage
+
     url = f"{s3}/atomic"
     object_storage.publish(local_wh, url)
     v1 = warehouse.version(url)
@@ -169,11 +181,12 @@ def test_half_published_build_is_never_read(s3, local_wh, small_wh, monkeypatch)
     object_storage.point(url, bid, small_wh)
     assert warehouse.version(url) != v1
     assert _count(warehouse.connect(url)) == 2
-    assert _count(old) == 5                   # a connection opened on the old build keeps reading it whole
+    assert _count(old) == 5  # a connection opened on the old build keeps reading it whole
 
 
 def test_prune_keeps_newest_builds(s3, local_wh):
     from etl.warehouse import object_storage
+
     url = f"{s3}/prune"
     ids = [object_storage.publish(local_wh, url, keep=2) for _ in range(4)]
     fs = object_storage.filesystem(url)
@@ -186,6 +199,7 @@ def test_plain_folder_copy_is_read_too(s3, local_wh):
     """A warehouse folder copied to object storage as it is (no current.json) is read in place."""
     from app import warehouse
     from etl.warehouse import marts, object_storage
+
     url = f"{s3}/plain"
     fs = object_storage.filesystem(url)
     for p in local_wh.rglob("*"):
@@ -194,14 +208,15 @@ def test_plain_folder_copy_is_read_too(s3, local_wh):
     assert warehouse.is_built(url) and marts.valid(url)
     v1 = warehouse.version(url)
     assert _count(warehouse.connect(url)) == 5
-    fs.put_file(str(local_wh / "manifest.json"), f"{BUCKET}/plain/reports.parquet.tmp")   # unrelated file: ignored
-    fs.put_file(str(local_wh / "metrics.parquet"), f"{BUCKET}/plain/checks.parquet")       # a table rewritten
+    fs.put_file(str(local_wh / "manifest.json"), f"{BUCKET}/plain/reports.parquet.tmp")  # unrelated file: ignored
+    fs.put_file(str(local_wh / "metrics.parquet"), f"{BUCKET}/plain/checks.parquet")  # a table rewritten
     assert warehouse.version(url) != v1 and not marts.valid(url)
 
 
 def test_no_warehouse_there_is_a_clear_error(s3):
     from app import warehouse
     from etl.warehouse import object_storage
+
     url = f"{s3}/nothing-yet"
     assert not warehouse.is_built(url)
     assert warehouse.version(url)
@@ -215,7 +230,7 @@ def test_no_warehouse_there_is_a_clear_error(s3):
 def test_cli_usage_errors(s3, local_wh, tmp_path, capsys):
     assert _cli("publish", str(local_wh), "s3://no-such-bucket-here/x") == 2
     assert "no-such-bucket-here" in capsys.readouterr().err
-    assert _cli("publish", str(tmp_path), f"{s3}/empty") == 2          # not a built warehouse
+    assert _cli("publish", str(tmp_path), f"{s3}/empty") == 2  # not a built warehouse
     assert "not a built warehouse" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         _cli("build", "data/samples", "--out", str(tmp_path / "wh"), "--keep", "2")
@@ -225,8 +240,10 @@ def test_cli_usage_errors(s3, local_wh, tmp_path, capsys):
 
 def test_httpfs_reader_that_cannot_load_says_so(s3, local_wh, monkeypatch):
     import duckdb
+
     from app import warehouse
     from etl.warehouse import object_storage
+
     try:
         duckdb.connect().execute("LOAD httpfs")
         pytest.skip("httpfs is installed here")
@@ -241,6 +258,7 @@ def test_httpfs_reader_that_cannot_load_says_so(s3, local_wh, monkeypatch):
 
 def test_dashboard_runs_on_s3_warehouse(s3, local_wh, monkeypatch):
     from streamlit.testing.v1 import AppTest
+
     url = f"{s3}/dashboard"
     assert _cli("publish", str(local_wh), url) == 0
     monkeypatch.setenv("WAREHOUSE_DIR", url)
@@ -251,21 +269,23 @@ def test_dashboard_runs_on_s3_warehouse(s3, local_wh, monkeypatch):
         at.switch_page(str(page.relative_to(ROOT))).run()
         assert not at.exception, (page.name, [e.message for e in at.exception])
         assert not [e.value for e in at.error], (page.name, [e.value for e in at.error])
-        if page.name == "upload.py":           # nothing is built into object storage from the dashboard
+        if page.name == "upload.py":  # nothing is built into object storage from the dashboard
             assert any("对象存储" in w.value for w in at.warning)
             assert at.button[0].disabled
-        if page.name == "scorecard.py":        # scored from the tables read on S3
+        if page.name == "scorecard.py":  # scored from the tables read on S3
             assert at.dataframe
 
 
 def test_import_into_object_storage_is_refused(s3):
     from app import importer
+
     with pytest.raises(ValueError, match="对象存储"):
         importer.import_files(importer.Staged([]), f"{s3}/nowhere")
 
 
 def test_read_table_local_and_remote_alike(s3, local_wh):
     from app import warehouse
+
     url = f"{s3}/read-table"
     assert _cli("publish", str(local_wh), url) == 0
     for t in ("reports", "metrics", "checks"):

@@ -4,6 +4,7 @@ The golden files in tests/golden/prose/ were written by hand from reading each r
 sentence clearly attributes to a metric key, with a short quote. The extractor must find exactly these —
 every golden figure, and nothing the golden set lacks.
 """
+
 from __future__ import annotations
 
 import csv
@@ -30,9 +31,16 @@ pytestmark = pytest.mark.skipif(not SHARED.exists(), reason="shared corpus not a
 
 def _sources(key: str) -> list[Path]:
     """The report files of a golden key: the txt (or html) version, and the html twin where there is one."""
-    out = [p for p in (SHARED / "seeds" / f"{key}.txt", SHARED / "corpus" / "real" / f"{key}.txt",
-                       SHARED / "corpus" / "real" / f"{key}.html", SHARED / "corpus" / "real" / "html" / f"{key}.html")
-           if p.exists()]
+    out = [
+        p
+        for p in (
+            SHARED / "seeds" / f"{key}.txt",
+            SHARED / "corpus" / "real" / f"{key}.txt",
+            SHARED / "corpus" / "real" / f"{key}.html",
+            SHARED / "corpus" / "real" / "html" / f"{key}.html",
+        )
+        if p.exists()
+    ]
     assert out, f"no report file for golden key {key}"
     return out
 
@@ -54,8 +62,9 @@ def _squash(s: str) -> str:
 
 
 def test_golden_covers_every_report():
-    reports = {p.stem for p in (SHARED / "seeds").glob("*.txt")} | {p.stem for p in (SHARED / "corpus" / "real").glob("*.*")
-                                                                   if p.suffix in (".txt", ".html")}
+    reports = {p.stem for p in (SHARED / "seeds").glob("*.txt")} | {
+        p.stem for p in (SHARED / "corpus" / "real").glob("*.*") if p.suffix in (".txt", ".html")
+    }
     assert reports <= set(KEYS)
 
 
@@ -107,11 +116,14 @@ def test_shanghai_partial_aggregate_passes():
 
 
 def test_subsum_of_block_agrees_and_other_numbers_fail():
-    table = [Metric("outcome.unable.not_held", v, str(v), f"r1c{i}", applicant=a)
-             for i, (a, v) in enumerate([("natural_person", 252.0), ("business", 12.0), ("research", 1.0),
-                                          ("total", None)])]
-    table += [Metric("outcome.unable.needs_creation", 60.0, "60", "r2c1", applicant="natural_person"),
-              Metric("outcome.unable.unclear", 12.0, "12", "r3c1", applicant="natural_person")]
+    table = [
+        Metric("outcome.unable.not_held", v, str(v), f"r1c{i}", applicant=a)
+        for i, (a, v) in enumerate([("natural_person", 252.0), ("business", 12.0), ("research", 1.0), ("total", None)])
+    ]
+    table += [
+        Metric("outcome.unable.needs_creation", 60.0, "60", "r2c1", applicant="natural_person"),
+        Metric("outcome.unable.unclear", 12.0, "12", "r3c1", applicant="natural_person"),
+    ]
     prose = lambda v: [Metric("outcome.unable.not_held", v, str(v), "正文第1行", applicant="total", source="text")]
     assert check_prose(prose(265.0), table)[0].status == "pass"
     assert check_prose(prose(337.0), table)[0].status == "pass"
@@ -125,6 +137,7 @@ def test_no_table_cell_is_skipped():
 
 def _doc_figures(text: str, template: str = "old") -> list[tuple[str, float]]:
     from etl.model import Document
+
     return [(m.metric, m.value) for m in extract_prose(Document(text=text), template)]
 
 
@@ -132,7 +145,9 @@ def test_conservative_rules():
     # parts of the reporting body, approximate and rounded figures, figures after the table start: left out
     assert _doc_figures("其中，区直、县直各单位主动公开政府信息1397条。各乡镇主动公开政府信息534条。") == []
     assert _doc_figures("在互联网上，2012年区管委会、县政府公开办主动公开信息数为121条。") == []
-    assert _doc_figures("开展政务公开培训1次，培训人员60余人。全区主动公开政府信息 70.67 万条。") == [("training.sessions", 1)]
+    assert _doc_figures("开展政务公开培训1次，培训人员60余人。全区主动公开政府信息 70.67 万条。") == [
+        ("training.sessions", 1)
+    ]
     assert _doc_figures("区经济发展局全年共发布信息291条。受理审批事项117件，办结171件。") == []
     assert _doc_figures("统计表\n指标名称 计量单位 主动公开信息数 条 739") == []
     # figures in table lines are not prose
@@ -141,6 +156,7 @@ def test_conservative_rules():
 
 def test_wrapped_lines_are_joined_and_located():
     from etl.model import Document
+
     doc = Document(text="标题\n\n信息公开类行政复议7\n件，诉讼9件，均获维持。")
     got = {m.metric: (m.value, m.locator) for m in extract_prose(doc, "2019")}
     assert got["review.total"][0] == 7 and got["review.total"][1].startswith("正文第3行")

@@ -4,6 +4,7 @@ The fixtures in tests/fixtures/ are the real published HTML pages reprinted by t
 (Chromium print-to-PDF; python-docx). The same report must give the same golden values whichever format it
 comes in, and the same cells as the HTML page. Hostile files give a ReadError (a failed report row), fast.
 """
+
 from __future__ import annotations
 
 import functools
@@ -17,15 +18,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS, ROOT
+from golden_data import differences
+
 from etl.model import ReadError
 from etl.parse import parse_file
-from etl.read import read_document
 from etl.read import pdf as pdf_reader
+from etl.read import read_document
 from etl.read.docx import read_docx
 from etl.read.pdf import fix_glyphs, read_pdf
-from golden_data import differences
 
 FIX = ROOT / "tests" / "fixtures"
 KEYS = ["2024_pingtan-syq_2021", "2019_shanghai-szfbgt_2019", "2014_pingtan-syq_old"]
@@ -63,6 +64,7 @@ def _rows(doc) -> list[list[str]]:
 
 # ------------------------------------------------------------------ same values in every format
 
+
 @pytest.mark.parametrize("key,fmt", CASES, ids=[f"{k}.{f}" for k, f in CASES])
 def test_golden_cells(key, fmt):
     path = FIX / f"{key}.{fmt}"
@@ -82,9 +84,19 @@ def test_same_as_html(key, fmt):
     if src is None:
         pytest.skip("shared corpus (HTML pages) not present")
     html, other = parsed(str(src)), parsed(str(FIX / f"{key}.{fmt}"))
-    assert _all_metrics(other) == _all_metrics(html)      # table and prose figures alike
-    for field in ("year", "agency", "agency_short", "agency_kind", "level", "province", "template",
-                  "template_variant", "scope", "parse_status"):
+    assert _all_metrics(other) == _all_metrics(html)  # table and prose figures alike
+    for field in (
+        "year",
+        "agency",
+        "agency_short",
+        "agency_kind",
+        "level",
+        "province",
+        "template",
+        "template_variant",
+        "scope",
+        "parse_status",
+    ):
         assert other.report[field] == html.report[field], field
     # the tables themselves: every row's cells, merged cells once, blanks kept
     assert _rows(read(str(FIX / f"{key}.{fmt}"))) == _rows(read(str(src)))
@@ -101,6 +113,7 @@ def test_pdf_locators_name_pages():
 
 # ------------------------------------------------------------------ a table over a page break
 
+
 @pytest.mark.parametrize("variant", ["s3_split", "s3_split_header"])
 def test_table_over_page_break(variant):
     one = read_pdf((FIX / f"{S3}_s3_onepage.pdf").read_bytes())
@@ -112,7 +125,9 @@ def test_table_over_page_break(variant):
     assert {"第1页", "第2页"} <= pages, pages
     a = parsed(str(FIX / f"{S3}_s3_onepage.pdf"))
     b = parsed(str(FIX / f"{S3}_{variant}.pdf"))
-    assert [(m.metric, m.applicant, m.value) for m in a.metrics] == [(m.metric, m.applicant, m.value) for m in b.metrics]
+    assert [(m.metric, m.applicant, m.value) for m in a.metrics] == [
+        (m.metric, m.applicant, m.value) for m in b.metrics
+    ]
     assert len(a.metrics) >= 100
 
 
@@ -122,11 +137,12 @@ def test_onepage_table_matches_html():
         pytest.skip("shared corpus not present")
     html_s3 = next(t for t in read_document(src).tables if any("自然人" in c for r in t.rows for c in r))
     pdf_s3 = read_pdf((FIX / f"{S3}_s3_onepage.pdf").read_bytes()).tables[0]
-    norm = lambda rows: [[re.sub(r"\s+", "", c) for c in r] for r in rows]  # noqa: E731
+    norm = lambda rows: [[re.sub(r"\s+", "", c) for c in r] for r in rows]
     assert norm(pdf_s3.rows) == norm(html_s3.rows)
 
 
 # ------------------------------------------------------------------ layouts printed on the fly
+
 
 def _print(tmp_path, jobs):
     if not CHROMIUM.exists():
@@ -134,6 +150,7 @@ def _print(tmp_path, jobs):
     pytest.importorskip("playwright")
     sys.path.insert(0, str(ROOT / "tools"))
     import make_fixtures
+
     make_fixtures.print_pdfs(jobs, tmp_path)
 
 
@@ -144,6 +161,7 @@ def test_vertical_header_text(tmp_path, layout):
         pytest.skip("chromium or shared corpus not present")
     sys.path.insert(0, str(ROOT / "tools"))
     import make_fixtures
+
     jobs = [j for j in make_fixtures.layout_jobs() if f"_{layout}." in j[0]]
     _print(tmp_path, jobs)
     one = read_pdf((FIX / f"{S3}_s3_onepage.pdf").read_bytes())
@@ -156,6 +174,7 @@ def test_unruled_table(tmp_path):
         pytest.skip("chromium or shared corpus not present")
     sys.path.insert(0, str(ROOT / "tools"))
     import make_fixtures
+
     jobs = [j for j in make_fixtures.layout_jobs() if "unruled" in j[0]]
     _print(tmp_path, jobs)
     ruled = parsed(str(FIX / f"{S3}_s3_onepage.pdf"))
@@ -173,6 +192,7 @@ def test_unruled_report_golden(tmp_path):
         pytest.skip("chromium or shared corpus not present")
     sys.path.insert(0, str(ROOT / "tools"))
     import make_fixtures
+
     jobs = [j for j in make_fixtures.layout_jobs() if j[0] == f"{S3}_unruled.pdf"]
     _print(tmp_path, jobs)
     wrong, _ = differences(S3, "pdf", parse_file(str(tmp_path / jobs[0][0])))
@@ -181,14 +201,28 @@ def test_unruled_report_golden(tmp_path):
 
 # ------------------------------------------------------------------ Word 97 (.doc) via LibreOffice
 
+
 def test_doc_via_libreoffice(tmp_path):
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice (soffice) not installed")
     src = tmp_path / f"{S3}.docx"
     src.write_bytes((FIX / f"{S3}.docx").read_bytes())
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                    "--convert-to", "doc", "--outdir", str(tmp_path), str(src)],
-                   check=True, capture_output=True, timeout=180, cwd=tmp_path)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(tmp_path),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        cwd=tmp_path,
+    )
     doc_path = tmp_path / f"{S3}.doc"
     assert doc_path.read_bytes().startswith(b"\xd0\xcf\x11\xe0")
     got = parse_file(str(doc_path))
@@ -198,12 +232,14 @@ def test_doc_via_libreoffice(tmp_path):
 
 def test_doc_without_libreoffice(monkeypatch):
     import etl.read.doc as doc_reader
+
     monkeypatch.setattr(doc_reader, "soffice", lambda: None)
     with pytest.raises(ReadError, match="LibreOffice"):
         doc_reader.read_doc(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
 
 
 # ------------------------------------------------------------------ hostile and unusable files
+
 
 def _fails_fast(path: Path, match: str) -> dict:
     t = time.monotonic()
@@ -256,6 +292,7 @@ def test_scanned_pdf(tmp_path):
     Image = pytest.importorskip("PIL.Image")
     img = Image.new("RGB", (800, 1100), "white")
     from PIL import ImageDraw
+
     ImageDraw.Draw(img).rectangle((100, 100, 700, 400), outline="black", width=3)
     p = tmp_path / "scan.pdf"
     img.save(p, "PDF", resolution=100.0)
@@ -275,7 +312,7 @@ def test_docx_zip_bomb(tmp_path):
         z.writestr("[Content_Types].xml", "<Types/>")
         with z.open("word/document.xml", "w") as f:
             chunk = b"\0" * (1 << 20)
-            for _ in range(120):          # 120 MB of zeros, ~120 KB compressed
+            for _ in range(120):  # 120 MB of zeros, ~120 KB compressed
                 f.write(chunk)
     assert p.stat().st_size < 1_000_000
     _fails_fast(p, "压缩炸弹")
@@ -289,9 +326,9 @@ def test_docx_lying_zip_directory(tmp_path):
     data = bytearray(buf.getvalue())
     # patch the uncompressed size in the central directory (offset 24 in each 'PK\1\2' record) to 100 bytes
     cd = data.rfind(b"PK\x01\x02")
-    data[cd + 24:cd + 28] = (100).to_bytes(4, "little")
+    data[cd + 24 : cd + 28] = (100).to_bytes(4, "little")
     lh = data.find(b"PK\x03\x04")
-    data[lh + 22:lh + 26] = (100).to_bytes(4, "little")
+    data[lh + 22 : lh + 26] = (100).to_bytes(4, "little")
     with pytest.raises(ReadError):
         read_docx(bytes(data))
 
@@ -314,19 +351,25 @@ def test_build_goes_on(tmp_path):
     (inputs / "cut.pdf").write_bytes((FIX / f"{S3}.pdf").read_bytes()[:3000])
     (inputs / "bad.docx").write_bytes(b"PK\x03\x04broken")
     out = tmp_path / "wh"
-    r = subprocess.run([sys.executable, "-m", "etl", "build", str(inputs), "--out", str(out)],
-                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "etl", "build", str(inputs), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode in (0, 1), r.stderr[-2000:]
     assert any(out.rglob("*.parquet"))
 
 
 # ------------------------------------------------------------------ small pieces
 
+
 def test_fix_glyphs():
     assert fix_glyphs("政府信息公开⼯作") == "政府信息公开工作"
     assert fix_glyphs("中华⼈⺠共和国") == "中华人民共和国"
     assert fix_glyphs("第⼀⻚") == "第一页"
-    assert fix_glyphs("１２３ＡＢ") == "１２３ＡＢ"      # only radicals are touched
+    assert fix_glyphs("１２３ＡＢ") == "１２３ＡＢ"  # only radicals are touched
 
 
 def test_fixtures_small():
@@ -345,10 +388,14 @@ def test_page_with_too_many_rules(monkeypatch):
 def _pdf_with_stream(content: bytes) -> bytes:
     """A minimal one-page PDF whose page content is one Flate stream."""
     import zlib
+
     comp = zlib.compress(content, 9)
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(comp) + comp + b"\nendstream"]
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(comp) + comp + b"\nendstream",
+    ]
     out, offs = bytearray(b"%PDF-1.4\n"), []
     for i, o in enumerate(objs, 1):
         offs.append(len(out))
@@ -363,7 +410,7 @@ def test_pdf_stream_bomb(monkeypatch, tmp_path):
     """A content stream inflating past the cap stops inflating there (memory stays bounded)."""
     monkeypatch.setattr(pdf_reader.guards, "MAX_STREAM", 2 * 1024 * 1024)
     p = tmp_path / "bomb.pdf"
-    p.write_bytes(_pdf_with_stream(b"0 0 m\n" * (3 * 1024 * 1024)))     # 18 MB of drawing ops
+    p.write_bytes(_pdf_with_stream(b"0 0 m\n" * (3 * 1024 * 1024)))  # 18 MB of drawing ops
     assert p.stat().st_size < 200_000
     with pytest.raises(ReadError, match="压缩炸弹"):
         read_pdf(p.read_bytes())
@@ -392,6 +439,7 @@ def test_whole_corpus_reprinted(tmp_path, fmt):
         pytest.skip("shared corpus not present")
     sys.path.insert(0, str(ROOT / "tools"))
     import make_fixtures
+
     if fmt == "pdf":
         _print(tmp_path, [(f"{k}.pdf", make_fixtures.clean_html(p)) for k, p in pages.items()])
     else:
@@ -400,8 +448,11 @@ def test_whole_corpus_reprinted(tmp_path, fmt):
     bad = []
     for k, p in pages.items():
         want, got = parsed(str(p)), parse_file(str(tmp_path / f"{k}.{fmt}"))
-        if _all_metrics(got) != _all_metrics(want) or got.report["year"] != want.report["year"] \
-                or got.report["agency"] != want.report["agency"]:
+        if (
+            _all_metrics(got) != _all_metrics(want)
+            or got.report["year"] != want.report["year"]
+            or got.report["agency"] != want.report["agency"]
+        ):
             bad.append(k)
     assert not bad, bad
 
@@ -410,26 +461,34 @@ def test_docx_merged_cells_and_markup():
     """Merged cells once in source order (like HTML rowspan/colspan); tracked deletions and content controls."""
     import docx
     from docx.oxml import parse_xml
+
     d = docx.Document()
     d.add_paragraph("标题段落")
     t = d.add_table(rows=3, cols=4)
-    t.cell(0, 0).merge(t.cell(2, 0)).text = "三、本年度办理结果"      # rowspan 3
-    t.cell(0, 1).merge(t.cell(0, 2)).text = "（一）予以公开"           # colspan 2
+    t.cell(0, 0).merge(t.cell(2, 0)).text = "三、本年度办理结果"  # rowspan 3
+    t.cell(0, 1).merge(t.cell(0, 2)).text = "（一）予以公开"  # colspan 2
     t.cell(0, 3).text = "71"
     t.cell(1, 1).text, t.cell(1, 2).text, t.cell(1, 3).text = "（三）不予公开", "1.属于国家秘密", ""
     t.cell(2, 1).text, t.cell(2, 2).text, t.cell(2, 3).text = "", "2.其他", "0"
     p = d.add_paragraph("保留")
     ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-    p._p.append(parse_xml(f'<w:del {ns} w:id="1" w:author="x" w:date="2020-01-01T00:00:00Z">'
-                          f'<w:r><w:delText>删除的字</w:delText></w:r></w:del>'))
-    d.element.body.insert(0, parse_xml(f'<w:sdt {ns}><w:sdtContent><w:p><w:r><w:t>封面控件文字</w:t></w:r></w:p>'
-                                       f'</w:sdtContent></w:sdt>'))
+    p._p.append(
+        parse_xml(
+            f'<w:del {ns} w:id="1" w:author="x" w:date="2020-01-01T00:00:00Z">'
+            f'<w:r><w:delText>删除的字</w:delText></w:r></w:del>'
+        )
+    )
+    d.element.body.insert(
+        0, parse_xml(f'<w:sdt {ns}><w:sdtContent><w:p><w:r><w:t>封面控件文字</w:t></w:r></w:p></w:sdtContent></w:sdt>')
+    )
     buf = io.BytesIO()
     d.save(buf)
     doc = read_docx(buf.getvalue())
-    assert doc.tables[0].rows == [["三、本年度办理结果", "（一）予以公开", "71"],
-                                  ["（三）不予公开", "1.属于国家秘密", ""],
-                                  ["", "2.其他", "0"]]
+    assert doc.tables[0].rows == [
+        ["三、本年度办理结果", "（一）予以公开", "71"],
+        ["（三）不予公开", "1.属于国家秘密", ""],
+        ["", "2.其他", "0"],
+    ]
     assert "删除的字" not in doc.text and "保留" in doc.text
     assert doc.text.startswith("封面控件文字")
 
@@ -441,6 +500,7 @@ def test_rows_cut_by_page_break(tmp_path):
         pytest.skip("chromium or shared corpus not present")
     sys.path.insert(0, str(ROOT / "tools"))
     import make_fixtures
+
     jobs = [make_fixtures.rowsplit_job(h) for h in (116, 132, 140, 148, 180, 212, 220, 252)]
     _print(tmp_path, jobs)
     one = read_pdf((FIX / f"{S3}_s3_onepage.pdf").read_bytes()).tables[0].rows
@@ -454,13 +514,18 @@ def test_rows_cut_by_page_break(tmp_path):
 
 # ------------------------------------------------------------------ bounds per file (issue 17)
 
+
 def test_pdf_bomb_of_many_streams(tmp_path):
     """Five streams of 120 MB each (under the one-stream cap, far over the file's): refused, memory bounded."""
     import zlib
+
     c = zlib.compressobj(9)
     z = b"".join(c.compress(b"\n" * (1 << 20)) for _ in range(120)) + c.flush()
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [4 0 R 5 0 R 6 0 R 7 0 R 8 0 R] >>"]
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [4 0 R 5 0 R 6 0 R 7 0 R 8 0 R] >>",
+    ]
     objs += [b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(z) + z + b"\nendstream"] * 5
     out, offs = bytearray(b"%PDF-1.4\n"), []
     for i, o in enumerate(objs, 1):
@@ -473,9 +538,10 @@ def test_pdf_bomb_of_many_streams(tmp_path):
     p.write_bytes(bytes(out))
     assert p.stat().st_size < 1_000_000
     import resource
+
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     _fails_fast(p, "压缩炸弹")
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000     # KB: no stream held whole
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KB: no stream held whole
 
 
 def test_text_file_on_one_huge_line(tmp_path):

@@ -1,4 +1,5 @@
 """Scorecard (issue 6): constructed reports in tmp_path -> warehouse -> scores."""
+
 from __future__ import annotations
 
 import re
@@ -17,13 +18,17 @@ from scoring.rubric import DEFAULT_RUBRIC, RubricError, load_rubric, parse_rubri
 from scoring.scorecard import score_warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "samples" / "004_aa665f4df32367ae.txt"   # 兴庆区审批服务管理局 2019, dated 2020年1月22日
+SAMPLE = ROOT / "data" / "samples" / "004_aa665f4df32367ae.txt"  # 兴庆区审批服务管理局 2019, dated 2020年1月22日
 PINGTAN_2020 = Path("/work/shared/corpus/real/2020_pingtan-syq_2019.txt")
 
 
 def build(inputs: list[Path], out: Path) -> Path:
-    subprocess.run([sys.executable, "-m", "etl", "build", *map(str, inputs), "--out", str(out)],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "etl", "build", *map(str, inputs), "--out", str(out)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     return out
 
 
@@ -44,7 +49,12 @@ def next_year_copy(text: str) -> str:
     """Last year's report re-dated with new numbers: the prose is otherwise unchanged."""
     t = text.replace("2020年", "2021年").replace("2019", "2020")
     t = t.replace("2021年1月22日", "2021年1月20日")
-    for old, new in (("82项", "95项"), ("668项", "702项"), ("共公示 31 条", "共公示 47 条"), ("共征集建议 3 条", "共征集建议 6 条")):
+    for old, new in (
+        ("82项", "95项"),
+        ("668项", "702项"),
+        ("共公示 31 条", "共公示 47 条"),
+        ("共征集建议 3 条", "共征集建议 6 条"),
+    ):
         t = t.replace(old, new)
     return t
 
@@ -64,6 +74,7 @@ def row(sc, agency_contains: str, year: int) -> dict:
 
 # ---------------------------------------------------------------------------------------------- originality
 
+
 def test_copy_of_last_year_with_new_numbers_is_flagged(tmp_path):
     text = sample_text()
     src = tmp_path / "in"
@@ -73,11 +84,13 @@ def test_copy_of_last_year_with_new_numbers_is_flagged(tmp_path):
     r2020 = row(sc, "审批服务管理局", 2020)
     assert r2020["val_originality"] >= 0.9
     assert r2020["pts_originality"] == 0
-    ev = sc.evidence.filter((sc.evidence["report_id"] == r2020["report_id"]) & (sc.evidence["indicator"] == "originality"))
+    ev = sc.evidence.filter(
+        (sc.evidence["report_id"] == r2020["report_id"]) & (sc.evidence["indicator"] == "originality")
+    )
     first = ev.row(0, named=True)
     assert "雷同" in first["message"] and "上年报告" in first["message"]
-    assert first["this"] and first["other"]           # the copied passage and its source, side by side
-    assert row(sc, "审批服务管理局", 2019)["pts_originality"] == 20   # the original is not penalised
+    assert first["this"] and first["other"]  # the copied passage and its source, side by side
+    assert row(sc, "审批服务管理局", 2019)["pts_originality"] == 20  # the original is not penalised
 
 
 def test_different_reports_are_not_flagged(tmp_path):
@@ -89,6 +102,7 @@ def test_different_reports_are_not_flagged(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------- timeliness
+
 
 def test_department_report_published_15_february_is_late(tmp_path):
     text = sample_text().replace("2020年1月22日", "2020年2月15日")
@@ -109,12 +123,14 @@ def test_on_time_department_and_user_deadline(tmp_path):
     write(src, "ok.txt", sample_text())
     wh = build([src], tmp_path / "wh")
     assert row(score_warehouse(wh), "审批服务管理局", 2019)["pts_timeliness"] == 20
-    strict = parse_rubric(DEFAULT_RUBRIC.read_text(encoding="utf-8").replace(
-        'deadline_override = ""', 'deadline_override = "2020-01-15"'))
+    strict = parse_rubric(
+        DEFAULT_RUBRIC.read_text(encoding="utf-8").replace('deadline_override = ""', 'deadline_override = "2020-01-15"')
+    )
     assert row(score_warehouse(wh, strict), "审批服务管理局", 2019)["pts_timeliness"] == 0
 
 
 # ---------------------------------------------------------------------------------------------- arithmetic
+
 
 def test_pingtan_2020_loses_internal_arithmetic_points(tmp_path):
     if not PINGTAN_2020.exists():
@@ -127,6 +143,7 @@ def test_pingtan_2020_loses_internal_arithmetic_points(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------- weights -> ranking
+
 
 def _two_agencies(tmp_path) -> Path:
     text = sample_text()
@@ -160,6 +177,7 @@ def test_editing_a_weight_changes_the_ranking(tmp_path):
 
 # ---------------------------------------------------------------------------------------------- grades, change
 
+
 def test_grades_and_change_on_last_year(tmp_path):
     text = sample_text()
     src = tmp_path / "in"
@@ -178,6 +196,7 @@ def test_grades_and_change_on_last_year(tmp_path):
 
 # ---------------------------------------------------------------------------------------------- Excel
 
+
 def test_excel_has_a_sheet_per_peer_group_and_deductions(tmp_path):
     wh = _two_agencies(tmp_path)
     sc = score_warehouse(wh)
@@ -186,7 +205,7 @@ def test_excel_has_a_sheet_per_peer_group_and_deductions(tmp_path):
     wb = openpyxl.load_workbook(out)
     groups = sc.peer_groups()
     assert wb.sheetnames == [ALL_SHEET, *groups, DEDUCTIONS_SHEET]
-    everyone = wb[ALL_SHEET]               # every agency ranked on one sheet, Excel's filters on its header
+    everyone = wb[ALL_SHEET]  # every agency ranked on one sheet, Excel's filters on its header
     assert everyone.auto_filter.ref and everyone.max_row == 2 + sc.scores.height
     assert everyone.cell(2, 1).value == "总排名" and everyone.cell(3, 1).value == 1
     ws = wb[groups[0]]
@@ -204,6 +223,7 @@ def test_excel_has_a_sheet_per_peer_group_and_deductions(tmp_path):
 
 # ---------------------------------------------------------------------------------------------- scale
 
+
 def test_one_year_is_scored_as_in_the_whole_warehouse(tmp_path):
     """The page scores a year at a time (that year and the one before): the same points, ranks and 较上年 as
     scoring every year, and the year before is read for its text only."""
@@ -217,7 +237,7 @@ def test_one_year_is_scored_as_in_the_whole_warehouse(tmp_path):
     year = score_warehouse(wh, years=[2020, 2021]).scores
     assert sorted(year["year"].unique().to_list()) == [2020, 2021]
     assert year.filter(pl.col("year") == 2021).equals(whole)
-    assert whole["change"].to_list() == [0.0] and whole["val_originality"][0] >= 0.9   # copied from 2020
+    assert whole["change"].to_list() == [0.0] and whole["val_originality"][0] >= 0.9  # copied from 2020
     ningxia = score_warehouse(wh, years=[2020, 2021], places={"province": ["宁夏回族自治区"]}).scores
     assert ningxia.equals(year)
     assert score_warehouse(wh, years=[2020, 2021], places={"province": ["福建省"]}).scores.is_empty()
@@ -229,27 +249,34 @@ def test_a_year_is_scored_one_province_at_a_time(tmp_path, monkeypatch):
     from app.warehouse import read_table
     from scoring import scorecard
 
-    wh = _two_agencies(tmp_path)                          # 财政局 copies 审批服务管理局, both in 宁夏
+    wh = _two_agencies(tmp_path)  # 财政局 copies 审批服务管理局, both in 宁夏
     reports = read_table(wh, "reports").with_columns(
-        pl.when(pl.col("agency").str.contains("财政局")).then(pl.lit("演示省")).otherwise(pl.col("province"))
-        .alias("province"))
+        pl.when(pl.col("agency").str.contains("财政局"))
+        .then(pl.lit("演示省"))
+        .otherwise(pl.col("province"))
+        .alias("province")
+    )
     held = []
     real = scorecard._similarity
-    monkeypatch.setattr(scorecard, "_similarity",
-                        lambda rubric, rows, *a: held.append({r["province"] for r in rows}) or real(rubric, rows, *a))
-    sc = scorecard.score_tables(reports, read_table(wh, "metrics"), read_table(wh, "checks"),
-                                base_dirs=[wh.parent])
+    monkeypatch.setattr(
+        scorecard,
+        "_similarity",
+        lambda rubric, rows, *a: held.append({r["province"] for r in rows}) or real(rubric, rows, *a),
+    )
+    sc = scorecard.score_tables(reports, read_table(wh, "metrics"), read_table(wh, "checks"), base_dirs=[wh.parent])
     assert sorted(map(sorted, held)) == [["宁夏回族自治区"], ["演示省"]]
     assert sc.scores.height == 2 and sc.scores["val_originality"].to_list() == [0.0, 0.0]
-    together = score_warehouse(wh)                        # one province: the copy is found
+    together = score_warehouse(wh)  # one province: the copy is found
     assert row(together, "财政局", 2019)["val_originality"] >= 0.9
 
 
 def test_each_report_keeps_its_closest_same_year_matches():
     """Templated reports are all alike: each keeps `top` matches, the closest first, whatever the group size."""
     base = "本机关认真贯彻落实政府信息公开条例，持续深化政务公开工作，围绕重点领域做好信息发布。" * 3
-    texts = {f"r{i}": sim.prepare(f"r{i}", base + f"第{'甲乙丙丁戊己庚辛壬癸'[i]}项特色工作：" + "创新" * i,
-                                  [], 8, 128) for i in range(10)}
+    texts = {
+        f"r{i}": sim.prepare(f"r{i}", base + f"第{'甲乙丙丁戊己庚辛壬癸'[i]}项特色工作：" + "创新" * i, [], 8, 128)
+        for i in range(10)
+    }
     found = sim.find_matches(texts, {}, [sorted(texts)], top=3)
     per_report = {r: [m for m in found if m.report_id == r] for r in texts}
     assert all(len(ms) == 3 for ms in per_report.values())
@@ -259,6 +286,7 @@ def test_each_report_keeps_its_closest_same_year_matches():
 
 # ---------------------------------------------------------------------------------------------- rubric validation
 
+
 def test_default_rubric_is_valid():
     r = load_rubric()
     assert [g.name for g in r.grades] == ["优秀", "良好", "合格", "不合格"]
@@ -267,16 +295,19 @@ def test_default_rubric_is_valid():
     assert r.peer_by == ("level", "parent")
 
 
-@pytest.mark.parametrize("edit, expect", [
-    (lambda t: t.replace("weight = 25", 'weight = "很多"'), "权重 weight 应为数字"),
-    (lambda t: t.replace("weight = 25", "weight = -5"), "不能为负数"),
-    (lambda t: t + "\n[indicators.beauty]\nweight = 3\n", "未知指标「beauty」"),
-    (lambda t: t.replace('by = ["level", "parent"]', 'by = ["colour"]'), "不能按「colour」分组"),
-    (lambda t: t.replace("min = 0", "min = 10"), "最低一档等级的 min 须为 0"),
-    (lambda t: t.replace('department_deadline = "01-31"', 'department_deadline = "1月31日"'), "月-日"),
-    (lambda t: t.replace("copied_threshold = 0.8", "copied_threshold = 1.5"), "0 到 1 之间"),
-    (lambda t: t.replace("[rubric]", "[rubric"), "TOML 语法错误"),
-])
+@pytest.mark.parametrize(
+    "edit, expect",
+    [
+        (lambda t: t.replace("weight = 25", 'weight = "很多"'), "权重 weight 应为数字"),
+        (lambda t: t.replace("weight = 25", "weight = -5"), "不能为负数"),
+        (lambda t: t + "\n[indicators.beauty]\nweight = 3\n", "未知指标「beauty」"),
+        (lambda t: t.replace('by = ["level", "parent"]', 'by = ["colour"]'), "不能按「colour」分组"),
+        (lambda t: t.replace("min = 0", "min = 10"), "最低一档等级的 min 须为 0"),
+        (lambda t: t.replace('department_deadline = "01-31"', 'department_deadline = "1月31日"'), "月-日"),
+        (lambda t: t.replace("copied_threshold = 0.8", "copied_threshold = 1.5"), "0 到 1 之间"),
+        (lambda t: t.replace("[rubric]", "[rubric"), "TOML 语法错误"),
+    ],
+)
 def test_invalid_rubric_gives_a_clear_error(edit, expect):
     with pytest.raises(RubricError) as e:
         parse_rubric(edit(DEFAULT_RUBRIC.read_text(encoding="utf-8")), "my_rubric.toml")
@@ -292,8 +323,10 @@ def test_missing_rubric_file(tmp_path):
 
 # ---------------------------------------------------------------------------------------------- page
 
+
 def test_scorecard_page_renders(tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
+
     text = sample_text()
     src = tmp_path / "in"
     write(src, "2019.txt", text)
@@ -313,14 +346,15 @@ def test_a_large_year_is_scored_only_when_asked(tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     from scoring import scorecard
-    monkeypatch.setattr(scorecard, "LARGE_YEAR", 0)         # every year is "large"
+
+    monkeypatch.setattr(scorecard, "LARGE_YEAR", 0)  # every year is "large"
     monkeypatch.setenv("WAREHOUSE_DIR", str(_two_agencies(tmp_path)))
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "pages" / "scorecard.py"), default_timeout=60).run()
-    assert not at.exception and not at.dataframe[1:]             # only the rubric table: nothing scored yet
+    assert not at.exception and not at.dataframe[1:]  # only the rubric table: nothing scored yet
     assert any("2019 年共 2 份报告" in i.value for i in at.info)
     at.button(key="sc_all_btn_2019").click().run()
-    assert not at.exception and not [i for i in at.info if "份报告" in i.value]      # the question is gone
+    assert not at.exception and not [i for i in at.info if "份报告" in i.value]  # the question is gone
     assert set(at.dataframe[-1].value["机关"]) == {"兴庆区审批服务管理局", "兴庆区财政局"}
     assert at.query_params["score_all"] == "2019"
     # the answer is in the address: a page opened (or reconnected) with it scores without asking again
@@ -331,8 +365,10 @@ def test_a_large_year_is_scored_only_when_asked(tmp_path, monkeypatch):
 
 
 def test_report_copied_from_another_agency_same_year_is_flagged(tmp_path):
-    sc = score_warehouse(_two_agencies(tmp_path))     # 财政局's prose is 审批服务管理局's with the name changed
+    sc = score_warehouse(_two_agencies(tmp_path))  # 财政局's prose is 审批服务管理局's with the name changed
     r = row(sc, "财政局", 2019)
     assert r["val_originality"] >= 0.9 and r["pts_originality"] == 0
-    msgs = sc.evidence.filter((sc.evidence["report_id"] == r["report_id"]) & (sc.evidence["indicator"] == "originality"))
+    msgs = sc.evidence.filter(
+        (sc.evidence["report_id"] == r["report_id"]) & (sc.evidence["indicator"] == "originality")
+    )
     assert "同年其他机关报告" in msgs["message"][0] and "审批服务管理局" in msgs["message"][0]

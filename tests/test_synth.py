@@ -1,4 +1,5 @@
 """Synthetic corpus (issue 7): the numbers obey the rules, the truth is what the files say, and a seed is a corpus."""
+
 from __future__ import annotations
 
 import csv
@@ -15,7 +16,7 @@ from etl.synth.corpus import LAYOUTS
 from etl.synth.layouts import value_rows
 
 N = 60
-CLEAN = {"tab", "html", "md", "flat_spaced"}      # layouts whose cell boundaries survive
+CLEAN = {"tab", "html", "md", "flat_spaced"}  # layouts whose cell boundaries survive
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +73,7 @@ def test_an_agency_reports_in_one_scope_every_year(corpus):
     for r in _index(corpus):
         t = _truth(corpus, r)
         scopes.setdefault(t["agency_key"], set()).add(t["scope"])
-    assert len(scopes) < N                                   # agencies report several years
+    assert len(scopes) < N  # agencies report several years
     assert all(len(s) == 1 for s in scopes.values())
 
 
@@ -114,8 +115,9 @@ def test_truth_matches_parsed_cells_for_clean_layouts(corpus):
             if any(key in row for row in blank_rows):
                 continue
             assert key in got, f"{r['report']} ({r['layout']}): {key} missing"
-            assert got[key] == pytest.approx(value) if value is not None else got[key] is None, \
+            assert got[key] == pytest.approx(value) if value is not None else got[key] is None, (
                 f"{r['report']} ({r['layout']}): {key} = {got[key]}, truth {value}"
+            )
             compared += 1
     assert compared > 1000
 
@@ -124,7 +126,8 @@ def test_places_of_the_corpus_give_every_report_its_place(corpus, monkeypatch):
     """With the corpus's gazetteer (`etl build --places`), each report's level and place are the truth's; without
     it a county department's title (演示澜桐县教育局) names no province."""
     from etl.extract.metadata import PLACES_ENV
-    monkeypatch.setenv(PLACES_ENV, str(corpus / "places.csv"))       # what `etl build --places` sets
+
+    monkeypatch.setenv(PLACES_ENV, str(corpus / "places.csv"))  # what `etl build --places` sets
     keys = ("level", "province", "prefecture", "county", "township", "agency_kind")
     for r in _index(corpus):
         t = _truth(corpus, r)
@@ -137,7 +140,8 @@ def test_names_never_repeat_at_national_scale():
     from itertools import islice
 
     from etl.synth.names import agencies
-    names = [a.name for a in islice(agencies(), 200_000)]         # some 12 000 counties
+
+    names = [a.name for a in islice(agencies(), 200_000)]  # some 12 000 counties
     assert len(set(names)) == len(names)
 
 
@@ -163,7 +167,7 @@ def test_all_blank_rows_are_kept_as_nulls(tmp_path):
 def test_same_seed_same_corpus(tmp_path):
     a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
     generate(a, 25, seed=11)
-    generate(b, 25, seed=11, jobs=2)                 # processes share out agencies: same files
+    generate(b, 25, seed=11, jobs=2)  # processes share out agencies: same files
     generate(c, 25, seed=12)
     files = sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file())
     assert files == sorted(str(p.relative_to(b)) for p in b.rglob("*") if p.is_file())
@@ -174,6 +178,7 @@ def test_same_seed_same_corpus(tmp_path):
 
 def test_encodings_decode(corpus):
     from etl.read.decode import decode
+
     seen = set()
     for r in _index(corpus):
         data = (corpus / r["report"]).read_bytes()
@@ -186,6 +191,7 @@ def test_encodings_decode(corpus):
 def test_printed_labels_match_the_specs():
     from etl.extract.tables import label_matches
     from etl.specs import SPECS
+
     for name, spec in SPECS.items():
         rows = value_rows(name) + (value_rows("2021_one_row") if name == "2021" else [])
         assert {c for r in rows for c in r[3]} == {c for r in spec.rows for c in r.cells}

@@ -8,6 +8,7 @@ the places above a row follow from its code (2 digits province, 4 prefecture, 6 
 holds nothing else. The placeholders 市辖区 / 省直辖县级行政区划 (the districts of a province-level city, the
 counties a province governs directly) are not places and are left out; their counties keep their codes.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -12,6 +12,7 @@ Section 三 of the 2024 report is also printed alone: ``*_s3_onepage.pdf`` (one 
 with the header rows repeated via <thead>). ``layout_jobs`` (vertical header text, no rules) are printed by
 the tests into a temp dir, not committed. The PDF creation date is pinned so reruns are stable.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -90,21 +91,32 @@ def _abridge(art) -> None:
         if n <= 3 or len(text) <= 60:
             continue
         cut = text.find("。")
-        short = text[:cut + 1] if 0 < cut < 60 else text[:40] + "……"
+        short = text[: cut + 1] if 0 < cut < 60 else text[:40] + "……"
         tail = p.tail
         p.clear()
         p.text, p.tail = short, tail
 
 
-def clean_html(path: Path, *, only_s3: bool = False, split: bool = False, thead: bool = False,
-               unruled: bool = False, vertical: bool = False, rotated: bool = False, page: str = "A4") -> str:
+def clean_html(
+    path: Path,
+    *,
+    only_s3: bool = False,
+    split: bool = False,
+    thead: bool = False,
+    unruled: bool = False,
+    vertical: bool = False,
+    rotated: bool = False,
+    page: str = "A4",
+) -> str:
     """The printable page. ``only_s3`` keeps just the title and section 三's table (small variants for
     the page-break tests); ``split`` puts a spacer before that table so it runs over a page break."""
     title, art = article(path)
     tables = [t for t in art.iter("table") if not t.xpath(".//table")]
     # the table of section 三 is the one naming applicants (2019/2021) or the biggest one (old format)
-    s3 = next((t for t in tables if "自然人" in t.text_content()),
-              max(tables, key=lambda t: len(t.xpath(".//tr")), default=None))
+    s3 = next(
+        (t for t in tables if "自然人" in t.text_content()),
+        max(tables, key=lambda t: len(t.xpath(".//tr")), default=None),
+    )
     if s3 is None and (only_s3 or split or thead or vertical or rotated):
         raise ValueError(f"{path.name}: no table to make a variant of")
     if only_s3:
@@ -118,7 +130,7 @@ def clean_html(path: Path, *, only_s3: bool = False, split: bool = False, thead:
         spacer = etree.Element("div", style="height:170mm")
         s3.addprevious(spacer)
     if thead:
-        first = s3.xpath(".//tr")[:3 if "自然人" in s3.text_content() else 1]
+        first = s3.xpath(".//tr")[: 3 if "自然人" in s3.text_content() else 1]
         head = etree.Element("thead")
         for tr in first:
             head.append(tr)
@@ -131,8 +143,10 @@ def clean_html(path: Path, *, only_s3: bool = False, split: bool = False, thead:
     body = etree.tostring(art, encoding="unicode", method="html")
     css = _font_face(title + art.text_content()) + CSS.replace("size: A4;", f"size: {page};")
     css += (UNRULED if unruled else "") + (VERTICAL if vertical else "") + (ROTATED if rotated else "")
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{htmlmod.escape(title)}</title>"
-            f"<style>{css}</style></head><body><h1>{htmlmod.escape(title)}</h1>{body}</body></html>")
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{htmlmod.escape(title)}</title>"
+        f"<style>{css}</style></head><body><h1>{htmlmod.escape(title)}</h1>{body}</body></html>"
+    )
 
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
@@ -206,8 +220,9 @@ def print_pdfs(jobs: list[tuple[str, str]], out: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         page = browser.new_page()
         for name, doc in jobs:
             page.set_content(doc, wait_until="load")
@@ -227,11 +242,19 @@ def make_pdfs(keys: list[str]) -> None:
 
 def _pin_dates(data: bytes) -> bytes:
     """Chromium stamps the print time into the PDF info dictionary; pin it so reruns are byte-stable."""
-    return re.sub(rb"\(D:\d{14}[^)]*\)", lambda m: b"(D:20250101000000+00'00')".ljust(len(m.group(0)), b" ")[:len(m.group(0))]
-                  if len(m.group(0)) >= 25 else m.group(0), data)
+    return re.sub(
+        rb"\(D:\d{14}[^)]*\)",
+        lambda m: (
+            b"(D:20250101000000+00'00')".ljust(len(m.group(0)), b" ")[: len(m.group(0))]
+            if len(m.group(0)) >= 25
+            else m.group(0)
+        ),
+        data,
+    )
 
 
 # ---------------------------------------------------------------- DOCX
+
 
 def _grid(table) -> tuple[list[list[tuple]], int]:
     """Lay a HTML table out on a grid: per source row, (row, col, rowspan, colspan, text) of each cell."""
@@ -271,6 +294,7 @@ def make_docx(key: str, path: Path, out: Path) -> None:
     d.core_properties.title = title
     d.core_properties.author = "fixture"
     import datetime as _dt
+
     d.core_properties.created = d.core_properties.modified = _dt.datetime(2025, 1, 1)
     d.styles["Normal"].font.size = Pt(10.5)
     d.add_heading(title, level=1)
@@ -296,13 +320,13 @@ def make_docx(key: str, path: Path, out: Path) -> None:
                 t = d.add_table(rows=nrows, cols=ncols)
                 t.style = "Table Grid"
                 for cells in rows:
-                    for (r, c, rs, cs, text) in cells:
+                    for r, c, rs, cs, text in cells:
                         cell = t.cell(r - base, c)
                         end = t.cell(min(r - base + rs - 1, nrows - 1), min(c + cs - 1, ncols - 1))
                         if end._tc is not cell._tc:
                             try:
                                 cell = cell.merge(end)
-                            except Exception:  # noqa: BLE001 - overlapping spans in the page: keep unmerged
+                            except Exception:
                                 pass
                         cell.text = text
             if el.tail:

@@ -1,4 +1,5 @@
 """Alembic environment: migrations run on the connection audit.db.migrate() hands over."""
+
 from alembic import context
 
 connection = context.config.attributes["connection"]

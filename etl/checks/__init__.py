@@ -1,4 +1,5 @@
 """Checking: evaluate the consistency rules (formats.md §7) that a single report allows."""
+
 from __future__ import annotations
 
 from etl.checks.rules import constraints_for, evaluate
@@ -25,19 +26,38 @@ def run_checks(spec_name: str, metrics: list[Metric]) -> list[Check]:
         failed = [r for r in results if r[1] == "fail"]
         evaluated = [r for r in results if r[1] != "skipped"]
         if failed:
-            for c, status, left, right in failed:
-                out.append(Check(rule, c.severity, "fail", c.message.format(left=_fmt(left), right=_fmt(right)),
-                                 expected=right, actual=left))
+            for c, _status, left, right in failed:
+                out.append(
+                    Check(
+                        rule,
+                        c.severity,
+                        "fail",
+                        c.message.format(left=_fmt(left), right=_fmt(right)),
+                        expected=right,
+                        actual=left,
+                    )
+                )
         elif evaluated:
             out.append(Check(rule, results[0][0].severity, "pass", f"{len(evaluated)} 项核对一致"))
         else:
             out.append(Check(rule, results[0][0].severity, "skipped", "相关单元格为空或缺失，未核对"))
-    negative = [m for m in metrics if m.source == "table" and m.value is not None and m.value < 0
-                and not m.metric.endswith(".change")]
+    negative = [
+        m
+        for m in metrics
+        if m.source == "table" and m.value is not None and m.value < 0 and not m.metric.endswith(".change")
+    ]
     if negative:
         for m in negative:
-            out.append(Check("nonnegative", "error", "fail", f"「{m.metric}」为负数（{_fmt(m.value)}）",
-                             expected=0, actual=m.value))
+            out.append(
+                Check(
+                    "nonnegative",
+                    "error",
+                    "fail",
+                    f"「{m.metric}」为负数（{_fmt(m.value)}）",
+                    expected=0,
+                    actual=m.value,
+                )
+            )
     elif metrics:
         out.append(Check("nonnegative", "error", "pass", "所有计数均不为负"))
     return out

@@ -9,16 +9,17 @@ known cells (`Neighbours.known()`), keyed by a metric name that marks the year t
 These are the rules of etl/warehouse/sql/cross_year_checks.sql, which checks the finished warehouse, and R7 of
 formats.md §4 (对外公开总数量 grows by 本年新公开数量), which is "soft" there: used to split, not checked.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from etl.checks.rules import Constraint
-from etl.contract import APPLICANTS, catalogue
+from etl.contract import APPLICANTS
 from etl.specs import CellKey
 
 PREV, NEXT = "@prev:", "@next:"
-SETTLED = "参照同一机关"          # begins the locator note of a row the neighbouring years settled
+SETTLED = "参照同一机关"  # begins the locator note of a row the neighbouring years settled
 _ITEM_GROUPS = ("license", "admin_service", "penalty", "coercion", "admin_fees")
 _IN_FORCE_GROUPS = ("rules", "normative")
 
@@ -28,14 +29,20 @@ class Neighbours:
     """Table figures of the same agency's reports one year before and one year after (either may be empty), and
     the flattened rows those reports left open themselves (`open_rows`: side -> [(cells in row order, printed
     digits)]), so that two neighbours' runs can be split together."""
+
     prev: dict[CellKey, float] = field(default_factory=dict)
     next: dict[CellKey, float] = field(default_factory=dict)
     prev_year: int | None = None
     next_year: int | None = None
     open_rows: dict[int, list[tuple[tuple[CellKey, ...], str]]] = field(default_factory=dict)
 
-    def set(self, side: int, year: int, figures: dict[CellKey, float],
-            open_rows: list[tuple[tuple[CellKey, ...], str]] | None = None) -> None:
+    def set(
+        self,
+        side: int,
+        year: int,
+        figures: dict[CellKey, float],
+        open_rows: list[tuple[tuple[CellKey, ...], str]] | None = None,
+    ) -> None:
         """Add figures of the report one year before (side -1) or after (+1). Once that report's own runs are
         settled, its complete figures are added again: they extend the earlier ones and never change them."""
         if side < 0:
@@ -53,15 +60,25 @@ class Neighbours:
             tag, figures = (PREV, self.prev) if side < 0 else (NEXT, self.next)
             for cells, run in rows:
                 if not all(k in figures for k in cells):
-                    out.append((tuple(_at(tag, k) for k in cells), run,
-                                {_at(tag, k): figures[k] for k in cells if k in figures}))
+                    out.append(
+                        (
+                            tuple(_at(tag, k) for k in cells),
+                            run,
+                            {_at(tag, k): figures[k] for k in cells if k in figures},
+                        )
+                    )
         return out
 
     def known(self) -> dict[CellKey, float]:
         """Figures keyed by year, except those of open rows (`unsettled`), which are split with this report's."""
         in_rows = {k for cells, _, _ in self.unsettled() for k in cells}
-        return {k: v for k, v in ({**{_at(PREV, k): v for k, v in self.prev.items()},
-                                   **{_at(NEXT, k): v for k, v in self.next.items()}}).items() if k not in in_rows}
+        return {
+            k: v
+            for k, v in (
+                {**{_at(PREV, k): v for k, v in self.prev.items()}, **{_at(NEXT, k): v for k, v in self.next.items()}}
+            ).items()
+            if k not in in_rows
+        }
 
     def note(self) -> str:
         years = [str(y) for y in (self.prev_year, self.next_year) if y is not None]
@@ -107,7 +124,7 @@ def split_constraints(cells: set[CellKey], neighbours: Neighbours) -> list[Const
         now, made, gone = ((f"{g}.{x}", None, "year") for x in ("in_force", "made", "repealed"))
         add("xyear.in_force", [now, gone], [_at(PREV, now), made])
         add("xyear.in_force", [_at(NEXT, now), _at(NEXT, gone)], [now, _at(NEXT, made)])
-    for g in _IN_FORCE_GROUPS:                  # R7 (2019 format): 对外公开总数量 grows by 本年新公开数量
+    for g in _IN_FORCE_GROUPS:  # R7 (2019 format): 对外公开总数量 grows by 本年新公开数量
         total, published = (f"{g}.public_total", None, "year"), (f"{g}.published", None, "year")
         add("xyear.public_total", [total], [_at(PREV, total), published])
         add("xyear.public_total", [_at(NEXT, total)], [total, _at(NEXT, published)])

@@ -1,6 +1,7 @@
 """Figures read by OCR that break the table's rules where one changed digit would mend them: a misread digit
 is the likeliest cause, so each such figure (unless a rule that holds vouches for it) is left null (its ``raw`` keeps what was read) and named; it is
 never corrected by a guess."""
+
 from __future__ import annotations
 
 from etl.checks.rules import constraints_for, evaluate
@@ -33,7 +34,7 @@ def unsure_by_rules(spec_name: str, metrics: list[Metric]) -> list[str]:
                 m = by_key.get(k)
                 if m is None or m.value is None or not m.locator.startswith("OCR ") or k in vouched:
                     continue
-                target = m.value - sign * (left - right)      # the value that would make the rule hold
+                target = m.value - sign * (left - right)  # the value that would make the rule hold
                 if _one_digit_away(m.value, target):
                     suspects.setdefault(k, c.message.format(left=_fmt(left), right=_fmt(right)))
     problems = []

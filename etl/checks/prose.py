@@ -4,6 +4,7 @@ Prose often quotes partial aggregates (Shanghai 2019 "因本机关不掌握等�
 无法提供 block that sums to 337), so a prose figure also agrees when it equals a sum of some cells of the cell's
 block: the applicant cells of its row and the rows of the same group (outcome.unable.*, outcome.denied.* …).
 """
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,7 @@ from etl.specs import CellKey
 
 RULE = "text.table_agree"
 SEVERITY = "warning"
-STATED = "@text:"               # marks a prose figure among the known cells of a split
+STATED = "@text:"  # marks a prose figure among the known cells of a split
 
 # prose keys whose table counterpart is split over other keys in a template
 _SPLIT = {"litigation.total": ("litigation_direct.total", "litigation_after_review.total")}
@@ -47,8 +48,11 @@ def _cells(metric: Metric, table: list[Metric]) -> tuple[list[Metric], list[Metr
     block = [m for m in year if m.metric == metric.metric and m.applicant not in (None, "total")]
     group = next((g for g in _GROUPS if metric.metric.startswith(g)), None)
     if group:
-        block += [m for m in year if m.metric.startswith(group) and m.metric != metric.metric
-                  and m.applicant not in (None, "total")]
+        block += [
+            m
+            for m in year
+            if m.metric.startswith(group) and m.metric != metric.metric and m.applicant not in (None, "total")
+        ]
     return cell, block
 
 
@@ -89,10 +93,16 @@ def check_prose(prose: list[Metric], table: list[Metric]) -> list[Check]:
             shown = f"该栏各项合计{_fmt(whole)}（任何部分之和都不等于{_fmt(p.value)}）"
         else:
             shown = _fmt(whole)
-        fails.append(Check(RULE, SEVERITY, "fail",
-                           f"正文称「{_label(p.metric)}」为{_fmt(p.value)}（{p.locator}），"
-                           f"统计表为{shown}（{where}），两者不一致",
-                           expected=whole, actual=p.value))
+        fails.append(
+            Check(
+                RULE,
+                SEVERITY,
+                "fail",
+                f"正文称「{_label(p.metric)}」为{_fmt(p.value)}（{p.locator}），统计表为{shown}（{where}），两者不一致",
+                expected=whole,
+                actual=p.value,
+            )
+        )
     if fails:
         return fails
     if passed:

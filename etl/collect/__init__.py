@@ -2,6 +2,7 @@
 
 sources.py reads SOURCES.csv, fetch.py is the polite HTTP client, listing.py reads list and report pages,
 store.py saves files content-addressed with a Parquet manifest, run.py drives a run."""
+
 from etl.collect.fetch import Politeness
 from etl.collect.run import Summary, collect
 from etl.collect.sources import Source, SourcesError, read_sources, shard_of

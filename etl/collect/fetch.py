@@ -1,6 +1,7 @@
 """The polite HTTP client of `etl collect`: httpx (async, HTTP/1.1), robots.txt (urllib.robotparser), a
 concurrency and rate limit per host, timeouts, retries with exponential back-off (tenacity), redirects with a
 bound (a loop is stopped), a size bound, and conditional requests (ETag / Last-Modified)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -22,13 +23,13 @@ USER_AGENT = "gov-report-collector/1.0 (government information disclosure annual
 
 @dataclass
 class Politeness:
-    timeout: float = 20.0           # seconds without an answer before a request fails
-    retries: int = 2                # further attempts after a timeout, a dropped connection, a 5xx or a 429
-    backoff: float = 1.0            # first wait between attempts (doubles each time)
-    per_host: int = 2               # requests in flight at once to one host
-    delay: float = 0.5              # seconds between the starts of two requests to one host
+    timeout: float = 20.0  # seconds without an answer before a request fails
+    retries: int = 2  # further attempts after a timeout, a dropped connection, a 5xx or a 429
+    backoff: float = 1.0  # first wait between attempts (doubles each time)
+    per_host: int = 2  # requests in flight at once to one host
+    delay: float = 0.5  # seconds between the starts of two requests to one host
     max_redirects: int = 5
-    max_bytes: int = 100 * 2**20    # a larger answer is refused
+    max_bytes: int = 100 * 2**20  # a larger answer is refused
     user_agent: str = USER_AGENT
 
 
@@ -45,9 +46,9 @@ class _Retry(Exception):
 
 @dataclass
 class Fetched:
-    url: str                         # the final URL, after redirects
-    status: int                      # 200, or 304 when the copy we hold is still current
-    content: bytes | None            # None on 304
+    url: str  # the final URL, after redirects
+    status: int  # 200, or 304 when the copy we hold is still current
+    content: bytes | None  # None on 304
     headers: httpx.Headers = field(default_factory=httpx.Headers)
 
     @property
@@ -101,8 +102,13 @@ class Fetcher:
         self.hosts: dict[str, _Host] = {}
         self.requests = 0
         self.client = httpx.AsyncClient(
-            timeout=httpx.Timeout(self.p.timeout), follow_redirects=True, max_redirects=self.p.max_redirects,
-            headers={"User-Agent": self.p.user_agent}, transport=transport, trust_env=False)
+            timeout=httpx.Timeout(self.p.timeout),
+            follow_redirects=True,
+            max_redirects=self.p.max_redirects,
+            headers={"User-Agent": self.p.user_agent},
+            transport=transport,
+            trust_env=False,
+        )
 
     async def __aenter__(self):
         return self
@@ -130,7 +136,7 @@ class Fetcher:
                 except FetchError as e:
                     status = getattr(e, "status", None)
                     if status is None:
-                        raise                       # DNS, timeout, refused: the site itself is unreachable
+                        raise  # DNS, timeout, refused: the site itself is unreachable
                     if 400 <= status < 500 and status not in (401, 403):
                         robots.allow_all = True
                     else:
@@ -151,10 +157,13 @@ class Fetcher:
 
     async def _get(self, url: str, headers: dict) -> Fetched:
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.p.retries + 1), reraise=True,
+            stop=stop_after_attempt(self.p.retries + 1),
+            reraise=True,
             wait=wait_exponential(multiplier=self.p.backoff, max=30 * max(self.p.backoff, 0.01)),
-            retry=retry_if_exception(lambda e: isinstance(e, (_Retry, httpx.TimeoutException, httpx.NetworkError))
-                                     and not _is_dns(e)))
+            retry=retry_if_exception(
+                lambda e: isinstance(e, (_Retry, httpx.TimeoutException, httpx.NetworkError)) and not _is_dns(e)
+            ),
+        )
         try:
             async for attempt in retrying:
                 with attempt:

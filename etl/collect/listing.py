@@ -1,6 +1,7 @@
 """Reading a 年报 column: the report entries of a list page (title, link, the date the list shows), its further
 pages (下一页, numbered pages, the createPageHTML script of TRS sites), and on a report's own page its date
 and its attachments."""
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,10 @@ _REPORT_TITLE = re.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八�
 _DATE = re.compile(r"((?:19|20)\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})")
 _PAGE_DATE = re.compile(r"(?:发布|公开|成文|印发)(?:日期|时间)\s*[:：]\s*" + _DATE.pattern)
 _NEXT = re.compile(r"^\s*(下一页|下页|后一页|next|›|»|>)\s*$", re.IGNORECASE)
-_CREATE_PAGE = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"](\w+)['\"]\s*,"
-                          r"\s*['\"](\w+)['\"]")
+_CREATE_PAGE = re.compile(
+    r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"](\w+)['\"]\s*,"
+    r"\s*['\"](\w+)['\"]"
+)
 DOCUMENTS = (".pdf", ".doc", ".docx", ".wps")
 IMAGES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff")
 _META_DATE = ("PubDate", "pubdate", "publishdate", "firstpublishedtime")
@@ -40,14 +43,14 @@ class Entry:
 @dataclass
 class ListPage:
     entries: list[Entry] = field(default_factory=list)
-    pages: list[str] = field(default_factory=list)      # further list pages linked from this one
+    pages: list[str] = field(default_factory=list)  # further list pages linked from this one
 
 
 @dataclass
 class ReportPage:
     page_date: date | None
-    attachments: list[str]          # absolute URLs of linked documents and images
-    holds_report: bool              # the page's own text is the report (not only a link to an attachment)
+    attachments: list[str]  # absolute URLs of linked documents and images
+    holds_report: bool  # the page's own text is the report (not only a link to an attachment)
 
 
 def page_text(data: bytes, charset: str | None = None) -> str:
@@ -106,8 +109,11 @@ def read_list(data: bytes, url: str, charset: str | None = None) -> ListPage:
     root = _tree(page_text(data, charset))
     out = ListPage()
     seen: set[str] = set()
-    links = [a for a in root.iter("a") if a.get("href") and not a.get("href").strip().lower().startswith(
-        ("javascript:", "mailto:", "#"))]
+    links = [
+        a
+        for a in root.iter("a")
+        if a.get("href") and not a.get("href").strip().lower().startswith(("javascript:", "mailto:", "#"))
+    ]
     reports = [a for a in links if report_year(_link_text(a)) is not None]
     for a in reports:
         href = _clean(urljoin(url, a.get("href").strip()))
@@ -165,9 +171,12 @@ def read_report_page(data: bytes, url: str, charset: str | None = None) -> Repor
             attachments.append(_clean(urljoin(url, href)))
             documents += suffix in DOCUMENTS
     holds = bool(_STATS.search(text)) or documents == 0
-    if not documents and not _STATS.search(text):       # a scanned report: the page shows it as images
-        attachments += [_clean(urljoin(url, img.get("src").strip())) for img in root.iter("img")
-                        if img.get("src") and _suffix(img.get("src")) in IMAGES]
+    if not documents and not _STATS.search(text):  # a scanned report: the page shows it as images
+        attachments += [
+            _clean(urljoin(url, img.get("src").strip()))
+            for img in root.iter("img")
+            if img.get("src") and _suffix(img.get("src")) in IMAGES
+        ]
     return ReportPage(published, list(dict.fromkeys(attachments)), holds)
 
 

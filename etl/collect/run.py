@@ -1,5 +1,6 @@
 """`etl collect`: for each source, read its 年报 column's list pages, pick the report entries, save each report's
 page and attachments, and record it all in the manifest. One source's failure never stops the others."""
+
 from __future__ import annotations
 
 import asyncio
@@ -20,7 +21,7 @@ from etl.collect.store import Store, suffix_for
 from etl.read import supported
 
 log = logging.getLogger(__name__)
-MAX_PAGES = 20          # list pages read per source, at most
+MAX_PAGES = 20  # list pages read per source, at most
 
 
 @dataclass
@@ -28,29 +29,48 @@ class Summary:
     sources: int = 0
     failed: int = 0
     partial: int = 0
-    reports: int = 0            # report entries collected (of the year asked for, or every year)
-    downloaded: int = 0         # files fetched anew
-    unchanged: int = 0          # files the server said were unchanged (304)
+    reports: int = 0  # report entries collected (of the year asked for, or every year)
+    downloaded: int = 0  # files fetched anew
+    unchanged: int = 0  # files the server said were unchanged (304)
     requests: int = 0
     seconds: float = 0.0
     errors: list[tuple[str, str]] = field(default_factory=list)
 
     def line(self) -> str:
-        return (f"sources: {self.sources} ({self.sources - self.failed - self.partial} ok, {self.partial} partial, "
-                f"{self.failed} failed); reports found: {self.reports}; files: {self.downloaded} downloaded, "
-                f"{self.unchanged} unchanged (304); {self.requests} requests; {self.seconds:.1f} s")
+        return (
+            f"sources: {self.sources} ({self.sources - self.failed - self.partial} ok, {self.partial} partial, "
+            f"{self.failed} failed); reports found: {self.reports}; files: {self.downloaded} downloaded, "
+            f"{self.unchanged} unchanged (304); {self.requests} requests; {self.seconds:.1f} s"
+        )
 
 
 class NotAListPage(Exception):
     pass
 
 
-def collect(sources: list[Source], out: Path, year: int | None = None, max_pages: int = MAX_PAGES,
-            politeness: Politeness | None = None, concurrency: int = 8, progress: bool | None = None,
-            transport: httpx.AsyncBaseTransport | None = None) -> Summary:
+def collect(
+    sources: list[Source],
+    out: Path,
+    year: int | None = None,
+    max_pages: int = MAX_PAGES,
+    politeness: Politeness | None = None,
+    concurrency: int = 8,
+    progress: bool | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Summary:
     """Collect the reports of `sources` (of `year`, or of every year) into `out`; returns the run's summary."""
-    return asyncio.run(_collect(sources, Path(out), year, max_pages, politeness or Politeness(), concurrency,
-                                sys.stderr.isatty() if progress is None else progress, transport))
+    return asyncio.run(
+        _collect(
+            sources,
+            Path(out),
+            year,
+            max_pages,
+            politeness or Politeness(),
+            concurrency,
+            sys.stderr.isatty() if progress is None else progress,
+            transport,
+        )
+    )
 
 
 async def _collect(sources, out, year, max_pages, politeness, concurrency, show, transport) -> Summary:
@@ -63,6 +83,7 @@ async def _collect(sources, out, year, max_pages, politeness, concurrency, show,
     source_rows: list[dict] = []
     async with Fetcher(politeness, transport) as fetcher:
         with _Progress(len(sources), show) as bar:
+
             async def one(src: Source):
                 async with gate:
                     job = _SourceJob(src, fetcher, store, previous, year, max_pages)
@@ -70,6 +91,7 @@ async def _collect(sources, out, year, max_pages, politeness, concurrency, show,
                 manifest.extend(rows)
                 source_rows.append(row)
                 bar.advance()
+
             await asyncio.gather(*(one(s) for s in sources))
         summary.requests = fetcher.requests
     store.write(manifest, source_rows)
@@ -100,16 +122,26 @@ class _SourceJob:
         self.problems: list[str] = []
 
     async def run(self) -> tuple[list[dict], dict]:
-        row = {"agency": self.src.agency, "source_url": self.src.url, "level": self.src.level,
-               "place": self.src.place, "status": "ok", "error": None, "list_pages": 0, "entries": 0,
-               "years": [], "collected_at": _now(), "_reports": 0}
+        row = {
+            "agency": self.src.agency,
+            "source_url": self.src.url,
+            "level": self.src.level,
+            "place": self.src.place,
+            "status": "ok",
+            "error": None,
+            "list_pages": 0,
+            "entries": 0,
+            "years": [],
+            "collected_at": _now(),
+            "_reports": 0,
+        }
         try:
             entries, row["list_pages"], more = await self._list()
         except (FetchError, NotAListPage) as e:
             row["status"], row["error"] = "failed", str(e)
             log.info("%s: %s", self.src.agency, e)
-            return self.previous, row           # a source that fails keeps what an earlier run found
-        except Exception as e:      # one broken site never stops the others
+            return self.previous, row  # a source that fails keeps what an earlier run found
+        except Exception as e:  # one broken site never stops the others
             row["status"], row["error"] = "failed", f"采集出错：{type(e).__name__}: {e}"
             log.exception("%s", self.src.agency)
             return self.previous, row
@@ -135,13 +167,29 @@ class _SourceJob:
         else:
             data = got.content
             sha, path = self.store.save(data, suffix_for(urlsplit(got.url).path, got.content_type, data))
-            row = {"url": url, "final_url": got.url, "content_type": got.content_type, "sha256": sha, "path": path,
-                   "etag": got.headers.get("etag"), "last_modified": got.headers.get("last-modified"),
-                   "http_date": got.http_date("date"), "http_last_modified": got.http_date("last-modified"),
-                   "downloaded": True, "fetched_at": _now(), "is_report": False}
-        row.update(agency=self.src.agency, source_url=self.src.url, kind=kind, _this_run=True,
-                   title=entry.title if entry else None, year=entry.year if entry else None,
-                   list_date=entry.list_date if entry else None)
+            row = {
+                "url": url,
+                "final_url": got.url,
+                "content_type": got.content_type,
+                "sha256": sha,
+                "path": path,
+                "etag": got.headers.get("etag"),
+                "last_modified": got.headers.get("last-modified"),
+                "http_date": got.http_date("date"),
+                "http_last_modified": got.http_date("last-modified"),
+                "downloaded": True,
+                "fetched_at": _now(),
+                "is_report": False,
+            }
+        row.update(
+            agency=self.src.agency,
+            source_url=self.src.url,
+            kind=kind,
+            _this_run=True,
+            title=entry.title if entry else None,
+            year=entry.year if entry else None,
+            list_date=entry.list_date if entry else None,
+        )
         return got, data, row
 
     async def _list(self) -> tuple[list[Entry], int, bool]:
@@ -168,7 +216,9 @@ class _SourceJob:
                 entries.setdefault(e.url, e)
             queue += [p for p in page.pages if p not in seen and p not in queue]
         if not entries:
-            raise NotAListPage(f"不是年报栏目页面：{pages} 页列表上没有标题含“年度报告/年报”和年份的条目：{self.src.url}")
+            raise NotAListPage(
+                f"不是年报栏目页面：{pages} 页列表上没有标题含“年度报告/年报”和年份的条目：{self.src.url}"
+            )
         return list(entries.values()), pages, bool([q for q in queue if q not in seen])
 
     async def _entry(self, entry: Entry) -> int:
@@ -179,7 +229,7 @@ class _SourceJob:
             self.problems.append(f"《{entry.title}》{e}")
             return 0
         self.rows.append(row)
-        if not row["path"].endswith(".html"):              # the list links the report file itself
+        if not row["path"].endswith(".html"):  # the list links the report file itself
             row["kind"] = "attachment"
             row["is_report"] = supported(Path(row["path"]))
             return 1
@@ -211,8 +261,14 @@ class _Progress:
                 Progress,
                 TimeElapsedColumn,
             )
-            self.bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                                TimeElapsedColumn(), transient=True)
+
+            self.bar = Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                transient=True,
+            )
             self.bar.start()
             self.task = self.bar.add_task("采集年报", total=self.total)
         return self

@@ -1,4 +1,5 @@
 """SOURCES.csv: one row per agency — its name, the URL of its 年报 column, optionally its level and place."""
+
 from __future__ import annotations
 
 import csv
@@ -51,8 +52,14 @@ def read_sources(path: str | Path) -> list[Source]:
         if not name or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
             bad.append(f"第{line}行（{name or '无名称'}：{url or '无网址'}）")
             continue
-        sources.append(Source(name, url, (row.get(level_col) or "").strip() or None if level_col else None,
-                              (row.get(place_col) or "").strip() or None if place_col else None))
+        sources.append(
+            Source(
+                name,
+                url,
+                (row.get(level_col) or "").strip() or None if level_col else None,
+                (row.get(place_col) or "").strip() or None if place_col else None,
+            )
+        )
     if bad:
         raise SourcesError(f"来源清单 {path} 有 {len(bad)} 行缺少机构名称或 http(s) 网址：" + "、".join(bad[:10]))
     return list(dict.fromkeys(sources))

@@ -1,14 +1,14 @@
 """Extracting tables: Document + recognised template -> metric rows, with what could not be read."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from etl.checks.across_years import Neighbours
 from etl.extract.flat import extract_flat
-from etl.specs import RowSpec, TableSpec
 from etl.extract.tables import extract_tables
 from etl.model import Document, Metric
-
+from etl.specs import RowSpec, TableSpec
 
 # rows that variants of a template legitimately leave out (Fujian 2012 has no 其它形式; 2017 has no 收费减免)
 OPTIONAL_ROWS = {"request.received.other", "request.received.email", "fees.collected"}
@@ -22,16 +22,18 @@ class Extraction:
     rows_expected: int = 0
 
 
-def extract(doc: Document, spec: TableSpec, neighbours: Neighbours | None = None,
-            stated: list[Metric] | None = None) -> Extraction:
+def extract(
+    doc: Document, spec: TableSpec, neighbours: Neighbours | None = None, stated: list[Metric] | None = None
+) -> Extraction:
     """Rows found in real tables win; rows the tables lack are looked for in the flattened text (where the
     neighbouring years' figures, when given, and the figures the prose states may settle a digit run the table
     alone cannot split)."""
     metrics, found, problems = extract_tables(doc, spec)
     flat_metrics, flat_found = [], set()
-    if _unread(spec, found):                          # every row read from real tables: nothing left to look for
-        flat_metrics, flat_problems, flat_found = extract_flat(doc.text, spec, skip=found, neighbours=neighbours,
-                                                          stated=stated)
+    if _unread(spec, found):  # every row read from real tables: nothing left to look for
+        flat_metrics, flat_problems, flat_found = extract_flat(
+            doc.text, spec, skip=found, neighbours=neighbours, stated=stated
+        )
         problems = problems + flat_problems
     out = Extraction(metrics + flat_metrics, problems, len(found | flat_found), len(spec.rows))
     missing = [r for r in _unread(spec, found | flat_found) if r.cells[0][0] not in OPTIONAL_ROWS]

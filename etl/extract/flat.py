@@ -1,4 +1,5 @@
 """Extraction from flattened text, where the table's cell boundaries are gone ("行政许可3960181")."""
+
 from __future__ import annotations
 
 import re
@@ -8,10 +9,10 @@ from etl.checks.prose import stated_constraints
 from etl.checks.rules import constraints_for
 from etl.contract import catalogue
 from etl.extract.numbers import numeric_run, split_candidates, to_unit
-from etl.specs import SECTION4_FLAT, RowSpec, TableSpec
 from etl.extract.split import RunRow, satisfiable, solve
 from etl.labels import compact
 from etl.model import Metric
+from etl.specs import SECTION4_FLAT, RowSpec, TableSpec
 
 WINDOW = 400  # a row label must follow the previous one within this many characters
 FLAT_MARK = "（表格文字连排）"  # in the locator of every cell read from flattened text
@@ -32,8 +33,13 @@ def _kind(key: str) -> str:
     return "money" if catalogue()[key].unit == "万元" else "count"
 
 
-def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec], neighbours: Neighbours | None = None,
-                 stated: list[Metric] | None = None) -> tuple[list[Metric], list[str], set[RowSpec]]:
+def extract_flat(
+    text: str,
+    spec: TableSpec,
+    skip: set[RowSpec],
+    neighbours: Neighbours | None = None,
+    stated: list[Metric] | None = None,
+) -> tuple[list[Metric], list[str], set[RowSpec]]:
     """Rows of the flattened table. Digit runs are split by the table's own rules; a run they leave open may be
     completed by the neighbouring years' figures and open runs (`neighbours`), then by the figures the prose
     states (`stated`)."""
@@ -48,9 +54,9 @@ def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec], neighbours: Nei
         hits.append((row, m.start(), m.end()))
         pos = m.end()
     run_rows: list[RunRow] = []
-    read: set[RowSpec] = set()                      # rows whose figures were found (a label alone is not a row)
+    read: set[RowSpec] = set()  # rows whose figures were found (a label alone is not a row)
     money_units: dict[tuple, str | None] = {}
-    printed: dict[tuple, str] = {}                  # the digit run as printed, kept as raw where it stays unsplit
+    printed: dict[tuple, str] = {}  # the digit run as printed, kept as raw where it stays unsplit
     for i, (row, start, end) in enumerate(hits):
         if row in skip:
             continue
@@ -60,25 +66,27 @@ def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec], neighbours: Nei
             continue
         run, tail = found
         cands = _candidates(run, row.cells)
-        locator = f"正文第{start + 1}字起{FLAT_MARK}“{flat[start:min(stop, end + 40)]}”"
+        locator = f"正文第{start + 1}字起{FLAT_MARK}“{flat[start : min(stop, end + 40)]}”"
         run_rows.append(RunRow(row.cells, cands, locator))
         read.add(row)
         money_units[run_rows[-1].cells] = tail
         printed[run_rows[-1].cells] = run + (tail or "")
     values, problems = solve(run_rows, constraints_for(spec.name))
     cells = {k for r in run_rows for k in r.cells}
-    notes: dict[tuple, str] = {}                    # rows completed from outside the table -> locator note
+    notes: dict[tuple, str] = {}  # rows completed from outside the table -> locator note
     extra, known, beside = [], {}, []
     if neighbours and problems:
         beside, known = _open_rows(neighbours), _as_printed(neighbours.known(), money_units)
         extra = [c for c in split_constraints(cells, neighbours) if satisfiable(run_rows + beside, c, known)]
-        notes |= dict.fromkeys(_complete_rows(run_rows, values, problems, spec, extra, known, beside),
-                               neighbours.note())
-    if stated and problems:                         # only the figures of cells still open can settle anything
+        notes |= dict.fromkeys(
+            _complete_rows(run_rows, values, problems, spec, extra, known, beside), neighbours.note()
+        )
+    if stated and problems:  # only the figures of cells still open can settle anything
         still_open = {k for r in run_rows if any(values.get(c) is None for c in r.cells) for k in r.cells}
         more, figures, note = stated_constraints(still_open, stated)
-        notes |= dict.fromkeys(_complete_rows(run_rows, values, problems, spec, extra + more, {**known, **figures},
-                                              beside), note)
+        notes |= dict.fromkeys(
+            _complete_rows(run_rows, values, problems, spec, extra + more, {**known, **figures}, beside), note
+        )
     metrics = []
     for rr in run_rows:
         note = f"；按勾稽关系拆分（{'、'.join(sorted(rr.resolved_by))}）" if rr.resolved_by else ""
@@ -87,9 +95,17 @@ def extract_flat(text: str, spec: TableSpec, skip: set[RowSpec], neighbours: Nei
         for key, applicant, basis in rr.cells:
             unit_zh = catalogue()[key].unit
             value = values.get((key, applicant, basis))
-            metrics.append(Metric(key, to_unit(value, money_units.get(rr.cells), unit_zh),
-                                  _fmt(value) if value is not None else printed[rr.cells],
-                                  rr.locator + note, applicant=applicant, basis=basis, unit=unit_zh))
+            metrics.append(
+                Metric(
+                    key,
+                    to_unit(value, money_units.get(rr.cells), unit_zh),
+                    _fmt(value) if value is not None else printed[rr.cells],
+                    rr.locator + note,
+                    applicant=applicant,
+                    basis=basis,
+                    unit=unit_zh,
+                )
+            )
     return metrics, problems, read
 
 
@@ -100,8 +116,9 @@ def _candidates(run: str, cells) -> list[tuple[float, ...]]:
 
 def _as_printed(known: dict, money_units: dict) -> dict:
     """The neighbours' figures are in the catalogue's unit (万元); a row this report prints in 元 is split in 元."""
-    in_yuan = {k for cells, unit in money_units.items() if unit == "元" for k in cells
-               if catalogue()[k[0]].unit == "万元"}
+    in_yuan = {
+        k for cells, unit in money_units.items() if unit == "元" for k in cells if catalogue()[k[0]].unit == "万元"
+    }
     return {k: v * 10000 if plain(k) in in_yuan else v for k, v in known.items()}
 
 
@@ -110,15 +127,25 @@ def _open_rows(neighbours: Neighbours) -> list[RunRow]:
     that agree with what is known of it)."""
     out = []
     for cells, run, figures in neighbours.unsettled():
-        cands = [c for c in _candidates(run, [plain(k) for k in cells])
-                 if all(figures.get(k, v) == v for k, v in zip(cells, c))]
+        cands = [
+            c
+            for c in _candidates(run, [plain(k) for k in cells])
+            if all(figures.get(k, v) == v for k, v in zip(cells, c))
+        ]
         if cands:
             out.append(RunRow(cells, cands, ""))
     return out
 
 
-def _complete_rows(rows: list[RunRow], values: dict, problems: list[str], spec: TableSpec, extra: list,
-                   known: dict, beside: list[RunRow] = ()) -> set[tuple]:
+def _complete_rows(
+    rows: list[RunRow],
+    values: dict,
+    problems: list[str],
+    spec: TableSpec,
+    extra: list,
+    known: dict,
+    beside: list[RunRow] = (),
+) -> set[tuple]:
     """Fill cells the table's own arithmetic left open with `extra` constraints over `known` outside figures: a cell
     is filled where every split the constraints allow agrees on it. They never change a value or blank one; a row
     keeps its problem until every cell is filled. Returns the cells of the rows that gained a value."""

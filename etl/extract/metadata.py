@@ -1,4 +1,5 @@
 """Report metadata: who reported, for which year, at which level and place, when, and over what scope."""
+
 from __future__ import annotations
 
 import csv
@@ -12,8 +13,10 @@ from etl.gazetteer import AMBIGUOUS, Gazetteer, Place, gazetteer
 from etl.labels import nfkc
 from etl.model import Document
 
-_TITLE = re.compile(r"(?P<name>[\u4e00-\u9fff（）()]{2,40}?)\s*(?P<year>(?:19|20)\d{2}|[二〇○零一两三四五六七八九]{4})\s*年度?\s*"
-                    r"(?:政府)?(?:信息公开|政务公开)")
+_TITLE = re.compile(
+    r"(?P<name>[\u4e00-\u9fff（）()]{2,40}?)\s*(?P<year>(?:19|20)\d{2}|[二〇○零一两三四五六七八九]{4})\s*年度?\s*"
+    r"(?:政府)?(?:信息公开|政务公开)"
+)
 _TITLE_YEAR_FIRST = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?(?P<name>[\u4e00-\u9fff]{2,30}?)(?:政府)?信息公开")
 _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0", "两": "2"}
 _GOV_SUFFIX = re.compile(r"(人民政府|管委会|管理委员会|办事处|行政公署|政府)$")
@@ -21,8 +24,12 @@ _DEPT_SUFFIX = re.compile(r"(局|委|委员会|办|办公室|办公厅|厅|中�
 # words of department names that end like a place (住房和城乡建设局, 社区矫正管理局, 工业园区管委会) and the
 # department suffixes themselves (自然资源局兴庆区分局): a piece holding one is never a place of its own
 _NOT_PLACE = re.compile(r"城乡|社区|园区|景区|林区|矿区|辖区|[局委厅署]")
-_LEVEL_SUFFIXES = [("township", r"(镇|乡|街道|苏木)$"), ("county", r"(区|县|旗|县级市)$"),
-                   ("prefecture", r"(市|州|盟|地区)$"), ("province", r"(省|自治区)$")]
+_LEVEL_SUFFIXES = [
+    ("township", r"(镇|乡|街道|苏木)$"),
+    ("county", r"(区|县|旗|县级市)$"),
+    ("prefecture", r"(市|州|盟|地区)$"),
+    ("province", r"(省|自治区)$"),
+]
 
 
 @dataclass
@@ -42,7 +49,7 @@ class Meta:
     publish_date: date | None = None
 
 
-PLACES_ENV = "ETL_PLACES"       # extra gazetteer files (same columns as etl/places.csv), os.pathsep-separated
+PLACES_ENV = "ETL_PLACES"  # extra gazetteer files (same columns as etl/places.csv), os.pathsep-separated
 
 
 def extra_places() -> list[Path]:
@@ -90,11 +97,11 @@ def _places_in(name: str) -> tuple[list[tuple[str, Place]], str]:
         scope = pieces[-1][1] if pieces else None
         place, n = g.find(name[pos:], scope)
         if place is None and scope is not None and not scope.code:
-            place, n = g.find(name[pos:], None)      # under a place only a --places row (or no gazetteer) knows
+            place, n = g.find(name[pos:], None)  # under a place only a --places row (or no gazetteer) knows
         if place is None:
             place, n = _zone(g, name[pos:], scope)
         if place is AMBIGUOUS:
-            piece = name[pos:pos + n]
+            piece = name[pos : pos + n]
         elif place is None:
             m = _PIECE.match(name[pos:])
             piece = m.group(0) if m and not _NOT_PLACE.search(m.group(0)) else ""
@@ -102,7 +109,7 @@ def _places_in(name: str) -> tuple[list[tuple[str, Place]], str]:
             if not any(re.search(pat, piece) for _, pat in _LEVEL_SUFFIXES):
                 break
             place, n = _suffix_place(piece, scope), len(piece)
-        pieces.append((name[pos:pos + n], place))
+        pieces.append((name[pos : pos + n], place))
         pos += n
     return pieces, name[pos:]
 
@@ -115,8 +122,13 @@ def _zone(g: Gazetteer, text: str, scope: Place | None) -> tuple[Place | None, i
     """A zone no gazetteer lists, under the place printed before it (淮安市工业园区管委会) or the prefecture or
     county whose name it starts with, without 市 (淮安工业园区)."""
     m = _ZONE.match(text)
-    if scope is not None and scope.level in ("province", "prefecture", "county") and m \
-            and _GOV_SUFFIX.fullmatch(text[m.end():] or "政府") and not re.search(r"[局委厅署办]", m.group(0)):
+    if (
+        scope is not None
+        and scope.level in ("province", "prefecture", "county")
+        and m
+        and _GOV_SUFFIX.fullmatch(text[m.end() :] or "政府")
+        and not re.search(r"[局委厅署办]", m.group(0))
+    ):
         # one name whichever way the title prints it: 淮安市工业园区 is 淮安工业园区
         name = (scope.name[:-1] if scope.level != "province" and scope.name[-1] in "市县" else "") + m.group(0)
         return Place(name, "county", scope.province, scope.prefecture, name), m.end()
@@ -126,7 +138,7 @@ def _zone(g: Gazetteer, text: str, scope: Place | None) -> tuple[Place | None, i
             continue
         m = _ZONE.match(text[k:])
         if m and not re.search(r"[局委厅署办]", m.group(0)):
-            piece = text[:k + m.end()]
+            piece = text[: k + m.end()]
             return Place(piece, "county", above.province, above.prefecture, piece), len(piece)
     return None, 0
 
@@ -136,11 +148,12 @@ def _suffix_place(piece: str, above: Place | None) -> Place:
     it from the place before it."""
     level = next(lv for lv, pat in _LEVEL_SUFFIXES if re.search(pat, piece))
     if level == "prefecture" and above is not None and above.level == "prefecture":
-        level = "county"                         # a county-level city under a prefecture
+        level = "county"  # a county-level city under a prefecture
     fields = {lv: getattr(above, lv) if above else None for lv in ("province", "prefecture", "county")}
     fields[level] = piece
-    return Place(piece, level, fields["province"], fields["prefecture"], fields["county"],
-                 piece if level == "township" else None)
+    return Place(
+        piece, level, fields["province"], fields["prefecture"], fields["county"], piece if level == "township" else None
+    )
 
 
 def _cn_year(text: str) -> int:
@@ -148,7 +161,7 @@ def _cn_year(text: str) -> int:
 
 
 def _title(doc: Document) -> tuple[str, int] | None:
-    lines = [ln.strip() for ln in doc.lines[:200] if ln.strip()][:15]      # a title stands at the top
+    lines = [ln.strip() for ln in doc.lines[:200] if ln.strip()][:15]  # a title stands at the top
     candidates = [doc.title or ""]
     for i, ln in enumerate(lines):
         if "报告" in nfkc(ln) or "年报" in nfkc(ln):
@@ -180,7 +193,7 @@ def _place_parts(place: str) -> dict[str, str]:
     printed, last = pieces[-1]
     for above in (last.province, last.prefecture, last.county):
         if above and above != last.name and printed.startswith(above):
-            printed = printed[len(above):]           # an alias with its prefix (银川市兴庆区)
+            printed = printed[len(above) :]  # an alias with its prefix (银川市兴庆区)
     parts = {lv: getattr(last, lv) for lv in ("province", "prefecture", "county", "township") if getattr(last, lv)}
     # the short name as the title prints it where the country knows the place (洪泽县 in 2015, 洪泽区 since)
     return parts | {"_level": last.level, "_last": last.name, "_printed": printed if last.code else last.name}
@@ -204,7 +217,9 @@ def read_metadata(doc: Document) -> Meta:
         if dept and _DEPT_SUFFIX.search(dept) and not _GOV_SUFFIX.search(dept):
             meta.agency_kind = "department"
             meta.agency = name
-            meta.agency_short = (_short(place) + dept.replace("人民政府", "政府")) if dept.startswith("人民政府") else dept
+            meta.agency_short = (
+                (_short(place) + dept.replace("人民政府", "政府")) if dept.startswith("人民政府") else dept
+            )
             meta.level = parts.get("_level")
             meta.parent = _gov_name(place, parts) if place else None
         else:
@@ -238,7 +253,7 @@ def _gov_name(place: str, parts: dict) -> str:
 
 
 def _short(place: str) -> str:
-    for long, short in (("回族自治区", ""), ("维吾尔自治区", ""), ("壮族自治区", ""), ("自治区", "")):
+    for long, _short in (("回族自治区", ""), ("维吾尔自治区", ""), ("壮族自治区", ""), ("自治区", "")):
         if place.endswith(long) and len(place) > len(long):
             return place[: -len(long)]
     return place
@@ -265,8 +280,13 @@ def _agency_id(meta: Meta, dept: str | None, last: str | None) -> str:
 
 def _is_aggregate(text: str) -> bool:
     head = text[:3000]
-    return bool(re.search(r"(?:本报告|年度报告)[^。]{0,80}汇总|汇总[^。]{0,100}编制|"
-                          r"(?:各|所属|下属)[^。]{0,30}(?:政府信息公开(?:工作)?年度报告|工作情况)[^。]{0,8}编制", head))
+    return bool(
+        re.search(
+            r"(?:本报告|年度报告)[^。]{0,80}汇总|汇总[^。]{0,100}编制|"
+            r"(?:各|所属|下属)[^。]{0,30}(?:政府信息公开(?:工作)?年度报告|工作情况)[^。]{0,8}编制",
+            head,
+        )
+    )
 
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")

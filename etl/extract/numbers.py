@@ -1,4 +1,5 @@
 """Cell text -> number, and the candidate ways to split a run of merged digits into cells."""
+
 from __future__ import annotations
 
 import re
@@ -39,7 +40,9 @@ def to_unit(value: float | None, printed_unit: str | None, metric_unit: str) -> 
     return value
 
 
-_NUMERIC_RUN = re.compile(r"^(?:\([^()]{0,60}\))?[:：\s\"']*(?P<unit>" + UNITS + r")?\s*(?P<run>[-\d.\s]*\d)(?P<tail>万元|元)?")
+_NUMERIC_RUN = re.compile(
+    r"^(?:\([^()]{0,60}\))?[:：\s\"']*(?P<unit>" + UNITS + r")?\s*(?P<run>[-\d.\s]*\d)(?P<tail>万元|元)?"
+)
 
 
 def numeric_run(region: str) -> tuple[str, str | None] | None:

@@ -5,6 +5,7 @@ same clause and the clause's subject is the reporting body itself (not 各乡镇
 Rounded figures (70.67万条), approximate ones (60余人, 近40人) and numbers written in words (未收到) are left out.
 Table lines (tab-separated) and the flattened table region of crawled pages are skipped.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,9 @@ N = r"(?P<n>\d+(?:\.\d+)?)"
 _APPROX_AFTER = re.compile(r"^(?:余|多|万(?!元)|亿|千|百)")
 _APPROX_BEFORE = re.compile(r"(?:近|约|超过|超|逾|不少于|不低于|以上)$")
 # a clause subject naming only part of the reporting body (or several of its parts)
-_PART_SUBJECT = re.compile(r"其他|其它|同意|否决|不予|部分|各单位|各部门|各工作部门|各乡镇|乡镇|区直|县直|市直|公开办|部门（单位）|、|按时|延期")
+_PART_SUBJECT = re.compile(
+    r"其他|其它|同意|否决|不予|部分|各单位|各部门|各工作部门|各乡镇|乡镇|区直|县直|市直|公开办|部门（单位）|、|按时|延期"
+)
 _CLAUSE_START = re.compile(r"[，,：:；;（(）)]|[一二三四五六七八九十]、|\d[.、．]|(?=\d{4}年)")
 # where the flattened statistics table begins inside a crawled line
 _TABLE_START = re.compile(r"指标名称\s*计量单位|第二十条第[（(]一[)）]项|统计指标\s*单位")
@@ -28,10 +31,10 @@ _ITEM_END = re.compile(r"[件条人名次个]、")  # "行政复议案件2件、
 
 @dataclass(frozen=True)
 class Pattern:
-    metrics: dict            # template ('old' / 'new') -> metric key, or None when the template has no such key
+    metrics: dict  # template ('old' / 'new') -> metric key, or None when the template has no such key
     regex: re.Pattern
     unit: str
-    guard: bool = True       # check the clause subject
+    guard: bool = True  # check the clause subject
     needs: str | None = None  # a metric that must already be found earlier in the same sentence
     sentence_has: str | None = None  # a word the sentence must contain
 
@@ -43,17 +46,29 @@ def _p(old, new, regex, unit, **kw) -> Pattern:
 _PUBLISH = r"(?:主动)?(?:公开|发布|公布)"
 PATTERNS: list[Pattern] = [
     # items published in total
-    _p("active.total", "active.total",
-       r"(?:新增|共|累计)?主动公开(?:我区各级单位|各类)?(?:政府)?信息(?:数|总数)?(?:为|共|达)?" + N + r"条", "条"),
+    _p(
+        "active.total",
+        "active.total",
+        r"(?:新增|共|累计)?主动公开(?:我区各级单位|各类)?(?:政府)?信息(?:数|总数)?(?:为|共|达)?" + N + r"条",
+        "条",
+    ),
     _p("active.total", "active.total", r"共(?:主动)?公布政府信息" + N + r"条", "条"),
     # "通过政府网站、政务微博、政务微信共发布信息73条" (several channels: the total) / one channel: that channel
-    _p("@channels", "@channels", r"通过(?P<via>[^，。；]{2,40}?)(?:全年)?(?:共)?" + _PUBLISH
-       + r"(?:各类)?(?:政府)?信息" + N + r"条", "条"),
+    _p(
+        "@channels",
+        "@channels",
+        r"通过(?P<via>[^，。；]{2,40}?)(?:全年)?(?:共)?" + _PUBLISH + r"(?:各类)?(?:政府)?信息" + N + r"条",
+        "条",
+    ),
     _p("channel.weibo", "channel.weibo", r"政务微博(?:平台)?(?:发布|公开)(?:政府)?信息" + N + r"条", "条"),
     _p("channel.wechat", "channel.wechat", r"政务微信(?:平台|公众号)?(?:发布|公开)(?:政府)?信息" + N + r"条", "条"),
     # requests
-    _p("request.received", "request.new",
-       r"(?:收到|受理|接收|接到)[^，。；]{0,20}?政府信息公开(?:的)?申请(?:数)?(?:共计|共)?" + N + r"[件条]", "件"),
+    _p(
+        "request.received",
+        "request.new",
+        r"(?:收到|受理|接收|接到)[^，。；]{0,20}?政府信息公开(?:的)?申请(?:数)?(?:共计|共)?" + N + r"[件条]",
+        "件",
+    ),
     _p("request.received", "request.new", r"(?:收到|受理|接收)" + N + r"件(?:政府信息公开)?申请", "件"),
     _p("request.received.in_person", None, r"当面申请(?:数)?" + N + r"[件条]", "件"),
     _p("request.received.fax", None, r"传真申请(?:数)?" + N + r"[件条]", "件"),
@@ -74,20 +89,37 @@ PATTERNS: list[Pattern] = [
     _p("litigation.total", "litigation.total", r"(?<!行政)诉讼(?:案件)?" + N + r"件", "件", needs="review.total"),
     _p("complaints.total", None, r"(?:政府信息公开)?申请举报投诉(?:数量?)?" + N + r"件", "件"),
     # staff, funds, training
-    _p("staff.total", "staff.total",
-       r"(?:(?<![专兼]职)工作人员|从事[^，。；]{0,12}?工作(?:的)?人员)(?:共)?" + N + r"[名人]", "人"),
+    _p(
+        "staff.total",
+        "staff.total",
+        r"(?:(?<![专兼]职)工作人员|从事[^，。；]{0,12}?工作(?:的)?人员)(?:共)?" + N + r"[名人]",
+        "人",
+    ),
     _p("staff.full_time", "staff.full_time", r"专职(?:工作)?人员(?:共)?" + N + r"[名人]", "人"),
     _p("staff.part_time", "staff.part_time", r"兼职(?:工作)?人员(?:共)?" + N + r"[名人]", "人"),
     _p("budget.special_funds", "budget.special_funds", r"专项经费(?:共|为)?" + N + r"(?P<money>万元|元)", "万元"),
-    _p("training.sessions", "training.sessions",
-       r"(?:开展|举办)(?:了)?(?:政务公开|政府信息公开)?(?:业务)?培训(?:班)?(?:共)?" + N + r"(?:次|期|场)", "次",
-       sentence_has="公开"),
-    _p("training.sessions", "training.sessions", r"(?:开展|举办)(?:了)?" + N + r"(?:次|期|场)(?:政务公开|政府信息公开)?培训",
-       "次", sentence_has="公开"),
-    _p("training.attendees", "training.attendees", r"培训(?:人数|人员)(?:共|达)?" + N + r"(?P<u>人次|人|名)", "人次",
-       sentence_has="公开"),
+    _p(
+        "training.sessions",
+        "training.sessions",
+        r"(?:开展|举办)(?:了)?(?:政务公开|政府信息公开)?(?:业务)?培训(?:班)?(?:共)?" + N + r"(?:次|期|场)",
+        "次",
+        sentence_has="公开",
+    ),
+    _p(
+        "training.sessions",
+        "training.sessions",
+        r"(?:开展|举办)(?:了)?" + N + r"(?:次|期|场)(?:政务公开|政府信息公开)?培训",
+        "次",
+        sentence_has="公开",
+    ),
+    _p(
+        "training.attendees",
+        "training.attendees",
+        r"培训(?:人数|人员)(?:共|达)?" + N + r"(?P<u>人次|人|名)",
+        "人次",
+        sentence_has="公开",
+    ),
 ]
-
 
 
 def channel_of(label: str) -> str | None:
@@ -112,7 +144,7 @@ def prose_lines(doc: Document) -> list[tuple[int, str]]:
             continue
         cut = _TABLE_START.search(line)
         if cut:
-            line = line[:cut.start()]
+            line = line[: cut.start()]
         if line.strip():
             out.append((i, line))
     return out
@@ -140,7 +172,7 @@ def _line_at(starts: list[tuple[int, int]], pos: int) -> int:
 def _sentences(line: str):
     start = 0
     for m in re.finditer(r"[。；;！!？?]", line):
-        yield line[start:m.end()]
+        yield line[start : m.end()]
         start = m.end()
     if start < len(line):
         yield line[start:]
@@ -154,8 +186,8 @@ def _subject_ok(sentence: str, start: int) -> bool:
 
 
 def _approx(sentence: str, m: re.Match) -> bool:
-    before = sentence[max(0, m.start("n") - 4):m.start("n")]
-    return bool(_APPROX_AFTER.match(sentence[m.end("n"):])) or bool(_APPROX_BEFORE.search(before))
+    before = sentence[max(0, m.start("n") - 4) : m.start("n")]
+    return bool(_APPROX_AFTER.match(sentence[m.end("n") :])) or bool(_APPROX_BEFORE.search(before))
 
 
 def _quote(s: str, start: int, end: int) -> str:
@@ -171,10 +203,10 @@ def extract_prose(doc: Document, template: str | None) -> list[Metric]:
         for raw_sentence in _sentences(line):
             base, offset = offset, offset + len(raw_sentence)
             if not _DIGIT.search(raw_sentence):
-                continue                    # every pattern takes a number
+                continue  # every pattern takes a number
             keep = [i for i, ch in enumerate(raw_sentence) if ch not in " \u3000\xa0"]
             sentence = "".join(raw_sentence[i] for i in keep)
-            found: list[tuple[int, int, str, float, str]] = []   # start, end, key, value, unit
+            found: list[tuple[int, int, str, float, str]] = []  # start, end, key, value, unit
             taken: list[tuple[int, int]] = []
             hits = []
             for p in PATTERNS:
@@ -184,7 +216,7 @@ def extract_prose(doc: Document, template: str | None) -> list[Metric]:
                 for m in p.regex.finditer(sentence):
                     hits.append((m.start(), p, key, m))
             hits.sort(key=lambda h: (h[0], -len(h[3].group(0))))
-            for start, p, key, m in hits:
+            for _start, p, key, m in hits:
                 if any(a <= m.start("n") < b for a, b in taken):
                     continue
                 needs = ("request.received", "request.new") if p.needs == "@request" else (p.needs,)
@@ -217,18 +249,20 @@ def extract_prose(doc: Document, template: str | None) -> list[Metric]:
                 found.extend(items)
                 taken.extend((a, b) for a, b, *_ in items)
             for start, end, key, value, unit in found:
-                applicant = "total" if kind == "new" and (key.startswith("outcome.") or key.startswith("request.new")) \
-                    else None
+                applicant = (
+                    "total" if kind == "new" and (key.startswith("outcome.") or key.startswith("request.new")) else None
+                )
                 raw = _fmt(value)
                 lineno = _line_at(starts, base + keep[start]) if keep else starts[0][1]
                 locator = f"正文第{lineno}行：“{_quote(sentence, start, end)}”"
-                out.append(Metric(key, value, raw, locator, applicant=applicant, basis="year", unit=unit,
-                                  source="text"))
+                out.append(
+                    Metric(key, value, raw, locator, applicant=applicant, basis="year", unit=unit, source="text")
+                )
     return out
 
 
 def _breakdown(sentence: str, pos: int) -> list[tuple[int, int, str, float, str]]:
-    """"…共发布信息73条，其中政府网站41条、政务微博20条、政务微信12条" -> the channel items."""
+    """ "…共发布信息73条，其中政府网站41条、政务微博20条、政务微信12条" -> the channel items."""
     m = re.match(r"[，,]?其中[，,：:]?", sentence[pos:])
     if not m:
         return []
@@ -241,7 +275,7 @@ def _breakdown(sentence: str, pos: int) -> list[tuple[int, int, str, float, str]
             break
         label = item.group("label").lstrip("，,、")
         key = channel_of(label)
-        if key is None or key in seen or _APPROX_AFTER.match(sentence[pos + item.end("n"):]):
+        if key is None or key in seen or _APPROX_AFTER.match(sentence[pos + item.end("n") :]):
             break
         seen.add(key)
         out.append((pos + item.start(), pos + item.end(), key, float(item.group("n")), "条"))
@@ -265,7 +299,7 @@ def _outcome_of(label: str) -> str | None:
 
 
 def _outcomes(sentence: str, pos: int, group: str) -> list[tuple[int, int, str, float, str]]:
-    """"行政复议案件22件，其中维持行政行为10件，纠错4件，其他情形8件" -> review.upheld/corrected/other."""
+    """ "行政复议案件22件，其中维持行政行为10件，纠错4件，其他情形8件" -> review.upheld/corrected/other."""
     m = re.match(r"[，,]?其中[，,：:]?", sentence[pos:])
     if not m:
         return []
@@ -276,7 +310,7 @@ def _outcomes(sentence: str, pos: int, group: str) -> list[tuple[int, int, str, 
         if not item:
             break
         what = _outcome_of(item.group("label"))
-        if what is None or what in seen or _APPROX_AFTER.match(sentence[pos + item.end("n"):]):
+        if what is None or what in seen or _APPROX_AFTER.match(sentence[pos + item.end("n") :]):
             break
         seen.add(what)
         out.append((pos + item.start("label"), pos + item.end(), f"{group}.{what}", float(item.group("n")), "件"))

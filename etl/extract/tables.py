@@ -1,16 +1,17 @@
 """Extraction from real tables (HTML, tab-separated text, DOCX, PDF): match each row's label to a RowSpec."""
+
 from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
 
-from etl.contract import catalogue
-from etl.extract.numbers import UNITS, is_value_cell, parse_cell, to_unit
 from rapidfuzz.distance import Levenshtein
 
-from etl.specs import RowSpec, TableSpec, official_label
+from etl.contract import catalogue
+from etl.extract.numbers import UNITS, is_value_cell, parse_cell, to_unit
 from etl.labels import core, nfkc
 from etl.model import Document, Metric, Table
+from etl.specs import RowSpec, TableSpec, official_label
 
 _UNIT_CELL = re.compile(rf"^{UNITS}$")
 
@@ -18,8 +19,11 @@ _UNIT_CELL = re.compile(rf"^{UNITS}$")
 @cache
 def _row_patterns(spec: TableSpec) -> list[tuple[int, RowSpec, re.Pattern, bool]]:
     """(index, row, compiled label pattern, whether it must match with its numbering prefix)."""
-    return [(i, r, re.compile((r.prefix or "") + r.pattern), bool(r.prefix))
-            for i, r in enumerate(spec.rows) if r.pattern is not None]
+    return [
+        (i, r, re.compile((r.prefix or "") + r.pattern), bool(r.prefix))
+        for i, r in enumerate(spec.rows)
+        if r.pattern is not None
+    ]
 
 
 @lru_cache(maxsize=65536)
@@ -41,11 +45,11 @@ def _split_row(cells: list[str]) -> tuple[list[str], str | None, list[str]]:
     for i, c in enumerate(cells):
         if c and not is_value_cell(c) and _unit_of(c) is None:
             last_label = i
-    rest = cells[last_label + 1:]
+    rest = cells[last_label + 1 :]
     unit = _unit_of(rest[0]) if rest else None
     if unit is not None:
         rest = rest[1:]
-    return [c for c in cells[:last_label + 1] if c], unit, rest
+    return [c for c in cells[: last_label + 1] if c], unit, rest
 
 
 def _fit(values: list[str], n: int) -> list[str] | None:
@@ -56,7 +60,7 @@ def _fit(values: list[str], n: int) -> list[str] | None:
     if len(values) > n:
         values = values[-n:]
     if not any(values) and len(values) < n - 1:
-        return None                          # a header or caption row, not a row of blanks
+        return None  # a header or caption row, not a row of blanks
     return [""] * (n - len(values)) + values
 
 
@@ -70,30 +74,30 @@ def extract_tables(doc: Document, spec: TableSpec) -> tuple[list[Metric], set[Ro
         in_s4 = any("复议" in c for r in table.rows for c in r)
         for i, cells in enumerate(table.rows):
             labels, unit, values = _split_row(cells)
-            spec_row, note = (_match(spec, labels, section, found, last, bool(values))
-                              if labels else (None, ""))
-            if isinstance(spec_row, tuple):               # a label that could be two rows: not read, named
+            spec_row, note = _match(spec, labels, section, found, last, bool(values)) if labels else (None, "")
+            if isinstance(spec_row, tuple):  # a label that could be two rows: not read, named
                 unsure[labels[-1]] = spec_row
                 continue
             if spec_row is None and not labels and in_s4:
                 # the unlabelled row of numbers under the 四 header; a later row with figures beats a blank one
-                spec_row = next((r for r in spec.rows if r.pattern is None and
-                                 (r not in found or not any(found[r][0]))), None)
+                spec_row = next(
+                    (r for r in spec.rows if r.pattern is None and (r not in found or not any(found[r][0]))), None
+                )
                 if spec_row in found and not any(v.strip() for v in values):
                     continue
             if spec_row is not None and not values and unit is not None and len(spec_row.cells) == 1:
-                values = [""]                        # "label<TAB>次" and an empty cell the line lost at its end
+                values = [""]  # "label<TAB>次" and an empty cell the line lost at its end
             if spec_row is None or not values:
                 continue
             n = len(spec_row.cells)
-            if not labels and len(values) > n and not any(values[:len(values) - n]):
-                values = values[len(values) - n:]    # a row of figures with a blank label cell before them
+            if not labels and len(values) > n and not any(values[: len(values) - n]):
+                values = values[len(values) - n :]  # a row of figures with a blank label cell before them
             fitted = _fit(values, n)
             if fitted is None:
                 continue
             found[spec_row] = (fitted, unit, table.row_locator(i) + note, _ocr_notes(table, i, cells, values, n))
             section, last = spec_row.block, spec_row
-    for row in spec.rows:                            # a row printed in place of others (2021's one-row （六）)
+    for row in spec.rows:  # a row printed in place of others (2021's one-row （六）)
         if row in found and any(r in found for r in spec.rows if r.cells[0][0] in row.instead_of):
             del found[row]
     metrics = []
@@ -103,13 +107,25 @@ def extract_tables(doc: Document, spec: TableSpec) -> tuple[list[Metric], set[Ro
             value, cell_unit, is_num = parse_cell(raw)
             unit_zh = catalogue()[key].unit
             where = f"{locator} {note}" if note else locator
-            if doubt:                                # an OCR'd figure the engine was unsure of: named, not guessed
+            if doubt:  # an OCR'd figure the engine was unsure of: named, not guessed
                 value = None
                 not_taken.append(f"{where}：{doubt}，未采用")
-            metrics.append(Metric(key, to_unit(value, cell_unit or unit, unit_zh), raw, where,
-                                  applicant=applicant, basis=basis, unit=unit_zh))
-    problems = [f"统计表行“{label}”可能是{'或'.join('“' + official_label(r) + '”' for r in rows)}，未读取"
-                for label, rows in unsure.items() if not all(r in found for r in rows)] + not_taken
+            metrics.append(
+                Metric(
+                    key,
+                    to_unit(value, cell_unit or unit, unit_zh),
+                    raw,
+                    where,
+                    applicant=applicant,
+                    basis=basis,
+                    unit=unit_zh,
+                )
+            )
+    problems = [
+        f"统计表行“{label}”可能是{'或'.join('“' + official_label(r) + '”' for r in rows)}，未读取"
+        for label, rows in unsure.items()
+        if not all(r in found for r in rows)
+    ] + not_taken
     return metrics, set(found), problems
 
 
@@ -117,7 +133,7 @@ def _ocr_notes(table: Table, i: int, cells: list[str], values: list[str], n: int
     """(locator note, reason not taken) of each of a row's n fitted values: an OCR'd table's cell confidence,
     and its unsure figures. `_fit` right-aligns the values, the tail of the row's cells, after dropping blanks
     beyond n at their end."""
-    if not (table.cell_notes or table.unsure) or values != cells[len(cells) - len(values):]:
+    if not (table.cell_notes or table.unsure) or values != cells[len(cells) - len(values) :]:
         return [("", None)] * n
     trailing = 0
     while len(values) - trailing > n and values[len(values) - 1 - trailing] == "":
@@ -136,8 +152,9 @@ def label_matches(row: RowSpec, cell: str) -> bool:
     return re.match((row.prefix or "") + row.pattern, whole if row.prefix else bare) is not None
 
 
-def _match(spec: TableSpec, labels: list[str], section: str | None, found: dict, last: RowSpec | None,
-           has_values: bool) -> tuple[RowSpec | tuple[RowSpec, ...] | None, str]:
+def _match(
+    spec: TableSpec, labels: list[str], section: str | None, found: dict, last: RowSpec | None, has_values: bool
+) -> tuple[RowSpec | tuple[RowSpec, ...] | None, str]:
     """The spec row a printed row stands for, and a note for its locator when it was matched approximately: its
     most specific (last) label cell decides; among rows with the same label (被依法纠错数 under 复议 and 诉讼) the one
     in the current section, else the first unused. A last cell no label pattern matches is compared with the
@@ -169,8 +186,10 @@ def _next_row(spec: TableSpec, last: RowSpec | None, found: dict) -> RowSpec | N
 
 
 # printed numbering in any brackets and widths: （六） (六) 〔六〕 【六】 [六] 六、 3. 3、 (3)
-_NUMBER = re.compile(r"^(?:[(\[〔【]([一二三四五六七八九十]+)[)\]〕】]|([一二三四五六七八九十]+)[、.]|"
-                     r"(\d{1,2})[.、](?!\d)|[(\[〔【](\d{1,2})[)\]〕】])")
+_NUMBER = re.compile(
+    r"^(?:[(\[〔【]([一二三四五六七八九十]+)[)\]〕】]|([一二三四五六七八九十]+)[、.]|"
+    r"(\d{1,2})[.、](?!\d)|[(\[〔【](\d{1,2})[)\]〕】])"
+)
 _REMARK = re.compile(r"[(\[〔【][^)\]〕】]*[)\]〕】]$")
 
 
@@ -179,7 +198,7 @@ def _numbering(text: str) -> tuple[str | None, str]:
     m = _NUMBER.match(text)
     if not m:
         return None, text
-    return next(g for g in m.groups() if g), text[m.end():]
+    return next(g for g in m.groups() if g), text[m.end() :]
 
 
 @cache

@@ -10,6 +10,7 @@ it, and win where they name the same place differently.
 Look-ups are dictionary hits of a name within a scope (the country, or a place the name must lie under), tried
 from the longest possible name down, so their cost does not grow with the gazetteer.
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,30 +26,83 @@ _CODE_LEVEL = {2: "province", 4: "prefecture", 6: "county", 9: "township"}
 _KIND = re.compile(r"(?<!自治)(县|区|市|旗|地区)$")
 _KINDS = {"county": ("县", "区", "市"), "prefecture": ("地区", "市")}
 # the peoples an autonomous place is named for: 镇宁布依族苗族自治县 is printed 镇宁自治县 too
-_PEOPLES = ("满 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 拉祜 水 东乡 纳西 景颇 "
-            "柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 鄂温克 德昂 保安 裕固 京 "
-            "塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺 各").split()
+_PEOPLES = [
+    "满",
+    "蒙古",
+    "回",
+    "藏",
+    "维吾尔",
+    "苗",
+    "彝",
+    "壮",
+    "布依",
+    "朝鲜",
+    "侗",
+    "瑶",
+    "白",
+    "土家",
+    "哈尼",
+    "哈萨克",
+    "傣",
+    "黎",
+    "傈僳",
+    "佤",
+    "畲",
+    "拉祜",
+    "水",
+    "东乡",
+    "纳西",
+    "景颇",
+    "柯尔克孜",
+    "土",
+    "达斡尔",
+    "仫佬",
+    "羌",
+    "布朗",
+    "撒拉",
+    "毛南",
+    "仡佬",
+    "锡伯",
+    "阿昌",
+    "普米",
+    "塔吉克",
+    "怒",
+    "乌孜别克",
+    "鄂温克",
+    "德昂",
+    "保安",
+    "裕固",
+    "京",
+    "塔塔尔",
+    "独龙",
+    "鄂伦春",
+    "赫哲",
+    "门巴",
+    "珞巴",
+    "基诺",
+    "各",
+]
 _AUTONOMOUS = re.compile(rf"^(.{{2,}}?)(?:(?:{'|'.join(sorted(_PEOPLES, key=len, reverse=True))})族)+(自治[县州旗])$")
 # short forms the reports use for a province (宁夏, 广西, 内蒙古 …)
 _PROVINCE_SHORT = re.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区)$")
 
 
-@dataclass(frozen=True, slots=True, eq=False)     # identity: one object per place
+@dataclass(frozen=True, slots=True, eq=False)  # identity: one object per place
 class Place:
     name: str
-    level: str                       # province | prefecture | county | township
+    level: str  # province | prefecture | county | township
     province: str | None
     prefecture: str | None
     county: str | None
     township: str | None = None
-    code: str | None = None          # the administrative code; None for a place only a --places file knows
+    code: str | None = None  # the administrative code; None for a place only a --places file knows
 
     @property
     def key(self) -> str:
         return self.code or "/".join(filter(None, (self.province, self.prefecture, self.county, self.township)))
 
 
-AMBIGUOUS = Place("", "", None, None, None)     # a name several places bear, with nothing to tell them apart
+AMBIGUOUS = Place("", "", None, None, None)  # a name several places bear, with nothing to tell them apart
 
 
 class _Index(dict):
@@ -85,8 +139,15 @@ def _national(index: _Index) -> tuple[dict[str, Place], dict[str, list[Place]], 
         prov = by_code.get(code[:2]) if n > 2 else None
         pref = by_code.get(code[:4]) if n > 4 else None
         county = by_code.get(code[:6]) if n > 6 else None
-        p = Place(name, level, prov.name if prov else name, pref.name if pref else (name if n == 4 else None),
-                  county.name if county else (name if n == 6 else None), name if n == 9 else None, code)
+        p = Place(
+            name,
+            level,
+            prov.name if prov else name,
+            pref.name if pref else (name if n == 4 else None),
+            county.name if county else (name if n == 6 else None),
+            name if n == 9 else None,
+            code,
+        )
         by_code[code] = p
         named.setdefault(name, []).append(p)
         # a bare township name is too common to mean one place: only under its prefecture or county
@@ -128,7 +189,7 @@ def _aliases(p: Place) -> list[str]:
     m = _KIND.search(p.name)
     if not m or p.level not in _KINDS:
         return []
-    stem = p.name[:m.start()]
+    stem = p.name[: m.start()]
     out = [stem] if p.name.endswith("县区") else []
     if len(stem) >= 2:
         out += [stem + k for k in _KINDS[p.level] if stem + k != p.name]
@@ -148,7 +209,7 @@ class Gazetteer:
     index: dict[tuple[str, str], tuple[Place, ...]]
     longest: int
     by_code: dict[str, Place]
-    towns: dict[str, list[tuple[str, str]]]          # county code -> townships not yet indexed
+    towns: dict[str, list[tuple[str, str]]]  # county code -> townships not yet indexed
 
     def find(self, text: str, scope: Place | None) -> tuple[Place | None, int]:
         """The place the longest name at the start of `text` stands for within `scope` (None: the country), and
@@ -180,24 +241,38 @@ def gazetteer(local: tuple[Path, ...]) -> Gazetteer:
     country does not know is a place of its own, found by its name and under the places it names above it."""
     index = _Index()
     by_code, named, towns = _national(index)
-    by_name: dict[tuple[str, str], Place] = {}   # (level, name) of each province and prefecture, for local rows
+    by_name: dict[tuple[str, str], Place] = {}  # (level, name) of each province and prefecture, for local rows
     for p in by_code.values():
         if p.level in ("province", "prefecture"):
             by_name.setdefault((p.level, p.name), p)
     for r in _local_rows(local):
         level = r["level"]
-        fields = {lv: (r.get(lv) or None) for lv in LEVELS[:3]}     # as the row gives them
+        fields = {lv: (r.get(lv) or None) for lv in LEVELS[:3]}  # as the row gives them
         place = _same_national(named, by_name, r["name"], level, fields)
         if place is None:
-            place = Place(r["name"], level, fields["province"], fields["prefecture"], fields["county"],
-                          r["name"] if level == "township" else None)
+            place = Place(
+                r["name"],
+                level,
+                fields["province"],
+                fields["prefecture"],
+                fields["county"],
+                r["name"] if level == "township" else None,
+            )
             by_name.setdefault((level, place.name), place)
-        scopes = ["", *(by_name[(lv, fields[lv])].key for lv in ("province", "prefecture")
-                        if fields[lv] and lv != level and (lv, fields[lv]) in by_name)]
+        scopes = [
+            "",
+            *(
+                by_name[(lv, fields[lv])].key
+                for lv in ("province", "prefecture")
+                if fields[lv] and lv != level and (lv, fields[lv]) in by_name
+            ),
+        ]
         index.add(r["name"], place, scopes, _LOCAL)
         for alias in filter(None, (r.get("aliases") or "").split("|")):
             index.add(alias, place, scopes, _LOCAL_ALIAS)
-    longest = max(max((len(n) for _, n in index), default=0), max((len(n) for t in towns.values() for _, n in t), default=0))
+    longest = max(
+        max((len(n) for _, n in index), default=0), max((len(n) for t in towns.values() for _, n in t), default=0)
+    )
     return Gazetteer({k: tuple(v[1]) for k, v in index.items()}, longest, by_code, towns)
 
 
@@ -206,8 +281,9 @@ def _same_national(named: dict[str, list[Place]], by_name, name: str, level: str
     same = [p for p in named.get(name, ()) if p.level == level]
     if level == "province":
         return same[0] if same else None
-    above = next((by_name.get((lv, fields[lv])) for lv in ("prefecture", "province")
-                  if lv != level and fields.get(lv)), None)
+    above = next(
+        (by_name.get((lv, fields[lv])) for lv in ("prefecture", "province") if lv != level and fields.get(lv)), None
+    )
     if above is None or above.code is None:
         return None
     return next((p for p in same if p.code.startswith(above.code)), None)

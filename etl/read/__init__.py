@@ -1,17 +1,18 @@
 """Reading reports: any supported file -> Document. New formats register a reader in READERS."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from etl.model import Document, ReadError
 from etl.read.decode import decode
 from etl.read.doc import read_doc
 from etl.read.docx import read_docx
 from etl.read.html import read_html
-from etl.read.ocr import read_image
 from etl.read.limits import check_markup, check_text
+from etl.read.ocr import read_image
 from etl.read.pdf import read_pdf
 from etl.read.text import read_text
 
@@ -34,10 +35,20 @@ def _html(data: bytes) -> Document:
 
 
 READERS: dict[str, Callable[[bytes], Document]] = {
-    ".txt": _text, ".text": _text, ".md": _markdown, ".markdown": _markdown,
-    ".html": _html, ".htm": _html, ".shtml": _html, ".xhtml": _html,
-    ".pdf": read_pdf, ".docx": read_docx, ".doc": read_doc,
-    ".png": read_image, ".jpg": read_image, ".jpeg": read_image,      # scanned pages, read by OCR
+    ".txt": _text,
+    ".text": _text,
+    ".md": _markdown,
+    ".markdown": _markdown,
+    ".html": _html,
+    ".htm": _html,
+    ".shtml": _html,
+    ".xhtml": _html,
+    ".pdf": read_pdf,
+    ".docx": read_docx,
+    ".doc": read_doc,
+    ".png": read_image,
+    ".jpg": read_image,
+    ".jpeg": read_image,  # scanned pages, read by OCR
 }
 
 
@@ -55,7 +66,7 @@ def read_document(path: Path, data: bytes | None = None) -> Document:
         if path.stat().st_size > MAX_BYTES:
             raise ReadError(f"文件过大（超过 {MAX_BYTES // 2**20} MB），未解析")
         data = path.read_bytes()
-    if len(data) > MAX_BYTES:                  # bytes handed over (a build, an import, a Dask worker): same cap
+    if len(data) > MAX_BYTES:  # bytes handed over (a build, an import, a Dask worker): same cap
         raise ReadError(f"文件过大（超过 {MAX_BYTES // 2**20} MB），未解析")
     reader = READERS.get(path.suffix.lower())
     if reader is None:
@@ -63,7 +74,7 @@ def read_document(path: Path, data: bytes | None = None) -> Document:
     if not data.strip():
         raise ReadError("文件为空")
     doc = reader(data)
-    check_text(doc.text)          # every reader: the parser downstream gets a bounded text
+    check_text(doc.text)  # every reader: the parser downstream gets a bounded text
     return doc
 
 

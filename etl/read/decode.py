@@ -1,4 +1,5 @@
 """Bytes -> text, in whichever encoding real reports use (UTF-8 ± BOM, GB18030/GBK, UTF-16)."""
+
 from __future__ import annotations
 
 import codecs

@@ -5,6 +5,7 @@ horizontally merged cell (gridSpan, or the legacy hMerge) is one cell; the conti
 merge (vMerge without "restart") are left out. Blank cells stay ''. Nested tables are flattened into the
 cell's text. The package is checked before anything is decompressed (zip bombs, non-zip files).
 """
+
 from __future__ import annotations
 
 import io
@@ -14,9 +15,9 @@ import zipfile
 from etl.model import Document, ReadError, Table
 from etl.read.text import clean_line
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024    # all members together
-MAX_MEMBER = 100 * 1024 * 1024          # any one member (document.xml of a 300-page report is ~10 MB)
-MAX_RATIO = 200                         # uncompressed / compressed, per member larger than 1 MB
+MAX_UNCOMPRESSED = 200 * 1024 * 1024  # all members together
+MAX_MEMBER = 100 * 1024 * 1024  # any one member (document.xml of a 300-page report is ~10 MB)
+MAX_RATIO = 200  # uncompressed / compressed, per member larger than 1 MB
 MAX_MEMBERS = 5000
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -53,7 +54,7 @@ def check_package(data: bytes) -> zipfile.ZipFile:
                         raise ReadError("Word 文档解压后体积异常（疑似“压缩炸弹”），为安全起见未解析")
     except ReadError:
         raise
-    except Exception as e:  # noqa: BLE001 - bad CRC, truncated member, unsupported compression
+    except Exception as e:
         raise ReadError(f"Word 文档已损坏或不完整，无法读取（{type(e).__name__}）") from e
     names = {i.filename for i in infos}
     if "word/document.xml" not in names:
@@ -73,7 +74,7 @@ def read_docx(data: bytes) -> Document:
         raise ReadError(f"无法读取 Word 文档：缺少 Python 包 python-docx（{e}）") from e
     try:
         d = docx.Document(io.BytesIO(data))
-    except Exception as e:  # noqa: BLE001 - python-docx / lxml raise many kinds for broken packages
+    except Exception as e:
         raise ReadError(f"Word 文档已损坏或不完整，无法读取（{type(e).__name__}）") from e
     return _document(d)
 
@@ -115,8 +116,8 @@ _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallba
 
 def _para_text(p) -> str:
     parts = []
-    alt = p.find(".//" + _FALLBACK) is not None    # text boxes are stored twice (Choice and Fallback)
-    for node in p.iter(_W + "t", _W + "tab", _W + "br", _W + "cr"):    # not w:delText (tracked deletions)
+    alt = p.find(".//" + _FALLBACK) is not None  # text boxes are stored twice (Choice and Fallback)
+    for node in p.iter(_W + "t", _W + "tab", _W + "br", _W + "cr"):  # not w:delText (tracked deletions)
         if alt and any(a.tag == _FALLBACK for a in node.iterancestors()):
             continue
         if node.tag == _W + "t":
@@ -142,10 +143,10 @@ def _table_rows(tbl) -> list[list[str]]:
             if tcpr is not None:
                 vm = tcpr.find(_W + "vMerge")
                 if vm is not None and vm.get(_W + "val", "continue") != "restart":
-                    continue                      # covered by the merged cell above
+                    continue  # covered by the merged cell above
                 hm = tcpr.find(_W + "hMerge")
                 if hm is not None and hm.get(_W + "val", "continue") != "restart":
-                    continue                      # legacy horizontal merge continuation
+                    continue  # legacy horizontal merge continuation
             cells.append(_cell_text(tc))
         rows.append(cells)
     return rows

@@ -1,4 +1,5 @@
 """Published HTML pages: find the article among the site chrome, keep its tables as rows of cells."""
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,7 @@ _META_DATE = ("PubDate", "pubdate", "publishdate", "firstpublishedtime", "others
 # lxml's HTML parser with plain elements: lxml.html looks up its element classes in Python for every element
 # touched, a third of the reading time; the tree is the same
 _PARSER = etree.HTMLParser()
-_text_content = etree.XPath("string()")       # what lxml.html's text_content() does
+_text_content = etree.XPath("string()")  # what lxml.html's text_content() does
 
 
 def read_html(text: str) -> Document:
@@ -36,8 +37,9 @@ def read_html(text: str) -> Document:
     _walk(article, out, tables)
     body = "\n".join(clean_line(ln) for ln in "".join(out).split("\n"))
     body = re.sub(r"\n{3,}", "\n\n", body).strip()
-    return Document(text=body, tables=tables, file_format="html",
-                    title=title.strip() if title else None, published=published)
+    return Document(
+        text=body, tables=tables, file_format="html", title=title.strip() if title else None, published=published
+    )
 
 
 def _first(values: list) -> str | None:
@@ -48,13 +50,13 @@ def _article(root):
     """The element holding most of the page's paragraph text (links discounted): the report body."""
     scores: dict = {}
     for el in root.iter("p", "span", "div", "td", "font"):
-        if len(el) == 0:                    # no children: all its text is its own
+        if len(el) == 0:  # no children: all its text is its own
             weight = _count_text(el.text)
         elif el.tag == "p":
             weight = _count_text(_text_content(el))
             if weight > 0:
                 weight -= 2 * sum(len(_text_content(a)) for a in el.iter("a"))
-        else:                               # text directly inside the element, not in its children
+        else:  # text directly inside the element, not in its children
             weight = _count_text((el.text or "") + "".join(c.tail or "" for c in el))
         if weight <= 0:
             continue
@@ -98,7 +100,7 @@ def _walk(el, out: list[str], tables: list[Table]) -> None:
         rows = []
         for tr in el.iter("tr"):
             rows.append([_cell_text(td) for td in tr if isinstance(td.tag, str) and td.tag in ("td", "th")])
-        rows = [r for r in rows if r]          # a row of blank cells is a fact (四 with no cases), not layout
+        rows = [r for r in rows if r]  # a row of blank cells is a fact (四 with no cases), not layout
         if rows:
             n = len(tables) + 1
             tables.append(Table(rows, f"表{n}", [f"表{n} 第{i + 1}行" for i in range(len(rows))]))

@@ -6,13 +6,14 @@ flattened table); the bounds are far above that. The regular-expression parsing 
 proportion to a line's length, which is why a line has a bound of its own (a 60 MB file on one line took
 24 s and 2.9 GB before).
 """
+
 from __future__ import annotations
 
 from etl.model import ReadError
 
-MAX_TEXT_CHARS = 3_000_000        # characters of text in one report
-MAX_LINE_CHARS = 300_000          # characters in one line of it
-MAX_MARKUP_CHARS = 12_000_000     # characters of an HTML page before its text is taken out
+MAX_TEXT_CHARS = 3_000_000  # characters of text in one report
+MAX_LINE_CHARS = 300_000  # characters in one line of it
+MAX_MARKUP_CHARS = 12_000_000  # characters of an HTML page before its text is taken out
 
 
 def check_text(text: str, what: str = "文本") -> str:
@@ -24,7 +25,9 @@ def check_text(text: str, what: str = "文本") -> str:
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
         if end - start > MAX_LINE_CHARS:
-            raise ReadError(f"{what}中有一行过长（{end - start:,} 字符，上限 {MAX_LINE_CHARS:,}），不像年度报告，未解析")
+            raise ReadError(
+                f"{what}中有一行过长（{end - start:,} 字符，上限 {MAX_LINE_CHARS:,}），不像年度报告，未解析"
+            )
         start = end + 1
     return text
 

@@ -4,6 +4,7 @@ On a UTF-8 system a name saved in another encoding (GBK bytes, say) comes back f
 bytes as lone surrogates, which no Parquet or DuckDB string can hold. The warehouse stores such a name with
 those bytes escaped (`报告\\xc4\\xea.txt`, the bytes kept, shown as escapes); `real_path` turns the stored
 name back into the path the OS knows, so the file can be read again (a later build, the second pass)."""
+
 from __future__ import annotations
 
 import os

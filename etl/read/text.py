@@ -1,4 +1,5 @@
 """Plain text and Markdown reports: strip Markdown/HTML residue, keep tab-separated tables as tables."""
+
 from __future__ import annotations
 
 import html
@@ -33,7 +34,9 @@ def read_text(text: str, file_format: str = "txt") -> Document:
 
 
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_NUMBERED = re.compile(r"^\s*(?:[(（]\s*[一二三四五六七八九十]+\s*[)）]|[一二三四五六七八九十]+、|\d{1,2}\s*[.、．]|其中)")
+_NUMBERED = re.compile(
+    r"^\s*(?:[(（]\s*[一二三四五六七八九十]+\s*[)）]|[一二三四五六七八九十]+、|\d{1,2}\s*[.、．]|其中)"
+)
 
 
 def _pipe_row(line: str) -> str:
@@ -60,10 +63,16 @@ def _join_wrapped_labels(lines: list[str]) -> list[str]:
         # a numbered first half may follow a sub-heading line ("(二) 通过不同渠道…") and may be long ("(四) 政府
         # 信息公开专项经费（不包括…建设" / "维护等方面经费）<TAB>万元<TAB>无")
         numbered = _NUMBERED.match(line.strip()) is not None
-        if ("\t" not in line and line.strip() and len(line.strip()) <= (60 if numbered else 30)
-                and ("\t" in prev or numbered) and "\t" in nxt
-                and not line.rstrip().endswith(("。", "：", ":")) and not _NUMBERED.match(nxt)):
-            out += ["", line.strip() + nxt]          # keeps the line count, so locators stay true
+        if (
+            "\t" not in line
+            and line.strip()
+            and len(line.strip()) <= (60 if numbered else 30)
+            and ("\t" in prev or numbered)
+            and "\t" in nxt
+            and not line.rstrip().endswith(("。", "：", ":"))
+            and not _NUMBERED.match(nxt)
+        ):
+            out += ["", line.strip() + nxt]  # keeps the line count, so locators stay true
             i += 2
             continue
         out.append(line)

@@ -6,11 +6,11 @@ DIR/index.csv                              one line per report: paths, layout, e
 Agencies are generated one at a time (each with its own seeded RNG and a run of consecutive years), so memory
 stays flat whatever the corpus size, and the same seed always gives byte-identical files.
 """
+
 from __future__ import annotations
 
 import csv
 import json
-import os
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +22,8 @@ from etl.synth.names import Agency, agencies
 from etl.synth.values import values_for
 
 GENERATOR_VERSION = "6"
-STATED_ACTIVE = 0.7          # share of old-format reports whose prose states the 主动公开 count
-LAYOUTS = {"tab": 0.25, "html": 0.2, "md": 0.1, "md_pipe": 0.05, "broken": 0.1, "flat_spaced": 0.1,
-           "flat_merged": 0.2}
+STATED_ACTIVE = 0.7  # share of old-format reports whose prose states the 主动公开 count
+LAYOUTS = {"tab": 0.25, "html": 0.2, "md": 0.1, "md_pipe": 0.05, "broken": 0.1, "flat_spaced": 0.1, "flat_merged": 0.2}
 ENCODINGS = {"utf-8": 0.65, "utf-8-sig": 0.05, "gb18030": 0.2, "utf-16": 0.1}
 _LEVEL_SCALE = {"province": 60, "prefecture": 30, "county": 12, "township": 3}
 
@@ -66,44 +65,63 @@ def _inject(rng: random.Random, spec: str, values: dict, raw: dict) -> list[dict
 
 
 def _prose(agency: Agency, year: int, spec: str, values: dict, rng: random.Random, aggregate: bool) -> list[str]:
-    intro = ("根据《中华人民共和国政府信息公开条例》（以下简称《条例》）规定，现公布本年度政府信息公开工作年度报告。"
-             + (f"本报告由{agency.name}办公室汇总本级及所属单位政府信息公开情况编制而成。" if aggregate else "")
-             + f"本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
-             + "本报告电子版可在本单位门户网站查阅或下载。如对本报告有疑问，请与本单位政府信息公开工作机构联系。")
+    intro = (
+        "根据《中华人民共和国政府信息公开条例》（以下简称《条例》）规定，现公布本年度政府信息公开工作年度报告。"
+        + (f"本报告由{agency.name}办公室汇总本级及所属单位政府信息公开情况编制而成。" if aggregate else "")
+        + f"本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
+        + "本报告电子版可在本单位门户网站查阅或下载。如对本报告有疑问，请与本单位政府信息公开工作机构联系。"
+    )
     body = [intro]
     if spec in ("2019", "2021"):
         new = values.get(("request.new", "total", "year"), 0)
-        body += ["一、总体情况",
-                 f"{year}年，{agency.name}坚持以公开为常态、不公开为例外，持续深化政务公开工作。"
-                 f"全年共收到政府信息公开申请{new}件，均依法依规答复。"
-                 "（一）主动公开方面。围绕重点领域做好信息发布。（二）依申请公开方面。规范受理、办理和答复流程。"
-                 "（三）政府信息管理方面。落实信息发布审核制度。（四）平台建设方面。优化政府网站栏目。（五）监督保障方面。开展检查与培训。"]
+        body += [
+            "一、总体情况",
+            f"{year}年，{agency.name}坚持以公开为常态、不公开为例外，持续深化政务公开工作。"
+            f"全年共收到政府信息公开申请{new}件，均依法依规答复。"
+            "（一）主动公开方面。围绕重点领域做好信息发布。（二）依申请公开方面。规范受理、办理和答复流程。"
+            "（三）政府信息管理方面。落实信息发布审核制度。（四）平台建设方面。优化政府网站栏目。（五）监督保障方面。开展检查与培训。",
+        ]
     else:
         # most real reports state the year's 主动公开 count in the prose too (12 of the 15 in corpus/real)
         active = values.get(("active.total", None, "year"))
         stated = f"全年共主动公开政府信息{active}条。" if active is not None and rng.random() < STATED_ACTIVE else ""
-        body += ["一、概述", f"{year}年，{agency.name}认真贯彻落实《条例》，不断完善政府信息公开工作机制，"
-                 "加强组织领导，拓展公开渠道，规范依申请公开办理流程。",
-                 "二、主动公开政府信息情况", f"按照“公开为原则，不公开为例外”的要求，及时主动公开各类政府信息。{stated}",
-                 "三、依申请公开情况", "严格按照规定时限答复申请人。",
-                 "四、存在的主要问题和改进措施", "公开内容的深度和广度仍需拓展，下一步将进一步加强培训和监督检查。"]
+        body += [
+            "一、概述",
+            f"{year}年，{agency.name}认真贯彻落实《条例》，不断完善政府信息公开工作机制，"
+            "加强组织领导，拓展公开渠道，规范依申请公开办理流程。",
+            "二、主动公开政府信息情况",
+            f"按照“公开为原则，不公开为例外”的要求，及时主动公开各类政府信息。{stated}",
+            "三、依申请公开情况",
+            "严格按照规定时限答复申请人。",
+            "四、存在的主要问题和改进措施",
+            "公开内容的深度和广度仍需拓展，下一步将进一步加强培训和监督检查。",
+        ]
     return body
 
 
-_TAIL_2019 = ["五、存在的主要问题及改进情况",
-              "（一）存在的主要问题：政策解读形式不够丰富，公开质量有待提高。（二）改进措施：丰富解读形式，加强重点领域信息公开。",
-              "六、其他需要报告的事项", "本年度无收取信息处理费情况。"]
+_TAIL_2019 = [
+    "五、存在的主要问题及改进情况",
+    "（一）存在的主要问题：政策解读形式不够丰富，公开质量有待提高。（二）改进措施：丰富解读形式，加强重点领域信息公开。",
+    "六、其他需要报告的事项",
+    "本年度无收取信息处理费情况。",
+]
 
 
-def render_report(agency: Agency, year: int, rng: random.Random, state: dict, inject_rate: float,
-                  narrative_rate: float = 0.02, layout: str | None = None) -> tuple[str, str, dict]:
+def render_report(
+    agency: Agency,
+    year: int,
+    rng: random.Random,
+    state: dict,
+    inject_rate: float,
+    narrative_rate: float = 0.02,
+    layout: str | None = None,
+) -> tuple[str, str, dict]:
     """(layout, text, truth) of one report (in ``layout`` if given, else one drawn from LAYOUTS)."""
     spec = spec_for(year, agency.fujian)
     layout = layout or _pick(rng, LAYOUTS)
-    values, raw = values_for(spec, rng, _LEVEL_SCALE[agency.level] * (0.5 if agency.kind == "department" else 1),
-                             state)
+    values, raw = values_for(spec, rng, _LEVEL_SCALE[agency.level] * (0.5 if agency.kind == "department" else 1), state)
     injected = _inject(rng, spec, values, raw) if rng.random() < inject_rate else []
-    if "aggregate" not in state:             # a government reports for itself or for its whole area, every year:
+    if "aggregate" not in state:  # a government reports for itself or for its whole area, every year:
         # the figures of one series (上年结转, 上一年项目数量, 历年累计) carry over only within the same scope
         state["aggregate"] = agency.kind == "government" and agency.level != "township" and rng.random() < 0.5
     aggregate = state["aggregate"]
@@ -138,16 +156,22 @@ def render_report(agency: Agency, year: int, rng: random.Random, state: dict, in
             body = "\n".join(paras + tables + [f"<p>{p}</p>" for p in _TAIL_2019])
         else:
             body = "\n".join(paras + [f"<p>{caption}</p>"] + tables)
-        text = (f'<!DOCTYPE html>\n<html><head><meta charset="{{charset}}"><title>{title}</title>'
-                f'<meta name="PubDate" content="{pub[0]}-{pub[1]:02d}-{pub[2]:02d}"></head><body>'
-                f'<div class="nav"><a href="#">首页</a> &gt; <a href="#">政务公开</a></div>'
-                f'<div class="article"><h1>{title}</h1>\n{body}\n<p>{printed}</p><p>{date_line}</p></div>'
-                f"</body></html>\n")
+        text = (
+            f'<!DOCTYPE html>\n<html><head><meta charset="{{charset}}"><title>{title}</title>'
+            f'<meta name="PubDate" content="{pub[0]}-{pub[1]:02d}-{pub[2]:02d}"></head><body>'
+            f'<div class="nav"><a href="#">首页</a> &gt; <a href="#">政务公开</a></div>'
+            f'<div class="article"><h1>{title}</h1>\n{body}\n<p>{printed}</p><p>{date_line}</p></div>'
+            f"</body></html>\n"
+        )
     else:
         head = []
-        if rng.random() < 0.3:        # crawler header, as in the saved Pingtan pages
-            head = [f"标题: {title}", f"发布时间: {pub[0]}-{pub[1]:02d}-{pub[2]:02d} 00:00", "栏目: 政府信息公开年报",
-                    "=" * 20 + " 正文 " + "=" * 20]
+        if rng.random() < 0.3:  # crawler header, as in the saved Pingtan pages
+            head = [
+                f"标题: {title}",
+                f"发布时间: {pub[0]}-{pub[1]:02d}-{pub[2]:02d} 00:00",
+                "栏目: 政府信息公开年报",
+                "=" * 20 + " 正文 " + "=" * 20,
+            ]
         md = layout in ("md", "md_pipe")
         lines = head + [("# " if md else "") + title, ""]
         for p in prose:
@@ -155,7 +179,9 @@ def render_report(agency: Agency, year: int, rng: random.Random, state: dict, in
         if layout in R.FLAT:
             joined = "".join(tables) if layout == "flat_merged" else " ".join(tables)
             if modern:
-                lines.append(joined + "".join(_TAIL_2019) if layout == "flat_merged" else joined + " " + " ".join(_TAIL_2019))
+                lines.append(
+                    joined + "".join(_TAIL_2019) if layout == "flat_merged" else joined + " " + " ".join(_TAIL_2019)
+                )
             else:
                 lines.append(caption + ("" if layout == "flat_merged" else " ") + joined)
         else:
@@ -171,17 +197,31 @@ def render_report(agency: Agency, year: int, rng: random.Random, state: dict, in
     if typo:
         text = text.replace(typo[0], typo[1], 1)
     truth = {
-        "title": title, "layout": layout, "spec": spec,
+        "title": title,
+        "layout": layout,
+        "spec": spec,
         "template": "old" if spec in ("national", "fujian2009", "fujian2014") else spec,
         "template_variant": "narrative" if narrative else ("fujian" if spec.startswith("fujian") else "national"),
-        "year": year, "agency": printed, "agency_key": agency.key, "agency_kind": agency.kind,
-        "level": agency.level, "province": agency.province, "prefecture": agency.prefecture,
-        "county": agency.county, "township": agency.township, "scope": "aggregate" if aggregate else "self",
-        "publish_date": f"{pub[0]}-{pub[1]:02d}-{pub[2]:02d}", "injected_errors": injected,
-        "blank_zeros": cells.zero_blank, "blank_totals": cells.total_blank, "noisy_numbers": cells.noisy,
+        "year": year,
+        "agency": printed,
+        "agency_key": agency.key,
+        "agency_kind": agency.kind,
+        "level": agency.level,
+        "province": agency.province,
+        "prefecture": agency.prefecture,
+        "county": agency.county,
+        "township": agency.township,
+        "scope": "aggregate" if aggregate else "self",
+        "publish_date": f"{pub[0]}-{pub[1]:02d}-{pub[2]:02d}",
+        "injected_errors": injected,
+        "blank_zeros": cells.zero_blank,
+        "blank_totals": cells.total_blank,
+        "noisy_numbers": cells.noisy,
         "flat_ambiguous_rows": sorted({c[0] for k, run in runs if R.count_splits(run, k) != 1 for c in k})
-        if layout == "flat_merged" else [],
-        "one_row_other": table_spec == "2021_one_row", "label_typo": list(typo) if typo else None,
+        if layout == "flat_merged"
+        else [],
+        "one_row_other": table_spec == "2021_one_row",
+        "label_typo": list(typo) if typo else None,
         "cells": {} if narrative else {"|".join((k[0], k[1] or "", k[2])): cells.truth[k] for k in values},
     }
     return layout, text, truth
@@ -192,18 +232,19 @@ def _printed_name(agency: Agency, forms: random.Random) -> str:
     across the country do (江苏省淮安市人民政府, 淮安市洪泽区财政局)."""
     r = forms.random()
     if agency.level in ("prefecture", "county") and agency.kind == "government" and r < 0.3:
-        return agency.province + agency.name                  # 演示…省演示…市(演示…县)人民政府
+        return agency.province + agency.name  # 演示…省演示…市(演示…县)人民政府
     if agency.level == "county" and agency.kind == "department" and r < 0.3:
         above = agency.prefecture if r < 0.2 else agency.province + agency.prefecture
-        return above + agency.name                            # 演示…市演示…县教育局
+        return above + agency.name  # 演示…市演示…县教育局
     if agency.level == "prefecture" and agency.kind == "department" and r < 0.2:
-        return agency.province + agency.name                  # 演示…省演示…市财政局
+        return agency.province + agency.name  # 演示…省演示…市财政局
     return agency.name
 
 
 def _one_row_other(values: dict) -> dict:
     """The 2021 values with （六）其他处理 as one row: its three rows summed per applicant."""
     from etl.contract import APPLICANTS
+
     out = {k: v for k, v in values.items() if k[0] not in L.OTHER_SUBROWS}
     for a in APPLICANTS:
         parts = [values[(k, a, "year")] for k in L.OTHER_SUBROWS]
@@ -211,11 +252,21 @@ def _one_row_other(values: dict) -> dict:
     return out
 
 
-_TYPO_LAYOUTS = ("tab", "html", "md", "md_pipe")     # a table whose cells the parser sees (not flattened text)
-_TYPO_ROWS = {"request.answered.denied.other_law", "response.online_interviews_head", "org.reading_points",
-              "staff.total", "outcome.unable.needs_creation", "outcome.unable.unclear",
-              "outcome.unprocessed.confirmation", "outcome.denied.law_forbidden", "outcome.denied.third_party",
-              "request.received", "request.answered", "active.total"}
+_TYPO_LAYOUTS = ("tab", "html", "md", "md_pipe")  # a table whose cells the parser sees (not flattened text)
+_TYPO_ROWS = {
+    "request.answered.denied.other_law",
+    "response.online_interviews_head",
+    "org.reading_points",
+    "staff.total",
+    "outcome.unable.needs_creation",
+    "outcome.unable.unclear",
+    "outcome.unprocessed.confirmation",
+    "outcome.denied.law_forbidden",
+    "outcome.denied.third_party",
+    "request.received",
+    "request.answered",
+    "active.total",
+}
 
 
 def _label_typo(text: str, spec: str, forms: random.Random) -> tuple[str, str] | None:
@@ -224,6 +275,7 @@ def _label_typo(text: str, spec: str, forms: random.Random) -> tuple[str, str] |
     if forms.random() >= 0.1:
         return None
     from etl.specs import SPECS, official_label
+
     spec_rows = SPECS[spec if spec in SPECS else "2021"].rows
     labels = [official_label(r) for r in spec_rows if r.cells[0][0] in _TYPO_ROWS and len(official_label(r)) >= 6]
     labels = [lb for lb in labels if text.count(lb) == 1]
@@ -231,7 +283,7 @@ def _label_typo(text: str, spec: str, forms: random.Random) -> tuple[str, str] |
         return None
     label = forms.choice(labels)
     i = len(label) // 2
-    wrong = label[:i] + ("" if forms.random() < 0.5 else "某") + label[i + 1:]
+    wrong = label[:i] + ("" if forms.random() < 0.5 else "某") + label[i + 1 :]
     return label, wrong
 
 
@@ -277,8 +329,19 @@ def _write_part(out: Path, seed: int, inject_rate: float, plan: list[tuple[Agenc
                     fh.write(data)
                 with open(out / trel, "w", encoding="utf-8") as fh:
                     fh.write(json.dumps(truth, ensure_ascii=False))
-                index.writerow([rel, trel, layout, enc, truth["spec"], year, agency.key,
-                                len(truth["injected_errors"]), len(truth["cells"])])
+                index.writerow(
+                    [
+                        rel,
+                        trel,
+                        layout,
+                        enc,
+                        truth["spec"],
+                        year,
+                        agency.key,
+                        len(truth["injected_errors"]),
+                        len(truth["cells"]),
+                    ]
+                )
                 summary.reports += 1
                 summary.injected += bool(truth["injected_errors"])
                 summary.bytes += len(data)
@@ -311,7 +374,7 @@ def generate(out: Path, reports: int, seed: int = 0, inject_rate: float = 0.05, 
     chunks: list[list] = [[] for _ in range(jobs)]
     per = reports / jobs
     done = 0
-    for item in plan:                                   # contiguous chunks of about equal report counts
+    for item in plan:  # contiguous chunks of about equal report counts
         chunks[min(jobs - 1, int(done // per))].append(item)
         done += item[1]
     parts = [out / f"index.part{i}.csv" for i in range(jobs)]
@@ -319,13 +382,15 @@ def generate(out: Path, reports: int, seed: int = 0, inject_rate: float = 0.05, 
         results = [_write_part(out, seed, inject_rate, chunks[0], parts[0])]
     else:
         from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(_write_part, [out] * jobs, [seed] * jobs, [inject_rate] * jobs, chunks, parts))
     write_places(out / "places.csv", [agency for agency, _ in plan])
     summary = SynthSummary()
     with open(out / "index.csv", "w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerow(["report", "truth", "layout", "encoding", "spec", "year", "agency_key", "injected",
-                                "cells"])
+        csv.writer(f).writerow(
+            ["report", "truth", "layout", "encoding", "spec", "year", "agency_key", "injected", "cells"]
+        )
         for part, r in zip(parts, results):
             with open(part, encoding="utf-8") as p:
                 for line in p:

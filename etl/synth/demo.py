@@ -6,6 +6,7 @@
 Every agency of the corpus is named 演示…; the dashboard recognises such a warehouse and marks every page and
 every exported chart 演示数据 (app/demo.py).
 """
+
 from __future__ import annotations
 
 import json

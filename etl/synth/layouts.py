@@ -8,13 +8,19 @@ A PrintedTable is a list of items in printed order:
   ("row", label, unit, [CellKey...])        a row of values
 Labels are those the real reports print (formats.md §1–3); every one matches its spec row in etl.specs.
 """
+
 from __future__ import annotations
 
 from etl.contract import APPLICANTS
 
+
 def _r(label, unit, *keys, basis=("year",)):
-    return ("row", label, unit, [(k, None, b) for k in keys for b in basis] if len(keys) == 1 else
-            [(k, None, b) for k in keys for b in basis])
+    return (
+        "row",
+        label,
+        unit,
+        [(k, None, b) for k in keys for b in basis] if len(keys) == 1 else [(k, None, b) for k in keys for b in basis],
+    )
 
 
 NATIONAL = [
@@ -79,8 +85,11 @@ NATIONAL = [
     _r("(三) 从事政府信息公开工作人员数", "人", "staff.total"),
     _r("1. 专职人员数（不包括政府公报及政府网站工作人员数）", "人", "staff.full_time"),
     _r("2. 兼职人员数", "人", "staff.part_time"),
-    _r("(四) 政府信息公开专项经费（不包括用于政府公报编辑管理及政府网站建设维护等方面经费）", "万元",
-       "budget.special_funds"),
+    _r(
+        "(四) 政府信息公开专项经费（不包括用于政府公报编辑管理及政府网站建设维护等方面经费）",
+        "万元",
+        "budget.special_funds",
+    ),
     ("section", "九、政府信息公开会议和培训情况"),
     _r("(一) 召开政府信息公开工作会议或专题会议数", "次", "meetings.total"),
     _r("(二) 举办各类培训班数", "次", "training.sessions"),
@@ -224,24 +233,40 @@ def _s3(other):
 
 
 S3_2019 = _s3([_a("（六）其他处理", "outcome.other")])
-S3_2021 = _s3([
-    ("group", "（六）其他处理", 3),
-    _a("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "outcome.other.no_correction"),
-    _a("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "outcome.other.no_fee"),
-    _a("3.其他", "outcome.other.other"),
-])
+S3_2021 = _s3(
+    [
+        ("group", "（六）其他处理", 3),
+        _a("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "outcome.other.no_correction"),
+        _a("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "outcome.other.no_fee"),
+        _a("3.其他", "outcome.other.other"),
+    ]
+)
 
 S4_HEAD = ("section", "四、政府信息公开行政复议、行政诉讼情况")
 S4_RESULTS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
-S4_ROW = ("row", "", None, [(f"{g}.{r}", None, "year") for g in ("review", "litigation_direct", "litigation_after_review")
-                            for r in ("upheld", "corrected", "other", "pending", "total")])
+S4_ROW = (
+    "row",
+    "",
+    None,
+    [
+        (f"{g}.{r}", None, "year")
+        for g in ("review", "litigation_direct", "litigation_after_review")
+        for r in ("upheld", "corrected", "other", "pending", "total")
+    ],
+)
 
 # some 2021-format reports still print （六）其他处理 as one row, as the 2019 format did
 S3_2021_ONE_ROW = _s3([_a("（六）其他处理", "outcome.other")])
 OTHER_SUBROWS = ("outcome.other.no_correction", "outcome.other.no_fee", "outcome.other.other")
 
-TABLES = {"national": NATIONAL, "fujian2009": FUJIAN2009, "fujian2014": FUJIAN2014,
-          "2019": (S2_2019, S3_2019), "2021": (S2_2021, S3_2021), "2021_one_row": (S2_2021, S3_2021_ONE_ROW)}
+TABLES = {
+    "national": NATIONAL,
+    "fujian2009": FUJIAN2009,
+    "fujian2014": FUJIAN2014,
+    "2019": (S2_2019, S3_2019),
+    "2021": (S2_2021, S3_2021),
+    "2021_one_row": (S2_2021, S3_2021_ONE_ROW),
+}
 
 
 def value_rows(spec_name: str) -> list[tuple]:

@@ -12,6 +12,7 @@ styles (the truth file is the HTML report's, with ``layout`` = ``pdf_<style>``):
 
 Nothing is sent anywhere: the HTML is set as the page's content, no network.
 """
+
 from __future__ import annotations
 
 import csv
@@ -26,7 +27,7 @@ from etl.synth.names import agencies
 INDEX_COLUMNS = ["report", "truth", "layout", "encoding", "spec", "year", "agency_key", "injected", "cells"]
 
 CHROMIUM = "/usr/bin/chromium"
-YEARS = (2012, 2019, 2022, 2016, 2020, 2024, 2009)   # seven: every style meets every table format
+YEARS = (2012, 2019, 2022, 2016, 2020, 2024, 2009)  # seven: every style meets every table format
 STYLES = ("ruled", "unruled", "split", "vertical", "wps", "browser")
 
 _BASE = """@page { size: A4; margin: 18mm 16mm; }
@@ -42,7 +43,9 @@ _CSS = {
     "ruled": _BASE + _RULED,
     "unruled": _BASE + "table, td { border: none !important; } td { padding: 3pt 6pt; }\n",
     "split": _BASE + _RULED + "table { margin-top: 120mm; }\n",
-    "vertical": _BASE + _RULED + "td[rowspan] { writing-mode: vertical-rl; text-orientation: upright; width: 1.6em; }\n",
+    "vertical": _BASE
+    + _RULED
+    + "td[rowspan] { writing-mode: vertical-rl; text-orientation: upright; width: 1.6em; }\n",
     "wps": _BASE + _RULED + "p.line span { background: #fff; }\n",
     "browser": "",
 }
@@ -62,7 +65,7 @@ def _agencies(n: int, seed: int) -> list:
 
 def pdf_html(html: str, style: str) -> str:
     """The synthetic HTML report styled for printing in ``style``."""
-    if style == "wps":               # prose paragraphs (not cells): their text on white line boxes
+    if style == "wps":  # prose paragraphs (not cells): their text on white line boxes
         html = re.sub(r"<p>([^<]{8,})</p>", r'<p class="line"><span>\1</span></p>', html)
     css = _CSS[style]
     return html.replace("{charset}", "utf-8").replace("</head>", f"<style>{css}</style></head>", 1)
@@ -77,8 +80,9 @@ def generate(out: Path, reports: int, seed: int = 0) -> int:
     chosen = _agencies(reports, seed)
     written = 0
     with sync_playwright() as p, open(out / "index.csv", "w", newline="", encoding="utf-8") as f:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         page = browser.new_page()
         index = csv.writer(f)
         index.writerow(INDEX_COLUMNS)
@@ -86,8 +90,7 @@ def generate(out: Path, reports: int, seed: int = 0) -> int:
             rng = random.Random(f"{seed}:{agency.key}:pdf")
             year = YEARS[i % len(YEARS)]
             style = STYLES[written % len(STYLES)]
-            _, html, truth = render_report(agency, year, rng, {}, inject_rate=0.0, narrative_rate=0.0,
-                                           layout="html")
+            _, html, truth = render_report(agency, year, rng, {}, inject_rate=0.0, narrative_rate=0.0, layout="html")
             truth["layout"] = f"pdf_{style}"
             name = f"{agency.key}_{year}"
             rel, trel = f"reports/{year}/{name}.pdf", f"truth/{year}/{name}.json"
@@ -98,8 +101,19 @@ def generate(out: Path, reports: int, seed: int = 0) -> int:
             (out / rel).write_bytes(data)
             truth["report"], truth["encoding"] = rel, "pdf"
             (out / trel).write_text(json.dumps(truth, ensure_ascii=False), encoding="utf-8")
-            index.writerow([rel, trel, truth["layout"], "pdf", spec_for(year, agency.fujian), year, agency.key,
-                            0, len(truth["cells"])])
+            index.writerow(
+                [
+                    rel,
+                    trel,
+                    truth["layout"],
+                    "pdf",
+                    spec_for(year, agency.fujian),
+                    year,
+                    agency.key,
+                    0,
+                    len(truth["cells"]),
+                ]
+            )
             written += 1
         browser.close()
     write_places(out / "places.csv", chosen)

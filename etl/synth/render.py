@@ -9,6 +9,7 @@ Layouts (the file extension follows the layout):
   flat_spaced  the table flattened onto one line, cells separated by single spaces (Pingtan 2014) (.txt)
   flat_merged  the table flattened with no separators at all: labels and digits glued (Pingtan 2021) (.txt)
 """
+
 from __future__ import annotations
 
 import html as _html
@@ -16,8 +17,15 @@ import random
 
 from etl.synth import layouts as L
 
-EXT = {"tab": "txt", "md": "md", "md_pipe": "md", "html": "html", "broken": "txt", "flat_spaced": "txt",
-       "flat_merged": "txt"}
+EXT = {
+    "tab": "txt",
+    "md": "md",
+    "md_pipe": "md",
+    "html": "html",
+    "broken": "txt",
+    "flat_spaced": "txt",
+    "flat_merged": "txt",
+}
 FLAT = ("flat_spaced", "flat_merged")
 _FW = str.maketrans("0123456789", "０１２３４５６７８９")
 
@@ -36,18 +44,18 @@ class Cells:
     def __init__(self, values: dict, raw: dict, rng: random.Random, layout: str):
         self.values, self.raw, self.truth = values, raw, {}
         flat = layout in FLAT
-        self.zero_blank = not flat and rng.random() < 0.15          # zeros left blank (or 无 / /)
+        self.zero_blank = not flat and rng.random() < 0.15  # zeros left blank (or 无 / /)
         self.blank_word = rng.choice(["", "", "无", "/", "—"])
-        self.total_blank = not flat and rng.random() < 0.1          # Shanghai: 总计 of outcome rows left blank
-        self.noisy = not flat and rng.random() < 0.15               # full-width digits, thousands separators
+        self.total_blank = not flat and rng.random() < 0.1  # Shanghai: 总计 of outcome rows left blank
+        self.noisy = not flat and rng.random() < 0.15  # full-width digits, thousands separators
         self.rng = rng
 
     def text(self, key) -> str:
         v = self.values[key]
         metric, applicant, _ = key
-        blank = ((self.zero_blank and v == 0 and key not in self.raw)
-                 or (self.total_blank and applicant == "total" and metric.startswith("outcome.")
-                     and metric != "outcome.total"))
+        blank = (self.zero_blank and v == 0 and key not in self.raw) or (
+            self.total_blank and applicant == "total" and metric.startswith("outcome.") and metric != "outcome.total"
+        )
         if blank:
             self.truth[key] = None
             return self.blank_word
@@ -97,7 +105,7 @@ def _lines_table(items: list, cells: Cells, layout: str, rng: random.Random) -> 
             row = [*([label] if label else []), *([unit] if unit is not None else []), *vals]
             if layout == "broken" and len(label) > 14 and rng.random() < 0.3:
                 cut = rng.randint(6, len(label) - 4)
-                out.append(label[:cut])                      # the label wraps onto the next line
+                out.append(label[:cut])  # the label wraps onto the next line
                 row[0] = label[cut:]
         if pipe:
             out.append("| " + " | ".join(row) + " |")
@@ -109,16 +117,20 @@ def _lines_table(items: list, cells: Cells, layout: str, rng: random.Random) -> 
 
 
 def _s3_header(layout: str) -> list:
-    return [("header", [L.S3_NOTE, "申请人情况"]),
-            ("header", ["", "自然人", "法人或其他组织", "", "", "", "", "总计"]),
-            ("header", ["", "", *L.S3_PARTIES[1:6], ""])]
+    return [
+        ("header", [L.S3_NOTE, "申请人情况"]),
+        ("header", ["", "自然人", "法人或其他组织", "", "", "", "", "总计"]),
+        ("header", ["", "", *L.S3_PARTIES[1:6], ""]),
+    ]
 
 
 def _s4_items() -> list:
-    return [("header", ["行政复议", "行政诉讼"]),
-            ("header", [*L.S4_RESULTS, "未经复议直接起诉", "复议后起诉"]),
-            ("header", ["", "", "", "", "", *L.S4_RESULTS, *L.S4_RESULTS]),
-            L.S4_ROW]
+    return [
+        ("header", ["行政复议", "行政诉讼"]),
+        ("header", [*L.S4_RESULTS, "未经复议直接起诉", "复议后起诉"]),
+        ("header", ["", "", "", "", "", *L.S4_RESULTS, *L.S4_RESULTS]),
+        L.S4_ROW,
+    ]
 
 
 def table_items(spec_name: str, year: int) -> list[list]:
@@ -145,16 +157,23 @@ def flat_table(items: list, cells: Cells, spaced: bool, runs: list) -> str:
             _, label, unit, keys = it
             vals = [cells.text(k) for k in keys]
             runs.append((keys, "".join(vals)))
-            parts.append(sep.join([label, *([unit] if unit else []), *vals]) if spaced else
-                         label + (unit or "") + "".join(vals))
+            parts.append(
+                sep.join([label, *([unit] if unit else []), *vals]) if spaced else label + (unit or "") + "".join(vals)
+            )
     return sep.join(parts)
 
 
 def count_splits(run: str, keys: list) -> int:
     """How many ways the digit run can be cut into len(keys) numbers (no leading zeros; '-' only for
     本年增/减; '.' only for amounts). 1 means the row is splittable on its own."""
-    kinds = ["change" if k[0].endswith(".change") else "money" if k[0].endswith((".amount", "fees.collected",
-             "budget.special_funds")) else "count" for k in keys]
+    kinds = [
+        "change"
+        if k[0].endswith(".change")
+        else "money"
+        if k[0].endswith((".amount", "fees.collected", "budget.special_funds"))
+        else "count"
+        for k in keys
+    ]
     run = run.replace("元", "")
     n, m = len(run), len(kinds)
     memo: dict = {}
@@ -190,7 +209,7 @@ def count_splits(run: str, keys: list) -> int:
 def _td(text: str, rs: int = 1, cs: int = 1, split: bool = False) -> str:
     attrs = (f' rowspan="{rs}"' if rs > 1 else "") + (f' colspan="{cs}"' if cs > 1 else "")
     t = _html.escape(text) if text else "&nbsp;"
-    if split and len(text) >= 4:                     # 商业</p><p>企业: a label broken over two paragraphs
+    if split and len(text) >= 4:  # 商业</p><p>企业: a label broken over two paragraphs
         h = len(text) // 2
         t = f"{_html.escape(text[:h])}</p><p>{_html.escape(text[h:])}"
     return f"<td{attrs}><p>{t}</p></td>"
@@ -209,8 +228,9 @@ def html_tables(spec_name: str, year: int, cells: Cells, rng: random.Random) -> 
                 rows.append("<tr>" + _td(it[1]) + "".join(_td("") for _ in range(ncol - 1)) + "</tr>")
             else:
                 _, label, unit, keys = it
-                rows.append("<tr>" + _td(label, split=split) + _td(unit) + "".join(_td(cells.text(k)) for k in keys)
-                            + "</tr>")
+                rows.append(
+                    "<tr>" + _td(label, split=split) + _td(unit) + "".join(_td(cells.text(k)) for k in keys) + "</tr>"
+                )
         return ['<table border="1" cellspacing="0"><tbody>' + "\n".join(rows) + "</tbody></table>"]
     s2, s3 = L.TABLES[spec_name]
     out = []
@@ -233,11 +253,12 @@ def html_tables(spec_name: str, year: int, cells: Cells, rng: random.Random) -> 
     out.append("<p>二、主动公开政府信息情况</p>")
     out.append('<table border="1" cellspacing="1"><tbody>' + "\n".join(rows) + "</tbody></table>")
     # 三: the three-row applicant header, row groups with rowspan
-    rows = ["<tr>" + _td(L.S3_NOTE, rs=3, cs=3) + _td("申请人情况", cs=7) + "</tr>",
-            "<tr>" + _td("自然人", rs=2) + _td("法人或其他组织", cs=5) + _td("总计", rs=2) + "</tr>",
-            "<tr>" + "".join(_td(p, split=split) for p in L.S3_PARTIES[1:6]) + "</tr>"]
+    rows = [
+        "<tr>" + _td(L.S3_NOTE, rs=3, cs=3) + _td("申请人情况", cs=7) + "</tr>",
+        "<tr>" + _td("自然人", rs=2) + _td("法人或其他组织", cs=5) + _td("总计", rs=2) + "</tr>",
+        "<tr>" + "".join(_td(p, split=split) for p in L.S3_PARTIES[1:6]) + "</tr>",
+    ]
     pending: list[str] = []
-    top_open = False
     for it in s3:
         if it[0] == "group":
             span = it[2] if it[1].startswith("三") else it[2]
@@ -255,11 +276,16 @@ def html_tables(spec_name: str, year: int, cells: Cells, rng: random.Random) -> 
             pending = []
     out.append("<p>三、收到和处理政府信息公开申请情况</p>")
     out.append('<table border="1" cellspacing="1"><tbody>' + "\n".join(rows) + "</tbody></table>")
-    rows = ["<tr>" + _td("行政复议", cs=5) + _td("行政诉讼", cs=10) + "</tr>",
-            "<tr>" + "".join(_td(r, rs=2) for r in L.S4_RESULTS) + _td("未经复议直接起诉", cs=5)
-            + _td("复议后起诉", cs=5) + "</tr>",
-            "<tr>" + "".join(_td(r) for r in L.S4_RESULTS * 2) + "</tr>",
-            "<tr>" + "".join(_td(cells.text(k)) for k in L.S4_ROW[3]) + "</tr>"]
+    rows = [
+        "<tr>" + _td("行政复议", cs=5) + _td("行政诉讼", cs=10) + "</tr>",
+        "<tr>"
+        + "".join(_td(r, rs=2) for r in L.S4_RESULTS)
+        + _td("未经复议直接起诉", cs=5)
+        + _td("复议后起诉", cs=5)
+        + "</tr>",
+        "<tr>" + "".join(_td(r) for r in L.S4_RESULTS * 2) + "</tr>",
+        "<tr>" + "".join(_td(cells.text(k)) for k in L.S4_ROW[3]) + "</tr>",
+    ]
     out.append("<p>四、政府信息公开行政复议、行政诉讼情况</p>")
     out.append('<table border="1" cellspacing="1"><tbody>' + "\n".join(rows) + "</tbody></table>")
     return out

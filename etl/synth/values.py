@@ -1,21 +1,34 @@
 """Numbers for one report that obey every consistency rule (etl.checks.rules), with per-agency state so the
 cross-year rules hold too (上年结转 = last year's 结转, 现行有效 and 上一年项目数量 roll forward, 历年累计 chains)."""
+
 from __future__ import annotations
 
 import random
 
-from etl.contract import APPLICANTS
 from etl.checks.rules import S3_OUTCOMES
+from etl.contract import APPLICANTS
 
 CellKey = tuple
 PARTIES = APPLICANTS[:-1]
 # how busy each kind of applicant column is, relative to 自然人
-_PARTY_SCALE = {"natural_person": 1.0, "business": 0.25, "research": 0.02, "social_org": 0.03,
-                "legal_service": 0.08, "other_org": 0.05}
+_PARTY_SCALE = {
+    "natural_person": 1.0,
+    "business": 0.25,
+    "research": 0.02,
+    "social_org": 0.03,
+    "legal_service": 0.08,
+    "other_org": 0.05,
+}
 # relative frequency of each outcome row
-_OUTCOME_W = {"outcome.granted": 1.0, "outcome.partial": 0.15, "outcome.unable.not_held": 0.6,
-              "outcome.unable.needs_creation": 0.1, "outcome.unable.unclear": 0.08,
-              "outcome.unprocessed.petition": 0.2, "outcome.unprocessed.repeat": 0.08}
+_OUTCOME_W = {
+    "outcome.granted": 1.0,
+    "outcome.partial": 0.15,
+    "outcome.unable.not_held": 0.6,
+    "outcome.unable.needs_creation": 0.1,
+    "outcome.unable.unclear": 0.08,
+    "outcome.unprocessed.petition": 0.2,
+    "outcome.unprocessed.repeat": 0.08,
+}
 
 
 def _n(rng: random.Random, scale: float) -> int:
@@ -31,8 +44,16 @@ def _y(key, basis="year", applicant=None) -> CellKey:
 
 def old_national(rng, scale: float, state: dict) -> dict:
     v: dict = {}
-    ch = {k: _n(rng, scale * w) for k, w in (("channel.gazette", 0.3), ("channel.website", 20), ("channel.weibo", 3),
-                                              ("channel.wechat", 3), ("channel.other", 4))}
+    ch = {
+        k: _n(rng, scale * w)
+        for k, w in (
+            ("channel.gazette", 0.3),
+            ("channel.website", 20),
+            ("channel.weibo", 3),
+            ("channel.wechat", 3),
+            ("channel.other", 4),
+        )
+    }
     for k, x in ch.items():
         v[_y(k)] = x
     top, tot = max(ch.values()), sum(ch.values())
@@ -51,16 +72,27 @@ def old_national(rng, scale: float, state: dict) -> dict:
     received = v[_y("request.received")] = sum(parts.values())
     closed = rng.randint(max(0, received - 2), received)
     extended = rng.randint(0, min(closed, 2))
-    v[_y("request.closed")], v[_y("request.closed.on_time")], v[_y("request.closed.extended")] = \
-        closed, closed - extended, extended
-    reasons = {k: (_n(rng, 0.5) if rng.random() < 0.3 else 0) for k in
-               ("state_secret", "commercial_secret", "privacy", "security_stability", "not_gov_info", "other_law")}
+    v[_y("request.closed")], v[_y("request.closed.on_time")], v[_y("request.closed.extended")] = (
+        closed,
+        closed - extended,
+        extended,
+    )
+    reasons = {
+        k: (_n(rng, 0.5) if rng.random() < 0.3 else 0)
+        for k in ("state_secret", "commercial_secret", "privacy", "security_stability", "not_gov_info", "other_law")
+    }
     for k, x in reasons.items():
         v[_y(f"request.answered.denied.{k}")] = x
     v[_y("request.answered.denied")] = denied = sum(reasons.values())
-    ans = {"already_public": _n(rng, closed * 0.3 + 0.5), "granted": _n(rng, closed * 0.4 + 0.5),
-           "partial": _n(rng, 0.5), "not_this_agency": _n(rng, 0.5), "not_exist": _n(rng, 0.5),
-           "correction": _n(rng, 0.3), "other_route": _n(rng, 0.3)}
+    ans = {
+        "already_public": _n(rng, closed * 0.3 + 0.5),
+        "granted": _n(rng, closed * 0.4 + 0.5),
+        "partial": _n(rng, 0.5),
+        "not_this_agency": _n(rng, 0.5),
+        "not_exist": _n(rng, 0.5),
+        "correction": _n(rng, 0.3),
+        "other_route": _n(rng, 0.3),
+    }
     for k, x in ans.items():
         v[_y(f"request.answered.{k}")] = x
     v[_y("request.answered")] = sum(ans.values()) + denied
@@ -99,16 +131,25 @@ def _fujian_year(rng, scale: float, fields: dict) -> dict:
     for k in ("review.total", "litigation.total", "complaints.total"):
         v[k] = _n(rng, 0.4)
     if "fees" in fields:
-        v["fees.collected"] = 0 if rng.random() < 0.85 else rng.randint(1, 3000) * 10   # 元 for now
+        v["fees.collected"] = 0 if rng.random() < 0.85 else rng.randint(1, 3000) * 10  # 元 for now
     return v
 
 
 FUJIAN_FIELDS = {
-    "fujian2009": {"received": [f"request.received.{k}" for k in ("in_person", "fax", "email", "online", "letter", "other")],
-                   "answered": ["request.answered.granted", "request.answered.partial", "request.answered.denied"]},
-    "fujian2014": {"received": [f"request.received.{k}" for k in ("in_person", "online", "letter")],
-                   "answered": ["request.answered.granted", "request.answered.partial", "request.answered.denied",
-                                "request.answered.other"], "fees": True},
+    "fujian2009": {
+        "received": [f"request.received.{k}" for k in ("in_person", "fax", "email", "online", "letter", "other")],
+        "answered": ["request.answered.granted", "request.answered.partial", "request.answered.denied"],
+    },
+    "fujian2014": {
+        "received": [f"request.received.{k}" for k in ("in_person", "online", "letter")],
+        "answered": [
+            "request.answered.granted",
+            "request.answered.partial",
+            "request.answered.denied",
+            "request.answered.other",
+        ],
+        "fees": True,
+    },
 }
 
 
@@ -126,7 +167,7 @@ def fujian(rng, scale: float, state: dict, spec_name: str) -> dict:
     out, raw = {}, {}
     for k in year:
         for basis, x in (("year", year[k]), ("cumulative", cum[k])):
-            if k == "fees.collected":           # printed in 元 (unit column), kept in 万元
+            if k == "fees.collected":  # printed in 元 (unit column), kept in 万元
                 raw[(k, None, basis)] = str(x)
                 x = round(x / 10000, 6)
             out[(k, None, basis)] = x

@@ -7,6 +7,7 @@ the figures of the same agency's reports (same scope) one year before and one ye
 change or blank a value, and the locator of a row they settled names the years it was checked against. A report
 settled here may settle its own neighbours: the pass repeats for them until nothing more settles.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -85,7 +86,7 @@ class Pending:
     source_file: str
     duplicate_of: str | None
     neighbours: Neighbours = field(default_factory=Neighbours)
-    beside: dict[int, str] = field(default_factory=dict)       # -1 / +1 -> the neighbour's report_id
+    beside: dict[int, str] = field(default_factory=dict)  # -1 / +1 -> the neighbour's report_id
 
 
 def pending_reports(building: Path, previous: Path | None, keep_ids: list[str]) -> dict[str, Pending]:
@@ -95,10 +96,14 @@ def pending_reports(building: Path, previous: Path | None, keep_ids: list[str]) 
     con.register("keep_ids", pa.table({"report_id": pa.array(keep_ids, pa.string())}))
     for t in ("reports", "metrics"):
         parts = building / "parts" / t
-        sources = [f"SELECT * FROM read_parquet({literal(f'{parts}/*.parquet')})"] if any(parts.glob("*.parquet")) else []
+        sources = (
+            [f"SELECT * FROM read_parquet({literal(f'{parts}/*.parquet')})"] if any(parts.glob("*.parquet")) else []
+        )
         if previous is not None and keep_ids:
-            sources.append(f"SELECT * FROM read_parquet({literal(table_path(previous, t))}) "
-                           "WHERE report_id IN (SELECT report_id FROM keep_ids)")
+            sources.append(
+                f"SELECT * FROM read_parquet({literal(table_path(previous, t))}) "
+                "WHERE report_id IN (SELECT report_id FROM keep_ids)"
+            )
         if not sources:
             con.close()
             return {}
@@ -106,7 +111,7 @@ def pending_reports(building: Path, previous: Path | None, keep_ids: list[str]) 
     con.execute(_BESIDE_SQL, {"flat": FLAT_LOCATOR})
     beside = con.execute("SELECT report_id, source_file, duplicate_of, side, year, neighbour FROM beside").fetchall()
     figures: dict[str, dict] = {}
-    keys: dict[tuple, tuple] = {}              # one key tuple per cell, shared by every report's figures
+    keys: dict[tuple, tuple] = {}  # one key tuple per cell, shared by every report's figures
     cur = con.execute(_FIGURES_SQL)
     while chunk := cur.fetchmany(50_000):
         for report_id, metric, applicant, basis, value in chunk:
@@ -139,18 +144,21 @@ def settle_across_years(building: Path, previous: Path | None, keep_ids: list[st
     building/SETTLED_DIR; returns their ids, whose first rows `assemble` then leaves out."""
     pending = pending_reports(building, previous, keep_ids)
     writer = PartWriter(building / SETTLED_DIR)
-    filled: dict[str, int] = {}                              # settled report -> table values in its latest parse
-    held: dict[str, ParsedReport] = {}                       # settled, but with cells still open: may settle further
+    filled: dict[str, int] = {}  # settled report -> table values in its latest parse
+    held: dict[str, ParsedReport] = {}  # settled, but with cells still open: may settle further
     frontier = [r for r, p in pending.items() if p.neighbours.prev or p.neighbours.next or p.neighbours.open_rows]
     while frontier:
         by_file = {pending[r].source_file: r for r in frontier}
-        complete: dict[str, tuple[int, dict]] = {}          # settled further in this round: year, all table figures
+        complete: dict[str, tuple[int, dict]] = {}  # settled further in this round: year, all table figures
         for parsed in run_local([(pending[r].source_file, pending[r].neighbours) for r in frontier], jobs):
             report_id = by_file[parsed.report["source_file"]]
             if parsed.report["parse_status"] == "failed" or not any(SETTLED in m.locator for m in parsed.metrics):
                 continue
-            figures = {(m.metric, m.applicant, m.basis): m.value
-                       for m in parsed.metrics if m.source == "table" and m.value is not None}
+            figures = {
+                (m.metric, m.applicant, m.basis): m.value
+                for m in parsed.metrics
+                if m.source == "table" and m.value is not None
+            }
             if len(figures) <= filled.get(report_id, 0):
                 continue
             parsed.report.update(report_id=report_id, duplicate_of=pending[report_id].duplicate_of)
@@ -167,7 +175,7 @@ def settle_across_years(building: Path, previous: Path | None, keep_ids: list[st
             moved = [(side, complete[n]) for side, n in p.beside.items() if n in complete]
             if not moved or (report_id in filled and report_id not in held):
                 continue
-            for side, (year, figures) in moved:      # the neighbour's figures, now more complete
+            for side, (year, figures) in moved:  # the neighbour's figures, now more complete
                 p.neighbours.set(side, year, figures)
             frontier.append(report_id)
     for parsed in held.values():

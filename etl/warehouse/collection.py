@@ -2,6 +2,7 @@
 site's list shows for a report that names none itself (`publish_date_source = 'listing'`), and the
 `collection` table (one row per source and report year found, or per source where nothing was found), which
 the dashboard's 采集 page, the coverage matrix and the scorecard read."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,13 +15,25 @@ from etl.warehouse.db import connect, literal
 from etl.warehouse.write import table_path
 
 TABLE = "collection"
-SCHEMA = pa.schema([
-    ("agency", pa.string()), ("source_url", pa.string()), ("level", pa.string()), ("place", pa.string()),
-    ("agency_id", pa.string()),         # the warehouse's id of the agency, from the reports found on the source
-    ("status", pa.string()), ("error", pa.string()), ("collected_at", pa.timestamp("s", tz="UTC")),
-    ("year", pa.int32()), ("title", pa.string()), ("url", pa.string()), ("list_date", pa.date32()),
-    ("page_date", pa.date32()), ("source_file", pa.string()), ("report_id", pa.string()),
-])
+SCHEMA = pa.schema(
+    [
+        ("agency", pa.string()),
+        ("source_url", pa.string()),
+        ("level", pa.string()),
+        ("place", pa.string()),
+        ("agency_id", pa.string()),  # the warehouse's id of the agency, from the reports found on the source
+        ("status", pa.string()),
+        ("error", pa.string()),
+        ("collected_at", pa.timestamp("s", tz="UTC")),
+        ("year", pa.int32()),
+        ("title", pa.string()),
+        ("url", pa.string()),
+        ("list_date", pa.date32()),
+        ("page_date", pa.date32()),
+        ("source_file", pa.string()),
+        ("report_id", pa.string()),
+    ]
+)
 
 
 def collections(inputs: list[str]) -> list[str]:
@@ -40,7 +53,9 @@ def report_files(folder: str) -> list[str]:
     """The files of a collection the build parses (report pages and report attachments), named as the build
     names a folder's files (FOLDER/files/ab/<sha256>.pdf)."""
     rows = pq.read_table(Path(folder) / MANIFEST, columns=["path", "is_report"]).to_pylist()
-    return sorted({str(Path(folder) / r["path"]) for r in rows if r["is_report"] and (Path(folder) / r["path"]).is_file()})
+    return sorted(
+        {str(Path(folder) / r["path"]) for r in rows if r["is_report"] and (Path(folder) / r["path"]).is_file()}
+    )
 
 
 def _entries(folders: list[str]) -> pa.Table:
@@ -49,8 +64,11 @@ def _entries(folders: list[str]) -> pa.Table:
     for folder in folders:
         t = pq.read_table(Path(folder) / MANIFEST).filter(pa.compute.field("is_report"))
         files = pa.array([str(Path(folder) / p) for p in t.column("path").to_pylist()], pa.string())
-        tables.append(t.select(["agency", "source_url", "year", "title", "url", "list_date", "page_date"])
-                      .append_column("source_file", files))
+        tables.append(
+            t.select(["agency", "source_url", "year", "title", "url", "list_date", "page_date"]).append_column(
+                "source_file", files
+            )
+        )
     return pa.concat_tables(tables) if tables else None
 
 
@@ -61,8 +79,10 @@ def attach(building: Path, inputs: list[str]) -> None:
     con = connect()
     reports = table_path(building, "reports")
     con.execute(f"CREATE TABLE reports AS SELECT * FROM read_parquet({literal(reports)})")
-    con.execute("UPDATE reports SET publish_date = NULL, publish_date_source = NULL "
-                "WHERE publish_date_source IN ('listing', 'page')")
+    con.execute(
+        "UPDATE reports SET publish_date = NULL, publish_date_source = NULL "
+        "WHERE publish_date_source IN ('listing', 'page')"
+    )
     entries = _entries(folders)
     if entries is not None:
         con.register("entries", entries)
@@ -73,7 +93,9 @@ def attach(building: Path, inputs: list[str]) -> None:
                   FROM entries GROUP BY source_file) e
             WHERE reports.source_file = e.source_file AND reports.publish_date IS NULL
               AND coalesce(e.list_date, e.page_date) IS NOT NULL""")
-    con.execute(f"COPY (SELECT * FROM reports ORDER BY report_id) TO {literal(reports)} (FORMAT parquet, COMPRESSION zstd)")
+    con.execute(
+        f"COPY (SELECT * FROM reports ORDER BY report_id) TO {literal(reports)} (FORMAT parquet, COMPRESSION zstd)"
+    )
     target = building / f"{TABLE}.parquet"
     if entries is None:
         target.unlink(missing_ok=True)

@@ -6,6 +6,7 @@ keeps `raw` (what the report printed) and gets the corrected `value`, `source = 
 corrected it and when; the report's own consistency rules are run again on the corrected values. A correction
 whose file has changed since (same source_file, other bytes) is not applied: the 审核 page lists it for re-review.
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,8 +27,8 @@ from etl.warehouse.write import table_path
 
 log = logging.getLogger(__name__)
 MANUAL = "manual"
-LOCATOR_ORIGIN = "；原位置："       # what follows it in a manual row's locator is where the printed cell was read
-_FUJIAN_SPEC = "fujian2009"        # both Fujian specs give the same reported rules (they differ in split-only ones)
+LOCATOR_ORIGIN = "；原位置："  # what follows it in a manual row's locator is where the printed cell was read
+_FUJIAN_SPEC = "fujian2009"  # both Fujian specs give the same reported rules (they differ in split-only ones)
 
 
 @dataclass
@@ -54,8 +55,10 @@ def apply_corrections(folder: Path, db_url: str | None) -> Applied:
         return Applied()
     con = connect()
     reports_path, metrics_path, checks_path = (table_path(folder, t) for t in ("reports", "metrics", "checks"))
-    reports = con.execute(f"SELECT report_id, file_sha256, source_file, template, template_variant "
-                          f"FROM read_parquet({literal(reports_path)})").fetchall()
+    reports = con.execute(
+        f"SELECT report_id, file_sha256, source_file, template, template_variant "
+        f"FROM read_parquet({literal(reports_path)})"
+    ).fetchall()
     by_sha: dict[str, list[tuple]] = {}
     for r in reports:
         by_sha.setdefault(r[1], []).append(r)
@@ -71,19 +74,41 @@ def apply_corrections(folder: Path, db_url: str | None) -> Applied:
             d = catalogue().get(c["metric"])
             if d is None or template not in d.templates:
                 continue
-            fixes.append((rid, c["metric"], c["applicant"] or None, c["basis"], c["new_value"], d.unit,
-                          c["username"], store.local_time(c["created_at"])))
+            fixes.append(
+                (
+                    rid,
+                    c["metric"],
+                    c["applicant"] or None,
+                    c["basis"],
+                    c["new_value"],
+                    d.unit,
+                    c["username"],
+                    store.local_time(c["created_at"]),
+                )
+            )
     if stale:
-        log.warning("%d correction(s) not applied: their report file has changed; re-review them on the 审核 page", stale)
+        log.warning(
+            "%d correction(s) not applied: their report file has changed; re-review them on the 审核 page", stale
+        )
     if not fixes:
         con.close()
         return Applied(stale=stale)
-    con.register("fix_rows", pa.table(dict(zip(
-        ["report_id", "metric", "applicant", "basis", "new_value", "unit", "username", "at"],
-        [list(x) for x in zip(*fixes)]))))
+    con.register(
+        "fix_rows",
+        pa.table(
+            dict(
+                zip(
+                    ["report_id", "metric", "applicant", "basis", "new_value", "unit", "username", "at"],
+                    [list(x) for x in zip(*fixes)],
+                )
+            )
+        ),
+    )
     cols = TABLES["metrics"].names
-    origin = (f"CASE WHEN m.source = '{MANUAL}' THEN nullif(split_part(m.locator, '{LOCATOR_ORIGIN}', 2), '') "
-              "ELSE m.locator END")
+    origin = (
+        f"CASE WHEN m.source = '{MANUAL}' THEN nullif(split_part(m.locator, '{LOCATOR_ORIGIN}', 2), '') "
+        "ELSE m.locator END"
+    )
     tmp = metrics_path.with_suffix(".corrected.parquet")
     con.execute(f"""
         COPY (
@@ -116,20 +141,24 @@ def apply_corrections(folder: Path, db_url: str | None) -> Applied:
     return Applied(cells=len(fixes), reports=len(corrected), stale=stale)
 
 
-def _rerun_checks(con, report_ids: list[str], specs: dict[str, str | None], metrics_path: Path,
-                  checks_path: Path) -> None:
+def _rerun_checks(
+    con, report_ids: list[str], specs: dict[str, str | None], metrics_path: Path, checks_path: Path
+) -> None:
     """The report's own rules (formats.md §7) and, where it states figures the table contradicted, the prose check
     run again on the corrected values. The rules that span reports are recomputed by finalise."""
     con.register("corrected_ids", pa.table({"report_id": pa.array(report_ids, pa.string())}))
-    rows = con.execute(f"SELECT report_id, metric, applicant, basis, value, raw, locator, source "
-                       f"FROM read_parquet({literal(metrics_path)}) WHERE source IN ('table', 'text', '{MANUAL}') "
-                       "AND report_id IN (SELECT report_id FROM corrected_ids)").fetchall()
+    rows = con.execute(
+        f"SELECT report_id, metric, applicant, basis, value, raw, locator, source "
+        f"FROM read_parquet({literal(metrics_path)}) WHERE source IN ('table', 'text', '{MANUAL}') "
+        "AND report_id IN (SELECT report_id FROM corrected_ids)"
+    ).fetchall()
     table: dict[str, list[Metric]] = {}
     prose: dict[str, list[Metric]] = {}
     for rid, metric, applicant, basis, value, raw, locator, source in rows:
-        into = prose if source == "text" else table     # a corrected cell is checked as the table's cell
-        into.setdefault(rid, []).append(Metric(metric, value, raw or "", locator, applicant, basis, source="text"
-                                               if source == "text" else "table"))
+        into = prose if source == "text" else table  # a corrected cell is checked as the table's cell
+        into.setdefault(rid, []).append(
+            Metric(metric, value, raw or "", locator, applicant, basis, source="text" if source == "text" else "table")
+        )
     fresh, replaced = [], []
     for rid in report_ids:
         spec = specs.get(rid)
@@ -137,7 +166,7 @@ def _rerun_checks(con, report_ids: list[str], specs: dict[str, str | None], metr
             continue
         checks = run_checks(spec, table.get(rid, []))
         rules = {c.rule for c in constraints_for(spec)} | {"nonnegative"}
-        if prose.get(rid):     # figures the prose states that the table (as printed) contradicted
+        if prose.get(rid):  # figures the prose states that the table (as printed) contradicted
             checks += check_prose(prose[rid], table.get(rid, []))
             rules.add(PROSE_RULE)
         replaced += [(rid, r) for r in sorted(rules)]

@@ -1,9 +1,11 @@
 """DuckDB connections for building the warehouse: bounded memory, spilling to disk beyond it."""
+
 from __future__ import annotations
 
 import os
 import tempfile
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 import duckdb
 

@@ -1,24 +1,24 @@
 """After all reports are in: mark duplicate copies of one report, and run the cross-year rules."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
-from etl.warehouse.db import connect, literal
-
 from etl.contract import APPLICANT_ZH, TABLES, catalogue
+from etl.warehouse.db import connect, literal
 from etl.warehouse.write import table_path
 
 _SQL = Path(__file__).with_name("sql")
-RECOMPUTED_RULES = ("xyear.carry_over", "xyear.in_force", "xyear.prev_items", "old.cumulative.chain",
-                    "duplicate.agree")
+RECOMPUTED_RULES = ("xyear.carry_over", "xyear.in_force", "xyear.prev_items", "old.cumulative.chain", "duplicate.agree")
 
 
 def finalise(folder: Path) -> None:
     con = connect()
     reports, metrics, checks = (table_path(folder, t) for t in ("reports", "metrics", "checks"))
     con.execute(f"CREATE TABLE reports AS SELECT * FROM read_parquet({literal(reports)})")
-    con.execute(f"CREATE TABLE checks AS SELECT * FROM read_parquet({literal(checks)}) "
-                f"WHERE rule NOT IN {RECOMPUTED_RULES}")
+    con.execute(
+        f"CREATE TABLE checks AS SELECT * FROM read_parquet({literal(checks)}) WHERE rule NOT IN {RECOMPUTED_RULES}"
+    )
     con.execute("CREATE TABLE labels(metric VARCHAR, label_zh VARCHAR)")
     con.executemany("INSERT INTO labels VALUES (?, ?)", [(k, d.label_zh) for k, d in catalogue().items()])
     con.execute("CREATE MACRO n(x) AS regexp_replace(printf('%.6f', x), '\\.?0+$', '')")
@@ -64,6 +64,7 @@ def finalise(folder: Path) -> None:
     for table, path in (("reports", reports), ("checks", checks)):
         cols = ", ".join(TABLES[table].names)
         order = "report_id" if table == "reports" else "report_id, rule, status, message, expected, actual"
-        con.execute(f"COPY (SELECT {cols} FROM {table} ORDER BY {order}) TO {literal(path)} "
-                    "(FORMAT parquet, COMPRESSION zstd)")
+        con.execute(
+            f"COPY (SELECT {cols} FROM {table} ORDER BY {order}) TO {literal(path)} (FORMAT parquet, COMPRESSION zstd)"
+        )
     con.close()

@@ -18,6 +18,7 @@ The SQL is app/sql/views.sql itself, so marts and views cannot drift apart. `mar
 of that file and the size and footer digest of every table file; `app.warehouse.connect()` uses the marts only while both
 match and falls back to the views otherwise (an older warehouse, views.sql changed, a table rewritten since).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -34,10 +35,26 @@ VIEWS_SQL = ROOT / "app" / "sql" / "views.sql"
 METRICS_CSV = ROOT / "etl" / "metrics.csv"
 MARTS = ("mv", "kpi", "outc", "req", "fails", "fig", "rep", "opts")
 # mv is read by metric: small row groups let a query skip the metrics it does not ask for
-_ORDER = {"rep": "year, report_id", "mv": "metric, report_id, applicant", "kpi": "report_id", "outc": "report_id, category", "req": "report_id",
-          "fails": "report_id, rule", "fig": "report_id", "opts": "level_rank, agency_id, year"}
-_ROW_GROUP = {"rep": 122_880, "mv": 16_384, "kpi": 122_880, "outc": 122_880, "req": 122_880,
-              "fails": 122_880, "fig": 122_880, "opts": 122_880}
+_ORDER = {
+    "rep": "year, report_id",
+    "mv": "metric, report_id, applicant",
+    "kpi": "report_id",
+    "outc": "report_id, category",
+    "req": "report_id",
+    "fails": "report_id, rule",
+    "fig": "report_id",
+    "opts": "level_rank, agency_id, year",
+}
+_ROW_GROUP = {
+    "rep": 122_880,
+    "mv": 16_384,
+    "kpi": 122_880,
+    "outc": 122_880,
+    "req": 122_880,
+    "fails": 122_880,
+    "fig": 122_880,
+    "opts": 122_880,
+}
 
 
 def sources(wh: Path) -> dict:
@@ -73,19 +90,24 @@ def write_marts(folder: Path, names: tuple[str, ...] = MARTS) -> None:
     folder = Path(folder)
     out = folder / "marts"
     out.mkdir(exist_ok=True)
-    con = db.connect()          # bounded memory (ETL_DUCKDB_MEMORY_MB) at any corpus size: the sorts spill to disk
+    con = db.connect()  # bounded memory (ETL_DUCKDB_MEMORY_MB) at any corpus size: the sorts spill to disk
     for t in TABLES:
         single = folder / f"{t}.parquet"
-        src = (f"read_parquet('{_q(single)}')" if single.exists() else
-               f"read_parquet('{_q(folder / t)}/**/*.parquet', hive_partitioning=true, union_by_name=true)")
+        src = (
+            f"read_parquet('{_q(single)}')"
+            if single.exists()
+            else f"read_parquet('{_q(folder / t)}/**/*.parquet', hive_partitioning=true, union_by_name=true)"
+        )
         con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {src}")
     con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
-    for name in MARTS:      # marts already written (and not asked for): read from their files
+    for name in MARTS:  # marts already written (and not asked for): read from their files
         if name not in names and (out / f"{name}.parquet").is_file():
             con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{_q(out / f'{name}.parquet')}')")
     for name in names:
-        copy = (f"COPY (SELECT * FROM {name} ORDER BY {_ORDER[name]}) TO '{_q(out / f'{name}.parquet')}' "
-                f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP[name]})")
+        copy = (
+            f"COPY (SELECT * FROM {name} ORDER BY {_ORDER[name]}) TO '{_q(out / f'{name}.parquet')}' "
+            f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP[name]})"
+        )
         try:
             con.execute(copy)
         except duckdb.OutOfMemoryException:
@@ -104,7 +126,8 @@ def write_marts(folder: Path, names: tuple[str, ...] = MARTS) -> None:
 def write_manifest(folder: Path) -> None:
     """Record that DIR/marts was written from the current views.sql and from the tables as they are now."""
     (Path(folder) / "marts" / "manifest.json").write_text(
-        json.dumps({"views_sql": views_hash(), "tables": list(MARTS), "sources": sources(folder)}, indent=1))
+        json.dumps({"views_sql": views_hash(), "tables": list(MARTS), "sources": sources(folder)}, indent=1)
+    )
 
 
 def valid(wh: Path) -> bool:
@@ -112,11 +135,15 @@ def valid(wh: Path) -> bool:
     they are now (a table rewritten outside a build makes the marts stale). `wh` may also be a warehouse on
     object storage (a URL or an object_storage.Snapshot), checked by table sizes there."""
     from etl.warehouse import object_storage
+
     if isinstance(wh, object_storage.Snapshot) or object_storage.is_remote(wh):
         return object_storage.marts_valid(wh, views_hash(), MARTS)
     try:
         m = json.loads((Path(wh) / "marts" / "manifest.json").read_text())
-        return (m.get("views_sql") == views_hash() and m.get("sources") == sources(wh)
-                and all((Path(wh) / "marts" / f"{t}.parquet").is_file() for t in MARTS))
+        return (
+            m.get("views_sql") == views_hash()
+            and m.get("sources") == sources(wh)
+            and all((Path(wh) / "marts" / f"{t}.parquet").is_file() for t in MARTS)
+        )
     except (OSError, ValueError):
         return False

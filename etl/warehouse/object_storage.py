@@ -20,6 +20,7 @@ Credentials and endpoint come from the filesystem's usual configuration: for S3 
 (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_DEFAULT_REGION`, `AWS_ENDPOINT_URL` for MinIO and the like),
 `~/.aws/`, or an instance role; fsspec's `FSSPEC_S3_*` variables (e.g. `FSSPEC_S3_ENDPOINT_URL`) also apply.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -78,10 +79,18 @@ def filesystem(location):
     protocol = u.split("://", 1)[0]
     try:
         import fsspec
+
         return fsspec.filesystem(protocol)
     except ImportError as e:
-        pkg = {"s3": "s3fs", "s3a": "s3fs", "gs": "gcsfs", "gcs": "gcsfs", "az": "adlfs", "abfs": "adlfs",
-               "abfss": "adlfs"}.get(protocol, "the fsspec implementation")
+        pkg = {
+            "s3": "s3fs",
+            "s3a": "s3fs",
+            "gs": "gcsfs",
+            "gcs": "gcsfs",
+            "az": "adlfs",
+            "abfs": "adlfs",
+            "abfss": "adlfs",
+        }.get(protocol, "the fsspec implementation")
         raise StorageError(f"reading or writing {protocol}:// needs {pkg} (pip install {pkg}): {e}") from e
     except ValueError as e:
         raise StorageError(f"no filesystem for {protocol}://: {e}") from e
@@ -94,10 +103,12 @@ def _path(fs, u: str) -> str:
 
 # ------------------------------------------------------------------------------------------------- reading
 
+
 @dataclass(frozen=True)
 class Snapshot:
     """What a reader sees at one moment: the folder holding the tables and every file in it (relative path ->
     size). `token` changes whenever a new build is published (the build id), so it is a cache key."""
+
     root: str
     url: str
     token: str
@@ -117,8 +128,7 @@ class Snapshot:
             raise FileNotFoundError(f"warehouse table missing: {join(self.url, table + '.parquet')}")
         if files == [f"{table}.parquet"]:
             return f"read_parquet('{_q(join(self.url, files[0]))}')"
-        return (f"read_parquet('{_q(join(self.url, table))}/**/*.parquet', hive_partitioning=true, "
-                "union_by_name=true)")
+        return f"read_parquet('{_q(join(self.url, table))}/**/*.parquet', hive_partitioning=true, union_by_name=true)"
 
     @property
     def built(self) -> bool:
@@ -140,7 +150,7 @@ def read_pointer(root: str) -> dict | None:
     root = url(root)
     fs = filesystem(root)
     path = _path(fs, join(root, POINTER))
-    fs.invalidate_cache(path)                 # its size may sit in a listing cache from before it was replaced
+    fs.invalidate_cache(path)  # its size may sit in a listing cache from before it was replaced
     try:
         raw = fs.cat_file(path)
     except FileNotFoundError:
@@ -160,9 +170,11 @@ def _listing(fs, u: str) -> tuple[dict, str]:
     for p, info in sorted(found.items()):
         if info.get("type", "file") != "file" or not p.startswith(base + "/"):
             continue
-        rel = p[len(base) + 1:]
+        rel = p[len(base) + 1 :]
         files[rel] = int(info.get("size") or 0)
-        h.update(f"{rel}:{info.get('size')}:{info.get('ETag') or info.get('etag') or info.get('mtime') or info.get('LastModified')}\n".encode())
+        h.update(
+            f"{rel}:{info.get('size')}:{info.get('ETag') or info.get('etag') or info.get('mtime') or info.get('LastModified')}\n".encode()
+        )
     return files, h.hexdigest()[:16]
 
 
@@ -188,9 +200,11 @@ def register(con, location) -> None:
     if os.environ.get("WAREHOUSE_READER", "fsspec").lower() == "httpfs":
         try:
             con.execute("LOAD httpfs")
-        except Exception as e:  # noqa: BLE001 - duckdb raises IOException/CatalogException here
-            raise StorageError(f"WAREHOUSE_READER=httpfs, but DuckDB's httpfs extension does not load "
-                               f"(INSTALL httpfs first, or unset WAREHOUSE_READER to read through fsspec): {e}") from e
+        except Exception as e:
+            raise StorageError(
+                f"WAREHOUSE_READER=httpfs, but DuckDB's httpfs extension does not load "
+                f"(INSTALL httpfs first, or unset WAREHOUSE_READER to read through fsspec): {e}"
+            ) from e
         return
     con.register_filesystem(filesystem(location))
 
@@ -204,15 +218,22 @@ def marts_valid(location, views_hash: str, marts: tuple[str, ...]) -> bool:
         if not m or m.get("views_sql") != views_hash:
             return False
         sources = m.get("sources") or {}
-        tables = {f: s for f, s in snap.files.items() if any(f == f"{t}.parquet" or f.startswith(f"{t}/")
-                                                            for t in TABLES) and f.endswith(".parquet")}
-        return (set(sources) == set(tables) and all(tables[f] == v[0] for f, v in sources.items())
-                and all(f"marts/{t}.parquet" in snap.files for t in marts))
+        tables = {
+            f: s
+            for f, s in snap.files.items()
+            if any(f == f"{t}.parquet" or f.startswith(f"{t}/") for t in TABLES) and f.endswith(".parquet")
+        }
+        return (
+            set(sources) == set(tables)
+            and all(tables[f] == v[0] for f, v in sources.items())
+            and all(f"marts/{t}.parquet" in snap.files for t in marts)
+        )
     except (OSError, ValueError, KeyError, StorageError):
         return False
 
 
 # ------------------------------------------------------------------------------------------------- writing
+
 
 def check_writable(root) -> None:
     """Fail early (before a long build) when the bucket cannot be reached."""
@@ -221,7 +242,7 @@ def check_writable(root) -> None:
     bucket = _path(fs, root).split("/", 1)[0]
     try:
         ok = fs.exists(bucket)
-    except Exception as e:  # noqa: BLE001 - credentials, network, endpoint: all reported the same way
+    except Exception as e:
         raise StorageError(f"cannot reach {root}: {e}") from e
     if not ok:
         raise StorageError(f"cannot write the warehouse at {root}: bucket {bucket} does not exist")
@@ -248,15 +269,19 @@ def upload_build(folder: Path, root, build_id: str | None = None) -> str:
     fs = filesystem(root)
     build_id = build_id or _new_id(folder)
     target = join(root, BUILDS, build_id)
-    files = sorted((p for p in folder.rglob("*") if p.is_file()),
-                   key=lambda p: (p.name == "manifest.json", p.parent == folder, str(p)))
+    files = sorted(
+        (p for p in folder.rglob("*") if p.is_file()),
+        key=lambda p: (p.name == "manifest.json", p.parent == folder, str(p)),
+    )
     for p in files:
         fs.put_file(str(p), _path(fs, join(target, p.relative_to(folder).as_posix())))
     uploaded, _ = _listing(fs, target)
     for p in files:
         rel = p.relative_to(folder).as_posix()
         if uploaded.get(rel) != p.stat().st_size:
-            raise StorageError(f"upload of {rel} to {target} incomplete ({uploaded.get(rel)} of {p.stat().st_size} bytes)")
+            raise StorageError(
+                f"upload of {rel} to {target} incomplete ({uploaded.get(rel)} of {p.stat().st_size} bytes)"
+            )
     return build_id
 
 
@@ -268,9 +293,13 @@ def point(root, build_id: str, folder: Path | None = None) -> dict:
     manifest = {}
     if folder is not None and (Path(folder) / "manifest.json").is_file():
         manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
-    pointer = {"build": build_id, "path": f"{BUILDS}/{build_id}",
-               "published_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-               "previous": (previous or {}).get("build"), "manifest": manifest}
+    pointer = {
+        "build": build_id,
+        "path": f"{BUILDS}/{build_id}",
+        "published_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "previous": (previous or {}).get("build"),
+        "manifest": manifest,
+    }
     fs.pipe_file(_path(fs, join(root, POINTER)), json.dumps(pointer, ensure_ascii=False, indent=1).encode())
     return pointer
 
@@ -290,7 +319,7 @@ def prune(root, keep: int = KEEP) -> list[str]:
     except FileNotFoundError:
         return []
     older = [b for b in ids if b < current]
-    doomed = older[:max(0, len(older) - max(keep - 1, 0))]
+    doomed = older[: max(0, len(older) - max(keep - 1, 0))]
     for b in doomed:
         fs.rm(f"{base}/{b}", recursive=True)
     return doomed

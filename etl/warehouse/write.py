@@ -8,27 +8,27 @@ by any reader).
 One writer at a time: a build holds the lock file `<DIR>.lock` (an OS lock, released when its process dies)
 from before it reads the previous warehouse until after the swap; a second build waits for it, or refuses.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import shutil
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
-from filelock import FileLock, Timeout
-
-from etl.warehouse.db import connect, literal
 import pyarrow as pa
 import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
 
 from etl.contract import TABLES
 from etl.model import Check, Metric
+from etl.warehouse.db import connect, literal
 
 PART_ROWS = 50_000
-SETTLED_DIR = "settled"     # parts of the reports the build's second pass parsed again (etl/warehouse/across_years.py)
+SETTLED_DIR = "settled"  # parts of the reports the build's second pass parsed again (etl/warehouse/across_years.py)
 
 
 log = logging.getLogger(__name__)
@@ -73,8 +73,10 @@ def one_writer(out: Path, wait: float | None = None):
 
 
 def _busy(out: Path) -> str:
-    return (f"另一个构建正在写入数据仓库 {out}，请等它结束后再试。 / Another build is writing the warehouse {out} "
-            f"(it holds {lock_path(out)}); try again when it has finished.")
+    return (
+        f"另一个构建正在写入数据仓库 {out}，请等它结束后再试。 / Another build is writing the warehouse {out} "
+        f"(it holds {lock_path(out)}); try again when it has finished."
+    )
 
 
 def recover(out: Path) -> None:
@@ -144,8 +146,9 @@ class PartWriter:
 
     def flush(self) -> None:
         schema = TABLES["reports"]
-        tables = {"reports": pa.Table.from_pylist([{k: r.get(k) for k in schema.names} for r in self.reports],
-                                                  schema=schema)}
+        tables = {
+            "reports": pa.Table.from_pylist([{k: r.get(k) for k in schema.names} for r in self.reports], schema=schema)
+        }
         tables.update((t, pa.Table.from_batches(b, schema=TABLES[t])) for t, b in self.batches.items())
         for t, table in tables.items():
             if table.num_rows:
@@ -154,39 +157,51 @@ class PartWriter:
         self.parts += 1
 
 
-def assemble(building: Path, previous: Path | None, keep_ids: list[str], manifest: dict,
-             settled: list[str] = ()) -> None:
+def assemble(
+    building: Path, previous: Path | None, keep_ids: list[str], manifest: dict, settled: list[str] = ()
+) -> None:
     """Write the final tables: new parts plus the previous warehouse's rows for unchanged reports; for the reports
     in `settled`, the rows of the second pass (SETTLED_DIR) instead of either."""
     con = connect()
-    con.register("keep_ids", pa.table({"report_id": pa.array(keep_ids, pa.string())}))   # executemany: 15 s at 100k
+    con.register("keep_ids", pa.table({"report_id": pa.array(keep_ids, pa.string())}))  # executemany: 15 s at 100k
     con.register("settled_ids", pa.table({"report_id": pa.array(settled, pa.string())}))
-    con.execute("CREATE TEMP TABLE keep AS SELECT report_id FROM keep_ids "
-                "WHERE report_id NOT IN (SELECT report_id FROM settled_ids)")
+    con.execute(
+        "CREATE TEMP TABLE keep AS SELECT report_id FROM keep_ids "
+        "WHERE report_id NOT IN (SELECT report_id FROM settled_ids)"
+    )
     for table, schema in TABLES.items():
         sources = []
         parts = building / "parts" / table
         if any(parts.glob("*.parquet")):
-            sources.append(f"SELECT * FROM read_parquet({literal(f'{parts}/*.parquet')}) "
-                           "WHERE report_id NOT IN (SELECT report_id FROM settled_ids)")
+            sources.append(
+                f"SELECT * FROM read_parquet({literal(f'{parts}/*.parquet')}) "
+                "WHERE report_id NOT IN (SELECT report_id FROM settled_ids)"
+            )
         again = building / SETTLED_DIR / "parts" / table
         if any(again.glob("*.parquet")):
             sources.append(f"SELECT * FROM read_parquet({literal(f'{again}/*.parquet')})")
         if previous is not None and keep_ids and table_path(previous, table).exists():
-            sources.append(f"SELECT * FROM read_parquet({literal(table_path(previous, table))}) "
-                           "WHERE report_id IN (SELECT report_id FROM keep)")
+            sources.append(
+                f"SELECT * FROM read_parquet({literal(table_path(previous, table))}) "
+                "WHERE report_id IN (SELECT report_id FROM keep)"
+            )
             if set(schema.names) - set(pq.read_schema(table_path(previous, table)).names):
-                con.register(f"empty_{table}", schema.empty_table())    # a column newer than that warehouse: null
+                con.register(f"empty_{table}", schema.empty_table())  # a column newer than that warehouse: null
                 sources.append(f"SELECT * FROM empty_{table}")
         target = table_path(building, table)
         if not sources:
             pq.write_table(schema.empty_table(), target)
             continue
-        order = {"reports": "report_id", "metrics": "report_id, metric, applicant, basis, source, locator",
-                 "checks": "report_id, rule, status, message, expected, actual"}[table]
+        order = {
+            "reports": "report_id",
+            "metrics": "report_id, metric, applicant, basis, source, locator",
+            "checks": "report_id, rule, status, message, expected, actual",
+        }[table]
         cols = ", ".join(schema.names)
-        con.execute(f"COPY (SELECT {cols} FROM ({' UNION ALL BY NAME '.join(sources)}) ORDER BY {order}) "
-                    f"TO {literal(target)} (FORMAT parquet, COMPRESSION zstd)")
+        con.execute(
+            f"COPY (SELECT {cols} FROM ({' UNION ALL BY NAME '.join(sources)}) ORDER BY {order}) "
+            f"TO {literal(target)} (FORMAT parquet, COMPRESSION zstd)"
+        )
     con.close()
     shutil.rmtree(building / "parts", ignore_errors=True)
     shutil.rmtree(building / SETTLED_DIR, ignore_errors=True)

@@ -5,6 +5,7 @@ controls and a direct request for the import page is refused; a reviewer limited
 
     python -m pytest tests/browser/test_audit.py -q -p no:playwright
 """
+
 from __future__ import annotations
 
 import os
@@ -20,13 +21,13 @@ import pytest
 
 from tests.browser.test_pages import log_in
 
-DB = duckdb.connect()   # a connection of this module's own: the default one is shared by every test
+DB = duckdb.connect()  # a connection of this module's own: the default one is shared by every test
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "build" / "screenshots"
-XIXIA = "3ac9efde38fb3486"        # 银川市西夏区贺兰山西路街道办事处 2018 (table 28, prose 73)
-NINGXIA = "afbff28e84d0684f"      # 宁夏回族自治区人民政府 2018
+XIXIA = "3ac9efde38fb3486"  # 银川市西夏区贺兰山西路街道办事处 2018 (table 28, prose 73)
+NINGXIA = "afbff28e84d0684f"  # 宁夏回族自治区人民政府 2018
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no /usr/bin/chromium")
 
@@ -36,6 +37,7 @@ def site(tmp_path_factory):
     sys.path.insert(0, str(ROOT))
     from app import warehouse
     from audit import db, store
+
     wh = tmp_path_factory.mktemp("audit_browser") / "warehouse"
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(WAREHOUSE_DIR=str(wh), UPLOADS_DIR=str(tmp_path_factory.mktemp("uploads")))
@@ -52,9 +54,28 @@ def site(tmp_path_factory):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -77,9 +98,11 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def chromium():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         yield b
         b.close()
 
@@ -118,6 +141,7 @@ def _no_exception(pg):
 
 def test_reviewer_corrects_dismisses_and_it_survives_a_rebuild(site, chromium):
     from audit import store
+
     SHOTS.mkdir(parents=True, exist_ok=True)
     ctx, pg = _login(chromium, site["url"], "rev", "revpass123")
     try:
@@ -138,17 +162,26 @@ def test_reviewer_corrects_dismisses_and_it_survives_a_rebuild(site, chromium):
         pg.screenshot(path=str(SHOTS / "audit_report_edit.png"), full_page=True)
     finally:
         ctx.close()
-    done = subprocess.run([sys.executable, "-m", "etl", "build", "data/samples", "--out", str(site["wh"]), "--force"],
-                          cwd=ROOT, env=site["env"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "build", "data/samples", "--out", str(site["wh"]), "--force"],
+        cwd=ROOT,
+        env=site["env"],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0 and "1 cells corrected" in done.stderr + done.stdout, done.stderr
     wh = site["wh"]
-    assert DB.sql(f"SELECT value, raw, source FROM '{wh}/metrics.parquet' WHERE report_id = '{XIXIA}' "
-                      "AND metric = 'active.total' AND source <> 'text'").fetchall() == [(73.0, "28", "manual")]
+    assert DB.sql(
+        f"SELECT value, raw, source FROM '{wh}/metrics.parquet' WHERE report_id = '{XIXIA}' "
+        "AND metric = 'active.total' AND source <> 'text'"
+    ).fetchall() == [(73.0, "28", "manual")]
     sha = DB.sql(f"SELECT file_sha256 FROM '{wh}/reports.parquet' WHERE report_id = '{XIXIA}'").fetchall()[0][0]
     verdicts = {k[0]: v["verdict"] for k, v in store.dispositions_of_report(site["eng"], sha).items()}
     assert verdicts == {"text.table_agree": "as_printed"}
-    assert [(r["username"], r["action"]) for r in store.audit_rows(site["eng"], report_id=XIXIA)] == \
-        [("rev", "dispose"), ("rev", "correct")]
+    assert [(r["username"], r["action"]) for r in store.audit_rows(site["eng"], report_id=XIXIA)] == [
+        ("rev", "dispose"),
+        ("rev", "correct"),
+    ]
     # after the rebuild the page shows the correction in force, and the audit page lists both rows
     ctx, pg = _login(chromium, site["url"], "rev", "revpass123")
     try:
@@ -160,9 +193,11 @@ def test_reviewer_corrects_dismisses_and_it_survives_a_rebuild(site, chromium):
     finally:
         ctx.close()
     from scoring.scorecard import score_warehouse
+
     sc = score_warehouse(wh, years=[2018], base_dirs=[ROOT])
-    assert sc.scores.filter(sc.scores["report_id"] == XIXIA)["corrected"].to_list() == \
-        ["（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条） = 73"]
+    assert sc.scores.filter(sc.scores["report_id"] == XIXIA)["corrected"].to_list() == [
+        "（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条） = 73"
+    ]
 
 
 def test_viewer_sees_no_controls_and_import_is_refused(site, chromium):
@@ -173,7 +208,7 @@ def test_viewer_sees_no_controls_and_import_is_refused(site, chromium):
         assert "只有“查看”权限" in body
         assert pg.get_by_role("button", name="保存更正").count() == 0
         assert pg.get_by_role("button", name="保存处理结论").count() == 0
-        pg.goto(f"{site['url']}/upload", timeout=60_000)           # a direct request for the import page
+        pg.goto(f"{site['url']}/upload", timeout=60_000)  # a direct request for the import page
         _settle(pg)
         pg.get_by_text("需要“审核”或“管理”权限").wait_for(timeout=30_000)
         assert pg.get_by_test_id("stFileUploaderDropzoneInput").count() == 0

@@ -1,5 +1,6 @@
 """Browser test (issue 14): a user picks a file on 导入报告, clicks 解析并导入 and leaves the page at once; the
 report still reaches the warehouse."""
+
 from __future__ import annotations
 
 import os
@@ -21,16 +22,33 @@ def served(tmp_path):
     """(url, warehouse folder) of a dashboard of its own: this test writes into its warehouse."""
     sys.path.insert(0, str(ROOT))
     from app import warehouse
+
     wh = tmp_path / "warehouse"
     warehouse.ensure_built(wh)
-    from audit import db, store            # imports need the 审核 role
-    store.create_user(db.engine(f"sqlite:///{db.sqlite_path(wh)}"), "importer", "导入员", "importer123", "reviewer",
-                      by="test")
+    from audit import db, store  # imports need the 审核 role
+
+    store.create_user(
+        db.engine(f"sqlite:///{db.sqlite_path(wh)}"), "importer", "导入员", "importer123", "reviewer", by="test"
+    )
     port = _free_port()
     env = {**os.environ, "WAREHOUSE_DIR": str(wh), "UPLOADS_DIR": str(tmp_path / "uploads")}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-                             "--server.address", "127.0.0.1"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -50,6 +68,7 @@ def served(tmp_path):
 def test_import_lands_when_the_page_is_left(served, chromium, tmp_path):  # noqa: F811
     server, wh = served
     from playwright.sync_api import expect
+
     upload = tmp_path / "兴庆区_2015.txt"
     upload.write_text(XINGQING.read_text(encoding="utf-8").replace("2018", "2015"), encoding="utf-8")
     ctx = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
@@ -63,7 +82,7 @@ def test_import_lands_when_the_page_is_left(served, chromium, tmp_path):  # noqa
         expect(button).to_be_enabled(timeout=30_000)
         button.click()
         expect(pg.get_by_text("正在后台导入", exact=False)).to_be_visible(timeout=30_000)
-        pg.goto(f"{server}/overview", timeout=60_000)          # left mid-way
+        pg.goto(f"{server}/overview", timeout=60_000)  # left mid-way
     finally:
         ctx.close()
     deadline = time.monotonic() + 180
@@ -71,7 +90,12 @@ def test_import_lands_when_the_page_is_left(served, chromium, tmp_path):  # noqa
     while time.monotonic() < deadline and not found:
         time.sleep(1)
         if (wh / "reports.parquet").exists():
-            found = duckdb.connect().execute(
-                "SELECT year, parse_status FROM read_parquet(?) WHERE source_file LIKE '%兴庆区_2015.txt'",
-                [str(wh / "reports.parquet")]).fetchall()
+            found = (
+                duckdb.connect()
+                .execute(
+                    "SELECT year, parse_status FROM read_parquet(?) WHERE source_file LIKE '%兴庆区_2015.txt'",
+                    [str(wh / "reports.parquet")],
+                )
+                .fetchall()
+            )
     assert found == [(2015, "ok")]

@@ -6,6 +6,7 @@ exception and draws its charts, and save a screenshot of each page to build/scre
 
 Skipped when /usr/bin/chromium is not installed. Needs `apt-get install chromium fonts-noto-cjk` and the
 Python package playwright (no `playwright install`: the Debian Chromium is used)."""
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,17 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "build" / "screenshots"
 # url path -> minimum number of charts the page draws with the sample data
-PAGES = {"overview": 1, "channels": 2, "requests": 2, "review": 1, "staffing": 2, "quality": 1, "upload": 0,
-         "report": 0, "audit": 0}
+PAGES = {
+    "overview": 1,
+    "channels": 2,
+    "requests": 2,
+    "review": 1,
+    "staffing": 2,
+    "quality": 1,
+    "upload": 0,
+    "report": 0,
+    "audit": 0,
+}
 if (ROOT / "pages" / "scorecard.py").exists():
     PAGES["scorecard"] = 0
 
@@ -44,18 +54,44 @@ def server(tmp_path_factory):
         wh = str(tmp_path_factory.mktemp("bwh") / "warehouse")
         sys.path.insert(0, str(ROOT))
         from app import warehouse
+
         warehouse.ensure_built(Path(wh))
-        from audit import db, store            # imports need the 审核 role: a reviewer for the upload test
-        store.create_user(db.engine(f"sqlite:///{db.sqlite_path(Path(wh))}"), "importer", "导入员", "importer123",
-                          "reviewer", by="test")
+        from audit import db, store  # imports need the 审核 role: a reviewer for the upload test
+
+        store.create_user(
+            db.engine(f"sqlite:///{db.sqlite_path(Path(wh))}"),
+            "importer",
+            "导入员",
+            "importer123",
+            "reviewer",
+            by="test",
+        )
     port = _free_port()
     uploads = tmp_path_factory.mktemp("uploads")
     env = {**os.environ, "WAREHOUSE_DIR": wh, "UPLOADS_DIR": str(uploads)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -78,15 +114,18 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def chromium():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         yield b
         b.close()
 
 
 def _wait_for_app(pg, timeout=60_000):
     from playwright.sync_api import expect
+
     pg.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
     pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
     expect(pg.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout)
@@ -107,6 +146,7 @@ def log_in(pg, server: str, username: str, password: str) -> None:
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_renders(server, chromium, name):
     from playwright.sync_api import expect
+
     SHOTS.mkdir(parents=True, exist_ok=True)
     ctx = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
     pg = ctx.new_page()
@@ -121,11 +161,13 @@ def test_page_renders(server, chromium, name):
             charts = pg.get_by_test_id("stVegaLiteChart").locator("svg.marks, canvas.marks")
             expect(charts.first).to_be_visible(timeout=30_000)
             assert charts.count() >= n, f"{name}: {charts.count()} charts drawn, expected ≥ {n}"
-        pg.wait_for_timeout(800)          # let Vega finish its transitions before the screenshot
+        pg.wait_for_timeout(800)  # let Vega finish its transitions before the screenshot
         assert pg.get_by_test_id("stException").count() == 0, pg.get_by_test_id("stException").first.inner_text()
         # Streamlit scrolls inside stMain, so grow the viewport to the content height to capture the whole page
-        h = pg.evaluate("() => { const m = document.querySelector('[data-testid=stMain]');"
-                        " return m ? Math.max(m.scrollHeight, document.body.scrollHeight) : 1000; }")
+        h = pg.evaluate(
+            "() => { const m = document.querySelector('[data-testid=stMain]');"
+            " return m ? Math.max(m.scrollHeight, document.body.scrollHeight) : 1000; }"
+        )
         pg.set_viewport_size({"width": 1400, "height": int(min(max(h, 1000) + 40, 12000))})
         pg.wait_for_timeout(800)
         _wait_for_app(pg)
@@ -160,7 +202,7 @@ def test_upload_page_imports_a_file(server, chromium, tmp_path):
     ctx = chromium.new_context(viewport={"width": 1400, "height": 1400})
     pg = ctx.new_page()
     try:
-        log_in(pg, server, "importer", "importer123")      # imports need the 审核 role
+        log_in(pg, server, "importer", "importer123")  # imports need the 审核 role
         pg.goto(f"{server}/upload", timeout=60_000)
         _wait_for_app(pg)
         pg.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(f), str(bad)])

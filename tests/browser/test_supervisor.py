@@ -5,6 +5,7 @@ in any page's text.
     python -m pytest tests/browser/test_supervisor.py -q -p no:playwright
 
 Skipped without /usr/bin/chromium or without ../shared/corpus/real (the real-corpus tests)."""
+
 from __future__ import annotations
 
 import io
@@ -30,8 +31,25 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no /usr/bin
 
 PAGES = ["overview", "channels", "requests", "review", "staffing", "scorecard", "quality", "upload", "report"]
 # words a page may show in Latin letters: file formats and the names of the downloads
-ALLOWED = {"PNG", "CSV", "Excel", "HTML", "PDF", "Word", "TOML", "txt", "md", "html", "htm", "pdf", "docx", "doc",
-           "zip", "MB", "MANIFEST"}
+ALLOWED = {
+    "PNG",
+    "CSV",
+    "Excel",
+    "HTML",
+    "PDF",
+    "Word",
+    "TOML",
+    "txt",
+    "md",
+    "html",
+    "htm",
+    "pdf",
+    "docx",
+    "doc",
+    "zip",
+    "MB",
+    "MANIFEST",
+}
 SHANGHAI = "上海市/上海市政府办公厅"
 PINGTAN = "福建省/平潭综合实验区"
 
@@ -40,10 +58,28 @@ def _serve(wh: Path):
     port = _free_port()
     env = {**os.environ, "WAREHOUSE_DIR": str(wh)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -67,9 +103,11 @@ def _stop(proc) -> None:
 @pytest.fixture(scope="module")
 def chromium():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         yield b
         b.close()
 
@@ -79,8 +117,12 @@ def real_server(tmp_path_factory):
     if not CORPUS.exists():
         pytest.skip("../shared/corpus/real is not present")
     wh = tmp_path_factory.mktemp("real") / "warehouse"
-    subprocess.run([sys.executable, "-m", "etl", "build", str(CORPUS), "--out", str(wh), "--jobs", "1"],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "etl", "build", str(CORPUS), "--out", str(wh), "--jobs", "1"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     proc, url = _serve(wh)
     yield url
     _stop(proc)
@@ -91,11 +133,13 @@ def peers_server(tmp_path_factory):
     """The sample warehouse plus 65 county 本级 reports of 2018 (copies of 兴庆区's, as 合成县1…65, each with i
     lawsuits): a peer group of 65."""
     from app import warehouse
+
     wh = tmp_path_factory.mktemp("peers") / "warehouse"
     warehouse.ensure_built(wh)
     con = duckdb.connect()
-    src = con.execute(f"SELECT report_id FROM read_parquet('{wh}/reports.parquet') WHERE agency_short = '兴庆区'"
-                      ).fetchone()[0]
+    src = con.execute(
+        f"SELECT report_id FROM read_parquet('{wh}/reports.parquet') WHERE agency_short = '兴庆区'"
+    ).fetchone()[0]
     copies = "SELECT i, printf('syn%03d', i) AS rid FROM range(1, 66) t(i)"
     con.execute(f"""COPY (
         SELECT * FROM read_parquet('{wh}/reports.parquet')
@@ -113,7 +157,7 @@ def peers_server(tmp_path_factory):
         FROM read_parquet('{wh}/metrics.parquet') m, ({copies}) c WHERE m.report_id = '{src}'
     ) TO '{wh}/metrics.parquet.new' (FORMAT parquet)""")
     for t in ("reports", "metrics"):
-        os.replace(wh / f"{t}.parquet.new", wh / f"{t}.parquet")        # the marts are then stale: views are used
+        os.replace(wh / f"{t}.parquet.new", wh / f"{t}.parquet")  # the marts are then stale: views are used
     proc, url = _serve(wh)
     yield url
     _stop(proc)
@@ -121,6 +165,7 @@ def peers_server(tmp_path_factory):
 
 def _open(chromium, url: str, height: int = 1000):
     from playwright.sync_api import expect
+
     ctx = chromium.new_context(viewport={"width": 1400, "height": height}, locale="zh-CN", accept_downloads=True)
     pg = ctx.new_page()
     pg.goto(url, timeout=90_000)
@@ -134,8 +179,9 @@ def _open(chromium, url: str, height: int = 1000):
 
 def _text(pg) -> str:
     """The page's visible text without the names of its Material icons (drawn from a font, read as words)."""
-    pg.add_style_tag(content="[data-testid=stIconMaterial], [data-testid=stSidebarNavLinkIcon] "
-                             "{display: none !important}")
+    pg.add_style_tag(
+        content="[data-testid=stIconMaterial], [data-testid=stSidebarNavLinkIcon] {display: none !important}"
+    )
     # Streamlit's visually hidden "Skip to main content" link (for keyboard users) is left out too
     return pg.evaluate("""() => { document.querySelectorAll('a').forEach(a => {
         if (a.innerText.trim() === 'Skip to main content') a.style.display = 'none'; });
@@ -148,8 +194,11 @@ def _q(**params) -> str:
 
 # --- the real corpus ----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("year,agency,label,lawsuits", [(2019, SHANGHAI, "上海市政府办公厅", 9),
-                                                        (2023, PINGTAN, "平潭综合实验区（汇总）", 7)])
+
+@pytest.mark.parametrize(
+    "year,agency,label,lawsuits",
+    [(2019, SHANGHAI, "上海市政府办公厅", 9), (2023, PINGTAN, "平潭综合实验区（汇总）", 7)],
+)
 def test_real_lawsuits_are_the_table_figure_on_every_page(real_server, chromium, year, agency, label, lawsuits):
     """总览 and 复议诉讼 show the report's table figure for lawsuits (the prose figure is never added: not 18, 14)."""
     ctx, pg = _open(chromium, f"{real_server}/{_q(year=year, agency=agency)}")
@@ -160,7 +209,7 @@ def test_real_lawsuits_are_the_table_figure_on_every_page(real_server, chromium,
         ctx.close()
     ctx, pg = _open(chromium, f"{real_server}/review{_q(year=year, agency=agency)}")
     try:
-        assert f"{label}：{lawsuits}（件）" in _text(pg)         # the peer comparison's statement
+        assert f"{label}：{lawsuits}（件）" in _text(pg)  # the peer comparison's statement
     finally:
         ctx.close()
 
@@ -169,7 +218,7 @@ def test_real_failed_and_partial_files_are_counted(real_server, chromium):
     ctx, pg = _open(chromium, f"{real_server}/quality")
     try:
         metric = pg.get_by_test_id("stMetric").filter(has_text="解析失败/部分解析文件")
-        assert metric.get_by_test_id("stMetricValue").inner_text().strip() == "6"     # MANIFEST.md + 5 partial
+        assert metric.get_by_test_id("stMetricValue").inner_text().strip() == "6"  # MANIFEST.md + 5 partial
         assert "解析失败或部分解析的文件" in _text(pg)
     finally:
         ctx.close()
@@ -197,7 +246,7 @@ def test_no_english_and_no_none_on_any_page(real_server, chromium, page):
         text = _text(pg)
         assert "None" not in text
         words = set(re.findall(r"[A-Za-z]{2,}", text)) - ALLOWED
-        if page != "upload":        # 导入报告 (another issue's page) lists file types and the uploads folder
+        if page != "upload":  # 导入报告 (another issue's page) lists file types and the uploads folder
             assert not words, f"{page}: {sorted(words)}"
     finally:
         ctx.close()
@@ -205,18 +254,21 @@ def test_no_english_and_no_none_on_any_page(real_server, chromium, page):
 
 # --- a peer group of 65 -------------------------------------------------------------------------------------------
 
+
 def test_65_agency_group_ranked_with_one_highlighted_and_slide_png(peers_server, chromium):
     from PIL import Image
-    ctx, pg = _open(chromium, f"{peers_server}/review{_q(year=2018, level='county', agency='合成省/合成市/合成县10')}",
-                    height=1400)
+
+    ctx, pg = _open(
+        chromium, f"{peers_server}/review{_q(year=2018, level='county', agency='合成省/合成市/合成县10')}", height=1400
+    )
     try:
         text = _text(pg)
         assert "2018 年县级本级报告 65 份，其中 65 份有此数" in text
         assert "合成县10：10（件），在 65 家中排第 56 位（由高到低），高于 14% 的同组机构" in text
         assert "最高：合成县65、合成县64、合成县63；最低：合成县1、合成县2、合成县3。" in text
         chart = pg.get_by_test_id("stVegaLiteChart").filter(has=pg.locator("canvas, svg")).nth(-2)
-        assert chart.bounding_box()["height"] > 65 * 10           # every peer drawn, none summed away
-        button = pg.get_by_role("button", name="下载图表 PNG").nth(-2)        # the peer chart's (the trend's last)
+        assert chart.bounding_box()["height"] > 65 * 10  # every peer drawn, none summed away
+        button = pg.get_by_role("button", name="下载图表 PNG").nth(-2)  # the peer chart's (the trend's last)
         with pg.expect_download(timeout=60_000) as dl:
             button.click()
         png = Path(dl.value.path()).read_bytes()
@@ -233,18 +285,31 @@ def test_slide_spec_carries_title_filter_unit_and_source():
     import polars as pl
 
     from app import charts, export
-    d = pl.DataFrame({"report_id": [f"r{i}" for i in range(65)], "label": [f"合成县{i}" for i in range(65)],
-                      "value": [float(i) for i in range(65)]})
+
+    d = pl.DataFrame(
+        {
+            "report_id": [f"r{i}" for i in range(65)],
+            "label": [f"合成县{i}" for i in range(65)],
+            "value": [float(i) for i in range(65)],
+        }
+    )
     stats = {"n": 65, "median": 32.0, "q1": 16.0, "q3": 48.0}
     chart = charts.peer_ranking(d, "value", "label", "合成县10", ["合成县64", "合成县0", "合成县10"], stats, "件")
-    spec = export.slide_spec(chart, "2018 年县级本级报告行政诉讼案件数排名",
-                             ["筛选：2018年，县级，1 个机构：合成县10", "单位：件；年度：2018年"])
+    spec = export.slide_spec(
+        chart,
+        "2018 年县级本级报告行政诉讼案件数排名",
+        ["筛选：2018年，县级，1 个机构：合成县10", "单位：件；年度：2018年"],
+    )
     assert spec["title"]["text"] == "2018 年县级本级报告行政诉讼案件数排名"
-    assert spec["title"]["subtitle"] == ["筛选：2018年，县级，1 个机构：合成县10", "单位：件；年度：2018年",
-                                         export.SOURCE_LINE]
+    assert spec["title"]["subtitle"] == [
+        "筛选：2018年，县级，1 个机构：合成县10",
+        "单位：件；年度：2018年",
+        export.SOURCE_LINE,
+    ]
     assert (spec["width"], spec["height"]) == (960, 540) and spec["autosize"]["type"] == "fit"
     png = export.chart_png(chart, title="t", subtitle=["s"])
     from PIL import Image
+
     assert Image.open(io.BytesIO(png)).size == export.SLIDE_PX
     empty = export.for_download(pl.DataFrame({"label": ["a"], "year": [2020], "correction_rate": [0.3379]}))
     assert empty.columns == ["机构", "年度", "纠错率（%）"] and empty["纠错率（%）"][0] == 33.79

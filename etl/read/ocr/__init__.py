@@ -7,6 +7,7 @@
 Every cell keeps the engine's confidence (`page.OcrText`); `mark` turns it into the tables' OCR locators and
 leaves a figure the engine was unsure of (below MIN_CONFIDENCE) unread, named in the problems.
 """
+
 from __future__ import annotations
 
 import io
@@ -18,11 +19,11 @@ from etl.model import Document, ReadError
 from etl.read.ocr import engine as _engine
 from etl.read.pdf.assemble import assemble
 
-MIN_CONFIDENCE = 80          # a figure whose least sure digit is below this is not taken
-MAX_PIXELS = 80_000_000      # one page image (an A4 page at 600 dpi is 35 million)
-MAX_OCR_PAGES = 40           # scanned pages in one file
-PAGE_BUDGET = 90.0           # seconds of OCR allowed per scanned page (the file's time bound grows with them)
-A4_WIDTH_IN = 8.27           # an image's resolution, when the file does not say, is taken from an A4 width
+MIN_CONFIDENCE = 80  # a figure whose least sure digit is below this is not taken
+MAX_PIXELS = 80_000_000  # one page image (an A4 page at 600 dpi is 35 million)
+MAX_OCR_PAGES = 40  # scanned pages in one file
+PAGE_BUDGET = 90.0  # seconds of OCR allowed per scanned page (the file's time bound grows with them)
+A4_WIDTH_IN = 8.27  # an image's resolution, when the file does not say, is taken from an A4 width
 OCR_MIN_DPI, OCR_MAX_DPI = 100, 400
 
 IMAGE_BROKEN = "图片文件已损坏或格式无法识别，无法读取（{cause}）"
@@ -43,13 +44,15 @@ def too_many_pages(n: int) -> str:
 def page_items(gray: np.ndarray, dpi: float, pno: int, deadline: float) -> list[dict]:
     if not available():
         raise ReadError(_engine.NO_ENGINE)
-    from etl.read.ocr.page import read_page      # OpenCV is loaded only by a build that meets a scan
+    from etl.read.ocr.page import read_page  # OpenCV is loaded only by a build that meets a scan
+
     return read_page(gray, dpi, pno, deadline)
 
 
 def read_image(data: bytes) -> Document:
     """A PNG or JPEG page: OCR of its text and tables."""
     from PIL import Image, UnidentifiedImageError
+
     try:
         img = Image.open(io.BytesIO(data))
         w, h = img.size
@@ -59,7 +62,7 @@ def read_image(data: bytes) -> Document:
         gray = np.asarray(img.convert("L"))
     except ReadError:
         raise
-    except Image.DecompressionBombError as e:       # Pillow's own bound, above ours
+    except Image.DecompressionBombError as e:  # Pillow's own bound, above ours
         raise ReadError(f"图片过大（上限 {MAX_PIXELS // 1_000_000} 百万像素），未做 OCR 识别") from e
     except (UnidentifiedImageError, OSError, ValueError) as e:
         raise ReadError(IMAGE_BROKEN.format(cause=type(e).__name__)) from e
@@ -77,6 +80,7 @@ def mark(doc: Document) -> Document:
     if not any(isinstance(c, str) and hasattr(c, "confidence") for t in doc.tables for r in t.rows for c in r):
         return doc
     from etl.read.ocr.page import OcrText
+
     for t in doc.tables:
         read = [any(isinstance(c, OcrText) for c in r) for r in t.rows]
         if not any(read):

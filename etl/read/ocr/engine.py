@@ -6,6 +6,7 @@ at several scales, the readings voting (`FIGURE_READS`). Nothing is
 downloaded: the models are the Debian packages' files (tesseract-ocr-chi-sim), found in TESSDATA_PREFIX or
 the Debian folder.
 """
+
 from __future__ import annotations
 
 import logging
@@ -21,20 +22,26 @@ from etl.model import ReadError
 
 log = logging.getLogger(__name__)
 
-TESSDATA = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
-            "/usr/share/tessdata", "/usr/local/share/tessdata")
+TESSDATA = (
+    "/usr/share/tesseract-ocr/5/tessdata",
+    "/usr/share/tesseract-ocr/4.00/tessdata",
+    "/usr/share/tessdata",
+    "/usr/local/share/tessdata",
+)
 DIGITS = "0123456789."
 # a figure is read ten times (model, resolution in dpi): tesseract's reading of a short number flips with the
 # scale (75 as 15, 71 as 7); it is known only when most readings agree, else its confidence is 0
 FIGURE_READS = tuple((lang, dpi) for lang in ("eng", "chi_sim") for dpi in (250, 300, 350, 400, 500))
-AGREEMENT = 0.75          # share of the readings that said something which must say the same
+AGREEMENT = 0.75  # share of the readings that said something which must say the same
 MIN_AGREEING = 4
-SURE_LINE = 93            # a text line read with less confidence is read again on its own ...
-LINE_HEIGHT = 48          # ... at this height in pixels
-PAD = 12                  # white pixels around a cut-out cell (the engine wants a margin)
+SURE_LINE = 93  # a text line read with less confidence is read again on its own ...
+LINE_HEIGHT = 48  # ... at this height in pixels
+PAD = 12  # white pixels around a cut-out cell (the engine wants a margin)
 
-NO_ENGINE = ("这是扫描版（图片）文件，需要 OCR 识别，但本机没有安装 OCR 引擎"
-             "（tesseract-ocr、tesseract-ocr-chi-sim 与 Python 包 tesserocr），未解析")
+NO_ENGINE = (
+    "这是扫描版（图片）文件，需要 OCR 识别，但本机没有安装 OCR 引擎"
+    "（tesseract-ocr、tesseract-ocr-chi-sim 与 Python 包 tesserocr），未解析"
+)
 
 _CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
 _CJK_GAP = re.compile(rf"(?<={_CJK})\s+(?={_CJK})|(?<={_CJK})\s+(?=[0-9A-Za-z])|(?<=[0-9A-Za-z])\s+(?={_CJK})")
@@ -53,7 +60,7 @@ class Reading:
 class Line:
     text: str
     confidence: int
-    box: tuple[int, int, int, int]        # pixels: x0, top, x1, bottom
+    box: tuple[int, int, int, int]  # pixels: x0, top, x1, bottom
 
 
 def tessdata() -> str | None:
@@ -79,6 +86,7 @@ def join_cjk(text: str) -> str:
 class Engine:
     def __init__(self):
         import tesserocr
+
         self._t = tesserocr
         path = tessdata()
         if path is None:
@@ -126,7 +134,7 @@ class Engine:
 
     def label(self, image) -> Reading:
         """A label cell: Chinese, possibly on several lines."""
-        for api in (self.cell, self.raw_line):       # a line starting with 一 can come back empty as a block
+        for api in (self.cell, self.raw_line):  # a line starting with 一 can come back empty as a block
             api.SetImage(image)
             text = api.GetUTF8Text()
             if text.strip():
@@ -145,7 +153,7 @@ class Engine:
             api.Recognize()
             readings.append(self._symbols(api))
         log.debug("figure readings %s", readings)
-        said = [r for r in readings if r.text]                # a reading of nothing is no vote
+        said = [r for r in readings if r.text]  # a reading of nothing is no vote
         if not said:
             return Reading("", 0)
         top = max({r.text for r in said}, key=[r.text for r in said].count)
@@ -161,7 +169,7 @@ class Engine:
         while it is not None:
             try:
                 ch = it.GetUTF8Text(level)
-            except RuntimeError:          # nothing was read
+            except RuntimeError:  # nothing was read
                 break
             if ch:
                 chars.append(ch.strip())
@@ -175,9 +183,11 @@ def _prepared(crop, factor: float):
     """The cut-out cell enlarged by ``factor`` with a white margin, as a PIL image."""
     import cv2
     from PIL import Image
+
     if abs(factor - 1.0) > 0.05:
-        crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC if factor > 1 else
-                          cv2.INTER_AREA)
+        crop = cv2.resize(
+            crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC if factor > 1 else cv2.INTER_AREA
+        )
     return Image.fromarray(cv2.copyMakeBorder(crop, PAD, PAD, PAD, PAD, cv2.BORDER_CONSTANT, value=255))
 
 

@@ -2,6 +2,7 @@
 cells are cut out along the page's rules and read one by one (figures with the digits engine, labels in
 Chinese). Coordinates are points, as on a PDF page, so the same assembly (tables continued over pages,
 paragraphs) applies."""
+
 from __future__ import annotations
 
 import re
@@ -16,14 +17,14 @@ from etl.read.ocr import grid
 from etl.read.ocr.engine import Reading, _prepared, engine
 from etl.read.pdf import ruled
 from etl.read.pdf.layer import PageLayer
-from etl.read.pdf.text import MARGIN, MAX_LINE_SIZE, MIN_LINE_SIZE, _PAGE_NO, fix_glyphs, join_lines
+from etl.read.pdf.text import _PAGE_NO, MARGIN, MAX_LINE_SIZE, MIN_LINE_SIZE, fix_glyphs, join_lines
 
-TEXT_DPI = 300            # prose is read at this resolution (a title at 150 dpi lost its first character)
-CELL_DPI = 300            # cells are enlarged to this resolution before reading (small digits read better)
-CELL_INSET_PT = 1.5       # pt cut off each side of a cell: the rule around it
-MIN_LINE_PX = 4           # pt: a run of ink rows shorter than this in a cell is part of the line above
-MIN_INK = 12              # dark pixels (at the page's resolution): fewer is an empty cell, not read
-SHORT_LABEL = 3           # a label this short read with less confidence than MIN_LABEL_CONFIDENCE ...
+TEXT_DPI = 300  # prose is read at this resolution (a title at 150 dpi lost its first character)
+CELL_DPI = 300  # cells are enlarged to this resolution before reading (small digits read better)
+CELL_INSET_PT = 1.5  # pt cut off each side of a cell: the rule around it
+MIN_LINE_PX = 4  # pt: a run of ink rows shorter than this in a cell is part of the line above
+MIN_INK = 12  # dark pixels (at the page's resolution): fewer is an empty cell, not read
+SHORT_LABEL = 3  # a label this short read with less confidence than MIN_LABEL_CONFIDENCE ...
 MIN_LABEL_CONFIDENCE = 80  # ... is read as digits too
 _FIGURE = re.compile(r"^[\s0-9.,，。oOlI|S]+$")
 
@@ -33,7 +34,7 @@ class OcrText(str):
 
     confidence: int
     figure: bool
-    crop: np.ndarray | None = None     # the cell's image, while its row is looked over
+    crop: np.ndarray | None = None  # the cell's image, while its row is looked over
 
     def __new__(cls, text: str, confidence: int, figure: bool):
         s = super().__new__(cls, text)
@@ -50,25 +51,32 @@ def read_page(gray: np.ndarray, dpi: float, pno: int, deadline: float) -> list[d
     lines, rule_mask = grid.rules(ink, dpi)
     scale = 72.0 / dpi
     height, width = gray.shape
-    layer = PageLayer(pno, width * scale, height * scale,
-                      {"char": [], "rect": [], "line": lines, "curve": [], "image": []})
+    layer = PageLayer(
+        pno, width * scale, height * scale, {"char": [], "rect": [], "line": lines, "curve": [], "image": []}
+    )
     frags = []
-    clean = np.where(rule_mask > 0, 255, gray).astype(np.uint8)     # rules removed: cells hold their text only
+    clean = np.where(rule_mask > 0, 255, gray).astype(np.uint8)  # rules removed: cells hold their text only
     settings = {"intersection_tolerance": 4, **ruled.closing_lines(layer)}
     text_ink = ink & ~rule_mask
     for t in layer.find_tables(settings) if lines else []:
         cells = [list(r.cells) for r in t.rows]
-        rows = [[None if box is None else _cell(clean, text_ink, box, dpi, pno, deadline) for box in r]
-                for r in cells]
+        rows = [[None if box is None else _cell(clean, text_ink, box, dpi, pno, deadline) for box in r] for r in cells]
         for row in rows:
             _figures_among_figures(row, dpi)
         if ruled.real_table(rows):
-            frags.append({"bbox": t.bbox, "rows": rows, "cells": cells, "page": pno,
-                          "open_bottom": ruled.open_bottom(layer, t.bbox, cells)})
+            frags.append(
+                {
+                    "bbox": t.bbox,
+                    "rows": rows,
+                    "cells": cells,
+                    "page": pno,
+                    "open_bottom": ruled.open_bottom(layer, t.bbox, cells),
+                }
+            )
     prose = gray.copy()
     for f in frags:
         x0, top, x1, bottom = (int(v / scale) for v in f["bbox"])
-        prose[max(0, top - 2):bottom + 2, max(0, x0 - 2):x1 + 2] = 255
+        prose[max(0, top - 2) : bottom + 2, max(0, x0 - 2) : x1 + 2] = 255
     items = _text_lines(prose, scale, pno) + [{"kind": "table", "top": f["bbox"][1], **f} for f in frags]
     items.sort(key=lambda it: it["top"])
     return items
@@ -79,20 +87,24 @@ def _cell(gray: np.ndarray, ink: np.ndarray, box: tuple, dpi: float, pno: int, d
         raise ReadError(f"OCR 识别超时（已读到第 {pno} 页），未解析")
     px = dpi / 72.0
     inset = CELL_INSET_PT * px
-    x0, top, x1, bottom = int(box[0] * px + inset), int(box[1] * px + inset), int(box[2] * px - inset), \
-        int(box[3] * px - inset)
+    x0, top, x1, bottom = (
+        int(box[0] * px + inset),
+        int(box[1] * px + inset),
+        int(box[2] * px - inset),
+        int(box[3] * px - inset),
+    )
     if x1 <= x0 or bottom <= top:
         return OcrText("", 100, False)
     dark = ink[top:bottom, x0:x1]
     ys, xs = np.nonzero(dark)
     if len(ys) < MIN_INK:
         return OcrText("", 100, False)
-    crop = np.ascontiguousarray(gray[top + ys.min():top + ys.max() + 1, x0 + xs.min():x0 + xs.max() + 1])
-    label = _label(crop, dark[ys.min():ys.max() + 1, xs.min():xs.max() + 1], dpi)
+    crop = np.ascontiguousarray(gray[top + ys.min() : top + ys.max() + 1, x0 + xs.min() : x0 + xs.max() + 1])
+    label = _label(crop, dark[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1], dpi)
     if label.text and _FIGURE.match(label.text) and any(ch.isdigit() for ch in label.text):
         return _figure(crop, dpi)
     if len(label.text) <= SHORT_LABEL and label.confidence < MIN_LABEL_CONFIDENCE:
-        fig = _figure(crop, dpi)      # a figure the Chinese model took for a character (71 read as 并)
+        fig = _figure(crop, dpi)  # a figure the Chinese model took for a character (71 read as 并)
         if fig:
             return fig
     out = OcrText(fix_glyphs(label.text), label.confidence, False)
@@ -111,7 +123,7 @@ def _label(crop: np.ndarray, dark: np.ndarray, dpi: float) -> Reading:
         elif empty and start is not None:
             if y - start >= MIN_LINE_PX * dpi / 72 or not lines:
                 lines.append((start, y))
-            else:                                        # a dot or stroke apart from its line: joined to it
+            else:  # a dot or stroke apart from its line: joined to it
                 lines[-1] = (lines[-1][0], y)
             start = None
     factor = max(1.0, CELL_DPI / dpi)
@@ -157,7 +169,16 @@ def _text_lines(gray: np.ndarray, scale: float, pno: int) -> list[dict]:
         text = fix_glyphs(ln.text).strip()
         if not text or ((top < height * MARGIN or bottom > height * (1 - MARGIN)) and _PAGE_NO.match(text)):
             continue
-        out.append({"kind": "text", "text": text, "x0": x0, "x1": x1, "top": top, "page": pno,
-                    "size": max(MIN_LINE_SIZE, min(MAX_LINE_SIZE, bottom - top)), "confidence": ln.confidence})
+        out.append(
+            {
+                "kind": "text",
+                "text": text,
+                "x0": x0,
+                "x1": x1,
+                "top": top,
+                "page": pno,
+                "size": max(MIN_LINE_SIZE, min(MAX_LINE_SIZE, bottom - top)),
+                "confidence": ln.confidence,
+            }
+        )
     return out
-

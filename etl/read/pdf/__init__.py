@@ -14,6 +14,7 @@ Cells spanning several grid cells (rowspan/colspan) come out once, in source ord
 them; blank cells stay ''. Scanned pages (images and no text layer) are read by OCR (`etl.read.ocr`), in a
 mixed PDF as in an image-only one. Encrypted, truncated and non-PDF files raise ReadError.
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,7 +32,7 @@ __all__ = ["fix_glyphs", "read_pdf"]
 
 log = logging.getLogger(__name__)
 
-RENDER_DPI = 200.0            # scanned pages are rendered at this resolution for OCR
+RENDER_DPI = 200.0  # scanned pages are rendered at this resolution for OCR
 
 
 def read_pdf(data: bytes) -> Document:
@@ -42,7 +43,7 @@ def read_pdf(data: bytes) -> Document:
     try:
         pdf = layer.open_document(data)
     except Exception as e:
-        if getattr(e, "err_code", None) == 4 or "password" in str(e).lower():      # FPDF_ERR_PASSWORD
+        if getattr(e, "err_code", None) == 4 or "password" in str(e).lower():  # FPDF_ERR_PASSWORD
             raise ReadError(guards.ENCRYPTED) from e
         raise ReadError(guards.broken(_cause(e))) from e
     try:
@@ -67,9 +68,9 @@ def _read(pdf) -> Document:
     if n == 0:
         raise ReadError(guards.NO_PAGES)
     deadline = time.monotonic() + guards.TIME_BUDGET
-    pages: list[list[dict]] = []   # per page: text lines and table fragments in reading order
+    pages: list[list[dict]] = []  # per page: text lines and table fragments in reading order
     warnings: list[str] = []
-    scanned: list[int] = []        # pages with images and no text layer
+    scanned: list[int] = []  # pages with images and no text layer
     n_chars = 0
     for index in range(n):
         pno = index + 1
@@ -88,18 +89,21 @@ def _read(pdf) -> Document:
     elif n_chars == 0:
         raise ReadError(guards.NO_TEXT)
     doc = ocr.mark(assemble([it for p in pages for it in p], pdf.get_metadata_value("Title")))
-    doc.warnings.extend(warnings)   # pdfium decodes the title's UTF-16 (either BOM) and PDFDocEncoding
+    doc.warnings.extend(warnings)  # pdfium decodes the title's UTF-16 (either BOM) and PDFDocEncoding
     doc.scanned = n_chars == 0
     return doc
 
 
-def _read_scans(pdf, scanned: list[int], pages: list[list[dict]], warnings: list[str], image_only: bool,
-                deadline: float) -> None:
+def _read_scans(
+    pdf, scanned: list[int], pages: list[list[dict]], warnings: list[str], image_only: bool, deadline: float
+) -> None:
     """OCR of the scanned pages (images and no text layer), each rendered at RENDER_DPI."""
     if not ocr.available():
         if image_only:
-            raise ReadError("这是扫描版 PDF（只有图片，没有文字层），需要 OCR 识别，但本机没有安装 OCR 引擎"
-                            "（tesseract-ocr、tesseract-ocr-chi-sim 与 tesserocr），无法读取")
+            raise ReadError(
+                "这是扫描版 PDF（只有图片，没有文字层），需要 OCR 识别，但本机没有安装 OCR 引擎"
+                "（tesseract-ocr、tesseract-ocr-chi-sim 与 tesserocr），无法读取"
+            )
         listed = "、".join(str(i + 1) for i in scanned[:10]) + ("等" if len(scanned) > 10 else "")
         warnings.append(f"PDF 第 {listed} 页是扫描图片（没有文字层；本机没有 OCR 引擎，未识别）")
         return

@@ -1,6 +1,7 @@
 """One Document from a PDF's pages: table fragments continued over page breaks merged into one logical
 table (nothing but page furniture between them, same left or right edge; a header repeated at the top of the
 continuation dropped; cells cut by the break joined), text lines joined into paragraphs."""
+
 from __future__ import annotations
 
 import re
@@ -9,15 +10,15 @@ from etl.model import Document, Table
 from etl.read.pdf.text import fix_glyphs, join_lines
 from etl.read.text import clean_line
 
-EDGE_SNAP = 3.0               # pt: a continuation's left or right edge within this of the table's
-INDENT = 0.8                  # ems: a line starting further right than this starts a paragraph
-FULL_LINE = 1.6               # ems: a line ending within this of the right margin runs on to the next
+EDGE_SNAP = 3.0  # pt: a continuation's left or right edge within this of the table's
+INDENT = 0.8  # ems: a line starting further right than this starts a paragraph
+FULL_LINE = 1.6  # ems: a line ending within this of the right margin runs on to the next
 
 
 def assemble(items: list[dict], title: str | None) -> Document:
     """Merge table fragments continued over page breaks, join wrapped text lines, lay out the text."""
-    logical: list[dict] = []      # merged tables
-    blocks: list = []             # text lines (dict) and logical tables (index) in order
+    logical: list[dict] = []  # merged tables
+    blocks: list = []  # text lines (dict) and logical tables (index) in order
     last_table: dict | None = None
     for it in items:
         if it["kind"] == "text":
@@ -41,10 +42,17 @@ def assemble(items: list[dict], title: str | None) -> Document:
             last_table["last_cells"] = (it.get("cells") or [None])[-1]
             last_table["open_bottom"] = it.get("open_bottom") or []
             continue
-        last_table = {"rows": [list(r) for r in it["rows"]], "pages": [it["page"]] * len(it["rows"]),
-                      "last_page": it["page"], "bbox": it["bbox"], "unruled": it.get("unruled", False),
-                      "first_page": it["page"], "last_cells": (it.get("cells") or [None])[-1],
-                      "open_bottom": it.get("open_bottom") or [], "frag_base": 0}
+        last_table = {
+            "rows": [list(r) for r in it["rows"]],
+            "pages": [it["page"]] * len(it["rows"]),
+            "last_page": it["page"],
+            "bbox": it["bbox"],
+            "unruled": it.get("unruled", False),
+            "first_page": it["page"],
+            "last_cells": (it.get("cells") or [None])[-1],
+            "open_bottom": it.get("open_bottom") or [],
+            "frag_base": 0,
+        }
         logical.append(last_table)
         blocks.append(len(logical) - 1)
 
@@ -87,8 +95,12 @@ def assemble(items: list[dict], title: str | None) -> Document:
     if para:
         out_lines.append(para)
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(out_lines)).strip()
-    return Document(text=body, tables=tables, file_format="pdf",
-                    title=fix_glyphs(title).strip() if isinstance(title, str) and title.strip() else None)
+    return Document(
+        text=body,
+        tables=tables,
+        file_format="pdf",
+        title=fix_glyphs(title).strip() if isinstance(title, str) and title.strip() else None,
+    )
 
 
 def _join_cut_row(table: dict, row: list, boxes: list) -> None:
@@ -103,13 +115,13 @@ def _join_cut_row(table: dict, row: list, boxes: list) -> None:
             continue
         g, k = table["frag_base"] + hit[0], hit[1]
         alias = table.setdefault("alias", {})
-        while (g, k) in alias:                  # that cell was itself the rest of a cell on an earlier page
+        while (g, k) in alias:  # that cell was itself the rest of a cell on an earlier page
             g, k = alias[(g, k)]
         if 0 <= g < len(table["rows"]) and k < len(table["rows"][g]):
             before = table["rows"][g][k] or ""
             table["rows"][g][k] = join_lines(before + "\n" + row[j]) if row[j] else before
             row[j] = None
-            alias[(len(table["rows"]), j)] = (g, k)   # where this row is about to be appended
+            alias[(len(table["rows"]), j)] = (g, k)  # where this row is about to be appended
 
 
 def _drop_span_pieces(row: list, boxes: list, prev_last: list | None) -> list:

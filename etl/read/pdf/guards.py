@@ -4,17 +4,18 @@ The limits hold per file whatever the file claims: streams are inflated (and thr
 pdfium sees the file, so a "compression bomb" cannot exhaust memory; pages, characters, rules and time are
 counted while reading.
 """
+
 from __future__ import annotations
 
 import re
 import zlib
 
-MAX_STREAM = 128 * 1024 * 1024        # one decompressed stream (an embedded CJK font is ~20 MB)
-MAX_INFLATED = 256 * 1024 * 1024      # all streams of one file together (images aside)
+MAX_STREAM = 128 * 1024 * 1024  # one decompressed stream (an embedded CJK font is ~20 MB)
+MAX_INFLATED = 256 * 1024 * 1024  # all streams of one file together (images aside)
 MAX_PAGES = 300
-TIME_BUDGET = 120.0                   # seconds for one file
-MAX_CHARS_PER_PAGE = 60_000           # a page with more glyphs than this is not a report page
-MAX_EDGES_PER_PAGE = 20_000           # table finding is skipped on pages drawn with more rules (charts, maps)
+TIME_BUDGET = 120.0  # seconds for one file
+MAX_CHARS_PER_PAGE = 60_000  # a page with more glyphs than this is not a report page
+MAX_EDGES_PER_PAGE = 20_000  # table finding is skipped on pages drawn with more rules (charts, maps)
 
 ENCRYPTED = "PDF 文件已加密（需要打开密码），无法读取；请提供未加密的版本"
 BOMB = "PDF 中的数据流解压后体积异常（疑似“压缩炸弹”），为安全起见未解析"
@@ -62,8 +63,8 @@ def inflates_too_far(data: bytes, cap: int | None = None, total_cap: int | None 
     for m in _STREAM.finditer(data):
         start = m.end()
         if start + 2 > len(data) or data[start] & 0x0F != 8 or (data[start] << 8 | data[start + 1]) % 31:
-            continue                          # not a zlib header: not a Flate stream
-        head = data.rfind(b"obj", max(0, m.start() - 4000), m.start())     # this stream's own dictionary
+            continue  # not a zlib header: not a Flate stream
+        head = data.rfind(b"obj", max(0, m.start() - 4000), m.start())  # this stream's own dictionary
         if _IMAGE.search(data, max(head, m.start() - 4000, 0), m.start()):
             continue
         d = zlib.decompressobj()
@@ -73,7 +74,7 @@ def inflates_too_far(data: bytes, cap: int | None = None, total_cap: int | None 
                 if d.unconsumed_tail:
                     buf = d.unconsumed_tail
                 elif pos < len(data):
-                    buf = view[pos:pos + 4 * _CHUNK]
+                    buf = view[pos : pos + 4 * _CHUNK]
                     pos += len(buf)
                 else:
                     break
@@ -81,7 +82,7 @@ def inflates_too_far(data: bytes, cap: int | None = None, total_cap: int | None 
                 if n > cap or total + n > total_cap:
                     return True
         except zlib.error:
-            pass                              # corrupt data: what came out is counted
+            pass  # corrupt data: what came out is counted
         total += n
     return False
 

@@ -10,6 +10,7 @@ reading time. Coordinates are pdfplumber's: x from the left, ``top``/``bottom`` 
   objects; a white fill with no stroke (the background WPS draws behind each prose line) is not drawing
   and is left out, so it cannot become a table rule.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -22,7 +23,7 @@ from pdfplumber.container import Container
 from pdfplumber.table import TableFinder, TableSettings
 from pypdfium2 import raw
 
-WHITE_FILL = 245        # 0-255: a fill at least this light in every channel is background, not a rule
+WHITE_FILL = 245  # 0-255: a fill at least this light in every channel is background, not a rule
 _WHITESPACE = {" ", "\r", "\n", "\t", "\u3000", "\xa0"}
 
 
@@ -40,15 +41,17 @@ class PageLayer(Container):
         return self._objects
 
     def filter(self, keep) -> PageLayer:
-        return PageLayer(self.page_number, self.width, self.height,
-                         {k: [o for o in v if keep(o)] for k, v in self._objects.items()})
+        return PageLayer(
+            self.page_number, self.width, self.height, {k: [o for o in v if keep(o)] for k, v in self._objects.items()}
+        )
 
     def extract_words(self, **kwargs) -> list[dict]:
         return utils.extract_words(self.chars, **kwargs)
 
     def extract_text_lines(self, **kwargs) -> list[dict]:
-        textmap = utils.chars_to_textmap(self.chars, layout_bbox=self.bbox, layout_width=self.width,
-                                         layout_height=self.height)
+        textmap = utils.chars_to_textmap(
+            self.chars, layout_bbox=self.bbox, layout_width=self.width, layout_height=self.height
+        )
         return textmap.extract_text_lines(strip=True, **kwargs)
 
     def rules_near(self, y: float, tolerance: float) -> list[dict]:
@@ -57,7 +60,7 @@ class PageLayer(Container):
             hs = sorted((e for e in self.edges if e["orientation"] == "h"), key=lambda e: e["top"])
             self._h_rules = (hs, [e["top"] for e in hs])
         hs, tops = self._h_rules
-        return hs[bisect_left(tops, y - tolerance):bisect_right(tops, y + tolerance)]
+        return hs[bisect_left(tops, y - tolerance) : bisect_right(tops, y + tolerance)]
 
     def find_tables(self, settings: dict | None = None) -> list:
         return TableFinder(self, TableSettings.resolve(settings)).tables
@@ -92,7 +95,7 @@ def _chars(textpage, x_origin: float, y_top: float, number: int) -> list[dict]:
     buf = ctypes.create_string_buffer((n + 1) * 2)
     raw.FPDFText_GetText(textpage, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
     text = buf.raw[: n * 2].decode("utf-16-le", "replace")
-    if len(text) != n:            # the buffer did not decode one unit a character: ask for each one
+    if len(text) != n:  # the buffer did not decode one unit a character: ask for each one
         text = [chr(raw.FPDFText_GetUnicode(textpage, i)) for i in range(n)]
     rect, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
     rect_p, matrix_p = ctypes.byref(rect), ctypes.byref(matrix)
@@ -101,11 +104,11 @@ def _chars(textpage, x_origin: float, y_top: float, number: int) -> list[dict]:
     for i in range(n):
         t = text[i]
         if t in _WHITESPACE and raw.FPDFText_IsGenerated(textpage, i):
-            continue                      # pdfium's own word spaces and line ends
+            continue  # pdfium's own word spaces and line ends
         if t in ("\ufffe", "\x00") or (t == "\ufffd" and raw.FPDFText_IsGenerated(textpage, i)):
-            continue                      # no Unicode for the glyph
+            continue  # no Unicode for the glyph
         if "\ud800" <= t <= "\udfff":
-            continue                      # half of a surrogate pair: a character outside the BMP is left out
+            continue  # half of a surrogate pair: a character outside the BMP is left out
         loose(textpage, i, rect_p)
         get_matrix(textpage, i, matrix_p)
         a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
@@ -118,10 +121,25 @@ def _chars(textpage, x_origin: float, y_top: float, number: int) -> list[dict]:
             top = bottom - size
         else:
             top, bottom = y_top - rect.top, y_top - rect.bottom
-        out.append({"object_type": "char", "page_number": number, "text": t, "x0": cx0, "x1": cx1,
-                    "top": top, "bottom": bottom, "doctop": top, "y0": y_top - bottom, "y1": y_top - top,
-                    "width": cx1 - cx0, "height": bottom - top, "size": size, "upright": upright,
-                    "matrix": (a, b, c, d, e, f)})
+        out.append(
+            {
+                "object_type": "char",
+                "page_number": number,
+                "text": t,
+                "x0": cx0,
+                "x1": cx1,
+                "top": top,
+                "bottom": bottom,
+                "doctop": top,
+                "y0": y_top - bottom,
+                "y1": y_top - top,
+                "width": cx1 - cx0,
+                "height": bottom - top,
+                "size": size,
+                "upright": upright,
+                "matrix": (a, b, c, d, e, f),
+            }
+        )
     return out
 
 
@@ -156,10 +174,16 @@ def _compose(inner: tuple, outer: tuple | None) -> tuple:
 
 
 def _image(obj, x_origin: float, y_top: float) -> dict:
-    l, b, r, t = (ctypes.c_float() for _ in range(4))
-    raw.FPDFPageObj_GetBounds(obj, l, b, r, t)
-    return {"object_type": "image", "x0": l.value - x_origin, "x1": r.value - x_origin,
-            "top": y_top - t.value, "bottom": y_top - b.value, "doctop": y_top - t.value}
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+    return {
+        "object_type": "image",
+        "x0": left.value - x_origin,
+        "x1": right.value - x_origin,
+        "top": y_top - top.value,
+        "bottom": y_top - bottom.value,
+        "doctop": y_top - top.value,
+    }
 
 
 def _path(obj, mt: tuple, x_origin: float, y_top: float, objects: dict) -> None:
@@ -172,9 +196,9 @@ def _path(obj, mt: tuple, x_origin: float, y_top: float, objects: dict) -> None:
         r, g, b, a = (ctypes.c_uint() for _ in range(4))
         raw.FPDFPageObj_GetFillColor(obj, r, g, b, a)
         if a.value == 0 or min(r.value, g.value, b.value) >= WHITE_FILL:
-            return                        # a white (or invisible) background, not a rule
+            return  # a white (or invisible) background, not a rule
     a_, b_, c_, d_, e_, f_ = mt
-    subpaths: list[list] = []             # [points, closed, has curve]
+    subpaths: list[list] = []  # [points, closed, has curve]
     x, y = ctypes.c_float(), ctypes.c_float()
     xp, yp = ctypes.byref(x), ctypes.byref(y)
     segment, point = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint
@@ -218,15 +242,28 @@ def _axis_rect(p: list) -> bool:
     def eq(u: float, v: float) -> bool:
         return abs(u - v) < 0.01
 
-    return (eq(x0, x1) and eq(y1, y2) and eq(x2, x3) and eq(y3, y0)) or \
-        (eq(y0, y1) and eq(x1, x2) and eq(y2, y3) and eq(x3, x0))
+    return (eq(x0, x1) and eq(y1, y2) and eq(x2, x3) and eq(y3, y0)) or (
+        eq(y0, y1) and eq(x1, x2) and eq(y2, y3) and eq(x3, x0)
+    )
 
 
 def _box(pts: list, kind: str, stroke: bool, fill: bool) -> dict:
     xs, ys = [p[0] for p in pts], [p[1] for p in pts]
     x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
-    return {"object_type": kind, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
-            "y0": -bottom, "y1": -top, "width": x1 - x0, "height": bottom - top, "stroke": stroke, "fill": fill}
+    return {
+        "object_type": kind,
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "bottom": bottom,
+        "doctop": top,
+        "y0": -bottom,
+        "y1": -top,
+        "width": x1 - x0,
+        "height": bottom - top,
+        "stroke": stroke,
+        "fill": fill,
+    }
 
 
 def _line(pts: list, stroke: bool, fill: bool) -> dict:

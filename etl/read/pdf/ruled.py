@@ -4,6 +4,7 @@ page break needs (rules it leaves out, rows it cuts in two) and cells set in ver
 A fragment is a dict: ``bbox``, ``rows`` (cell texts, None where a spanning cell covers the position),
 ``cells`` (cell boxes), ``page`` and ``open_bottom`` (the cells a page break cut, see `open_bottom`).
 """
+
 from __future__ import annotations
 
 from bisect import bisect_left
@@ -13,11 +14,11 @@ from pdfplumber import utils
 from etl.read.pdf.text import fix_glyphs, join_lines, vertical_text
 from etl.read.text import clean_line
 
-RULE_END_SNAP = 2.0           # pt: rule ends this close count as one row boundary
-RULE_MIN_LENGTH = 2.0         # pt: shorter vertical strokes are not column rules
-CUT_ROW_SNAP = 1.5            # pt: a cell whose bottom is this close to the fragment's bottom is on its last line
-RULED_SHARE = 0.5             # a cell with rules under less than this share of its width is open at the bottom
-PROSE_CELL = 20               # characters: a one-column "table" with a cell this long is framed prose
+RULE_END_SNAP = 2.0  # pt: rule ends this close count as one row boundary
+RULE_MIN_LENGTH = 2.0  # pt: shorter vertical strokes are not column rules
+CUT_ROW_SNAP = 1.5  # pt: a cell whose bottom is this close to the fragment's bottom is on its last line
+RULED_SHARE = 0.5  # a cell with rules under less than this share of its width is open at the bottom
+PROSE_CELL = 20  # characters: a one-column "table" with a cell this long is framed prose
 
 
 def fragments(page, pno: int) -> list[dict]:
@@ -31,8 +32,13 @@ def fragments(page, pno: int) -> list[dict]:
         rows = [[None if c is None else join_lines(c) for c in r] for r in raw]
         cells = [list(r.cells) for r in t.rows]
         _vertical_cells(index, raw, cells, rows)
-        frag = {"bbox": t.bbox, "rows": rows, "cells": cells, "page": pno,
-                "open_bottom": open_bottom(page, t.bbox, cells)}
+        frag = {
+            "bbox": t.bbox,
+            "rows": rows,
+            "cells": cells,
+            "page": pno,
+            "open_bottom": open_bottom(page, t.bbox, cells),
+        }
         _straddling_lines(page, frag)
         out.append(frag)
     return out
@@ -43,8 +49,10 @@ class CharIndex:
     are found by bisection (pdfplumber's Table.extract scans every character for every row)."""
 
     def __init__(self, chars: list[dict]):
-        keyed = sorted((((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, i, c) for i, c in enumerate(chars)),
-                       key=lambda k: (k[0], k[2]))
+        keyed = sorted(
+            (((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, i, c) for i, c in enumerate(chars)),
+            key=lambda k: (k[0], k[2]),
+        )
         self._v = [k[0] for k in keyed]
         self._keyed = keyed
 
@@ -77,8 +85,11 @@ class CharIndex:
     def within(self, box: tuple) -> list[dict]:
         """The visible characters whose centre lies in the box (edges included), in page order."""
         x0, top, x1, bottom = box
-        return [k[3] for k in sorted(self._band(top, bottom, True), key=lambda k: k[2])
-                if x0 <= k[1] <= x1 and k[3]["text"].strip()]
+        return [
+            k[3]
+            for k in sorted(self._band(top, bottom, True), key=lambda k: k[2])
+            if x0 <= k[1] <= x1 and k[3]["text"].strip()
+        ]
 
 
 def real_table(rows: list[list]) -> bool:
@@ -97,8 +108,14 @@ def _straddling_lines(page, frag: dict) -> None:
     bottom = frag["bbox"][3]
     low = bottom
     for box, i, j in frag["open_bottom"]:
-        chars = [ch for ch in page.chars if ch["text"].strip() and box[0] <= (ch["x0"] + ch["x1"]) / 2 <= box[2]
-                 and ch["top"] < box[3] < ch["bottom"] and (ch["top"] + ch["bottom"]) / 2 > box[3]]
+        chars = [
+            ch
+            for ch in page.chars
+            if ch["text"].strip()
+            and box[0] <= (ch["x0"] + ch["x1"]) / 2 <= box[2]
+            and ch["top"] < box[3] < ch["bottom"]
+            and (ch["top"] + ch["bottom"]) / 2 > box[3]
+        ]
         if not chars:
             continue
         text = "".join(ch["text"] for ch in sorted(chars, key=lambda ch: (round(ch["top"]), ch["x0"])))
@@ -118,8 +135,9 @@ def open_bottom(page, bbox: tuple, cells: list[list]) -> list[tuple]:
             if box is None or abs(box[3] - bbox[3]) > CUT_ROW_SNAP:
                 continue
             width = box[2] - box[0]
-            ruled = sum(max(0.0, min(h["x1"], box[2]) - max(h["x0"], box[0]))
-                        for h in page.rules_near(box[3], RULE_END_SNAP))
+            ruled = sum(
+                max(0.0, min(h["x1"], box[2]) - max(h["x0"], box[0])) for h in page.rules_near(box[3], RULE_END_SNAP)
+            )
             if ruled < RULED_SHARE * width:
                 out.append((box, i, j))
     return out
@@ -153,17 +171,30 @@ def closing_lines(page) -> dict:
     extra = []
     # only a table fragment's outer edge: rules start there but none end there (or the reverse); interior
     # row boundaries have both, and a rowspan cell legitimately leaves them partly open
-    for y, group in [(y, g) for y, g in tops.items() if not _near(bottoms, y)] + \
-                    [(y, g) for y, g in bottoms.items() if not _near(tops, y)]:
+    for y, group in [(y, g) for y, g in tops.items() if not _near(bottoms, y)] + [
+        (y, g) for y, g in bottoms.items() if not _near(tops, y)
+    ]:
         if len(group) < 2:
             continue
         x0 = min(e["x0"] for e in group)
         x1 = max(e["x1"] for e in group)
-        covered = any(abs(h["top"] - y) <= RULE_END_SNAP and h["x0"] <= x0 + RULE_END_SNAP
-                      and h["x1"] >= x1 - RULE_END_SNAP for h in hs)
+        covered = any(
+            abs(h["top"] - y) <= RULE_END_SNAP and h["x0"] <= x0 + RULE_END_SNAP and h["x1"] >= x1 - RULE_END_SNAP
+            for h in hs
+        )
         if not covered:
-            extra.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0,
-                          "object_type": "line", "orientation": "h"})
+            extra.append(
+                {
+                    "x0": x0,
+                    "x1": x1,
+                    "top": y,
+                    "bottom": y,
+                    "width": x1 - x0,
+                    "height": 0,
+                    "object_type": "line",
+                    "orientation": "h",
+                }
+            )
     return {"explicit_horizontal_lines": extra} if extra else {}
 
 

@@ -8,22 +8,23 @@ Prose is not a table: a line holding a run of text wider than `PROSE_WIDTH` ems,
 amid its words ("共收到申请 25 件，办结 24"), is a paragraph's line even when it ends in a figure, so a
 paragraph full of figures stays text (and its figures reach the prose checks).
 """
+
 from __future__ import annotations
 
 import re
 
 from etl.read.pdf.text import fix_glyphs
 
-WORD_GAP = 1.5                # pt between glyphs of one word (pdfplumber x_tolerance)
-LINE_SNAP = 2.5               # pt: words whose tops are this close are on one line
-PROSE_WIDTH = 15              # ems: a word this wide is prose (a paragraph line or a heading)
-PROSE_CHARS = 16              # characters: a line this long with a figure amid its words is prose
-RUN_GAP = 14                  # ems: figure rows further apart than this start a new table
-COLUMN_GAP = 1.5              # ems: figure centres closer than this are one column
-HEADER_REACH = 12             # ems above the first row searched for header lines
-LABEL_REACH = 6.5             # ems: a wrapped label block this far from a row's figures belongs to no row
-WRAP_GAP = 0.9                # ems between the lines of one wrapped label
-ROW_OF_FIGURES = 5            # a lone row of this many bare figures is a table (section 四's shape)
+WORD_GAP = 1.5  # pt between glyphs of one word (pdfplumber x_tolerance)
+LINE_SNAP = 2.5  # pt: words whose tops are this close are on one line
+PROSE_WIDTH = 15  # ems: a word this wide is prose (a paragraph line or a heading)
+PROSE_CHARS = 16  # characters: a line this long with a figure amid its words is prose
+RUN_GAP = 14  # ems: figure rows further apart than this start a new table
+COLUMN_GAP = 1.5  # ems: figure centres closer than this are one column
+HEADER_REACH = 12  # ems above the first row searched for header lines
+LABEL_REACH = 6.5  # ems: a wrapped label block this far from a row's figures belongs to no row
+WRAP_GAP = 0.9  # ems between the lines of one wrapped label
+ROW_OF_FIGURES = 5  # a lone row of this many bare figures is a table (section 四's shape)
 
 _NUM = re.compile(r"^[-−]?[0-9][0-9,，.]*%?$|^[-—/／无]$")
 
@@ -62,14 +63,20 @@ def fragments(page, pno: int) -> list[dict]:
             k -= 1
         figures = ws[k:]
         if len(figures) >= 1 and (k > 0 or len(figures) >= 3) and not prose(ws):
-            num_rows.append({"i": i, "labels": ws[:k], "figures": figures,
-                             "y": sum(w["top"] + w["bottom"] for w in figures) / (2 * len(figures))})
+            num_rows.append(
+                {
+                    "i": i,
+                    "labels": ws[:k],
+                    "figures": figures,
+                    "y": sum(w["top"] + w["bottom"] for w in figures) / (2 * len(figures)),
+                }
+            )
     if not num_rows:
         return []
     # runs of numeric rows close to each other form a table
     runs: list[list[dict]] = [[num_rows[0]]]
     for r in num_rows[1:]:
-        between = lines[runs[-1][-1]["i"] + 1:r["i"]]
+        between = lines[runs[-1][-1]["i"] + 1 : r["i"]]
         if r["y"] - runs[-1][-1]["y"] > RUN_GAP * size or any(prose(ws) for ws in between):
             runs.append([r])
         else:
@@ -77,7 +84,7 @@ def fragments(page, pno: int) -> list[dict]:
     out = []
     for run in runs:
         if len(run) < 2 and not (len(run[0]["figures"]) >= ROW_OF_FIGURES and not run[0]["labels"]):
-            continue                      # one row of figures alone is a table only in 四's shape
+            continue  # one row of figures alone is a table only in 四's shape
         first, last = run[0]["i"], run[-1]["i"]
         # figure columns
         xs = sorted((w["x0"] + w["x1"]) / 2 for r in run for w in r["figures"])
@@ -89,18 +96,29 @@ def fragments(page, pno: int) -> list[dict]:
         # label text (left of the figures) wrapped over several lines: stack the lines into blocks (words
         # overlapping horizontally, one line apart), then give each block to the row nearest its middle
         top_i = first
-        while top_i > 0 and run[0]["y"] - lines[top_i - 1][0]["top"] < HEADER_REACH * size \
-                and not any(_NUM.match(w["text"]) for w in lines[top_i - 1]) \
-                and not prose(lines[top_i - 1]):
+        while (
+            top_i > 0
+            and run[0]["y"] - lines[top_i - 1][0]["top"] < HEADER_REACH * size
+            and not any(_NUM.match(w["text"]) for w in lines[top_i - 1])
+            and not prose(lines[top_i - 1])
+        ):
             top_i -= 1
         header_lines = lines[top_i:first]
-        label_words = [w for ws in lines[first:last + 1] for w in ws
-                       if w["x1"] <= label_right + size and not (_NUM.match(w["text"]) and w["x0"] >= label_right - 1)]
+        label_words = [
+            w
+            for ws in lines[first : last + 1]
+            for w in ws
+            if w["x1"] <= label_right + size and not (_NUM.match(w["text"]) and w["x0"] >= label_right - 1)
+        ]
         blocks: list[list[dict]] = []
         for w in sorted(label_words, key=lambda w: (w["top"], w["x0"])):
             for b in blocks:
                 lw = b[-1]
-                if w["x0"] < lw["x1"] - 1 and lw["x0"] < w["x1"] - 1 and -1 <= w["top"] - lw["bottom"] <= WRAP_GAP * size:
+                if (
+                    w["x0"] < lw["x1"] - 1
+                    and lw["x0"] < w["x1"] - 1
+                    and -1 <= w["top"] - lw["bottom"] <= WRAP_GAP * size
+                ):
                     b.append(w)
                     break
             else:
@@ -122,9 +140,13 @@ def fragments(page, pno: int) -> list[dict]:
                 j = min(range(len(centers)), key=lambda j: abs(centers[j] - cx))
                 values[j] = (values[j] + w["text"]) if values[j] else w["text"]
             rows.append(cells + values)
-        allw = [w for ws in lines[top_i:last + 1] for w in ws]
-        box = (min(w["x0"] for w in allw), min(w["top"] for w in allw), max(w["x1"] for w in allw),
-               max(w["bottom"] for w in allw))
+        allw = [w for ws in lines[top_i : last + 1] for w in ws]
+        box = (
+            min(w["x0"] for w in allw),
+            min(w["top"] for w in allw),
+            max(w["x1"] for w in allw),
+            max(w["bottom"] for w in allw),
+        )
         out.append({"bbox": box, "rows": rows, "page": pno, "unruled": True})
     return out
 
@@ -141,5 +163,3 @@ def _cells_by_overlap(words: list[dict]) -> list[str]:
             groups.append([w])
     groups.sort(key=lambda g: min(w["x0"] for w in g))
     return ["".join(w["text"] for w in sorted(g, key=lambda w: (round(w["top"]), w["x0"]))) for g in groups]
-
-
