@@ -51,9 +51,9 @@ def test_health_check_answers_during_concurrent_sessions():
     does the same with 50 sessions over every page): every render completes without an exception and every
     health-check poll is answered within 5 s."""
     from benchmarks import loadtest
-    from tests.browser.test_pages import _free_port
+    from tests.browser.serve import free_port
 
-    with loadtest.serve(_free_port(), None) as url:
+    with loadtest.serve(free_port(), None) as url:
         res = loadtest.run(url, sessions=8, rounds=1, pages=["overview", "report", "channels"], budget_s=300)
     s = res.summary()
     assert (s["renders"], s["failed"], s["timed_out"]) == (24, 0, False), s["first_failures"]

@@ -9,16 +9,14 @@ controls and a direct request for the import page is refused; a reviewer limited
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from tests.browser.serve import dashboard
 from tests.browser.test_pages import log_in
 
 DB = duckdb.connect()  # a connection of this module's own: the default one is shared by every test
@@ -50,49 +48,8 @@ def site(tmp_path_factory):
             os.environ["DATABASE_URL"] = saved
     store.create_user(eng, "rev", "李审核", "revpass123", "reviewer", "宁夏回族自治区", "银川市", by="test")
     store.create_user(eng, "look", "张查看", "lookpass123", "viewer", by="test")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read().strip() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    yield {"url": url, "wh": wh, "eng": eng, "env": env}
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with dashboard(env) as url:
+        yield {"url": url, "wh": wh, "eng": eng, "env": env}
 
 
 @pytest.fixture(scope="module")

@@ -4,15 +4,14 @@ report still reaches the warehouse."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
-import urllib.request
 
 import duckdb
 import pytest
 
-from tests.browser.test_pages import ROOT, _free_port, _wait_for_app, chromium, log_in, pytestmark  # noqa: F401 - fixture
+from tests.browser.serve import dashboard
+from tests.browser.test_pages import ROOT, _wait_for_app, chromium, log_in, pytestmark  # noqa: F401 - fixture
 
 XINGQING = ROOT / "data" / "samples" / "000_dda260feeadc045e.txt"
 
@@ -30,39 +29,9 @@ def served(tmp_path):
     store.create_user(
         db.engine(f"sqlite:///{db.sqlite_path(wh)}"), "importer", "导入员", "importer123", "reviewer", by="test"
     )
-    port = _free_port()
     env = {**os.environ, "WAREHOUSE_DIR": str(wh), "UPLOADS_DIR": str(tmp_path / "uploads")}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read().strip() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    yield url, wh
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with dashboard(env) as url:
+        yield url, wh
 
 
 def test_import_lands_when_the_page_is_left(served, chromium, tmp_path):  # noqa: F811

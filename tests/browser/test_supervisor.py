@@ -13,7 +13,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -25,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 for p in (ROOT, ROOT / "tests", ROOT / "tests" / "browser"):
     sys.path.insert(0, str(p))
 from conftest import CORPUS
-from test_pages import CHROMIUM, _free_port, _wait_for_app
+from serve import dashboard
+from test_pages import CHROMIUM, _wait_for_app
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no /usr/bin/chromium")
 
@@ -55,49 +55,7 @@ PINGTAN = "福建省/平潭综合实验区"
 
 
 def _serve(wh: Path):
-    port = _free_port()
-    env = {**os.environ, "WAREHOUSE_DIR": str(wh)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read().strip() == b"ok":
-                return proc, url
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-
-
-def _stop(proc) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    return dashboard({**os.environ, "WAREHOUSE_DIR": str(wh)})
 
 
 @pytest.fixture(scope="module")
@@ -123,9 +81,8 @@ def real_server(tmp_path_factory):
         check=True,
         capture_output=True,
     )
-    proc, url = _serve(wh)
-    yield url
-    _stop(proc)
+    with _serve(wh) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -158,9 +115,8 @@ def peers_server(tmp_path_factory):
     ) TO '{wh}/metrics.parquet.new' (FORMAT parquet)""")
     for t in ("reports", "metrics"):
         os.replace(wh / f"{t}.parquet.new", wh / f"{t}.parquet")  # the marts are then stale: views are used
-    proc, url = _serve(wh)
-    yield url
-    _stop(proc)
+    with _serve(wh) as url:
+        yield url
 
 
 def _open(chromium, url: str, height: int = 1000):
