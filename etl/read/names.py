@@ -13,8 +13,9 @@ import re
 _ESCAPE = re.compile(rb"\\x([0-9a-f]{2})")
 
 
-def shown_name(path: str) -> str:
+def shown_name(path: str | os.PathLike) -> str:
     """The name as the warehouse stores and shows it: undecodable bytes as \\xNN escapes; others unchanged."""
+    path = os.fspath(path)
     try:
         path.encode("utf-8")
         return path
@@ -22,8 +23,9 @@ def shown_name(path: str) -> str:
         return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def real_path(name: str) -> str:
+def real_path(name: str | os.PathLike) -> str:
     """The path a stored name stands for (the inverse of `shown_name`)."""
+    name = os.fspath(name)
     if "\\x" not in name or os.path.exists(name):
         return name
     raw = _ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), name.encode("utf-8"))
