@@ -20,6 +20,7 @@ from etl import parser_version
 from etl.collect.store import is_collection
 from etl.executors import run
 from etl.parse import parse_file, report_id_for
+from etl.progress import ProgressBar
 from etl.read import MAX_BYTES, supported
 from etl.read.names import real_path, shown_name
 from etl.warehouse.across_years import settle_across_years
@@ -196,7 +197,7 @@ def _build(
     copies = {sha: names[f] for sha, f in holder.items() if saved[sha] > 1}
     # unreadable or over the size cap: a 'failed' row with the reason, made here (no executor reads them)
     unread = [f for f in todo if not shas[f]]
-    with _Progress(len(todo), show) as bar:
+    with ProgressBar(len(todo), show, "解析报告") as bar:
         for rows in chain(
             (rows_of([(p.report, p.metrics, p.checks)]) for p in map(parse_file, unread)),
             run([f for f in todo if shas[f]], jobs, executor, scheduler, copies),
@@ -238,33 +239,3 @@ def _count(folder: Path, summary: Summary) -> None:
         "SELECT count(*) FROM read_parquet(?) WHERE status = 'fail'", [str(table_path(folder, "checks"))]
     ).fetchone()[0]
     con.close()
-
-
-class _Progress:
-    """A rich progress bar on a terminal, nothing otherwise."""
-
-    def __init__(self, total: int, show: bool):
-        self.total, self.show, self.bar, self.task = total, show and total > 0, None, None
-
-    def __enter__(self):
-        if self.show:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-            self.bar = Progress(
-                "[progress.description]{task.description}",
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                transient=True,
-            )
-            self.bar.start()
-            self.task = self.bar.add_task("解析报告", total=self.total)
-        return self
-
-    def advance(self):
-        if self.bar is not None:
-            self.bar.advance(self.task)
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.stop()

@@ -18,6 +18,7 @@ from etl.collect.fetch import Fetched, Fetcher, FetchError, Politeness
 from etl.collect.listing import DOCUMENTS, Entry, read_list, read_report_page
 from etl.collect.sources import Source
 from etl.collect.store import Store, suffix_for
+from etl.progress import ProgressBar
 from etl.read import supported
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ async def _collect(sources, out, year, max_pages, politeness, concurrency, show,
     manifest: list[dict] = []
     source_rows: list[dict] = []
     async with Fetcher(politeness, transport) as fetcher:
-        with _Progress(len(sources), show) as bar:
+        with ProgressBar(len(sources), show, "采集年报", remaining=False) as bar:
 
             async def one(src: Source):
                 async with gate:
@@ -245,38 +246,3 @@ class _SourceJob:
             att["is_report"] = att["path"].endswith(DOCUMENTS) and supported(Path(att["path"]))
             self.rows.append(att)
         return 1
-
-
-class _Progress:
-    """A rich progress bar over the sources on a terminal, nothing otherwise."""
-
-    def __init__(self, total: int, show: bool):
-        self.show, self.total, self.bar = show and total > 0, total, None
-
-    def __enter__(self):
-        if self.show:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TimeElapsedColumn,
-            )
-
-            self.bar = Progress(
-                "[progress.description]{task.description}",
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                transient=True,
-            )
-            self.bar.start()
-            self.task = self.bar.add_task("采集年报", total=self.total)
-        return self
-
-    def advance(self):
-        if self.bar is not None:
-            self.bar.advance(self.task)
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.stop()
