@@ -54,3 +54,6 @@ def dashboard(env: dict, start_seconds: float = 60) -> Iterator[str]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+CHROMIUM = "/usr/bin/chromium"

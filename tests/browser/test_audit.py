@@ -16,13 +16,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.browser.serve import dashboard
+from tests.browser.serve import CHROMIUM, dashboard
 from tests.browser.test_pages import log_in
 
 DB = duckdb.connect()  # a connection of this module's own: the default one is shared by every test
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "build" / "screenshots"
 XIXIA = "3ac9efde38fb3486"  # 银川市西夏区贺兰山西路街道办事处 2018 (table 28, prose 73)
 NINGXIA = "afbff28e84d0684f"  # 宁夏回族自治区人民政府 2018
@@ -50,18 +49,6 @@ def site(tmp_path_factory):
     store.create_user(eng, "look", "张查看", "lookpass123", "viewer", by="test")
     with dashboard(env) as url:
         yield {"url": url, "wh": wh, "eng": eng, "env": env}
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        yield b
-        b.close()
 
 
 def _settle(pg, timeout=60_000):

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from tests.browser.serve import dashboard
-from tests.browser.test_pages import ROOT, _wait_for_app, chromium, log_in, pytestmark  # noqa: F401 - fixture
+from tests.browser.test_pages import ROOT, _wait_for_app, log_in, pytestmark  # noqa: F401 - the skip mark
 
 XINGQING = ROOT / "data" / "samples" / "000_dda260feeadc045e.txt"
 
@@ -34,7 +34,7 @@ def served(tmp_path):
         yield url, wh
 
 
-def test_import_lands_when_the_page_is_left(served, chromium, tmp_path):  # noqa: F811
+def test_import_lands_when_the_page_is_left(served, chromium, tmp_path):
     server, wh = served
     from playwright.sync_api import expect
 

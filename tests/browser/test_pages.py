@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.serve import dashboard
+from tests.browser.serve import CHROMIUM, dashboard
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "build" / "screenshots"
 # url path -> minimum number of charts the page draws with the sample data
 PAGES = {
@@ -63,18 +62,6 @@ def server(tmp_path_factory):
     env = {**os.environ, "WAREHOUSE_DIR": wh, "UPLOADS_DIR": str(uploads)}
     with dashboard(env) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        yield b
-        b.close()
 
 
 def _wait_for_app(pg, timeout=60_000):

@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 for p in (ROOT, ROOT / "tests", ROOT / "tests" / "browser"):
     sys.path.insert(0, str(p))
 from conftest import CORPUS
-from serve import dashboard
-from test_pages import CHROMIUM, _wait_for_app
+from serve import CHROMIUM, dashboard
+from test_pages import _wait_for_app
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no /usr/bin/chromium")
 
@@ -56,18 +56,6 @@ PINGTAN = "福建省/平潭综合实验区"
 
 def _serve(wh: Path):
     return dashboard({**os.environ, "WAREHOUSE_DIR": str(wh)})
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
