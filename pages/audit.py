@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta, timezone
 import polars as pl
 import streamlit as st
 
-from app import audit_ui, export, queries
+from app import audit_ui, export, labels, queries
 from audit import store
 from audit.roles import ROLE_ZH, ROLES
 
@@ -130,7 +130,8 @@ with tabs[2]:
                 {
                     "机构": r["机构"],
                     "年度": r["年度"],
-                    "规则": r["rule"],
+                    "规则": labels.rule_zh(r["rule"]),
+                    "规则编号": r["rule"],
                     "说明": r["message"],
                     "结论": store.VERDICT_ZH[r["verdict"]],
                     "审核说明": r["note"],
