@@ -13,6 +13,7 @@ import streamlit as st
 from app import demo, labels, queries, ui, warehouse
 from audit import db, store
 from audit.roles import ROLE_ZH, User
+from etl.contract import catalogue
 
 COOKIE = "gov_reports_audit"
 SESSION_DAYS = float(os.environ.get("AUDIT_SESSION_DAYS", "1"))  # a login lasts this long, then asks again
@@ -113,6 +114,23 @@ def _cell_label(r: dict) -> str:
         parts.append("（历年累计）")
     shown = "空白" if r["value"] is None else store.fmt_value(r["value"])
     return "".join(parts) + f" = {shown}（原文：{r['raw'] if r['raw'] not in (None, '') else '空白'}）"
+
+
+def target_zh(action: str, target: str | None) -> str:
+    """An audit row's target as a supervisor reads it: a cell by its label (申请人, 历年累计), a check by its rule's
+    Chinese name; the stored code stays in the log's 对象编号 column."""
+    if not target:
+        return ""
+    if action == "dispose" and "：" in target:
+        rule, message = target.split("：", 1)
+        return f"{labels.rule_zh(rule)}：{message}"
+    if action == "correct":
+        metric, *rest = target.split("/")
+        known = catalogue().get(metric)
+        if known is not None:
+            applicant = [f"（{labels.APPLICANT_ZH.get(a, a)}）" for a in rest if a != "cumulative"]
+            return known.label_zh + "".join(applicant) + ("（历年累计）" if "cumulative" in rest else "")
+    return target
 
 
 def report_actions(rid: str | None, parts: tuple[str, ...] = ("cells", "checks", "review")) -> None:

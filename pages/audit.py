@@ -200,14 +200,15 @@ with tabs[4]:
                 "用户": r["username"],
                 "操作": store.ACTION_ZH.get(r["action"], r["action"]),
                 "报告编号": r["report_id"] or "",
-                "对象": r["target"] or "",
+                "对象": audit_ui.target_zh(r["action"], r["target"]),
+                "对象编号": r["target"] or "",
                 "原值": r["old_value"] or "",
                 "新值": r["new_value"] or "",
                 "说明": r["note"] or "",
             }
             for r in log_rows
         ],
-        schema={k: pl.String for k in ("时间", "用户", "操作", "报告编号", "对象", "原值", "新值", "说明")},
+        schema={k: pl.String for k in ("时间", "用户", "操作", "报告编号", "对象", "对象编号", "原值", "新值", "说明")},
     )
     st.caption(f"共 {df.height:,} 条（最新在前）。审核日志只增不改：数据库拒绝修改或删除其中的记录。")
     st.dataframe(df, hide_index=True, width="stretch")
