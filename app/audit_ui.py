@@ -13,7 +13,7 @@ import streamlit as st
 from app import demo, labels, queries, ui, warehouse
 from audit import db, store
 from audit.roles import ROLE_ZH, User
-from etl.contract import catalogue
+from warehouse.contract import catalogue
 
 COOKIE = "gov_reports_audit"
 SESSION_DAYS = float(os.environ.get("AUDIT_SESSION_DAYS", "1"))  # a login lasts this long, then asks again

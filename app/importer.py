@@ -24,7 +24,7 @@ from pathlib import Path
 
 from app import warehouse
 from etl.read import supported
-from etl.read.names import real_path
+from warehouse.sources import resolve
 
 MAX_FILE_MB = 20
 MAX_FILES = 200
@@ -167,8 +167,7 @@ def missing_inputs(wh: Path | None = None) -> list[str]:
     """Inputs of the current warehouse that are no longer on disk (a rebuild would drop them)."""
     out = []
     for s in warehouse.source_inputs(wh):
-        p = Path(real_path(s))
-        if not (p if p.is_absolute() else warehouse.ROOT / p).exists():
+        if resolve(s) is None:
             out.append(s)
     return out
 

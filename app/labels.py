@@ -4,7 +4,7 @@ labels from here; codes appear only as a secondary column (规则编号)."""
 
 from __future__ import annotations
 
-from etl import contract
+from warehouse import contract
 
 LEVEL_ORDER = ["national", "province", "prefecture", "county", "township"]
 LEVEL_ZH = {

@@ -90,18 +90,13 @@ _LINE = re.compile(r"^第(\d+)行$")
 
 def source_lines(source_file: str | None, file_format: str | None) -> list[str] | None:
     """The lines of a plain-text report (txt/md), to show beside each value; None for other formats."""
-    from pathlib import Path
-
-    from app import warehouse
-    from etl.read.names import real_path
+    from warehouse.sources import resolve
 
     if not source_file or file_format not in ("txt", "md"):
         return None
-    p = Path(source_file)
-    p = p if p.is_absolute() else warehouse.ROOT / p
-    p = Path(real_path(str(p)))  # a name stored with escaped bytes (etl/read/names.py)
+    p = resolve(source_file)  # relative to the checkout; a name stored with escaped bytes too
     try:
-        if p.stat().st_size > 20 * 2**20:
+        if p is None or p.stat().st_size > 20 * 2**20:
             return None
         from etl.read.decode import decode
 

@@ -19,8 +19,8 @@ from audit.schema import (
     settings,
     users,
 )
-from etl.contract import APPLICANTS, catalogue
 from etl.extract.numbers import parse_cell, to_unit
+from warehouse.contract import APPLICANTS, catalogue
 
 VERDICT_ZH = {"verified": "已核实", "as_printed": "报告原文如此", "corrected": "已更正"}
 TEMPLATE_ZH = {"old": "2018年及以前格式", "2019": "2019年格式", "2021": "2021年格式"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import logging
+import os
 import shutil
 import sys
 import time
@@ -18,29 +19,22 @@ import duckdb
 from audit.db import database_url
 from etl import parser_version
 from etl.collect.store import is_collection
-from etl.executors import run
-from etl.parse import parse_file, report_id_for
+from etl.executors import Job, run
+from etl.load.collection import attach as attach_collection
+from etl.load.collection import report_files as collected_reports
+from etl.load.corrections import apply_corrections
+from etl.load.finalise import finalise
+from etl.load.write import PartWriter, assemble, rows_of
+from etl.parse import parse_file
 from etl.progress import ProgressBar
 from etl.read import MAX_BYTES, supported
-from etl.read.names import real_path, shown_name
-from etl.warehouse.across_years import settle_across_years
-from etl.warehouse.collection import attach as attach_collection
-from etl.warehouse.collection import report_files as collected_reports
-from etl.warehouse.corrections import apply_corrections
-from etl.warehouse.db import with_memory_headroom
-from etl.warehouse.finalise import finalise
-from etl.warehouse.marts import write_marts
-from etl.warehouse.write import (
-    PartWriter,
-    WarehouseBusy,
-    assemble,
-    building_path,
-    one_writer,
-    recover,
-    rows_of,
-    swap_in,
-    table_path,
-)
+from etl.settle import settle_across_years
+from warehouse.contract import report_id
+from warehouse.db import with_memory_headroom
+from warehouse.marts import write_marts
+from warehouse.paths import building_path, table_path
+from warehouse.sources import real_path, shown_name
+from warehouse.swap import WarehouseBusy, one_writer, recover, swap_in
 
 log = logging.getLogger(__name__)
 __all__ = ["BuildError", "WarehouseBusy", "Summary", "build", "discover"]
@@ -78,22 +72,29 @@ class Summary:
         )
 
 
-def discover(inputs: list[str]) -> list[str]:
-    """Files named on the command line are taken as given; folders are searched for supported files."""
+def discover(inputs: list[str], base: Path | None = None) -> list[str]:
+    """Files named on the command line are taken as given; folders are searched for supported files. Relative
+    inputs are relative to `base` (None: the working folder), and so are the names found."""
     found: list[str] = []
     for item in inputs:
-        p = Path(real_path(item))
+        name = real_path(item, base)
+        p = Path(_at(base, name))
         if p.is_dir() and is_collection(p):  # a folder `etl collect` wrote: the files its manifest marks
-            found += collected_reports(item)
+            found += collected_reports(item, base)
         elif p.is_dir():
             found += sorted(
-                str(f)
+                str(Path(name) / f.relative_to(p))
                 for f in p.rglob("*")
                 if f.is_file() and supported(f) and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
         else:
-            found.append(real_path(item))
+            found.append(name)
     return list(dict.fromkeys(found))
+
+
+def _at(base: Path | None, name: str) -> str:
+    """Where a file named relative to `base` is read."""
+    return os.path.join(base, name) if base is not None else name
 
 
 def _previous(out: Path) -> dict[tuple[str, str], str]:
@@ -131,7 +132,7 @@ def _id_holders(files: list[str], shas: dict[str, str], previous: dict) -> dict[
     for f in sorted(files):
         holder.setdefault(shas[f], f)
     for (f, sha), rid in previous.items():
-        if f in shas and rid == report_id_for(sha):
+        if f in shas and rid == report_id(sha, f):
             holder[sha] = f
     return holder
 
@@ -147,17 +148,21 @@ def build(
     scheduler: str | None = None,
     audit_db: str | None = None,
     wait: float | None = None,
+    base: Path | None = None,
 ) -> Summary:
     """Build (or update) the warehouse at `out` from the inputs. One writer at a time: waits `wait` seconds (None:
     as long as it takes) for another build of the same folder, then raises WarehouseBusy. A build that fails
     removes what it wrote and leaves the previous warehouse as it was; a full disk raises BuildError.
     `audit_db`: the database of the 审核 page's corrections (default: DATABASE_URL, or the SQLite file beside
-    `out`; none there, none applied)."""
+    `out`; none there, none applied). `base`: the folder relative inputs are relative to and stored so (None:
+    the working folder; the dashboard builds its samples with the checkout's, warehouse.paths.ROOT)."""
     out = Path(out)
     with one_writer(out, wait):
         building = building_path(out)
         try:
-            return _build(inputs, out, building, jobs, force, progress, on_progress, executor, scheduler, audit_db)
+            return _build(
+                inputs, out, building, jobs, force, progress, on_progress, executor, scheduler, audit_db, base
+            )
         except BaseException as e:
             shutil.rmtree(building, ignore_errors=True)
             if _disk_full(e):
@@ -178,17 +183,17 @@ def _disk_full(e: BaseException) -> bool:
 
 
 def _build(
-    inputs, out: Path, building: Path, jobs, force, progress, on_progress, executor, scheduler, audit_db
+    inputs, out: Path, building: Path, jobs, force, progress, on_progress, executor, scheduler, audit_db, base
 ) -> Summary:
     started = time.monotonic()
     recover(out)
-    files = discover(inputs)
+    files = discover(inputs, base)
     previous = {} if force else _previous(out)
-    shas = {f: _sha(f) or "" for f in files}
-    names = {f: shown_name(f) for f in files}  # as the warehouse stores them (etl/read/names.py)
+    shas = {f: _sha(_at(base, f)) or "" for f in files}  # each file hashed once: the parse is given its hash
+    names = {f: shown_name(f) for f in files}  # as the warehouse stores them (warehouse/sources.py)
     keep = [previous[(names[f], shas[f])] for f in files if (names[f], shas[f]) in previous]
     todo = [f for f in files if (names[f], shas[f]) not in previous]
-    holder = _id_holders(files, shas, {(real_path(f), h): r for (f, h), r in previous.items()})
+    holder = _id_holders(files, shas, {(real_path(f, base), h): r for (f, h), r in previous.items()})
     building.mkdir(parents=True)
     writer = PartWriter(building)
     summary = Summary(reused=len(keep))
@@ -199,8 +204,8 @@ def _build(
     unread = [f for f in todo if not shas[f]]
     with ProgressBar(len(todo), show, "解析报告") as bar:
         for rows in chain(
-            (rows_of([(p.report, p.metrics, p.checks)]) for p in map(parse_file, unread)),
-            run([f for f in todo if shas[f]], jobs, executor, scheduler, copies),
+            (rows_of([(p.report, p.metrics, p.checks)]) for p in (parse_file(f, path=_at(base, f)) for f in unread)),
+            run([Job(f, _at(base, f), shas[f]) for f in todo if shas[f]], jobs, executor, scheduler, copies),
         ):
             writer.add_rows(rows)
             for report in rows.reports:
@@ -210,10 +215,10 @@ def _build(
     writer.flush()
     manifest = {"parser_version": parser_version(), "inputs": len(files), "built_at": time.time()}
     previous_out = out if out.exists() else None
-    settled = settle_across_years(building, previous_out, keep, jobs)
+    settled = settle_across_years(building, previous_out, keep, jobs, executor, scheduler, base)
     summary.settled = len(settled)
     with_memory_headroom(assemble, building, previous_out, keep, manifest, settled)
-    attach_collection(building, inputs)  # publish dates from the sites' listings; the collection table
+    attach_collection(building, inputs, base)  # publish dates from the sites' listings; the collection table
     applied = with_memory_headroom(apply_corrections, building, audit_db or database_url(out))
     summary.corrected, summary.stale_corrections = applied.cells, applied.stale
     with_memory_headroom(finalise, building)

@@ -1,6 +1,6 @@
 """Command line: python -m etl build INPUT... --out DIR|URL [--jobs N] [--force];
 python -m etl publish DIR URL [--keep N]; python -m etl synth --out DIR --reports N [--seed S];
-python -m etl demo [--reports N]; python -m etl bench --reports N;
+python -m etl demo [--reports N];
 python -m etl collect SOURCES.csv --out DIR [--year N] [--shard K/N]."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 from etl.build import BuildError, WarehouseBusy, build
 from etl.executors import EXECUTORS
 from etl.extract.metadata import gazetteer_problem, use_places
-from etl.read.names import real_path
-from etl.warehouse import object_storage
+from warehouse import object_storage
+from warehouse.sources import real_path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,37 +100,6 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--reports", type=int, default=2000, help="number of reports")
     d.add_argument("--seed", type=int, default=0)
     d.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
-    be = sub.add_parser("bench", help="benchmark the ETL on a (cached) synthetic corpus; prints one JSON line")
-    be.add_argument("--reports", type=int, default=None, help="corpus size (default 2000; 30 with --pdf)")
-    be.add_argument("--seed", type=int, default=0)
-    be.add_argument("--jobs", type=int, default=2, help="--jobs of the measured build")
-    be.add_argument(
-        "--cache",
-        type=Path,
-        default=None,
-        help="corpus cache folder (default: $ETL_BENCH_CACHE or <tmp>/etl-bench-cache)",
-    )
-    be.add_argument("--repeat", type=int, default=20, help="runs of each dashboard query")
-    be.add_argument(
-        "--direct",
-        action="store_true",
-        help="time the dashboard queries only, on an N-report warehouse made by replicating a parsed one "
-        "in DuckDB instead of parsing N files (for 1,000,000 reports)",
-    )
-    be.add_argument(
-        "--from",
-        dest="source",
-        type=Path,
-        default=None,
-        help="--direct: the parsed warehouse to replicate (default: the cached 10,000-report corpus, built)",
-    )
-    be.add_argument("--out", type=Path, default=None, help="--direct: keep the generated warehouse here")
-    be.add_argument(
-        "--pdf",
-        action="store_true",
-        help="the PDF reader on synthetic PDF reports (--reports of them, default 30; every PDF layout, "
-        "printed by Chromium): reports/s, the pdfium floor, cell accuracy",
-    )
     c = sub.add_parser(
         "collect",
         help="采集: download the agencies' annual reports from their own websites (the 年报 "
@@ -193,27 +162,6 @@ def main(argv: list[str] | None = None) -> int:
         warehouse, summary = make_demo(args.out or DEFAULT_OUT, args.reports, args.seed, max(1, args.jobs))
         print(summary.line())
         print(f"演示数据 / demo warehouse: {warehouse}\n  WAREHOUSE_DIR={warehouse} streamlit run dashboard.py")
-        return 0
-    if args.command == "bench":
-        import json
-
-        from etl.bench import bench, bench_direct, default_cache, parsed_source
-
-        args.reports = args.reports or (None if args.pdf else 2000)
-        if args.pdf:
-            from etl.bench_pdf import bench_pdf
-
-            result = bench_pdf(args.reports or 30, seed=args.seed, jobs=max(1, args.jobs), cache=args.cache)
-        elif args.direct:
-            source = args.source or parsed_source(10_000, args.seed, args.cache or default_cache(), max(1, args.jobs))
-            result = bench_direct(args.reports, source, args.out, repeat=max(1, args.repeat))
-        elif args.source or args.out:
-            parser.error("--from and --out apply only with --direct")
-        else:
-            result = bench(
-                args.reports, seed=args.seed, jobs=max(1, args.jobs), cache=args.cache, repeat=max(1, args.repeat)
-            )
-        print(json.dumps(result, ensure_ascii=False))
         return 0
     if args.command == "publish":
         return _publish(parser, args)

@@ -12,33 +12,38 @@ Arrow record batches, which cost the parent process next to nothing to receive a
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from etl.checks.across_years import Neighbours
 from etl.extract.metadata import extra_places
+from etl.load.write import Rows, rows_of
 from etl.parse import ParsedReport, parse_file
-from etl.warehouse.write import Rows, rows_of
+from warehouse.contract import report_id
 
 EXECUTORS = ("local", "dask")
 
 
-def _parse_path(item: str | tuple[str, Neighbours]) -> ParsedReport:
-    """A path, or (path, the agency's neighbouring-year figures) for the build's second pass."""
-    if isinstance(item, str):
-        return parse_file(item)
-    path, neighbours = item
-    return parse_file(path, neighbours=neighbours)
+@dataclass(frozen=True)
+class Job:
+    """One file to parse: its name as the warehouse stores it, where to read it, its content hash (hashed once, by
+    the build) and, in the build's second pass, the agency's neighbouring-year figures."""
+
+    name: str
+    path: str
+    sha256: str | None = None
+    neighbours: Neighbours | None = None
 
 
-def run_local(items: list, jobs: int) -> Iterator[ParsedReport]:
-    """Parse paths (or (path, neighbours) pairs) into ParsedReport objects, in a process pool when it pays."""
-    if jobs <= 1 or len(items) < 8:
-        return map(_parse_path, items)
-    return _pool_map(_parse_path, items, jobs, chunksize=max(1, min(64, len(items) // (jobs * 8))))
+def _parse(job: Job, data: bytes | None = None) -> ParsedReport:
+    return parse_file(job.name, data, job.neighbours, path=job.path, sha256=job.sha256)
+
+
+def _parse_bytes(item: tuple[Job, bytes]) -> ParsedReport:
+    return _parse(*item)
 
 
 def mark_copy(report: dict, holders: dict[str, str]) -> dict:
@@ -46,7 +51,7 @@ def mark_copy(report: dict, holders: dict[str, str]) -> dict:
     report_id, the others get an id of their own and point at it."""
     if holders.get(report["file_sha256"], report["source_file"]) != report["source_file"]:
         report["duplicate_of"] = report["report_id"]
-        report["report_id"] = hashlib.sha256((report["file_sha256"] + report["source_file"]).encode()).hexdigest()[:16]
+        report["report_id"] = report_id(report["file_sha256"], report["source_file"], copy=True)
     report.pop("_traceback", None)
     return report
 
@@ -55,18 +60,18 @@ def _rows(parsed: Iterable[ParsedReport], holders: dict[str, str]) -> Rows:
     return rows_of((mark_copy(p.report, holders), p.metrics, p.checks) for p in parsed)
 
 
-def _rows_of_paths(item: tuple[list[str], dict[str, str]]) -> Rows:
-    paths, holders = item
-    return _rows(map(parse_file, paths), holders)
+def _rows_of_jobs(item: tuple[list[Job], dict[str, str]]) -> Rows:
+    jobs, holders = item
+    return _rows(map(_parse, jobs), holders)
 
 
-def _rows_of_bytes(item: tuple[str, bytes, dict[str, str]]) -> Rows:
-    path, data, holders = item
-    return _rows([parse_file(path, data)], holders)
+def _rows_of_bytes(item: tuple[Job, bytes, dict[str, str]]) -> Rows:
+    job, data, holders = item
+    return _rows([_parse(job, data)], holders)
 
 
 def run(
-    paths: list[str],
+    files: list[Job],
     jobs: int,
     executor: str = "local",
     scheduler: str | None = None,
@@ -75,11 +80,21 @@ def run(
     """Parse the files; yield their warehouse rows a chunk of reports at a time (see `mark_copy` for `holders`)."""
     holders = holders or {}
     if executor == "dask":
-        return run_dask(_rows_of_bytes, ((p, Path(p).read_bytes(), holders) for p in paths), jobs, scheduler)
-    if jobs <= 1 or len(paths) < 8:
-        return (_rows_of_paths(([p], holders)) for p in paths)
-    size = max(1, min(64, len(paths) // (jobs * 8)))
-    return _pool_map(_rows_of_paths, [(paths[i : i + size], holders) for i in range(0, len(paths), size)], jobs)
+        return run_dask(_rows_of_bytes, ((f, Path(f.path).read_bytes(), holders) for f in files), jobs, scheduler)
+    if jobs <= 1 or len(files) < 8:
+        return (_rows_of_jobs(([f], holders)) for f in files)
+    size = max(1, min(64, len(files) // (jobs * 8)))
+    return _pool_map(_rows_of_jobs, [(files[i : i + size], holders) for i in range(0, len(files), size)], jobs)
+
+
+def parse(files: list[Job], jobs: int, executor: str = "local", scheduler: str | None = None) -> Iterator[ParsedReport]:
+    """Parse the files into ParsedReport objects (the build's second pass, which needs the parse itself), on the
+    same executor as the first pass."""
+    if executor == "dask":
+        return run_dask(_parse_bytes, ((f, Path(f.path).read_bytes()) for f in files), jobs, scheduler)
+    if jobs <= 1 or len(files) < 8:
+        return map(_parse, files)
+    return _pool_map(_parse, files, jobs, chunksize=max(1, min(64, len(files) // (jobs * 8))))
 
 
 def _pool_map(fn: Callable, items: list, jobs: int, chunksize: int = 1) -> Iterator:

@@ -21,8 +21,9 @@ from etl.extract.metadata import read_metadata
 from etl.extract.prose import extract_prose
 from etl.model import Check, Metric, ReadError
 from etl.read import MAX_BYTES, file_format, read_document
-from etl.read.names import real_path, shown_name
 from etl.recognise import recognise, template_for_year
+from warehouse.contract import report_id
+from warehouse.sources import real_path, shown_name
 
 # one file's parse is stopped after this many seconds (where an alarm can be set: a process's main thread, as in
 # the build's workers and the import's build process)
@@ -58,16 +59,22 @@ class ParsedReport:
     checks: list[Check] = field(default_factory=list)
 
 
-def report_id_for(sha256: str) -> str:
-    return sha256[:16]
-
-
-def parse_file(source_file: str, data: bytes | None = None, neighbours: Neighbours | None = None) -> ParsedReport:
+def parse_file(
+    source_file: str,
+    data: bytes | None = None,
+    neighbours: Neighbours | None = None,
+    *,
+    path: str | None = None,
+    sha256: str | None = None,
+) -> ParsedReport:
     """`neighbours`: the same agency's figures of the years before and after, for digit runs the table's own
-    arithmetic cannot split (the build passes them in a second pass, etl/warehouse/across_years.py).
-    `source_file` may be a name as the warehouse stores it (etl/read/names.py); a file too large or that cannot be
-    read gives a 'failed' row that says why (its id then comes from the name: there are no bytes to hash)."""
-    path, source_file = Path(real_path(source_file)), shown_name(source_file)
+    arithmetic cannot split (the build passes them in a second pass, etl/settle.py).
+    `source_file` may be a name as the warehouse stores it (warehouse/sources.py); `path`: where to read it when
+    that is elsewhere (a name relative to another folder than the working one); `sha256`: its content hash when
+    the caller has it already (the build hashes each file once). A file too large or that cannot be read gives a
+    'failed' row that says why (its id then comes from the name: there are no bytes to hash)."""
+    path = Path(real_path(source_file) if path is None else path)
+    source_file = shown_name(source_file)
     problem = None
     if data is None:
         try:
@@ -76,10 +83,9 @@ def parse_file(source_file: str, data: bytes | None = None, neighbours: Neighbou
             data = b"" if problem else path.read_bytes()
         except OSError as e:
             problem = unreadable_reason(e)
-    sha = hashlib.sha256(data).hexdigest() if problem is None else None
-    rid = report_id_for(sha or hashlib.sha256(f"unread\0{source_file}".encode()).hexdigest())
+    sha = (sha256 or hashlib.sha256(data).hexdigest()) if problem is None else None
     report = {
-        "report_id": rid,
+        "report_id": report_id(sha, source_file),
         "source_file": source_file,
         "file_sha256": sha,
         "file_format": file_format(path),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from etl.contract import APPLICANTS
+from warehouse.contract import APPLICANTS
 
 CellKey = tuple[str, str | None, str]  # (metric, applicant, basis)
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from etl.contract import catalogue
 from etl.specs import FUJIAN_2009, FUJIAN_2014, NATIONAL, SPEC_2019, SPEC_2021, SPECS, TableSpec
 from scoring.rubric import Indicator
+from warehouse.contract import catalogue
 
 TABLE_SOURCES = ("table", "manual")  # a table's cell as printed, or as corrected on the 审核 page
 

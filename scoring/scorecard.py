@@ -3,23 +3,23 @@ change on the agency's previous year, and the evidence for every deduction."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
 
 from app.labels import LEVEL_ZH
-from app.warehouse import is_remote, read_table
-from etl.contract import APPLICANT_ZH, catalogue
-from etl.read.names import real_path
 from etl.recognise import recognise
 from scoring import similarity as sim
 from scoring.indicators import ReportContext, evaluate
 from scoring.rubric import Rubric, load_rubric
+from warehouse.contract import APPLICANT_ZH, catalogue
+from warehouse.paths import ROOT as REPO_ROOT
+from warehouse.paths import warehouse_dir as _warehouse_dir
+from warehouse.sources import resolve
+from warehouse.tables import is_remote, read_table
 
 KIND_ZH = {"government": "人民政府", "department": "政府部门"}
-REPO_ROOT = Path(__file__).resolve().parent.parent
 METRIC_COLUMNS = ["report_id", "metric", "applicant", "basis", "value", "source"]  # what the indicators read
 LARGE_YEAR = 5000  # the page asks before scoring more reports of one year than this, no place chosen
 SECONDS_PER_REPORT = 0.007  # measured: 7 800 reports (with last year's texts) in 54 s on 2 cores; a national
@@ -54,33 +54,13 @@ class Scorecard:
 # ---------------------------------------------------------------------------------------------- warehouse
 
 
-def warehouse_dir(default: str | Path = "data/warehouse") -> Path:
-    """The warehouse the dashboard uses: the dashboard's own locator when present, else WAREHOUSE_DIR or data/warehouse."""
-    try:  # the dashboard's query layer, when it exposes one
-        from app import warehouse as app_wh  # type: ignore
-
-        for name in ("warehouse_dir", "locate_warehouse", "get_warehouse_dir", "locate"):
-            fn = getattr(app_wh, name, None)
-            if callable(fn):
-                return Path(fn())
-    except Exception:
-        pass
-    return Path(os.environ.get("WAREHOUSE_DIR") or default)
-
-
-def _resolve(source_file: str | None, bases: list[Path]) -> Path | None:
-    if not source_file:
-        return None
-    p = Path(source_file)
-    for c in [p] if p.is_absolute() else [b / p for b in bases]:
-        c = Path(real_path(str(c)))  # a name stored with escaped bytes (etl/read/names.py)
-        if c.is_file():
-            return c
-    return None
+def warehouse_dir() -> Path:
+    """The warehouse the dashboard uses: WAREHOUSE_DIR, or data/warehouse."""
+    return Path(_warehouse_dir())
 
 
 def read_text(source_file: str | None, bases: list[Path]) -> str | None:
-    path = _resolve(source_file, bases)
+    path = resolve(source_file, bases)
     if path is None:
         return None
     try:

@@ -62,12 +62,7 @@ def samples_wh(tmp_path_factory) -> Path:
     from etl.build import build
 
     wh = tmp_path_factory.mktemp("audit_wh") / "warehouse"
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        build(["data/samples"], wh, progress=False, audit_db="sqlite:///" + str(wh.parent / "none.sqlite"))
-    finally:
-        os.chdir(cwd)
+    build(["data/samples"], wh, progress=False, audit_db="sqlite:///" + str(wh.parent / "none.sqlite"), base=ROOT)
     return wh
 
 

@@ -1,4 +1,4 @@
-"""`python -m etl bench --direct`: a warehouse of N reports made by replicating a parsed one (no parsing) holds N
+"""`python -m benchmarks.bench --direct`: a warehouse of N reports made by replicating a parsed one (no parsing) holds N
 reports with N/n times the rows, new distinct agencies and places (all 演示…) in the same hierarchy, marts equal
 to the ones a build would write, and every named dashboard query runs on it with its sums scaled by N/n.
 
@@ -33,7 +33,7 @@ def src(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def tripled(src, tmp_path_factory) -> Path:
-    from etl.bench import direct_warehouse
+    from benchmarks.bench import direct_warehouse
 
     out = tmp_path_factory.mktemp("direct3") / "wh"
     n = _count(src, "reports.parquet")
@@ -79,7 +79,7 @@ def test_tables_scale(src, tripled):
 
 
 def test_replicated_marts_equal_built_marts(tripled, tmp_path):
-    from etl.warehouse import marts
+    from warehouse import marts
 
     assert marts.valid(tripled)
     again = tmp_path / "again"
@@ -146,7 +146,7 @@ def test_queries_run_and_sums_scale(src, tripled):
 
 
 def test_not_a_multiple_cuts_the_last_replica(src, tmp_path):
-    from etl.bench import direct_warehouse
+    from benchmarks.bench import direct_warehouse
 
     n = _count(src, "reports.parquet")
     made = direct_warehouse(src, tmp_path / "wh", 2 * n + 7)
@@ -159,13 +159,12 @@ def test_not_a_multiple_cuts_the_last_replica(src, tmp_path):
 def test_cli_direct_prints_one_json_line(src, tmp_path, capsys):
     import json
 
-    from etl.cli import main
+    from benchmarks.bench import main
 
     n = _count(src, "reports.parquet")
     assert (
         main(
             [
-                "bench",
                 "--reports",
                 str(2 * n),
                 "--direct",

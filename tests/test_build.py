@@ -168,7 +168,7 @@ def test_cli_usage_errors(tmp_path):
 
 
 def test_a_step_that_does_not_fit_the_memory_limit_runs_again_with_more(monkeypatch):
-    from etl.warehouse import db
+    from warehouse import db
 
     limits = []
 

@@ -21,8 +21,9 @@ from etl import build as build_mod
 from etl.build import BuildError, WarehouseBusy, build
 from etl.model import ReadError
 from etl.read import MAX_BYTES, read_document
-from etl.warehouse.write import building_path, lock_path, old_path, one_writer
 from tests.conftest import CORPUS, ROOT, SAMPLES, need_corpus
+from warehouse.paths import building_path, lock_path, old_path
+from warehouse.swap import one_writer
 
 SAMPLE_NAMES = sorted(p.name for p in SAMPLES.glob("*.txt"))
 # 银川市兴庆区人民政府 2018 (data/samples/000_…): 本年新制作 of 主动公开 as the golden file has it
@@ -168,7 +169,7 @@ def test_reader_during_a_swap_in_progress_reads_the_previous_warehouse(tmp_path,
             textwrap.dedent(f"""
         import sys, time; sys.path.insert(0, {str(ROOT)!r})
         from pathlib import Path
-        from etl.warehouse.write import one_writer
+        from warehouse.swap import one_writer
         with one_writer(Path({str(out)!r})):
             print("held", flush=True); time.sleep(60)
         """),
@@ -178,7 +179,9 @@ def test_reader_during_a_swap_in_progress_reads_the_previous_warehouse(tmp_path,
     )
     try:
         assert holder.stdout.readline().strip() == "held"
-        monkeypatch.setattr(warehouse, "SWAP_WAIT_SECONDS", 0.3)
+        from warehouse import tables
+
+        monkeypatch.setattr(tables, "SWAP_WAIT_SECONDS", 0.3)
         assert warehouse.readable(out) == old_path(out)
         assert warehouse.connect(out).execute("SELECT count(*) FROM raw_reports").fetchone()[0] == 5
         assert not out.exists()  # left for the build to finish

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from etl.contract import APPLICANTS
 from etl.extract import extract
 from etl.model import Document, Table
 from etl.specs import SPECS
+from warehouse.contract import APPLICANTS
 
 S3_2021 = [
     ("一、本年新收政府信息公开申请数量", [5, 1, 0, 0, 0, 0, 6]),

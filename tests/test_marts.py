@@ -1,4 +1,4 @@
-"""Dashboard marts (DIR/marts/*.parquet, etl/warehouse/marts.py): every named query gives the same rows with the
+"""Dashboard marts (DIR/marts/*.parquet, warehouse/marts.py): every named query gives the same rows with the
 marts as with the views over the raw tables, and stale marts are never used.
 
     python -m pytest tests/test_marts.py -q
@@ -24,17 +24,12 @@ def wh(tmp_path_factory) -> Path:
     from etl.build import build
 
     d = tmp_path_factory.mktemp("marts") / "warehouse"
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        build(["data/samples"], d, progress=False)
-    finally:
-        os.chdir(cwd)
+    build(["data/samples"], d, progress=False, base=ROOT)
     return d
 
 
 def test_build_writes_valid_marts(wh):
-    from etl.warehouse import marts
+    from warehouse import marts
 
     assert all((wh / "marts" / f"{t}.parquet").is_file() for t in marts.MARTS)
     assert marts.valid(wh)
@@ -73,7 +68,7 @@ def test_queries_same_with_and_without_marts(wh, tmp_path):
 
 
 def test_stale_marts_are_not_used(wh, tmp_path):
-    from etl.warehouse import marts
+    from warehouse import marts
 
     t = tmp_path / "edited"
     shutil.copytree(wh, t)

@@ -1,4 +1,4 @@
-"""The warehouse on object storage (etl/warehouse/object_storage.py, app/warehouse.py): published to a local S3
+"""The warehouse on object storage (warehouse/object_storage.py, warehouse/tables.py, warehouse/connect.py): published to a local S3
 (moto's server on 127.0.0.1), read in place by DuckDB through s3fs, giving the same rows as the local warehouse;
 a new publish changes version(); a half-published build is never read.
 
@@ -57,20 +57,15 @@ def s3():
 
 @pytest.fixture(autouse=True)
 def no_poll_delay(monkeypatch):
-    from app import warehouse
+    from warehouse import tables
 
-    monkeypatch.setattr(warehouse, "POLL_SECONDS", 0.0)
+    monkeypatch.setattr(tables, "POLL_SECONDS", 0.0)
 
 
 def _build(inputs: list[str], out: Path) -> Path:
     from etl.build import build
 
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        build(inputs, out, progress=False)
-    finally:
-        os.chdir(cwd)
+    build(inputs, out, progress=False, base=ROOT)
     return out
 
 
@@ -104,7 +99,7 @@ def _count(con) -> int:
 def test_every_named_query_same_rows_from_s3(s3, local_wh):
     from app import warehouse
     from app.queries import Filters
-    from etl.warehouse import marts
+    from warehouse import marts
 
     url = f"{s3}/queries"
     assert _cli("publish", str(local_wh), url) == 0
@@ -153,7 +148,7 @@ def test_build_out_url_is_incremental_and_changes_version(s3, capsys):
 
 def test_half_published_build_is_never_read(s3, local_wh, small_wh, monkeypatch):
     from app import warehouse
-    from etl.warehouse import object_storage
+    from warehouse import object_storage
 
     url = f"{s3}/atomic"
     object_storage.publish(local_wh, url)
@@ -185,7 +180,7 @@ def test_half_published_build_is_never_read(s3, local_wh, small_wh, monkeypatch)
 
 
 def test_prune_keeps_newest_builds(s3, local_wh):
-    from etl.warehouse import object_storage
+    from warehouse import object_storage
 
     url = f"{s3}/prune"
     ids = [object_storage.publish(local_wh, url, keep=2) for _ in range(4)]
@@ -198,7 +193,7 @@ def test_prune_keeps_newest_builds(s3, local_wh):
 def test_plain_folder_copy_is_read_too(s3, local_wh):
     """A warehouse folder copied to object storage as it is (no current.json) is read in place."""
     from app import warehouse
-    from etl.warehouse import marts, object_storage
+    from warehouse import marts, object_storage
 
     url = f"{s3}/plain"
     fs = object_storage.filesystem(url)
@@ -215,7 +210,7 @@ def test_plain_folder_copy_is_read_too(s3, local_wh):
 
 def test_no_warehouse_there_is_a_clear_error(s3):
     from app import warehouse
-    from etl.warehouse import object_storage
+    from warehouse import object_storage
 
     url = f"{s3}/nothing-yet"
     assert not warehouse.is_built(url)
@@ -242,7 +237,7 @@ def test_httpfs_reader_that_cannot_load_says_so(s3, local_wh, monkeypatch):
     import duckdb
 
     from app import warehouse
-    from etl.warehouse import object_storage
+    from warehouse import object_storage
 
     try:
         duckdb.connect().execute("LOAD httpfs")

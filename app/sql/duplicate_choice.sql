@@ -1,6 +1,6 @@
 -- The copies of one report (same agency, year and scope) and why one was kept: each copy's status and the
 -- table cells it read (the build keeps a copy with a statistics table over one without, then the most cells
--- read, then 'ok' over 'partial': etl/warehouse/finalise.py).
+-- read, then 'ok' over 'partial': etl/load/finalise.py).
 WITH copies AS (
     SELECT report_id FROM raw_reports WHERE report_id = $report_id OR duplicate_of = $report_id
     UNION SELECT duplicate_of FROM raw_reports WHERE report_id = $report_id AND duplicate_of IS NOT NULL

@@ -8,7 +8,7 @@
 -- Rates divide by all answers of the report (old request.answered, new outcome.total), so categories left out
 -- make up the rest of 100 %.
 -- In 2019/2021 reports a blank 总计 cell (Shanghai 2019 leaves most of them blank) falls back to the sum of the
--- applicant columns. The per-report sums are the views `outc` and `fig` (app/sql/views.sql; marts after a build).
+-- applicant columns. The per-report sums are the views `outc` and `fig` (warehouse/sql/views.sql; marts after a build).
 -- A list: pages show its first rows; outcomes_by_year sums it.
 SELECT s.report_id, s.label, s.agency_name, s.level_zh, s.level_rank, s.year, s.template_zh,
        s.answered, s.granted, s.partial, s.denied, s.unable,

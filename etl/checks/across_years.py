@@ -6,7 +6,7 @@ last year's 增/减, 现行有效 is last year's plus 制发 minus 废止, 上�
 历年累计 is last year's 累计 plus this year's figure. The neighbours' figures enter the constraints as
 known cells (`Neighbours.known()`), keyed by a metric name that marks the year they come from.
 
-These are the rules of etl/warehouse/sql/cross_year_checks.sql, which checks the finished warehouse, and R7 of
+These are the rules of etl/load/sql/cross_year_checks.sql, which checks the finished warehouse, and R7 of
 formats.md §4 (对外公开总数量 grows by 本年新公开数量), which is "soft" there: used to split, not checked.
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from etl.checks.rules import Constraint
-from etl.contract import APPLICANTS
 from etl.specs import CellKey
+from warehouse.contract import APPLICANTS
 
 PREV, NEXT = "@prev:", "@next:"
 SETTLED = "参照同一机关"  # begins the locator note of a row the neighbouring years settled

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from etl.checks.rules import Constraint
-from etl.contract import catalogue
 from etl.model import Check, Metric
 from etl.specs import CellKey
+from warehouse.contract import catalogue
 
 RULE = "text.table_agree"
 SEVERITY = "warning"

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from etl.contract import APPLICANT_ZH, APPLICANTS, catalogue
 from etl.specs import CellKey
+from warehouse.contract import APPLICANT_ZH, APPLICANTS, catalogue
 
 PARTIES = APPLICANTS[:-1]
 

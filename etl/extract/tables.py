@@ -7,11 +7,11 @@ from functools import cache, lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from etl.contract import catalogue
 from etl.extract.numbers import UNITS, is_value_cell, parse_cell, to_unit
 from etl.labels import core, nfkc
 from etl.model import Document, Metric, Table
 from etl.specs import RowSpec, TableSpec, official_label
+from warehouse.contract import catalogue
 
 _UNIT_CELL = re.compile(rf"^{UNITS}$")
 

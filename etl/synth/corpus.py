@@ -243,7 +243,7 @@ def _printed_name(agency: Agency, forms: random.Random) -> str:
 
 def _one_row_other(values: dict) -> dict:
     """The 2021 values with （六）其他处理 as one row: its three rows summed per applicant."""
-    from etl.contract import APPLICANTS
+    from warehouse.contract import APPLICANTS
 
     out = {k: v for k, v in values.items() if k[0] not in L.OTHER_SUBROWS}
     for a in APPLICANTS:

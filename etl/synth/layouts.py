@@ -11,7 +11,7 @@ Labels are those the real reports print (formats.md §1–3); every one matches 
 
 from __future__ import annotations
 
-from etl.contract import APPLICANTS
+from warehouse.contract import APPLICANTS
 
 
 def _r(label, unit, *keys, basis=("year",)):

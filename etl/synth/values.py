@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 from etl.checks.rules import S3_OUTCOMES
-from etl.contract import APPLICANTS
+from warehouse.contract import APPLICANTS
 
 CellKey = tuple
 PARTIES = APPLICANTS[:-1]

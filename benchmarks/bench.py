@@ -1,4 +1,4 @@
-"""`python -m etl bench --reports N`: throughput, memory, size, accuracy and dashboard latency on a synthetic corpus.
+"""`python -m benchmarks.bench --reports N`: throughput, memory, size, accuracy and dashboard latency on a synthetic corpus.
 
 Prints ONE JSON line. Figures:
   etl_reports_per_s        N / wall seconds of `python -m etl build <corpus> --out <wh> --jobs J --force`
@@ -16,8 +16,9 @@ Prints ONE JSON line. Figures:
                            township) are all the truth's; also field by field, and the share of agencies that keep
                            one agency_id over all their reports whatever form their titles take
   queries                  p50/p95 ms of the dashboard's named queries (app/sql/*.sql through app.queries'
-                           composition and app.warehouse.connect), or a representative DuckDB set when the
-                           dashboard modules are not importable (query_set says which)
+                           composition and warehouse.connect.connect)
+
+`--direct` times the queries alone on a warehouse made by replicating a parsed one; `--pdf` is benchmarks/bench_pdf.py.
 """
 
 from __future__ import annotations
@@ -39,9 +40,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from etl.synth.corpus import GENERATOR_VERSION, generate
-from etl.warehouse.db import literal
-
-ROOT = Path(__file__).resolve().parent.parent
+from warehouse.db import literal
+from warehouse.paths import ROOT
 
 
 def default_cache() -> Path:
@@ -311,71 +311,45 @@ def _self_rss_mb() -> float:
 
 
 def dashboard_queries(wh: Path, repeat: int) -> tuple[str, dict]:
-    """Time the dashboard's named queries; fall back to a representative DuckDB set."""
-    try:
-        sys.path.insert(0, str(ROOT))
-        from app import warehouse as appwh
-        from app.queries import DEFAULT_PARAMS, PAGED, SQL_DIR, Filters, execute, execute_page, sql_text
+    """Time the dashboard's named queries as the pages run them."""
+    from app.queries import DEFAULT_PARAMS, PAGED, SQL_DIR, Filters, execute, execute_page, sql_text
+    from warehouse import marts
+    from warehouse.connect import connect
 
-        t = time.perf_counter()
-        con = appwh.connect(wh)
-        connect_ms = (time.perf_counter() - t) * 1000
-        rid = con.execute("SELECT report_id FROM raw_reports WHERE parse_status = 'ok' LIMIT 1").fetchall()[0][0]
-        out = {}
-        for path in sorted(SQL_DIR.glob("*.sql")):
-            name = path.stem
-            if name == "views":
-                continue
-            needs_id = "$report_id" in sql_text(name) and "report_id" not in DEFAULT_PARAMS.get(name, {})
-            params = {"report_id": rid} if needs_id else {}
-            times = []
-            try:
-                for _ in range(repeat):
-                    t = time.perf_counter()
-                    # the pages' path (a Polars frame), no Streamlit cache; a list as the pages run it: its first
-                    # rows (LIMIT in SQL) and, when the page is full, its total row count
-                    if name in PAGED:
-                        execute_page(con, name, Filters(), params)
-                    else:
-                        execute(con, name, Filters(), params)
-                    times.append(time.perf_counter() - t)
-            except Exception as e:
-                out[name] = {"error": f"{type(e).__name__}: {str(e)[:120]}"}
-                continue
-            out[name] = _percentiles(times)
-        out["_connect"] = {
-            "ms": round(connect_ms, 1),
-            "marts": appwh.marts.valid(wh),
-            "process_rss_mb": round(_self_rss_mb(), 1),
-        }
-        con.close()
-        return (
-            "app/sql named queries (app.queries.execute, Polars result as the pages get it, no Streamlit cache; "
-            "lists paged as the pages run them: first PAGE_ROWS rows + total count)"
-        ), out
-    except ImportError:
-        pass
-    con = duckdb.connect()
-    con.execute("SET threads = 2")
-    for t in ("reports", "metrics", "checks"):
-        con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet({literal(f'{wh}/{t}.parquet')})")
-    queries = {
-        "agency_channel_totals": """SELECT r.agency_id, m.metric, sum(m.value) FROM metrics m JOIN reports r USING (report_id)
-            WHERE r.duplicate_of IS NULL AND m.metric LIKE 'channel.%' GROUP BY ALL""",
-        "outcome_rates_by_year": """SELECT r.year, m.metric, sum(m.value) / nullif(sum(sum(m.value)) OVER (PARTITION BY r.year), 0)
-            FROM metrics m JOIN reports r USING (report_id) WHERE m.metric LIKE 'outcome.%' AND m.metric <> 'outcome.total'
-            AND m.applicant = 'total' GROUP BY ALL""",
-        "failed_checks_by_rule": "SELECT rule, severity, count(*) FROM checks WHERE status = 'fail' GROUP BY ALL",
-    }
+    t = time.perf_counter()
+    con = connect(wh)
+    connect_ms = (time.perf_counter() - t) * 1000
+    rid = con.execute("SELECT report_id FROM raw_reports WHERE parse_status = 'ok' LIMIT 1").fetchall()[0][0]
     out = {}
-    for name, sql in queries.items():
+    for path in sorted(SQL_DIR.glob("*.sql")):
+        name = path.stem
+        needs_id = "$report_id" in sql_text(name) and "report_id" not in DEFAULT_PARAMS.get(name, {})
+        params = {"report_id": rid} if needs_id else {}
         times = []
-        for _ in range(repeat):
-            t = time.perf_counter()
-            con.execute(sql).fetchall()
-            times.append(time.perf_counter() - t)
+        try:
+            for _ in range(repeat):
+                t = time.perf_counter()
+                # the pages' path (a Polars frame), no Streamlit cache; a list as the pages run it: its first
+                # rows (LIMIT in SQL) and, when the page is full, its total row count
+                if name in PAGED:
+                    execute_page(con, name, Filters(), params)
+                else:
+                    execute(con, name, Filters(), params)
+                times.append(time.perf_counter() - t)
+        except Exception as e:
+            out[name] = {"error": f"{type(e).__name__}: {str(e)[:120]}"}
+            continue
         out[name] = _percentiles(times)
-    return "representative DuckDB set (app.queries not importable)", out
+    out["_connect"] = {
+        "ms": round(connect_ms, 1),
+        "marts": marts.valid(wh),
+        "process_rss_mb": round(_self_rss_mb(), 1),
+    }
+    con.close()
+    return (
+        "app/sql named queries (app.queries.execute, Polars result as the pages get it, no Streamlit cache; "
+        "lists paged as the pages run them: first PAGE_ROWS rows + total count)"
+    ), out
 
 
 def scorecard_timing(wh: Path) -> dict:
@@ -477,15 +451,15 @@ def direct_warehouse(src: Path, out: Path, n: int) -> dict:
     """Write a warehouse of n reports at `out` by replicating the parsed warehouse `src` in DuckDB SQL (no parsing),
     then its marts. Replica k gets report ids prefixed with k and every invented place name (演示…) tagged with k,
     so agencies, places and 汇总/本级 hierarchy repeat as new distinct ones; the last replica is cut to make n.
-    Streams with DuckDB COPY under the build's memory limit (etl.warehouse.db); returns timings and counts."""
-    from etl.contract import TABLES
-    from etl.warehouse import db, marts
+    Streams with DuckDB COPY under the build's memory limit (warehouse.db); returns timings and counts."""
+    from warehouse import db, marts
+    from warehouse.contract import TABLES
 
     src, out = Path(src), Path(out)
     if not marts.valid(src):
         raise ValueError(
             f"{src} has no current marts: rebuild it (python -m etl build … --force) or run "
-            f"etl.warehouse.marts.write_marts on it first"
+            f"warehouse.marts.write_marts on it first"
         )
     if out.exists():
         shutil.rmtree(out)
@@ -580,8 +554,8 @@ def parsed_source(n: int, seed: int, cache: Path, jobs: int) -> Path:
 
 
 def bench_direct(n: int, src: Path, out: Path | None = None, repeat: int = 20, keep: bool = False) -> dict:
-    """`python -m etl bench --direct`: make an n-report warehouse from `src` without parsing, time every named
-    dashboard query on it; one JSON line like `etl bench` (without the build and accuracy figures)."""
+    """`python -m benchmarks.bench --direct`: make an n-report warehouse from `src` without parsing, time every named
+    dashboard query on it; one JSON line like the build benchmark (without the build and accuracy figures)."""
     import resource
 
     work = None if out else Path(tempfile.mkdtemp(prefix="etl-bench-direct-"))
@@ -606,3 +580,64 @@ def bench_direct(n: int, src: Path, out: Path | None = None, repeat: int = 20, k
     finally:
         if work and not keep:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m benchmarks.bench --reports N [--direct [--from WH] [--out WH]] [--pdf]: prints one JSON line."""
+    import argparse
+
+    be = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench",
+        description="benchmark the ETL on a (cached) synthetic corpus; prints one JSON line",
+    )
+    be.add_argument("--reports", type=int, default=None, help="corpus size (default 2000; 30 with --pdf)")
+    be.add_argument("--seed", type=int, default=0)
+    be.add_argument("--jobs", type=int, default=2, help="--jobs of the measured build")
+    be.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="corpus cache folder (default: $ETL_BENCH_CACHE or <tmp>/etl-bench-cache)",
+    )
+    be.add_argument("--repeat", type=int, default=20, help="runs of each dashboard query")
+    be.add_argument(
+        "--direct",
+        action="store_true",
+        help="time the dashboard queries only, on an N-report warehouse made by replicating a parsed one "
+        "in DuckDB instead of parsing N files (for 1,000,000 reports)",
+    )
+    be.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        default=None,
+        help="--direct: the parsed warehouse to replicate (default: the cached 10,000-report corpus, built)",
+    )
+    be.add_argument("--out", type=Path, default=None, help="--direct: keep the generated warehouse here")
+    be.add_argument(
+        "--pdf",
+        action="store_true",
+        help="the PDF reader on synthetic PDF reports (--reports of them, default 30; every PDF layout, "
+        "printed by Chromium): reports/s, the pdfium floor, cell accuracy",
+    )
+    args = be.parse_args(argv)
+    args.reports = args.reports or (None if args.pdf else 2000)
+    if args.pdf:
+        from benchmarks.bench_pdf import bench_pdf
+
+        result = bench_pdf(args.reports or 30, seed=args.seed, jobs=max(1, args.jobs), cache=args.cache)
+    elif args.direct:
+        source = args.source or parsed_source(10_000, args.seed, args.cache or default_cache(), max(1, args.jobs))
+        result = bench_direct(args.reports, source, args.out, repeat=max(1, args.repeat))
+    elif args.source or args.out:
+        be.error("--from and --out apply only with --direct")
+    else:
+        result = bench(
+            args.reports, seed=args.seed, jobs=max(1, args.jobs), cache=args.cache, repeat=max(1, args.repeat)
+        )
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -31,7 +31,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl.contract import TABLES
+from warehouse.contract import TABLES
+from warehouse.db import literal
 
 POINTER = "current.json"
 BUILDS = "builds"
@@ -122,13 +123,13 @@ class Snapshot:
         return sorted(f for f in self.files if f.startswith(f"{table}/") and f.endswith(".parquet"))
 
     def table_source(self, table: str) -> str:
-        """The read_parquet() argument for a table, as app.warehouse.table_source gives it for a folder."""
+        """The read_parquet() argument for a table, as warehouse.tables.table_source gives it for a folder."""
         files = self.table_files(table)
         if not files:
             raise FileNotFoundError(f"warehouse table missing: {join(self.url, table + '.parquet')}")
         if files == [f"{table}.parquet"]:
-            return f"read_parquet('{_q(join(self.url, files[0]))}')"
-        return f"read_parquet('{_q(join(self.url, table))}/**/*.parquet', hive_partitioning=true, union_by_name=true)"
+            return f"read_parquet({literal(join(self.url, files[0]))})"
+        return f"read_parquet({literal(join(self.url, table, '**/*.parquet'))}, hive_partitioning=true, union_by_name=true)"
 
     @property
     def built(self) -> bool:
@@ -139,10 +140,6 @@ class Snapshot:
             return None
         fs = filesystem(self.url)
         return json.loads(fs.cat_file(_path(fs, join(self.url, rel))))
-
-
-def _q(s: str) -> str:
-    return s.replace("'", "''")
 
 
 def read_pointer(root: str) -> dict | None:
@@ -210,7 +207,7 @@ def register(con, location) -> None:
 
 
 def marts_valid(location, views_hash: str, marts: tuple[str, ...]) -> bool:
-    """etl.warehouse.marts.valid() for a remote warehouse: the marts were written from the current views.sql and
+    """warehouse.marts.valid() for a remote warehouse: the marts were written from the current views.sql and
     from tables of the sizes now there (object storage keeps no mtimes of the build machine)."""
     try:
         snap = location if isinstance(location, Snapshot) else snapshot(location)

@@ -1,6 +1,6 @@
 """Derived tables for the dashboard, written at the end of a build into `DIR/marts/` (outside the contract's tables).
 
-They are the dashboard's views (`rep`, `mv`, `kpi` of app/sql/views.sql) computed once per build instead of on
+They are the dashboard's views (`rep`, `mv`, `kpi` of warehouse/sql/views.sql) computed once per build instead of on
 every query:
 
 - `marts/fig.parquet`: one row per counted report, one column per figure a list page shows (channels, staffing,
@@ -14,8 +14,8 @@ every query:
 - `marts/fails.parquet`: the failed checks only;
 - `marts/opts.parquet`: the values the dashboard's global filters offer.
 
-The SQL is app/sql/views.sql itself, so marts and views cannot drift apart. `marts/manifest.json` records the hash
-of that file and the size and footer digest of every table file; `app.warehouse.connect()` uses the marts only while both
+The SQL is warehouse/sql/views.sql itself, so marts and views cannot drift apart. `marts/manifest.json` records the hash
+of that file and the size and footer digest of every table file; `warehouse.connect.connect()` uses the marts only while both
 match and falls back to the views otherwise (an older warehouse, views.sql changed, a table rewritten since).
 """
 
@@ -27,12 +27,11 @@ from pathlib import Path
 
 import duckdb
 
-from etl.contract import TABLES
-from etl.warehouse import db
+from warehouse import db, object_storage
+from warehouse.contract import TABLES
+from warehouse.db import literal
+from warehouse.paths import VIEWS_SQL
 
-ROOT = Path(__file__).resolve().parents[2]
-VIEWS_SQL = ROOT / "app" / "sql" / "views.sql"
-METRICS_CSV = ROOT / "etl" / "metrics.csv"
 MARTS = ("mv", "kpi", "outc", "req", "fails", "fig", "rep", "opts")
 # mv is read by metric: small row groups let a query skip the metrics it does not ask for
 _ORDER = {
@@ -80,13 +79,9 @@ def views_hash() -> str:
     return hashlib.sha256(VIEWS_SQL.read_bytes()).hexdigest()[:16]
 
 
-def _q(p: Path) -> str:
-    return str(p).replace("'", "''")
-
-
 def write_marts(folder: Path, names: tuple[str, ...] = MARTS) -> None:
     """Write DIR/marts/*.parquet from the finalised tables in `folder` (`names`: only these marts, the manifest
-    left to write_manifest(); etl.bench's direct warehouse replicates the others)."""
+    left to write_manifest(); benchmarks' direct warehouse replicates the others)."""
     folder = Path(folder)
     out = folder / "marts"
     out.mkdir(exist_ok=True)
@@ -94,18 +89,20 @@ def write_marts(folder: Path, names: tuple[str, ...] = MARTS) -> None:
     for t in TABLES:
         single = folder / f"{t}.parquet"
         src = (
-            f"read_parquet('{_q(single)}')"
+            f"read_parquet({literal(single)})"
             if single.exists()
-            else f"read_parquet('{_q(folder / t)}/**/*.parquet', hive_partitioning=true, union_by_name=true)"
+            else f"read_parquet({literal(f'{folder / t}/**/*.parquet')}, hive_partitioning=true, union_by_name=true)"
         )
         con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {src}")
     con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
     for name in MARTS:  # marts already written (and not asked for): read from their files
         if name not in names and (out / f"{name}.parquet").is_file():
-            con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{_q(out / f'{name}.parquet')}')")
+            con.execute(
+                f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet({literal(out / f'{name}.parquet')})"
+            )
     for name in names:
         copy = (
-            f"COPY (SELECT * FROM {name} ORDER BY {_ORDER[name]}) TO '{_q(out / f'{name}.parquet')}' "
+            f"COPY (SELECT * FROM {name} ORDER BY {_ORDER[name]}) TO {literal(out / f'{name}.parquet')} "
             f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP[name]})"
         )
         try:
@@ -117,7 +114,7 @@ def write_marts(folder: Path, names: tuple[str, ...] = MARTS) -> None:
             con.execute(copy)
             con.execute("SET threads = 2")
         # the marts after it read this one from the file just written (mv: not the window again)
-        con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{_q(out / f'{name}.parquet')}')")
+        con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet({literal(out / f'{name}.parquet')})")
     con.close()
     if names == MARTS:
         write_manifest(folder)
@@ -131,11 +128,9 @@ def write_manifest(folder: Path) -> None:
 
 
 def valid(wh: Path) -> bool:
-    """True when `wh/marts` holds every mart, written from the current app/sql/views.sql and from the tables as
+    """True when `wh/marts` holds every mart, written from the current warehouse/sql/views.sql and from the tables as
     they are now (a table rewritten outside a build makes the marts stale). `wh` may also be a warehouse on
     object storage (a URL or an object_storage.Snapshot), checked by table sizes there."""
-    from etl.warehouse import object_storage
-
     if isinstance(wh, object_storage.Snapshot) or object_storage.is_remote(wh):
         return object_storage.marts_valid(wh, views_hash(), MARTS)
     try:

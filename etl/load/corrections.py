@@ -20,10 +20,10 @@ from etl.checks import run_checks
 from etl.checks.prose import RULE as PROSE_RULE
 from etl.checks.prose import check_prose
 from etl.checks.rules import constraints_for
-from etl.contract import TABLES, catalogue
 from etl.model import Metric
-from etl.warehouse.db import connect, literal
-from etl.warehouse.write import table_path
+from warehouse.contract import TABLES, catalogue
+from warehouse.db import connect, literal
+from warehouse.paths import table_path
 
 log = logging.getLogger(__name__)
 MANUAL = "manual"

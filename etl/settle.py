@@ -16,12 +16,14 @@ from pathlib import Path
 import pyarrow as pa
 
 from etl.checks.across_years import SETTLED, Neighbours
-from etl.executors import run_local
+from etl.executors import Job, parse
 from etl.extract.flat import FLAT_MARK
+from etl.load.write import SETTLED_DIR, PartWriter
 from etl.parse import ParsedReport
 from etl.specs import row_cells
-from etl.warehouse.db import connect, literal
-from etl.warehouse.write import SETTLED_DIR, PartWriter, table_path
+from warehouse.db import connect, literal
+from warehouse.paths import table_path
+from warehouse.sources import real_path
 
 FLAT_LOCATOR = f"%{FLAT_MARK}%"
 
@@ -34,14 +36,14 @@ _REACHED = """(basis = 'cumulative' OR metric LIKE 'request.carried_%'
 _BESIDE_SQL = f"""
 CREATE TEMP TABLE beside AS
 WITH pending AS (
-    SELECT r.report_id, r.source_file, r.agency_id, r.scope, r.year, r.duplicate_of
+    SELECT r.report_id, r.source_file, r.file_sha256, r.agency_id, r.scope, r.year, r.duplicate_of
     FROM reports r
     WHERE r.agency_id IS NOT NULL AND r.year IS NOT NULL AND r.report_id IN (
         SELECT report_id FROM metrics
         WHERE source = 'table' AND value IS NULL AND locator LIKE $flat AND {_REACHED})
 ),
 candidates AS (
-    SELECT p.report_id, p.source_file, p.duplicate_of, n.year - p.year AS side, n.year,
+    SELECT p.report_id, p.source_file, p.file_sha256, p.duplicate_of, n.year - p.year AS side, n.year,
            n.report_id AS neighbour, n.template_variant = 'fujian' AS cumulative, n.parse_status, n.file_format
     FROM pending p
     JOIN reports n
@@ -84,6 +86,7 @@ GROUP BY ALL
 @dataclass
 class Pending:
     source_file: str
+    file_sha256: str | None
     duplicate_of: str | None
     neighbours: Neighbours = field(default_factory=Neighbours)
     beside: dict[int, str] = field(default_factory=dict)  # -1 / +1 -> the neighbour's report_id
@@ -109,7 +112,9 @@ def pending_reports(building: Path, previous: Path | None, keep_ids: list[str]) 
             return {}
         con.execute(f"CREATE VIEW {t} AS {' UNION ALL BY NAME '.join(sources)}")
     con.execute(_BESIDE_SQL, {"flat": FLAT_LOCATOR})
-    beside = con.execute("SELECT report_id, source_file, duplicate_of, side, year, neighbour FROM beside").fetchall()
+    beside = con.execute(
+        "SELECT report_id, source_file, file_sha256, duplicate_of, side, year, neighbour FROM beside"
+    ).fetchall()
     figures: dict[str, dict] = {}
     keys: dict[tuple, tuple] = {}  # one key tuple per cell, shared by every report's figures
     cur = con.execute(_FIGURES_SQL)
@@ -120,8 +125,8 @@ def pending_reports(building: Path, previous: Path | None, keep_ids: list[str]) 
     open_rows = _open_rows_read(con)
     con.close()
     out: dict[str, Pending] = {}
-    for report_id, source_file, duplicate_of, side, year, neighbour in beside:
-        p = out.setdefault(report_id, Pending(source_file, duplicate_of))
+    for report_id, source_file, sha256, duplicate_of, side, year, neighbour in beside:
+        p = out.setdefault(report_id, Pending(source_file, sha256, duplicate_of))
         p.beside[side] = neighbour
         if neighbour in figures or neighbour in open_rows:
             p.neighbours.set(side, year, figures.get(neighbour, {}), open_rows.get(neighbour))
@@ -138,10 +143,19 @@ def _open_rows_read(con) -> dict[str, list[tuple[tuple, str]]]:
     return out
 
 
-def settle_across_years(building: Path, previous: Path | None, keep_ids: list[str], jobs: int) -> list[str]:
+def settle_across_years(
+    building: Path,
+    previous: Path | None,
+    keep_ids: list[str],
+    jobs: int,
+    executor: str = "local",
+    scheduler: str | None = None,
+    base: Path | None = None,
+) -> list[str]:
     """Parse again the reports whose blank runs the neighbouring years may settle, until no more settle (a settled
-    report may settle its neighbours, and be settled further by them). Their new rows are written as parts under
-    building/SETTLED_DIR; returns their ids, whose first rows `assemble` then leaves out."""
+    report may settle its neighbours, and be settled further by them), on the build's executor. Their new rows
+    are written as parts under building/SETTLED_DIR; returns their ids, whose first rows `assemble` then leaves
+    out. `base`: the folder the stored names of relative inputs are relative to (None: the working folder)."""
     pending = pending_reports(building, previous, keep_ids)
     writer = PartWriter(building / SETTLED_DIR)
     filled: dict[str, int] = {}  # settled report -> table values in its latest parse
@@ -150,7 +164,8 @@ def settle_across_years(building: Path, previous: Path | None, keep_ids: list[st
     while frontier:
         by_file = {pending[r].source_file: r for r in frontier}
         complete: dict[str, tuple[int, dict]] = {}  # settled further in this round: year, all table figures
-        for parsed in run_local([(pending[r].source_file, pending[r].neighbours) for r in frontier], jobs):
+        files = [_job(pending[r], base) for r in frontier]
+        for parsed in parse(files, jobs, executor, scheduler):
             report_id = by_file[parsed.report["source_file"]]
             if parsed.report["parse_status"] == "failed" or not any(SETTLED in m.locator for m in parsed.metrics):
                 continue
@@ -182,6 +197,12 @@ def settle_across_years(building: Path, previous: Path | None, keep_ids: list[st
         writer.add(parsed.report, parsed.metrics, parsed.checks)
     writer.flush()
     return sorted(filled)
+
+
+def _job(p: Pending, base: Path | None) -> Job:
+    """The stored name, read where it is, with the hash the first pass made of it."""
+    path = real_path(p.source_file, base)
+    return Job(p.source_file, str(Path(base) / path) if base else path, p.file_sha256, p.neighbours)
 
 
 def _still_open(parsed: ParsedReport) -> bool:

@@ -11,58 +11,46 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from etl.collect.store import FILES, MANIFEST, SOURCES, is_collection
-from etl.warehouse.db import connect, literal
-from etl.warehouse.write import table_path
+from warehouse.contract import COLLECTION, COLLECTION_SCHEMA
+from warehouse.db import connect, literal
+from warehouse.paths import table_path
 
-TABLE = "collection"
-SCHEMA = pa.schema(
-    [
-        ("agency", pa.string()),
-        ("source_url", pa.string()),
-        ("level", pa.string()),
-        ("place", pa.string()),
-        ("agency_id", pa.string()),  # the warehouse's id of the agency, from the reports found on the source
-        ("status", pa.string()),
-        ("error", pa.string()),
-        ("collected_at", pa.timestamp("s", tz="UTC")),
-        ("year", pa.int32()),
-        ("title", pa.string()),
-        ("url", pa.string()),
-        ("list_date", pa.date32()),
-        ("page_date", pa.date32()),
-        ("source_file", pa.string()),
-        ("report_id", pa.string()),
-    ]
-)
+TABLE, SCHEMA = COLLECTION, COLLECTION_SCHEMA
 
 
-def collections(inputs: list[str]) -> list[str]:
+def _at(base: Path | None, name: str | Path) -> Path:
+    """Where a name relative to `base` (None: the working folder) is read."""
+    return Path(base) / name if base is not None else Path(name)
+
+
+def collections(inputs: list[str], base: Path | None = None) -> list[str]:
     """The collection folders among the inputs: folders `etl collect` wrote, and the folders of files given one by
-    one from one (FOLDER/files/ab/<sha256>.pdf, as a rebuild from the dashboard's uploads names them)."""
+    one from one (FOLDER/files/ab/<sha256>.pdf, as a rebuild from the dashboard's uploads names them). Relative
+    inputs are relative to `base`, and so are the folders named."""
     found = []
     for i in inputs:
-        p = Path(i)
-        if p.is_dir() and is_collection(p):
+        p, at = Path(i), _at(base, i)
+        if at.is_dir() and is_collection(at):
             found.append(i)
-        elif p.is_file() and len(p.parents) >= 3 and p.parents[1].name == FILES and is_collection(p.parents[2]):
+        elif at.is_file() and len(p.parents) >= 3 and p.parents[1].name == FILES and is_collection(at.parents[2]):
             found.append(str(p.parents[2]))
     return list(dict.fromkeys(found))
 
 
-def report_files(folder: str) -> list[str]:
+def report_files(folder: str, base: Path | None = None) -> list[str]:
     """The files of a collection the build parses (report pages and report attachments), named as the build
     names a folder's files (FOLDER/files/ab/<sha256>.pdf)."""
-    rows = pq.read_table(Path(folder) / MANIFEST, columns=["path", "is_report"]).to_pylist()
+    rows = pq.read_table(_at(base, folder) / MANIFEST, columns=["path", "is_report"]).to_pylist()
     return sorted(
-        {str(Path(folder) / r["path"]) for r in rows if r["is_report"] and (Path(folder) / r["path"]).is_file()}
+        {str(Path(folder) / r["path"]) for r in rows if r["is_report"] and (_at(base, folder) / r["path"]).is_file()}
     )
 
 
-def _entries(folders: list[str]) -> pa.Table:
+def _entries(folders: list[str], base: Path | None = None) -> pa.Table:
     """(source_file, the entry's source, title, dates) of every report file of the collections."""
     tables = []
     for folder in folders:
-        t = pq.read_table(Path(folder) / MANIFEST).filter(pa.compute.field("is_report"))
+        t = pq.read_table(_at(base, folder) / MANIFEST).filter(pa.compute.field("is_report"))
         files = pa.array([str(Path(folder) / p) for p in t.column("path").to_pylist()], pa.string())
         tables.append(
             t.select(["agency", "source_url", "year", "title", "url", "list_date", "page_date"]).append_column(
@@ -72,10 +60,10 @@ def _entries(folders: list[str]) -> pa.Table:
     return pa.concat_tables(tables) if tables else None
 
 
-def attach(building: Path, inputs: list[str]) -> None:
+def attach(building: Path, inputs: list[str], base: Path | None = None) -> None:
     """Fill `publish_date` from the listing (else the report's page) where the report names none, and write the
     `collection` table. Run on every build, so a date taken from a listing that is no longer an input goes."""
-    folders = collections(inputs)
+    folders = collections(inputs, base)
     con = connect()
     reports = table_path(building, "reports")
     con.execute(f"CREATE TABLE reports AS SELECT * FROM read_parquet({literal(reports)})")
@@ -83,7 +71,7 @@ def attach(building: Path, inputs: list[str]) -> None:
         "UPDATE reports SET publish_date = NULL, publish_date_source = NULL "
         "WHERE publish_date_source IN ('listing', 'page')"
     )
-    entries = _entries(folders)
+    entries = _entries(folders, base)
     if entries is not None:
         con.register("entries", entries)
         con.execute("""
@@ -101,7 +89,7 @@ def attach(building: Path, inputs: list[str]) -> None:
         target.unlink(missing_ok=True)
         con.close()
         return
-    sources = pa.concat_tables([pq.read_table(Path(f) / SOURCES) for f in folders])
+    sources = pa.concat_tables([pq.read_table(_at(base, f) / SOURCES) for f in folders])
     con.register("sources", sources)
     cols = ", ".join(SCHEMA.names)
     con.execute(f"""

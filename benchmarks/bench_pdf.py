@@ -1,8 +1,8 @@
-"""`python -m etl bench --pdf`: the PDF reader on synthetic PDF reports (etl.synth.pdf, every PDF layout).
+"""`python -m benchmarks.bench --pdf`: the PDF reader on synthetic PDF reports (etl.synth.pdf, every PDF layout).
 
 Prints PDF reports/s (reading alone, and the whole build), the pdfium floor on the same files (every
 character with its box and every page object extracted, nothing else), their ratio, and the cell accuracy
-against the truth files (etl.bench.accuracy, by layout).
+against the truth files (benchmarks.bench.accuracy, by layout).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from etl.bench import accuracy, default_cache, run_build, truth_table
+from benchmarks.bench import accuracy, default_cache, run_build, truth_table
 from etl.synth import pdf as synth_pdf
 
 PDF_GENERATOR_VERSION = "2"
@@ -117,11 +117,11 @@ def _pages(files: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m etl.bench_pdf read|floor [--passes N] FILE...`: one side of the comparison alone, for timing
+    """`python -m benchmarks.bench_pdf read|floor [--passes N] FILE...`: one side of the comparison alone, for timing
     from outside (farm-bench ... --vs ...); prints the CPU seconds it measured itself."""
     import argparse
 
-    ap = argparse.ArgumentParser(prog="python -m etl.bench_pdf")
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.bench_pdf")
     ap.add_argument("side", choices=["read", "floor"])
     ap.add_argument("--passes", type=int, default=1)
     ap.add_argument("files", nargs="+")

@@ -1,13 +1,16 @@
-"""The warehouse contract in code: metric catalogue, table names and column schemas."""
+"""The warehouse contract in code (docs/contract.md): metric catalogue, table names and column schemas, and how a
+report's id is made."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import pyarrow as pa
+
+from warehouse.paths import METRICS_CSV
 
 APPLICANTS = ["natural_person", "business", "research", "social_org", "legal_service", "other_org", "total"]
 APPLICANT_ZH = dict(zip(APPLICANTS, ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]))
@@ -25,7 +28,7 @@ class MetricDef:
 
 @cache
 def catalogue() -> dict[str, MetricDef]:
-    with open(Path(__file__).with_name("metrics.csv"), encoding="utf-8") as f:
+    with open(METRICS_CSV, encoding="utf-8") as f:
         return {
             r["key"]: MetricDef(
                 r["key"], tuple(r["templates"].split("|")), r["section"], r["label_zh"], r["unit"], r["note"]
@@ -90,3 +93,35 @@ CHECKS_SCHEMA = pa.schema(
 )
 
 TABLES = {"reports": REPORTS_SCHEMA, "metrics": METRICS_SCHEMA, "checks": CHECKS_SCHEMA}
+
+# what `etl collect` found on the agencies' websites, per source and report year (etl/load/collection.py writes it)
+COLLECTION = "collection"
+COLLECTION_SCHEMA = pa.schema(
+    [
+        ("agency", pa.string()),
+        ("source_url", pa.string()),
+        ("level", pa.string()),
+        ("place", pa.string()),
+        ("agency_id", pa.string()),  # the warehouse's id of the agency, from the reports found on the source
+        ("status", pa.string()),
+        ("error", pa.string()),
+        ("collected_at", pa.timestamp("s", tz="UTC")),
+        ("year", pa.int32()),
+        ("title", pa.string()),
+        ("url", pa.string()),
+        ("list_date", pa.date32()),
+        ("page_date", pa.date32()),
+        ("source_file", pa.string()),
+        ("report_id", pa.string()),
+    ]
+)
+
+
+def report_id(sha256: str | None, source_file: str, copy: bool = False) -> str:
+    """A report's id: the first 16 hex digits of its file's SHA-256. A second file holding the same bytes (`copy`)
+    gets one of its own, from the content and its name; a file whose bytes could not be read, one from its name."""
+    if sha256 is None:
+        sha256 = hashlib.sha256(f"unread\0{source_file}".encode()).hexdigest()
+    elif copy:
+        sha256 = hashlib.sha256((sha256 + source_file).encode()).hexdigest()
+    return sha256[:16]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from etl.contract import APPLICANT_ZH, TABLES, catalogue
-from etl.warehouse.db import connect, literal
-from etl.warehouse.write import table_path
+from warehouse.contract import APPLICANT_ZH, TABLES, catalogue
+from warehouse.db import connect, literal
+from warehouse.paths import table_path
 
 _SQL = Path(__file__).with_name("sql")
 RECOMPUTED_RULES = ("xyear.carry_over", "xyear.in_force", "xyear.prev_items", "old.cumulative.chain", "duplicate.agree")

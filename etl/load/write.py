@@ -1,97 +1,27 @@
-"""Atomic, incremental warehouse writes.
+"""Incremental warehouse writes.
 
-A build writes parts into `<DIR>.building/`, assembles the three tables there with DuckDB (sorted, so the
-same inputs give the same files), then swaps the folder in: DIR -> DIR.old, DIR.building -> DIR. A build
-killed at any point leaves the previous warehouse readable (recovered on the next start, by the next build or
-by any reader).
-
-One writer at a time: a build holds the lock file `<DIR>.lock` (an OS lock, released when its process dies)
-from before it reads the previous warehouse until after the swap; a second build waits for it, or refuses.
+A build writes parts into `<DIR>.building/` and assembles the three tables there with DuckDB (sorted, so the
+same inputs give the same files); warehouse/swap.py then swaps the folder in, under the writers' lock.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from filelock import FileLock, Timeout
 
-from etl.contract import TABLES
 from etl.model import Check, Metric
-from etl.warehouse.db import connect, literal
+from warehouse.contract import TABLES
+from warehouse.db import connect, literal
+from warehouse.paths import table_path
 
 PART_ROWS = 50_000
-SETTLED_DIR = "settled"  # parts of the reports the build's second pass parsed again (etl/warehouse/across_years.py)
-
-
-log = logging.getLogger(__name__)
-
-
-class WarehouseBusy(RuntimeError):
-    """Another build holds the warehouse's lock."""
-
-
-def old_path(out: Path) -> Path:
-    return out.with_name(out.name + ".old")
-
-
-def building_path(out: Path) -> Path:
-    return out.with_name(out.name + ".building")
-
-
-def lock_path(out: Path) -> Path:
-    return out.with_name(out.name + ".lock")
-
-
-@contextmanager
-def one_writer(out: Path, wait: float | None = None):
-    """Hold the warehouse's writer lock. `wait`: seconds to wait for another writer (None: as long as it takes;
-    0: refuse at once). Reentrant within a thread; other threads and processes wait."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(lock_path(out)), is_singleton=True)
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        if wait == 0:
-            raise WarehouseBusy(_busy(out)) from None
-        log.warning("another build is writing %s (lock %s): waiting for it to finish", out, lock_path(out))
-        try:
-            lock.acquire(timeout=-1 if wait is None else wait)
-        except Timeout:
-            raise WarehouseBusy(_busy(out)) from None
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def _busy(out: Path) -> str:
-    return (
-        f"另一个构建正在写入数据仓库 {out}，请等它结束后再试。 / Another build is writing the warehouse {out} "
-        f"(it holds {lock_path(out)}); try again when it has finished."
-    )
-
-
-def recover(out: Path) -> None:
-    """Undo a swap that a killed build left half done, and remove what a failed build left behind. Call it
-    holding the writer lock (`one_writer`)."""
-    old = old_path(out)
-    if not out.exists() and old.exists():
-        old.rename(out)
-    elif old.exists():
-        shutil.rmtree(old, ignore_errors=True)
-    shutil.rmtree(building_path(out), ignore_errors=True)
-
-
-def table_path(out: Path, table: str) -> Path:
-    return out / f"{table}.parquet"
+SETTLED_DIR = "settled"  # parts of the reports the build's second pass parsed again (etl/settle.py)
 
 
 @dataclass
@@ -206,11 +136,3 @@ def assemble(
     shutil.rmtree(building / "parts", ignore_errors=True)
     shutil.rmtree(building / SETTLED_DIR, ignore_errors=True)
     (building / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1, default=str))
-
-
-def swap_in(building: Path, out: Path) -> None:
-    old = old_path(out)
-    if out.exists():
-        out.rename(old)
-    building.rename(out)
-    shutil.rmtree(old, ignore_errors=True)

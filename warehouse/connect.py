@@ -1,0 +1,75 @@
+"""Opening a warehouse for reading: an in-memory DuckDB with views over its tables (local or on object storage),
+the marts the build wrote when they are current (warehouse/marts.py), else the views of sql/views.sql."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from warehouse import marts
+from warehouse import object_storage as remote
+from warehouse.contract import COLLECTION, COLLECTION_SCHEMA, TABLES
+from warehouse.db import literal
+from warehouse.paths import METRICS_CSV, VIEWS_SQL, warehouse_dir
+from warehouse.tables import is_remote, readable, require_published, snapshot, table_source
+
+
+def connect(wh: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with raw views (reports, metrics, checks, metric_labels) and the dashboard views.
+    On object storage the views read the Parquet files of one published build in place (that build's files never
+    change, so the connection stays consistent while newer builds are published)."""
+    wh = wh or warehouse_dir()
+    con = duckdb.connect(":memory:")
+    con.execute("SET threads=2")
+    if is_remote(wh):
+        return _connect_remote(con, wh)
+    wh = readable(wh)
+    for t in TABLES:
+        con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {table_source(wh, t)}")
+    _collection_view(con, wh / f"{COLLECTION}.parquet")
+    _labels_view(con)
+    if marts.valid(wh):
+        # the build wrote the dashboard views out as tables (warehouse/marts.py): same rows, no per-query cost
+        for t in marts.MARTS:
+            con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet({literal(wh / 'marts' / f'{t}.parquet')})")
+    else:
+        con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
+    return con
+
+
+def _labels_view(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        f"CREATE VIEW metric_labels AS SELECT * FROM read_csv({literal(METRICS_CSV)}, header=true, all_varchar=true)"
+    )
+
+
+def _collection_view(con: duckdb.DuckDBPyConnection, path: Path | str | None) -> None:
+    """raw_collection: what `etl collect` found on the agencies' websites (empty when the warehouse was not built
+    from a collection). `path`: a local file, or the URL of a published build's file."""
+    if path is not None and (isinstance(path, str) or path.exists()):
+        con.execute(f"CREATE VIEW raw_collection AS SELECT * FROM read_parquet({literal(path)})")
+    else:
+        con.register("empty_collection", COLLECTION_SCHEMA.empty_table())  # a table: cursors see it too
+        con.execute("CREATE TABLE raw_collection AS SELECT * FROM empty_collection")
+        con.unregister("empty_collection")
+
+
+def _connect_remote(con: duckdb.DuckDBPyConnection, wh) -> duckdb.DuckDBPyConnection:
+    snap = snapshot(wh)
+    if not snap.built:
+        require_published(wh)
+    remote.register(con, snap.url)
+    for t in TABLES:
+        con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {snap.table_source(t)}")
+    name = f"{COLLECTION}.parquet"
+    _collection_view(con, remote.join(snap.url, name) if name in snap.files else None)
+    _labels_view(con)
+    if marts.valid(snap):
+        for t in marts.MARTS:
+            con.execute(
+                f"CREATE VIEW {t} AS SELECT * FROM read_parquet({literal(remote.join(snap.url, 'marts', f'{t}.parquet'))})"
+            )
+    else:
+        con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
+    return con
