@@ -8,7 +8,6 @@ python -m etl demo && WAREHOUSE_DIR=data/demo/warehouse streamlit run dashboard.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 # one Polars thread pool for the whole server, shared by every session (read when polars is first imported):
@@ -17,9 +16,7 @@ os.environ.setdefault("POLARS_MAX_THREADS", str(min(4, os.cpu_count() or 1)))
 
 import streamlit as st
 
-ROOT = Path(__file__).resolve().parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parent  # `streamlit run` puts this folder on sys.path itself
 
 from app import boot  # noqa: E402
 

@@ -7,9 +7,18 @@ from pathlib import Path
 
 from warehouse.connect import connect
 from warehouse.contract import TABLES
-from warehouse.paths import DEFAULT_DIR, METRICS_CSV, ROOT, SAMPLES, UPLOADS, warehouse_dir
+from warehouse.paths import DEFAULT_DIR, METRICS_CSV, ROOT, SAMPLES, UPLOADS
 from warehouse.swap import one_writer, recover
-from warehouse.tables import is_built, is_remote, read_table, readable, require_published, source_inputs, version
+from warehouse.tables import (
+    is_built,
+    is_remote,
+    read_table,
+    readable,
+    require_published,
+    source_inputs,
+    version,
+    warehouse_dir,
+)
 
 __all__ = [
     "DEFAULT_DIR",

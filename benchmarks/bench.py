@@ -524,9 +524,8 @@ def _write_mv(con, cols: list[str], plan: list, width: int, path: Path, row_grou
     writer = None
     try:
         for (metric,) in con.execute("SELECT DISTINCT metric FROM src_mv ORDER BY metric").fetchall():
-            m = metric.replace("'", "''")
             body = "\nUNION ALL\n".join(
-                _replica_select("mv", cols, k, width, take, f"metric = '{m}'") for k, take in plan
+                _replica_select("mv", cols, k, width, take, f"metric = {literal(metric)}") for k, take in plan
             )
             reader = con.sql(body).to_arrow_reader(row_group)
             if writer is None:

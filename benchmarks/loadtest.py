@@ -86,7 +86,6 @@ def serve(port: int, warehouse: Path | None):
     """dashboard.py served on 127.0.0.1:port over `warehouse` (a sample warehouse when None)."""
     with tempfile.TemporaryDirectory(prefix="loadtest-") as tmp:
         if warehouse is None:
-            sys.path.insert(0, str(ROOT))
             from app import warehouse as wh_mod
 
             warehouse = Path(tmp) / "warehouse"

@@ -15,9 +15,9 @@ from scoring.indicators import ReportContext, evaluate
 from scoring.rubric import Rubric, load_rubric
 from warehouse.contract import APPLICANT_ZH, catalogue
 from warehouse.paths import ROOT as REPO_ROOT
-from warehouse.paths import warehouse_dir as _warehouse_dir
 from warehouse.sources import resolve
 from warehouse.tables import is_remote, read_table
+from warehouse.tables import warehouse_dir as _warehouse_dir
 
 KIND_ZH = {"government": "人民政府", "department": "政府部门"}
 METRIC_COLUMNS = ["report_id", "metric", "applicant", "basis", "value", "source"]  # what the indicators read

@@ -241,3 +241,33 @@ def test_two_open_neighbours_are_split_together(corpus_dir, tmp_path):
         ("2016", "year", 3460),
     ]
     assert "old.cumulative.chain" in got[0][3] and "参照同一机关2016年报告" in got[0][3]
+
+
+def test_the_second_pass_runs_on_the_chosen_executor(corpus_dir, tmp_path, monkeypatch):
+    """`--executor dask`: the reports parsed again with their neighbours' figures are parsed on the cluster too,
+    and settle exactly the cells the local build settles."""
+    pytest.importorskip("dask.distributed")
+    from etl import executors
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for p in corpus_dir.glob("*pingtan-syq*.txt"):
+        _copy_without_prose_total(p, src)
+    shipped = []
+    on_dask = executors.run_dask
+
+    def counted(fn, items, *args, **kwargs):
+        items = list(items)
+        shipped.append((fn.__name__, len(items)))
+        return on_dask(fn, items, *args, **kwargs)
+
+    monkeypatch.setattr(executors, "run_dask", counted)
+    local = build([str(src)], tmp_path / "local", progress=False)
+    assert not shipped
+    dask = build([str(src)], tmp_path / "dask", progress=False, executor="dask")
+    assert dask.settled == local.settled >= 4
+    second = [n for fn, n in shipped if fn == "_parse_bytes"]
+    assert second and sum(second) >= dask.settled  # every report settled was parsed again on the cluster
+    con = duckdb.connect()
+    rows = "SELECT * EXCLUDE (report_id) FROM read_parquet('{}/metrics.parquet') ORDER BY ALL"
+    assert con.execute(rows.format(tmp_path / "local")).fetchall() == con.execute(rows.format(tmp_path / "dask")).fetchall()

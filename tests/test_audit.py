@@ -17,7 +17,6 @@ import pytest
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from audit import db, store
 from audit.roles import User

@@ -212,3 +212,29 @@ def test_duplicate_copies_are_marked_and_compared(tmp_path):
     district = next(v for k, v in copies.items() if k.startswith("district"))
     assert approval == ("pass", "与保留的同一报告副本数字一致")
     assert district[0] == "fail" and "1 个单元格数字不同" in district[1] and "active.total" in district[1]
+
+
+def test_each_file_is_hashed_once(tmp_path, monkeypatch):
+    """The build hashes every input once and hands the hash to the parse, which does not hash the bytes again."""
+    import hashlib
+    from collections import Counter
+
+    files = sorted(p for p in SAMPLES.iterdir() if p.is_file())
+    contents = {p.read_bytes(): p.name for p in files}
+    hashed = Counter()
+    sha256, file_digest = hashlib.sha256, hashlib.file_digest
+
+    def counted_sha256(data=b"", *args, **kwargs):
+        if isinstance(data, bytes) and data in contents:
+            hashed[contents[data]] += 1
+        return sha256(data, *args, **kwargs)
+
+    def counted_file_digest(f, digest):
+        hashed[Path(f.name).name] += 1
+        return file_digest(f, digest)
+
+    monkeypatch.setattr(hashlib, "sha256", counted_sha256)
+    monkeypatch.setattr(hashlib, "file_digest", counted_file_digest)
+    summary = build([str(SAMPLES)], tmp_path / "wh", progress=False)
+    assert summary.parsed + summary.partial == len(files) == 5
+    assert hashed == Counter({p.name: 1 for p in files})

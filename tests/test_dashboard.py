@@ -43,7 +43,6 @@ def wh(tmp_path_factory) -> Path:
 @pytest.fixture()
 def built(wh) -> Path:
     """The same warehouse, built now if no earlier test (or the app) has built it yet."""
-    sys.path.insert(0, str(ROOT))
     from app import warehouse
 
     warehouse.ensure_built(wh)
@@ -154,7 +153,6 @@ def test_scope_filter_never_adds_summary_to_parts(wh):
 def test_long_agency_list_is_searched_by_name(wh, monkeypatch):
     """Beyond AGENCY_LIST_MAX agencies (a national warehouse) the 机构 list is offered after a name search, and
     an agency chosen under one search stays chosen under the next."""
-    sys.path.insert(0, str(ROOT))
     from app import filters
 
     monkeypatch.setattr(filters, "AGENCY_LIST_MAX", 2)
@@ -209,7 +207,6 @@ def test_quality_lists_failed_check(wh):
 
 
 def test_import_limits_and_zip_safety(tmp_path):
-    sys.path.insert(0, str(ROOT))
     from app import importer
 
     big = b"x" * (importer.MAX_FILE_MB * 2**20 + 1)
@@ -234,7 +231,6 @@ def test_import_limits_and_zip_safety(tmp_path):
 
 
 def test_import_keeps_existing_reports(tmp_path, monkeypatch):
-    sys.path.insert(0, str(ROOT))
     from app import importer, warehouse
 
     wh = tmp_path / "wh"
@@ -253,7 +249,6 @@ def test_import_keeps_existing_reports(tmp_path, monkeypatch):
 
 
 def test_png_export_has_cjk_font():
-    sys.path.insert(0, str(ROOT))
     import polars as pl
 
     from app import charts, export
@@ -268,7 +263,6 @@ def test_png_export_has_cjk_font():
 def test_text_figures_fill_gaps_and_are_marked(built, tmp_path, monkeypatch):
     wh = built
     """Figures from the prose (source='text') are used only where the table has none, and are labelled 据正文."""
-    sys.path.insert(0, str(ROOT))
     import polars as pl
 
     from app import charts, queries, ui
@@ -318,7 +312,6 @@ def real_wh(tmp_path_factory, corpus_dir) -> Path:
 
 def _golden_figures(key: str) -> dict:
     """The headline figures of one real report, from its hand-written golden table values."""
-    sys.path.insert(0, str(ROOT / "tests"))
     from golden_data import golden_metrics
 
     g = golden_metrics(key)
@@ -350,7 +343,6 @@ REAL_FIGURES = [
 @pytest.mark.parametrize("label,year,key,lawsuits", REAL_FIGURES, ids=[k for _, _, k, _ in REAL_FIGURES])
 def test_real_headline_figures_equal_golden_table_values(real_wh, label, year, key, lawsuits):
     """总览, 复议诉讼, 依申请公开 and 主动公开 show one report's table figures, whatever prose figure it states."""
-    sys.path.insert(0, str(ROOT))
     from app import warehouse
     from app.queries import Filters, execute
 

@@ -63,7 +63,6 @@ def test_the_demo_warehouse_takes_no_uploads(monkeypatch, demo_wh):
 
 def test_charts_and_files_are_marked(monkeypatch, demo_wh):
     monkeypatch.setenv("WAREHOUSE_DIR", str(demo_wh))
-    sys.path.insert(0, str(ROOT))
     from app import demo, export, queries
 
     queries.clear()
@@ -85,7 +84,6 @@ def test_real_reports_are_not_marked(monkeypatch, tmp_path):
     at = _app(monkeypatch, wh).run()
     assert not at.exception
     assert not any("演示数据" in e.value for e in at.error)
-    sys.path.insert(0, str(ROOT))
     from app import export, queries
 
     queries.clear()

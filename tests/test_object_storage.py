@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from pathlib import Path
 
 import pytest
 from same_rows import every_query_same, norm
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 moto_server = pytest.importorskip("moto.server", reason="moto[server] is not installed (requirements-dev.txt)")
 s3fs = pytest.importorskip("s3fs", reason="s3fs is not installed (requirements.txt)")

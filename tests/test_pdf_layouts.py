@@ -10,11 +10,9 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from minimal_pdf import pdf_from_objects
 
 from etl.parse import parse_file
@@ -91,7 +89,6 @@ def _print(tmp_path: Path, name: str, html: str, background: bool = False) -> Pa
 
 
 def _page(body: str, css: str = "") -> str:
-    sys.path.insert(0, str(ROOT / "tools"))
     import make_fixtures
 
     title = "演示县人民政府2020年政府信息公开工作年度报告"

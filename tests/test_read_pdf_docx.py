@@ -149,7 +149,6 @@ def _print(tmp_path, jobs):
     if not CHROMIUM.exists():
         pytest.skip("chromium not installed")
     pytest.importorskip("playwright")
-    sys.path.insert(0, str(ROOT / "tools"))
     import make_fixtures
 
     make_fixtures.print_pdfs(jobs, tmp_path)
@@ -160,7 +159,6 @@ def test_vertical_header_text(tmp_path, layout):
     """Header cells in vertical text: upright glyphs in vertical-rl columns, and rotated glyphs."""
     if not CHROMIUM.exists() or html_source(S3) is None:
         pytest.skip("chromium or shared corpus not present")
-    sys.path.insert(0, str(ROOT / "tools"))
     import make_fixtures
 
     jobs = [j for j in make_fixtures.layout_jobs() if f"_{layout}." in j[0]]
@@ -173,7 +171,6 @@ def test_vertical_header_text(tmp_path, layout):
 def test_unruled_table(tmp_path):
     if not CHROMIUM.exists() or html_source(S3) is None:
         pytest.skip("chromium or shared corpus not present")
-    sys.path.insert(0, str(ROOT / "tools"))
     import make_fixtures
 
     jobs = [j for j in make_fixtures.layout_jobs() if "unruled" in j[0]]
@@ -191,7 +188,6 @@ def test_unruled_report_golden(tmp_path):
     """The whole 2024 report printed without any table rules still gives every golden cell."""
     if not CHROMIUM.exists() or html_source(S3) is None:
         pytest.skip("chromium or shared corpus not present")
-    sys.path.insert(0, str(ROOT / "tools"))
     import make_fixtures
 
     jobs = [j for j in make_fixtures.layout_jobs() if j[0] == f"{S3}_unruled.pdf"]
@@ -431,7 +427,6 @@ def test_whole_corpus_reprinted(tmp_path, fmt):
     pages = _corpus_pages()
     if not pages:
         pytest.skip("shared corpus not present")
-    sys.path.insert(0, str(ROOT / "tools"))
     import make_fixtures
 
     if fmt == "pdf":
@@ -492,7 +487,6 @@ def test_rows_cut_by_page_break(tmp_path):
     the table reads the same as on one page."""
     if not CHROMIUM.exists() or html_source(S3) is None:
         pytest.skip("chromium or shared corpus not present")
-    sys.path.insert(0, str(ROOT / "tools"))
     import make_fixtures
 
     jobs = [make_fixtures.rowsplit_job(h) for h in (116, 132, 140, 148, 180, 212, 220, 252)]

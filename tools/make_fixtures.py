@@ -1,7 +1,7 @@
 """Regenerate the PDF/DOCX test fixtures in tests/fixtures/ from the real published HTML pages.
 
-    python tools/make_fixtures.py            # all fixtures (PDF needs /usr/bin/chromium + playwright)
-    python tools/make_fixtures.py --docx     # DOCX only
+    python3 -m tools.make_fixtures            # all fixtures (PDF needs /usr/bin/chromium + playwright)
+    python3 -m tools.make_fixtures --docx     # DOCX only
 
 Each report's article (found the same way the HTML reader finds it) is reprinted as a plain page: its
 paragraphs and tables, site chrome, scripts and inline sizes removed. The PDF is Chromium's print-to-PDF of
@@ -20,17 +20,15 @@ import copy
 import html as htmlmod
 import io
 import re
-import sys
 from pathlib import Path
 
 import lxml.html
 from lxml import etree
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from etl.read.decode import decode
+from etl.read.html import _DROP, _article
 
-from etl.read.decode import decode  # noqa: E402
-from etl.read.html import _DROP, _article  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 REAL = Path("/work/shared/corpus/real")
 OUT = ROOT / "tests" / "fixtures"

@@ -11,8 +11,8 @@ from warehouse import marts
 from warehouse import object_storage as remote
 from warehouse.contract import COLLECTION, COLLECTION_SCHEMA, TABLES
 from warehouse.db import literal
-from warehouse.paths import METRICS_CSV, VIEWS_SQL, warehouse_dir
-from warehouse.tables import is_remote, readable, require_published, snapshot, table_source
+from warehouse.paths import METRICS_CSV, VIEWS_SQL
+from warehouse.tables import is_remote, readable, require_published, snapshot, table_source, warehouse_dir
 
 
 def connect(wh: Path | str | None = None) -> duckdb.DuckDBPyConnection:

@@ -31,6 +31,7 @@ from warehouse import db, object_storage
 from warehouse.contract import TABLES
 from warehouse.db import literal
 from warehouse.paths import VIEWS_SQL
+from warehouse.tables import table_source
 
 MARTS = ("mv", "kpi", "outc", "req", "fails", "fig", "rep", "opts")
 # mv is read by metric: small row groups let a query skip the metrics it does not ask for
@@ -87,13 +88,7 @@ def write_marts(folder: Path, names: tuple[str, ...] = MARTS) -> None:
     out.mkdir(exist_ok=True)
     con = db.connect()  # bounded memory (ETL_DUCKDB_MEMORY_MB) at any corpus size: the sorts spill to disk
     for t in TABLES:
-        single = folder / f"{t}.parquet"
-        src = (
-            f"read_parquet({literal(single)})"
-            if single.exists()
-            else f"read_parquet({literal(f'{folder / t}/**/*.parquet')}, hive_partitioning=true, union_by_name=true)"
-        )
-        con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {src}")
+        con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {table_source(folder, t)}")
     con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
     for name in MARTS:  # marts already written (and not asked for): read from their files
         if name not in names and (out / f"{name}.parquet").is_file():

@@ -17,17 +17,6 @@ DEFAULT_DIR = DATA / "warehouse"
 UPLOADS = Path(os.environ.get("UPLOADS_DIR") or DATA / "uploads")
 
 
-def warehouse_dir() -> Path | str:
-    """The local folder, or the URL (s3://bucket/prefix, gs://…) of a warehouse on object storage, named by
-    WAREHOUSE_DIR; data/warehouse by default."""
-    from warehouse import object_storage
-
-    env = os.environ.get("WAREHOUSE_DIR")
-    if env and object_storage.is_remote(env):
-        return object_storage.url(env)
-    return Path(env).expanduser().resolve() if env else DEFAULT_DIR
-
-
 def table_path(folder: Path, table: str) -> Path:
     """A table of a built warehouse folder: DIR/<table>.parquet."""
     return Path(folder) / f"{table}.parquet"

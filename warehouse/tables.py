@@ -15,7 +15,7 @@ import duckdb
 from warehouse import object_storage as remote
 from warehouse.contract import TABLES
 from warehouse.db import literal
-from warehouse.paths import old_path, warehouse_dir
+from warehouse.paths import DEFAULT_DIR, old_path
 from warehouse.swap import WarehouseBusy, one_writer, recover
 
 # how long a remote warehouse's current build is trusted before current.json is read again (version() runs on
@@ -26,6 +26,15 @@ SWAP_WAIT_SECONDS = 5.0
 _snap_lock = threading.Lock()
 _snapshots: dict[str, tuple[float, remote.Snapshot]] = {}
 log = logging.getLogger(__name__)
+
+
+def warehouse_dir() -> Path | str:
+    """The local folder, or the URL (s3://bucket/prefix, gs://…) of a warehouse on object storage, named by
+    WAREHOUSE_DIR; data/warehouse by default."""
+    env = os.environ.get("WAREHOUSE_DIR")
+    if env and remote.is_remote(env):
+        return remote.url(env)
+    return Path(env).expanduser().resolve() if env else DEFAULT_DIR
 
 
 def is_remote(wh) -> bool:

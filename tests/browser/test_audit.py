@@ -31,7 +31,6 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no /usr/bin
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    sys.path.insert(0, str(ROOT))
     from app import warehouse
     from audit import db, store
 

@@ -4,7 +4,6 @@ report still reaches the warehouse."""
 from __future__ import annotations
 
 import os
-import sys
 import time
 
 import duckdb
@@ -19,7 +18,6 @@ XINGQING = ROOT / "data" / "samples" / "000_dda260feeadc045e.txt"
 @pytest.fixture()
 def served(tmp_path):
     """(url, warehouse folder) of a dashboard of its own: this test writes into its warehouse."""
-    sys.path.insert(0, str(ROOT))
     from app import warehouse
 
     wh = tmp_path / "warehouse"

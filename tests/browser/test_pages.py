@@ -10,7 +10,6 @@ Python package playwright (no `playwright install`: the Debian Chromium is used)
 from __future__ import annotations
 
 import os
-import sys
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -44,7 +43,6 @@ def server(tmp_path_factory):
     wh = os.environ.get("BROWSER_WAREHOUSE")
     if not wh:
         wh = str(tmp_path_factory.mktemp("bwh") / "warehouse")
-        sys.path.insert(0, str(ROOT))
         from app import warehouse
 
         warehouse.ensure_built(Path(wh))
