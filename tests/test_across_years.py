@@ -270,4 +270,7 @@ def test_the_second_pass_runs_on_the_chosen_executor(corpus_dir, tmp_path, monke
     assert second and sum(second) >= dask.settled  # every report settled was parsed again on the cluster
     con = duckdb.connect()
     rows = "SELECT * EXCLUDE (report_id) FROM read_parquet('{}/metrics.parquet') ORDER BY ALL"
-    assert con.execute(rows.format(tmp_path / "local")).fetchall() == con.execute(rows.format(tmp_path / "dask")).fetchall()
+    assert (
+        con.execute(rows.format(tmp_path / "local")).fetchall()
+        == con.execute(rows.format(tmp_path / "dask")).fetchall()
+    )
