@@ -6,8 +6,7 @@ import threading
 from pathlib import Path
 
 from warehouse.connect import connect
-from warehouse.contract import TABLES
-from warehouse.paths import DEFAULT_DIR, METRICS_CSV, ROOT, SAMPLES, UPLOADS
+from warehouse.paths import ROOT, SAMPLES, UPLOADS
 from warehouse.swap import one_writer, recover
 from warehouse.tables import (
     is_built,
@@ -21,11 +20,7 @@ from warehouse.tables import (
 )
 
 __all__ = [
-    "DEFAULT_DIR",
-    "METRICS_CSV",
     "ROOT",
-    "SAMPLES",
-    "TABLES",
     "UPLOADS",
     "connect",
     "ensure_built",
