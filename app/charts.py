@@ -49,6 +49,8 @@ PALETTE: dict[str, str] = {
     "缺失": "#c9c9c9",
     "网站未找到": "#d7b5d8",
     "报告期外": "#f7f7f7",
+    "已撤销": "#dfe4ea",  # marked by a reviewer (audit/fates.py): not missing
+    "已并入": "#d4e6f1",
     # where a figure comes from
     "表格": "#4e79a7",
     "据正文": "#b07aa1",
@@ -75,7 +77,7 @@ ORDER = {
     "outcome": ["予以公开", "部分公开", "不予公开", "无法提供"],
     "result": ["维持", "纠正", "其他结果", "尚未审结"],
     "applicant": ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他组织"],
-    "status": ["已解析", "有核对问题", "部分解析", "解析失败", "缺失", "网站未找到", "报告期外"],
+    "status": ["已解析", "有核对问题", "部分解析", "解析失败", "缺失", "网站未找到", "报告期外", "已撤销", "已并入"],
     "source": ["表格", "据正文"],
 }
 LABEL_LIMIT = 420
@@ -335,6 +337,7 @@ def coverage_matrix(df: pl.DataFrame) -> alt.LayerChart:
             alt.Tooltip("status:N", title="状态"),
             alt.Tooltip("scopes:N", title="范围"),
             alt.Tooltip("n_failed_checks:Q", title="未通过核对"),
+            *([alt.Tooltip("fate_zh:N", title="撤并")] if "fate_zh" in df.columns else []),
         ],
     )
     text = base.transform_filter("datum.n_reports > 1").mark_text(fontSize=10).encode(text="_n:N")
