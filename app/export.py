@@ -243,12 +243,11 @@ def show(chart: alt.TopLevelMixin, df: pl.DataFrame, name: str, title: str = "",
         return
     if demo.is_demo():
         chart = demo.mark_chart(chart)
+    from app import page_pdf
+
     st.altair_chart(chart, theme=None, width="stretch")
     unit = unit or _unit(chart.to_dict())
-    downloads(
-        name,
-        df,
-        chart,
-        title=title or name.replace("_", "（", 1) + ("）" if "_" in name else ""),
-        subtitle=slide_lines(df, unit),
-    )
+    title = title or name.replace("_", "（", 1) + ("）" if "_" in name else "")
+    subtitle = slide_lines(df, unit)
+    downloads(name, df, chart, title=title, subtitle=subtitle)
+    page_pdf.add_chart(chart, title, subtitle)  # the same slide in the page's PDF

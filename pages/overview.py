@@ -118,6 +118,7 @@ if not missing.is_empty():
             pl.col("n_missing").alias("缺报年数"),
             pl.col("fate_zh").alias("撤并"),
         ),
+        pdf_title="缺报清单",
         hide_index=True,
         width="stretch",
     )
