@@ -443,9 +443,9 @@ def agency_fate_actions(f: queries.Filters) -> None:
     """总览's 机构撤销与合并 block under the 缺报清单: the agencies marked abolished or merged (everyone reads them) and,
     for a reviewer, the forms to mark an agency of the region or take a mark back."""
     marks = fates.all_fates(engine())
-    with st.expander(f"机构撤销与合并（已标记 {len(marks)} 家）", expanded=False):
-        if flash := st.session_state.pop("fate_flash", None):
-            st.success(flash)
+    if flash := st.session_state.pop("fate_flash", None):
+        st.success(flash)
+    with st.expander(f"机构撤销与合并（已标记 {len(marks)} 家）", expanded=flash is not None):
         st.caption(
             "标记为撤销或合并的机构，自撤并当年起不再应报：这些年度显示为“已撤销”/“已并入”，不算缺报；"
             "撤并前一年以前仍按年应报（最后一份报告之后、撤并之前的年度算缺报）。"

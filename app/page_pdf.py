@@ -146,7 +146,7 @@ def pdf_bytes(title: str, filter_line: str, items: list, when: datetime | None =
     pdf.set_font("cjk", size=13)
     pdf.ln(6)
     for line in (
-        f"筛选条件：{filter_line}",
+        filter_line,  # 筛选：… (filters.describe, the agencies named)
         f"导出时间：{when:%Y-%m-%d %H:%M}（北京时间）",
         export.SOURCE_LINE,
         f"内容：{sum(isinstance(i, Chart) for i in items)} 张图表、{sum(isinstance(i, Table) for i in items)} 张表格",
