@@ -49,8 +49,8 @@ PALETTE: dict[str, str] = {
     "缺失": "#c9c9c9",
     "网站未找到": "#d7b5d8",
     "报告期外": "#f7f7f7",
-    "已撤销": "#dfe4ea",  # marked by a reviewer (audit/fates.py): not missing
-    "已并入": "#d4e6f1",
+    "已撤销": "#cdd5e3",  # marked by a reviewer (audit/fates.py): not missing
+    "已并入": "#c9e6e0",
     # where a figure comes from
     "表格": "#4e79a7",
     "据正文": "#b07aa1",

@@ -111,7 +111,7 @@ def _cell(v) -> str:
     if v is None:
         return "—"
     if isinstance(v, float):
-        return f"{v:,.0f}" if v == int(v) else f"{v:,.2f}"
+        return f"{v:,.2f}".rstrip("0").rstrip(".")  # 79.7, 79, 1,234
     if isinstance(v, int) and not isinstance(v, bool):
         return str(v) if 1900 <= v <= 2100 else f"{v:,}"  # a year stays a year
     if isinstance(v, list | tuple):
@@ -183,13 +183,20 @@ def _table(pdf, item: Table, w: float, FontFace) -> None:
     )
     pdf.ln(2)
     pdf.set_font("cjk", size=8 if len(cols) <= 8 else 7)
+    body = [[_cell(v) for v in r] for r in item.df.select(cols).iter_rows()]
+    # columns as wide as their longest cell (a CJK character counts double), within 4–24 characters
+    widths = [
+        min(24, max(4, max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(x)) for x in [c] + [r[i] for r in body])))
+        for i, c in enumerate(cols)
+    ]
     with pdf.table(
         width=w,
+        col_widths=widths,
         line_height=5,
         headings_style=FontFace(fill_color=(230, 234, 240)),
         text_align="LEFT",
         first_row_as_headings=True,
     ) as t:
         t.row([str(c) for c in cols])
-        for r in item.df.select(cols).iter_rows():
-            t.row([_cell(v) for v in r])
+        for r in body:
+            t.row(r)
