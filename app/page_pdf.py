@@ -120,7 +120,8 @@ def _cell(v) -> str:
 
 
 def pdf_bytes(title: str, filter_line: str, items: list, when: datetime | None = None) -> bytes:
-    """The page as one PDF (A4 landscape): a title page, then a page per chart, then its tables."""
+    """The page as one PDF (A4 landscape): a title page, then a page per chart and the tables in the page's order
+    (tables one after another share pages)."""
     from fpdf import FPDF
     from fpdf.fonts import FontFace
 
@@ -153,6 +154,7 @@ def pdf_bytes(title: str, filter_line: str, items: list, when: datetime | None =
     ):
         pdf.multi_cell(w, 9, line, align="C", new_x="LMARGIN", new_y="NEXT")
 
+    previous = None
     for item in items:
         if isinstance(item, Chart):
             pdf.add_page()
@@ -160,12 +162,17 @@ def pdf_bytes(title: str, filter_line: str, items: list, when: datetime | None =
             img_h = w * export.SLIDE_PX[1] / export.SLIDE_PX[0]
             pdf.image(io.BytesIO(png), x=pdf.l_margin, y=pdf.t_margin, w=w, h=img_h)
         else:
+            # a table after the title page or a chart starts a page; one after a table follows it if room is left
+            if not isinstance(previous, Table) or pdf.get_y() > pdf.h - 50:
+                pdf.add_page()
+            else:
+                pdf.ln(8)
             _table(pdf, item, w, FontFace)
+        previous = item
     return bytes(pdf.output())
 
 
 def _table(pdf, item: Table, w: float, FontFace) -> None:
-    pdf.add_page()
     pdf.set_font("cjk", size=14)
     pdf.multi_cell(w, 8, item.title, new_x="LMARGIN", new_y="NEXT")
     cols = item.df.columns[:MAX_COLUMNS]
