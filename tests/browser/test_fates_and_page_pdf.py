@@ -49,7 +49,7 @@ def site(tmp_path_factory):
     store.create_user(eng, "min", "林审核", "minpass123", "reviewer", "福建省", by="test")
     store.create_user(eng, "hu", "沪审核", "hupass1234", "reviewer", "上海市", by="test")
     with dashboard(env) as url:
-        yield {"url": url, "eng": eng}
+        yield {"url": url, "eng": eng, "wh": wh}
     eng.dispose()
     db.engine.cache_clear()
 
@@ -184,3 +184,31 @@ def test_whole_page_exports_as_one_pdf(site, chromium):
     # the 缺报清单 as the page shows it: 平潭综合实验区 2013、2018、2022 (3), 平潭县 2012 (1); blanks as —
     assert "平潭综合实验区" in tables and "2013、2018、2022" in tables and "—" in tables
     assert sum(1 for page in pdf.pages if page.images) == n_png
+
+
+def test_report_page_exports_its_tables(site, chromium):
+    import duckdb
+
+    rid = (
+        duckdb.connect()
+        .sql(
+            f"SELECT report_id FROM '{site['wh']}/reports.parquet' "
+            "WHERE agency_short = '上海市政府办公厅' AND year = 2019 AND duplicate_of IS NULL"
+        )
+        .fetchall()[0][0]
+    )
+    ctx, pg = _page(chromium, 1400)
+    try:
+        pg.goto(f"{site['url']}/report?report={rid}", timeout=60_000)
+        _wait_for_app(pg)
+        with pg.expect_download(timeout=120_000) as dl:
+            pg.get_by_role("button", name="导出本页 PDF").click()
+        data = Path(dl.value.path()).read_bytes()
+        assert dl.value.suggested_filename == "报告详情_上海市人民政府办公厅_2019.pdf"
+    finally:
+        ctx.close()
+    texts = _page_texts(data, 2)
+    assert texts[0].startswith("报告详情：上海市人民政府办公厅 2019")
+    assert "报告：上海市政府办公厅 2019（2019年格式）" in texts[0] and "内容：0 张图表" in texts[0]
+    # the report's own metadata as printed (published 2020-01-31), then its statistics tables
+    assert texts[1].startswith("报告信息") and "2020-01-31" in texts[1] and "统计表：" in texts[1]
