@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent  # `streamlit run` puts this folder on sy
 from app import boot  # noqa: E402
 
 boot.finish_heavy_imports()
-from app import demo, filters, ui, warehouse  # noqa: E402
+from app import demo, filters, page_pdf, ui, warehouse  # noqa: E402
 
 PAGES = [
     ("pages/overview.py", "总览", "overview", ":material/dashboard:"),
@@ -63,7 +63,9 @@ def run() -> None:
     nav = st.navigation(ui.navigation_pages(PAGES, ROOT))
     filters.sidebar()
     demo.banner()
+    page_pdf.reset()
     nav.run()
+    page_pdf.offer()  # 导出本页 PDF: the charts and tables the page showed
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from app import demo, labels, queries, ui, warehouse
-from audit import db, store
+from audit import db, fates, store
 from audit.roles import ROLE_ZH, User
 from warehouse.contract import catalogue
 
@@ -425,3 +425,147 @@ def copied_text(user: User, years: list[int]) -> None:
         b.caption("雷同来源")
         b.markdown(right)
     st.caption("底色标出两份报告共有的文字（6 个字以上相同）；报告文字按纯文本显示。")
+
+
+# --- agencies abolished or merged (缺报) -------------------------------------------------------------------------
+
+
+def fates_param() -> str:
+    """The agencies marked abolished or merged, as the coverage queries take them (`fates=`)."""
+    return fates.fates_json(fates.all_fates(engine()))
+
+
+def _agency(r: dict) -> fates.Agency:
+    return fates.Agency(r["agency_id"], r["agency_name"], r["province"], r["prefecture"], r["first_year"])
+
+
+def agency_fate_actions(f: queries.Filters) -> None:
+    """总览's 机构撤销与合并 block under the 缺报清单: the agencies marked abolished or merged (everyone reads them) and,
+    for a reviewer, the forms to mark an agency of the region or take a mark back."""
+    marks = fates.all_fates(engine())
+    if flash := st.session_state.pop("fate_flash", None):
+        st.success(flash)
+    with st.expander(f"机构撤销与合并（已标记 {len(marks)} 家）", expanded=flash is not None):
+        st.caption(
+            "标记为撤销或合并的机构，自撤并当年起不再应报：这些年度显示为“已撤销”/“已并入”，不算缺报；"
+            "撤并前一年以前仍按年应报（最后一份报告之后、撤并之前的年度算缺报）。"
+        )
+        if marks:
+            ui.dataframe(
+                pl.DataFrame(
+                    [
+                        {
+                            "机构": m["agency"],
+                            "地区": " ".join(p for p in (m["province"], m["prefecture"]) if p),
+                            "撤并": fates.fate_zh(m),
+                            "说明": m["note"],
+                            "标记人": m["username"],
+                            "时间": store.local_time(m["created_at"]),
+                        }
+                        for m in marks
+                    ]
+                )
+            )
+        if not users_configured():
+            st.caption("尚未配置用户：标记撤并需先创建审核账号（见“审核”页）。")
+            return
+        user = signed_in()
+        if user is None:
+            st.caption("在“审核”页登录审核账号后，可在此标记机构撤销或合并。")
+            return
+        if not user.may_review:
+            st.caption(f"当前账号（{user.name}）只有“查看”权限，不能标记。")
+            return
+        agencies = {
+            r["agency_id"]: r
+            for r in queries.run("fate_agencies", f).iter_rows(named=True)
+            if user.covers(r["province"], r["prefecture"])
+        }
+        every = {r["agency_id"]: r for r in queries.run("fate_agencies").iter_rows(named=True)}
+        if not agencies:
+            st.caption(f"当前筛选下没有您负责地区（{user.scope_zh}）的机构。")
+            return
+        _fate_form(eng := engine(), user, agencies, every)
+        mine = [m for m in marks if m["agency_id"] in agencies]
+        if mine:
+            _unfate_form(eng, user, mine, agencies)
+
+
+def _fate_form(eng, user: User, agencies: dict, every: dict) -> None:
+    def name(aid: str | None) -> str:
+        r = agencies.get(aid) or every.get(aid)
+        return f"{r['agency_name']}（{r['first_year']}–{r['last_year']} 年有报告）" if r else str(aid)
+
+    with st.form("fate_mark"):
+        aid = st.selectbox(
+            "机构", list(agencies), format_func=name, index=None, placeholder="选择机构", key="fate_agency"
+        )
+        fate = st.radio("撤并", list(fates.FATE_ZH), format_func=fates.FATE_ZH.get, horizontal=True, key="fate_kind")
+        year = st.number_input(
+            "撤销或合并的年份（该年起不再应报）",
+            min_value=fates.FIRST_YEAR,
+            max_value=fates.LAST_YEAR,
+            value=None,
+            step=1,
+            placeholder="如 2018",
+            key="fate_year",
+        )
+        succ = st.selectbox(
+            "并入的机构（合并时填写）",
+            list(every),
+            format_func=name,
+            index=None,
+            placeholder="选择机构",
+            key="fate_successor",
+        )
+        note = st.text_input("说明", placeholder="如：依据2018年机构改革方案并入区税务局", key="fate_note")
+        go = st.form_submit_button("保存撤并标记", type="primary")
+    if not go:
+        return
+    if aid is None:
+        st.error("请选择要标记的机构。")
+        return
+    if year is None:
+        st.error("请填写撤销或合并的年份（如 2018）。")
+        return
+    agency = _agency(agencies[aid])
+    current = fates.fate_of(eng, aid)
+    seen = _seen(f"fate_{aid}", current["version"] if current else 0)
+    try:
+        row = fates.mark_fate(
+            eng, user, agency, fate, year, note, seen, _agency(every[succ]) if succ in every else None
+        )
+    except store.AuditError as e:
+        st.error(str(e))
+        latest = fates.fate_of(eng, aid)
+        _seen(f"fate_{aid}", latest["version"] if latest else 0, refresh=True)
+        return
+    _seen(f"fate_{aid}", row["version"], refresh=True)
+    st.session_state["fate_flash"] = f"已保存：{agency.name} {fates.fate_zh(row)}；缺报已按此重新计算。"
+    st.rerun()
+
+
+def _unfate_form(eng, user: User, mine: list[dict], agencies: dict) -> None:
+    by_id = {m["agency_id"]: m for m in mine}
+    with st.form("fate_clear"):
+        aid = st.selectbox(
+            "取消标记",
+            list(by_id),
+            format_func=lambda a: f"{by_id[a]['agency']}：{fates.fate_zh(by_id[a])}",
+            key="fate_clear_agency",
+        )
+        note = st.text_input("理由", placeholder="如：误标，该机构仍存续", key="fate_clear_note")
+        go = st.form_submit_button("取消撤并标记")
+    if not go:
+        return
+    seen = _seen(f"fate_{aid}", by_id[aid]["version"])
+    try:
+        fates.clear_fate(eng, user, _agency(agencies[aid]), note, seen)
+    except store.AuditError as e:
+        st.error(str(e))
+        latest = fates.fate_of(eng, aid)
+        _seen(f"fate_{aid}", latest["version"] if latest else 0, refresh=True)
+        return
+    _seen(f"fate_{aid}", 0, refresh=True)
+    st.session_state["fate_flash"] = f"已取消 {by_id[aid]['agency']} 的撤并标记。"
+    st.rerun()

@@ -49,6 +49,8 @@ PALETTE: dict[str, str] = {
     "缺失": "#c9c9c9",
     "网站未找到": "#d7b5d8",
     "报告期外": "#f7f7f7",
+    "已撤销": "#cdd5e3",  # marked by a reviewer (audit/fates.py): not missing
+    "已并入": "#c9e6e0",
     # where a figure comes from
     "表格": "#4e79a7",
     "据正文": "#b07aa1",
@@ -75,7 +77,7 @@ ORDER = {
     "outcome": ["予以公开", "部分公开", "不予公开", "无法提供"],
     "result": ["维持", "纠正", "其他结果", "尚未审结"],
     "applicant": ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他组织"],
-    "status": ["已解析", "有核对问题", "部分解析", "解析失败", "缺失", "网站未找到", "报告期外"],
+    "status": ["已解析", "有核对问题", "部分解析", "解析失败", "缺失", "网站未找到", "报告期外", "已撤销", "已并入"],
     "source": ["表格", "据正文"],
 }
 LABEL_LIMIT = 420
@@ -287,10 +289,13 @@ def trend(
     source: str | None = None,
     domain: list[str] | None = None,
 ) -> alt.LayerChart:
-    """Lines over years, one per category/agency; points taken from prose are hollow and labelled 据正文."""
+    """Lines over years, one per category/agency; points taken from prose are hollow and labelled 据正文. A single
+    year is drawn as labelled bars, one per category (a line of one point reads as a scatter of dots)."""
     d = df.filter(pl.col(y).is_not_null())
     fmt = ".0%" if rate else ",.0f"
     sc = scale(domain) if domain else alt.Undefined
+    if d["year"].n_unique() == 1:
+        return _one_year_bars(d, y, color, title, y_title, fmt, sc, domain)
     base = alt.Chart(d.to_pandas(), title=title or alt.Undefined).encode(
         x=alt.X("year:O", title="年度", axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=fmt)),
@@ -311,6 +316,25 @@ def trend(
             .encode(text=alt.value("据正文"))
         )
     return alt.layer(*layers).properties(height=280, width="container")
+
+
+def _one_year_bars(d, y, color, title, y_title, fmt, sc, domain) -> alt.LayerChart:
+    """`trend` of one year: a bar per category, its value written at its end, the year in the axis title."""
+    year = d["year"][0]
+    base = alt.Chart(d.to_pandas(), title=title or alt.Undefined).encode(
+        y=alt.Y(f"{color}:N", title=None, sort=domain or "-x", axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        x=alt.X(f"{y}:Q", title=f"{y_title}（{year}年）" if y_title else f"{year}年", axis=alt.Axis(format=fmt)),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color(f"{color}:N", title=None, scale=sc, legend=None),
+        tooltip=[
+            alt.Tooltip("year:O", title="年度"),
+            alt.Tooltip(f"{color}:N", title="类别"),
+            alt.Tooltip(f"{y}:Q", title=y_title or "数值", format=".1%" if fmt == ".0%" else ",.2f"),
+        ],
+    )
+    text = base.mark_text(align="left", dx=4, fontSize=11).encode(text=alt.Text(f"{y}:Q", format=fmt))
+    return alt.layer(bars, text).properties(height=alt.Step(28), width="container")
 
 
 def coverage_matrix(df: pl.DataFrame) -> alt.LayerChart:
@@ -335,6 +359,7 @@ def coverage_matrix(df: pl.DataFrame) -> alt.LayerChart:
             alt.Tooltip("status:N", title="状态"),
             alt.Tooltip("scopes:N", title="范围"),
             alt.Tooltip("n_failed_checks:Q", title="未通过核对"),
+            *([alt.Tooltip("fate_zh:N", title="撤并")] if "fate_zh" in df.columns else []),
         ],
     )
     text = base.transform_filter("datum.n_reports > 1").mark_text(fontSize=10).encode(text="_n:N")

@@ -165,8 +165,13 @@ def downloads(
     title: str = "",
     subtitle: list[str] | None = None,
 ) -> None:
-    """A row of download buttons; files are produced only when clicked (no rerun)."""
+    """A row of download buttons; files are produced only when clicked (no rerun). A chart's slide is also part of
+    the page's PDF (app/page_pdf.py)."""
+    from app import page_pdf
+
     fname = file_stem(name)
+    if chart is not None:
+        page_pdf.add_chart(chart, title or name, subtitle or [])
     cols = st.columns(3 if chart is not None else 2)
     i = 0
     if chart is not None:
@@ -245,10 +250,6 @@ def show(chart: alt.TopLevelMixin, df: pl.DataFrame, name: str, title: str = "",
         chart = demo.mark_chart(chart)
     st.altair_chart(chart, theme=None, width="stretch")
     unit = unit or _unit(chart.to_dict())
-    downloads(
-        name,
-        df,
-        chart,
-        title=title or name.replace("_", "（", 1) + ("）" if "_" in name else ""),
-        subtitle=slide_lines(df, unit),
-    )
+    title = title or name.replace("_", "（", 1) + ("）" if "_" in name else "")
+    subtitle = slide_lines(df, unit)
+    downloads(name, df, chart, title=title, subtitle=subtitle)

@@ -32,9 +32,11 @@ PAGED = (
     "review_litigation",
     "staffing",
 )
-# parameters a named query takes when the page does not give them (NULL: all rules; the latest year)
+# parameters a named query takes when the page does not give them (NULL: all rules; the latest year; no agency
+# marked abolished or merged: audit/fates.py)
 DEFAULT_PARAMS = {
-    "coverage": {"agencies": 30},
+    "coverage": {"agencies": 30, "fates": "[]"},
+    "coverage_summary": {"fates": "[]"},
     "failed_checks": {"rule": None},
     "headline_change": {"year": None},
     "peers": {"year": None},

@@ -18,10 +18,13 @@ def md_escape(text) -> str:
 
 
 def header(title: str, question: str) -> filters.Filters:
+    from app import page_pdf
+
     st.title(title)
     st.caption(question)
     f = filters.current()
     st.caption(filters.describe(f))
+    page_pdf.start(title, filters.describe(f, names=True))  # the 导出本页 PDF button stands here
     return f
 
 
@@ -43,9 +46,14 @@ BLANK = "—"
 BLANK_NOTE = "表中“—”= 报告未填报（空白、无、/），与 0 不同；“据正文”= 表格无数、取自报告正文的数字。"
 
 
-def dataframe(df: pl.DataFrame, column_config: dict | None = None, **kwargs):
+def dataframe(df: pl.DataFrame, column_config: dict | None = None, pdf_title: str | None = None, total=None, **kwargs):
     """st.dataframe with every blank cell shown as “—” (never a grey None); the values stay numbers, so a column
-    still sorts by number."""
+    still sorts by number. `pdf_title`: the table is part of the page's PDF under that title (`total`: the rows of
+    the whole list, when it shows only the first)."""
+    from app import page_pdf
+
+    if pdf_title:
+        page_pdf.add_table(pdf_title, df, total)
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
     return st.dataframe(df, column_config=column_config, placeholder=BLANK, **kwargs)
@@ -145,7 +153,7 @@ def paged_table(
     unpaged query only when a download button is clicked (Streamlit calls it then, on its own thread)."""
     from app import export
 
-    dataframe(shown, column_config=column_config)
+    dataframe(shown, column_config=column_config, pdf_title=name, total=total)
     st.caption(row_note(shown.height, total, order))
     fname = export.file_stem(name)
     if total <= shown.height:

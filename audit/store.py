@@ -339,6 +339,8 @@ ACTION_ZH = {
     "review": "标记已审核",
     "user.create": "新建用户",
     "user.update": "修改用户",
+    "agency.fate": "标记机构撤并",  # audit/fates.py
+    "agency.unfate": "取消撤并标记",
 }
 
 

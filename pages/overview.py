@@ -7,7 +7,7 @@ ensure_router()
 import polars as pl
 import streamlit as st
 
-from app import charts, compare, export, queries, ui
+from app import audit_ui, charts, compare, export, queries, ui
 
 f = ui.header("总览", "库里有哪些机构、哪些年份的报告？谁缺报？总体数字比上年增减多少？哪些报告没通过核对？")
 
@@ -80,12 +80,14 @@ with st.expander("各年合计（按汇总去重）", expanded=False):
     )
 
 st.subheader("报告覆盖：机构 × 年度")
-cov = queries.run("coverage", f)  # the first 30 agencies (by level, then name), every year
-summ = queries.run("coverage_summary", f)
+fates = audit_ui.fates_param()  # agencies a reviewer marked abolished or merged: not missing from that year on
+cov = queries.run("coverage", f, fates=fates)  # the first 30 agencies (by level, then name), every year
+summ = queries.run("coverage_summary", f, fates=fates)
 n_ag = summ["n_agencies"][0] if summ.height else 0
 st.caption(
     "灰色 = 缺失（在这家机构第一份与最后一份报告之间、该年没有报告）；浅色 = 报告期外（第一份报告之前或最后一份之后，"
-    "如机构尚未设立或已撤并，不算缺报）；格内数字 = 同一年有多份报告（如本级与汇总各一份）。"
+    "如机构尚未设立或已撤并，不算缺报）；已撤销/已并入 = 审核人员标记的撤并年度起（见下方“机构撤销与合并”）；"
+    "格内数字 = 同一年有多份报告（如本级与汇总各一份）。"
     + (
         "“网站未找到” = 采集时该机构网站的年报栏目里没有这一年的报告（见“采集”页）。"
         if (cov["status"] == "网站未找到").any()
@@ -94,7 +96,9 @@ st.caption(
 )
 if summ.height:
     st.caption(
-        f"共 {n_ag:,} 家机构、{summ['n_years'][0]} 个年度；按各机构自己的首末报告年度，应报 "
+        f"共 {n_ag:,} 家机构、{summ['n_years'][0]} 个年度；按各机构自己的首末报告年度"
+        + (f"（{summ['n_marked'][0]} 家标记撤并的机构到撤并前一年）" if summ["n_marked"][0] else "")
+        + "，应报 "
         f"{summ['n_expected'][0]:,} 个机构年度，缺报 {summ['n_missing_total'][0]:,} 个。"
         + (
             f"矩阵显示前 {cov['agency_id'].n_unique():,} 家机构（按层级、名称排序）；请用左侧筛选缩小范围。"
@@ -112,10 +116,13 @@ if not missing.is_empty():
             pl.col("level_zh").alias("层级"),
             ui.year_ranges_of(missing["missing"]).alias("缺报年度"),
             pl.col("n_missing").alias("缺报年数"),
+            pl.col("fate_zh").alias("撤并"),
         ),
+        pdf_title="缺报清单",
         hide_index=True,
         width="stretch",
     )
+audit_ui.agency_fate_actions(f)
 
 st.subheader("未通过核对的报告")
 by_report, n_bad = queries.run_page("failed_by_report", f)

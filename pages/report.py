@@ -7,7 +7,7 @@ ensure_router()
 import polars as pl
 import streamlit as st
 
-from app import audit_ui, export, labels, queries, ui
+from app import audit_ui, export, labels, page_pdf, queries, ui
 from app.queries import Filters
 
 st.title("报告详情")
@@ -45,6 +45,7 @@ if st.query_params.get("report") != rid:
 
 meta = queries.run("report_meta", report_id=rid)
 m = meta.row(0, named=True)
+page_pdf.start(f"报告详情：{m['agency'] or m['source_file']} {m['year'] or ''}", f"报告：{names[rid]}")
 STATUS_ZH = labels.STATUS_ZH
 fields = [
     ("机构全称", m["agency"]),
@@ -74,6 +75,7 @@ fields = [
 ]
 ui.dataframe(
     pl.DataFrame({"项目": [k for k, _ in fields], "内容": ["" if v is None else str(v) for _, v in fields]}),
+    pdf_title="报告信息",
     hide_index=True,
     width="stretch",
 )
@@ -120,7 +122,9 @@ with tab_table:
             .drop("ord")
             .rename({"label_zh": "指标", "unit": "单位"})
         )
-        ui.dataframe(wide.select(["指标", "单位"] + cols), hide_index=True, width="stretch")
+        ui.dataframe(
+            wide.select(["指标", "单位"] + cols), pdf_title=f"统计表：{section}", hide_index=True, width="stretch"
+        )
     st.caption(ui.BLANK_NOTE)
 with tab_source:
     src = vals.with_columns(pl.col("applicant").replace(APPLICANTS).fill_null("")).select(  # "": no applicant column
@@ -137,7 +141,7 @@ with tab_source:
     lines = ui.source_lines(m["source_file"], m["file_format"])
     if lines:
         src = src.with_columns(ui.lines_at(lines, pl.col("位置")).alias("原文所在行"))
-    ui.dataframe(src, hide_index=True, width="stretch")
+    ui.dataframe(src, pdf_title="每个数字的原文与位置", hide_index=True, width="stretch")
     st.caption(
         "“原文”是报告中印出的写法（空白、0、“/”、“无”各不相同）；“位置”指向原文行号或表格单元格；"
         "“原文所在行”是文本报告中该行的文字（纯文本显示）。"
@@ -157,7 +161,8 @@ with tab_checks:
                 pl.col("actual").alias("实为"),
                 pl.col("message").alias("说明"),
                 pl.col("rule").alias("规则编号"),
-            )
+            ),
+            pdf_title="核对结果",
         )
 
 audit_ui.report_actions(rid)

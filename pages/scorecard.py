@@ -26,13 +26,13 @@ from scoring.scorecard import (
 
 try:
     from app import filters as _filters
-    from app import queries
+    from app import page_pdf, queries
     from app import warehouse as _wh
     from app.export import file_stem as _file_stem  # 演示数据_… for the demo dataset
     from app.labels import LEVEL_ZH
     from app.ui import BLANK as _BLANK
 except Exception:
-    _filters = _wh = None
+    _filters = _wh = page_pdf = None
     LEVEL_ZH = {}
     _file_stem = str
     _BLANK = "—"
@@ -79,6 +79,8 @@ st.caption(
     "按考核细则为每份年报打分：按时发布、格式规范、内部计算、跨年衔接、文表一致、原创性（雷同检测），"
     "并在同级同上级的机关之间排名。选中一个机关可查看每一处扣分的依据。"
 )
+if page_pdf is not None:  # 导出本页 PDF stands here
+    page_pdf.start("考核评分", _filters.describe(_filters.current(), names=True))
 
 # ---------------------------------------------------------------------------------------------- rubric
 with st.expander("考核细则（权重与参数）", expanded=False):
@@ -251,6 +253,8 @@ event = st.dataframe(
         },
     },
 )
+if page_pdf is not None:
+    page_pdf.add_table(f"{year} 年考核评分排名 · {'全部机关' if group == ALL else group}", view)
 st.caption(
     f"“{_BLANK}”= 该指标无法评判，不计入总分（与 0 分不同）；较上年 = 与该机关上一年度总分之差；"
     "各指标列的满分见列名的提示。"
