@@ -16,6 +16,7 @@ from audit.schema import (
     corrections,
     dispositions,
     report_reviews,
+    rubrics,
     settings,
     users,
 )
@@ -168,7 +169,10 @@ def correct_cell(
         current = correction_of(conn, report, metric, applicant, basis)
         if (current["version"] if current else 0) != seen_version:
             raise AuditError(_stale(current, "这个单元格"))
-        previous = current["new_value"] if current else old_value
+        if current is not None and current["withdrawn_at"] is None:
+            previous = current["new_value"]
+        else:  # a first correction, or one after a withdrawal: what the warehouse holds (as printed)
+            previous = old_value if old_value is not None or current is None else current["old_value"]
         values = dict(
             report_id=report.report_id,
             source_file=report.source_file,
@@ -179,6 +183,9 @@ def correct_cell(
             username=user.username,
             created_at=now(),
             version=seen_version + 1,
+            withdrawn_at=None,
+            withdrawn_by=None,
+            withdraw_reason=None,
         )
         if current is None:
             conn.execute(corrections.insert().values(**key, **values, old_value=old_value, old_raw=old_raw))
@@ -191,6 +198,41 @@ def correct_cell(
             if hit.rowcount != 1:
                 raise AuditError(_stale(current, "这个单元格"))
         _log(conn, user.username, "correct", report, target, fmt_value(previous), fmt_value(value), reason)
+        return dict(correction_of(conn, report, metric, applicant, basis))
+
+
+def withdraw_correction(
+    engine: sa.Engine,
+    user: User | None,
+    report: Report,
+    metric: str,
+    applicant: str | None,
+    basis: str,
+    reason: str,
+    seen_version: int,
+) -> dict:
+    """Withdraw (撤回) a correction: the row stays, marked who withdrew it, when and why, and the next build no
+    longer applies it (the cell shows what the report printed again); the audit log gets a new row. A stale page
+    (someone changed or withdrew it since) is refused."""
+    _may_review(user, report)
+    reason = (reason or "").strip()
+    if not reason:
+        raise AuditError("请填写撤回理由（例如“复核原件，原值无误”）。")
+    with engine.begin() as conn:
+        current = correction_of(conn, report, metric, applicant, basis)
+        if current is None or current["version"] != seen_version:
+            raise AuditError(_stale(current, "这个单元格"))
+        if current["withdrawn_at"] is not None:
+            raise AuditError("这条更正已经撤回。")
+        hit = conn.execute(
+            corrections.update()
+            .where(corrections.c.id == current["id"], corrections.c.version == seen_version)
+            .values(withdrawn_at=now(), withdrawn_by=user.username, withdraw_reason=reason, version=seen_version + 1)
+        )
+        if hit.rowcount != 1:
+            raise AuditError(_stale(current, "这个单元格"))
+        target = cell_name(metric, applicant, basis)
+        _log(conn, user.username, "withdraw", report, target, fmt_value(current["new_value"]), None, reason)
         return dict(correction_of(conn, report, metric, applicant, basis))
 
 
@@ -215,9 +257,13 @@ def corrections_of_report(engine: sa.Engine, file_sha256: str) -> list[dict]:
         ]
 
 
-def all_corrections(engine: sa.Engine) -> list[dict]:
+def all_corrections(engine: sa.Engine, withdrawn: bool = False) -> list[dict]:
+    """The corrections in force (what a build applies); `withdrawn`: the withdrawn ones as well."""
+    q = sa.select(corrections).order_by(corrections.c.id)
+    if not withdrawn:
+        q = q.where(corrections.c.withdrawn_at.is_(None))
     with engine.connect() as conn:
-        return [dict(r) for r in conn.execute(sa.select(corrections).order_by(corrections.c.id)).mappings()]
+        return [dict(r) for r in conn.execute(q).mappings()]
 
 
 # --- check dispositions ---------------------------------------------------------------------------------------
@@ -335,10 +381,12 @@ def all_reviews(engine: sa.Engine) -> list[dict]:
 
 ACTION_ZH = {
     "correct": "更正数值",
+    "withdraw": "撤回更正",
     "dispose": "处理核对",
     "review": "标记已审核",
     "user.create": "新建用户",
     "user.update": "修改用户",
+    "rubric.update": "修改考核细则",
 }
 
 
@@ -376,6 +424,55 @@ def local_time(t: datetime | None) -> str:
     if t.tzinfo is None:
         t = t.replace(tzinfo=UTC)
     return t.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S")
+
+
+# --- the scorecard's rubric -------------------------------------------------------------------------------------
+
+
+def save_rubric(engine: sa.Engine, actor: User | None, name: str, text: str, note: str) -> dict:
+    """A new version of the rubric every scorecard uses (管理 only): checked by scoring/rubric.py first, so a
+    rubric that would not score is never stored. Returns the stored version."""
+    from scoring.rubric import RubricError, parse_rubric
+
+    if actor is None or not actor.may_administer:
+        raise PermissionDenied("需要“管理”权限才能修改考核细则。")
+    name, note = (name or "").strip() or "考核细则", (note or "").strip()
+    if not note:
+        raise AuditError("请填写修改说明（例如“按时发布改为 10 分”）。")
+    try:
+        parse_rubric(text or "", name)
+    except RubricError as e:
+        raise AuditError(f"考核细则有误，未保存：\n{e}") from e
+    with engine.begin() as conn:
+        latest = conn.execute(sa.select(sa.func.max(rubrics.c.version))).scalar() or 0
+        row = dict(name=name, text=text, note=note, username=actor.username, created_at=now(), version=latest + 1)
+        conn.execute(rubrics.insert().values(**row))
+        _log(
+            conn,
+            actor.username,
+            "rubric.update",
+            None,
+            name,
+            f"第 {latest} 版" if latest else "默认细则",
+            f"第 {latest + 1} 版",
+            note,
+        )
+    return row
+
+
+def current_rubric(engine: sa.Engine | None) -> dict | None:
+    """The rubric in force (its newest version), or None: the default file (scoring/default_rubric.toml)."""
+    if engine is None:
+        return None
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(rubrics).order_by(rubrics.c.version.desc()).limit(1)).mappings().first()
+    return dict(row) if row else None
+
+
+def rubric_versions(engine: sa.Engine) -> list[dict]:
+    with engine.connect() as conn:
+        q = sa.select(rubrics.c.version, rubrics.c.name, rubrics.c.note, rubrics.c.username, rubrics.c.created_at)
+        return [dict(r) for r in conn.execute(q.order_by(rubrics.c.version.desc())).mappings()]
 
 
 # --- users ------------------------------------------------------------------------------------------------------

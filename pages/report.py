@@ -1,8 +1,8 @@
 """报告详情: one report — metadata, its tables as printed, every value beside its source text, its checks."""
 
-from app.boot import ensure_router
+from app import router
 
-ensure_router()
+router.page()
 
 import polars as pl
 import streamlit as st

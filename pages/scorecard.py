@@ -3,9 +3,9 @@ Thin page: all logic lives in scoring/."""
 
 from __future__ import annotations
 
-from app.boot import ensure_router
+from app import router
 
-ensure_router()
+router.page()
 
 from datetime import date
 
@@ -135,11 +135,12 @@ if not years:
 
 c1, c2 = st.columns([1, 3])
 year = c1.selectbox("年度", years, key="sc_year")
-places = tuple(
-    (col, tuple(getattr(f, attr)))
-    for col, attr in (("province", "provinces"), ("prefecture", "prefectures"), ("county", "counties"))
-    if f is not None and getattr(f, attr)
-)
+# the sidebar's places within the signed-in user's region (a limited user's scores are its region's only)
+chosen = _filters.places(f) if f is not None else {}
+if chosen is None:
+    st.info("所选地区不在您的账号负责的地区内，没有可评分的报告。")
+    st.stop()
+places = tuple((col, tuple(v)) for col, v in chosen.items())
 # a large year is scored only when asked; the answer is kept in the address, so a page that reconnects during the
 # long first scoring (or is reloaded) finds it, and the cached scores, again
 if per_year[year] > LARGE_YEAR and not places and st.query_params.get("score_all") != str(year):
