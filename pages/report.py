@@ -21,6 +21,8 @@ if listing.is_empty():
 wanted = st.query_params.get("report")
 if wanted and wanted not in listing["report_id"].to_list():
     listing = pl.concat([queries.run("report_list", Filters(), report_id=wanted), listing])
+    if wanted not in listing["report_id"].to_list():  # an unknown id, or a report outside the user's region
+        st.warning(f"找不到编号为 {ui.md_escape(wanted)} 的报告，或它不在您的账号可查看的地区内。")
 if ui.empty(listing, "报告"):
     st.stop()
 if n_listed > PICK_ROWS:

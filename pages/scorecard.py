@@ -12,8 +12,9 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
+from app import rubric_ui
 from scoring.export import deduction_text, write_excel
-from scoring.rubric import DEFAULT_RUBRIC, RubricError, parse_rubric
+from scoring.rubric import RubricError, parse_rubric
 from scoring.scorecard import (
     LARGE_YEAR,
     SECONDS_PER_REPORT,
@@ -82,11 +83,15 @@ st.caption(
 
 # ---------------------------------------------------------------------------------------------- rubric
 with st.expander("考核细则（权重与参数）", expanded=False):
-    up = st.file_uploader("上传自定义考核细则（TOML，可先下载默认细则修改）", type=["toml"], key="rubric_file")
+    rubric_ui.describe()
+    rubric_ui.editor()
+    up = st.file_uploader(
+        "试算：上传一份考核细则（TOML，只用于本次查看，不保存、不影响他人）", type=["toml"], key="rubric_file"
+    )
     st.download_button(
-        "下载默认考核细则",
-        DEFAULT_RUBRIC.read_bytes(),
-        file_name="default_rubric.toml",
+        "下载当前考核细则",
+        rubric_ui.in_force()[0].encode("utf-8"),
+        file_name="rubric.toml",
         mime="text/plain",
         on_click="ignore",
     )
@@ -94,8 +99,9 @@ with st.expander("考核细则（权重与参数）", expanded=False):
     deadline = st.date_input(
         "发布期限", value=date(date.today().year, 1, 31), key="deadline", disabled=not use_deadline
     )
-rubric_text = up.getvalue().decode("utf-8-sig", errors="replace") if up else DEFAULT_RUBRIC.read_text(encoding="utf-8")
-rubric_name = up.name if up else "默认考核细则"
+rubric_text, rubric_name = (
+    (up.getvalue().decode("utf-8-sig", errors="replace"), up.name) if up else rubric_ui.in_force()
+)
 deadline_text = deadline.isoformat() if use_deadline else None
 try:
     rubric = _rubric(rubric_text, rubric_name, deadline_text)
