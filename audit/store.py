@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from audit.roles import ROLE_ZH, ROLES, User
+from audit.roles import ADMIN, ROLE_ZH, ROLES, User
 from audit.schema import (
     NO_APPLICANT,
     audit_log,
@@ -535,6 +535,51 @@ def create_user(
             )
         )
     return User(username, name or username, role, province or None, prefecture or None)
+
+
+def update_user(
+    engine: sa.Engine,
+    actor: User | None,
+    username: str,
+    role: str,
+    province: str | None = None,
+    prefecture: str | None = None,
+    password: str | None = None,
+) -> User:
+    """Change a user's role and region (管理 only), and set a new password when one is given."""
+    if actor is None or not actor.may_administer:
+        raise PermissionDenied("需要“管理”权限才能修改用户。")
+    if role not in ROLES:
+        raise AuditError(f"角色只能是：{'、'.join(f'{k}（{v}）' for k, v in ROLE_ZH.items())}。")
+    province, prefecture = (province or "").strip() or None, (prefecture or "").strip() or None
+    if prefecture and not province:
+        raise AuditError("限定地级市时也要写明所在省份。")
+    if password and len(password) < MIN_PASSWORD:
+        raise AuditError(f"密码至少 {MIN_PASSWORD} 个字符。")
+    if username == actor.username and role != ADMIN:
+        raise AuditError("不能取消自己的“管理”权限（请由另一位管理员修改）。")
+    with engine.begin() as conn:
+        r = conn.execute(sa.select(users).where(users.c.username == username)).mappings().first()
+        if r is None:
+            raise AuditError(f"没有用户“{username}”。")
+        values = dict(role=role, province=province, prefecture=prefecture)
+        if password:
+            values["password_hash"] = hash_password(password)
+        conn.execute(users.update().where(users.c.id == r["id"]).values(**values))
+
+        def shown(role, province, prefecture):
+            return f"{ROLE_ZH[role]}（{' / '.join(p for p in (province, prefecture) if p) or '全部地区'}）"
+
+        _log(
+            conn,
+            actor.username,
+            "user.update",
+            None,
+            username,
+            shown(r["role"], r["province"], r["prefecture"]),
+            shown(role, province, prefecture) + ("，已重设密码" if password else ""),
+        )
+    return User(username, r["name"], role, province, prefecture)
 
 
 def set_active(engine: sa.Engine, actor: User, username: str, active: bool) -> None:

@@ -271,6 +271,23 @@ if user.may_administer:
                     st.success(f"已新建 {made.username}（{ROLE_ZH[made.role]}，{made.scope_zh}）。")
                 except store.AuditError as e:
                     st.error(str(e))
+        st.markdown("**修改用户（角色、地区、密码）**")
+        who = st.selectbox("要修改的用户", [u["username"] for u in people], key="edit_user_name")
+        current = next(u for u in people if u["username"] == who)
+        with st.form(f"edit_user_{who}"):
+            a, b = st.columns(2)
+            role = b.selectbox(
+                "角色", ROLES, format_func=ROLE_ZH.get, index=ROLES.index(current["role"]), key=f"edit_role_{who}"
+            )
+            province = a.text_input("限定省份（可空）", current["province"] or "", key=f"edit_province_{who}")
+            prefecture = b.text_input("限定地市（可空）", current["prefecture"] or "", key=f"edit_prefecture_{who}")
+            password = a.text_input("新密码（不改请留空）", type="password", key=f"edit_password_{who}")
+            if st.form_submit_button("保存修改"):
+                try:
+                    done = store.update_user(eng, user, who, role, province, prefecture, password or None)
+                    st.success(f"已修改 {done.username}：{ROLE_ZH[done.role]}，{done.scope_zh}。")
+                except store.AuditError as e:
+                    st.error(str(e))
         others = [u["username"] for u in people if u["username"] != user.username]
         if others:
             a, b = st.columns([3, 1])

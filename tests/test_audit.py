@@ -241,6 +241,31 @@ def test_users_hashed_and_checked(eng):
     assert [r["action"] for r in store.audit_rows(eng)] == ["user.update", "user.create", "user.create"]
 
 
+def test_administrators_change_roles_regions_and_passwords(eng):
+    from streamlit_authenticator.utilities.hasher import Hasher
+
+    store.create_user(eng, "boss", "王主任", "secret123", "admin", by="test")
+    store.create_user(eng, "look", "张查看", "lookpass123", "viewer", by="test")
+    with pytest.raises(store.PermissionDenied, match="管理"):
+        store.update_user(eng, REVIEWER, "look", "reviewer")
+    with pytest.raises(store.AuditError, match="所在省份"):
+        store.update_user(eng, ADMIN, "look", "viewer", None, "银川市")
+    with pytest.raises(store.AuditError, match="不能取消自己"):
+        store.update_user(eng, ADMIN, "boss", "viewer")
+    with pytest.raises(store.AuditError, match="没有用户"):
+        store.update_user(eng, ADMIN, "nobody", "viewer")
+    done = store.update_user(eng, ADMIN, "look", "viewer", "宁夏回族自治区", " 银川市 ", "newpass123")
+    assert store.user(eng, "look") == done == User("look", "张查看", "viewer", "宁夏回族自治区", "银川市")
+    assert Hasher.check_pw("newpass123", store.credentials(eng)["usernames"]["look"]["password"])
+    row = store.audit_rows(eng)[0]
+    assert (row["action"], row["target"], row["old_value"], row["new_value"]) == (
+        "user.update",
+        "look",
+        "查看（全部地区）",
+        "查看（宁夏回族自治区 / 银川市），已重设密码",
+    )
+
+
 def test_first_administrator_by_command(tmp_path):
     wh = tmp_path / "warehouse"
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
