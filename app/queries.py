@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import streamlit as st
 
@@ -176,12 +177,10 @@ def restrict(con, region: Region) -> None:
     place = [f"province = {lit(region.province)}"] if region.province else []
     place += [f"prefecture = {lit(region.prefecture)}"] if region.prefecture else []
     con.execute("CREATE TABLE region_reports AS SELECT report_id FROM all_raw_reports WHERE " + " AND ".join(place))
-    con.execute(
-        "CREATE TABLE region_agencies AS SELECT DISTINCT agency_id FROM all_rep "
-        "WHERE report_id IN (SELECT report_id FROM region_reports)"
-    )
     in_reports = "report_id IN (SELECT report_id FROM region_reports)"
     in_agencies = "agency_id IN (SELECT agency_id FROM region_agencies)"
+    con.execute("CREATE TABLE region_agencies (agency_id VARCHAR)")  # filled last, from the limited rep
+    views = []
     for name, columns in objects:
         cols = set(columns)
         if "report_id" in cols and "agency_id" in cols:
@@ -196,7 +195,20 @@ def restrict(con, region: Region) -> None:
             where = "TRUE"
         else:
             raise RuntimeError(f"cannot limit {name} to a region: it has no report, place or agency column")
-        con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM "all_{name}" WHERE {where}')
+        views.append(f'CREATE VIEW "{name}" AS SELECT * FROM "all_{name}" WHERE {where}')
+    # a view is bound when it is created: with views.sql (no marts) all_rep reads raw_reports, so the objects a
+    # view reads come first — created in passes until none is left
+    while views:
+        left = []
+        for sql in views:
+            try:
+                con.execute(sql)
+            except duckdb.CatalogException:
+                left.append(sql)
+        if len(left) == len(views):
+            raise RuntimeError(f"cannot limit to a region: {left[0]}")
+        views = left
+    con.execute("INSERT INTO region_agencies SELECT DISTINCT agency_id FROM rep")
 
 
 def limit_to(region: Region) -> None:
