@@ -6,6 +6,7 @@ function at its end (or top, for the guard)."""
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 
 import polars as pl
 import sqlalchemy as sa
@@ -38,21 +39,27 @@ def users_configured() -> bool:
 
 
 _USER = "_audit_user"  # the signed-in user of this run (sign_in() sets it)
-_AUTH = "_audit_authenticator"  # this run's authenticator, for the 审核 page's login form
+# this run's authenticator (for the 审核 page's login form) and the sidebar slot that shows who is signed in, so
+# that a login on the page draws it where the router would (set per run, in the run's own thread)
+_RUN: ContextVar[tuple | None] = ContextVar("audit_run", default=None)
 
 
 def sign_in() -> User | None:
     """Read the login once per run (the router calls it, before any query): the signed-in user, with the role and
     region the database holds now (None: nobody, or no users at all). The pages ask `signed_in()`."""
-    st.session_state[_USER] = st.session_state[_AUTH] = None
+    st.session_state[_USER] = None
+    _RUN.set(None)
     eng = engine()
     if eng is None or not store.has_users(eng):
         return None
     import streamlit_authenticator as stauth
 
-    # one Authenticate a run: its cookie manager is a component with a fixed key
-    auth = stauth.Authenticate(store.credentials(eng), COOKIE, store.cookie_key(eng), SESSION_DAYS, auto_hash=False)
-    st.session_state[_AUTH] = auth
+    # one Authenticate a run: its cookie manager is a component with a fixed key. login_sleep_time=0: the router
+    # reads the login on every page's every run, which must not wait the library's default 0.7 s each time
+    auth = stauth.Authenticate(
+        store.credentials(eng), COOKIE, store.cookie_key(eng), SESSION_DAYS, auto_hash=False, login_sleep_time=0
+    )
+    _RUN.set((auth, st.sidebar.container()))
     try:
         auth.login(location="unrendered", fields=FIELDS, key="audit_login")
     except stauth.utilities.LoginError as e:
@@ -66,9 +73,9 @@ def _signed_in_as(eng: sa.Engine, auth) -> User | None:
     st.session_state[_USER] = user
     if user is not None:
         queries.limit_to(region_of(user))
-        with st.sidebar:
+        with _RUN.get()[1]:
             st.caption(f"已登录：{user.name}（{ROLE_ZH[user.role]}，{user.scope_zh}）")
-            auth.logout("退出登录", location="sidebar", key="audit_logout")
+            auth.logout("退出登录", location="main", key="audit_logout")  # main: inside the slot
     return user
 
 
@@ -82,9 +89,10 @@ def login_form() -> User | None:
     (its region limit included; the sidebar drawn above it was the anonymous one, which sees every report anyway)
     — no rerun, which would cut off the component that sets the login cookie."""
     user = signed_in()
-    auth = st.session_state.get(_AUTH)
-    if user is not None or auth is None:
+    run = _RUN.get()
+    if user is not None or run is None:
         return user
+    auth = run[0]
     import streamlit_authenticator as stauth
 
     try:
