@@ -83,8 +83,8 @@ st.caption(
 
 # ---------------------------------------------------------------------------------------------- rubric
 with st.expander("考核细则（权重与参数）", expanded=False):
-    rubric_ui.describe()
     rubric_ui.editor()
+    rubric_ui.describe()  # after the editor: a version saved there is the one described
     up = st.file_uploader(
         "试算：上传一份考核细则（TOML，只用于本次查看，不保存、不影响他人）", type=["toml"], key="rubric_file"
     )
