@@ -1,10 +1,12 @@
 """The 审核 controls the pages share: who is signed in (streamlit-authenticator over the users of the audit
 database: bcrypt-hashed passwords, a signed login cookie that expires), the guard of 导入报告, and the inline
-actions of 报告详情 and 数据质量. Each page calls one function at its end (or top, for the guard)."""
+actions of 报告详情 and 数据质量. The router reads the login once per run (`sign_in()`); each page calls one
+function at its end (or top, for the guard)."""
 
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 
 import polars as pl
 import sqlalchemy as sa
@@ -36,27 +38,75 @@ def users_configured() -> bool:
     return eng is not None and store.has_users(eng)
 
 
-def signed_in(login_form: bool = False) -> User | None:
-    """The signed-in user, with the role and region the database holds now (None: nobody, or no users at all).
-    `login_form`: show the login form when nobody is signed in. Call once per page run."""
+_USER = "_audit_user"  # the signed-in user of this run (sign_in() sets it)
+# this run's authenticator (for the 审核 page's login form) and the sidebar slot that shows who is signed in, so
+# that a login on the page draws it where the router would (set per run, in the run's own thread)
+_RUN: ContextVar[tuple | None] = ContextVar("audit_run", default=None)
+
+
+def sign_in() -> User | None:
+    """Read the login once per run (the router calls it, before any query): the signed-in user, with the role and
+    region the database holds now (None: nobody, or no users at all). The pages ask `signed_in()`."""
+    st.session_state[_USER] = None
+    _RUN.set(None)
     eng = engine()
     if eng is None or not store.has_users(eng):
         return None
     import streamlit_authenticator as stauth
 
-    auth = stauth.Authenticate(store.credentials(eng), COOKIE, store.cookie_key(eng), SESSION_DAYS, auto_hash=False)
+    # one Authenticate a run: its cookie manager is a component with a fixed key. login_sleep_time=0: the router
+    # reads the login on every page's every run, which must not wait the library's default 0.7 s each time
+    auth = stauth.Authenticate(
+        store.credentials(eng), COOKIE, store.cookie_key(eng), SESSION_DAYS, auto_hash=False, login_sleep_time=0
+    )
+    _RUN.set((auth, st.sidebar.container()))
     try:
-        auth.login(location="main" if login_form else "unrendered", fields=FIELDS, key="audit_login")
+        auth.login(location="unrendered", fields=FIELDS, key="audit_login")
     except stauth.utilities.LoginError as e:
         st.error(f"登录失败：{e}")
-    if login_form and st.session_state.get("authentication_status") is False:
-        st.error("用户名或密码不正确。")
+    return _signed_in_as(eng, auth)
+
+
+def _signed_in_as(eng: sa.Engine, auth) -> User | None:
+    """The user the authenticator holds, kept for this run, and shown in the sidebar with a logout button."""
     user = store.user(eng, st.session_state.get("username")) if st.session_state.get("authentication_status") else None
+    st.session_state[_USER] = user
     if user is not None:
-        with st.sidebar:
+        queries.limit_to(region_of(user))
+        with _RUN.get()[1]:
             st.caption(f"已登录：{user.name}（{ROLE_ZH[user.role]}，{user.scope_zh}）")
-            auth.logout("退出登录", location="sidebar", key="audit_logout")
+            auth.logout("退出登录", location="main", key="audit_logout")  # main: inside the slot
     return user
+
+
+def signed_in() -> User | None:
+    """The user the router read for this run."""
+    return st.session_state.get(_USER)
+
+
+def login_form() -> User | None:
+    """The 审核 page's login form when nobody is signed in. A successful login holds from the rest of this run on
+    (its region limit included; the sidebar drawn above it was the anonymous one, which sees every report anyway)
+    — no rerun, which would cut off the component that sets the login cookie."""
+    user = signed_in()
+    run = _RUN.get()
+    if user is not None or run is None:
+        return user
+    auth = run[0]
+    import streamlit_authenticator as stauth
+
+    try:
+        auth.login(location="main", fields=FIELDS, key="audit_login_form")
+    except stauth.utilities.LoginError as e:
+        st.error(f"登录失败：{e}")
+    if st.session_state.get("authentication_status") is False:
+        st.error("用户名或密码不正确。")
+    return _signed_in_as(engine(), auth)
+
+
+def region_of(user: User | None) -> queries.Region:
+    """The region a user's record limits every page to (none for a user without one, and for nobody)."""
+    return queries.Region(user.province, user.prefecture) if user is not None else queries.Region()
 
 
 def require_import_role() -> None:
@@ -168,6 +218,7 @@ def report_actions(rid: str | None, parts: tuple[str, ...] = ("cells", "checks",
         return
     if "cells" in parts:
         _correction_form(eng, user, report, rid)
+        withdraw_form(eng, user, [(c, report) for c in store.corrections_of_report(eng, report.file_sha256)])
     if "checks" in parts:
         _disposition_form(eng, user, report, rid)
     if "review" in parts:
@@ -211,9 +262,7 @@ def _report_state(eng, report: store.Report, parts) -> None:
                             "理由": c["reason"],
                             "更正人": c["username"],
                             "时间": store.local_time(c["created_at"]),
-                            "状态": "已生效"
-                            if held.get((c["metric"], c["applicant"], c["basis"])) == (c["new_value"], "manual")
-                            else "待重建数据仓库后生效",
+                            "状态": _state(c, held.get((c["metric"], c["applicant"], c["basis"]))),
                         }
                         for c in rows
                     ]
@@ -221,6 +270,53 @@ def _report_state(eng, report: store.Report, parts) -> None:
                 hide_index=True,
                 width="stretch",
             )
+
+
+def _state(c: dict, held: tuple | None) -> str:
+    """A correction as the warehouse holds it now: in force, waiting for a rebuild, or withdrawn."""
+    if c["withdrawn_at"] is not None:
+        applied = held is not None and held[1] == "manual"
+        return f"已撤回（{c['withdrawn_by']}）" + ("，重建数据仓库后恢复原值" if applied else "")
+    return "已生效" if held == (c["new_value"], "manual") else "待重建数据仓库后生效"
+
+
+def withdraw_form(eng, user: User, rows: list[tuple[dict, store.Report]], key: str = "") -> None:
+    """撤回 a correction in force, with a reason: the correction stays on record, the next build no longer
+    applies it. `rows`: (correction, its report) pairs the user may see."""
+    live = [(c, r) for c, r in rows if c["withdrawn_at"] is None and user.covers(r.province, r.prefecture)]
+    if not live:
+        return
+    seen_keys = [f"{r.file_sha256}_{store.cell_name(c['metric'], c['applicant'] or None, c['basis'])}" for c, r in live]
+    for (c, _), k in zip(live, seen_keys):
+        _seen(k, c["version"])  # the version shown: a withdrawal of a cell changed since is refused as stale
+    st.markdown("**撤回一条更正**")
+    with st.form(f"audit_withdraw{key}"):
+        pick = st.selectbox(
+            "更正",
+            range(len(live)),
+            format_func=lambda i: (
+                f"{live[i][1].agency or ''} {live[i][1].year or ''}："
+                f"{target_zh('correct', store.cell_name(live[i][0]['metric'], live[i][0]['applicant'] or None, live[i][0]['basis']))}"
+                f" = {store.fmt_value(live[i][0]['new_value'])}（{live[i][0]['username']}）"
+            ),
+            key=f"audit_withdraw_pick{key}",
+        )
+        reason = st.text_input("撤回理由", key=f"audit_withdraw_reason{key}", placeholder="如：复核原件，原值无误")
+        go = st.form_submit_button("撤回更正")
+    if not go:
+        return
+    c, report = live[pick]
+    cell = (c["metric"], c["applicant"] or None, c["basis"])
+    try:
+        done = store.withdraw_correction(eng, user, report, *cell, reason, _seen(seen_keys[pick], c["version"]))
+    except store.AuditError as e:
+        st.error(str(e))
+        _seen(seen_keys[pick], c["version"], refresh=True)  # shown now: the next try may go
+        return
+    _seen(seen_keys[pick], done["version"], refresh=True)
+    _saved(
+        f"已撤回：{store.cell_name(*cell)}。重建数据仓库后恢复报告原值（导入报告、运行 etl build，或点下方“立即重建”）。"
+    )
 
 
 def _correction_form(eng, user: User, report: store.Report, rid: str) -> None:

@@ -1,5 +1,6 @@
 """Global filters in the sidebar, bound to URL query params so a view can be shared as a link.
-Every page reads the same Filters object (`current()`), computed once per run by dashboard.py."""
+Every page reads the same Filters object (`current()`), computed once per run by the router (app/router.py); it
+carries the signed-in user's region limit, which no choice here can widen."""
 
 from __future__ import annotations
 
@@ -97,6 +98,7 @@ def sidebar() -> Filters:
         templates=tuple(templates),
         agencies=tuple(agencies),
         scope=scope or "all",
+        region=queries.session_region(),
     )
     st.session_state["_filters"] = f
     return f
@@ -200,4 +202,20 @@ def describe(f: Filters, names: bool = True) -> str:
         parts.append(f"{len(f.agencies)} 个机构" + (f"：{'、'.join(shown)}{more}" if shown else ""))
     if f.scope != "all":
         parts.append(SCOPES[f.scope])
-    return "筛选：" + ("，".join(parts) if parts else "全部报告")
+    limit = (
+        f"（您的账号限于{' / '.join(p for p in (f.region.province, f.region.prefecture) if p)}）" if f.region else ""
+    )
+    return "筛选：" + ("，".join(parts) if parts else "全部报告") + limit
+
+
+def places(f: Filters) -> dict[str, list[str]] | None:
+    """The places a selection names, the region limit included, for readers outside the query layer (the
+    scorecard reads the warehouse's tables by place): {"province": [...], "prefecture": [...], "county": [...]}.
+    None when the choice and the limit exclude each other (no report)."""
+    chosen = {"province": list(f.provinces), "prefecture": list(f.prefectures), "county": list(f.counties)}
+    for col, limit in (("province", f.region.province), ("prefecture", f.region.prefecture)):
+        if limit:
+            if chosen[col] and limit not in chosen[col]:
+                return None
+            chosen[col] = [limit]
+    return {k: v for k, v in chosen.items() if v}

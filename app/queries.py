@@ -1,14 +1,20 @@
 """Named, parameterised queries. SQL lives in app/sql/<name>.sql; results are Polars frames cached per
 warehouse version, so a rebuild invalidates them. Pages call `run(name, filters, **params)` for small results and
 `run_page(name, filters, **params)` for lists: the first PAGE_ROWS rows in the query's own order (LIMIT in SQL) and
-the total row count; `run_all()` fetches every row of a list, only when a download asks for it."""
+the total row count; `run_all()` fetches every row of a list, only when a download asks for it.
+
+A user whose record names a province or prefecture sees only its reports, on every page: the router sets the
+session's region (`limit_to`) once per run, every query's Filters carry it whatever the page passed, and a limited
+query runs on a connection whose every table and view holds only that region's rows (`restrict`), so a query that
+reads `rep`, `raw_metrics` or a report by its id alike cannot reach another region's reports."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import streamlit as st
 
@@ -58,6 +64,17 @@ FILTER_COLUMNS = {
 
 
 @dataclass(frozen=True)
+class Region:
+    """The province (and prefecture) a user is limited to; empty: every report."""
+
+    province: str | None = None
+    prefecture: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.province or self.prefecture)
+
+
+@dataclass(frozen=True)
 class Filters:
     years: tuple[int, ...] = ()
     provinces: tuple[str, ...] = ()
@@ -68,11 +85,12 @@ class Filters:
     templates: tuple[str, ...] = ()
     agencies: tuple[str, ...] = ()
     scope: str = "all"  # all | self | aggregate
+    region: Region = Region()  # the signed-in user's limit: applied to the connection (restrict), not here
 
     def where(self) -> tuple[str, dict]:
         clauses, params = [], {}
         for f in fields(self):
-            if f.name == "scope":
+            if f.name in ("scope", "region"):
                 continue
             values = getattr(self, f.name)
             if values:
@@ -130,8 +148,86 @@ def sql_text(name: str) -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def _root_connection(wh: str, version: str):
-    return warehouse.connect(Path(wh))
+def _root_connection(wh: str, version: str, region: Region = Region()):
+    con = warehouse.connect(Path(wh))
+    if region:
+        restrict(con, region)
+    return con
+
+
+# objects of a connection that hold no report, agency or place (the metric catalogue): left whole by restrict()
+UNPLACED = ("metric_labels",)
+
+
+def restrict(con, region: Region) -> None:
+    """Limit every table and view of a `warehouse.connect()` connection to the reports of `region`: each object is
+    renamed to all_<name> and replaced by a view of its region's rows — by report_id (a collection row without a
+    report by its agency), else by province and prefecture, else by agency. Views read the others by name, so they
+    see the limited ones too. An object with none of these columns stops the connection (never left whole unseen)."""
+
+    def lit(v: str) -> str:
+        return "'" + v.replace("'", "''") + "'"
+
+    objects = con.execute(
+        "SELECT table_name, list(column_name) FROM information_schema.columns WHERE table_schema = 'main' "
+        "GROUP BY table_name"
+    ).fetchall()
+    kinds = dict(con.execute("SELECT table_name, table_type FROM information_schema.tables").fetchall())
+    for name, _ in objects:
+        what = "VIEW" if kinds[name] == "VIEW" else "TABLE"
+        con.execute(f'ALTER {what} "{name}" RENAME TO "all_{name}"')
+    place = [f"province = {lit(region.province)}"] if region.province else []
+    place += [f"prefecture = {lit(region.prefecture)}"] if region.prefecture else []
+    con.execute("CREATE TABLE region_reports AS SELECT report_id FROM all_raw_reports WHERE " + " AND ".join(place))
+    in_reports = "report_id IN (SELECT report_id FROM region_reports)"
+    in_agencies = "agency_id IN (SELECT agency_id FROM region_agencies)"
+    con.execute("CREATE TABLE region_agencies (agency_id VARCHAR)")  # filled last, from the limited rep
+    views = []
+    for name, columns in objects:
+        cols = set(columns)
+        if "report_id" in cols and "agency_id" in cols:
+            where = f"{in_reports} OR (report_id IS NULL AND {in_agencies})"
+        elif "report_id" in cols:
+            where = in_reports
+        elif {"province", "prefecture"} <= cols:
+            where = " AND ".join(place)
+        elif "agency_id" in cols:
+            where = in_agencies
+        elif name in UNPLACED:
+            where = "TRUE"
+        else:
+            raise RuntimeError(f"cannot limit {name} to a region: it has no report, place or agency column")
+        views.append(f'CREATE VIEW "{name}" AS SELECT * FROM "all_{name}" WHERE {where}')
+    # a view is bound when it is created: with views.sql (no marts) all_rep reads raw_reports, so the objects a
+    # view reads come first — created in passes until none is left
+    while views:
+        left = []
+        for sql in views:
+            try:
+                con.execute(sql)
+            except duckdb.CatalogException:
+                left.append(sql)
+        if len(left) == len(views):
+            raise RuntimeError(f"cannot limit to a region: {left[0]}")
+        views = left
+    con.execute("INSERT INTO region_agencies SELECT DISTINCT agency_id FROM rep")
+
+
+def limit_to(region: Region) -> None:
+    """The region every query of this session is limited to (the router sets it once per run, from the login)."""
+    st.session_state["_region"] = region
+
+
+def session_region() -> Region:
+    try:
+        return st.session_state.get("_region") or Region()
+    except Exception:  # outside a Streamlit session (a script, a test): no login, no limit
+        return Region()
+
+
+def _limited(filters: Filters | None) -> Filters:
+    """The page's filters with the session's region, whatever the page passed (a page cannot widen it)."""
+    return replace(filters or Filters(), region=session_region())
 
 
 def compose(name: str, filters: Filters, params: dict | None = None, limit: int | None = None) -> tuple[str, dict]:
@@ -172,28 +268,26 @@ def execute_page(
 
 
 def _run_uncached(wh: str, version: str, name: str, filters: Filters, params: tuple) -> pl.DataFrame:
-    return execute(_root_connection(wh, version), name, filters, dict(params))
+    return execute(_root_connection(wh, version, filters.region), name, filters, dict(params))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _page_cached(
     wh: str, version: str, name: str, filters: Filters, params: tuple, limit: int
 ) -> tuple[pl.DataFrame, int]:
-    return execute_page(_root_connection(wh, version), name, filters, dict(params), limit)
+    return execute_page(_root_connection(wh, version, filters.region), name, filters, dict(params), limit)
 
 
 def run_page(name: str, filters: Filters | None = None, limit: int = PAGE_ROWS, **params) -> tuple[pl.DataFrame, int]:
     """A list query as a page shows it: (its first `limit` rows, the total number of rows)."""
     wh = warehouse.warehouse_dir()
-    return _page_cached(
-        str(wh), warehouse.version(wh), name, filters or Filters(), tuple(sorted(params.items())), limit
-    )
+    return _page_cached(str(wh), warehouse.version(wh), name, _limited(filters), tuple(sorted(params.items())), limit)
 
 
 def run_all(name: str, filters: Filters | None = None, **params) -> pl.DataFrame:
     """Every row of a list, uncached: what a download button fetches when it is clicked."""
     wh = warehouse.warehouse_dir()
-    return _run_uncached(str(wh), warehouse.version(wh), name, filters or Filters(), tuple(sorted(params.items())))
+    return _run_uncached(str(wh), warehouse.version(wh), name, _limited(filters), tuple(sorted(params.items())))
 
 
 def _compose(prelude: str, body: str) -> str:
@@ -217,7 +311,7 @@ def _run_cached(wh: str, version: str, name: str, filters: Filters, params: tupl
 def run(name: str, filters: Filters | None = None, **params) -> pl.DataFrame:
     """Run the named query over the current warehouse with the global filters and named parameters."""
     wh = warehouse.warehouse_dir()
-    return _run_cached(str(wh), warehouse.version(wh), name, filters or Filters(), tuple(sorted(params.items())))
+    return _run_cached(str(wh), warehouse.version(wh), name, _limited(filters), tuple(sorted(params.items())))
 
 
 def clear() -> None:

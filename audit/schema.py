@@ -40,6 +40,10 @@ corrections = sa.Table(
     sa.Column("username", sa.String(64), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),  # +1 on every change: a stale edit is refused
+    # withdrawn (撤回): kept, no longer applied by a build; a new correction of the cell puts it in force again
+    sa.Column("withdrawn_at", sa.DateTime(timezone=True)),
+    sa.Column("withdrawn_by", sa.String(64)),
+    sa.Column("withdraw_reason", sa.Text),
     sa.UniqueConstraint("file_sha256", "metric", "applicant", "basis", name="uq_corrections_cell"),
 )
 
@@ -83,6 +87,18 @@ audit_log = sa.Table(
     sa.Column("old_value", sa.Text),
     sa.Column("new_value", sa.Text),
     sa.Column("note", sa.Text),
+)
+
+rubrics = sa.Table(
+    "rubrics",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False, unique=True),  # the newest version is in force
+    sa.Column("name", sa.String(128), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),  # TOML, as scoring/rubric.py reads it
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("username", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 settings = sa.Table(

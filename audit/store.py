@@ -9,13 +9,14 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from audit.roles import ROLE_ZH, ROLES, User
+from audit.roles import ADMIN, ROLE_ZH, ROLES, User
 from audit.schema import (
     NO_APPLICANT,
     audit_log,
     corrections,
     dispositions,
     report_reviews,
+    rubrics,
     settings,
     users,
 )
@@ -168,7 +169,10 @@ def correct_cell(
         current = correction_of(conn, report, metric, applicant, basis)
         if (current["version"] if current else 0) != seen_version:
             raise AuditError(_stale(current, "这个单元格"))
-        previous = current["new_value"] if current else old_value
+        if current is not None and current["withdrawn_at"] is None:
+            previous = current["new_value"]
+        else:  # a first correction, or one after a withdrawal: what the warehouse holds (as printed)
+            previous = old_value if old_value is not None or current is None else current["old_value"]
         values = dict(
             report_id=report.report_id,
             source_file=report.source_file,
@@ -179,6 +183,9 @@ def correct_cell(
             username=user.username,
             created_at=now(),
             version=seen_version + 1,
+            withdrawn_at=None,
+            withdrawn_by=None,
+            withdraw_reason=None,
         )
         if current is None:
             conn.execute(corrections.insert().values(**key, **values, old_value=old_value, old_raw=old_raw))
@@ -191,6 +198,41 @@ def correct_cell(
             if hit.rowcount != 1:
                 raise AuditError(_stale(current, "这个单元格"))
         _log(conn, user.username, "correct", report, target, fmt_value(previous), fmt_value(value), reason)
+        return dict(correction_of(conn, report, metric, applicant, basis))
+
+
+def withdraw_correction(
+    engine: sa.Engine,
+    user: User | None,
+    report: Report,
+    metric: str,
+    applicant: str | None,
+    basis: str,
+    reason: str,
+    seen_version: int,
+) -> dict:
+    """Withdraw (撤回) a correction: the row stays, marked who withdrew it, when and why, and the next build no
+    longer applies it (the cell shows what the report printed again); the audit log gets a new row. A stale page
+    (someone changed or withdrew it since) is refused."""
+    _may_review(user, report)
+    reason = (reason or "").strip()
+    if not reason:
+        raise AuditError("请填写撤回理由（例如“复核原件，原值无误”）。")
+    with engine.begin() as conn:
+        current = correction_of(conn, report, metric, applicant, basis)
+        if current is None or current["version"] != seen_version:
+            raise AuditError(_stale(current, "这个单元格"))
+        if current["withdrawn_at"] is not None:
+            raise AuditError("这条更正已经撤回。")
+        hit = conn.execute(
+            corrections.update()
+            .where(corrections.c.id == current["id"], corrections.c.version == seen_version)
+            .values(withdrawn_at=now(), withdrawn_by=user.username, withdraw_reason=reason, version=seen_version + 1)
+        )
+        if hit.rowcount != 1:
+            raise AuditError(_stale(current, "这个单元格"))
+        target = cell_name(metric, applicant, basis)
+        _log(conn, user.username, "withdraw", report, target, fmt_value(current["new_value"]), None, reason)
         return dict(correction_of(conn, report, metric, applicant, basis))
 
 
@@ -215,9 +257,13 @@ def corrections_of_report(engine: sa.Engine, file_sha256: str) -> list[dict]:
         ]
 
 
-def all_corrections(engine: sa.Engine) -> list[dict]:
+def all_corrections(engine: sa.Engine, withdrawn: bool = False) -> list[dict]:
+    """The corrections in force (what a build applies); `withdrawn`: the withdrawn ones as well."""
+    q = sa.select(corrections).order_by(corrections.c.id)
+    if not withdrawn:
+        q = q.where(corrections.c.withdrawn_at.is_(None))
     with engine.connect() as conn:
-        return [dict(r) for r in conn.execute(sa.select(corrections).order_by(corrections.c.id)).mappings()]
+        return [dict(r) for r in conn.execute(q).mappings()]
 
 
 # --- check dispositions ---------------------------------------------------------------------------------------
@@ -335,12 +381,14 @@ def all_reviews(engine: sa.Engine) -> list[dict]:
 
 ACTION_ZH = {
     "correct": "更正数值",
+    "withdraw": "撤回更正",
     "dispose": "处理核对",
     "review": "标记已审核",
     "user.create": "新建用户",
     "user.update": "修改用户",
     "agency.fate": "标记机构撤并",  # audit/fates.py
     "agency.unfate": "取消撤并标记",
+    "rubric.update": "修改考核细则",
 }
 
 
@@ -378,6 +426,55 @@ def local_time(t: datetime | None) -> str:
     if t.tzinfo is None:
         t = t.replace(tzinfo=UTC)
     return t.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M:%S")
+
+
+# --- the scorecard's rubric -------------------------------------------------------------------------------------
+
+
+def save_rubric(engine: sa.Engine, actor: User | None, name: str, text: str, note: str) -> dict:
+    """A new version of the rubric every scorecard uses (管理 only): checked by scoring/rubric.py first, so a
+    rubric that would not score is never stored. Returns the stored version."""
+    from scoring.rubric import RubricError, parse_rubric
+
+    if actor is None or not actor.may_administer:
+        raise PermissionDenied("需要“管理”权限才能修改考核细则。")
+    name, note = (name or "").strip() or "考核细则", (note or "").strip()
+    if not note:
+        raise AuditError("请填写修改说明（例如“按时发布改为 10 分”）。")
+    try:
+        parse_rubric(text or "", name)
+    except RubricError as e:
+        raise AuditError(f"考核细则有误，未保存：\n{e}") from e
+    with engine.begin() as conn:
+        latest = conn.execute(sa.select(sa.func.max(rubrics.c.version))).scalar() or 0
+        row = dict(name=name, text=text, note=note, username=actor.username, created_at=now(), version=latest + 1)
+        conn.execute(rubrics.insert().values(**row))
+        _log(
+            conn,
+            actor.username,
+            "rubric.update",
+            None,
+            name,
+            f"第 {latest} 版" if latest else "默认细则",
+            f"第 {latest + 1} 版",
+            note,
+        )
+    return row
+
+
+def current_rubric(engine: sa.Engine | None) -> dict | None:
+    """The rubric in force (its newest version), or None: the default file (scoring/default_rubric.toml)."""
+    if engine is None:
+        return None
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(rubrics).order_by(rubrics.c.version.desc()).limit(1)).mappings().first()
+    return dict(row) if row else None
+
+
+def rubric_versions(engine: sa.Engine) -> list[dict]:
+    with engine.connect() as conn:
+        q = sa.select(rubrics.c.version, rubrics.c.name, rubrics.c.note, rubrics.c.username, rubrics.c.created_at)
+        return [dict(r) for r in conn.execute(q.order_by(rubrics.c.version.desc())).mappings()]
 
 
 # --- users ------------------------------------------------------------------------------------------------------
@@ -440,6 +537,51 @@ def create_user(
             )
         )
     return User(username, name or username, role, province or None, prefecture or None)
+
+
+def update_user(
+    engine: sa.Engine,
+    actor: User | None,
+    username: str,
+    role: str,
+    province: str | None = None,
+    prefecture: str | None = None,
+    password: str | None = None,
+) -> User:
+    """Change a user's role and region (管理 only), and set a new password when one is given."""
+    if actor is None or not actor.may_administer:
+        raise PermissionDenied("需要“管理”权限才能修改用户。")
+    if role not in ROLES:
+        raise AuditError(f"角色只能是：{'、'.join(f'{k}（{v}）' for k, v in ROLE_ZH.items())}。")
+    province, prefecture = (province or "").strip() or None, (prefecture or "").strip() or None
+    if prefecture and not province:
+        raise AuditError("限定地级市时也要写明所在省份。")
+    if password and len(password) < MIN_PASSWORD:
+        raise AuditError(f"密码至少 {MIN_PASSWORD} 个字符。")
+    if username == actor.username and role != ADMIN:
+        raise AuditError("不能取消自己的“管理”权限（请由另一位管理员修改）。")
+    with engine.begin() as conn:
+        r = conn.execute(sa.select(users).where(users.c.username == username)).mappings().first()
+        if r is None:
+            raise AuditError(f"没有用户“{username}”。")
+        values = dict(role=role, province=province, prefecture=prefecture)
+        if password:
+            values["password_hash"] = hash_password(password)
+        conn.execute(users.update().where(users.c.id == r["id"]).values(**values))
+
+        def shown(role, province, prefecture):
+            return f"{ROLE_ZH[role]}（{' / '.join(p for p in (province, prefecture) if p) or '全部地区'}）"
+
+        _log(
+            conn,
+            actor.username,
+            "user.update",
+            None,
+            username,
+            shown(r["role"], r["province"], r["prefecture"]),
+            shown(role, province, prefecture) + ("，已重设密码" if password else ""),
+        )
+    return User(username, r["name"], role, province, prefecture)
 
 
 def set_active(engine: sa.Engine, actor: User, username: str, active: bool) -> None:

@@ -1,9 +1,9 @@
 """审核: corrections, check dispositions, reviewed reports, the audit log (filter, export), users — and the
 corrections whose report file has changed, for re-review. Thin page over audit/ (the database) and app/audit_ui.py."""
 
-from app.boot import ensure_router
+from app import router
 
-ensure_router()
+router.page()
 
 from datetime import datetime, time, timedelta, timezone
 
@@ -24,10 +24,12 @@ if not audit_ui.users_configured():
     st.info(audit_ui.NO_USERS)
     st.code(audit_ui.CREATE_ADMIN, language="bash")
     st.stop()
-user = audit_ui.signed_in(login_form=True)
+user = audit_ui.login_form()
 if user is None:
     st.stop()
 eng = audit_ui.engine()
+if flash := st.session_state.pop("audit_flash", None):
+    st.success(flash)
 
 reports = queries.run("audit_reports")
 if user.province:
@@ -96,7 +98,7 @@ with tabs[0]:
             )
 
 with tabs[1]:
-    rows = _report_cols(store.all_corrections(eng))
+    rows = _report_cols(store.all_corrections(eng, withdrawn=True))
     if not rows:
         st.info("还没有人工更正。")
     else:
@@ -112,6 +114,10 @@ with tabs[1]:
                     "理由": r["reason"],
                     "更正人": r["username"],
                     "时间": store.local_time(r["created_at"]),
+                    "状态": "生效" if r["withdrawn_at"] is None else "已撤回",
+                    "撤回人": r["withdrawn_by"] or "",
+                    "撤回时间": store.local_time(r["withdrawn_at"]),
+                    "撤回理由": r["withdraw_reason"] or "",
                     "报告编号": r["report_id"],
                 }
                 for r in rows
@@ -119,6 +125,10 @@ with tabs[1]:
         )
         st.dataframe(df, hide_index=True, width="stretch")
         export.downloads("人工更正", df)
+        if user.may_review:
+            audit_ui.withdraw_form(
+                eng, user, [(r, audit_ui.report_of(by_sha[r["file_sha256"]])) for r in rows], key="_all"
+            )
 
 with tabs[2]:
     rows = _report_cols(store.all_dispositions(eng))
@@ -259,6 +269,23 @@ if user.may_administer:
                         actor=user,
                     )
                     st.success(f"已新建 {made.username}（{ROLE_ZH[made.role]}，{made.scope_zh}）。")
+                except store.AuditError as e:
+                    st.error(str(e))
+        st.markdown("**修改用户（角色、地区、密码）**")
+        who = st.selectbox("要修改的用户", [u["username"] for u in people], key="edit_user_name")
+        current = next(u for u in people if u["username"] == who)
+        with st.form(f"edit_user_{who}"):
+            a, b = st.columns(2)
+            role = b.selectbox(
+                "角色", ROLES, format_func=ROLE_ZH.get, index=ROLES.index(current["role"]), key=f"edit_role_{who}"
+            )
+            province = a.text_input("限定省份（可空）", current["province"] or "", key=f"edit_province_{who}")
+            prefecture = b.text_input("限定地市（可空）", current["prefecture"] or "", key=f"edit_prefecture_{who}")
+            password = a.text_input("新密码（不改请留空）", type="password", key=f"edit_password_{who}")
+            if st.form_submit_button("保存修改"):
+                try:
+                    done = store.update_user(eng, user, who, role, province, prefecture, password or None)
+                    st.success(f"已修改 {done.username}：{ROLE_ZH[done.role]}，{done.scope_zh}。")
                 except store.AuditError as e:
                     st.error(str(e))
         others = [u["username"] for u in people if u["username"] != user.username]

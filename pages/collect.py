@@ -1,9 +1,9 @@
 """采集: what `etl collect` found on the agencies' own websites — per agency, this year's report found or not, the
 date its list shows, days late against the deadline, and a link to the source (plain links, never the site's HTML)."""
 
-from app.boot import ensure_router
+from app import router
 
-ensure_router()
+router.page()
 
 import re
 

@@ -1,8 +1,8 @@
 """总览: coverage (who is missing), headline figures with change on the previous year, reports with failed checks."""
 
-from app.boot import ensure_router
+from app import router
 
-ensure_router()
+router.page()
 
 import polars as pl
 import streamlit as st

@@ -1,9 +1,9 @@
 """数据质量: every failed consistency check by report and rule, with its Chinese message; drill down to a report.
 Lists show their first rows with the total; downloads fetch every row."""
 
-from app.boot import ensure_router
+from app import router
 
-ensure_router()
+router.page()
 
 import polars as pl
 import streamlit as st

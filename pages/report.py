@@ -1,8 +1,8 @@
 """报告详情: one report — metadata, its tables as printed, every value beside its source text, its checks."""
 
-from app.boot import ensure_router
+from app import router
 
-ensure_router()
+router.page()
 
 import polars as pl
 import streamlit as st
@@ -19,8 +19,12 @@ listing, n_listed = queries.run_page("report_list", f, limit=PICK_ROWS)
 if listing.is_empty():
     listing, n_listed = queries.run_page("report_list", Filters(), limit=PICK_ROWS)
 wanted = st.query_params.get("report")
+refused = False
 if wanted and wanted not in listing["report_id"].to_list():
     listing = pl.concat([queries.run("report_list", Filters(), report_id=wanted), listing])
+    refused = wanted not in listing["report_id"].to_list()  # an unknown id, or a report outside the user's region
+    if refused:
+        st.warning(f"找不到编号为 {ui.md_escape(wanted)} 的报告，或它不在您的账号可查看的地区内。请在下面选择报告。")
 if ui.empty(listing, "报告"):
     st.stop()
 if n_listed > PICK_ROWS:
@@ -36,7 +40,12 @@ names = dict(
 ids = list(names)
 # the URL carries the report_id itself (?report=<id>), so links from other pages can point at one report
 rid = st.selectbox(
-    "报告", ids, index=ids.index(wanted) if wanted in ids else 0, format_func=names.get, key=f"report_pick_{wanted}"
+    "报告",
+    ids,
+    index=ids.index(wanted) if wanted in ids else (None if refused else 0),
+    format_func=names.get,
+    key=f"report_pick_{wanted}",
+    placeholder="选择报告",
 )
 if not rid:
     st.stop()

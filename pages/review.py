@@ -2,9 +2,9 @@
 The list (one row per report and kind) shows its first rows with the total; charts draw one bar per report for a
 short list and sum by year for a long one."""
 
-from app.boot import ensure_router
+from app import router
 
-ensure_router()
+router.page()
 
 import polars as pl
 import streamlit as st

@@ -3,17 +3,18 @@ Thin page: all logic lives in scoring/."""
 
 from __future__ import annotations
 
-from app.boot import ensure_router
+from app import router
 
-ensure_router()
+router.page()
 
 from datetime import date
 
 import polars as pl
 import streamlit as st
 
+from app import rubric_ui
 from scoring.export import deduction_text, write_excel
-from scoring.rubric import DEFAULT_RUBRIC, RubricError, parse_rubric
+from scoring.rubric import RubricError, parse_rubric
 from scoring.scorecard import (
     LARGE_YEAR,
     SECONDS_PER_REPORT,
@@ -84,11 +85,15 @@ if page_pdf is not None:  # 导出本页 PDF stands here
 
 # ---------------------------------------------------------------------------------------------- rubric
 with st.expander("考核细则（权重与参数）", expanded=False):
-    up = st.file_uploader("上传自定义考核细则（TOML，可先下载默认细则修改）", type=["toml"], key="rubric_file")
+    rubric_ui.editor()
+    rubric_ui.describe()  # after the editor: a version saved there is the one described
+    up = st.file_uploader(
+        "试算：上传一份考核细则（TOML，只用于本次查看，不保存、不影响他人）", type=["toml"], key="rubric_file"
+    )
     st.download_button(
-        "下载默认考核细则",
-        DEFAULT_RUBRIC.read_bytes(),
-        file_name="default_rubric.toml",
+        "下载当前考核细则",
+        rubric_ui.in_force()[0].encode("utf-8"),
+        file_name="rubric.toml",
         mime="text/plain",
         on_click="ignore",
     )
@@ -96,8 +101,9 @@ with st.expander("考核细则（权重与参数）", expanded=False):
     deadline = st.date_input(
         "发布期限", value=date(date.today().year, 1, 31), key="deadline", disabled=not use_deadline
     )
-rubric_text = up.getvalue().decode("utf-8-sig", errors="replace") if up else DEFAULT_RUBRIC.read_text(encoding="utf-8")
-rubric_name = up.name if up else "默认考核细则"
+rubric_text, rubric_name = (
+    (up.getvalue().decode("utf-8-sig", errors="replace"), up.name) if up else rubric_ui.in_force()
+)
 deadline_text = deadline.isoformat() if use_deadline else None
 try:
     rubric = _rubric(rubric_text, rubric_name, deadline_text)
@@ -137,11 +143,12 @@ if not years:
 
 c1, c2 = st.columns([1, 3])
 year = c1.selectbox("年度", years, key="sc_year")
-places = tuple(
-    (col, tuple(getattr(f, attr)))
-    for col, attr in (("province", "provinces"), ("prefecture", "prefectures"), ("county", "counties"))
-    if f is not None and getattr(f, attr)
-)
+# the sidebar's places within the signed-in user's region (a limited user's scores are its region's only)
+chosen = _filters.places(f) if f is not None else {}
+if chosen is None:
+    st.info("所选地区不在您的账号负责的地区内，没有可评分的报告。")
+    st.stop()
+places = tuple((col, tuple(v)) for col, v in chosen.items())
 # a large year is scored only when asked; the answer is kept in the address, so a page that reconnects during the
 # long first scoring (or is reloaded) finds it, and the cached scores, again
 if per_year[year] > LARGE_YEAR and not places and st.query_params.get("score_all") != str(year):

@@ -2,9 +2,9 @@
 The list shows its first rows with the total; charts draw one bar per report for a short list; the means by level
 cover every selected report."""
 
-from app.boot import ensure_router
+from app import router
 
-ensure_router()
+router.page()
 
 import polars as pl
 import streamlit as st

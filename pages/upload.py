@@ -1,8 +1,8 @@
 """导入报告: upload report files or a zip; parse them into the warehouse with a progress bar; per-file outcome."""
 
-from app.boot import ensure_router
+from app import router
 
-ensure_router()
+router.page()
 
 import polars as pl
 import streamlit as st

@@ -94,10 +94,14 @@ def _head() -> str:
 
 
 def test_migrated_to_the_newest_revision(eng):
-    assert db.revision(eng) == _head() != "0001"  # 0002_agency_fates and later migrations ran
-    assert {"users", "corrections", "dispositions", "report_reviews", "audit_log", "settings"} <= set(
+    assert db.revision(eng) == _head() == "0003"  # 0001, 0002 (agency fates), 0003 in a chain, all run
+    tables = {"users", "corrections", "dispositions", "report_reviews", "audit_log", "settings", "rubrics"}
+    assert tables | {"agency_fates"} <= set(
         sa.inspect(eng).get_table_names()
     )
+    assert {"withdrawn_at", "withdrawn_by", "withdraw_reason"} <= {
+        c["name"] for c in sa.inspect(eng).get_columns("corrections")
+    }
     db.migrate(eng)  # upgrading again changes nothing
     assert db.revision(eng) == _head()
 
@@ -241,6 +245,31 @@ def test_users_hashed_and_checked(eng):
     assert [r["action"] for r in store.audit_rows(eng)] == ["user.update", "user.create", "user.create"]
 
 
+def test_administrators_change_roles_regions_and_passwords(eng):
+    from streamlit_authenticator.utilities.hasher import Hasher
+
+    store.create_user(eng, "boss", "王主任", "secret123", "admin", by="test")
+    store.create_user(eng, "look", "张查看", "lookpass123", "viewer", by="test")
+    with pytest.raises(store.PermissionDenied, match="管理"):
+        store.update_user(eng, REVIEWER, "look", "reviewer")
+    with pytest.raises(store.AuditError, match="所在省份"):
+        store.update_user(eng, ADMIN, "look", "viewer", None, "银川市")
+    with pytest.raises(store.AuditError, match="不能取消自己"):
+        store.update_user(eng, ADMIN, "boss", "viewer")
+    with pytest.raises(store.AuditError, match="没有用户"):
+        store.update_user(eng, ADMIN, "nobody", "viewer")
+    done = store.update_user(eng, ADMIN, "look", "viewer", "宁夏回族自治区", " 银川市 ", "newpass123")
+    assert store.user(eng, "look") == done == User("look", "张查看", "viewer", "宁夏回族自治区", "银川市")
+    assert Hasher.check_pw("newpass123", store.credentials(eng)["usernames"]["look"]["password"])
+    row = store.audit_rows(eng)[0]
+    assert (row["action"], row["target"], row["old_value"], row["new_value"]) == (
+        "user.update",
+        "look",
+        "查看（全部地区）",
+        "查看（宁夏回族自治区 / 银川市），已重设密码",
+    )
+
+
 def test_first_administrator_by_command(tmp_path):
     wh = tmp_path / "warehouse"
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
@@ -380,3 +409,90 @@ def test_copied_text_is_escaped_and_the_shared_run_highlighted():
     assert a == "我局:orange-background[认真贯彻\\<b\\>落实\\</b\\>《条例》，主动公开]信息28条。"
     assert b == "本单位:orange-background[认真贯彻\\<b\\>落实\\</b\\>《条例》，主动公开]73条"
     assert shared_markdown("[链接](http://x)", "无关")[0] == "\\[链接\\]\\(http\\://x\\)"
+
+
+# --- withdrawn corrections ------------------------------------------------------------------------------------
+
+
+def _active_total(wh: Path) -> list[tuple]:
+    return DB.sql(
+        f"SELECT value, raw, source, locator FROM '{wh}/metrics.parquet' WHERE report_id = '{XIXIA}' "
+        "AND metric = 'active.total' AND source <> 'text'"
+    ).fetchall()
+
+
+def test_a_withdrawn_correction_is_logged_and_no_longer_applied(db_url, tmp_path):
+    wh = tmp_path / "warehouse"
+    if db_url.startswith("sqlite"):
+        db_url = f"sqlite:///{db.sqlite_path(wh)}"
+    _build(["data/samples"], wh, db_url)
+    eng = db.engine(db_url)
+    rep = _report(wh, XIXIA)
+    cell = ("active.total", None, "year")
+    store.correct_cell(eng, REVIEWER, rep, *cell, "73", "正文称73条", 0, old_value=28.0, old_raw="28")
+    _build(["data/samples"], wh, db_url, "--force")
+    assert _active_total(wh)[0][:3] == (73.0, "28", "manual")
+    # who may withdraw: not a viewer, not a reviewer of another region; not without a reason; not from a stale page
+    with pytest.raises(store.PermissionDenied):
+        store.withdraw_correction(eng, VIEWER, rep, *cell, "看错了", 1)
+    other = User("far", "赵外地", "reviewer", "福建省")
+    with pytest.raises(store.PermissionDenied):
+        store.withdraw_correction(eng, other, rep, *cell, "看错了", 1)
+    with pytest.raises(store.AuditError, match="撤回理由"):
+        store.withdraw_correction(eng, REVIEWER, rep, *cell, " ", 1)
+    with pytest.raises(store.AuditError, match="已被 rev"):
+        store.withdraw_correction(eng, REVIEWER, rep, *cell, "看错了", 0)
+    done = store.withdraw_correction(eng, ADMIN, rep, *cell, "复核原件：28 条无误", 1)
+    assert (done["withdrawn_by"], done["withdraw_reason"], done["version"]) == ("boss", "复核原件：28 条无误", 2)
+    assert done["withdrawn_at"] is not None and done["new_value"] == 73.0  # the correction stays on record
+    with pytest.raises(store.AuditError, match="已经撤回"):
+        store.withdraw_correction(eng, ADMIN, rep, *cell, "再撤一次", 2)
+    assert [(r["username"], r["action"], r["old_value"], r["new_value"], r["note"]) for r in store.audit_rows(eng)] == [
+        ("boss", "withdraw", "73", None, "复核原件：28 条无误"),
+        ("rev", "correct", "28", "73", "正文称73条"),
+    ]
+    assert store.all_corrections(eng) == [] and len(store.all_corrections(eng, withdrawn=True)) == 1
+    # an incremental build keeps the report's rows, and puts the cell back as the report printed it
+    _build(["data/samples"], wh, db_url)
+    assert _active_total(wh) == [(28.0, "28", "table", "第127行")]
+    assert DB.sql(
+        f"SELECT status FROM '{wh}/checks.parquet' WHERE report_id = '{XIXIA}' AND rule = 'old.active.channels_max'"
+    ).fetchall() == [("fail",)]  # 28 < 41 again
+    out = _build(["data/samples"], wh, db_url, "--force")
+    assert "cells corrected" not in out
+    assert _active_total(wh) == [(28.0, "28", "table", "第127行")]
+    # correcting the cell again puts a correction in force once more
+    again = store.correct_cell(eng, REVIEWER, rep, *cell, "74", "再次核对", 2)
+    assert again["withdrawn_at"] is None and again["version"] == 3
+    assert store.audit_rows(eng)[0]["old_value"] == "28"  # what the warehouse held after the withdrawal
+    _build(["data/samples"], wh, db_url, "--force")
+    assert _active_total(wh)[0][:3] == (74.0, "28", "manual")
+
+
+# --- the scorecard's rubric ------------------------------------------------------------------------------------
+
+
+def test_rubric_versions_saved_by_administrators_only(eng):
+    from scoring.rubric import DEFAULT_RUBRIC, parse_rubric
+
+    text = DEFAULT_RUBRIC.read_text(encoding="utf-8")
+    assert store.current_rubric(eng) is None  # the default file is in force
+    with pytest.raises(store.PermissionDenied, match="管理"):
+        store.save_rubric(eng, REVIEWER, "细则", text, "改")
+    with pytest.raises(store.AuditError, match="修改说明"):
+        store.save_rubric(eng, ADMIN, "细则", text, "")
+    with pytest.raises(store.AuditError, match="考核细则有误"):
+        store.save_rubric(eng, ADMIN, "细则", text + "\n[[indicators]]\nid = 'nope'\n", "坏的")
+    assert _count(eng, audit_log) == 0 and store.rubric_versions(eng) == []
+    weight = parse_rubric(text).indicators[0].weight
+    heavier = text.replace(f"weight = {weight:g}", f"weight = {weight + 5:g}", 1)
+    assert parse_rubric(heavier).indicators[0].weight == weight + 5
+    store.save_rubric(eng, ADMIN, "2024年细则", text, "沿用默认细则")
+    store.save_rubric(eng, ADMIN, "2024年细则", heavier, "按时发布加 5 分")
+    now = store.current_rubric(eng)
+    assert (now["version"], now["text"], now["username"]) == (2, heavier, "boss")
+    assert [v["version"] for v in store.rubric_versions(eng)] == [2, 1]
+    assert [(r["action"], r["old_value"], r["new_value"]) for r in store.audit_rows(eng)] == [
+        ("rubric.update", "第 1 版", "第 2 版"),
+        ("rubric.update", "默认细则", "第 1 版"),
+    ]

@@ -324,16 +324,23 @@ def test_missing_rubric_file(tmp_path):
 # ---------------------------------------------------------------------------------------------- page
 
 
-def test_scorecard_page_renders(tmp_path, monkeypatch):
+def _scorecard_app():
+    """考核评分 through the router (dashboard.py), as a browser opens it."""
     from streamlit.testing.v1 import AppTest
 
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    at.switch_page("pages/scorecard.py")
+    return at
+
+
+def test_scorecard_page_renders(tmp_path, monkeypatch):
     text = sample_text()
     src = tmp_path / "in"
     write(src, "2019.txt", text)
     write(src, "2020.txt", next_year_copy(text))
     monkeypatch.setenv("WAREHOUSE_DIR", str(build([src], tmp_path / "wh")))
     monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "pages" / "scorecard.py"), default_timeout=60).run()
+    at = _scorecard_app().run()
     assert not at.exception, at.exception
     assert at.selectbox(key="sc_year").value == 2020
     df = at.dataframe[-1].value
@@ -343,14 +350,12 @@ def test_scorecard_page_renders(tmp_path, monkeypatch):
 
 
 def test_a_large_year_is_scored_only_when_asked(tmp_path, monkeypatch):
-    from streamlit.testing.v1 import AppTest
-
     from scoring import scorecard
 
     monkeypatch.setattr(scorecard, "LARGE_YEAR", 0)  # every year is "large"
     monkeypatch.setenv("WAREHOUSE_DIR", str(_two_agencies(tmp_path)))
     monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "pages" / "scorecard.py"), default_timeout=60).run()
+    at = _scorecard_app().run()
     assert not at.exception and not at.dataframe[1:]  # only the rubric table: nothing scored yet
     assert any("2019 年共 2 份报告" in i.value for i in at.info)
     at.button(key="sc_all_btn_2019").click().run()
@@ -358,7 +363,7 @@ def test_a_large_year_is_scored_only_when_asked(tmp_path, monkeypatch):
     assert set(at.dataframe[-1].value["机关"]) == {"兴庆区审批服务管理局", "兴庆区财政局"}
     assert at.query_params["score_all"] == "2019"
     # the answer is in the address: a page opened (or reconnected) with it scores without asking again
-    again = AppTest.from_file(str(ROOT / "pages" / "scorecard.py"), default_timeout=60)
+    again = _scorecard_app()
     again.query_params["score_all"] = "2019"
     again.run()
     assert not again.exception and not [i for i in again.info if "份报告" in i.value] and again.dataframe[1:]

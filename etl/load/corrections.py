@@ -5,6 +5,8 @@ A correction is keyed by the report file's content hash and the cell (metric, ap
 keeps `raw` (what the report printed) and gets the corrected `value`, `source = 'manual'` and a locator naming who
 corrected it and when; the report's own consistency rules are run again on the corrected values. A correction
 whose file has changed since (same source_file, other bytes) is not applied: the 审核 page lists it for re-review.
+A withdrawn correction (撤回) is not applied; where a kept report still holds it from an earlier build, the cell is
+put back as it was before.
 """
 
 from __future__ import annotations
@@ -36,6 +38,16 @@ class Applied:
     cells: int = 0
     reports: int = 0
     stale: int = 0
+    withdrawn: int = 0  # cells of withdrawn corrections looked at (put back where an earlier build had applied them)
+
+
+_FIX_SCHEMA = pa.schema(
+    [(c, pa.string()) for c in ("report_id", "metric", "applicant", "basis")]
+    + [("new_value", pa.float64()), ("unit", pa.string()), ("username", pa.string()), ("at", pa.string())]
+)
+_UNDO_SCHEMA = pa.schema(
+    [(c, pa.string()) for c in ("report_id", "metric", "applicant", "basis")] + [("old_value", pa.float64())]
+)
 
 
 def spec_name(template: str | None, variant: str | None) -> str | None:
@@ -50,9 +62,10 @@ def apply_corrections(folder: Path, db_url: str | None) -> Applied:
     """Apply the corrections of the audit database at `db_url` to the warehouse tables in `folder`."""
     if not db.exists(db_url):
         return Applied()
-    rows = store.all_corrections(db.engine(db_url))
-    if not rows:
+    every = store.all_corrections(db.engine(db_url), withdrawn=True)
+    if not every:
         return Applied()
+    rows = [c for c in every if c["withdrawn_at"] is None]
     con = connect()
     reports_path, metrics_path, checks_path = (table_path(folder, t) for t in ("reports", "metrics", "checks"))
     reports = con.execute(
@@ -86,11 +99,19 @@ def apply_corrections(folder: Path, db_url: str | None) -> Applied:
                     store.local_time(c["created_at"]),
                 )
             )
+    # a withdrawn correction that an earlier build applied to a report this build keeps: the cell goes back to
+    # what the warehouse held before it (the correction's old_value), or goes when the correction had added it
+    undo = [
+        (rid, c["metric"], c["applicant"] or None, c["basis"], c["old_value"])
+        for c in every
+        if c["withdrawn_at"] is not None
+        for rid, *_ in by_sha.get(c["file_sha256"], [])
+    ]
     if stale:
         log.warning(
             "%d correction(s) not applied: their report file has changed; re-review them on the 审核 page", stale
         )
-    if not fixes:
+    if not fixes and not undo:
         con.close()
         return Applied(stale=stale)
     con.register(
@@ -99,9 +120,22 @@ def apply_corrections(folder: Path, db_url: str | None) -> Applied:
             dict(
                 zip(
                     ["report_id", "metric", "applicant", "basis", "new_value", "unit", "username", "at"],
-                    [list(x) for x in zip(*fixes)],
+                    [list(x) for x in zip(*fixes)] if fixes else [[]] * 8,
                 )
-            )
+            ),
+            schema=_FIX_SCHEMA,
+        ),
+    )
+    con.register(
+        "undo_rows",
+        pa.table(
+            dict(
+                zip(
+                    ["report_id", "metric", "applicant", "basis", "old_value"],
+                    [list(x) for x in zip(*undo)] or [[]] * 5,
+                )
+            ),
+            schema=_UNDO_SCHEMA,
         ),
     )
     cols = TABLES["metrics"].names
@@ -114,14 +148,22 @@ def apply_corrections(folder: Path, db_url: str | None) -> Applied:
         COPY (
           SELECT {', '.join(cols)} FROM (
             SELECT m.report_id, m.metric, m.applicant, m.basis,
-                   CASE WHEN f.report_id IS NULL THEN m.value ELSE f.new_value END AS value, m.raw, m.unit,
-                   CASE WHEN f.report_id IS NULL THEN m.source ELSE '{MANUAL}' END AS source,
-                   CASE WHEN f.report_id IS NULL THEN m.locator
-                        ELSE '人工更正：' || f.username || ' ' || f.at ||
-                             coalesce('{LOCATOR_ORIGIN}' || {origin}, '（原表未读出此格）') END AS locator
+                   CASE WHEN f.report_id IS NOT NULL THEN f.new_value WHEN u.report_id IS NOT NULL THEN u.old_value
+                        ELSE m.value END AS value, m.raw, m.unit,
+                   CASE WHEN f.report_id IS NOT NULL THEN '{MANUAL}' WHEN u.report_id IS NOT NULL THEN 'table'
+                        ELSE m.source END AS source,
+                   CASE WHEN f.report_id IS NOT NULL
+                        THEN '人工更正：' || f.username || ' ' || f.at ||
+                             coalesce('{LOCATOR_ORIGIN}' || {origin}, '（原表未读出此格）')
+                        WHEN u.report_id IS NOT NULL THEN {origin}
+                        ELSE m.locator END AS locator
             FROM read_parquet({literal(metrics_path)}) m
             LEFT JOIN fix_rows f ON f.report_id = m.report_id AND f.metric = m.metric AND f.basis = m.basis
                  AND f.applicant IS NOT DISTINCT FROM m.applicant AND m.source IN ('table', '{MANUAL}')
+            LEFT JOIN undo_rows u ON u.report_id = m.report_id AND u.metric = m.metric AND u.basis = m.basis
+                 AND u.applicant IS NOT DISTINCT FROM m.applicant AND m.source = '{MANUAL}'
+            -- a row the withdrawn correction had added (the table had no such cell) goes
+            WHERE NOT (u.report_id IS NOT NULL AND {origin} IS NULL)
             UNION ALL
             -- a cell of the template that the parser did not read at all: a row of its own
             SELECT f.report_id, f.metric, f.applicant, f.basis, f.new_value, NULL, f.unit, '{MANUAL}',
@@ -134,11 +176,11 @@ def apply_corrections(folder: Path, db_url: str | None) -> Applied:
           ) ORDER BY report_id, metric, applicant, basis, source, locator
         ) TO {literal(tmp)} (FORMAT parquet, COMPRESSION zstd)""")
     tmp.replace(metrics_path)
-    corrected = sorted({f[0] for f in fixes})
+    corrected = sorted({f[0] for f in fixes} | {u[0] for u in undo})
     _rerun_checks(con, corrected, {r[0]: spec_name(r[3], r[4]) for r in reports}, metrics_path, checks_path)
     con.close()
     log.info("applied %d correction(s) to %d report(s)", len(fixes), len(corrected))
-    return Applied(cells=len(fixes), reports=len(corrected), stale=stale)
+    return Applied(cells=len(fixes), reports=len(corrected), stale=stale, withdrawn=len(undo))
 
 
 def _rerun_checks(

@@ -92,7 +92,7 @@ def test_page_renders(server, chromium, name):
     try:
         pg.goto(f"{server}/{name}", timeout=60_000)
         _wait_for_app(pg)
-        # global filters on every page (a first direct hit on a fresh server reruns once through the router)
+        # global filters on every page (a first direct hit on a fresh server runs the page file with the same set-up)
         expect(pg.get_by_test_id("stSidebar").get_by_text("筛选", exact=True)).to_be_visible(timeout=30_000)
         _wait_for_app(pg)
         n = PAGES[name]
