@@ -7,16 +7,15 @@ python -m pytest tests/test_regions.py -q
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from app import filters, queries, warehouse
 from app.queries import Filters, Region
+from warehouse import marts as warehouse_marts
 
 YINCHUAN = Region("宁夏回族自治区", "银川市")
 NINGXIA = "afbff28e84d0684f"  # 宁夏回族自治区人民政府 2018: the province's own report, no prefecture
@@ -75,7 +74,7 @@ def test_no_query_reaches_another_region(wh, name):
 @pytest.mark.parametrize("marts", [True, False], ids=["marts", "views.sql"])
 def test_limited_figures_are_the_regions_own(wh, marts, monkeypatch):
     if not marts:  # the views computed per query (a warehouse without marts): they read the limited raw tables
-        monkeypatch.setattr(warehouse.marts, "valid", lambda *a, **k: False)
+        monkeypatch.setattr(warehouse_marts, "valid", lambda *a, **k: False)
     everything, limited = _con(wh, Region()), _con(wh, YINCHUAN)
     # 总览's report counts: 4 reports of 2018 in the warehouse, 3 of them in 银川市
     counts = dict(_run(everything, "report_counts", "").select("year", "n_reports").iter_rows())
