@@ -27,6 +27,8 @@ MIN_INK = 12  # dark pixels (at the page's resolution): fewer is an empty cell, 
 SHORT_LABEL = 3  # a label this short read with less confidence than MIN_LABEL_CONFIDENCE ...
 MIN_LABEL_CONFIDENCE = 80  # ... is read as digits too
 _FIGURE = re.compile(r"^[\s0-9.,，。oOlI|S]+$")
+# the engine reads a full-width bracket （ ） as an angle bracket 〈 〉, which report labels never use
+_BRACKETS = str.maketrans("〈〉", "（）")
 
 
 class OcrText(str):
@@ -107,7 +109,7 @@ def _cell(gray: np.ndarray, ink: np.ndarray, box: tuple, dpi: float, pno: int, d
         fig = _figure(crop, dpi)  # a figure the Chinese model took for a character (71 read as 并)
         if fig:
             return fig
-    out = OcrText(fix_glyphs(label.text), label.confidence, False)
+    out = OcrText(fix_glyphs(label.text).translate(_BRACKETS), label.confidence, False)
     out.crop = crop
     return out
 
