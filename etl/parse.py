@@ -29,8 +29,8 @@ from etl.recognise import recognise, template_for_year
 PARSE_SECONDS = int(os.environ.get("ETL_PARSE_SECONDS", "120"))
 
 
-class ParseTimeout(Exception):
-    pass
+class ParseTimeout(BaseException):
+    """The file's time is up (a BaseException: no reader's ``except Exception`` takes it for a broken file)."""
 
 
 @contextmanager

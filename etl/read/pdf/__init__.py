@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 from etl.model import Document, ReadError
-from etl.read import ocr
+from etl.read import limits, ocr
 from etl.read.pdf import guards, layer, ruled, unruled
 from etl.read.pdf.assemble import assemble
 from etl.read.pdf.text import fix_glyphs, text_lines
@@ -112,6 +112,7 @@ def _read_scans(
     if len(scanned) > ocr.MAX_OCR_PAGES:
         raise ReadError(ocr.too_many_pages(len(scanned)))
     deadline += ocr.PAGE_BUDGET * len(scanned)
+    limits.allow_more_time(ocr.PAGE_BUDGET * len(scanned))
     for index, images in scanned.items():
         pno = index + 1
         if time.monotonic() > deadline:
