@@ -110,9 +110,9 @@ def _cell(gray: np.ndarray, ink: np.ndarray, box: tuple, dpi: float, pno: int, d
     if label.text and _FIGURE.match(label.text) and any(ch.isdigit() for ch in label.text):
         return _figure(crop, dpi)
     digits = any(ch.isdigit() for ch in label.text)
-    if len(label.text) <= SHORT_LABEL and (label.confidence < MIN_LABEL_CONFIDENCE or digits):
-        fig = _figure(crop, dpi)  # a figure the Chinese model took for a character (71 read as 并 or 了1)
-        if fig:
+    if len(label.text) <= SHORT_LABEL:  # a figure the Chinese model may have taken for a character (71 as 并)
+        fig = _figure(crop, dpi)
+        if fig.confidence >= MIN_CONFIDENCE or (fig and (digits or label.confidence < MIN_LABEL_CONFIDENCE)):
             return fig
         if digits:  # no label is this short with a figure in it: an unread figure, not a label
             return OcrText(label.text, 0, True)
