@@ -27,6 +27,7 @@ MIN_LINE_PX = 4  # pt: a run of ink rows shorter than this in a cell is part of 
 MIN_INK = 12  # dark pixels (at the page's resolution): fewer is an empty cell, not read
 SHORT_LABEL = 3  # a label this short read with less confidence than MIN_LABEL_CONFIDENCE ...
 MIN_LABEL_CONFIDENCE = 80  # ... is read as digits too
+MAX_MISREAD = 2  # a cell of digits and at most this many other characters (71 read as 7了71) is a figure
 SURE_LABEL = 60  # a label line read with less confidence is read again (LABEL_RESCALES, binarised)
 LABEL_RESCALES = (0.75, 1.5)
 _UNIT = re.compile(rf"^{UNITS}$")  # a unit cell before the figures (件, 条, 万元) is not re-read
@@ -109,12 +110,13 @@ def _cell(gray: np.ndarray, ink: np.ndarray, box: tuple, dpi: float, pno: int, d
     label = _label(crop, dark[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1], dpi)
     if label.text and _FIGURE.match(label.text) and any(ch.isdigit() for ch in label.text):
         return _figure(crop, dpi)
-    digits = any(ch.isdigit() for ch in label.text)
-    if len(label.text) <= SHORT_LABEL:  # a figure the Chinese model may have taken for a character (71 as 并)
+    n_digits = sum(ch.isdigit() for ch in label.text)
+    digits = n_digits > 0 and (len(label.text) <= SHORT_LABEL or len(label.text) - n_digits <= MAX_MISREAD)
+    if len(label.text) <= SHORT_LABEL or digits:  # a figure the Chinese model may have taken for characters (7了71)
         fig = _figure(crop, dpi)
         if fig.confidence >= MIN_CONFIDENCE or (fig and (digits or label.confidence < MIN_LABEL_CONFIDENCE)):
             return fig
-        if digits:  # no label is this short with a figure in it: an unread figure, not a label
+        if digits:  # no label is mostly digits: an unread figure, not a label
             return OcrText(label.text, 0, True)
     if not label.text:  # ink that neither model read: not a blank cell, an unread one
         return OcrText("", 0, True)
