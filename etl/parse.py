@@ -30,8 +30,8 @@ from warehouse.sources import real_path, shown_name
 PARSE_SECONDS = int(os.environ.get("ETL_PARSE_SECONDS", "120"))
 
 
-class ParseTimeout(Exception):
-    pass
+class ParseTimeout(BaseException):
+    """The file's time is up (a BaseException: no reader's ``except Exception`` takes it for a broken file)."""
 
 
 @contextmanager

@@ -182,14 +182,17 @@ def test_synthetic_pdf_layouts(synthetic_pdfs):
             style = truth["layout"]
             seen.add(style)
             assert parsed.report["year"] == truth["year"] and parsed.report["agency"] == truth["agency"], style
-            if style == "pdf_unruled":
-                continue  # a best effort: 2019-format section 二 rows spread over colspans mis-align (README)
             wrong = {
                 k: (v, got[k])
                 for k, v in truth["cells"].items()
                 if k in got and got[k] is not None and (v is None or abs(got[k] - float(v)) > 1e-6)
             }
-            assert not wrong, (style, wrong)
+            assert not wrong, (style, wrong)  # unruled too: a cell it cannot place is left blank, never misplaced
+            if style == "pdf_unruled":  # a best effort: 96 % of cells over 14 reports of seed 3, 85-100 % each
+                exact = sum(
+                    got.get(k, "missing") == (None if v is None else float(v)) for k, v in truth["cells"].items()
+                )
+                assert exact >= 0.95 * len(truth["cells"]), (row["report"], exact, len(truth["cells"]))
             if style not in ("pdf_unruled", "pdf_browser"):
                 missing = {
                     k: v

@@ -540,3 +540,21 @@ def test_html_with_huge_text(tmp_path):
     p = tmp_path / "big.html"
     p.write_text("<html><body>" + "<p>政府信息公开年报</p>" * 340_000 + "</body></html>", encoding="utf-8")
     _fails_fast(p, "过长")
+
+
+def test_time_limit_grows_for_slow_pages_and_is_never_taken_for_a_broken_file():
+    """A reader that meets slow bounded work (OCR's pages) moves the file's alarm later; the alarm itself is no
+    Exception, so a reader's `except Exception` cannot turn it into "PDF 文件已损坏"."""
+    from etl import parse
+    from etl.read.limits import allow_more_time
+
+    with parse._time_limit(1):
+        allow_more_time(2)
+        time.sleep(1.5)  # past the first second: still running
+    with pytest.raises(parse.ParseTimeout), parse._time_limit(1):
+        try:
+            time.sleep(3)
+        except Exception:  # what a reader's broad handler would do
+            pytest.fail("the time limit was caught as an Exception")
+    allow_more_time(5)  # no alarm set: none is made
+    time.sleep(0.1)

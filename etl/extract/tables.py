@@ -190,6 +190,7 @@ _NUMBER = re.compile(
     r"^(?:[(\[〔【]([一二三四五六七八九十]+)[)\]〕】]|([一二三四五六七八九十]+)[、.]|"
     r"(\d{1,2})[.、](?!\d)|[(\[〔【](\d{1,2})[)\]〕】])"
 )
+_QUOTES = re.compile(r"[\"'“”‘’「」]")
 _REMARK = re.compile(r"[(\[〔【][^)\]〕】]*[)\]〕】]$")
 
 
@@ -219,6 +220,7 @@ def _distances(spec: TableSpec, cell: str) -> tuple[str | None, str, tuple[tuple
     number, words = _numbering(re.sub(r"\s+", "", nfkc(cell)))
     words = re.sub(r"^其中[:：]?", "", words)
     words = _REMARK.sub("", words) or words
+    words = _QUOTES.sub("", words)  # the official labels are written without them: not an edit
     out = []
     for row in spec.rows:
         want = _row_number(row)

@@ -9,6 +9,8 @@ proportion to a line's length, which is why a line has a bound of its own (a 60 
 
 from __future__ import annotations
 
+import signal
+
 from etl.model import ReadError
 
 MAX_TEXT_CHARS = 3_000_000  # characters of text in one report
@@ -36,3 +38,13 @@ def check_markup(text: str, what: str = "网页") -> str:
     if len(text) > MAX_MARKUP_CHARS:
         raise ReadError(f"{what}过大（{len(text):,} 字符，上限 {MAX_MARKUP_CHARS:,}），不像年度报告，未解析")
     return text
+
+
+def allow_more_time(seconds: float) -> None:
+    """Move the file's time limit (etl.parse's alarm, when one is set) ``seconds`` later: a reader that finds
+    slow work it may do, bounded in its own way (OCR's pages), asks for their time."""
+    if not hasattr(signal, "alarm"):
+        return
+    left = signal.alarm(0)
+    if left:  # no alarm set: none is made (its signal would have no handler)
+        signal.alarm(left + int(seconds))

@@ -16,6 +16,7 @@ import time
 import numpy as np
 
 from etl.model import Document, ReadError
+from etl.read import limits
 from etl.read.ocr import engine as _engine
 from etl.read.pdf.assemble import assemble
 
@@ -67,6 +68,7 @@ def read_image(data: bytes) -> Document:
     except (UnidentifiedImageError, OSError, ValueError) as e:
         raise ReadError(IMAGE_BROKEN.format(cause=type(e).__name__)) from e
     dpi = min(OCR_MAX_DPI, max(OCR_MIN_DPI, float(dpi)))
+    limits.allow_more_time(PAGE_BUDGET)
     items = page_items(gray, dpi, 1, time.monotonic() + PAGE_BUDGET)
     if not items:
         raise ReadError("图片中没有识别出文字，无法读取")
@@ -89,10 +91,12 @@ def mark(doc: Document) -> Document:
         t.row_locators = ["OCR " + t.row_locator(i) if ocr else t.row_locator(i) for i, ocr in enumerate(read)]
         for i, row in enumerate(t.rows):
             for j, c in enumerate(row):
-                if not isinstance(c, OcrText) or not c:
+                if not isinstance(c, OcrText) or not (c or c.figure):
                     continue
                 t.cell_notes[(i, j)] = f"第{j + 1}列 置信度 {c.confidence}"
-                if c.figure and c.confidence < MIN_CONFIDENCE:
+                if not c:
+                    t.unsure[(i, j)] = "有字迹，但没有识别出文字"
+                elif c.figure and c.confidence < MIN_CONFIDENCE:
                     t.unsure[(i, j)] = f"识别为“{c}”，置信度 {c.confidence} 低于 {MIN_CONFIDENCE}"
         t.rows = [[str(c) for c in r] for r in t.rows]
     return doc

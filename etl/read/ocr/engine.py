@@ -34,6 +34,10 @@ DIGITS = "0123456789."
 FIGURE_READS = tuple((lang, dpi) for lang in ("eng", "chi_sim") for dpi in (250, 300, 350, 400, 500))
 AGREEMENT = 0.75  # share of the readings that said something which must say the same
 MIN_AGREEING = 4
+# a figure the whole-figure readings do not agree on is read glyph by glyph: each digit alone, as one character
+GLYPH_READS = tuple((lang, h) for lang in ("eng", "chi_sim") for h in (28, 36, 44))  # (model, height in px)
+MIN_GLYPH_READS = 3  # readings that said something, all the same, for a glyph to be known
+GLYPH_RETRY_BELOW = 80  # an agreed figure less sure than this is read glyph by glyph too
 SURE_LINE = 93  # a text line read with less confidence is read again on its own ...
 LINE_HEIGHT = 48  # ... at this height in pixels
 PAD = 12  # white pixels around a cut-out cell (the engine wants a margin)
@@ -99,6 +103,10 @@ class Engine:
         for lang in {lang for lang, _ in FIGURE_READS}:
             self.digits[lang] = tesserocr.PyTessBaseAPI(path=path, lang=lang, psm=tesserocr.PSM.SINGLE_LINE)
             self.digits[lang].SetVariable("tessedit_char_whitelist", DIGITS)
+        self.glyph = {}
+        for lang in {lang for lang, _ in GLYPH_READS}:
+            self.glyph[lang] = tesserocr.PyTessBaseAPI(path=path, lang=lang, psm=tesserocr.PSM.SINGLE_CHAR)
+            self.glyph[lang].SetVariable("tessedit_char_whitelist", DIGITS.replace(".", ""))
 
     def lines(self, image) -> list[Line]:
         """The text lines of a page (PIL image), in the engine's reading order."""
@@ -159,8 +167,38 @@ class Engine:
         top = max({r.text for r in said}, key=[r.text for r in said].count)
         agree = [r for r in said if r.text == top]
         if len(agree) < MIN_AGREEING or len(agree) < AGREEMENT * len(said):
+            return self._by_glyph(crop, top)
+        sure = Reading(top, min(r.confidence for r in agree))
+        return sure if sure.confidence >= GLYPH_RETRY_BELOW else max(sure, self._by_glyph(crop, top), key=_conf)
+
+    def _by_glyph(self, crop, top: str) -> Reading:
+        """The figure read again one glyph at a time (each cut at the blank columns between digits and read
+        as a single character, at several heights and with both models): a glyph is known when enough
+        readings said it and none said otherwise. Taken only if every glyph is known and together they spell
+        what most whole-figure readings said (two ways of reading agreeing); else the figure is unsure."""
+        glyphs = _glyphs(crop)
+        if not glyphs or len(glyphs) != len(top):
             return Reading(top, 0)
-        return Reading(top, min(r.confidence for r in agree))
+        chars, confs = [], []
+        for g in glyphs:
+            if g is None:  # a dot on the baseline
+                chars.append(".")
+                continue
+            said = []
+            for lang, height in GLYPH_READS:
+                api = self.glyph[lang]
+                api.SetImage(_prepared(g, height / g.shape[0], pad=height // 2))
+                text = api.GetUTF8Text().strip()
+                if text:
+                    said.append(Reading(text, int(api.MeanTextConf())))
+            texts = {r.text for r in said}
+            if len(said) < MIN_GLYPH_READS or len(texts) != 1:
+                return Reading(top, 0)
+            chars.append(texts.pop())
+            confs.append(sorted(r.confidence for r in said)[len(said) // 2])  # the median reading
+        text = "".join(chars)
+        log.debug("figure %r by glyph: %r %s", top, text, confs)
+        return Reading(top, min(confs, default=0)) if text == top else Reading(top, 0)
 
     def _symbols(self, api) -> Reading:
         level = self._t.RIL.SYMBOL
@@ -179,7 +217,32 @@ class Engine:
         return Reading("".join(chars), int(min(confs)) if confs else 0)
 
 
-def _prepared(crop, factor: float):
+def _conf(r: Reading) -> int:
+    return r.confidence
+
+
+def _glyphs(crop) -> list:
+    """A figure's glyphs left to right, cut at the blank columns of its ink (grey arrays; None for a dot: a
+    small mark on the baseline)."""
+    import cv2
+
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    height = crop.shape[0]
+    out, start = [], None
+    for x, inked in enumerate([*ink.any(axis=0), False]):
+        if inked and start is None:
+            start = x
+        elif not inked and start is not None:
+            rows = np.nonzero(ink[:, start:x].any(axis=1))[0]
+            if rows.max() - rows.min() < 0.3 * height and rows.min() > 0.6 * height:
+                out.append(None)
+            else:
+                out.append(np.ascontiguousarray(crop[:, max(0, start - 1) : x + 1]))
+            start = None
+    return out
+
+
+def _prepared(crop, factor: float, pad: int = PAD):
     """The cut-out cell enlarged by ``factor`` with a white margin, as a PIL image."""
     import cv2
     from PIL import Image
@@ -188,7 +251,7 @@ def _prepared(crop, factor: float):
         crop = cv2.resize(
             crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC if factor > 1 else cv2.INTER_AREA
         )
-    return Image.fromarray(cv2.copyMakeBorder(crop, PAD, PAD, PAD, PAD, cv2.BORDER_CONSTANT, value=255))
+    return Image.fromarray(cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255))
 
 
 @cache

@@ -12,8 +12,9 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from etl.extract.numbers import UNITS
 from etl.model import ReadError
-from etl.read.ocr import grid
+from etl.read.ocr import MIN_CONFIDENCE, grid
 from etl.read.ocr.engine import Reading, _prepared, engine
 from etl.read.pdf import ruled
 from etl.read.pdf.layer import PageLayer
@@ -26,7 +27,13 @@ MIN_LINE_PX = 4  # pt: a run of ink rows shorter than this in a cell is part of 
 MIN_INK = 12  # dark pixels (at the page's resolution): fewer is an empty cell, not read
 SHORT_LABEL = 3  # a label this short read with less confidence than MIN_LABEL_CONFIDENCE ...
 MIN_LABEL_CONFIDENCE = 80  # ... is read as digits too
+MAX_MISREAD = 2  # a cell of digits and at most this many other characters (71 read as 7了71) is a figure
+SURE_LABEL = 60  # a label line read with less confidence is read again (LABEL_RESCALES, binarised)
+LABEL_RESCALES = (0.75, 1.5)
+_UNIT = re.compile(rf"^{UNITS}$")  # a unit cell before the figures (件, 条, 万元) is not re-read
 _FIGURE = re.compile(r"^[\s0-9.,，。oOlI|S]+$")
+# the engine reads a full-width bracket （ ） as an angle bracket 〈 〉, which report labels never use
+_BRACKETS = str.maketrans("〈〉", "（）")
 
 
 class OcrText(str):
@@ -103,11 +110,17 @@ def _cell(gray: np.ndarray, ink: np.ndarray, box: tuple, dpi: float, pno: int, d
     label = _label(crop, dark[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1], dpi)
     if label.text and _FIGURE.match(label.text) and any(ch.isdigit() for ch in label.text):
         return _figure(crop, dpi)
-    if len(label.text) <= SHORT_LABEL and label.confidence < MIN_LABEL_CONFIDENCE:
-        fig = _figure(crop, dpi)  # a figure the Chinese model took for a character (71 read as 并)
-        if fig:
+    n_digits = sum(ch.isdigit() for ch in label.text)
+    digits = n_digits > 0 and (len(label.text) <= SHORT_LABEL or len(label.text) - n_digits <= MAX_MISREAD)
+    if len(label.text) <= SHORT_LABEL or digits:  # a figure the Chinese model may have taken for characters (7了71)
+        fig = _figure(crop, dpi)
+        if fig.confidence >= MIN_CONFIDENCE or (fig and (digits or label.confidence < MIN_LABEL_CONFIDENCE)):
             return fig
-    out = OcrText(fix_glyphs(label.text), label.confidence, False)
+        if digits:  # no label is mostly digits: an unread figure, not a label
+            return OcrText(label.text, 0, True)
+    if not label.text:  # ink that neither model read: not a blank cell, an unread one
+        return OcrText("", 0, True)
+    out = OcrText(fix_glyphs(label.text).translate(_BRACKETS), label.confidence, False)
     out.crop = crop
     return out
 
@@ -128,21 +141,39 @@ def _label(crop: np.ndarray, dark: np.ndarray, dpi: float) -> Reading:
             start = None
     factor = max(1.0, CELL_DPI / dpi)
     if len(lines) <= 1:
-        return engine().label(_prepared(crop, factor))
-    readings = [engine().label(_prepared(np.ascontiguousarray(crop[a:b]), factor)) for a, b in lines]
+        return _label_line(crop, factor)
+    readings = [_label_line(np.ascontiguousarray(crop[a:b]), factor) for a, b in lines]
     readings = [r for r in readings if r.text]
     if not readings:
         return Reading("", 0)
     return Reading(join_lines("\n".join(r.text for r in readings)), min(r.confidence for r in readings))
 
 
+def _label_line(crop: np.ndarray, factor: float) -> Reading:
+    """One line of a label cell; read with little confidence (a scanned （七）总计 came back as “(线半总计”),
+    it is read again at other scales and binarised, and the surest reading is kept."""
+    first = engine().label(_prepared(crop, factor))
+    if first.confidence >= SURE_LABEL:
+        return first
+    again = [engine().label(_prepared(crop, factor * f)) for f in LABEL_RESCALES]
+    again.append(engine().label(_prepared(np.ascontiguousarray(255 - grid.binarise(crop)), factor)))
+    return max([first, *again], key=lambda r: r.confidence)
+
+
 def _figures_among_figures(row: list, dpi: float) -> None:
     """A short cell right of the figures of a row, read as a character (7 as 了), is read as digits again; if the
     digits do not agree it stays a figure of confidence 0 (not taken) rather than a label that would shift the
-    row's values."""
+    row's values. The short cell just left of them (1 read as 工) becomes a figure only if its digits are sure
+    (it may be a label or a unit)."""
     figures = [j for j, c in enumerate(row) if c is not None and c.figure]
     if len(figures) < 2:
         return
+    before = next((j for j in range(figures[0] - 1, -1, -1) if row[j] is not None), None)
+    c = row[before] if before is not None else None
+    if c and not c.figure and len(c) <= SHORT_LABEL and c.crop is not None and not _UNIT.match(c):
+        fig = _figure(c.crop, dpi)  # the first figure read as a character (1 as 工): taken only if sure
+        if fig.confidence >= MIN_CONFIDENCE:
+            row[before] = fig
     for j in range(figures[0] + 1, len(row)):
         c = row[j]
         if c is not None and c and not c.figure and len(c) <= SHORT_LABEL and c.crop is not None:

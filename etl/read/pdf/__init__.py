@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 from etl.model import Document, ReadError
-from etl.read import ocr
+from etl.read import limits, ocr
 from etl.read.pdf import guards, layer, ruled, unruled
 from etl.read.pdf.assemble import assemble
 from etl.read.pdf.text import fix_glyphs, text_lines
@@ -32,7 +32,7 @@ __all__ = ["fix_glyphs", "read_pdf"]
 
 log = logging.getLogger(__name__)
 
-RENDER_DPI = 200.0  # scanned pages are rendered at this resolution for OCR
+RENDER_DPI = 200.0  # scanned pages are rendered for OCR at this resolution or their scan's own if finer
 
 
 def read_pdf(data: bytes) -> Document:
@@ -70,7 +70,7 @@ def _read(pdf) -> Document:
     deadline = time.monotonic() + guards.TIME_BUDGET
     pages: list[list[dict]] = []  # per page: text lines and table fragments in reading order
     warnings: list[str] = []
-    scanned: list[int] = []  # pages with images and no text layer
+    scanned: dict[int, list[dict]] = {}  # pages with images and no text layer: their images
     n_chars = 0
     for index in range(n):
         pno = index + 1
@@ -83,7 +83,7 @@ def _read(pdf) -> Document:
         n_chars += len(chars)
         pages.append(_page_items(page, pno, warnings) if chars else [])
         if not chars and page.images:
-            scanned.append(index)
+            scanned[index] = page.images
     if scanned:
         _read_scans(pdf, scanned, pages, warnings, image_only=n_chars == 0, deadline=deadline)
     elif n_chars == 0:
@@ -95,33 +95,50 @@ def _read(pdf) -> Document:
 
 
 def _read_scans(
-    pdf, scanned: list[int], pages: list[list[dict]], warnings: list[str], image_only: bool, deadline: float
+    pdf, scanned: dict[int, list[dict]], pages: list[list[dict]], warnings: list[str], image_only: bool, deadline: float
 ) -> None:
-    """OCR of the scanned pages (images and no text layer), each rendered at RENDER_DPI."""
+    """OCR of the scanned pages (images and no text layer), each rendered at its scan's own resolution. Every
+    image is measured from its dictionary before pdfium decodes anything: a page whose images hold more than
+    `ocr.MAX_PIXELS` pixels is refused."""
     if not ocr.available():
         if image_only:
             raise ReadError(
                 "这是扫描版 PDF（只有图片，没有文字层），需要 OCR 识别，但本机没有安装 OCR 引擎"
                 "（tesseract-ocr、tesseract-ocr-chi-sim 与 tesserocr），无法读取"
             )
-        listed = "、".join(str(i + 1) for i in scanned[:10]) + ("等" if len(scanned) > 10 else "")
+        listed = "、".join(str(i + 1) for i in list(scanned)[:10]) + ("等" if len(scanned) > 10 else "")
         warnings.append(f"PDF 第 {listed} 页是扫描图片（没有文字层；本机没有 OCR 引擎，未识别）")
         return
     if len(scanned) > ocr.MAX_OCR_PAGES:
         raise ReadError(ocr.too_many_pages(len(scanned)))
     deadline += ocr.PAGE_BUDGET * len(scanned)
-    for index in scanned:
+    limits.allow_more_time(ocr.PAGE_BUDGET * len(scanned))
+    for index, images in scanned.items():
         pno = index + 1
         if time.monotonic() > deadline:
             raise ReadError(guards.timed_out(pno))
+        pixels = sum(im["pixels"][0] * im["pixels"][1] for im in images)
+        if pixels > ocr.MAX_PIXELS:
+            raise ReadError(guards.image_too_large(pno, pixels, ocr.MAX_PIXELS))
         page = pdf[index]
         w, h = page.get_size()
-        dpi = min(RENDER_DPI, (ocr.MAX_PIXELS / max(1.0, w * h / 72 / 72)) ** 0.5)
+        dpi = min(_scan_dpi(images), (ocr.MAX_PIXELS / max(1.0, w * h / 72 / 72)) ** 0.5)
         gray = np.asarray(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
         log.info("OCR of PDF page %d (%d×%d px)", pno, gray.shape[1], gray.shape[0])
         pages[index] = ocr.page_items(gray, dpi, pno, deadline)
     if image_only and not any(pages[i] for i in scanned):
         raise ReadError("这是扫描版 PDF（只有图片，没有文字层），OCR 识别没有读出文字，无法读取")
+
+
+def _scan_dpi(images: list[dict]) -> float:
+    """The resolution of the page's largest image as placed on the page, at least RENDER_DPI (a scan of
+    that resolution or more is rendered at its own, not resampled; a coarser one is enlarged by pdfium:
+    its labels read better so), at most OCR_MAX_DPI."""
+    im = max(images, key=lambda im: (im["x1"] - im["x0"]) * (im["bottom"] - im["top"]))
+    width_pt = im["x1"] - im["x0"]
+    if im["pixels"][0] <= 0 or width_pt <= 1:
+        return RENDER_DPI
+    return min(ocr.OCR_MAX_DPI, max(RENDER_DPI, im["pixels"][0] * 72 / width_pt))
 
 
 def _page_items(page, pno: int, warnings: list[str]) -> list[dict]:

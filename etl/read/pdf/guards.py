@@ -43,6 +43,13 @@ def too_many_rules(page: int, n: int) -> str:
     return f"PDF 第 {page} 页线条过多（{n}），未识别其中的表格"
 
 
+def image_too_large(page: int, pixels: int, limit: int) -> str:
+    return (
+        f"PDF 第 {page} 页的图片过大（{pixels / 1e6:,.0f} 百万像素，上限 {limit // 1_000_000} 百万像素），"
+        "未做 OCR 识别，未解析"
+    )
+
+
 def broken(cause: str) -> str:
     return f"PDF 文件已损坏或不完整，无法读取（{cause}）"
 

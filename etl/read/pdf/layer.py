@@ -176,7 +176,10 @@ def _compose(inner: tuple, outer: tuple | None) -> tuple:
 def _image(obj, x_origin: float, y_top: float) -> dict:
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+    w, h = ctypes.c_uint(), ctypes.c_uint()
+    raw.FPDFImageObj_GetImagePixelSize(obj, w, h)  # from the image's dictionary: nothing is decoded
     return {
+        "pixels": (w.value, h.value),
         "object_type": "image",
         "x0": left.value - x_origin,
         "x1": right.value - x_origin,

@@ -74,17 +74,21 @@ def fragments(page, pno: int) -> list[dict]:
     if not num_rows:
         return []
     # runs of numeric rows close to each other form a table
+    # (a line of text over the figure columns between two rows is the header of a new table: the tables of
+    # 2019's section 二 each have their own columns)
     runs: list[list[dict]] = [[num_rows[0]]]
     for r in num_rows[1:]:
         between = lines[runs[-1][-1]["i"] + 1 : r["i"]]
-        if r["y"] - runs[-1][-1]["y"] > RUN_GAP * size or any(prose(ws) for ws in between):
+        if (
+            r["y"] - runs[-1][-1]["y"] > RUN_GAP * size
+            or any(prose(ws) for ws in between)
+            or _over_figures(between, runs[-1][-1], r)
+        ):
             runs.append([r])
         else:
             runs[-1].append(r)
     out = []
     for run in runs:
-        if len(run) < 2 and not (len(run[0]["figures"]) >= ROW_OF_FIGURES and not run[0]["labels"]):
-            continue  # one row of figures alone is a table only in 四's shape
         first, last = run[0]["i"], run[-1]["i"]
         # figure columns
         xs = sorted((w["x0"] + w["x1"]) / 2 for r in run for w in r["figures"])
@@ -92,6 +96,8 @@ def fragments(page, pno: int) -> list[dict]:
         for x in xs[1:]:
             (cols[-1].append(x) if x - cols[-1][-1] < COLUMN_GAP * size else cols.append([x]))
         centers = [sum(c) / len(c) for c in cols]
+        counts = {len(r["figures"]) for r in run}
+        by_order = len(counts) == 1 and len(centers) > min(counts) and not _shared_column(run, cols, size)
         label_right = min(w["x0"] for r in run for w in r["figures"])
         # label text (left of the figures) wrapped over several lines: stack the lines into blocks (words
         # overlapping horizontally, one line apart), then give each block to the row nearest its middle
@@ -104,29 +110,46 @@ def fragments(page, pno: int) -> list[dict]:
         ):
             top_i -= 1
         header_lines = lines[top_i:first]
+        label_from = first
+        if (
+            first > 0
+            and not prose(lines[first - 1])
+            and _wrapped_label_above(lines[first - 1], run[0], label_right, size)
+        ):
+            label_from = first - 1  # the first row's label begins a line above (its cell centred on the figures)
+            header_lines = header_lines[:-1] if header_lines and header_lines[-1] is lines[label_from] else header_lines
+        if len(run) < 2 and not (len(run[0]["figures"]) >= ROW_OF_FIGURES and not run[0]["labels"]):
+            if not _over_figures(header_lines, run[0], run[0]):
+                continue  # one row of figures alone is a table only in 四's shape, or under its own header
         label_words = [
             w
-            for ws in lines[first : last + 1]
+            for ws in lines[label_from : last + 1]
             for w in ws
             if w["x1"] <= label_right + size and not (_NUM.match(w["text"]) and w["x0"] >= label_right - 1)
         ]
-        blocks: list[list[dict]] = []
+        # a word on a row's own line anchors its block to that row: a block never holds two rows' lines
+        row_of_line = {r["i"]: r for r in run}
+        line_of = {id(w): i for i in range(label_from, last + 1) for w in lines[i]}
+        blocks: list[tuple[list[dict], dict | None]] = []
         for w in sorted(label_words, key=lambda w: (w["top"], w["x0"])):
-            for b in blocks:
+            anchor = row_of_line.get(line_of[id(w)])
+            for k, (b, b_anchor) in enumerate(blocks):
                 lw = b[-1]
                 if (
                     w["x0"] < lw["x1"] - 1
                     and lw["x0"] < w["x1"] - 1
                     and -1 <= w["top"] - lw["bottom"] <= WRAP_GAP * size
+                    and (anchor is None or b_anchor is None or anchor is b_anchor)
                 ):
                     b.append(w)
+                    blocks[k] = (b, b_anchor or anchor)
                     break
             else:
-                blocks.append([w])
+                blocks.append(([w], anchor))
         frags: dict[int, list[dict]] = {id(r): [] for r in run}
-        for b in blocks:
+        for b, anchor in blocks:
             y = (min(w["top"] for w in b) + max(w["bottom"] for w in b)) / 2
-            near = min(run, key=lambda r: abs(r["y"] - y))
+            near = anchor or min(run, key=lambda r: abs(r["y"] - y))
             if abs(near["y"] - y) <= LABEL_REACH * size:
                 frags[id(near)].extend(b)
         rows: list[list[str]] = []
@@ -134,6 +157,9 @@ def fragments(page, pno: int) -> list[dict]:
             rows.append(_cells_by_overlap([w for ws in header_lines for w in ws]))
         for r in run:
             cells = _cells_by_overlap(frags[id(r)])
+            if by_order:  # each row's figures centred apart from the others' (cells spanning columns): in order
+                rows.append(cells + [w["text"] for w in r["figures"]])
+                continue
             values = [""] * len(centers)
             for w in r["figures"]:
                 cx = (w["x0"] + w["x1"]) / 2
@@ -149,6 +175,27 @@ def fragments(page, pno: int) -> list[dict]:
         )
         out.append({"bbox": box, "rows": rows, "page": pno, "unruled": True})
     return out
+
+
+def _wrapped_label_above(line: list[dict], row: dict, label_right: float, size: float) -> bool:
+    """A line right above a row (within a line's height of its figures), all of it left of the figures: the first
+    line of the row's wrapped label (its cell centred on the figures' line), not a header."""
+    return row["y"] - max(w["bottom"] for w in line) <= size and all(w["x1"] <= label_right for w in line)
+
+
+def _shared_column(run: list[dict], cols: list[list[float]], size: float) -> bool:
+    """Whether two rows of the run have a figure in one column (the columns are then real, blanks possible)."""
+    for col in cols:
+        lo, hi = min(col) - COLUMN_GAP * size / 2, max(col) + COLUMN_GAP * size / 2
+        if sum(any(lo <= (w["x0"] + w["x1"]) / 2 <= hi for w in r["figures"]) for r in run) > 1:
+            return True
+    return False
+
+
+def _over_figures(lines: list[list[dict]], above: dict, below: dict) -> bool:
+    """Whether a line of text reaches over the figure columns of the rows around it (a header, never a label)."""
+    left = min(w["x0"] for w in above["figures"] + below["figures"])
+    return any((w["x0"] + w["x1"]) / 2 > left for ws in lines for w in ws)
 
 
 def _cells_by_overlap(words: list[dict]) -> list[str]:
