@@ -21,6 +21,7 @@ DEFAULT_DIR = ROOT / "data" / "warehouse"
 UPLOADS = Path(os.environ.get("UPLOADS_DIR") or ROOT / "data" / "uploads")
 METRICS_CSV = ROOT / "etl" / "metrics.csv"
 TABLES = ("reports", "metrics", "checks")
+SELECTION_SQL = ROOT / "app" / "sql" / "selection.sql"
 # how long a remote warehouse's current build is trusted before current.json is read again (version() runs on
 # every query; a newly published build shows up within this many seconds)
 POLL_SECONDS = float(os.environ.get("WAREHOUSE_POLL_SECONDS", "10"))
@@ -202,6 +203,7 @@ def connect(wh: Path | str | None = None) -> duckdb.DuckDBPyConnection:
             con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{_q(wh / 'marts' / f'{t}.parquet')}')")
     else:
         con.execute((ROOT / "app" / "sql" / "views.sql").read_text(encoding="utf-8"))
+    con.execute(SELECTION_SQL.read_text(encoding="utf-8"))  # the filters' and the 汇总 rule's macros
     return con
 
 
@@ -236,6 +238,7 @@ def _connect_remote(con: duckdb.DuckDBPyConnection, wh) -> duckdb.DuckDBPyConnec
             con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{src}')")
     else:
         con.execute((ROOT / "app" / "sql" / "views.sql").read_text(encoding="utf-8"))
+    con.execute(SELECTION_SQL.read_text(encoding="utf-8"))  # the filters' and the 汇总 rule's macros
     return con
 
 

@@ -315,7 +315,7 @@ def dashboard_queries(wh: Path, repeat: int) -> tuple[str, dict]:
     try:
         sys.path.insert(0, str(ROOT))
         from app import warehouse as appwh
-        from app.queries import DEFAULT_PARAMS, PAGED, SQL_DIR, Filters, execute, execute_page, sql_text
+        from app.queries import DEFAULT_PARAMS, DEFINITIONS, PAGED, SQL_DIR, Filters, execute, execute_page, sql_text
 
         t = time.perf_counter()
         con = appwh.connect(wh)
@@ -324,7 +324,7 @@ def dashboard_queries(wh: Path, repeat: int) -> tuple[str, dict]:
         out = {}
         for path in sorted(SQL_DIR.glob("*.sql")):
             name = path.stem
-            if name == "views":
+            if name in DEFINITIONS:
                 continue
             needs_id = "$report_id" in sql_text(name) and "report_id" not in DEFAULT_PARAMS.get(name, {})
             params = {"report_id": rid} if needs_id else {}

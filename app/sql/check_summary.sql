@@ -3,5 +3,5 @@ SELECT c.rule, any_value(c.severity) AS severity,
        count(*) FILTER (WHERE c.status = 'fail') AS n_fail,
        count(*) FILTER (WHERE c.status = 'pass') AS n_pass,
        count(*) FILTER (WHERE c.status = 'skipped') AS n_skipped
-FROM sel s JOIN raw_checks c USING (report_id)
+FROM selected($filters) s JOIN raw_checks c USING (report_id)
 GROUP BY c.rule ORDER BY n_fail DESC, c.rule;

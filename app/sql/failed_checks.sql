@@ -4,6 +4,6 @@ SELECT s.report_id, s.label, s.agency_name, s.year, s.level_zh, s.template_zh, s
        c.rule, c.severity,
        CASE c.severity WHEN 'error' THEN '错误' WHEN 'warning' THEN '警告' ELSE '提示' END AS severity_zh,
        c.expected, c.actual, c.message
-FROM sel s JOIN fails c USING (report_id)
+FROM selected($filters) s JOIN fails c USING (report_id)
 WHERE c.rule = coalesce(CAST($rule AS VARCHAR), c.rule)
 ORDER BY c.severity_rank, s.year, s.label, c.rule;

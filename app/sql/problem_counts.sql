@@ -12,4 +12,4 @@ WITH problem_files AS (     -- every file not parsed whole, copies included; a f
 SELECT count(*) FILTER (WHERE p.parse_status = 'failed') AS n_failed,
        count(*) FILTER (WHERE p.parse_status = 'partial') AS n_partial
 FROM problem_files p
-WHERE p.counted_id IN (SELECT report_id FROM sel) OR p.year IS NULL;
+WHERE p.counted_id IN (SELECT report_id FROM selected($filters)) OR p.year IS NULL;
