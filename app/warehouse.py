@@ -202,7 +202,7 @@ def connect(wh: Path | str | None = None) -> duckdb.DuckDBPyConnection:
         for t in marts.MARTS:
             con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{_q(wh / 'marts' / f'{t}.parquet')}')")
     else:
-        con.execute((ROOT / "app" / "sql" / "views.sql").read_text(encoding="utf-8"))
+        con.execute(marts.views_sql())
     con.execute(SELECTION_SQL.read_text(encoding="utf-8"))  # the filters' and the 汇总 rule's macros
     return con
 
@@ -237,7 +237,7 @@ def _connect_remote(con: duckdb.DuckDBPyConnection, wh) -> duckdb.DuckDBPyConnec
             src = remote.join(snap.url, "marts", f"{t}.parquet").replace("'", "''")
             con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{src}')")
     else:
-        con.execute((ROOT / "app" / "sql" / "views.sql").read_text(encoding="utf-8"))
+        con.execute(marts.views_sql())
     con.execute(SELECTION_SQL.read_text(encoding="utf-8"))  # the filters' and the 汇总 rule's macros
     return con
 

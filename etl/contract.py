@@ -21,6 +21,8 @@ class MetricDef:
     label_zh: str
     unit: str
     note: str
+    figure: str = ""  # the column of the dashboard's wide figure table (view fig, mart rep) holding this year's value
+    figure_group: str = ""  # the list page counting it: fig.n_<figure_group>_rows is a report's rows of the group
 
 
 @cache
@@ -28,7 +30,14 @@ def catalogue() -> dict[str, MetricDef]:
     with open(Path(__file__).with_name("metrics.csv"), encoding="utf-8") as f:
         return {
             r["key"]: MetricDef(
-                r["key"], tuple(r["templates"].split("|")), r["section"], r["label_zh"], r["unit"], r["note"]
+                r["key"],
+                tuple(r["templates"].split("|")),
+                r["section"],
+                r["label_zh"],
+                r["unit"],
+                r["note"],
+                r["figure"],
+                r["figure_group"],
             )
             for r in csv.DictReader(f)
         }

@@ -1,5 +1,6 @@
 -- Dashboard views over the raw warehouse tables (raw_reports, raw_metrics, raw_checks). rep comes last: it carries
--- the per-report figures of fig, which are computed from mv.
+-- the per-report figures of fig, which are computed from mv. A Jinja template (its loops write fig's columns), rendered
+-- from the metric catalogue by etl/warehouse/marts.py views_sql(); run that text, not this file.
 -- mv: one value per report × metric × applicant for this year's figures (basis = 'year').
 -- A table value (or its correction, source = 'manual') wins; a figure from the prose (source = 'text') fills in
 -- only where the table has none.
@@ -84,80 +85,30 @@ WHERE metric IN ('request.closed', 'request.closed.on_time', 'request.answered',
 GROUP BY report_id;
 
 -- fig: one row per counted report with the figures the list pages show, one column per measure (this year's value
--- of mv), so a list or a sum reads one row per report instead of one per metric; rep carries them. n_* count the
--- metric rows a report has for a page (0 = the page does not list it); *_text name the measures taken from the
--- prose (据正文). 复议诉讼: review_* (行政复议) and lit_* (行政诉讼; in 2019/2021 未经复议直接起诉 + 复议后起诉 added
--- up, the table's cells only: a prose figure stands in only where the table has none, as in kpi); a result is null
--- only where every cell of it was left blank.
+-- of mv), so a list or a sum reads one row per report instead of one per metric; rep carries them. The columns are
+-- those metrics.csv names in its `figure` column, and one per applicant of request.new: adding a metric there adds
+-- its column here. n_<group>_rows count the metric rows a report has for a page (`figure_group`; 0 = the page does
+-- not list it); a figure of several metrics (行政诉讼 lit_*: in 2019/2021 未经复议直接起诉 + 复议后起诉) is their sum,
+-- of the table's cells only: a prose figure stands in only where the table has none, as in kpi; a result is null
+-- only where every cell of it was left blank. *_text name the measures taken from the prose (据正文).
 CREATE VIEW fig AS
-WITH w AS (
+WITH w AS (     -- one column per `figure` of metrics.csv (written from it: etl/warehouse/marts.py views_sql())
     SELECT report_id,
-        count(*) FILTER (WHERE metric IN ('active.total', 'channel.gazette', 'channel.website', 'channel.weibo',
-                                          'channel.wechat', 'channel.other')) AS n_channel_rows,
-        max(value) FILTER (WHERE metric = 'active.total') AS active_total,
-        max(value) FILTER (WHERE metric = 'channel.gazette') AS gazette,
-        max(value) FILTER (WHERE metric = 'channel.website') AS website,
-        max(value) FILTER (WHERE metric = 'channel.weibo') AS weibo,
-        max(value) FILTER (WHERE metric = 'channel.wechat') AS wechat,
-        max(value) FILTER (WHERE metric = 'channel.other') AS channel_other,
-        count(*) FILTER (WHERE metric IN ('org.units', 'org.reading_points', 'staff.total', 'staff.full_time',
-                                          'staff.part_time', 'budget.special_funds', 'meetings.total',
-                                          'training.sessions', 'training.attendees')) AS n_staff_rows,
-        max(value) FILTER (WHERE metric = 'org.units') AS org_units,
-        max(value) FILTER (WHERE metric = 'org.reading_points') AS reading_points,
-        max(value) FILTER (WHERE metric = 'staff.total') AS staff_total,
-        max(value) FILTER (WHERE metric = 'staff.full_time') AS full_time,
-        max(value) FILTER (WHERE metric = 'staff.part_time') AS part_time,
-        max(value) FILTER (WHERE metric = 'budget.special_funds') AS special_funds,
-        max(value) FILTER (WHERE metric = 'meetings.total') AS meetings,
-        max(value) FILTER (WHERE metric = 'training.sessions') AS training_sessions,
-        max(value) FILTER (WHERE metric = 'training.attendees') AS training_attendees,
-        count(*) FILTER (WHERE split_part(metric, '.', 1) IN ('rules', 'normative')
-                           AND split_part(metric, '.', 2) IN ('made', 'published', 'public_total', 'repealed', 'in_force')
-                            OR metric IN ('license.decisions', 'penalty.decisions', 'coercion.decisions')) AS n_item_rows,
-        max(value) FILTER (WHERE metric = 'rules.made') AS rules_made,
-        max(value) FILTER (WHERE metric = 'rules.published') AS rules_published,
-        max(value) FILTER (WHERE metric = 'rules.public_total') AS rules_public_total,
-        max(value) FILTER (WHERE metric = 'rules.repealed') AS rules_repealed,
-        max(value) FILTER (WHERE metric = 'rules.in_force') AS rules_in_force,
-        max(value) FILTER (WHERE metric = 'normative.made') AS normative_made,
-        max(value) FILTER (WHERE metric = 'normative.published') AS normative_published,
-        max(value) FILTER (WHERE metric = 'normative.public_total') AS normative_public_total,
-        max(value) FILTER (WHERE metric = 'normative.repealed') AS normative_repealed,
-        max(value) FILTER (WHERE metric = 'normative.in_force') AS normative_in_force,
-        max(value) FILTER (WHERE metric = 'license.decisions') AS license_decisions,
-        max(value) FILTER (WHERE metric = 'penalty.decisions') AS penalty_decisions,
-        max(value) FILTER (WHERE metric = 'coercion.decisions') AS coercion_decisions,
+{%- for g in figure_groups %}
+        count(*) FILTER (WHERE metric IN {{ g.metrics | in_list }}) AS n_{{ g.name }}_rows,
+    {%- for column, metrics in g.figures %}
+        {%- if metrics | length == 1 %}
+        max(value) FILTER (WHERE metric = '{{ metrics[0] }}') AS {{ column }},
+        {%- else %}
+        coalesce(sum(value) FILTER (WHERE metric IN {{ metrics | in_list }} AND source = 'table'),
+                 sum(value) FILTER (WHERE metric IN {{ metrics | in_list }} AND source <> 'table')) AS {{ column }},
+        {%- endif %}
+    {%- endfor %}
+{%- endfor %}
         count(*) FILTER (WHERE metric = 'request.new' AND applicant IS NOT NULL AND applicant <> 'total') AS n_applicant_rows,
-        max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'natural_person') AS natural_person,
-        max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'business') AS business,
-        max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'research') AS research,
-        max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'social_org') AS social_org,
-        max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'legal_service') AS legal_service,
-        max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'other_org') AS other_org,
-        count(*) FILTER (WHERE metric LIKE 'review.%') AS n_review_rows,
-        sum(value) FILTER (WHERE metric = 'review.total') AS review_total,
-        sum(value) FILTER (WHERE metric = 'review.upheld') AS review_upheld,
-        sum(value) FILTER (WHERE metric = 'review.corrected') AS review_corrected,
-        sum(value) FILTER (WHERE metric = 'review.other') AS review_other,
-        sum(value) FILTER (WHERE metric = 'review.pending') AS review_pending,
-        count(*) FILTER (WHERE split_part(metric, '.', 1) IN ('litigation', 'litigation_direct', 'litigation_after_review'))
-          AS n_lit_rows,
-        coalesce(sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'total' AND metric LIKE 'litigation%' AND source = 'table'),
-                 sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'total' AND metric LIKE 'litigation%' AND source <> 'table'))
-          AS lit_total,
-        coalesce(sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'upheld' AND metric LIKE 'litigation%' AND source = 'table'),
-                 sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'upheld' AND metric LIKE 'litigation%' AND source <> 'table'))
-          AS lit_upheld,
-        coalesce(sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'corrected' AND metric LIKE 'litigation%' AND source = 'table'),
-                 sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'corrected' AND metric LIKE 'litigation%' AND source <> 'table'))
-          AS lit_corrected,
-        coalesce(sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'other' AND metric LIKE 'litigation%' AND source = 'table'),
-                 sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'other' AND metric LIKE 'litigation%' AND source <> 'table'))
-          AS lit_other,
-        coalesce(sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'pending' AND metric LIKE 'litigation%' AND source = 'table'),
-                 sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'pending' AND metric LIKE 'litigation%' AND source <> 'table'))
-          AS lit_pending
+{%- for a in applicants %}
+        max(value) FILTER (WHERE metric = 'request.new' AND applicant = '{{ a }}') AS {{ a }},
+{%- endfor %}
     FROM mv GROUP BY report_id
 ), txt AS (     -- the few figures taken from the prose, listed per page
     SELECT report_id,

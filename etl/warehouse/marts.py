@@ -14,8 +14,8 @@ every query:
 - `marts/fails.parquet`: the failed checks only;
 - `marts/opts.parquet`: the values the dashboard's global filters offer.
 
-The SQL is app/sql/views.sql itself, so marts and views cannot drift apart. `marts/manifest.json` records the hash
-of that file and the size and footer digest of every table file; `app.warehouse.connect()` uses the marts only while both
+The SQL is app/sql/views.sql itself (a Jinja template: fig's columns are written from metrics.csv, see views_sql()),
+so marts and views cannot drift apart. `marts/manifest.json` records the hash of that SQL and the size and footer digest of every table file; `app.warehouse.connect()` uses the marts only while both
 match and falls back to the views otherwise (an older warehouse, views.sql changed, a table rewritten since).
 """
 
@@ -26,8 +26,9 @@ import json
 from pathlib import Path
 
 import duckdb
+import jinja2
 
-from etl.contract import TABLES
+from etl.contract import APPLICANTS, TABLES, catalogue
 from etl.warehouse import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,8 +77,27 @@ def sources(wh: Path) -> dict:
 FOOTER_BYTES = 1 << 16
 
 
+def views_sql() -> str:
+    """The dashboard views' SQL: app/sql/views.sql rendered with the figure columns of metrics.csv (each metric's
+    `figure` column, grouped by its `figure_group` in the catalogue's order) and the applicant columns of the
+    contract, the way a dbt model writes its pivot with a loop over the values."""
+    groups: dict[str, dict[str, list[str]]] = {}
+    for key, m in catalogue().items():
+        if m.figure:
+            groups.setdefault(m.figure_group, {}).setdefault(m.figure, []).append(key)
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters["in_list"] = lambda keys: "(" + ", ".join(f"'{k}'" for k in keys) + ")"
+    return env.from_string(VIEWS_SQL.read_text(encoding="utf-8")).render(
+        figure_groups=[
+            {"name": name, "metrics": [k for ks in figures.values() for k in ks], "figures": list(figures.items())}
+            for name, figures in groups.items()
+        ],
+        applicants=[a for a in APPLICANTS if a != "total"],
+    )
+
+
 def views_hash() -> str:
-    return hashlib.sha256(VIEWS_SQL.read_bytes()).hexdigest()[:16]
+    return hashlib.sha256(views_sql().encode()).hexdigest()[:16]
 
 
 def _q(p: Path) -> str:
@@ -99,7 +119,7 @@ def write_marts(folder: Path, names: tuple[str, ...] = MARTS) -> None:
             else f"read_parquet('{_q(folder / t)}/**/*.parquet', hive_partitioning=true, union_by_name=true)"
         )
         con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {src}")
-    con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
+    con.execute(views_sql())
     for name in MARTS:  # marts already written (and not asked for): read from their files
         if name not in names and (out / f"{name}.parquet").is_file():
             con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{_q(out / f'{name}.parquet')}')")
