@@ -14,8 +14,8 @@ import streamlit as st
 from app import warehouse
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
-# the files of SQL_DIR that define the views and the filters' macros (app/warehouse.py runs them), not named queries
-DEFINITIONS = ("views", "selection")
+# the files of SQL_DIR that define the views and the macros the queries share (app/warehouse.py runs them), not named queries
+DEFINITIONS = ("views", "macros")
 # rows of a list a page shows (and the benchmark fetches): a table of the first PAGE_ROWS rows, the total beside it
 PAGE_ROWS = 500
 # the named queries that list one row per report (or per report and kind, per check, per agency and year); the
@@ -57,7 +57,7 @@ class Filters:
     scope: str = "all"  # all | self | aggregate
 
     def params(self) -> dict:
-        """The `$filters` struct of the selected()/counted() macros (app/sql/selection.sql): NULL where not set."""
+        """The `$filters` struct of the selected()/counted() macros (app/sql/macros.sql): NULL where not set."""
         out = {f.name: list(getattr(self, f.name)) or None for f in fields(self) if f.name != "scope"}
         out["scope"] = self.scope if self.scope in ("self", "aggregate") else None
         return out

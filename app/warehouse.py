@@ -21,7 +21,7 @@ DEFAULT_DIR = ROOT / "data" / "warehouse"
 UPLOADS = Path(os.environ.get("UPLOADS_DIR") or ROOT / "data" / "uploads")
 METRICS_CSV = ROOT / "etl" / "metrics.csv"
 TABLES = ("reports", "metrics", "checks")
-SELECTION_SQL = ROOT / "app" / "sql" / "selection.sql"
+MACROS_SQL = ROOT / "app" / "sql" / "macros.sql"
 # how long a remote warehouse's current build is trusted before current.json is read again (version() runs on
 # every query; a newly published build shows up within this many seconds)
 POLL_SECONDS = float(os.environ.get("WAREHOUSE_POLL_SECONDS", "10"))
@@ -203,7 +203,7 @@ def connect(wh: Path | str | None = None) -> duckdb.DuckDBPyConnection:
             con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{_q(wh / 'marts' / f'{t}.parquet')}')")
     else:
         con.execute(marts.views_sql())
-    con.execute(SELECTION_SQL.read_text(encoding="utf-8"))  # the filters' and the 汇总 rule's macros
+    con.execute(MACROS_SQL.read_text(encoding="utf-8"))  # the filters, the 汇总 rule, the names of codes
     return con
 
 
@@ -238,7 +238,7 @@ def _connect_remote(con: duckdb.DuckDBPyConnection, wh) -> duckdb.DuckDBPyConnec
             con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet('{src}')")
     else:
         con.execute(marts.views_sql())
-    con.execute(SELECTION_SQL.read_text(encoding="utf-8"))  # the filters' and the 汇总 rule's macros
+    con.execute(MACROS_SQL.read_text(encoding="utf-8"))  # the filters, the 汇总 rule, the names of codes
     return con
 
 

@@ -10,7 +10,45 @@ from pathlib import Path
 import pyarrow as pa
 
 APPLICANTS = ["natural_person", "business", "research", "social_org", "legal_service", "other_org", "total"]
-APPLICANT_ZH = dict(zip(APPLICANTS, ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]))
+
+
+@cache
+def vocabulary() -> dict[str, dict[str, str]]:
+    """The one vocabulary (vocabulary.csv beside metrics.csv): code kind -> code -> the Chinese a user reads, in
+    the file's order — levels, agency kinds, templates and variants, scopes, parse and check statuses, severities,
+    sources, bases, applicant columns, check rules, and rule families (a rule id not listed reads as its family's
+    name, `other` where its family is not listed either). The build writes it into the warehouse (view and mart
+    `labels`), the dashboard's SQL joins it, app/labels.py serves it to the pages."""
+    out: dict[str, dict[str, str]] = {}
+    with open(Path(__file__).with_name("vocabulary.csv"), encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            out.setdefault(r["kind"], {})[r["code"]] = r["label_zh"]
+    return out
+
+
+APPLICANT_ZH = vocabulary()["applicant"]
+
+# (table, column) -> (the vocabulary kind listing its allowed codes, whether it may be null), as docs/contract.md
+# states them; the build refuses to publish a warehouse holding anything else (etl/warehouse/finalise.py).
+ACCEPTED_VALUES = {
+    ("reports", "parse_status"): ("parse_status", False),
+    ("reports", "template"): ("template", False),
+    ("reports", "level"): ("level", True),  # null: the agency was not placed (a failed file)
+    ("reports", "scope"): ("scope", True),  # null: a file that could not be read (the dashboard counts it 本级)
+    ("reports", "agency_kind"): ("agency_kind", True),
+    ("metrics", "source"): ("source", False),
+    ("metrics", "basis"): ("basis", False),
+    ("metrics", "applicant"): ("applicant", True),  # null outside the applicant columns of 2019/2021 section 三
+    ("checks", "severity"): ("severity", False),
+    ("checks", "status"): ("check_status", False),
+}
+
+
+def accepted_values(table: str, column: str) -> tuple[list[str], bool]:
+    """The codes a column may hold, and whether it may be null. `unknown` of a nullable column is how the
+    vocabulary names a null (未知), never a stored code; the template's `unknown` is one."""
+    kind, nullable = ACCEPTED_VALUES[(table, column)]
+    return [c for c in vocabulary()[kind] if not (nullable and c == "unknown")], nullable
 
 
 @dataclass(frozen=True)

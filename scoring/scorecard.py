@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from app.labels import LEVEL_ZH
+from app.labels import KIND_ZH, LEVEL_ZH
 from app.warehouse import is_remote, read_table
 from etl.contract import APPLICANT_ZH, catalogue
 from etl.read.names import real_path
@@ -18,7 +18,6 @@ from scoring import similarity as sim
 from scoring.indicators import ReportContext, evaluate
 from scoring.rubric import Rubric, load_rubric
 
-KIND_ZH = {"government": "人民政府", "department": "政府部门"}
 REPO_ROOT = Path(__file__).resolve().parent.parent
 METRIC_COLUMNS = ["report_id", "metric", "applicant", "basis", "value", "source"]  # what the indicators read
 LARGE_YEAR = 5000  # the page asks before scoring more reports of one year than this, no place chosen

@@ -1,6 +1,16 @@
 -- Dashboard views over the raw warehouse tables (raw_reports, raw_metrics, raw_checks). rep comes last: it carries
 -- the per-report figures of fig, which are computed from mv. A Jinja template (its loops write fig's columns), rendered
 -- from the metric catalogue by etl/warehouse/marts.py views_sql(); run that text, not this file.
+-- labels: the one vocabulary (etl/vocabulary.csv): code kind, code, the Chinese a user reads, and its rank (its place
+-- in its kind: levels national 0 … township 4, unknown 5). The build writes it into the warehouse (marts/labels);
+-- views and queries name codes by joining it (macros.sql: label_zh(), rule_zh()).
+CREATE VIEW labels AS
+SELECT * FROM (VALUES
+{%- for kind, code, label, rank in vocabulary %}
+    ({{ kind | sql }}, {{ code | sql }}, {{ label | sql }}, {{ rank }}){{ "," if not loop.last }}
+{%- endfor %}
+) AS t(kind, code, label_zh, rank);
+
 -- mv: one value per report × metric × applicant for this year's figures (basis = 'year').
 -- A table value (or its correction, source = 'manual') wins; a figure from the prose (source = 'text') fills in
 -- only where the table has none.
@@ -166,17 +176,14 @@ SELECT report_id, source_file, file_format, template, template_variant, yr AS ye
          || CASE WHEN scope = 'aggregate' THEN '（汇总）' ELSE '' END AS label,
        agency_kind, level, province, prefecture, county, township, parent, scope, publish_date,
        parse_status, error, parser_version,
-       CASE level WHEN 'national' THEN '国家' WHEN 'province' THEN '省级' WHEN 'prefecture' THEN '地市级'
-                  WHEN 'county' THEN '县级' WHEN 'township' THEN '乡镇（街道）' ELSE '未知' END AS level_zh,
-       CASE level WHEN 'national' THEN 0 WHEN 'province' THEN 1 WHEN 'prefecture' THEN 2
-                  WHEN 'county' THEN 3 WHEN 'township' THEN 4 ELSE 5 END AS level_rank,
-       CASE agency_kind WHEN 'government' THEN '政府' WHEN 'department' THEN '部门' ELSE '未知' END AS kind_zh,
-       CASE scope WHEN 'aggregate' THEN '汇总' ELSE '本级' END AS scope_zh,
-       CASE template WHEN 'old' THEN '旧格式（2018年及以前）' WHEN '2019' THEN '2019年格式'
-                     WHEN '2021' THEN '2021年格式' ELSE '未识别' END AS template_zh,
-       CASE parse_status WHEN 'ok' THEN '已解析' WHEN 'partial' THEN '部分解析' WHEN 'failed' THEN '解析失败'
-                         ELSE parse_status END AS status_zh
+       lv.label_zh AS level_zh, lv.rank AS level_rank, ak.label_zh AS kind_zh, sc.label_zh AS scope_zh,
+       tp.label_zh AS template_zh, coalesce(ps.label_zh, parse_status) AS status_zh
 FROM named
+LEFT JOIN labels lv ON lv.kind = 'level' AND lv.code = coalesce(named.level, 'unknown')
+LEFT JOIN labels ak ON ak.kind = 'agency_kind' AND ak.code = coalesce(named.agency_kind, 'unknown')
+LEFT JOIN labels sc ON sc.kind = 'scope' AND sc.code = coalesce(named.scope, 'self')
+LEFT JOIN labels tp ON tp.kind = 'template' AND tp.code = coalesce(named.template, 'unknown')
+LEFT JOIN labels ps ON ps.kind = 'parse_status' AND ps.code = named.parse_status
 )
 -- list_order: the rank of (level_rank, label, year), the order of every per-report list, as one integer to sort on
 -- (ranked over the distinct keys only, so the window never holds the wide rows)

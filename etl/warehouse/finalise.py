@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from etl.contract import APPLICANT_ZH, TABLES, catalogue
+from etl.contract import ACCEPTED_VALUES, APPLICANT_ZH, TABLES, accepted_values, catalogue
 from etl.warehouse.db import connect, literal
 from etl.warehouse.write import table_path
 
@@ -67,4 +67,29 @@ def finalise(folder: Path) -> None:
         con.execute(
             f"COPY (SELECT {cols} FROM {table} ORDER BY {order}) TO {literal(path)} (FORMAT parquet, COMPRESSION zstd)"
         )
+    problems = unaccepted_values(
+        con, {"reports": "reports", "checks": "checks", "metrics": f"read_parquet({literal(metrics)})"}
+    )
     con.close()
+    if problems:  # a parser or writer bug, never a report's fault: no warehouse is published with it
+        raise ContractError("warehouse columns hold values the contract does not allow: " + "; ".join(problems))
+
+
+class ContractError(ValueError):
+    """The built tables break docs/contract.md (a column holding a value it does not allow)."""
+
+
+def unaccepted_values(con, tables: dict[str, str]) -> list[str]:
+    """Like dbt's accepted_values tests: every value of a contract column outside its allowed codes (or a null
+    where none is allowed), as 'table.column = value (n rows)'. `tables`: table -> the SQL that reads it."""
+    out = []
+    for (table, column), _ in ACCEPTED_VALUES.items():
+        codes, nullable = accepted_values(table, column)
+        allowed = "[" + ", ".join("'" + c.replace("'", "''") + "'" for c in codes) + "]"
+        rows = con.execute(
+            f"SELECT {column}, count(*) FROM {tables[table]} "
+            f"WHERE NOT coalesce(list_contains({allowed}, {column}), {'true' if nullable else 'false'}) "
+            f"GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        out += [f"{table}.{column} = {v!r} ({n} rows)" for v, n in rows]
+    return out

@@ -12,7 +12,8 @@ every query:
 - `marts/kpi.parquet`: the headline measures per report;
 - `marts/outc.parquet`, `marts/req.parquet`: request outcomes and request figures per report;
 - `marts/fails.parquet`: the failed checks only;
-- `marts/opts.parquet`: the values the dashboard's global filters offer.
+- `marts/opts.parquet`: the values the dashboard's global filters offer;
+- `marts/labels.parquet`: the one vocabulary (etl/vocabulary.csv: code kind, code, Chinese label, rank).
 
 The SQL is app/sql/views.sql itself (a Jinja template: fig's columns are written from metrics.csv, see views_sql()),
 so marts and views cannot drift apart. `marts/manifest.json` records the hash of that SQL and the size and footer digest of every table file; `app.warehouse.connect()` uses the marts only while both
@@ -28,15 +29,16 @@ from pathlib import Path
 import duckdb
 import jinja2
 
-from etl.contract import APPLICANTS, TABLES, catalogue
+from etl.contract import APPLICANTS, TABLES, catalogue, vocabulary
 from etl.warehouse import db
 
 ROOT = Path(__file__).resolve().parents[2]
 VIEWS_SQL = ROOT / "app" / "sql" / "views.sql"
 METRICS_CSV = ROOT / "etl" / "metrics.csv"
-MARTS = ("mv", "kpi", "outc", "req", "fails", "fig", "rep", "opts")
+MARTS = ("labels", "mv", "kpi", "outc", "req", "fails", "fig", "rep", "opts")
 # mv is read by metric: small row groups let a query skip the metrics it does not ask for
 _ORDER = {
+    "labels": "kind, rank",
     "rep": "year, report_id",
     "mv": "metric, report_id, applicant",
     "kpi": "report_id",
@@ -47,6 +49,7 @@ _ORDER = {
     "opts": "level_rank, agency_id, year",
 }
 _ROW_GROUP = {
+    "labels": 122_880,
     "rep": 122_880,
     "mv": 16_384,
     "kpi": 122_880,
@@ -86,13 +89,19 @@ def views_sql() -> str:
         if m.figure:
             groups.setdefault(m.figure_group, {}).setdefault(m.figure, []).append(key)
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    env.filters["in_list"] = lambda keys: "(" + ", ".join(f"'{k}'" for k in keys) + ")"
+    env.filters["sql"] = lambda text: "'" + str(text).replace("'", "''") + "'"
+    env.filters["in_list"] = lambda keys: "(" + ", ".join(env.filters["sql"](k) for k in keys) + ")"
     return env.from_string(VIEWS_SQL.read_text(encoding="utf-8")).render(
         figure_groups=[
             {"name": name, "metrics": [k for ks in figures.values() for k in ks], "figures": list(figures.items())}
             for name, figures in groups.items()
         ],
         applicants=[a for a in APPLICANTS if a != "total"],
+        vocabulary=[
+            (kind, code, zh, rank)
+            for kind, codes in vocabulary().items()
+            for rank, (code, zh) in enumerate(codes.items())
+        ],
     )
 
 

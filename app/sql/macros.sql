@@ -1,6 +1,14 @@
--- The global filters and the 汇总 rule, as two table macros every named query reads (created on each connection
--- after the views or marts). $filters is one struct (app/queries.py Filters.params()): a field is NULL where the
--- filter is not set, so `FROM selected($filters)` with nothing chosen is every report of rep.
+-- The macros the named queries share (created on each connection after the views or marts): the global filters
+-- and the 汇总 rule as two table macros, and the Chinese names of codes from the warehouse's `labels` table.
+-- $filters is one struct (app/queries.py Filters.params()): a field is NULL where the filter is not set, so
+-- `FROM selected($filters)` with nothing chosen is every report of rep.
+
+-- label_zh(kind, code): the Chinese a user reads for a code (labels: etl/vocabulary.csv); NULL for an unknown code.
+CREATE MACRO label_zh(k, c) AS (SELECT label_zh FROM labels WHERE kind = k AND code = c);
+
+-- rule_zh(rule): a check rule's short Chinese name; a rule not listed reads as its family's name (跨年衔接 …).
+CREATE MACRO rule_zh(r) AS coalesce(label_zh('rule', r), label_zh('rule_family', split_part(r, '.', 1)),
+                                    label_zh('rule_family', 'other'));
 
 -- selected(f): the reports of rep the filters choose (every counted report, listed one by one).
 CREATE MACRO selected(f) AS TABLE
