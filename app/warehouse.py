@@ -204,6 +204,7 @@ def connect(wh: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     else:
         con.execute(marts.views_sql())
     con.execute(MACROS_SQL.read_text(encoding="utf-8"))  # the filters, the 汇总 rule, the names of codes
+    con.execute(marts.BEST_COPY_SQL.read_text(encoding="utf-8"))
     return con
 
 
@@ -239,6 +240,7 @@ def _connect_remote(con: duckdb.DuckDBPyConnection, wh) -> duckdb.DuckDBPyConnec
     else:
         con.execute(marts.views_sql())
     con.execute(MACROS_SQL.read_text(encoding="utf-8"))  # the filters, the 汇总 rule, the names of codes
+    con.execute(marts.BEST_COPY_SQL.read_text(encoding="utf-8"))
     return con
 
 

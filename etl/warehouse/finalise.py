@@ -6,6 +6,7 @@ from pathlib import Path
 
 from etl.contract import ACCEPTED_VALUES, APPLICANT_ZH, TABLES, accepted_values, catalogue
 from etl.warehouse.db import connect, literal
+from etl.warehouse.marts import BEST_COPY_SQL
 from etl.warehouse.write import table_path
 
 _SQL = Path(__file__).with_name("sql")
@@ -25,10 +26,11 @@ def finalise(folder: Path) -> None:
     con.execute("CREATE MACRO label(k) AS coalesce((SELECT label_zh FROM labels WHERE metric = k), k)")
     con.execute("CREATE TABLE applicant_zh(applicant VARCHAR, applicant_zh VARCHAR)")
     con.executemany("INSERT INTO applicant_zh VALUES (?, ?)", list(APPLICANT_ZH.items()))
-    # duplicates: the same agency and year more than once; keep the copy that read the most: a copy with a
-    # statistics table over one without (a title-only file parses 'ok' as narrative), then the most table cells
-    # read, then 'ok' over 'partial'. Decided afresh each build (rows kept from the last build carry last build's
-    # verdict); byte-identical copies keep theirs. The report page shows the choice (app/sql/duplicate_choice.sql).
+    # duplicates: the same agency and year more than once; keep the copy that read the most, first by
+    # copy_preference() (best_copy.sql beside the views: the report page lists the copies by the same key).
+    # Decided afresh each build (rows kept from the last build carry last build's verdict); byte-identical copies
+    # keep theirs.
+    con.execute(BEST_COPY_SQL.read_text(encoding="utf-8"))
     con.execute("UPDATE reports SET duplicate_of = NULL WHERE report_id = left(file_sha256, 16)")
     con.execute(f"""
         CREATE TABLE filled AS
@@ -41,8 +43,7 @@ def finalise(folder: Path) -> None:
         WHERE r.agency_id IS NOT NULL AND r.year IS NOT NULL AND r.parse_status <> 'failed'
           AND r.duplicate_of IS NULL
         WINDOW w AS (PARTITION BY r.agency_id, r.year, r.scope
-                     ORDER BY coalesce(f.n, 0) > 0 DESC, coalesce(f.n, 0) DESC, r.parse_status = 'ok' DESC,
-                              r.file_format IN ('html', 'pdf', 'docx') DESC, r.report_id);
+                     ORDER BY copy_preference(f.n, r.parse_status, r.file_format), r.report_id);
         UPDATE reports SET duplicate_of = ranked.keeper FROM ranked
         WHERE reports.report_id = ranked.report_id AND ranked.rank > 1;
     """)

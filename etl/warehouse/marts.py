@@ -34,6 +34,7 @@ from etl.warehouse import db
 
 ROOT = Path(__file__).resolve().parents[2]
 VIEWS_SQL = ROOT / "app" / "sql" / "views.sql"
+BEST_COPY_SQL = VIEWS_SQL.with_name("best_copy.sql")  # which copy of a report is kept: the build and the report page
 METRICS_CSV = ROOT / "etl" / "metrics.csv"
 MARTS = ("labels", "mv", "kpi", "outc", "req", "fails", "fig", "rep", "opts")
 # mv is read by metric: small row groups let a query skip the metrics it does not ask for
