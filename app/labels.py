@@ -1,6 +1,8 @@
 """The dashboard's one vocabulary: every code the warehouse stores (level, kind, template, scope, parse status,
-applicant column, check rule and severity) with the Chinese a user reads. Pages, charts and exports take their
-labels from here; codes appear only as a secondary column (规则编号)."""
+applicant column, check rule and severity) with the Chinese a user reads, read from etl/vocabulary.csv — the rows
+the build writes into the warehouse as its `labels` table, which the dashboard's SQL joins. Pages, charts, exports
+and the scorecard take their labels from here or from those joins; codes appear only as a secondary column
+(规则编号)."""
 
 from __future__ import annotations
 
