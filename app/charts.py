@@ -5,6 +5,8 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from app.labels import APPLICANT_ZH
+
 FONT = "Noto Sans CJK SC"
 
 # category -> colour, mirrored in .streamlit/config.toml (chartCategoricalColors)
@@ -36,8 +38,7 @@ PALETTE: dict[str, str] = {
     "商业企业": "#f28e2b",
     "科研机构": "#76b7b2",
     "社会公益组织": "#59a14f",
-    "法律服务机构": "#edc948",
-    "其他组织": "#9c755f",
+    "法律服务机构": "#edc948",  # other_org reads 其他 (app.labels.APPLICANT_ZH), coloured as above
     # staffing
     "专职人员": "#4e79a7",
     "兼职人员": "#a0cbe8",
@@ -76,7 +77,7 @@ ORDER = {
     "channel": ["政府公报", "政府网站", "政务微博", "政务微信", "其他"],
     "outcome": ["予以公开", "部分公开", "不予公开", "无法提供"],
     "result": ["维持", "纠正", "其他结果", "尚未审结"],
-    "applicant": ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他组织"],
+    "applicant": [zh for code, zh in APPLICANT_ZH.items() if code != "total"],
     "status": ["已解析", "有核对问题", "部分解析", "解析失败", "缺失", "网站未找到", "报告期外", "已撤销", "已并入"],
     "source": ["表格", "据正文"],
 }

@@ -1,80 +1,38 @@
 """The dashboard's one vocabulary: every code the warehouse stores (level, kind, template, scope, parse status,
-applicant column, check rule and severity) with the Chinese a user reads. Pages, charts and exports take their
-labels from here; codes appear only as a secondary column (规则编号)."""
+applicant column, check rule and severity) with the Chinese a user reads, read from warehouse/vocabulary.csv — the rows
+the build writes into the warehouse as its `labels` table, which the dashboard's SQL joins. Pages, charts, exports
+and the scorecard take their labels from here or from those joins; codes appear only as a secondary column
+(规则编号)."""
 
 from __future__ import annotations
 
 from warehouse import contract
 
-LEVEL_ORDER = ["national", "province", "prefecture", "county", "township"]
-LEVEL_ZH = {
-    "national": "国家",
-    "province": "省级",
-    "prefecture": "地市级",
-    "county": "县级",
-    "township": "乡镇（街道）",
-}
-KIND_ZH = {"government": "政府", "department": "部门"}
-TEMPLATE_ZH = {"old": "旧格式（2018年及以前）", "2019": "2019年格式", "2021": "2021年格式", "unknown": "未识别"}
-VARIANT_ZH = {
-    "national": "全国统一表式",
-    "fujian": "福建地方表式（本年度/历年累计）",
-    "narrative": "无统计表（仅正文）",
-}
-SCOPE_ZH = {"self": "本级", "aggregate": "汇总"}
-STATUS_ZH = {"ok": "已解析", "partial": "部分解析", "failed": "解析失败"}
-CHECK_STATUS_ZH = {"pass": "通过", "fail": "未通过", "skipped": "未核对"}
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-SOURCE_ZH = {"table": "表格", "text": "据正文", "manual": "人工更正"}
-BASIS_ZH = {"year": "本年度", "cumulative": "历年累计"}
+_V = contract.vocabulary()  # warehouse/vocabulary.csv: the same rows the warehouse's `labels` table holds
+LEVEL_ZH = {k: v for k, v in _V["level"].items() if k != "unknown"}
+LEVEL_ORDER = list(LEVEL_ZH)
+KIND_ZH = {k: v for k, v in _V["agency_kind"].items() if k != "unknown"}
+TEMPLATE_ZH = _V["template"]
+VARIANT_ZH = _V["template_variant"]
+SCOPE_ZH = _V["scope"]
+STATUS_ZH = _V["parse_status"]
+CHECK_STATUS_ZH = _V["check_status"]
+SEVERITY_ZH = _V["severity"]
+SOURCE_ZH = _V["source"]
+BASIS_ZH = _V["basis"]
 APPLICANT_ZH = contract.APPLICANT_ZH  # the applicant columns as the contract names them
-
-# check rule id (docs/formats.md §7) -> its short Chinese name
-RULE_ZH = {
-    "old.active.channels_max": "主动公开不少于单一渠道",
-    "old.active.channels_sum": "主动公开不超过各渠道之和",
-    "old.active.breakdown": "主动公开分项不超过总数",
-    "old.request.received_sum": "收到申请＝各渠道之和",
-    "old.request.closed_sum": "办结＝按时＋延期",
-    "old.request.answered_sum": "答复＝各类答复之和",
-    "old.request.denied_sum": "不予公开＝各项理由之和",
-    "old.request.closed_le_received": "办结不超过收到申请",
-    "old.review.sum": "行政复议＝各项结果之和",
-    "old.litigation.sum": "行政诉讼＝各项结果之和",
-    "old.staff.sum": "工作人员＝专职＋兼职",
-    "old.cumulative.chain": "历年累计衔接",
-    "old.cumulative.ge_year": "历年累计不少于本年度",
-    "apply.balance": "申请收支平衡",
-    "apply.outcome_sum": "办理结果合计",
-    "apply.applicant_sum": "各类申请人合计",
-    "review.sum": "行政复议合计",
-    "litigation_direct.sum": "直接起诉合计",
-    "litigation_after_review.sum": "复议后起诉合计",
-    "nonnegative": "计数不为负",
-    "active.published_le_total": "新公开不超过公开总数",
-    "xyear.carry_over": "上年结转衔接",
-    "xyear.in_force": "现行有效件数衔接",
-    "xyear.prev_items": "上一年项目数量衔接",
-    "xyear.public_total": "对外公开总数衔接",
-    "text.table_agree": "文表一致",
-    "duplicate.agree": "重复副本一致",
-}
+RULE_ZH = _V["rule"]  # check rule id (docs/formats.md §7) -> its short Chinese name
+_RULE_FAMILY_ZH = _V["rule_family"]
 
 
 def rule_zh(rule: str | None) -> str:
-    """A rule's Chinese name; an id not in the catalogue keeps its family's name (“跨年衔接” …) rather than English."""
+    """A rule's Chinese name; an id not in the catalogue keeps its family's name (“跨年衔接” …) rather than English
+    (the dashboard's SQL reads the same names from the warehouse's `labels` table)."""
     if rule is None:
         return "—"
     if rule in RULE_ZH:
         return RULE_ZH[rule]
-    family = {
-        "xyear": "跨年衔接",
-        "text": "文表一致",
-        "old": "旧格式勾稽关系",
-        "apply": "申请勾稽关系",
-        "duplicate": "重复副本一致",
-    }
-    return family.get(rule.split(".", 1)[0], "其他核对")
+    return _RULE_FAMILY_ZH.get(rule.split(".", 1)[0], _RULE_FAMILY_ZH["other"])
 
 
 # column -> its Chinese name in downloads (CSV, Excel) and tables

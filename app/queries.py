@@ -10,7 +10,6 @@ reads `rep`, `raw_metrics` or a report by its id alike cannot reach another regi
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import streamlit as st
 from app import warehouse
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
+# every file of SQL_DIR is a named query; the views and macros they share are warehouse/sql/ (warehouse.connect runs them)
 # rows of a list a page shows (and the benchmark fetches): a table of the first PAGE_ROWS rows, the total beside it
 PAGE_ROWS = 500
 # the named queries that list one row per report (or per report and kind, per check, per agency and year); the
@@ -50,18 +50,6 @@ DEFAULT_PARAMS = {
     "collection": {"year": None},
 }
 
-# filter field -> (column in rep, DuckDB list type); column names come only from this allow-list
-FILTER_COLUMNS = {
-    "years": ("year", "INTEGER[]"),
-    "provinces": ("province", "VARCHAR[]"),
-    "prefectures": ("prefecture", "VARCHAR[]"),
-    "counties": ("county", "VARCHAR[]"),
-    "levels": ("level", "VARCHAR[]"),
-    "kinds": ("agency_kind", "VARCHAR[]"),
-    "templates": ("template", "VARCHAR[]"),
-    "agencies": ("agency_id", "VARCHAR[]"),
-}
-
 
 @dataclass(frozen=True)
 class Region:
@@ -87,57 +75,11 @@ class Filters:
     scope: str = "all"  # all | self | aggregate
     region: Region = Region()  # the signed-in user's limit: applied to the connection (restrict), not here
 
-    def where(self) -> tuple[str, dict]:
-        clauses, params = [], {}
-        for f in fields(self):
-            if f.name in ("scope", "region"):
-                continue
-            values = getattr(self, f.name)
-            if values:
-                col, typ = FILTER_COLUMNS[f.name]
-                clauses.append(f"list_contains(CAST($f_{f.name} AS {typ}), {col})")
-                params[f"f_{f.name}"] = list(values)
-        if self.scope in ("self", "aggregate"):
-            clauses.append("scope = $f_scope")
-            params["f_scope"] = self.scope
-        return (" AND ".join(clauses) or "TRUE"), params
-
-
-# `tot`: the filtered reports whose figures may be summed. A summary (汇总) report of a government replaces every
-# report of the same year inside its area (its own 本级 report, its departments', its towns'), never adds to them.
-# `agg` holds the few selected 汇总 reports of governments; `covered` joins them to the reports of their area, one
-# equi-join per level of the summary (province/national: same province; prefecture: + prefecture; county: + county;
-# township: + county and township), so the cost grows with the reports, not with their pairs.
-_PRELUDE = """
-WITH sel AS (SELECT * FROM rep WHERE {where}),
-agg AS (SELECT report_id, agency_id, year, province, prefecture, county, township, level, level_rank FROM sel
-        WHERE scope = 'aggregate' AND agency_kind = 'government'),
-covered AS (
-    SELECT s.report_id FROM sel s JOIN agg a
-        ON a.year = s.year AND a.province IS NOT DISTINCT FROM s.province
-    WHERE a.level IN ('province', 'national') AND {cover}
-    UNION ALL
-    SELECT s.report_id FROM sel s JOIN agg a
-        ON a.year = s.year AND a.province IS NOT DISTINCT FROM s.province AND a.prefecture IS NOT DISTINCT FROM s.prefecture
-    WHERE a.level = 'prefecture' AND {cover}
-    UNION ALL
-    SELECT s.report_id FROM sel s JOIN agg a
-        ON a.year = s.year AND a.province IS NOT DISTINCT FROM s.province AND a.prefecture IS NOT DISTINCT FROM s.prefecture
-           AND a.county IS NOT DISTINCT FROM s.county
-    WHERE a.level = 'county' AND {cover}
-    UNION ALL
-    SELECT s.report_id FROM sel s JOIN agg a
-        ON a.year = s.year AND a.province IS NOT DISTINCT FROM s.province AND a.prefecture IS NOT DISTINCT FROM s.prefecture
-           AND a.county IS NOT DISTINCT FROM s.county AND a.township IS NOT DISTINCT FROM s.township
-    WHERE a.level = 'township' AND {cover}
-),
-tot AS (SELECT s.* FROM sel s WHERE NOT EXISTS (SELECT 1 FROM covered c WHERE c.report_id = s.report_id))
-"""
-# a selected 汇总 report `a` replaces `s`: another report, of another agency or of its own 本级, at a lower rank
-_COVER = (
-    "a.report_id <> s.report_id AND (a.agency_id <> s.agency_id OR s.scope = 'self') "
-    "AND a.level_rank < s.level_rank + CASE WHEN s.scope = 'self' AND a.agency_id = s.agency_id THEN 1 ELSE 0 END"
-)
+    def params(self) -> dict:
+        """The `$filters` struct of the selected()/counted() macros (warehouse/sql/macros.sql): NULL where not set."""
+        out = {f.name: list(getattr(self, f.name)) or None for f in fields(self) if f.name not in ("scope", "region")}
+        out["scope"] = self.scope if self.scope in ("self", "aggregate") else None
+        return out
 
 
 def sql_text(name: str) -> str:
@@ -155,8 +97,9 @@ def _root_connection(wh: str, version: str, region: Region = Region()):
     return con
 
 
-# objects of a connection that hold no report, agency or place (the metric catalogue): left whole by restrict()
-UNPLACED = ("metric_labels",)
+# objects of a connection that hold no report, agency or place (the metric catalogue, the vocabulary): left whole
+# by restrict()
+UNPLACED = ("metric_labels", "labels")
 
 
 def restrict(con, region: Region) -> None:
@@ -235,9 +178,8 @@ def compose(name: str, filters: Filters, params: dict | None = None, limit: int 
     LIMIT after the query's own ORDER BY, so DuckDB keeps a top-N instead of sorting every row)."""
     body = sql_text(name)
     params = {**DEFAULT_PARAMS.get(name, {}), **(params or {})}
-    if _uses_selection(body):
-        where, fparams = filters.where()
-        body, params = _compose(_PRELUDE.format(where=where, cover=_COVER), body), {**fparams, **params}
+    if "$filters" in body:
+        params["filters"] = filters.params()
     if limit is not None:
         body = body.rstrip().rstrip(";") + f"\nLIMIT {int(limit)}"
     return body, params
@@ -288,19 +230,6 @@ def run_all(name: str, filters: Filters | None = None, **params) -> pl.DataFrame
     """Every row of a list, uncached: what a download button fetches when it is clicked."""
     wh = warehouse.warehouse_dir()
     return _run_uncached(str(wh), warehouse.version(wh), name, _limited(filters), tuple(sorted(params.items())))
-
-
-def _compose(prelude: str, body: str) -> str:
-    """Prefix the body with the `sel`/`tot` CTEs; a body with its own WITH continues the same WITH list."""
-    code = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith("--"))
-    m = re.match(r"\s*WITH\s", code, flags=re.IGNORECASE)
-    if m:
-        return prelude + "," + code[m.end() :]
-    return prelude + code
-
-
-def _uses_selection(body: str) -> bool:
-    return re.search(r"\b(sel|tot)\b", body) is not None
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

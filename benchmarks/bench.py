@@ -484,14 +484,14 @@ def direct_warehouse(src: Path, out: Path, n: int) -> dict:
     tables_s = time.perf_counter() - t0
     manifest = {"direct_from": str(src), "replicas": len(plan), "reports": rows["reports"]}
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
-    # marts: `rep` and `opts` from the views (labels, list order, filter options are global); every other mart holds
+    # marts: `rep`, `opts` and `labels` from the views (labels, list order, filter options are global); every other mart holds
     # per-report rows
     # (a report's rows depend on that report alone), so it is the source's, replicated like the tables; mv must
     # stay sorted by metric (its row groups are pruned by metric): it is written one metric at a time
     t0 = time.perf_counter()
     (out / "marts").mkdir()
     for name in marts.MARTS:
-        if name in ("rep", "opts"):
+        if name in ("rep", "opts", "labels"):
             continue
         path = src / "marts" / f"{name}.parquet"
         cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal(path)})").fetchall()]
@@ -505,7 +505,7 @@ def direct_warehouse(src: Path, out: Path, n: int) -> dict:
             f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {marts._ROW_GROUP[name]})"
         )
     con.close()
-    db.with_memory_headroom(marts.write_marts, out, ("rep", "opts"))
+    db.with_memory_headroom(marts.write_marts, out, ("labels", "rep", "opts"))
     marts.write_manifest(out)
     marts_s = time.perf_counter() - t0
     return {

@@ -25,14 +25,6 @@ COLS = {
 }
 
 
-def rule_names(d: pl.DataFrame) -> pl.DataFrame:
-    """The rule's Chinese name beside its id (labels.RULE_ZH), the severity in Chinese."""
-    return d.with_columns(
-        pl.col("rule").replace_strict(labels.RULE_ZH, default=pl.lit("其他核对")).alias("rule_zh"),
-        pl.col("severity").replace_strict(labels.SEVERITY_ZH, default=pl.col("severity")).alias("severity_zh"),
-    )
-
-
 summary = queries.run("check_summary", f)
 counts = queries.run("report_counts", f)
 c1, c2, c3, c4 = st.columns(4)
@@ -50,13 +42,14 @@ c4.metric(
 failing = summary.filter(pl.col("n_fail") > 0)
 if not summary.is_empty():
     st.subheader("各规则未通过次数")
-    s = rule_names(failing).with_columns(pl.col("severity_zh").alias("严重程度"))
+    # the rule's Chinese name beside its id and the severity in Chinese come with the query (the labels table)
+    s = failing.with_columns(pl.col("severity_zh").alias("严重程度"))
     if s.is_empty():
         st.success("当前筛选下所有规则均通过（或因数据缺失未核对）。")
     else:
         export.show(
             charts.ranked_bars(s, "n_fail", label="rule_zh", value_title="未通过次数", color="严重程度"),
-            rule_names(summary).select(
+            summary.select(
                 pl.col("rule_zh").alias("规则"),
                 pl.col("severity_zh").alias("严重程度"),
                 pl.col("n_fail").alias("未通过"),
@@ -85,7 +78,7 @@ else:
     shown, total = queries.run_page("failed_checks", f, rule=picked)
 
     def table(d: pl.DataFrame) -> pl.DataFrame:
-        return rule_names(d).select(list(COLS)).rename(COLS)
+        return d.select(list(COLS)).rename(COLS)
 
     ui.paged_table(
         table(shown),

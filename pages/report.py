@@ -163,9 +163,9 @@ with tab_checks:
     else:
         ui.dataframe(
             chk.select(
-                pl.col("rule").replace_strict(labels.RULE_ZH, default=pl.lit("其他核对")).alias("规则"),
-                pl.col("severity").replace_strict(labels.SEVERITY_ZH, default=pl.col("severity")).alias("严重程度"),
-                pl.col("status").replace_strict(labels.CHECK_STATUS_ZH, default=pl.col("status")).alias("结果"),
+                pl.col("rule_zh").alias("规则"),
+                pl.col("severity_zh").alias("严重程度"),
+                pl.col("status_zh").alias("结果"),
                 pl.col("expected").alias("应为"),
                 pl.col("actual").alias("实为"),
                 pl.col("message").alias("说明"),

@@ -9,7 +9,7 @@ router.page()
 import polars as pl
 import streamlit as st
 
-from app import charts, compare, export, queries, ui
+from app import charts, compare, export, labels, queries, ui
 
 f = ui.header(
     "依申请公开", "各机构收到多少政府信息公开申请？谁在申请？结果如何（公开、部分公开、不予公开、无法提供）？"
@@ -31,12 +31,7 @@ REQ = {
     "on_time_rate": "按时办结率",
 }
 OUT = {"granted": "予以公开", "partial": "部分公开", "denied": "不予公开", "unable": "无法提供"}
-APPLICANTS = dict(
-    zip(
-        ["natural_person", "business", "research", "social_org", "legal_service", "other_org"],
-        charts.ORDER["applicant"],
-    )
-)
+APPLICANTS = {code: zh for code, zh in labels.APPLICANT_ZH.items() if code != "total"}
 
 
 def req_table(d: pl.DataFrame) -> pl.DataFrame:

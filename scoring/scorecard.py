@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from app.labels import LEVEL_ZH
+from app.labels import KIND_ZH, LEVEL_ZH
 from etl.recognise import recognise
 from scoring import similarity as sim
 from scoring.indicators import ReportContext, evaluate
@@ -19,7 +19,6 @@ from warehouse.sources import resolve
 from warehouse.tables import is_remote, read_table
 from warehouse.tables import warehouse_dir as _warehouse_dir
 
-KIND_ZH = {"government": "人民政府", "department": "政府部门"}
 METRIC_COLUMNS = ["report_id", "metric", "applicant", "basis", "value", "source"]  # what the indicators read
 LARGE_YEAR = 5000  # the page asks before scoring more reports of one year than this, no place chosen
 SECONDS_PER_REPORT = 0.007  # measured: 7 800 reports (with last year's texts) in 54 s on 2 cores; a national

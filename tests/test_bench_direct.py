@@ -112,8 +112,6 @@ def test_queries_run_and_sums_scale(src, tripled):
     a, b = warehouse.connect(src), warehouse.connect(tripled)
     for path in sorted(SQL_DIR.glob("*.sql")):
         name = path.stem
-        if name == "views":
-            continue
         params = (
             {"report_id": b.execute("SELECT min(report_id) FROM raw_reports").fetchall()[0][0]}
             if "$report_id" in path.read_text() and name not in PAGED
@@ -178,5 +176,5 @@ def test_cli_direct_prints_one_json_line(src, tmp_path, capsys):
     )
     line = json.loads(capsys.readouterr().out.strip())
     assert line["reports"] == 2 * n and line["direct"] is True
-    assert set(line["queries"]) == {p.stem for p in (ROOT / "app" / "sql").glob("*.sql")} - {"views"}
+    assert set(line["queries"]) == {p.stem for p in (ROOT / "app" / "sql").glob("*.sql")}
     assert all(q["p95_ms"] > 0 for q in line["queries"].values())

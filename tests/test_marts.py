@@ -93,3 +93,38 @@ def test_filter_options_offer_every_value(wh):
         assert set(opts[c].to_list()) == set(rep[c].to_list()), c
     k = ["province", "prefecture", "county", "level", "agency_kind", "agency_id", "agency_name"]
     assert set(opts.select(k).rows()) == set(rep.select(k).rows())
+
+
+def test_wide_figures_follow_metrics_csv(wh, monkeypatch):
+    """fig/rep have one column per `figure` of figures.csv (beside metrics.csv), counted per `figure_group` (n_<group>_rows), and one
+    per applicant of request.new; a metric added to the catalogue with a figure adds its column."""
+    from dataclasses import replace
+
+    from app import warehouse
+    from warehouse import contract, marts
+    from warehouse.tables import table_source
+
+    con = warehouse.connect(wh)
+    cols = dict(con.sql("SELECT column_name, column_type FROM (DESCRIBE rep)").fetchall())
+    figures = {m.figure for m in contract.catalogue().values() if m.figure}
+    groups = {m.figure_group for m in contract.catalogue().values() if m.figure}
+    assert {"gazette", "channel_other", "reading_points", "lit_pending", "review_total"} <= figures
+    assert groups == {"channel", "staff", "item", "review", "lit"}
+    assert all(cols[f] == "DOUBLE" for f in figures | {"natural_person", "other_org"})
+    assert all(cols[f"n_{g}_rows"] == "BIGINT" for g in groups | {"applicant"})
+    q = "SELECT lit_total, lit_upheld, n_lit_rows, review_total, n_review_rows, natural_person, n_applicant_rows FROM rep"
+    assert con.sql(f"{q} WHERE label = '宁夏（汇总）'").fetchall() == [(20.0, 9.0, 4, 22.0, 4, None, 0)]
+    # 2019: 行政诉讼 = 未经复议直接起诉 (总计 left blank) + 复议后起诉 (0); the six applicant columns, 自然人 blank
+    assert con.sql(f"{q} WHERE label = '审批服务管理局'").fetchall() == [(0.0, None, 10, 0.0, 5, None, 6)]
+
+    before = marts.views_hash()
+    extra = dict(contract.catalogue())
+    extra["channel.forum"] = replace(extra["channel.other"], key="channel.forum", figure="forum")
+    monkeypatch.setattr(marts, "catalogue", lambda: extra)
+    con = duckdb.connect()
+    for t in ("reports", "metrics", "checks"):
+        con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {table_source(wh, t)}")
+    con.execute(marts.views_sql())
+    assert "forum" in {c for (c, *_) in con.sql("DESCRIBE rep").fetchall()}
+    assert con.execute("SELECT max(n_channel_rows) FROM rep").fetchone()[0] == 6  # no report has the new metric
+    assert marts.views_hash() != before  # marts written before the metric was added are stale

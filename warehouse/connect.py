@@ -11,7 +11,7 @@ from warehouse import marts
 from warehouse import object_storage as remote
 from warehouse.contract import COLLECTION, COLLECTION_SCHEMA, TABLES
 from warehouse.db import literal
-from warehouse.paths import METRICS_CSV, VIEWS_SQL
+from warehouse.paths import BEST_COPY_SQL, MACROS_SQL, METRICS_CSV
 from warehouse.tables import is_remote, readable, require_published, snapshot, table_source, warehouse_dir
 
 
@@ -29,13 +29,21 @@ def connect(wh: Path | str | None = None) -> duckdb.DuckDBPyConnection:
         con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {table_source(wh, t)}")
     _collection_view(con, wh / f"{COLLECTION}.parquet")
     _labels_view(con)
-    if marts.valid(wh):
-        # the build wrote the dashboard views out as tables (warehouse/marts.py): same rows, no per-query cost
-        for t in marts.MARTS:
-            con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet({literal(wh / 'marts' / f'{t}.parquet')})")
-    else:
-        con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
+    _dashboard_views(con, marts.valid(wh), lambda t: wh / "marts" / f"{t}.parquet")
     return con
+
+
+def _dashboard_views(con: duckdb.DuckDBPyConnection, marts_valid: bool, mart) -> None:
+    """The views the dashboard's queries read: the marts the build wrote (`mart(name)`: a mart's file) when they
+    are current (same rows, no per-query cost), else views.sql; then the macros every query uses (the filters,
+    the 汇总 rule, the names of codes) and the build's order of preference among copies of one report."""
+    if marts_valid:
+        for t in marts.MARTS:
+            con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet({literal(mart(t))})")
+    else:
+        con.execute(marts.views_sql())
+    con.execute(MACROS_SQL.read_text(encoding="utf-8"))
+    con.execute(BEST_COPY_SQL.read_text(encoding="utf-8"))
 
 
 def _labels_view(con: duckdb.DuckDBPyConnection) -> None:
@@ -65,11 +73,5 @@ def _connect_remote(con: duckdb.DuckDBPyConnection, wh) -> duckdb.DuckDBPyConnec
     name = f"{COLLECTION}.parquet"
     _collection_view(con, remote.join(snap.url, name) if name in snap.files else None)
     _labels_view(con)
-    if marts.valid(snap):
-        for t in marts.MARTS:
-            con.execute(
-                f"CREATE VIEW {t} AS SELECT * FROM read_parquet({literal(remote.join(snap.url, 'marts', f'{t}.parquet'))})"
-            )
-    else:
-        con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
+    _dashboard_views(con, marts.valid(snap), lambda t: remote.join(snap.url, "marts", f"{t}.parquet"))
     return con

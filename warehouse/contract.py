@@ -10,10 +10,48 @@ from functools import cache
 
 import pyarrow as pa
 
-from warehouse.paths import METRICS_CSV
+from warehouse.paths import FIGURES_CSV, METRICS_CSV, VOCABULARY_CSV
 
 APPLICANTS = ["natural_person", "business", "research", "social_org", "legal_service", "other_org", "total"]
-APPLICANT_ZH = dict(zip(APPLICANTS, ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]))
+
+
+@cache
+def vocabulary() -> dict[str, dict[str, str]]:
+    """The one vocabulary (vocabulary.csv beside metrics.csv): code kind -> code -> the Chinese a user reads, in
+    the file's order — levels, agency kinds, templates and variants, scopes, parse and check statuses, severities,
+    sources, bases, applicant columns, check rules, and rule families (a rule id not listed reads as its family's
+    name, `other` where its family is not listed either). The build writes it into the warehouse (view and mart
+    `labels`), the dashboard's SQL joins it, app/labels.py serves it to the pages."""
+    out: dict[str, dict[str, str]] = {}
+    with open(VOCABULARY_CSV, encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            out.setdefault(r["kind"], {})[r["code"]] = r["label_zh"]
+    return out
+
+
+APPLICANT_ZH = vocabulary()["applicant"]
+
+# (table, column) -> (the vocabulary kind listing its allowed codes, whether it may be null), as docs/contract.md
+# states them; the build refuses to publish a warehouse holding anything else (etl/warehouse/finalise.py).
+ACCEPTED_VALUES = {
+    ("reports", "parse_status"): ("parse_status", False),
+    ("reports", "template"): ("template", False),
+    ("reports", "level"): ("level", True),  # null: the agency was not placed (a failed file)
+    ("reports", "scope"): ("scope", True),  # null: a file that could not be read (the dashboard counts it 本级)
+    ("reports", "agency_kind"): ("agency_kind", True),
+    ("metrics", "source"): ("source", False),
+    ("metrics", "basis"): ("basis", False),
+    ("metrics", "applicant"): ("applicant", True),  # null outside the applicant columns of 2019/2021 section 三
+    ("checks", "severity"): ("severity", False),
+    ("checks", "status"): ("check_status", False),
+}
+
+
+def accepted_values(table: str, column: str) -> tuple[list[str], bool]:
+    """The codes a column may hold, and whether it may be null. `unknown` of a nullable column is how the
+    vocabulary names a null (未知), never a stored code; the template's `unknown` is one."""
+    kind, nullable = ACCEPTED_VALUES[(table, column)]
+    return [c for c in vocabulary()[kind] if not (nullable and c == "unknown")], nullable
 
 
 @dataclass(frozen=True)
@@ -24,17 +62,39 @@ class MetricDef:
     label_zh: str
     unit: str
     note: str
+    figure: str = ""  # the column of the dashboard's wide figure table (view fig, mart rep) holding this year's value
+    figure_group: str = ""  # the list page counting it: fig.n_<figure_group>_rows is a report's rows of the group
 
 
 @cache
 def catalogue() -> dict[str, MetricDef]:
+    """metrics.csv (the contract, kept exactly as published) with each metric's place in the dashboard's wide
+    figure table from figures.csv beside it (key, figure, figure_group; a metric not listed has no column)."""
+    with open(FIGURES_CSV, encoding="utf-8") as f:
+        figures = {r["key"]: r for r in csv.DictReader(f)}
+    unknown = set(figures) - set(_metric_rows())
+    if unknown:
+        raise ValueError(f"figures.csv names metrics metrics.csv lacks: {sorted(unknown)}")
+    none = {"figure": "", "figure_group": ""}
+    return {
+        r["key"]: MetricDef(
+            r["key"],
+            tuple(r["templates"].split("|")),
+            r["section"],
+            r["label_zh"],
+            r["unit"],
+            r["note"],
+            figures.get(r["key"], none)["figure"],
+            figures.get(r["key"], none)["figure_group"],
+        )
+        for r in _metric_rows().values()
+    }
+
+
+@cache
+def _metric_rows() -> dict[str, dict]:
     with open(METRICS_CSV, encoding="utf-8") as f:
-        return {
-            r["key"]: MetricDef(
-                r["key"], tuple(r["templates"].split("|")), r["section"], r["label_zh"], r["unit"], r["note"]
-            )
-            for r in csv.DictReader(f)
-        }
+        return {r["key"]: r for r in csv.DictReader(f)}
 
 
 REPORTS_SCHEMA = pa.schema(

@@ -12,10 +12,12 @@ every query:
 - `marts/kpi.parquet`: the headline measures per report;
 - `marts/outc.parquet`, `marts/req.parquet`: request outcomes and request figures per report;
 - `marts/fails.parquet`: the failed checks only;
-- `marts/opts.parquet`: the values the dashboard's global filters offer.
+- `marts/opts.parquet`: the values the dashboard's global filters offer;
+- `marts/labels.parquet`: the one vocabulary (warehouse/vocabulary.csv: code kind, code, Chinese label, rank).
 
-The SQL is warehouse/sql/views.sql itself, so marts and views cannot drift apart. `marts/manifest.json` records the hash
-of that file and the size and footer digest of every table file; `warehouse.connect.connect()` uses the marts only while both
+The SQL is warehouse/sql/views.sql itself (a Jinja template: fig's columns are written from metrics.csv, see
+views_sql()), so marts and views cannot drift apart. `marts/manifest.json` records the hash of that SQL and the size
+and footer digest of every table file; `warehouse.connect.connect()` uses the marts only while both
 match and falls back to the views otherwise (an older warehouse, views.sql changed, a table rewritten since).
 """
 
@@ -26,16 +28,18 @@ import json
 from pathlib import Path
 
 import duckdb
+import jinja2
 
 from warehouse import db, object_storage
-from warehouse.contract import TABLES
+from warehouse.contract import APPLICANTS, TABLES, catalogue, vocabulary
 from warehouse.db import literal
 from warehouse.paths import VIEWS_SQL
 from warehouse.tables import table_source
 
-MARTS = ("mv", "kpi", "outc", "req", "fails", "fig", "rep", "opts")
+MARTS = ("labels", "mv", "kpi", "outc", "req", "fails", "fig", "rep", "opts")
 # mv is read by metric: small row groups let a query skip the metrics it does not ask for
 _ORDER = {
+    "labels": "kind, rank",
     "rep": "year, report_id",
     "mv": "metric, report_id, applicant",
     "kpi": "report_id",
@@ -46,6 +50,7 @@ _ORDER = {
     "opts": "level_rank, agency_id, year",
 }
 _ROW_GROUP = {
+    "labels": 122_880,
     "rep": 122_880,
     "mv": 16_384,
     "kpi": 122_880,
@@ -76,8 +81,33 @@ def sources(wh: Path) -> dict:
 FOOTER_BYTES = 1 << 16
 
 
+def views_sql() -> str:
+    """The dashboard views' SQL: warehouse/sql/views.sql rendered with the figure columns of metrics.csv (each metric's
+    `figure` column, grouped by its `figure_group` in the catalogue's order) and the applicant columns of the
+    contract, the way a dbt model writes its pivot with a loop over the values."""
+    groups: dict[str, dict[str, list[str]]] = {}
+    for key, m in catalogue().items():
+        if m.figure:
+            groups.setdefault(m.figure_group, {}).setdefault(m.figure, []).append(key)
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters["sql"] = lambda text: "'" + str(text).replace("'", "''") + "'"
+    env.filters["in_list"] = lambda keys: "(" + ", ".join(env.filters["sql"](k) for k in keys) + ")"
+    return env.from_string(VIEWS_SQL.read_text(encoding="utf-8")).render(
+        figure_groups=[
+            {"name": name, "metrics": [k for ks in figures.values() for k in ks], "figures": list(figures.items())}
+            for name, figures in groups.items()
+        ],
+        applicants=[a for a in APPLICANTS if a != "total"],
+        vocabulary=[
+            (kind, code, zh, rank)
+            for kind, codes in vocabulary().items()
+            for rank, (code, zh) in enumerate(codes.items())
+        ],
+    )
+
+
 def views_hash() -> str:
-    return hashlib.sha256(VIEWS_SQL.read_bytes()).hexdigest()[:16]
+    return hashlib.sha256(views_sql().encode()).hexdigest()[:16]
 
 
 def write_marts(folder: Path, names: tuple[str, ...] = MARTS) -> None:
@@ -89,7 +119,7 @@ def write_marts(folder: Path, names: tuple[str, ...] = MARTS) -> None:
     con = db.connect()  # bounded memory (ETL_DUCKDB_MEMORY_MB) at any corpus size: the sorts spill to disk
     for t in TABLES:
         con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {table_source(folder, t)}")
-    con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
+    con.execute(views_sql())
     for name in MARTS:  # marts already written (and not asked for): read from their files
         if name not in names and (out / f"{name}.parquet").is_file():
             con.execute(

@@ -8,9 +8,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent  # the checkout; stored source_file names are relative to it
 PACKAGE = Path(__file__).resolve().parent
-METRICS_CSV = PACKAGE / "metrics.csv"
+METRICS_CSV = PACKAGE / "metrics.csv"  # the contract's, unchanged
+FIGURES_CSV = PACKAGE / "figures.csv"  # each metric's column in the wide figure table (marts.views_sql)
 SQL_DIR = PACKAGE / "sql"
-VIEWS_SQL = SQL_DIR / "views.sql"
+VIEWS_SQL = SQL_DIR / "views.sql"  # a Jinja template over metrics.csv (marts.views_sql renders it)
+MACROS_SQL = SQL_DIR / "macros.sql"
+BEST_COPY_SQL = SQL_DIR / "best_copy.sql"
+VOCABULARY_CSV = PACKAGE / "vocabulary.csv"
 DATA = ROOT / "data"
 SAMPLES = DATA / "samples"
 DEFAULT_DIR = DATA / "warehouse"

@@ -8,5 +8,5 @@ SELECT agency_id, label, agency_name, year, scope, scope_zh,
                                  + coalesce(review_other, 0), 0) AS review_rate,
        100 * review_total / nullif(received, 0) AS review_per_100,
        100 * lit_total / nullif(received, 0) AS lit_per_100
-FROM sel
+FROM selected($filters)
 ORDER BY agency_id, scope, year;

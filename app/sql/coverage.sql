@@ -10,18 +10,18 @@ WITH fate AS (
 ), ag_all AS (
     SELECT agency_id, any_value(agency_name) AS agency_name, min(level_rank) AS level_rank, any_value(level_zh) AS level_zh,
            min(year) AS first_year, max(year) AS last_year
-    FROM sel GROUP BY agency_id
+    FROM selected($filters) GROUP BY agency_id
 ), ag AS (
     SELECT *, count(*) OVER () AS n_agencies FROM ag_all
     ORDER BY level_rank, agency_name, agency_id LIMIT $agencies
 ), yrs AS (
-    SELECT unnest(range(min(year), max(year) + 1)) AS year FROM sel
+    SELECT unnest(range(min(year), max(year) + 1)) AS year FROM selected($filters)
 ), cells AS (
     SELECT s.agency_id, s.year, count(*) AS n_reports,
            string_agg(s.scope_zh, '、' ORDER BY s.scope_zh) AS scopes,
            max(CASE s.parse_status WHEN 'failed' THEN 2 WHEN 'partial' THEN 1 ELSE 0 END) AS worst,
            sum(s.n_failed_checks) AS n_failed_checks
-    FROM sel s SEMI JOIN ag USING (agency_id)
+    FROM selected($filters) s SEMI JOIN ag USING (agency_id)
     GROUP BY s.agency_id, s.year
 ), searched AS (
     SELECT DISTINCT agency_id FROM raw_collection WHERE agency_id IS NOT NULL AND status <> 'failed'

@@ -3,7 +3,7 @@
 -- selection (an agency set up in 2015 or abolished in 2018 is not missing the years outside that span). One a
 -- reviewer marked abolished or merged in year Y ($fates, audit/fates.py) is expected from its first report to Y - 1
 -- (within the selection's years), whatever its last report: its years from Y on are not missing.
-WITH yrs AS (SELECT min(year) AS y0, max(year) AS y1 FROM sel),
+WITH yrs AS (SELECT min(year) AS y0, max(year) AS y1 FROM selected($filters)),
 fate AS (
     SELECT unnest(from_json($fates, '[{"agency_id":"VARCHAR","fate":"VARCHAR","year":"INTEGER","successor":"VARCHAR"}]'),
                   recursive := true)
@@ -11,7 +11,7 @@ fate AS (
 ag AS (SELECT agency_id, any_value(agency_name) AS agency_name, min(level_rank) AS level_rank,
               any_value(level_zh) AS level_zh, list(DISTINCT year ORDER BY year) AS years,
               min(year) AS first_year, max(year) AS last_year
-       FROM sel GROUP BY agency_id),
+       FROM selected($filters) GROUP BY agency_id),
 span AS (SELECT ag.*, fate.fate, fate.year AS fate_year, fate.successor,
                 CASE fate.fate WHEN 'merged' THEN fate.year || '年并入' || fate.successor
                                WHEN 'abolished' THEN fate.year || '年撤销' END AS fate_zh,

@@ -3,6 +3,6 @@
 SELECT agency_id, any_value(agency_name) AS agency_name, any_value(province) AS province,
        any_value(prefecture) AS prefecture, min(level_rank) AS level_rank,
        min(year) AS first_year, max(year) AS last_year
-FROM sel
+FROM selected($filters)
 GROUP BY agency_id
 ORDER BY level_rank, agency_name, agency_id;

@@ -4,6 +4,6 @@ SELECT s.report_id, s.label, s.agency_name, s.level_zh, s.level_rank, s.year, s.
        s.rules_made, s.rules_published, s.rules_public_total, s.rules_repealed, s.rules_in_force,
        s.normative_made, s.normative_published, s.normative_public_total, s.normative_repealed, s.normative_in_force,
        s.license_decisions, s.penalty_decisions, s.coercion_decisions
-FROM sel s
+FROM selected($filters) s
 WHERE s.n_item_rows > 0
 ORDER BY s.list_order;

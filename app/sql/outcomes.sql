@@ -14,6 +14,6 @@ SELECT s.report_id, s.label, s.agency_name, s.level_zh, s.level_rank, s.year, s.
        s.answered, s.granted, s.partial, s.denied, s.unable,
        s.granted / nullif(s.answered, 0) AS granted_rate, s.partial / nullif(s.answered, 0) AS partial_rate,
        s.denied / nullif(s.answered, 0) AS denied_rate, s.unable / nullif(s.answered, 0) AS unable_rate
-FROM sel s
+FROM selected($filters) s
 WHERE s.n_outcome_rows > 0
 ORDER BY s.list_order;

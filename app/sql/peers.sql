@@ -2,7 +2,7 @@
 -- the same agency's figures of the year before (same 本级/汇总 scope: a summary is never compared with a 本级 report)
 -- for the year-on-year change, and per-request ratios (cases per 100 requests received) where counts of agencies
 -- of different size are not comparable. The page ranks within a peer group (level and scope).
-WITH y AS (SELECT coalesce(CAST($year AS INTEGER), (SELECT max(year) FROM sel)) AS year),
+WITH y AS (SELECT coalesce(CAST($year AS INTEGER), (SELECT max(year) FROM selected($filters))) AS year),
 cur AS (
     SELECT report_id, agency_id, label, agency_name, year, level, level_zh, level_rank, scope, scope_zh,
            active_total, received, review_total, lit_total, staff_total,
@@ -10,7 +10,7 @@ cur AS (
            granted / nullif(answered, 0) AS granted_share, denied / nullif(answered, 0) AS denied_share,
            review_corrected / nullif(coalesce(review_upheld, 0) + coalesce(review_corrected, 0)
                                      + coalesce(review_other, 0), 0) AS review_rate
-    FROM sel WHERE year = (SELECT year FROM y)
+    FROM selected($filters) WHERE year = (SELECT year FROM y)
 ), prev AS (
     SELECT agency_id, scope, active_total, received, review_total, lit_total, staff_total,
            CASE WHEN closed > 0 THEN on_time / closed END AS on_time_rate,

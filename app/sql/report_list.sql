@@ -2,5 +2,5 @@
 -- first rows.
 SELECT report_id, label, agency, agency_name, year, level_zh, kind_zh, scope_zh, template_zh, status_zh,
        parse_status, error, source_file
-FROM sel WHERE report_id = coalesce(CAST($report_id AS VARCHAR), report_id)
+FROM selected($filters) WHERE report_id = coalesce(CAST($report_id AS VARCHAR), report_id)
 ORDER BY list_order;

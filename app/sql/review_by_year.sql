@@ -1,4 +1,4 @@
--- 复议诉讼 per year and kind over `tot` (a summary report replaces the reports it covers): cases, results and the
+-- 复议诉讼 per year and kind over `counted` (a summary report replaces the reports it covers): cases, results and the
 -- correction rate (纠正 ÷ decided cases).
 WITH y AS (
     SELECT year,
@@ -8,7 +8,7 @@ WITH y AS (
            count(*) FILTER (WHERE n_lit_rows > 0) AS n_lit, sum(lit_total) AS lit_total,
            sum(lit_upheld) AS lit_upheld, sum(lit_corrected) AS lit_corrected,
            sum(lit_other) AS lit_other, sum(lit_pending) AS lit_pending
-    FROM tot WHERE n_review_rows > 0 OR n_lit_rows > 0
+    FROM counted($filters) WHERE n_review_rows > 0 OR n_lit_rows > 0
     GROUP BY year
 ), k AS (
     SELECT year, '行政复议' AS kind, n_review AS n_reports, review_total AS total, review_upheld AS upheld,

@@ -10,6 +10,6 @@ SELECT report_id, label, agency_name, level_zh, level_rank, year, template_zh, n
        lit_total, lit_upheld, lit_corrected, lit_other, lit_pending,
        lit_corrected / nullif(coalesce(lit_upheld, 0) + coalesce(lit_corrected, 0) + coalesce(lit_other, 0), 0)
          AS lit_rate
-FROM sel
+FROM selected($filters)
 WHERE n_review_rows > 0 OR n_lit_rows > 0
 ORDER BY list_order;

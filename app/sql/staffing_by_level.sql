@@ -8,6 +8,6 @@ SELECT s.level_zh, s.level_rank, count(*) AS n_reports,
        avg(s.meetings) AS meetings, count(s.meetings) AS n_meetings,
        avg(s.training_sessions) AS training_sessions, count(s.training_sessions) AS n_training_sessions,
        avg(s.special_funds) AS special_funds, count(s.special_funds) AS n_special_funds
-FROM sel s
+FROM selected($filters) s
 WHERE s.n_staff_rows > 0
 GROUP BY s.level_zh, s.level_rank ORDER BY s.level_rank;

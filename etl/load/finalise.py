@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from warehouse.contract import APPLICANT_ZH, TABLES, catalogue
+from warehouse.contract import ACCEPTED_VALUES, APPLICANT_ZH, TABLES, accepted_values, catalogue
 from warehouse.db import connect, literal
-from warehouse.paths import table_path
+from warehouse.paths import BEST_COPY_SQL, table_path
 
 _SQL = Path(__file__).with_name("sql")
 RECOMPUTED_RULES = ("xyear.carry_over", "xyear.in_force", "xyear.prev_items", "old.cumulative.chain", "duplicate.agree")
@@ -25,10 +25,11 @@ def finalise(folder: Path) -> None:
     con.execute("CREATE MACRO label(k) AS coalesce((SELECT label_zh FROM labels WHERE metric = k), k)")
     con.execute("CREATE TABLE applicant_zh(applicant VARCHAR, applicant_zh VARCHAR)")
     con.executemany("INSERT INTO applicant_zh VALUES (?, ?)", list(APPLICANT_ZH.items()))
-    # duplicates: the same agency and year more than once; keep the copy that read the most: a copy with a
-    # statistics table over one without (a title-only file parses 'ok' as narrative), then the most table cells
-    # read, then 'ok' over 'partial'. Decided afresh each build (rows kept from the last build carry last build's
-    # verdict); byte-identical copies keep theirs. The report page shows the choice (app/sql/duplicate_choice.sql).
+    # duplicates: the same agency and year more than once; keep the copy that read the most, first by
+    # copy_preference() (best_copy.sql beside the views: the report page lists the copies by the same key).
+    # Decided afresh each build (rows kept from the last build carry last build's verdict); byte-identical copies
+    # keep theirs.
+    con.execute(BEST_COPY_SQL.read_text(encoding="utf-8"))
     con.execute("UPDATE reports SET duplicate_of = NULL WHERE report_id = left(file_sha256, 16)")
     con.execute(f"""
         CREATE TABLE filled AS
@@ -41,8 +42,7 @@ def finalise(folder: Path) -> None:
         WHERE r.agency_id IS NOT NULL AND r.year IS NOT NULL AND r.parse_status <> 'failed'
           AND r.duplicate_of IS NULL
         WINDOW w AS (PARTITION BY r.agency_id, r.year, r.scope
-                     ORDER BY coalesce(f.n, 0) > 0 DESC, coalesce(f.n, 0) DESC, r.parse_status = 'ok' DESC,
-                              r.file_format IN ('html', 'pdf', 'docx') DESC, r.report_id);
+                     ORDER BY copy_preference(f.n, r.parse_status, r.file_format), r.report_id);
         UPDATE reports SET duplicate_of = ranked.keeper FROM ranked
         WHERE reports.report_id = ranked.report_id AND ranked.rank > 1;
     """)
@@ -67,4 +67,29 @@ def finalise(folder: Path) -> None:
         con.execute(
             f"COPY (SELECT {cols} FROM {table} ORDER BY {order}) TO {literal(path)} (FORMAT parquet, COMPRESSION zstd)"
         )
+    problems = unaccepted_values(
+        con, {"reports": "reports", "checks": "checks", "metrics": f"read_parquet({literal(metrics)})"}
+    )
     con.close()
+    if problems:  # a parser or writer bug, never a report's fault: no warehouse is published with it
+        raise ContractError("warehouse columns hold values the contract does not allow: " + "; ".join(problems))
+
+
+class ContractError(ValueError):
+    """The built tables break docs/contract.md (a column holding a value it does not allow)."""
+
+
+def unaccepted_values(con, tables: dict[str, str]) -> list[str]:
+    """Like dbt's accepted_values tests: every value of a contract column outside its allowed codes (or a null
+    where none is allowed), as 'table.column = value (n rows)'. `tables`: table -> the SQL that reads it."""
+    out = []
+    for (table, column), _ in ACCEPTED_VALUES.items():
+        codes, nullable = accepted_values(table, column)
+        allowed = "[" + ", ".join("'" + c.replace("'", "''") + "'" for c in codes) + "]"
+        rows = con.execute(
+            f"SELECT {column}, count(*) FROM {tables[table]} "
+            f"WHERE NOT coalesce(list_contains({allowed}, {column}), {'true' if nullable else 'false'}) "
+            f"GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        out += [f"{table}.{column} = {v!r} ({n} rows)" for v, n in rows]
+    return out

@@ -1,5 +1,16 @@
 -- Dashboard views over the raw warehouse tables (raw_reports, raw_metrics, raw_checks). rep comes last: it carries
--- the per-report figures of fig, which are computed from mv.
+-- the per-report figures of fig, which are computed from mv. A Jinja template (its loops write fig's columns), rendered
+-- from the metric catalogue by etl/warehouse/marts.py views_sql(); run that text, not this file.
+-- labels: the one vocabulary (etl/vocabulary.csv): code kind, code, the Chinese a user reads, and its rank (its place
+-- in its kind: levels national 0 … township 4, unknown 5). The build writes it into the warehouse (marts/labels);
+-- views and queries name codes by joining it (macros.sql: label_zh(), rule_zh()).
+CREATE VIEW labels AS
+SELECT * FROM (VALUES
+{%- for kind, code, label, rank in vocabulary %}
+    ({{ kind | sql }}, {{ code | sql }}, {{ label | sql }}, {{ rank }}){{ "," if not loop.last }}
+{%- endfor %}
+) AS t(kind, code, label_zh, rank);
+
 -- mv: one value per report × metric × applicant for this year's figures (basis = 'year').
 -- A table value (or its correction, source = 'manual') wins; a figure from the prose (source = 'text') fills in
 -- only where the table has none.
@@ -84,80 +95,30 @@ WHERE metric IN ('request.closed', 'request.closed.on_time', 'request.answered',
 GROUP BY report_id;
 
 -- fig: one row per counted report with the figures the list pages show, one column per measure (this year's value
--- of mv), so a list or a sum reads one row per report instead of one per metric; rep carries them. n_* count the
--- metric rows a report has for a page (0 = the page does not list it); *_text name the measures taken from the
--- prose (据正文). 复议诉讼: review_* (行政复议) and lit_* (行政诉讼; in 2019/2021 未经复议直接起诉 + 复议后起诉 added
--- up, the table's cells only: a prose figure stands in only where the table has none, as in kpi); a result is null
--- only where every cell of it was left blank.
+-- of mv), so a list or a sum reads one row per report instead of one per metric; rep carries them. The columns are
+-- those metrics.csv names in its `figure` column, and one per applicant of request.new: adding a metric there adds
+-- its column here. n_<group>_rows count the metric rows a report has for a page (`figure_group`; 0 = the page does
+-- not list it); a figure of several metrics (行政诉讼 lit_*: in 2019/2021 未经复议直接起诉 + 复议后起诉) is their sum,
+-- of the table's cells only: a prose figure stands in only where the table has none, as in kpi; a result is null
+-- only where every cell of it was left blank. *_text name the measures taken from the prose (据正文).
 CREATE VIEW fig AS
-WITH w AS (
+WITH w AS (     -- one column per `figure` of metrics.csv (written from it: etl/warehouse/marts.py views_sql())
     SELECT report_id,
-        count(*) FILTER (WHERE metric IN ('active.total', 'channel.gazette', 'channel.website', 'channel.weibo',
-                                          'channel.wechat', 'channel.other')) AS n_channel_rows,
-        max(value) FILTER (WHERE metric = 'active.total') AS active_total,
-        max(value) FILTER (WHERE metric = 'channel.gazette') AS gazette,
-        max(value) FILTER (WHERE metric = 'channel.website') AS website,
-        max(value) FILTER (WHERE metric = 'channel.weibo') AS weibo,
-        max(value) FILTER (WHERE metric = 'channel.wechat') AS wechat,
-        max(value) FILTER (WHERE metric = 'channel.other') AS channel_other,
-        count(*) FILTER (WHERE metric IN ('org.units', 'org.reading_points', 'staff.total', 'staff.full_time',
-                                          'staff.part_time', 'budget.special_funds', 'meetings.total',
-                                          'training.sessions', 'training.attendees')) AS n_staff_rows,
-        max(value) FILTER (WHERE metric = 'org.units') AS org_units,
-        max(value) FILTER (WHERE metric = 'org.reading_points') AS reading_points,
-        max(value) FILTER (WHERE metric = 'staff.total') AS staff_total,
-        max(value) FILTER (WHERE metric = 'staff.full_time') AS full_time,
-        max(value) FILTER (WHERE metric = 'staff.part_time') AS part_time,
-        max(value) FILTER (WHERE metric = 'budget.special_funds') AS special_funds,
-        max(value) FILTER (WHERE metric = 'meetings.total') AS meetings,
-        max(value) FILTER (WHERE metric = 'training.sessions') AS training_sessions,
-        max(value) FILTER (WHERE metric = 'training.attendees') AS training_attendees,
-        count(*) FILTER (WHERE split_part(metric, '.', 1) IN ('rules', 'normative')
-                           AND split_part(metric, '.', 2) IN ('made', 'published', 'public_total', 'repealed', 'in_force')
-                            OR metric IN ('license.decisions', 'penalty.decisions', 'coercion.decisions')) AS n_item_rows,
-        max(value) FILTER (WHERE metric = 'rules.made') AS rules_made,
-        max(value) FILTER (WHERE metric = 'rules.published') AS rules_published,
-        max(value) FILTER (WHERE metric = 'rules.public_total') AS rules_public_total,
-        max(value) FILTER (WHERE metric = 'rules.repealed') AS rules_repealed,
-        max(value) FILTER (WHERE metric = 'rules.in_force') AS rules_in_force,
-        max(value) FILTER (WHERE metric = 'normative.made') AS normative_made,
-        max(value) FILTER (WHERE metric = 'normative.published') AS normative_published,
-        max(value) FILTER (WHERE metric = 'normative.public_total') AS normative_public_total,
-        max(value) FILTER (WHERE metric = 'normative.repealed') AS normative_repealed,
-        max(value) FILTER (WHERE metric = 'normative.in_force') AS normative_in_force,
-        max(value) FILTER (WHERE metric = 'license.decisions') AS license_decisions,
-        max(value) FILTER (WHERE metric = 'penalty.decisions') AS penalty_decisions,
-        max(value) FILTER (WHERE metric = 'coercion.decisions') AS coercion_decisions,
+{%- for g in figure_groups %}
+        count(*) FILTER (WHERE metric IN {{ g.metrics | in_list }}) AS n_{{ g.name }}_rows,
+    {%- for column, metrics in g.figures %}
+        {%- if metrics | length == 1 %}
+        max(value) FILTER (WHERE metric = '{{ metrics[0] }}') AS {{ column }},
+        {%- else %}
+        coalesce(sum(value) FILTER (WHERE metric IN {{ metrics | in_list }} AND source = 'table'),
+                 sum(value) FILTER (WHERE metric IN {{ metrics | in_list }} AND source <> 'table')) AS {{ column }},
+        {%- endif %}
+    {%- endfor %}
+{%- endfor %}
         count(*) FILTER (WHERE metric = 'request.new' AND applicant IS NOT NULL AND applicant <> 'total') AS n_applicant_rows,
-        max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'natural_person') AS natural_person,
-        max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'business') AS business,
-        max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'research') AS research,
-        max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'social_org') AS social_org,
-        max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'legal_service') AS legal_service,
-        max(value) FILTER (WHERE metric = 'request.new' AND applicant = 'other_org') AS other_org,
-        count(*) FILTER (WHERE metric LIKE 'review.%') AS n_review_rows,
-        sum(value) FILTER (WHERE metric = 'review.total') AS review_total,
-        sum(value) FILTER (WHERE metric = 'review.upheld') AS review_upheld,
-        sum(value) FILTER (WHERE metric = 'review.corrected') AS review_corrected,
-        sum(value) FILTER (WHERE metric = 'review.other') AS review_other,
-        sum(value) FILTER (WHERE metric = 'review.pending') AS review_pending,
-        count(*) FILTER (WHERE split_part(metric, '.', 1) IN ('litigation', 'litigation_direct', 'litigation_after_review'))
-          AS n_lit_rows,
-        coalesce(sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'total' AND metric LIKE 'litigation%' AND source = 'table'),
-                 sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'total' AND metric LIKE 'litigation%' AND source <> 'table'))
-          AS lit_total,
-        coalesce(sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'upheld' AND metric LIKE 'litigation%' AND source = 'table'),
-                 sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'upheld' AND metric LIKE 'litigation%' AND source <> 'table'))
-          AS lit_upheld,
-        coalesce(sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'corrected' AND metric LIKE 'litigation%' AND source = 'table'),
-                 sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'corrected' AND metric LIKE 'litigation%' AND source <> 'table'))
-          AS lit_corrected,
-        coalesce(sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'other' AND metric LIKE 'litigation%' AND source = 'table'),
-                 sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'other' AND metric LIKE 'litigation%' AND source <> 'table'))
-          AS lit_other,
-        coalesce(sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'pending' AND metric LIKE 'litigation%' AND source = 'table'),
-                 sum(value) FILTER (WHERE split_part(metric, '.', 2) = 'pending' AND metric LIKE 'litigation%' AND source <> 'table'))
-          AS lit_pending
+{%- for a in applicants %}
+        max(value) FILTER (WHERE metric = 'request.new' AND applicant = '{{ a }}') AS {{ a }},
+{%- endfor %}
     FROM mv GROUP BY report_id
 ), txt AS (     -- the few figures taken from the prose, listed per page
     SELECT report_id,
@@ -215,17 +176,14 @@ SELECT report_id, source_file, file_format, template, template_variant, yr AS ye
          || CASE WHEN scope = 'aggregate' THEN '（汇总）' ELSE '' END AS label,
        agency_kind, level, province, prefecture, county, township, parent, scope, publish_date,
        parse_status, error, parser_version,
-       CASE level WHEN 'national' THEN '国家' WHEN 'province' THEN '省级' WHEN 'prefecture' THEN '地市级'
-                  WHEN 'county' THEN '县级' WHEN 'township' THEN '乡镇（街道）' ELSE '未知' END AS level_zh,
-       CASE level WHEN 'national' THEN 0 WHEN 'province' THEN 1 WHEN 'prefecture' THEN 2
-                  WHEN 'county' THEN 3 WHEN 'township' THEN 4 ELSE 5 END AS level_rank,
-       CASE agency_kind WHEN 'government' THEN '政府' WHEN 'department' THEN '部门' ELSE '未知' END AS kind_zh,
-       CASE scope WHEN 'aggregate' THEN '汇总' ELSE '本级' END AS scope_zh,
-       CASE template WHEN 'old' THEN '旧格式（2018年及以前）' WHEN '2019' THEN '2019年格式'
-                     WHEN '2021' THEN '2021年格式' ELSE '未识别' END AS template_zh,
-       CASE parse_status WHEN 'ok' THEN '已解析' WHEN 'partial' THEN '部分解析' WHEN 'failed' THEN '解析失败'
-                         ELSE parse_status END AS status_zh
+       lv.label_zh AS level_zh, lv.rank AS level_rank, ak.label_zh AS kind_zh, sc.label_zh AS scope_zh,
+       tp.label_zh AS template_zh, coalesce(ps.label_zh, parse_status) AS status_zh
 FROM named
+LEFT JOIN labels lv ON lv.kind = 'level' AND lv.code = coalesce(named.level, 'unknown')
+LEFT JOIN labels ak ON ak.kind = 'agency_kind' AND ak.code = coalesce(named.agency_kind, 'unknown')
+LEFT JOIN labels sc ON sc.kind = 'scope' AND sc.code = coalesce(named.scope, 'self')
+LEFT JOIN labels tp ON tp.kind = 'template' AND tp.code = coalesce(named.template, 'unknown')
+LEFT JOIN labels ps ON ps.kind = 'parse_status' AND ps.code = named.parse_status
 )
 -- list_order: the rank of (level_rank, label, year), the order of every per-report list, as one integer to sort on
 -- (ranked over the distinct keys only, so the window never holds the wide rows)
