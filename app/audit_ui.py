@@ -12,9 +12,10 @@ import polars as pl
 import sqlalchemy as sa
 import streamlit as st
 
-from app import demo, labels, queries, ui, warehouse
+from app import demo, queries, ui, warehouse
 from audit import db, fates, store
 from audit.roles import ROLE_ZH, User
+from warehouse import labels
 from warehouse.contract import catalogue
 
 COOKIE = "gov_reports_audit"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from app.labels import APPLICANT_ZH
+from warehouse.labels import APPLICANT_ZH
 
 FONT = "Noto Sans CJK SC"
 
@@ -38,7 +38,7 @@ PALETTE: dict[str, str] = {
     "商业企业": "#f28e2b",
     "科研机构": "#76b7b2",
     "社会公益组织": "#59a14f",
-    "法律服务机构": "#edc948",  # other_org reads 其他 (app.labels.APPLICANT_ZH), coloured as above
+    "法律服务机构": "#edc948",  # other_org reads 其他 (warehouse.labels.APPLICANT_ZH), coloured as above
     # staffing
     "专职人员": "#4e79a7",
     "兼职人员": "#a0cbe8",

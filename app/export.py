@@ -118,7 +118,7 @@ def chart_png(chart: alt.TopLevelMixin, width: int = 900, title: str = "", subti
 def for_download(df: pl.DataFrame) -> pl.DataFrame:
     """A chart's or table's data as a user downloads it: Chinese column names (labels.COLUMN_ZH), ratios as
     percentages (0.3379 -> 33.79 in a column named …（%）), internal columns dropped."""
-    from app.labels import COLUMN_ZH, RATE_COLUMNS
+    from warehouse.labels import COLUMN_ZH, RATE_COLUMNS
 
     out = df.drop(
         [

@@ -8,8 +8,8 @@ import polars as pl
 import streamlit as st
 
 from app import queries
-from app.labels import KIND_ZH, LEVEL_ORDER, LEVEL_ZH, TEMPLATE_ZH, VARIANT_ZH  # noqa: F401  (re-exported)
 from app.queries import Filters
+from warehouse.labels import KIND_ZH, LEVEL_ORDER, LEVEL_ZH, TEMPLATE_ZH, VARIANT_ZH  # noqa: F401  (re-exported)
 
 SCOPES = {"all": "全部（逐份列出）", "self": "本级报告", "aggregate": "汇总报告"}
 KEYS = ("year", "province", "prefecture", "county", "level", "kind", "template", "agency", "scope")

@@ -62,6 +62,7 @@ def ensure_warehouse() -> None:
 def start():
     """Everything a run does before its page; returns the page st.navigation chose (the router runs it)."""
     st.set_page_config(page_title="政府信息公开年报对比", page_icon=":material/bar_chart:", layout="wide")
+    ui.localise_widgets()
     ensure_warehouse()
     # absolute paths: a page file run on its own (streamlit run pages/x.py, AppTest) is then the main script
     nav = st.navigation(ui.navigation_pages([(str(ROOT / f), *rest) for f, *rest in PAGES], ROOT))

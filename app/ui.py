@@ -17,6 +17,25 @@ def md_escape(text) -> str:
     return _MD.sub(r"\\\1", "" if text is None else str(text))
 
 
+# Streamlit's file uploader prints its own English ("Upload" on its button, "200MB per file • PDF, ZIP" beside it)
+# and takes no parameter for either (streamlit/streamlit#13500). A stylesheet of ours (never a report's HTML: st.html
+# with only a <style> adds no element) hides those two texts and shows Chinese in their place; the limits and the
+# file types are stated in Chinese above each uploader. The selectors are the data-testids of the pinned Streamlit;
+# tests/browser/test_pages.py (the upload test) fails if a release renames them.
+_UPLOADER_ZH = """
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {{ content: "选择文件"; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
+  content: "拖放文件到此处，或点击“选择文件”（每个文件不超过 {mb} MB）"; font-size: 0.875rem; }}
+"""
+
+
+def localise_widgets() -> None:
+    """Chinese in place of the English Streamlit's own widgets print (once per run, from the router)."""
+    st.html(f"<style>{_UPLOADER_ZH.format(mb=int(st.get_option('server.maxUploadSize')))}</style>")
+
+
 def header(title: str, question: str) -> filters.Filters:
     from app import page_pdf
 

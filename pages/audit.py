@@ -10,9 +10,10 @@ from datetime import datetime, time, timedelta, timezone
 import polars as pl
 import streamlit as st
 
-from app import audit_ui, export, labels, queries
+from app import audit_ui, export, queries
 from audit import store
 from audit.roles import ROLE_ZH, ROLES
+from warehouse import labels
 
 st.title("审核")
 st.caption(

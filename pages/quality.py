@@ -8,7 +8,8 @@ router.page()
 import polars as pl
 import streamlit as st
 
-from app import audit_ui, charts, export, labels, queries, ui
+from app import audit_ui, charts, export, queries, ui
+from warehouse import labels
 
 f = ui.header("数据质量", "哪些报告自相矛盾或数字可疑？违反了哪条核对规则？")
 YEAR = {"年度": st.column_config.NumberColumn(format="%d")}

@@ -7,8 +7,9 @@ router.page()
 import polars as pl
 import streamlit as st
 
-from app import audit_ui, export, labels, page_pdf, queries, ui
+from app import audit_ui, export, page_pdf, queries, ui
 from app.queries import Filters
+from warehouse import labels
 
 st.title("报告详情")
 st.caption("一份报告的全部数字：按原表排列，并列出每个数字在原文中的写法和位置，以及核对结果。")

@@ -9,7 +9,8 @@ router.page()
 import polars as pl
 import streamlit as st
 
-from app import charts, compare, export, labels, queries, ui
+from app import charts, compare, export, queries, ui
+from warehouse import labels
 
 f = ui.header(
     "依申请公开", "各机构收到多少政府信息公开申请？谁在申请？结果如何（公开、部分公开、不予公开、无法提供）？"

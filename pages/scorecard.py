@@ -30,8 +30,8 @@ try:
     from app import page_pdf, queries
     from app import warehouse as _wh
     from app.export import file_stem as _file_stem  # 演示数据_… for the demo dataset
-    from app.labels import LEVEL_ZH
     from app.ui import BLANK as _BLANK
+    from warehouse.labels import LEVEL_ZH
 except Exception:
     _filters = _wh = page_pdf = None
     LEVEL_ZH = {}

@@ -18,7 +18,7 @@ _RULE_TAG = re.compile(r"\[([\w.]+)·(错误|警告|提示)\]\s*")
 
 def deduction_text(message: str | None) -> str:
     """A deduction as a user reads it: '[xyear.in_force·警告] …' -> '现行有效件数衔接（警告）：…'."""
-    from app.labels import rule_zh
+    from warehouse.labels import rule_zh
 
     return _RULE_TAG.sub(lambda m: f"{rule_zh(m.group(1))}（{m.group(2)}）：", message or "")
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import polars as pl
 
-from app.labels import KIND_ZH, LEVEL_ZH
 from etl.recognise import recognise
 from scoring import similarity as sim
 from scoring.indicators import ReportContext, evaluate
 from scoring.rubric import Rubric, load_rubric
 from warehouse.contract import APPLICANT_ZH, catalogue
+from warehouse.labels import KIND_ZH, LEVEL_ZH
 from warehouse.paths import ROOT as REPO_ROOT
 from warehouse.sources import resolve
 from warehouse.tables import is_remote, read_table

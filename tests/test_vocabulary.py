@@ -1,4 +1,4 @@
-"""One vocabulary (warehouse/vocabulary.csv → the warehouse's `labels` table → the dashboard's SQL and app.labels), and the
+"""One vocabulary (warehouse/vocabulary.csv → the warehouse's `labels` table → the dashboard's SQL and warehouse.labels), and the
 contract's allowed values (warehouse.contract.ACCEPTED_VALUES) held by every built warehouse: the samples and the real
 corpus.
 
@@ -45,7 +45,8 @@ def _tables(wh: Path) -> dict[str, str]:
 
 
 def test_labels_table_is_the_vocabulary(samples_wh):
-    from app import labels, warehouse
+    from app import warehouse
+    from warehouse import labels
     from warehouse.contract import vocabulary
 
     rows = duckdb.sql(f"SELECT kind, code, label_zh, rank FROM '{samples_wh}/marts/labels.parquet'").fetchall()
@@ -69,8 +70,8 @@ def test_labels_table_is_the_vocabulary(samples_wh):
 
 
 def test_other_org_reads_one_name():
-    from app import charts, labels
-    from warehouse import contract
+    from app import charts
+    from warehouse import contract, labels
 
     assert contract.APPLICANT_ZH["other_org"] == labels.APPLICANT_ZH["other_org"] == "其他"
     assert charts.ORDER["applicant"] == ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
@@ -79,9 +80,10 @@ def test_other_org_reads_one_name():
 
 def test_every_rule_the_checks_hold_is_named(samples_wh, real_wh):
     """The 数据质量 chart and the report page name each rule in Chinese from the labels table (the same names as
-    app.labels.rule_zh), the id beside it; every rule the real corpus's checks hold has its own name."""
-    from app import labels, warehouse
+    warehouse.labels.rule_zh), the id beside it; every rule the real corpus's checks hold has its own name."""
+    from app import warehouse
     from app.queries import Filters, execute
+    from warehouse import labels
 
     for wh in (samples_wh, real_wh):
         summary = execute(warehouse.connect(wh), "check_summary", Filters())

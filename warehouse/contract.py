@@ -21,7 +21,7 @@ def vocabulary() -> dict[str, dict[str, str]]:
     the file's order — levels, agency kinds, templates and variants, scopes, parse and check statuses, severities,
     sources, bases, applicant columns, check rules, and rule families (a rule id not listed reads as its family's
     name, `other` where its family is not listed either). The build writes it into the warehouse (view and mart
-    `labels`), the dashboard's SQL joins it, app/labels.py serves it to the pages."""
+    `labels`), the dashboard's SQL joins it, warehouse/labels.py serves it to the pages."""
     out: dict[str, dict[str, str]] = {}
     with open(VOCABULARY_CSV, encoding="utf-8") as f:
         for r in csv.DictReader(f):

@@ -10,6 +10,7 @@ Python package playwright (no `playwright install`: the Debian Chromium is used)
 from __future__ import annotations
 
 import os
+import re
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -144,6 +145,16 @@ def test_upload_page_imports_a_file(server, chromium, tmp_path):
         log_in(pg, server, "importer", "importer123")  # imports need the 审核 role
         pg.goto(f"{server}/upload", timeout=60_000)
         _wait_for_app(pg)
+        # the uploader's own English ("Upload", "20MB per file • …") hidden, Chinese shown in its place
+        zone = pg.get_by_test_id("stFileUploaderDropzone")
+        assert re.findall(r"[A-Za-z]{2,}", zone.inner_text()) == ["upload"]  # only the icon's ligature name
+        shown = zone.evaluate(
+            """z => [z.querySelector('button [data-testid="stMarkdownContainer"]'),
+                     z.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] > div')]
+                   .map(e => getComputedStyle(e, '::after').content)"""
+        )
+        assert shown == ['"选择文件"', '"拖放文件到此处，或点击“选择文件”（每个文件不超过 20 MB）"']
+        zone.screenshot(path=str(SHOTS / "upload_dropzone_zh.png"))
         pg.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(f), str(bad)])
         pg.wait_for_timeout(1500)
         pg.get_by_role("button", name="解析并导入").click()
