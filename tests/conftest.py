@@ -22,6 +22,23 @@ def corpus_dir():
     return CORPUS
 
 
+def etl_build(inputs, out: Path, *options: str) -> Path:
+    """Build a warehouse as a user does, with the command line (python -m etl build INPUT... --out DIR)."""
+    import subprocess
+    import sys
+
+    args = [sys.executable, "-m", "etl", "build", *map(str, inputs), "--out", str(out), "--jobs", "1", *options]
+    subprocess.run(args, cwd=ROOT, check=True, capture_output=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def real_warehouse(tmp_path_factory, corpus_dir) -> Path:
+    """The warehouse of the real corpus (30 files: 15 reports as text and as HTML, and MANIFEST.md, which fails),
+    built once for every test that only reads it (a test that writes into its warehouse builds its own)."""
+    return etl_build([corpus_dir], tmp_path_factory.mktemp("real") / "warehouse")
+
+
 def _pg_bin() -> Path | None:
     found = sorted(
         Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0

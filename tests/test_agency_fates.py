@@ -7,8 +7,6 @@ counting each marked agency only until the year before its fate.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
@@ -99,17 +97,10 @@ def test_stale_mark_refused(eng):  # noqa: F811
 
 
 @pytest.fixture(scope="module")
-def real_con(tmp_path_factory, corpus_dir):
+def real_con(real_warehouse):
     from app import warehouse
 
-    wh = tmp_path_factory.mktemp("fates_real") / "warehouse"
-    subprocess.run(
-        [sys.executable, "-m", "etl", "build", str(corpus_dir), "--out", str(wh), "--jobs", "1"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    return warehouse.connect(wh)
+    return warehouse.connect(real_warehouse)
 
 
 def _coverage(con, marks: list[dict]) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -298,16 +296,8 @@ def test_text_figures_fill_gaps_and_are_marked(built, tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def real_wh(tmp_path_factory, corpus_dir) -> Path:
-    """The warehouse of the real corpus (30 files: 15 reports as text and as HTML, and MANIFEST.md, which fails)."""
-    d = tmp_path_factory.mktemp("real") / "warehouse"
-    subprocess.run(
-        [sys.executable, "-m", "etl", "build", str(corpus_dir), "--out", str(d), "--jobs", "1"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    return d
+def real_wh(real_warehouse) -> Path:
+    return real_warehouse
 
 
 def _golden_figures(key: str) -> dict:

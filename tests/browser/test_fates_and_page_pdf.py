@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 for p in (ROOT, ROOT / "tests"):
     sys.path.insert(0, str(p))
-from conftest import CORPUS
+from conftest import CORPUS, etl_build
 
 from tests.browser.serve import CHROMIUM, dashboard
 from tests.browser.test_pages import _wait_for_app, log_in
@@ -36,13 +36,7 @@ def site(tmp_path_factory):
         pytest.skip("../shared/corpus/real is not present")
     from audit import db, store
 
-    wh = tmp_path_factory.mktemp("fates_pdf") / "warehouse"
-    subprocess.run(
-        [sys.executable, "-m", "etl", "build", str(CORPUS), "--out", str(wh), "--jobs", "1"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    wh = etl_build([CORPUS], tmp_path_factory.mktemp("fates_pdf") / "warehouse")  # its own: users beside it
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["WAREHOUSE_DIR"] = str(wh)
     eng = db.engine(f"sqlite:///{db.sqlite_path(wh)}")

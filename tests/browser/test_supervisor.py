@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import subprocess
 import sys
 import urllib.parse
 import urllib.request
@@ -23,7 +22,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 for p in (ROOT, ROOT / "tests", ROOT / "tests" / "browser"):
     sys.path.insert(0, str(p))
-from conftest import CORPUS
 from serve import CHROMIUM, dashboard
 from test_pages import _wait_for_app
 
@@ -59,17 +57,8 @@ def _serve(wh: Path):
 
 
 @pytest.fixture(scope="module")
-def real_server(tmp_path_factory):
-    if not CORPUS.exists():
-        pytest.skip("../shared/corpus/real is not present")
-    wh = tmp_path_factory.mktemp("real") / "warehouse"
-    subprocess.run(
-        [sys.executable, "-m", "etl", "build", str(CORPUS), "--out", str(wh), "--jobs", "1"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    with _serve(wh) as url:
+def real_server(real_warehouse):
+    with _serve(real_warehouse) as url:
         yield url
 
 
