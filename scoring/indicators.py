@@ -327,26 +327,12 @@ def correction_rate(ctx: ReportContext, ind: Indicator) -> Result:
     )
 
 
-_DENIED = [
-    k
-    for k in (
-        "state_secret",
-        "law_forbidden",
-        "security_stability",
-        "third_party",
-        "internal_affairs",
-        "process_info",
-        "enforcement_file",
-        "query_matter",
-    )
-]
+_DENIED = [k for k in catalogue() if k.startswith("outcome.denied.")]  # the eight 不予公开 reasons
 
 
 def refusal_share(ctx: ReportContext, ind: Indicator) -> Result:
     if ctx.report.get("template") in ("2019", "2021"):
-        share = _ratio(
-            _sum(ctx, [f"outcome.denied.{k}" for k in _DENIED], "total"), ctx.value("outcome.total", "total")
-        )
+        share = _ratio(_sum(ctx, _DENIED, "total"), ctx.value("outcome.total", "total"))
     else:
         share = _ratio(ctx.value("request.answered.denied"), ctx.value("request.answered"))
     return _outcome(
