@@ -1,4 +1,4 @@
-"""The cross-year rules (formats.md §7, "Across years") as constraints for splitting merged digit runs.
+"""The cross-year rules (etl/checks/year_rules.py) as constraints for splitting merged digit runs.
 
 A flattened row such as 「行政许可14600」 often splits several ways that the table's own arithmetic allows. The
 same agency's reports of the year before and the year after pin it down: 上一年项目数量 is last year's plus
@@ -6,8 +6,8 @@ last year's 增/减, 现行有效 is last year's plus 制发 minus 废止, 上�
 历年累计 is last year's 累计 plus this year's figure. The neighbours' figures enter the constraints as
 known cells (`Neighbours.known()`), keyed by a metric name that marks the year they come from.
 
-These are the rules of etl/load/sql/cross_year_checks.sql, which checks the finished warehouse, and R7 of
-formats.md §4 (对外公开总数量 grows by 本年新公开数量), which is "soft" there: used to split, not checked.
+The rules are the same ones etl/load/sql/cross_year_checks.sql checks on the finished warehouse, and R7 of
+formats.md §4 (对外公开总数量 grows by 本年新公开数量), which is "soft": used to split, not checked.
 """
 
 from __future__ import annotations
@@ -15,13 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from etl.checks.rules import Constraint
+from etl.checks.year_rules import BEFORE, THIS, Term, YearRule, year_rules
 from etl.specs import CellKey
-from warehouse.contract import APPLICANTS
 
 PREV, NEXT = "@prev:", "@next:"
 SETTLED = "参照同一机关"  # begins the locator note of a row the neighbouring years settled
-_ITEM_GROUPS = ("license", "admin_service", "penalty", "coercion", "admin_fees")
-_IN_FORCE_GROUPS = ("rules", "normative")
 
 
 @dataclass
@@ -96,42 +94,40 @@ def _at(side: str, key: CellKey) -> CellKey:
     return side + metric, applicant, basis
 
 
-def _eq(rule: str, left: list[CellKey], right: list[CellKey]) -> Constraint:
-    return Constraint(rule, "warning", "eq", tuple(left), tuple(right), "")
-
-
 def split_constraints(cells: set[CellKey], neighbours: Neighbours) -> list[Constraint]:
-    """Cross-year constraints that tie a cell of `cells` (this report's flattened rows) to a neighbour's figure."""
+    """The cross-year rules (etl/checks/year_rules.py) as constraints that tie a cell of `cells` (this report's
+    flattened rows) to a neighbour's figure. Each rule is used twice: with this report as the later year (its
+    year before is the previous report) and as the earlier year (the next report's year before is this one)."""
     known = set(neighbours.known()) | {k for row, _, _ in neighbours.unsettled() for k in row}
-    out: list[Constraint] = []
+    out: dict[Constraint, None] = {}
+    for rule in year_rules():
+        for metric, applicant in sorted(_instances(rule, cells), key=lambda i: (i[0], i[1] or "")):
+            for sides in _AS_LATER_YEAR, _AS_EARLIER_YEAR:
+                left = tuple(_key(t, sides, metric, applicant) for t in (rule.checked, *rule.minus))
+                right = tuple(_key(t, sides, metric, applicant) for t in rule.plus)
+                # usable only when every neighbour figure is known or in an open row, and every cell of this report
+                # is in a flattened row (a cell read from a real table is not among the split's values and would
+                # count as blank)
+                here = [k for k in left + right if not k[0].startswith("@")]
+                if all(k in cells for k in here) and all(k in known for k in left + right if k not in here):
+                    out[Constraint(rule.rule, "warning", "eq", left, right, "")] = None
+    return list(out)
 
-    def add(rule: str, left: list[CellKey], right: list[CellKey]) -> None:
-        # usable only when every neighbour figure is known or in an open row, and every cell of this report is in
-        # a flattened row (a cell read from a real table is not among the split's values and would count as blank)
-        here = [k for k in left + right if not k[0].startswith("@")]
-        if here and all(k in cells for k in here) and all(k in known for k in left + right if k not in here):
-            out.append(_eq(rule, left, right))
 
-    for a in APPLICANTS:
-        cin, cout = ("request.carried_in", a, "year"), ("request.carried_out", a, "year")
-        add("xyear.carry_over", [cin], [_at(PREV, cout)])
-        add("xyear.carry_over", [cout], [_at(NEXT, cin)])
-    for g in _ITEM_GROUPS:
-        items, change = (f"{g}.prev_items", None, "year"), (f"{g}.change", None, "year")
-        add("xyear.prev_items", [items], [_at(PREV, items), _at(PREV, change)])
-        add("xyear.prev_items", [_at(NEXT, items)], [items, change])
-    for g in _IN_FORCE_GROUPS:
-        now, made, gone = ((f"{g}.{x}", None, "year") for x in ("in_force", "made", "repealed"))
-        add("xyear.in_force", [now, gone], [_at(PREV, now), made])
-        add("xyear.in_force", [_at(NEXT, now), _at(NEXT, gone)], [now, _at(NEXT, made)])
-    for g in _IN_FORCE_GROUPS:  # R7 (2019 format): 对外公开总数量 grows by 本年新公开数量
-        total, published = (f"{g}.public_total", None, "year"), (f"{g}.published", None, "year")
-        add("xyear.public_total", [total], [_at(PREV, total), published])
-        add("xyear.public_total", [_at(NEXT, total)], [total, _at(NEXT, published)])
-    for metric, applicant, basis in cells:
-        if basis != "cumulative":
-            continue
-        cum, year = (metric, applicant, "cumulative"), (metric, applicant, "year")
-        add("old.cumulative.chain", [cum], [_at(PREV, cum), year])
-        add("old.cumulative.chain", [_at(NEXT, cum)], [cum, _at(NEXT, year)])
-    return out
+_AS_LATER_YEAR, _AS_EARLIER_YEAR = {THIS: "", BEFORE: PREV}, {THIS: NEXT, BEFORE: ""}
+
+
+def _key(term: Term, sides: dict[int, str], metric: str, applicant: str | None) -> CellKey:
+    """The cell a term stands for, keyed by the year it comes from."""
+    return sides[term.year] + (term.metric or metric), applicant, term.basis
+
+
+def _instances(rule: YearRule, cells: set[CellKey]) -> set[tuple[str, str | None]]:
+    """(metric, applicant) for every cell of `cells` a term of `rule` can stand for; the metric matters only to a
+    rule over every metric of a basis (the old format's 历年累计)."""
+    return {
+        (metric if t.metric is None else "", applicant)
+        for metric, applicant, basis in cells
+        for t in rule.terms
+        if basis == t.basis and t.metric in (None, metric)
+    }

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from etl.checks.year_rules import checked_rule_ids, read_metrics, term_rows
 from warehouse.contract import ACCEPTED_VALUES, APPLICANT_ZH, TABLES, accepted_values, catalogue
 from warehouse.db import connect, literal
 from warehouse.paths import BEST_COPY_SQL, table_path
 
 _SQL = Path(__file__).with_name("sql")
-RECOMPUTED_RULES = ("xyear.carry_over", "xyear.in_force", "xyear.prev_items", "old.cumulative.chain", "duplicate.agree")
+RECOMPUTED_RULES = (*checked_rule_ids(), "duplicate.agree")
 
 
 def finalise(folder: Path) -> None:
@@ -23,6 +24,11 @@ def finalise(folder: Path) -> None:
     con.executemany("INSERT INTO labels VALUES (?, ?)", [(k, d.label_zh) for k, d in catalogue().items()])
     con.execute("CREATE MACRO n(x) AS regexp_replace(printf('%.6f', x), '\\.?0+$', '')")
     con.execute("CREATE MACRO label(k) AS coalesce((SELECT label_zh FROM labels WHERE metric = k), k)")
+    con.execute(
+        "CREATE TABLE year_terms(rule VARCHAR, instance INTEGER, pos INTEGER, sign INTEGER, year INTEGER,"
+        " metric VARCHAR, basis VARCHAR, says VARCHAR)"
+    )
+    con.executemany("INSERT INTO year_terms VALUES (?, ?, ?, ?, ?, ?, ?, ?)", term_rows())
     con.execute("CREATE TABLE applicant_zh(applicant VARCHAR, applicant_zh VARCHAR)")
     con.executemany("INSERT INTO applicant_zh VALUES (?, ?)", list(APPLICANT_ZH.items()))
     # duplicates: the same agency and year more than once; keep the copy that read the most, first by
@@ -48,17 +54,18 @@ def finalise(folder: Path) -> None:
     """)
     con.execute(f"""
         CREATE VIEW r AS SELECT * FROM reports WHERE duplicate_of IS NULL AND parse_status <> 'failed';
-        -- only the rows the cross-year rules read (a tenth of all), read from the file once
+        CREATE VIEW m_all AS SELECT * FROM read_parquet({literal(metrics)}) WHERE source IN ('table', 'manual');
+    """)
+    named, any_metric = read_metrics()
+    con.execute(  # only the rows the cross-year rules read (a tenth of all), read from the file once
+        f"""
         CREATE TABLE m AS
         SELECT x.*, r.agency_id, r.year, a.applicant_zh
         FROM read_parquet({literal(metrics)}) x JOIN r USING (report_id) LEFT JOIN applicant_zh a USING (applicant)
-        WHERE x.source IN ('table', 'manual') AND (
-            x.metric IN ('request.carried_in', 'request.carried_out', 'rules.in_force', 'rules.made',
-                         'rules.repealed', 'normative.in_force', 'normative.made', 'normative.repealed')
-            OR x.metric LIKE '%.prev_items' OR x.metric LIKE '%.change' OR x.basis = 'cumulative'
-            OR x.report_id IN (SELECT report_id FROM read_parquet({literal(metrics)}) WHERE basis = 'cumulative'));
-        CREATE VIEW m_all AS SELECT * FROM read_parquet({literal(metrics)}) WHERE source IN ('table', 'manual');
-    """)
+        WHERE x.source IN ('table', 'manual') AND (list_contains($named, x.metric) OR x.metric IN (
+            SELECT metric FROM read_parquet({literal(metrics)}) WHERE list_contains($any_metric, basis)))""",
+        {"named": named, "any_metric": any_metric},
+    )
     con.execute(f"INSERT INTO checks BY NAME ({(_SQL / 'cross_year_checks.sql').read_text()})")
     con.execute(f"INSERT INTO checks BY NAME ({(_SQL / 'duplicate_checks.sql').read_text()})")
     for table, path in (("reports", reports), ("checks", checks)):
