@@ -219,3 +219,37 @@ def places(f: Filters) -> dict[str, list[str]] | None:
                 return None
             chosen[col] = [limit]
     return {k: v for k, v in chosen.items() if v}
+
+
+def year_ranges(years) -> str:
+    """[2011, 2012, 2013, 2015] -> '2011–2013、2015'."""
+    ys = sorted(int(y) for y in years)
+    out, start = [], None
+    for i, y in enumerate(ys):
+        if start is None:
+            start = y
+        if i + 1 == len(ys) or ys[i + 1] != y + 1:
+            out.append(str(start) if start == y else f"{start}–{y}")
+            start = None
+    return "、".join(out)
+
+
+def year_ranges_of(years: pl.Series) -> pl.Series:
+    """`year_ranges` of every list in a list column, vectorised (no Python callback inside Polars)."""
+    rows = pl.DataFrame({"_row": pl.int_range(len(years), eager=True), "y": years}).explode("y").drop_nulls("y")
+    runs = (
+        rows.sort("_row", "y")
+        .with_columns(run=pl.col("y") - pl.int_range(pl.len()).over("_row"))
+        .group_by("_row", "run")
+        .agg(lo=pl.col("y").min(), hi=pl.col("y").max())
+        .sort("_row", "lo")
+        .with_columns(
+            text=pl.when(pl.col("lo") == pl.col("hi"))
+            .then(pl.col("lo").cast(pl.Utf8))
+            .otherwise(pl.format("{}–{}", "lo", "hi"))
+        )
+        .group_by("_row", maintain_order=True)
+        .agg(pl.col("text").str.join("、"))
+    )
+    joined = pl.DataFrame({"_row": pl.int_range(len(years), eager=True)}).join(runs, on="_row", how="left")
+    return joined.sort("_row")["text"].fill_null("").alias(years.name)

@@ -1,5 +1,5 @@
 """A whole page as one PDF (导出本页 PDF): a title page — the page, the filter in words, the date and the source
-line — then every chart the page drew, as its slide PNG (app/export.py: title, filter, unit, years, source), and
+line — then every chart the page drew, as its slide PNG (app/files.py: title, filter, unit, years, source), and
 every table it listed (its first TABLE_ROWS rows, blank cells as —), in the order the page showed them.
 
 The page's charts and tables are collected while it runs (`start` in ui.header, `add_chart` in export.show,
@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 import altair as alt
 import polars as pl
 import streamlit as st
+
+from app import files
 
 log = logging.getLogger(__name__)
 KEY = "_page_pdf"
@@ -84,8 +86,6 @@ def offer() -> None:
     p = st.session_state.pop(KEY, None)
     if p is None or p.slot is None or not p.items:
         return
-    from app import export
-
     font = cjk_font()
     if font is None:
         p.slot.caption(NO_FONT)
@@ -94,7 +94,7 @@ def offer() -> None:
     p.slot.download_button(
         "导出本页 PDF",
         data=lambda: pdf_bytes(p.title, p.filter_line, p.items),
-        file_name=f"{export.file_stem(p.title)}.pdf",
+        file_name=f"{files.file_stem(p.title)}.pdf",
         mime="application/pdf",
         on_click="ignore",
         key="page_pdf",
@@ -125,7 +125,7 @@ def pdf_bytes(title: str, filter_line: str, items: list, when: datetime | None =
     from fpdf import FPDF
     from fpdf.fonts import FontFace
 
-    from app import demo, export
+    from app import demo
 
     font = cjk_font()
     if font is None:
@@ -149,7 +149,7 @@ def pdf_bytes(title: str, filter_line: str, items: list, when: datetime | None =
     for line in (
         filter_line,  # 筛选：… (filters.describe, the agencies named)
         f"导出时间：{when:%Y-%m-%d %H:%M}（北京时间）",
-        export.SOURCE_LINE,
+        files.SOURCE_LINE,
         f"内容：{sum(isinstance(i, Chart) for i in items)} 张图表、{sum(isinstance(i, Table) for i in items)} 张表格",
     ):
         pdf.multi_cell(w, 9, line, align="C", new_x="LMARGIN", new_y="NEXT")
@@ -158,8 +158,8 @@ def pdf_bytes(title: str, filter_line: str, items: list, when: datetime | None =
     for item in items:
         if isinstance(item, Chart):
             pdf.add_page()
-            png = export.chart_png(item.chart, title=item.title, subtitle=item.subtitle)
-            img_h = w * export.SLIDE_PX[1] / export.SLIDE_PX[0]
+            png = files.chart_png(item.chart, title=item.title, subtitle=item.subtitle)
+            img_h = w * files.SLIDE_PX[1] / files.SLIDE_PX[0]
             pdf.image(io.BytesIO(png), x=pdf.l_margin, y=pdf.t_margin, w=w, h=img_h)
         else:
             # a table after the title page or a chart starts a page; one after a table follows it if room is left

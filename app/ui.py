@@ -7,7 +7,7 @@ import re
 import polars as pl
 import streamlit as st
 
-from app import filters
+from app import export, files, filters, page_pdf
 
 _MD = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -37,8 +37,6 @@ def localise_widgets() -> None:
 
 
 def header(title: str, question: str) -> filters.Filters:
-    from app import page_pdf
-
     st.title(title)
     st.caption(question)
     f = filters.current()
@@ -69,47 +67,11 @@ def dataframe(df: pl.DataFrame, column_config: dict | None = None, pdf_title: st
     """st.dataframe with every blank cell shown as “—” (never a grey None); the values stay numbers, so a column
     still sorts by number. `pdf_title`: the table is part of the page's PDF under that title (`total`: the rows of
     the whole list, when it shows only the first)."""
-    from app import page_pdf
-
     if pdf_title:
         page_pdf.add_table(pdf_title, df, total)
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
     return st.dataframe(df, column_config=column_config, placeholder=BLANK, **kwargs)
-
-
-def year_ranges(years) -> str:
-    """[2011, 2012, 2013, 2015] -> '2011–2013、2015'."""
-    ys = sorted(int(y) for y in years)
-    out, start = [], None
-    for i, y in enumerate(ys):
-        if start is None:
-            start = y
-        if i + 1 == len(ys) or ys[i + 1] != y + 1:
-            out.append(str(start) if start == y else f"{start}–{y}")
-            start = None
-    return "、".join(out)
-
-
-def year_ranges_of(years: pl.Series) -> pl.Series:
-    """`year_ranges` of every list in a list column, vectorised (no Python callback inside Polars)."""
-    rows = pl.DataFrame({"_row": pl.int_range(len(years), eager=True), "y": years}).explode("y").drop_nulls("y")
-    runs = (
-        rows.sort("_row", "y")
-        .with_columns(run=pl.col("y") - pl.int_range(pl.len()).over("_row"))
-        .group_by("_row", "run")
-        .agg(lo=pl.col("y").min(), hi=pl.col("y").max())
-        .sort("_row", "lo")
-        .with_columns(
-            text=pl.when(pl.col("lo") == pl.col("hi"))
-            .then(pl.col("lo").cast(pl.Utf8))
-            .otherwise(pl.format("{}–{}", "lo", "hi"))
-        )
-        .group_by("_row", maintain_order=True)
-        .agg(pl.col("text").str.join("、"))
-    )
-    joined = pl.DataFrame({"_row": pl.int_range(len(years), eager=True)}).join(runs, on="_row", how="left")
-    return joined.sort("_row")["text"].fill_null("").alias(years.name)
 
 
 _LINE = re.compile(r"^第(\d+)行$")
@@ -170,18 +132,16 @@ def paged_table(
 ) -> None:
     """The first rows of a list as a table, the row count under it, and downloads of every row: `full()` runs the
     unpaged query only when a download button is clicked (Streamlit calls it then, on its own thread)."""
-    from app import export
-
     dataframe(shown, column_config=column_config, pdf_title=name, total=total)
     st.caption(row_note(shown.height, total, order))
-    fname = export.file_stem(name)
+    fname = files.file_stem(name)
     if total <= shown.height:
         export.downloads(name, shown)
         return
     c1, c2 = st.columns(2)
     c1.download_button(
         f"下载全部 {total:,} 行 CSV",
-        data=lambda: export.csv_bytes(full()),
+        data=lambda: files.csv_bytes(full()),
         file_name=f"{fname}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -191,7 +151,7 @@ def paged_table(
     if total <= XLSX_MAX_ROWS:
         c2.download_button(
             f"下载全部 {total:,} 行 Excel",
-            data=lambda: export.xlsx_bytes(full()),
+            data=lambda: files.xlsx_bytes(full()),
             file_name=f"{fname}.xlsx",
             on_click="ignore",
             key=f"xlsx_all_{fname}",

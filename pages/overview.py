@@ -7,7 +7,7 @@ router.page()
 import polars as pl
 import streamlit as st
 
-from app import audit_ui, charts, compare, export, queries, ui
+from app import audit_ui, charts, compare, export, filters, queries, ui
 
 f = ui.header("总览", "库里有哪些机构、哪些年份的报告？谁缺报？总体数字比上年增减多少？哪些报告没通过核对？")
 
@@ -114,7 +114,7 @@ if not missing.is_empty():
         missing.select(
             pl.col("agency_name").alias("机构"),
             pl.col("level_zh").alias("层级"),
-            ui.year_ranges_of(missing["missing"]).alias("缺报年度"),
+            filters.year_ranges_of(missing["missing"]).alias("缺报年度"),
             pl.col("n_missing").alias("缺报年数"),
             pl.col("fate_zh").alias("撤并"),
         ),

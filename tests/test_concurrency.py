@@ -26,7 +26,7 @@ def test_no_python_callbacks_inside_polars_on_the_request_path():
 
 
 def test_vectorised_labels_read_as_before():
-    from app import charts, ui
+    from app import charts, filters, ui
 
     values = [None, 0, 7, 999, 1000, 12786, 1234567, -5, -1234.5, 0.5, 3.14159, 2949.0]
     got = pl.DataFrame({"v": values}, strict=False).select(charts._formatted(pl.col("v")).alias("t"))["t"]
@@ -35,7 +35,7 @@ def test_vectorised_labels_read_as_before():
     got = pl.DataFrame({"v": rates}).select(charts._formatted(pl.col("v"), rate=True).alias("t"))["t"]
     assert got.to_list() == ["0.0%", "50.0%", "12.3%", "100.0%", "25.0%"]
     years = pl.Series("missing", [[2011, 2012, 2013, 2015], [], None, [2019, 2021, 2022]])
-    assert ui.year_ranges_of(years).to_list() == ["2011–2013、2015", "", "", "2019、2021–2022"]
+    assert filters.year_ranges_of(years).to_list() == ["2011–2013、2015", "", "", "2019、2021–2022"]
     lines = ["标题", "  主动公开政府信息12786条 ", "末行"]
     loc = pl.DataFrame({"l": ["第2行", "第9行", None, "表格第3行", "第1行"]})
     assert (

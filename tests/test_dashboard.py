@@ -249,13 +249,13 @@ def test_import_keeps_existing_reports(tmp_path, monkeypatch):
 def test_png_export_has_cjk_font():
     import polars as pl
 
-    from app import charts, export
+    from app import charts, files
 
     df = pl.DataFrame({"label": ["银川市兴庆区人民政府（汇总）", "兴泾镇"], "value": [12786.0, None]})
-    png = export.chart_png(charts.ranked_bars(df, "value", title="主动公开政府信息数"))
+    png = files.chart_png(charts.ranked_bars(df, "value", title="主动公开政府信息数"))
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000
-    assert export.csv_bytes(df)[:3] == b"\xef\xbb\xbf"
-    assert export.xlsx_bytes(df)[:2] == b"PK"
+    assert files.csv_bytes(df)[:3] == b"\xef\xbb\xbf"
+    assert files.xlsx_bytes(df)[:2] == b"PK"
 
 
 def test_text_figures_fill_gaps_and_are_marked(built, tmp_path, monkeypatch):

@@ -63,11 +63,11 @@ def test_the_demo_warehouse_takes_no_uploads(monkeypatch, demo_wh):
 
 def test_charts_and_files_are_marked(monkeypatch, demo_wh):
     monkeypatch.setenv("WAREHOUSE_DIR", str(demo_wh))
-    from app import demo, export, queries
+    from app import demo, files, queries
 
     queries.clear()
     assert demo.counts() == (150, 150)
-    assert export.file_stem("主动公开渠道") == "演示数据_主动公开渠道"
+    assert files.file_stem("主动公开渠道") == "演示数据_主动公开渠道"
     chart = demo.mark_chart(alt.Chart(title="主动公开政府信息数").mark_bar())
     title = chart.to_dict()["title"]
     assert title["text"] == "主动公开政府信息数" and "演示数据" in title["subtitle"]
@@ -84,7 +84,7 @@ def test_real_reports_are_not_marked(monkeypatch, tmp_path):
     at = _app(monkeypatch, wh).run()
     assert not at.exception
     assert not any("演示数据" in e.value for e in at.error)
-    from app import export, queries
+    from app import files, queries
 
     queries.clear()
-    assert export.file_stem("主动公开渠道") == "主动公开渠道"
+    assert files.file_stem("主动公开渠道") == "主动公开渠道"

@@ -217,7 +217,7 @@ def test_slide_spec_carries_title_filter_unit_and_source():
     fitted (drawn at scale 2: 1920 × 1080)."""
     import polars as pl
 
-    from app import charts, export
+    from app import charts, files
 
     d = pl.DataFrame(
         {
@@ -228,7 +228,7 @@ def test_slide_spec_carries_title_filter_unit_and_source():
     )
     stats = {"n": 65, "median": 32.0, "q1": 16.0, "q3": 48.0}
     chart = charts.peer_ranking(d, "value", "label", "合成县10", ["合成县64", "合成县0", "合成县10"], stats, "件")
-    spec = export.slide_spec(
+    spec = files.slide_spec(
         chart,
         "2018 年县级本级报告行政诉讼案件数排名",
         ["筛选：2018年，县级，1 个机构：合成县10", "单位：件；年度：2018年"],
@@ -237,12 +237,12 @@ def test_slide_spec_carries_title_filter_unit_and_source():
     assert spec["title"]["subtitle"] == [
         "筛选：2018年，县级，1 个机构：合成县10",
         "单位：件；年度：2018年",
-        export.SOURCE_LINE,
+        files.SOURCE_LINE,
     ]
     assert (spec["width"], spec["height"]) == (960, 540) and spec["autosize"]["type"] == "fit"
-    png = export.chart_png(chart, title="t", subtitle=["s"])
+    png = files.chart_png(chart, title="t", subtitle=["s"])
     from PIL import Image
 
-    assert Image.open(io.BytesIO(png)).size == export.SLIDE_PX
-    empty = export.for_download(pl.DataFrame({"label": ["a"], "year": [2020], "correction_rate": [0.3379]}))
+    assert Image.open(io.BytesIO(png)).size == files.SLIDE_PX
+    empty = files.for_download(pl.DataFrame({"label": ["a"], "year": [2020], "correction_rate": [0.3379]}))
     assert empty.columns == ["机构", "年度", "纠错率（%）"] and empty["纠错率（%）"][0] == 33.79
