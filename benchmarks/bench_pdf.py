@@ -2,7 +2,7 @@
 
 Prints PDF reports/s (reading alone, and the whole build), the pdfium floor on the same files (every
 character with its box and every page object extracted, nothing else), their ratio, and the cell accuracy
-against the truth files (benchmarks.bench.accuracy, by layout).
+against the truth files (benchmarks.measure.accuracy, by layout).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from benchmarks.bench import accuracy, default_cache, run_build, truth_table
+from benchmarks.measure import accuracy, default_cache, run_build, truth_table
 from etl.synth import pdf as synth_pdf
 
 PDF_GENERATOR_VERSION = "2"
