@@ -87,7 +87,7 @@ def source_lines(source_file: str | None, file_format: str | None) -> list[str] 
     try:
         if p is None or p.stat().st_size > 20 * 2**20:
             return None
-        from etl.read.decode import decode
+        from etl.read import decode
 
         return decode(p.read_bytes()).splitlines()
     except (OSError, ValueError, ImportError):
