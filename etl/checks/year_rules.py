@@ -42,64 +42,60 @@ class YearRule:
         return (self.checked, *self.plus, *self.minus)
 
 
-def _groups(suffix: str) -> list[tuple[str, str]]:
-    """(group, its Chinese name) of every catalogue metric ending in `suffix`: ('license', '行政许可')."""
-    return [
-        (key.removesuffix(suffix), metric.section.split()[-1])
-        for key, metric in catalogue().items()
-        if key.endswith(suffix)
-    ]
+def _per_group(
+    rule: str,
+    checked: tuple[str, int, str],
+    plus: list[tuple[str, int, str]],
+    minus: list[tuple[str, int, str]] = (),
+    in_warehouse: bool = True,
+) -> list[YearRule]:
+    """One rule for each group of the catalogue that has the checked row: ("in_force", THIS, "{group}现行有效件数")
+    stands for rules.in_force (规章…) and normative.in_force (行政规范性文件…). Terms are (row, year, says)."""
+    out = []
+    for key, metric in catalogue().items():
+        group, _, row = key.rpartition(".")
+        if row != checked[0]:
+            continue
+        zh = metric.section.split()[-1]  # 二 第二十条第（五）项 行政许可 -> 行政许可
+
+        def term(t: tuple[str, int, str], group=group, zh=zh) -> Term:
+            return Term(f"{group}.{t[0]}", t[1], "year", t[2].replace("{group}", zh))
+
+        out.append(YearRule(rule, term(checked), tuple(map(term, plus)), tuple(map(term, minus)), in_warehouse))
+    return out
 
 
 @cache
 def year_rules() -> tuple[YearRule, ...]:
-    rules = [
+    return (
         YearRule(
             "xyear.carry_over",
             Term("request.carried_in", THIS, "year", "「{applicant}」列本年上年结转"),
             (Term("request.carried_out", BEFORE, "year", "上年报告的结转下年度继续办理"),),
-        )
-    ]
-    for g, zh in _groups(".prev_items"):
-        rules.append(
-            YearRule(
-                "xyear.prev_items",
-                Term(f"{g}.prev_items", THIS, "year", f"「{zh}」上一年项目数量"),
-                (
-                    Term(f"{g}.prev_items", BEFORE, "year", "上年报告的上一年项目数量"),
-                    Term(f"{g}.change", BEFORE, "year", "上年报告的本年增/减"),
-                ),
-            )
-        )
-    for g, zh in _groups(".in_force"):
-        rules.append(
-            YearRule(
-                "xyear.in_force",
-                Term(f"{g}.in_force", THIS, "year", f"{zh}现行有效件数"),
-                (Term(f"{g}.in_force", BEFORE, "year", "上年现行有效"), Term(f"{g}.made", THIS, "year", "本年制发")),
-                (Term(f"{g}.repealed", THIS, "year", "本年废止"),),
-            )
-        )
-    for g, zh in _groups(".public_total"):  # R7 (2019 format): 对外公开总数量 grows by 本年新公开数量
-        rules.append(
-            YearRule(
-                "xyear.public_total",
-                Term(f"{g}.public_total", THIS, "year", f"{zh}对外公开总数量"),
-                (
-                    Term(f"{g}.public_total", BEFORE, "year", "上年对外公开总数量"),
-                    Term(f"{g}.published", THIS, "year", "本年新公开数量"),
-                ),
-                in_warehouse=False,
-            )
-        )
-    rules.append(
-        YearRule(
+        ),
+        *_per_group(
+            "xyear.prev_items",
+            ("prev_items", THIS, "「{group}」上一年项目数量"),
+            [("prev_items", BEFORE, "上年报告的上一年项目数量"), ("change", BEFORE, "上年报告的本年增/减")],
+        ),
+        *_per_group(
+            "xyear.in_force",
+            ("in_force", THIS, "{group}现行有效件数"),
+            [("in_force", BEFORE, "上年现行有效"), ("made", THIS, "本年制发")],
+            [("repealed", THIS, "本年废止")],
+        ),
+        *_per_group(  # R7 (2019 format): 对外公开总数量 grows by 本年新公开数量; used to split, never reported
+            "xyear.public_total",
+            ("public_total", THIS, "{group}对外公开总数量"),
+            [("public_total", BEFORE, "上年对外公开总数量"), ("published", THIS, "本年新公开数量")],
+            in_warehouse=False,
+        ),
+        YearRule(  # the old format: every row with a 历年累计 column
             "old.cumulative.chain",
             Term(None, THIS, "cumulative", "「{label}」历年累计"),
             (Term(None, BEFORE, "cumulative", "上年历年累计"), Term(None, THIS, "year", "本年度数")),
-        )
+        ),
     )
-    return tuple(rules)
 
 
 def checked_rule_ids() -> tuple[str, ...]:
