@@ -143,9 +143,9 @@ def report_of(meta: dict) -> store.Report:
     )
 
 
-def _saved(message: str) -> None:
+def _saved(message: str, flash: str = "audit_flash") -> None:
     """Rerun after a save, so that every table of the page shows it; the message is shown once, on top."""
-    st.session_state["audit_flash"] = message
+    st.session_state[flash] = message
     st.rerun()
 
 
@@ -155,6 +155,25 @@ def _seen(key: str, version: int, refresh: bool = False) -> int:
     if refresh or k not in st.session_state:
         st.session_state[k] = version
     return st.session_state[k]
+
+
+def _version(row: dict | None) -> int:
+    return row["version"] if row else 0
+
+
+def _save(key: str, shown: int, save, latest, message, flash: str = "audit_flash") -> None:
+    """A form's save: `save(seen)` gets the version of the cell, check or mark as this session first showed it
+    (`shown`, the first time: one changed since is refused as stale) and returns the row saved (None: none is left).
+    Refused, the error is shown and the version shown now (`latest()`) kept, so that the next try may go; saved,
+    the page reruns with `message(row)` on top."""
+    try:
+        row = save(_seen(key, shown))
+    except store.AuditError as e:
+        st.error(str(e))
+        _seen(key, latest(), refresh=True)
+        return
+    _seen(key, _version(row), refresh=True)
+    _saved(message(row), flash)
 
 
 def _cell_label(r: dict) -> str:
@@ -308,15 +327,14 @@ def withdraw_form(eng, user: User, rows: list[tuple[dict, store.Report]], key: s
         return
     c, report = live[pick]
     cell = (c["metric"], c["applicant"] or None, c["basis"])
-    try:
-        done = store.withdraw_correction(eng, user, report, *cell, reason, _seen(seen_keys[pick], c["version"]))
-    except store.AuditError as e:
-        st.error(str(e))
-        _seen(seen_keys[pick], c["version"], refresh=True)  # shown now: the next try may go
-        return
-    _seen(seen_keys[pick], done["version"], refresh=True)
-    _saved(
-        f"已撤回：{store.cell_name(*cell)}。重建数据仓库后恢复报告原值（导入报告、运行 etl build，或点下方“立即重建”）。"
+    _save(
+        seen_keys[pick],
+        c["version"],
+        lambda seen: store.withdraw_correction(eng, user, report, *cell, reason, seen),
+        lambda: c["version"],  # shown in this run
+        lambda _: (
+            f"已撤回：{store.cell_name(*cell)}。重建数据仓库后恢复报告原值（导入报告、运行 etl build，或点下方“立即重建”）。"
+        ),
     )
 
 
@@ -344,32 +362,19 @@ def _correction_form(eng, user: User, report: store.Report, rid: str) -> None:
         st.error("请选择要更正的单元格，或输入指标代码。")
         return
     current = store.correction_of(eng, report, metric, applicant, basis)
-    seen_key = f"{report.file_sha256}_{store.cell_name(metric, applicant, basis)}"
-    seen = _seen(seen_key, current["version"] if current else 0)
     row = cells.get((metric, applicant, basis))
-    try:
-        c = store.correct_cell(
-            eng,
-            user,
-            report,
-            metric,
-            applicant,
-            basis,
-            value,
-            reason,
-            seen,
-            old_value=row["value"] if row and row["source"] == "table" else (current["old_value"] if current else None),
-            old_raw=row["raw"] if row else None,
-        )
-    except store.AuditError as e:
-        st.error(str(e))
-        latest = store.correction_of(eng, report, metric, applicant, basis)
-        _seen(seen_key, latest["version"] if latest else 0, refresh=True)  # shown now: the next save may go
-        return
-    _seen(seen_key, c["version"], refresh=True)
-    _saved(
-        f"已保存：{store.cell_name(metric, applicant, basis)} 更正为 {store.fmt_value(c['new_value'])}。"
-        "重建数据仓库后生效（导入报告、运行 etl build，或点下方“立即重建”）。"
+    old_value = row["value"] if row and row["source"] == "table" else (current["old_value"] if current else None)
+    _save(
+        f"{report.file_sha256}_{store.cell_name(metric, applicant, basis)}",
+        _version(current),
+        lambda seen: store.correct_cell(
+            eng, user, report, metric, applicant, basis, value, reason, seen, old_value, row["raw"] if row else None
+        ),
+        lambda: _version(store.correction_of(eng, report, metric, applicant, basis)),
+        lambda c: (
+            f"已保存：{store.cell_name(metric, applicant, basis)} 更正为 {store.fmt_value(c['new_value'])}。"
+            "重建数据仓库后生效（导入报告、运行 etl build，或点下方“立即重建”）。"
+        ),
     )
 
 
@@ -417,18 +422,13 @@ def _disposition_form(eng, user: User, report: store.Report, rid: str) -> None:
     if not go:
         return
     rule, message = failed[pick]
-    current = done.get((rule, message))
-    seen_key = f"{report.file_sha256}_{rule}_{message}"
-    seen = _seen(seen_key, current["version"] if current else 0)
-    try:
-        d = store.dispose_check(eng, user, report, rule, message, verdict, note, seen, set(failed))
-    except store.AuditError as e:
-        st.error(str(e))
-        latest = store.dispositions_of_report(eng, report.file_sha256).get((rule, message))
-        _seen(seen_key, latest["version"] if latest else 0, refresh=True)
-        return
-    _seen(seen_key, d["version"], refresh=True)
-    _saved(f"已保存：{labels.rule_zh(rule)} — {store.VERDICT_ZH[verdict]}。")
+    _save(
+        f"{report.file_sha256}_{rule}_{message}",
+        _version(done.get((rule, message))),
+        lambda seen: store.dispose_check(eng, user, report, rule, message, verdict, note, seen, set(failed)),
+        lambda: _version(store.dispositions_of_report(eng, report.file_sha256).get((rule, message))),
+        lambda _: f"已保存：{labels.rule_zh(rule)} — {store.VERDICT_ZH[verdict]}。",
+    )
 
 
 def _review_form(eng, user: User, report: store.Report) -> None:
@@ -626,20 +626,15 @@ def _fate_form(eng, user: User, agencies: dict, every: dict) -> None:
         st.error("请填写撤销或合并的年份（如 2018）。")
         return
     agency = _agency(agencies[aid])
-    current = fates.fate_of(eng, aid)
-    seen = _seen(f"fate_{aid}", current["version"] if current else 0)
-    try:
-        row = fates.mark_fate(
-            eng, user, agency, fate, year, note, seen, _agency(every[succ]) if succ in every else None
-        )
-    except store.AuditError as e:
-        st.error(str(e))
-        latest = fates.fate_of(eng, aid)
-        _seen(f"fate_{aid}", latest["version"] if latest else 0, refresh=True)
-        return
-    _seen(f"fate_{aid}", row["version"], refresh=True)
-    st.session_state["fate_flash"] = f"已保存：{agency.name} {fates.fate_zh(row)}；缺报已按此重新计算。"
-    st.rerun()
+    successor = _agency(every[succ]) if succ in every else None
+    _save(
+        f"fate_{aid}",
+        _version(fates.fate_of(eng, aid)),
+        lambda seen: fates.mark_fate(eng, user, agency, fate, year, note, seen, successor),
+        lambda: _version(fates.fate_of(eng, aid)),
+        lambda row: f"已保存：{agency.name} {fates.fate_zh(row)}；缺报已按此重新计算。",
+        flash="fate_flash",
+    )
 
 
 def _unfate_form(eng, user: User, mine: list[dict], agencies: dict) -> None:
@@ -655,14 +650,11 @@ def _unfate_form(eng, user: User, mine: list[dict], agencies: dict) -> None:
         go = st.form_submit_button("取消撤并标记")
     if not go:
         return
-    seen = _seen(f"fate_{aid}", by_id[aid]["version"])
-    try:
-        fates.clear_fate(eng, user, _agency(agencies[aid]), note, seen)
-    except store.AuditError as e:
-        st.error(str(e))
-        latest = fates.fate_of(eng, aid)
-        _seen(f"fate_{aid}", latest["version"] if latest else 0, refresh=True)
-        return
-    _seen(f"fate_{aid}", 0, refresh=True)
-    st.session_state["fate_flash"] = f"已取消 {by_id[aid]['agency']} 的撤并标记。"
-    st.rerun()
+    _save(
+        f"fate_{aid}",
+        by_id[aid]["version"],
+        lambda seen: fates.clear_fate(eng, user, _agency(agencies[aid]), note, seen),  # None: the mark is gone
+        lambda: _version(fates.fate_of(eng, aid)),
+        lambda _: f"已取消 {by_id[aid]['agency']} 的撤并标记。",
+        flash="fate_flash",
+    )

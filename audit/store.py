@@ -20,7 +20,7 @@ from audit.schema import (
     settings,
     users,
 )
-from etl.extract.numbers import parse_cell, to_unit
+from warehouse.cells import parse_cell, to_unit
 from warehouse.contract import APPLICANTS, catalogue
 
 VERDICT_ZH = {"verified": "已核实", "as_printed": "报告原文如此", "corrected": "已更正"}

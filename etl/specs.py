@@ -1,7 +1,7 @@
 """The row layout of every statistics table the parser knows, in printed order.
 
 A RowSpec says which metric cells one printed row holds and how its label reads. Patterns are regular
-expressions over the label after `labels.nfkc` with whitespace removed; `num` is the sub-item number
+expressions over the label after `warehouse.text.nfkc` with whitespace removed; `num` is the sub-item number
 printed before the label ("2" for "2.政府网站…"), used to cut it off digits it is glued to in flattened
 text; `prefix` is numbering that must be present to tell the row apart (e.g. "(七)" before 总计).
 """

@@ -14,7 +14,7 @@ from datetime import date
 
 from etl.specs import FUJIAN_2009, FUJIAN_2014, NATIONAL, SPEC_2019, SPEC_2021, SPECS, TableSpec
 from scoring.rubric import Indicator
-from warehouse.contract import catalogue
+from warehouse.contract import catalogue, metrics_under
 
 TABLE_SOURCES = ("table", "manual")  # a table's cell as printed, or as corrected on the 审核 page
 
@@ -327,7 +327,7 @@ def correction_rate(ctx: ReportContext, ind: Indicator) -> Result:
     )
 
 
-_DENIED = [k for k in catalogue() if k.startswith("outcome.denied.")]  # the eight 不予公开 reasons
+_DENIED = metrics_under("outcome.denied")  # the eight 不予公开 reasons
 
 
 def refusal_share(ctx: ReportContext, ind: Indicator) -> Result:

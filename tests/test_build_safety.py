@@ -112,8 +112,7 @@ def test_second_build_refuses_with_wait_0(tmp_path):
 
 
 KILL_BETWEEN_RENAMES = textwrap.dedent("""
-    import os, signal, sys
-    sys.path.insert(0, {root!r})
+    import os, signal
     import etl.build
     def swap_in(building, out):
         out.rename(out.with_name(out.name + ".old"))      # the first rename of the swap, then killed
@@ -124,7 +123,7 @@ KILL_BETWEEN_RENAMES = textwrap.dedent("""
 
 
 def _killed_between_renames(out: Path, inputs: Path) -> None:
-    code = KILL_BETWEEN_RENAMES.format(root=str(ROOT), inputs=str(inputs), out=str(out))
+    code = KILL_BETWEEN_RENAMES.format(inputs=str(inputs), out=str(out))
     p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert p.returncode == -signal.SIGKILL, p.stderr
     assert not out.exists() and old_path(out).exists() and building_path(out).exists()
@@ -167,13 +166,14 @@ def test_reader_during_a_swap_in_progress_reads_the_previous_warehouse(tmp_path,
             sys.executable,
             "-c",
             textwrap.dedent(f"""
-        import sys, time; sys.path.insert(0, {str(ROOT)!r})
+        import time
         from pathlib import Path
         from warehouse.swap import one_writer
         with one_writer(Path({str(out)!r})):
             print("held", flush=True); time.sleep(60)
         """),
         ],
+        cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -9,12 +9,13 @@ from conftest import CORPUS, SAMPLES, need_corpus
 from golden_data import PINGTAN_2015_ROWS
 
 from etl.extract.flat import extract_flat
-from etl.extract.numbers import parse_cell, split_candidates
+from etl.extract.numbers import split_candidates
 from etl.model import Metric
 from etl.parse import parse_file
 from etl.read import read_document
 from etl.recognise import recognise
 from etl.specs import SPECS
+from warehouse.cells import parse_cell
 
 SEED_2019 = SAMPLES / "004_aa665f4df32367ae.txt"
 SEED_OLD = SAMPLES / "001_bd3c44659b20315e.txt"

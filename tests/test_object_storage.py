@@ -12,9 +12,8 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SAMPLES
 from same_rows import every_query_same, norm
-
-ROOT = Path(__file__).resolve().parent.parent
 
 moto_server = pytest.importorskip("moto.server", reason="moto[server] is not installed (requirements-dev.txt)")
 s3fs = pytest.importorskip("s3fs", reason="s3fs is not installed (requirements.txt)")
@@ -75,19 +74,14 @@ def local_wh(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def small_wh(tmp_path_factory) -> Path:
     """Another warehouse (two of the five samples), to tell builds apart."""
-    files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "data" / "samples").iterdir() if p.is_file())[:2]
+    files = sorted(str(p.relative_to(ROOT)) for p in SAMPLES.iterdir() if p.is_file())[:2]
     return _build(files, tmp_path_factory.mktemp("small") / "warehouse")
 
 
 def _cli(*argv: str) -> int:
     from etl.cli import main
 
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        return main(list(argv))
-    finally:
-        os.chdir(cwd)
+    return main(list(argv))
 
 
 def _count(con) -> int:
@@ -134,11 +128,11 @@ def test_build_out_url_is_incremental_and_changes_version(s3, capsys):
     from app import warehouse
 
     url = f"{s3}/built"
-    assert _cli("build", "data/samples", "--out", url) == 0
+    assert _cli("build", str(SAMPLES), "--out", url) == 0
     assert "5 ok" in capsys.readouterr().out
     v1 = warehouse.version(url)
     assert _count(warehouse.connect(url)) == 5
-    assert _cli("build", "data/samples", "--out", url) == 0
+    assert _cli("build", str(SAMPLES), "--out", url) == 0
     assert "(5 unchanged, not reparsed)" in capsys.readouterr().out  # the published tables were fetched
     v2 = warehouse.version(url)
     assert v2 != v1 and _count(warehouse.connect(url)) == 5
@@ -226,7 +220,7 @@ def test_cli_usage_errors(s3, local_wh, tmp_path, capsys):
     assert _cli("publish", str(tmp_path), f"{s3}/empty") == 2  # not a built warehouse
     assert "not a built warehouse" in capsys.readouterr().err
     with pytest.raises(SystemExit):
-        _cli("build", "data/samples", "--out", str(tmp_path / "wh"), "--keep", "2")
+        _cli("build", str(SAMPLES), "--out", str(tmp_path / "wh"), "--keep", "2")
     with pytest.raises(SystemExit):
         _cli("publish", str(local_wh), str(tmp_path / "not-a-url"))
 

@@ -6,7 +6,6 @@ python -m pytest tests/test_regions.py -q
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -28,12 +27,7 @@ def wh(tmp_path_factory) -> Path:
     from etl.build import build
 
     out = tmp_path_factory.mktemp("regions") / "warehouse"
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        build(["data/samples"], out, progress=False, audit_db="sqlite:///" + str(out.parent / "none.sqlite"))
-    finally:
-        os.chdir(cwd)
+    build(["data/samples"], out, progress=False, audit_db="sqlite:///" + str(out.parent / "none.sqlite"), base=ROOT)
     return out
 
 

@@ -339,7 +339,6 @@ def test_scorecard_page_renders(tmp_path, monkeypatch):
     write(src, "2019.txt", text)
     write(src, "2020.txt", next_year_copy(text))
     monkeypatch.setenv("WAREHOUSE_DIR", str(build([src], tmp_path / "wh")))
-    monkeypatch.chdir(ROOT)
     at = _scorecard_app().run()
     assert not at.exception, at.exception
     assert at.selectbox(key="sc_year").value == 2020
@@ -354,7 +353,6 @@ def test_a_large_year_is_scored_only_when_asked(tmp_path, monkeypatch):
 
     monkeypatch.setattr(scorecard, "LARGE_YEAR", 0)  # every year is "large"
     monkeypatch.setenv("WAREHOUSE_DIR", str(_two_agencies(tmp_path)))
-    monkeypatch.chdir(ROOT)
     at = _scorecard_app().run()
     assert not at.exception and not at.dataframe[1:]  # only the rubric table: nothing scored yet
     assert any("2019 年共 2 份报告" in i.value for i in at.info)

@@ -16,16 +16,9 @@ from conftest import CORPUS, ROOT, SAMPLES, need_corpus
 
 
 def _build(inputs, out: Path) -> Path:
-    import os
-
     from etl.build import build
 
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        build([str(i) for i in inputs], out, progress=False)
-    finally:
-        os.chdir(cwd)
+    build([str(i) for i in inputs], out, progress=False, base=ROOT)
     return out
 
 

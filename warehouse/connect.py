@@ -36,7 +36,8 @@ def connect(wh: Path | str | None = None) -> duckdb.DuckDBPyConnection:
 def _dashboard_views(con: duckdb.DuckDBPyConnection, marts_valid: bool, mart) -> None:
     """The views the dashboard's queries read: the marts the build wrote (`mart(name)`: a mart's file) when they
     are current (same rows, no per-query cost), else views.sql; then the macros every query uses (the filters,
-    the 汇总 rule, the names of codes) and the build's order of preference among copies of one report."""
+    the 汇总 rule, the names of codes, the files not parsed whole) and the build's order of preference among
+    copies of one report."""
     if marts_valid:
         for t in marts.MARTS:
             con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_parquet({literal(mart(t))})")

@@ -91,6 +91,12 @@ def catalogue() -> dict[str, MetricDef]:
     }
 
 
+def metrics_under(group: str) -> list[str]:
+    """The catalogue's metrics below `group`, in its order: `outcome.denied` gives the eight 不予公开 reasons of the
+    2019 and 2021 tables, `request.answered.denied` the six of the old ones."""
+    return [k for k in catalogue() if k.startswith(group + ".")]
+
+
 @cache
 def _metric_rows() -> dict[str, dict]:
     with open(METRICS_CSV, encoding="utf-8") as f:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from etl.specs import CellKey
-from warehouse.contract import APPLICANT_ZH, APPLICANTS, catalogue
+from warehouse.contract import APPLICANT_ZH, APPLICANTS, catalogue, metrics_under
 
 PARTIES = APPLICANTS[:-1]
 
@@ -41,19 +41,7 @@ def _c(rule, severity, kind, left, right, message, for_split=True, basis="year",
 _S3_OUTCOMES_2019 = [
     "outcome.granted",
     "outcome.partial",
-    *[
-        f"outcome.denied.{x}"
-        for x in (
-            "state_secret",
-            "law_forbidden",
-            "security_stability",
-            "third_party",
-            "internal_affairs",
-            "process_info",
-            "enforcement_file",
-            "query_matter",
-        )
-    ],
+    *metrics_under("outcome.denied"),  # the eight 不予公开 reasons
     *[f"outcome.unable.{x}" for x in ("not_held", "needs_creation", "unclear")],
     *[f"outcome.unprocessed.{x}" for x in ("petition", "repeat", "publication", "excessive", "confirmation")],
 ]
@@ -158,10 +146,7 @@ _ANSWERED = [
     "request.answered.other_route",
     "request.answered.other",
 ]
-_DENIED = [
-    "request.answered.denied." + x
-    for x in ("state_secret", "commercial_secret", "privacy", "security_stability", "not_gov_info", "other_law")
-]
+_DENIED = metrics_under("request.answered.denied")  # the six reasons of the old tables
 
 
 def _old(basis: str, fujian: bool) -> list[Constraint]:

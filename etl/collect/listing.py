@@ -12,9 +12,9 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import lxml.html
 from lxml import etree
 
-from etl.labels import nfkc
 from etl.model import ReadError
 from etl.read.decode import decode
+from warehouse.text import nfkc
 
 _CN = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0"}
 _REPORT_TITLE = re.compile(r"((?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年(?:度)?[^年]{0,40}?(?:年度报告|年报)")

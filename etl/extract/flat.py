@@ -7,11 +7,12 @@ import re
 from etl.checks.across_years import Neighbours, plain, split_constraints
 from etl.checks.prose import stated_constraints
 from etl.checks.rules import constraints_for
-from etl.extract.numbers import numeric_run, split_candidates, to_unit
+from etl.extract.numbers import numeric_run, split_candidates
 from etl.extract.split import RunRow, satisfiable, solve
 from etl.labels import compact
 from etl.model import Metric
 from etl.specs import SECTION4_FLAT, RowSpec, TableSpec
+from warehouse.cells import to_unit
 from warehouse.contract import catalogue
 
 WINDOW = 400  # a row label must follow the previous one within this many characters

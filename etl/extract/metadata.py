@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 
 from etl.gazetteer import AMBIGUOUS, Gazetteer, Place, gazetteer
-from etl.labels import nfkc
 from etl.model import Document
+from warehouse.text import nfkc
 
 _TITLE = re.compile(
     r"(?P<name>[\u4e00-\u9fff（）()]{2,40}?)\s*(?P<year>(?:19|20)\d{2}|[二〇○零一两三四五六七八九]{4})\s*年度?\s*"

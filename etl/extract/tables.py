@@ -7,11 +7,12 @@ from functools import cache, lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from etl.extract.numbers import UNITS, is_value_cell, parse_cell, to_unit
-from etl.labels import core, nfkc
+from etl.labels import core
 from etl.model import Document, Metric, Table
 from etl.specs import RowSpec, TableSpec, official_label
+from warehouse.cells import UNITS, is_value_cell, parse_cell, to_unit
 from warehouse.contract import catalogue
+from warehouse.text import nfkc
 
 _UNIT_CELL = re.compile(rf"^{UNITS}$")
 

@@ -1,5 +1,6 @@
 -- The macros the named queries share (created on each connection after the views or marts): the global filters
--- and the 汇总 rule as two table macros, and the Chinese names of codes from the warehouse's `labels` table.
+-- and the 汇总 rule as two table macros, the Chinese names of codes from the warehouse's `labels` table, and the
+-- files not parsed whole as one view.
 -- $filters is one struct (app/queries.py Filters.params()): a field is NULL where the filter is not set, so
 -- `FROM selected($filters)` with nothing chosen is every report of rep.
 
@@ -9,6 +10,19 @@ CREATE MACRO label_zh(k, c) AS (SELECT label_zh FROM labels WHERE kind = k AND c
 -- rule_zh(rule): a check rule's short Chinese name; a rule not listed reads as its family's name (跨年衔接 …).
 CREATE MACRO rule_zh(r) AS coalesce(label_zh('rule', r), label_zh('rule_family', split_part(r, '.', 1)),
                                     label_zh('rule_family', 'other'));
+
+-- problem_files: every file not parsed whole, copies included (problem_reports lists them, problem_counts counts
+-- them). A failed file often has no agency and no year, so it is named by its file and never joined on an agency;
+-- `counted_id` is the report a file stands for in rep (itself, or the copy kept). It has report_id, so a
+-- region-limited connection (app/queries.py restrict) limits it like the tables it reads.
+CREATE VIEW problem_files AS
+SELECT r.report_id, coalesce(r.duplicate_of, r.report_id) AS counted_id,
+       coalesce(nullif(r.agency_short, ''), r.agency, regexp_extract(r.source_file, '[^/]+$')) AS label,
+       CAST(r.year AS INTEGER) AS year, r.parse_status,
+       coalesce(label_zh('parse_status', r.parse_status), r.parse_status) AS status_zh,
+       r.error, r.source_file, r.duplicate_of IS NOT NULL AS is_copy
+FROM raw_reports r
+WHERE r.parse_status <> 'ok';
 
 -- selected(f): the reports of rep the filters choose (every counted report, listed one by one).
 CREATE MACRO selected(f) AS TABLE

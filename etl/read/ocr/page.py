@@ -12,13 +12,13 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from etl.extract.numbers import UNITS
 from etl.model import ReadError
 from etl.read.ocr import MIN_CONFIDENCE, grid
 from etl.read.ocr.engine import Reading, _prepared, engine
 from etl.read.pdf import ruled
 from etl.read.pdf.layer import PageLayer
 from etl.read.pdf.text import _PAGE_NO, MARGIN, MAX_LINE_SIZE, MIN_LINE_SIZE, fix_glyphs, join_lines
+from warehouse.cells import UNITS
 
 TEXT_DPI = 300  # prose is read at this resolution (a title at 150 dpi lost its first character)
 CELL_DPI = 300  # cells are enlarged to this resolution before reading (small digits read better)
