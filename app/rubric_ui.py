@@ -8,7 +8,7 @@ import streamlit as st
 
 from app import audit_ui
 from audit import store
-from scoring.rubric import DEFAULT_RUBRIC
+from scoring.rubric import DEFAULT_RUBRIC, parse_rubric
 
 DEFAULT_NAME = "默认考核细则"
 
@@ -54,7 +54,7 @@ def editor() -> None:
         go = st.form_submit_button("保存为新版本", type="primary")
     if go:
         try:
-            row = store.save_rubric(eng, user, new_name, new_text, note)
+            row = store.save_rubric(eng, user, new_name, new_text, note, check=parse_rubric)
         except store.AuditError as e:
             st.error(str(e))
         else:

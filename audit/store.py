@@ -4,6 +4,7 @@ appends one row to the audit log, or raises AuditError (a Chinese message for th
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -431,19 +432,20 @@ def local_time(t: datetime | None) -> str:
 # --- the scorecard's rubric -------------------------------------------------------------------------------------
 
 
-def save_rubric(engine: sa.Engine, actor: User | None, name: str, text: str, note: str) -> dict:
-    """A new version of the rubric every scorecard uses (管理 only): checked by scoring/rubric.py first, so a
-    rubric that would not score is never stored. Returns the stored version."""
-    from scoring.rubric import RubricError, parse_rubric
-
+def save_rubric(
+    engine: sa.Engine, actor: User | None, name: str, text: str, note: str, *, check: Callable[[str, str], object]
+) -> dict:
+    """A new version of the rubric every scorecard uses (管理 only). `check(text, name)` is the scorecard's own
+    reading of a rubric (scoring.rubric.parse_rubric), run first: a rubric it refuses (ValueError) is never
+    stored. Returns the stored version."""
     if actor is None or not actor.may_administer:
         raise PermissionDenied("需要“管理”权限才能修改考核细则。")
     name, note = (name or "").strip() or "考核细则", (note or "").strip()
     if not note:
         raise AuditError("请填写修改说明（例如“按时发布改为 10 分”）。")
     try:
-        parse_rubric(text or "", name)
-    except RubricError as e:
+        check(text or "", name)
+    except ValueError as e:
         raise AuditError(f"考核细则有误，未保存：\n{e}") from e
     with engine.begin() as conn:
         latest = conn.execute(sa.select(sa.func.max(rubrics.c.version))).scalar() or 0

@@ -476,17 +476,17 @@ def test_rubric_versions_saved_by_administrators_only(eng):
     text = DEFAULT_RUBRIC.read_text(encoding="utf-8")
     assert store.current_rubric(eng) is None  # the default file is in force
     with pytest.raises(store.PermissionDenied, match="管理"):
-        store.save_rubric(eng, REVIEWER, "细则", text, "改")
+        store.save_rubric(eng, REVIEWER, "细则", text, "改", check=parse_rubric)
     with pytest.raises(store.AuditError, match="修改说明"):
-        store.save_rubric(eng, ADMIN, "细则", text, "")
+        store.save_rubric(eng, ADMIN, "细则", text, "", check=parse_rubric)
     with pytest.raises(store.AuditError, match="考核细则有误"):
-        store.save_rubric(eng, ADMIN, "细则", text + "\n[[indicators]]\nid = 'nope'\n", "坏的")
+        store.save_rubric(eng, ADMIN, "细则", text + "\n[[indicators]]\nid = 'nope'\n", "坏的", check=parse_rubric)
     assert _count(eng, audit_log) == 0 and store.rubric_versions(eng) == []
     weight = parse_rubric(text).indicators[0].weight
     heavier = text.replace(f"weight = {weight:g}", f"weight = {weight + 5:g}", 1)
     assert parse_rubric(heavier).indicators[0].weight == weight + 5
-    store.save_rubric(eng, ADMIN, "2024年细则", text, "沿用默认细则")
-    store.save_rubric(eng, ADMIN, "2024年细则", heavier, "按时发布加 5 分")
+    store.save_rubric(eng, ADMIN, "2024年细则", text, "沿用默认细则", check=parse_rubric)
+    store.save_rubric(eng, ADMIN, "2024年细则", heavier, "按时发布加 5 分", check=parse_rubric)
     now = store.current_rubric(eng)
     assert (now["version"], now["text"], now["username"]) == (2, heavier, "boss")
     assert [v["version"] for v in store.rubric_versions(eng)] == [2, 1]
