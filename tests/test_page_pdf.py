@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import io
 import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import polars as pl
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from app import charts, page_pdf
 

@@ -12,15 +12,10 @@ import io
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-for p in (ROOT, ROOT / "tests"):
-    sys.path.insert(0, str(p))
-from conftest import CORPUS, etl_build
+from conftest import CORPUS, ROOT, etl_build
 
 from tests.browser.serve import CHROMIUM, dashboard
 from tests.browser.test_pages import _wait_for_app, log_in

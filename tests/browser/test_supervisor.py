@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import sys
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -19,11 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-for p in (ROOT, ROOT / "tests", ROOT / "tests" / "browser"):
-    sys.path.insert(0, str(p))
-from serve import CHROMIUM, dashboard
-from test_pages import _wait_for_app
+from tests.browser.serve import CHROMIUM, dashboard
+from tests.browser.test_pages import _wait_for_app
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no /usr/bin/chromium")
 
