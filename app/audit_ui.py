@@ -28,6 +28,20 @@ NO_USERS = (
 FIELDS = {"Form name": "登录", "Username": "用户名", "Password": "密码", "Login": "登录"}
 
 
+def _may_edit(user: User | None, no_users: str, sign_in: str, refused: str) -> bool:
+    """Whether `user` may edit here (a 审核 account); if not, why, as a caption: no users yet, not signed in, or
+    signed in with 查看 only (`refused`: 不能修改…)."""
+    if not users_configured():
+        st.caption(no_users)
+    elif user is None:
+        st.caption(sign_in)
+    elif not user.may_review:
+        st.caption(f"当前账号（{user.name}）只有“查看”权限，{refused}。")
+    else:
+        return True
+    return False
+
+
 def engine() -> sa.Engine | None:
     """The audit database of the current warehouse, when it exists (viewing never creates it)."""
     url = db.database_url(warehouse.warehouse_dir())
@@ -221,14 +235,12 @@ def report_actions(rid: str | None, parts: tuple[str, ...] = ("cells", "checks",
     user = signed_in()
     if eng is not None:
         _report_state(eng, report, parts)
-    if not users_configured():
-        st.caption("尚未配置用户，本看板只读：更正、核对处理与导入需先创建用户（见“审核”页）。")
-        return
-    if user is None:
-        st.caption("在“审核”页登录审核账号后，可在此更正数值、处理未通过的核对、标记已审核。")
-        return
-    if not user.may_review:
-        st.caption(f"当前账号（{user.name}）只有“查看”权限，不能修改。")
+    if not _may_edit(
+        user,
+        "尚未配置用户，本看板只读：更正、核对处理与导入需先创建用户（见“审核”页）。",
+        "在“审核”页登录审核账号后，可在此更正数值、处理未通过的核对、标记已审核。",
+        "不能修改",
+    ):
         return
     if not user.covers(report.province, report.prefecture):
         st.info(
@@ -563,15 +575,13 @@ def agency_fate_actions(f: queries.Filters) -> None:
                     ]
                 )
             )
-        if not users_configured():
-            st.caption("尚未配置用户：标记撤并需先创建审核账号（见“审核”页）。")
-            return
         user = signed_in()
-        if user is None:
-            st.caption("在“审核”页登录审核账号后，可在此标记机构撤销或合并。")
-            return
-        if not user.may_review:
-            st.caption(f"当前账号（{user.name}）只有“查看”权限，不能标记。")
+        if not _may_edit(
+            user,
+            "尚未配置用户：标记撤并需先创建审核账号（见“审核”页）。",
+            "在“审核”页登录审核账号后，可在此标记机构撤销或合并。",
+            "不能标记",
+        ):
             return
         agencies = {
             r["agency_id"]: r
