@@ -57,11 +57,11 @@ def _per_group(
         if row != checked[0]:
             continue
         zh = metric.section.split()[-1]  # 二 第二十条第（五）项 行政许可 -> 行政许可
-
-        def term(t: tuple[str, int, str], group=group, zh=zh) -> Term:
-            return Term(f"{group}.{t[0]}", t[1], "year", t[2].replace("{group}", zh))
-
-        out.append(YearRule(rule, term(checked), tuple(map(term, plus)), tuple(map(term, minus)), in_warehouse))
+        terms = [
+            [Term(f"{group}.{row}", year, "year", says.replace("{group}", zh)) for row, year, says in side]
+            for side in ([checked], plus, minus)
+        ]
+        out.append(YearRule(rule, terms[0][0], tuple(terms[1]), tuple(terms[2]), in_warehouse))
     return out
 
 
