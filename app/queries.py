@@ -246,3 +246,44 @@ def run(name: str, filters: Filters | None = None, **params) -> pl.DataFrame:
 def clear() -> None:
     _run_cached.clear()
     _page_cached.clear()
+
+
+# the full-text search: at most this many reports listed, a phrase of at most this many characters
+SEARCH_ROWS = 200
+PHRASE_MAX = 50
+
+
+@dataclass(frozen=True)
+class TextHits:
+    """What a full-text search found: the first SEARCH_ROWS reports holding the phrase (text_search.sql), how many
+    reports hold it, how many were searched, and how many of the selection have no readable text here."""
+
+    rows: pl.DataFrame
+    total: int
+    searched: int
+    unread: int
+
+
+def search_text(phrase: str, filters: Filters | None = None, context: int = 30) -> TextHits:
+    """The reports of the selection (region-limited, like every query) whose full text holds `phrase`."""
+    from app import report_text
+
+    phrase = report_text.normalise(phrase)[:PHRASE_MAX]
+    sources = run("report_sources", filters)
+    texts = pl.DataFrame(
+        {
+            "report_id": sources["report_id"],
+            "text": [
+                report_text.text_of(*r) for r in sources.select("report_id", "source_file", "file_format").iter_rows()
+            ],
+        },
+        schema={"report_id": pl.Utf8, "text": pl.Utf8},
+    ).drop_nulls("text")
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("sources", sources)
+        con.register("texts", texts)
+        hits = con.sql(sql_text("text_search"), params={"phrase": phrase, "context": int(context)}).pl()
+    finally:
+        con.close()
+    return TextHits(hits.head(SEARCH_ROWS), hits.height, texts.height, sources.height - texts.height)

@@ -30,6 +30,8 @@ PAGES = [
     ("pages/requests.py", "依申请公开", "requests", ":material/mail:"),
     ("pages/review.py", "复议诉讼", "review", ":material/gavel:"),
     ("pages/staffing.py", "机构人员", "staffing", ":material/groups:"),
+    ("pages/compare.py", "机构对比", "compare", ":material/compare_arrows:"),
+    ("pages/search.py", "全文检索", "search", ":material/manage_search:"),
     ("pages/scorecard.py", "考核评分", "scorecard", ":material/grading:"),  # only when that file exists
     ("pages/quality.py", "数据质量", "quality", ":material/rule:"),
     ("pages/upload.py", "导入报告", "upload", ":material/upload_file:"),
@@ -65,7 +67,8 @@ def start():
     ui.localise_widgets()
     ensure_warehouse()
     # absolute paths: a page file run on its own (streamlit run pages/x.py, AppTest) is then the main script
-    nav = st.navigation(ui.navigation_pages([(str(ROOT / f), *rest) for f, *rest in PAGES], ROOT))
+    # expanded: every page listed (Streamlit folds a menu of more than twelve behind an English "View more")
+    nav = st.navigation(ui.navigation_pages([(str(ROOT / f), *rest) for f, *rest in PAGES], ROOT), expanded=True)
     # the login, read once per run before any query: every query of this session, on every page, then stays
     # within the user's region
     queries.limit_to(audit_ui.region_of(audit_ui.sign_in()))
