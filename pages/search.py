@@ -7,7 +7,7 @@ router.page()
 import polars as pl
 import streamlit as st
 
-from app import page_pdf, queries, ui
+from app import export, page_pdf, queries, ui
 
 f = ui.header("全文检索", "哪些机构、哪一年的报告原文提到了某个词句？（按左侧筛选和账号地区限定范围）")
 
@@ -38,22 +38,21 @@ st.markdown(
     + (f"，列出前 {hits.rows.height:,} 份（按年度由新到旧）" if hits.total > hits.rows.height else "")
     + "。"
 )
-st.caption(note + "摘录为原文片段（纯文本），【】内为检索到的文字；点击“打开报告”查看该报告详情。")
+st.caption(note + "摘录为原文片段（纯文本），【】内为检索到的文字；点击机构名称打开该报告的详情。")
+for r in hits.rows.iter_rows(named=True):
+    with st.container(border=True):
+        st.page_link(
+            "pages/report.py",
+            label=f"{r['label']} {r['year']}（出现 {r['n_hits']} 次）",
+            icon=":material/description:",
+            query_params={"report": r["report_id"]},
+        )
+        st.caption(ui.md_escape(r["excerpt"]))  # the report's words as plain text, never its markup
 table = hits.rows.select(
     pl.col("label").alias("机构"),
     pl.col("year").alias("年度"),
     pl.col("n_hits").alias("出现次数"),
     pl.col("excerpt").alias("摘录"),
-    ("report?report=" + pl.col("report_id")).alias("报告"),
 )
-ui.dataframe(
-    table,
-    column_config={
-        "机构": st.column_config.TextColumn(width="small"),
-        "年度": st.column_config.NumberColumn(format="%d", width="small"),
-        "出现次数": st.column_config.NumberColumn(width="small"),
-        "摘录": st.column_config.TextColumn(width="large"),
-        "报告": st.column_config.LinkColumn(display_text="打开报告", width="small"),
-    },
-)
-page_pdf.add_table(f"含“{phrase}”的报告", table.drop("报告"), hits.total)
+page_pdf.add_table(f"含“{phrase}”的报告", table, hits.total)
+export.downloads(f"全文检索_{phrase}", table)
