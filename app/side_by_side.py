@@ -8,8 +8,36 @@ import polars as pl
 
 from app import ui
 from app.compare import MEASURES
+from app.queries import Filters
 
 MIN_AGENCIES, MAX_AGENCIES = 2, 5
+
+
+def agency_options(options: pl.DataFrame, f: Filters) -> pl.DataFrame:
+    """The agencies one may choose (agency_id, agency_name), by level then name: those of the filter options (the
+    user's region) within the sidebar's places, levels and agency kinds."""
+    for col, chosen in (
+        ("province", f.provinces),
+        ("prefecture", f.prefectures),
+        ("county", f.counties),
+        ("level", f.levels),
+        ("agency_kind", f.kinds),
+    ):
+        if chosen:
+            options = options.filter(pl.col(col).is_in(list(chosen)))
+    return (
+        options.select("agency_id", "agency_name", "level_rank")
+        .unique("agency_id")
+        .sort("level_rank", "agency_name", "agency_id")
+        .select("agency_id", "agency_name")
+    )
+
+
+def named_like(o: pl.DataFrame, q: str, kept: list[str], limit: int) -> pl.DataFrame:
+    """The first `limit` agencies whose name or place holds `q` (none when `q` is empty), and those in `kept`."""
+    hit = pl.col("agency_name").str.contains(q, literal=True) | pl.col("agency_id").str.contains(q, literal=True)
+    found = o.filter(hit).head(limit) if q else o.clear()
+    return pl.concat([o.filter(pl.col("agency_id").is_in(kept)), found]).unique("agency_id", maintain_order=True)
 
 
 def shown(v, rate: bool) -> str:

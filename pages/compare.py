@@ -9,24 +9,23 @@ from dataclasses import replace
 import polars as pl
 import streamlit as st
 
-from app import charts, export, queries, side_by_side, ui
+from app import charts, export, filters, queries, side_by_side, ui
 from app.compare import MEASURES
 
 f = ui.header("机构对比", "选定的两到五家机构，各项主要数字并排比较：某一年谁多谁少？历年走势如何？")
 
-o = queries.run("filter_options")
-for col, chosen in (
-    ("province", f.provinces),
-    ("prefecture", f.prefectures),
-    ("county", f.counties),
-    ("level", f.levels),
-    ("agency_kind", f.kinds),
-):
-    if chosen:
-        o = o.filter(pl.col(col).is_in(list(chosen)))
-o = o.select("agency_id", "agency_name", "level_rank").unique("agency_id").sort("level_rank", "agency_name")
+o = side_by_side.agency_options(queries.run("filter_options"), f)
 if ui.empty(o, "机构"):
     st.stop()
+if o.height > filters.AGENCY_LIST_MAX:  # a national warehouse: a search by name first, the chosen ones kept
+    q = st.text_input("搜索机构", key="cmp_q", placeholder="输入机构或地名中的字词", bind="query-params").strip()
+    linked = set(st.query_params.get_all("cmp"))  # a link names its agencies; they stay offered
+    kept = (
+        list(st.session_state.get("cmp") or []) + o.filter(pl.col("agency_name").is_in(linked))["agency_id"].to_list()
+    )
+    o = side_by_side.named_like(o, q, kept, filters.AGENCY_LIST_MAX)
+    if not q:
+        st.caption(f"可选机构较多，请先输入机构名称或地名中的字词（最多列出 {filters.AGENCY_LIST_MAX:,} 个）。")
 names = dict(zip(o["agency_id"].to_list(), o["agency_name"].to_list()))
 if "cmp" not in st.session_state and "cmp" not in st.query_params:
     st.session_state["cmp"] = [a for a in f.agencies if a in names][: side_by_side.MAX_AGENCIES]
