@@ -34,6 +34,7 @@ PAGED = (
     "outcomes",
     "problem_reports",
     "report_list",
+    "report_sources",
     "requests",
     "review_litigation",
     "staffing",
@@ -250,6 +251,10 @@ def clear() -> None:
 
 # the full-text search: at most this many reports listed, a phrase of at most this many characters
 SEARCH_ROWS = 200
+# a search reads the text of every report of its selection (cached per report): at most this many at once
+SEARCH_REPORTS = 5000
+# not a named query of the warehouse (the loops over SQL_DIR skip a subfolder): it reads the texts read for a search
+TEXT_SEARCH_SQL = SQL_DIR / "fulltext" / "text_search.sql"
 PHRASE_MAX = 50
 
 
@@ -262,6 +267,7 @@ class TextHits:
     total: int
     searched: int
     unread: int
+    in_selection: int = 0  # reports of the selection; over SEARCH_REPORTS nothing is searched
 
 
 def search_text(phrase: str, filters: Filters | None = None, context: int = 30) -> TextHits:
@@ -269,7 +275,9 @@ def search_text(phrase: str, filters: Filters | None = None, context: int = 30) 
     from app import report_text
 
     phrase = report_text.normalise(phrase)[:PHRASE_MAX]
-    sources = run("report_sources", filters)
+    sources, n = run_page("report_sources", filters, limit=SEARCH_REPORTS)
+    if n > SEARCH_REPORTS:
+        return TextHits(pl.DataFrame(), 0, 0, 0, n)
     texts = pl.DataFrame(
         {
             "report_id": sources["report_id"],
@@ -283,7 +291,9 @@ def search_text(phrase: str, filters: Filters | None = None, context: int = 30) 
     try:
         con.register("sources", sources)
         con.register("texts", texts)
-        hits = con.sql(sql_text("text_search"), params={"phrase": phrase, "context": int(context)}).pl()
+        hits = con.sql(
+            TEXT_SEARCH_SQL.read_text(encoding="utf-8"), params={"phrase": phrase, "context": int(context)}
+        ).pl()
     finally:
         con.close()
-    return TextHits(hits.head(SEARCH_ROWS), hits.height, texts.height, sources.height - texts.height)
+    return TextHits(hits.head(SEARCH_ROWS), hits.height, texts.height, sources.height - texts.height, n)

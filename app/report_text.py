@@ -31,7 +31,7 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", _WRAP.sub("", text)).strip()
 
 
-@st.cache_resource(show_spinner=False, max_entries=100_000)
+@st.cache_resource(show_spinner=False, max_entries=20_000)  # ~30 KB a report: at most ~0.6 GB
 def text_of(report_id: str, source_file: str | None, file_format: str | None) -> str | None:
     """The normalised text of one report, or None when its file cannot be read here."""
     from etl.model import ReadError

@@ -25,6 +25,12 @@ if len(phrase) < 2:
 
 with st.spinner("正在检索报告原文……"):
     hits = queries.search_text(phrase, f)
+if hits.in_selection > queries.SEARCH_REPORTS:
+    st.info(
+        f"当前范围内有 {hits.in_selection:,} 份报告，超过一次检索的上限 {queries.SEARCH_REPORTS:,} 份。"
+        "请用左侧筛选缩小范围（如选择年度、地区或层级）后再检索。"
+    )
+    st.stop()
 note = f"在 {hits.searched:,} 份报告的原文中检索。" + (
     f"另有 {hits.unread:,} 份报告的原文在本服务器上无法读取（扫描件、文件不在本机或无法打开），未检索。"
     if hits.unread

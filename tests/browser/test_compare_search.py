@@ -146,3 +146,9 @@ def test_search_and_comparison_stay_in_the_region(warehouse_dir, monkeypatch):
 
     monkeypatch.setattr(queries, "session_region", lambda: Region("甘肃省"))
     assert queries.search_text("政府信息公开").total == 0
+
+    # a selection larger than one search reads is refused whole, with its size (the page asks to narrow it)
+    monkeypatch.setattr(queries, "session_region", lambda: Region())
+    monkeypatch.setattr(queries, "SEARCH_REPORTS", 3)
+    refused = queries.search_text("政府信息公开")
+    assert (refused.total, refused.searched, refused.in_selection) == (0, 0, 5)

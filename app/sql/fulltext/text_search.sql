@@ -1,4 +1,4 @@
--- Full-text search: the reports whose text holds $phrase, each with its number of hits and a short excerpt around
+-- Full-text search (app/queries.search_text, on a connection of its own holding `texts` and `sources`): the reports whose text holds $phrase, each with its number of hits and a short excerpt around
 -- the first one ($context characters either side, the hit in 【】). Reads `texts` (report_id, text: whitespace runs
 -- already collapsed, app/report_text.py) and `sources` (report_sources.sql: the region-limited selection).
 WITH hits AS (
