@@ -28,6 +28,8 @@ PAGES = {
     "requests": 2,
     "review": 1,
     "staffing": 2,
+    "compare": 0,  # charts once agencies are chosen (tests/browser/test_compare_search.py)
+    "search": 0,
     "quality": 1,
     "upload": 0,
     "report": 0,
