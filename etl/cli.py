@@ -79,6 +79,13 @@ def main(argv: list[str] | None = None) -> int:
         help="an extra gazetteer with the columns of etl/places.csv (name, level, province, prefecture, "
         "county, aliases): a national list of places, or the places.csv of a synthetic corpus",
     )
+    b.add_argument(
+        "--roster",
+        type=Path,
+        metavar="FILE",
+        help="机构名录: the agencies expected to report (CSV or .xlsx, docs/roster.md); reports are matched to it and "
+        "the `coverage` table is written (default: the roster stored in the audit database, if any)",
+    )
     p = sub.add_parser(
         "publish",
         help="upload a built warehouse folder to object storage (s3://…, gs://…); "
@@ -186,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
             if bad:
                 parser.error("--places: " + "; ".join(bad))
             use_places(args.places)
+        args.roster_rows = _roster(parser, args.roster)
         if object_storage.is_remote(args.out):
             return _build_remote(parser, args)
         if args.keep is not None:
@@ -207,12 +215,27 @@ def main(argv: list[str] | None = None) -> int:
                 executor=args.executor,
                 scheduler=args.scheduler,
                 wait=args.wait,
+                roster=args.roster_rows,
             )
         except (WarehouseBusy, BuildError) as e:
             print(f"error: {e}", file=sys.stderr)
             return 3 if isinstance(e, WarehouseBusy) else 2
         print(summary.line())
     return 0
+
+
+def _roster(parser, path: Path | None) -> list | None:
+    """The agencies of a --roster file (None: no file given); a bad file stops the build before it starts."""
+    if path is None:
+        return None
+    from etl.roster.read import RosterError, read_roster
+
+    try:
+        return read_roster(path)
+    except OSError as e:
+        parser.error(f"--roster: cannot read {path}: {e}")
+    except RosterError as e:
+        parser.error(f"--roster: {e}")
 
 
 def _collect(parser, args) -> int:
@@ -288,6 +311,7 @@ def _build_remote(parser, args) -> int:
             force=args.force,
             executor=args.executor,
             scheduler=args.scheduler,
+            roster=args.roster_rows,
         )
         try:
             build_id = object_storage.publish(local, root, keep=keep)
