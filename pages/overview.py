@@ -79,6 +79,63 @@ with st.expander("各年合计（按汇总去重）", expanded=False):
         hide_index=True,
     )
 
+roster = queries.run("roster_counts", f)  # empty without a roster (机构名录, docs/roster.md)
+if roster.height:
+    by = {r["status"]: r for r in roster.iter_rows(named=True)}
+    n_of = lambda s: by[s]["n"] if s in by else 0
+    st.subheader("名录口径：谁缺报、谁迟报")
+    st.caption(
+        f"按机构名录的 {roster['n_roster'][0]:,} 家机构计算：应报 "
+        f"{sum(n_of(s) for s in ('on_time', 'late', 'undated', 'missing', 'not_found')):,} 个机构年度，"
+        f"按时 {n_of('on_time'):,}、迟报 {n_of('late'):,}、缺报 {n_of('missing') + n_of('not_found'):,}"
+        + (f"（其中网站未找到 {n_of('not_found'):,}）" if n_of("not_found") else "")
+        + (f"、已发布但日期不明 {n_of('undated'):,}" if n_of("undated") else "")
+        + "。期限按《条例》第四十九条：政府部门次年1月31日前，人民政府次年3月31日前。"
+    )
+    left, right = st.columns(2)
+    with left:
+        miss = queries.run("roster_missing", f)
+        never = miss.filter(pl.col("n_published") == 0)
+        st.markdown(f"**缺报**（{miss.height:,} 家）")
+        if never.height:
+            st.markdown(
+                f"从未发布年报的机构（{never.height:,} 家）："
+                + "、".join(never["agency"].head(50).to_list())
+                + ("……" if never.height > 50 else "")
+            )
+        ui.dataframe(
+            miss.select(
+                pl.col("agency").alias("机构"),
+                pl.col("level_zh").alias("层级"),
+                filters.year_ranges_of(miss["missing"]).alias("缺报年度"),
+                pl.col("n_missing").alias("缺报年数"),
+                pl.when(pl.col("n_published") == 0).then(pl.lit("从未发布")).otherwise(pl.lit("")).alias("备注"),
+            ),
+            pdf_title="缺报清单（名录口径）",
+            hide_index=True,
+            width="stretch",
+        )
+    with right:
+        late = queries.run("roster_late", f)
+        st.markdown(f"**迟报**（{late.height:,} 份）")
+        ui.dataframe(
+            late.select(
+                pl.col("agency").alias("机构"),
+                pl.col("year").alias("年度"),
+                pl.col("publish_date").alias("发布日期"),
+                pl.col("deadline").alias("期限"),
+                pl.col("days_late").alias("迟报天数"),
+            ),
+            pdf_title="迟报清单（名录口径）",
+            hide_index=True,
+            width="stretch",
+        )
+else:
+    st.info(
+        "尚未导入机构名录：下面的缺报只统计库中已有报告的机构（各机构首末报告年度之间的空缺），"
+        "从未发布年报的机构不在其中。管理员可在“机构名录”页导入名录。"
+    )
+
 st.subheader("报告覆盖：机构 × 年度")
 fates = audit_ui.fates_param()  # agencies a reviewer marked abolished or merged: not missing from that year on
 cov = queries.run("coverage", f, fates=fates)  # the first 30 agencies (by level, then name), every year

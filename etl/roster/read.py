@@ -13,11 +13,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+from functools import cache
 from pathlib import Path
 
 from audit.roster import ALIAS_SEP, RosterAgency
 from etl.extract.metadata import _gazetteer, _places_in, describe_agency
-from etl.gazetteer import Place
+from etl.gazetteer import HERE, Place
 from warehouse.text import nfkc
 
 MAX_ROWS = 1_000_000
@@ -209,15 +210,20 @@ def region_of(value: str, line: int) -> Place:
             code = value[:n]
             if code in g.by_code:
                 return g.by_code[code]
-            if n == 9:
-                town = next((_town(g, c, t) for c, t in g.towns.get(code[:6], ()) if c == code), None)
-                if town is not None:
-                    return town
+            if n == 9 and code in _townships() and code[:6] in g.by_code:
+                return _town(g, code, _townships()[code])
         raise RosterError(f"第 {line} 行：行政区划代码“{value}”在区划表中不存在。")
     pieces, rest = _places_in(value)
     if not pieces or rest or any(p.code is None for _, p in pieces):
         raise RosterError(f"第 {line} 行：行政区划“{value}”在区划表中找不到（请填写行政区划代码，或完整的地名）。")
     return pieces[-1][1]
+
+
+@cache
+def _townships() -> dict[str, str]:
+    """code -> name of every township (the gazetteer indexes them only under a county a title names)."""
+    with open(HERE / "divisions.csv", encoding="utf-8") as f:
+        return {r["code"]: r["name"] for r in csv.DictReader(f) if len(r["code"]) == 9}
 
 
 def _town(g, code: str, name: str) -> Place:
