@@ -102,8 +102,9 @@ def _differences(title: dict, a: RosterAgency) -> str | None:
         out.append(
             f"类型：标题为{'部门' if title['agency_kind'] == 'department' else '政府'}，名录为{'部门' if kind == 'department' else '政府'}"
         )
+    own = {name_key(n) for n in (a.name, *a.aliases)}  # a title printing the agency's alias is no disagreement
     for k, zh in (("province", "省"), ("prefecture", "地市"), ("county", "县区")):
-        if title[k] and getattr(a, k) and title[k] != getattr(a, k):
+        if title[k] and getattr(a, k) and title[k] != getattr(a, k) and name_key(title[k]) not in own:
             out.append(f"{zh}：标题为{title[k]}，名录为{getattr(a, k)}")
     return "；".join(out) or None
 

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from audit.roster import ALIAS_SEP, RosterAgency
-from etl.extract.metadata import _gazetteer, _places_in, describe_agency
+from etl.extract.metadata import _DEPT_SUFFIX, _GOV_SUFFIX, _gazetteer, _places_in, _short, describe_agency
 from etl.gazetteer import HERE, Place
 from warehouse.text import nfkc
 
@@ -254,34 +254,34 @@ def agency_of(values: dict, line: int) -> RosterAgency:
     if from_year and to_year and to_year <= from_year:
         raise RosterError(f"第 {line} 行：撤销年份 {to_year} 不晚于设立年份 {from_year}。")
     region = region_of(values["region_code"], line) if values.get("region_code") else None
-    meta = describe_agency(name)
     level = LEVELS.get(level) or LEVELS.get((level or "").lower())
     kind = KINDS.get(kind) or KINDS.get((kind or "").lower())
-    kind = kind or _kind_of(name, meta.agency_kind, (region.level if region else meta.level))
-    if region is not None:
+    if region is not None:  # the place is known: the id from it, without reading the name's places (fast)
+        kind = kind or _kind_of(name, "department" if _is_department(name) else "government", region.level)
         path = _path(region)
         place = dict(
             province=region.province, prefecture=region.prefecture, county=region.county, township=region.township
         )
+        own = _without_places(name, path)
         if kind == "department":
-            agency_id = "/".join(path + [meta.agency_short or name]) if meta.agency_kind == "department" else name
+            agency_id = "/".join(path + [own])
         elif kind == "zone":
-            same = meta.province == region.province and meta.agency_id and meta.agency_id.startswith(path[0])
-            agency_id = meta.agency_id if same else "/".join(path + [name])
+            agency_id = "/".join(path + [_GOV_SUFFIX.sub("", own) or own])
         else:
             agency_id = "/".join(path)
         level = level or region.level
         code = region.code
-    else:
+        parent = values.get("parent") or (_government_of(region) if kind == "department" else _government_above(region))
+    else:  # read from the name, as a report's title is
+        meta = describe_agency(name)
+        kind = kind or _kind_of(name, meta.agency_kind, meta.level)
         place = dict(province=meta.province, prefecture=meta.prefecture, county=meta.county, township=meta.township)
         agency_id = meta.agency_id or name
         level = level or meta.level
         code = None
+        parent = values.get("parent") or meta.parent
     if kind in ("government", "township", "zone") and level == "township":
         kind = "township"
-    parent = values.get("parent") or (meta.parent if meta.agency_kind == "department" or region is None else None)
-    if parent is None and region is not None:
-        parent = _government_of(region) if kind == "department" else _government_above(region)
     aliases = tuple(dict.fromkeys(a.strip() for a in re.split(r"[；;]", values.get("aliases", "")) if a.strip()))
     return RosterAgency(
         agency_id=agency_id,
@@ -299,6 +299,24 @@ def agency_of(values: dict, line: int) -> RosterAgency:
         merged_into=values.get("merged_into"),
         line=line,
     )
+
+
+def _is_department(name: str) -> bool:
+    return bool(_DEPT_SUFFIX.search(name)) and not _GOV_SUFFIX.search(name)
+
+
+def _without_places(name: str, path: list[str]) -> str:
+    """A department's own name, as the warehouse's id holds it: the name without the places of its region that
+    it starts with (包头市东河区财政局 -> 财政局); 人民政府办公厅 keeps its government's place (上海市政府办公厅)."""
+    rest, last = name, None
+    for p in path:
+        for form in dict.fromkeys((p, _short(p))):
+            if form and rest.startswith(form):
+                rest, last = rest[len(form) :], p
+                break
+    if rest.startswith("人民政府") and last:
+        return _short(last) + rest.replace("人民政府", "政府", 1)
+    return rest or name
 
 
 def _kind_of(name: str, title_kind: str | None, level: str | None) -> str:
