@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 import sqlalchemy as sa
 from test_audit import db_url, eng  # noqa: F401  (the SQLite / PostgreSQL fixtures)
@@ -65,6 +66,10 @@ def corpus(tmp_path_factory) -> Path:
     src = CORPUS / "2023_pingtan-syq_2021.txt"
     _report_like(src, root / "extra" / "damao_2022.txt", "达茂旗2022年度政府信息公开工作年度报告", "2023-03-08 10:00")
     _report_like(src, root / "extra" / "town_2022.txt", "城关镇2022年度政府信息公开工作年度报告", "2023-04-20 10:00")
+    # a county department of the same year, for the peer groups (not in the roster: it waits in 待匹配)
+    _report_like(
+        src, root / "extra" / "czj_2022.txt", "达茂旗财政局2022年度政府信息公开工作年度报告", "2023-01-20 10:00"
+    )
     (root / "roster.csv").write_text(ROSTER, encoding="utf-8")
     return root
 
@@ -234,3 +239,17 @@ def test_a_file_that_is_not_a_table_is_refused(tmp_path):
         read_roster(tmp_path / "x.xlsx", data=b"PK\x03\x04broken")
     with pytest.raises(RosterError, match="第 1 行不是名录的表头"):
         parse_rows([(1, ["单位", "地址"]), (2, ["平潭县人民政府", "福建"])])
+
+
+def test_the_peer_group_of_a_county_government_holds_county_governments_only(built):
+    from app import compare, queries
+    from warehouse.connect import connect
+
+    con = connect(built)
+    peers = queries.execute(con, "peers", queries.Filters(), {"year": 2022})
+    con.close()
+    by_kind = peers.with_columns(group=compare._group_label(True)).filter(pl.col("group").str.starts_with("县级"))
+    groups = {g: sorted(d["agency_name"].to_list()) for (g,), d in by_kind.group_by("group")}
+    assert groups == {"县级·政府·汇总": ["达茂旗"], "县级·部门·汇总": ["财政局"]}
+    by_level = peers.with_columns(group=compare._group_label(False)).filter(pl.col("group") == "县级·汇总")
+    assert sorted(by_level["agency_name"].to_list()) == ["财政局", "达茂旗"]
