@@ -253,3 +253,15 @@ def test_the_peer_group_of_a_county_government_holds_county_governments_only(bui
     assert groups == {"县级·政府·汇总": ["达茂旗"], "县级·部门·汇总": ["财政局"]}
     by_level = peers.with_columns(group=compare._group_label(False)).filter(pl.col("group") == "县级·汇总")
     assert sorted(by_level["agency_name"].to_list()) == ["财政局", "达茂旗"]
+
+
+def test_an_agency_without_a_report_scores_0_in_the_scorecard(built):
+    from scoring.scorecard import UNPUBLISHED, score_warehouse
+
+    sc = score_warehouse(built, years=[2023], read_texts=False)
+    row = sc.scores.filter(pl.col("agency_id") == CAIZHENG).row(0, named=True)
+    assert (row["report_id"], row["total"], row["peer_group"]) == (None, 0.0, "县级 · 兴庆区人民政府")
+    ev = sc.evidence.filter((pl.col("agency") == "兴庆区财政局") & (pl.col("year") == 2023))
+    assert ev["message"].to_list() == [f"{UNPUBLISHED}：机构名录中的机构，这一年没有发布年报（缺报），各项均为 0 分"]
+    # the agency with a report of 2023 in the same roster is scored from it, not as unpublished
+    assert sc.scores.filter(pl.col("agency_id") == "福建省/平潭综合实验区")["total"][0] > 0

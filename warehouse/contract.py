@@ -194,6 +194,7 @@ COVERAGE_SCHEMA = pa.schema(
         ("province", pa.string()),
         ("prefecture", pa.string()),
         ("county", pa.string()),
+        ("parent", pa.string()),  # the government it belongs to (the roster's 所属政府)
         ("year", pa.int32()),  # the report year
         ("status", pa.string()),  # coverage_status: on_time late undated missing not_found abolished merged
         ("deadline", pa.date32()),  # 条例 第四十九条: the agency's deadline for that year's report

@@ -26,6 +26,7 @@ _ROSTER = pa.schema(
         ("province", pa.string()),
         ("prefecture", pa.string()),
         ("county", pa.string()),
+        ("parent", pa.string()),
         ("url", pa.string()),
         ("from_year", pa.int32()),
         ("end_year", pa.int32()),  # the first year no report is expected
@@ -53,6 +54,7 @@ def write_coverage(folder: Path, roster: list[RosterAgency], fates: list[dict]) 
                 province=a.province,
                 prefecture=a.prefecture,
                 county=a.county,
+                parent=a.parent,
                 url=(a.url or "").rstrip("/") or None,
                 from_year=a.from_year,
                 end_year=end_year,

@@ -18,7 +18,7 @@ span AS (
     SELECT g.*, yrs.year FROM roster g CROSS JOIN yrs
     WHERE yrs.year >= coalesce(g.from_year, $y0)
 )
-SELECT s.agency_id, s.agency, s.level, s.kind, s.province, s.prefecture, s.county, CAST(s.year AS INTEGER) AS year,
+SELECT s.agency_id, s.agency, s.level, s.kind, s.province, s.prefecture, s.county, s.parent, CAST(s.year AS INTEGER) AS year,
        CASE WHEN r.report_id IS NOT NULL THEN
                 CASE WHEN r.publish_date IS NULL THEN 'undated'
                      WHEN r.publish_date > d.deadline THEN 'late' ELSE 'on_time' END
