@@ -42,6 +42,7 @@ PAGED = (
 # marked abolished or merged: audit/fates.py)
 DEFAULT_PARAMS = {
     "coverage": {"agencies": 30, "fates": "[]"},
+    "roster_matrix": {"agencies": 30},
     "coverage_summary": {"fates": "[]"},
     "failed_checks": {"rule": None},
     "headline_change": {"year": None},
