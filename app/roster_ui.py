@@ -255,10 +255,8 @@ def _draft_form() -> None:
     except RosterError as e:
         st.error(str(e))
         return
-    name = rows[0]["name"].removesuffix("人民政府") if rows else region
-    held = (
-        draft.from_warehouse(warehouse.warehouse_dir(), name) if warehouse.is_built(warehouse.warehouse_dir()) else []
-    )
+    wh = warehouse.warehouse_dir()
+    held = draft.from_warehouse(wh, region.strip()) if warehouse.is_built(wh) else []
     text = draft.draft_csv(rows + held)
     st.success(f"草稿共 {text.count(chr(10)) - 1:,} 家机构（区划表 {len(rows):,} 家，数据仓库中 {len(held):,} 家）。")
     st.download_button(

@@ -265,3 +265,17 @@ def test_an_agency_without_a_report_scores_0_in_the_scorecard(built):
     assert ev["message"].to_list() == [f"{UNPUBLISHED}：机构名录中的机构，这一年没有发布年报（缺报），各项均为 0 分"]
     # the agency with a report of 2023 in the same roster is scored from it, not as unpublished
     assert sc.scores.filter(pl.col("agency_id") == "福建省/平潭综合实验区")["total"][0] > 0
+
+
+def test_a_draft_for_a_prefecture_lists_its_governments_and_reads_back(built, tmp_path):
+    from etl.roster import draft
+
+    rows = draft.from_gazetteer("福州市")
+    path = tmp_path / "draft.csv"
+    path.write_text(draft.draft_csv(rows + draft.from_warehouse(built, "福州市")), encoding="utf-8")
+    agencies = {a.agency_id: a for a in read_roster(path)}
+    # 福州市, its 13 counties and districts, their 186 towns and streets (NBS 2023); 平潭县 as the warehouse holds it
+    assert len(agencies) == len(rows) == 200
+    county = agencies["福建省/福州市/平潭县"]
+    assert (county.name, county.region_code, county.from_year) == ("福州市平潭县人民政府", "350128", 2011)
+    assert agencies["福建省/福州市/平潭县/金井镇"].kind == "township"

@@ -9,7 +9,7 @@ import csv
 import io
 from pathlib import Path
 
-from etl.roster.read import HEADERS, RosterError, _townships, region_of
+from etl.roster.read import HEADERS, RosterError, _town, _townships, region_of
 from warehouse.db import connect, literal
 from warehouse.paths import table_path
 
@@ -42,27 +42,38 @@ def from_gazetteer(region: str) -> list[dict]:
         if c.startswith(code) and p.level != "province":
             prefix = "" if p.level == "prefecture" else (p.prefecture or p.province or "")
             name = _government(prefix + p.name if p.level == "county" else p.name, p.level)
-            rows.append(_row(name, p.level, c, "开发区" if name.endswith("管委会") else "政府"))
+            rows.append(_row(name, p.level, c, "开发区" if name.endswith("管委会") else "政府", p))
     for c, name in sorted(_townships().items()):
         if c.startswith(code):
             county = g.by_code.get(c[:6])
-            rows.append(_row(_government((county.name if county else "") + name, "township"), "township", c))
+            town = _town(g, c, name) if county else None
+            rows.append(
+                _row(_government((county.name if county else "") + name, "township"), "township", c, "乡镇", town)
+            )
     return rows
 
 
-def _row(name: str, level: str, code: str, kind: str = "政府") -> dict:
-    return {"name": name, "level": level, "kind": "乡镇" if level == "township" else kind, "region_code": code}
+def _row(name: str, level: str, code: str, kind: str = "政府", place=None) -> dict:
+    key = "/".join(x for x in (place.province, place.prefecture, place.county, place.township) if x) if place else code
+    return {
+        "name": name,
+        "level": level,
+        "kind": "乡镇" if level == "township" else kind,
+        "region_code": code,
+        "_id": key,
+    }
 
 
 def from_warehouse(wh: Path, region: str | None = None) -> list[dict]:
-    """The agencies the warehouse holds reports of (within `region`, a province or prefecture name), with the first
-    year they reported as 设立年份 for the supervisor to check."""
+    """The agencies the warehouse holds reports of (within `region`, a code or a name the gazetteer knows), with the
+    first year they reported as 设立年份 for the supervisor to check."""
     con = connect()
     where = "WHERE agency IS NOT NULL AND parse_status <> 'failed' AND duplicate_of IS NULL"
     params = []
     if region:
-        where += " AND (province = ? OR prefecture = ? OR county = ?)"
-        params = [region] * 3
+        place = region_of(region, 0)
+        where += f" AND {place.level} = ?"  # the column of the place's level: province, prefecture, county, township
+        params = [place.name]
     rows = con.execute(
         f"SELECT agency_id, arg_max(agency, year), any_value(level), any_value(agency_kind), min(year) "
         f"FROM read_parquet({literal(table_path(wh, 'reports'))}) {where} GROUP BY agency_id ORDER BY 1",
@@ -70,17 +81,24 @@ def from_warehouse(wh: Path, region: str | None = None) -> list[dict]:
     ).fetchall()
     con.close()
     return [
-        {"name": name, "level": level, "kind": "部门" if kind == "department" else "政府", "from_year": first}
-        for _, name, level, kind, first in rows
+        {
+            "name": name,
+            "level": level,
+            "kind": "部门" if kind == "department" else "政府",
+            "from_year": first,
+            "_id": aid,
+        }
+        for aid, name, level, kind, first in rows
     ]
 
 
 def draft_csv(rows: list[dict]) -> str:
-    """The rows as a roster CSV with Chinese headers, one agency a name (the gazetteer's row wins over the
-    warehouse's of the same name, which adds its first year)."""
+    """The rows as a roster CSV with Chinese headers, one row an agency (the gazetteer's row keeps its name and code
+    where the warehouse holds the same agency, which adds the first year it reported)."""
     merged: dict[str, dict] = {}
     for r in rows:
-        merged.setdefault(r["name"], {}).update({k: v for k, v in r.items() if v is not None})
+        held = merged.setdefault(r.get("_id") or r["name"], {})
+        held.update({k: v for k, v in r.items() if v is not None and k not in held})
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow([HEADERS[c][0] for c in COLUMNS])
