@@ -166,6 +166,11 @@ def main(argv: list[str] | None = None) -> int:
     rd.add_argument("region", help="an administrative code or a place name (150200, 包头市)")
     rd.add_argument("--warehouse", type=Path, default=None, help="add the agencies this warehouse holds there")
     rd.add_argument("--out", type=Path, default=None, help="the CSV to write (default: standard output)")
+    rsrc = rs.add_parser(
+        "sources", help="the SOURCES.csv of `etl collect` from a roster: its agencies with a 年报栏目 URL"
+    )
+    rsrc.add_argument("file", type=Path)
+    rsrc.add_argument("--out", type=Path, required=True, metavar="SOURCES.csv")
     ri = rs.add_parser("import", help="store a roster file in the audit database (as a 管理 user)")
     ri.add_argument("file", type=Path)
     ri.add_argument("--warehouse", type=Path, default=Path("data/warehouse"), help="the SQLite file sits beside it "
@@ -367,6 +372,19 @@ def _roster_command(parser, args) -> int:
         return 2
     if args.roster_command == "check":
         print(f"{args.file}: {len(agencies)} agencies, no errors")
+        return 0
+    if args.roster_command == "sources":  # collected from these URLs, a build counts 网站未找到 against the roster
+        import csv
+
+        with open(args.out, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["agency", "url", "level", "place"])
+            with_url = [a for a in agencies if a.url]
+            for a in with_url:
+                w.writerow(
+                    [a.name, a.url, a.level or "", "".join(x for x in (a.province, a.prefecture, a.county) if x)]
+                )
+        print(f"{args.out}: {len(with_url)} sources ({len(agencies) - len(with_url)} agencies without a 年报栏目 URL)")
         return 0
     from audit import db, store
     from audit import roster as audit_roster

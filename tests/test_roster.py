@@ -279,3 +279,27 @@ def test_a_draft_for_a_prefecture_lists_its_governments_and_reads_back(built, tm
     county = agencies["福建省/福州市/平潭县"]
     assert (county.name, county.region_code, county.from_year) == ("福州市平潭县人民政府", "350128", 2011)
     assert agencies["福建省/福州市/平潭县/金井镇"].kind == "township"
+
+
+def test_a_column_collected_without_the_years_report_is_website_not_found(built, tmp_path):
+    """The roster's URL read by `etl collect` (the collection table) with a report for 2022 only: its other missing
+    years are 网站未找到, not plain 缺报."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from etl.roster.coverage import write_coverage
+    from warehouse.contract import COLLECTION_SCHEMA
+
+    shutil.copy(built / "reports.parquet", tmp_path / "reports.parquet")
+    url = "https://www.example.gov.cn/xxgk/nb/"
+    rows = [{"agency": "兴庆区财政局", "source_url": url, "status": "ok", "year": 2022}]
+    pq.write_table(pa.Table.from_pylist(rows, schema=COLLECTION_SCHEMA), tmp_path / "collection.parquet")
+    roster = [a for a in read_roster(built.parent / "roster.csv") if a.agency_id == CAIZHENG]
+    roster = [audit_roster.RosterAgency(**{**roster[0].__dict__, "url": url.rstrip("/")})]
+    write_coverage(tmp_path, roster, [])
+    assert _rows(tmp_path / "coverage.parquet", "SELECT year, status FROM T ORDER BY year") == [
+        (2021, "not_found"),
+        (2022, "missing"),  # listed on the site, yet no report of it in the warehouse
+        (2023, "not_found"),
+        (2024, "not_found"),
+    ]
