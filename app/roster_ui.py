@@ -13,7 +13,7 @@ from audit import roster as audit_roster
 from audit import store
 from audit.roles import User
 from etl.roster import draft
-from etl.roster.read import HEADERS, KINDS, LEVELS, RosterError, parse_rows, read_roster
+from etl.roster.read import HEADERS, RosterError, parse_rows, read_roster
 from warehouse.contract import vocabulary
 from warehouse.labels import LEVEL_ZH
 
@@ -96,6 +96,7 @@ def match_queue(eng: sa.Engine, user: User) -> None:
                         f"已保存：{r['agency']} {r['year'] or ''} → {by_id[aid].name}；重建数据仓库后生效。"
                     )
                     st.rerun()
+    names = {a.agency_id: a.name for a in roster}
     diffs = queries.run("match_differences")
     if not diffs.is_empty():
         st.markdown(f"**标题与名录不一致**（{diffs.height} 份；数据仓库已按名录的层级、类型和地区统计）")
@@ -103,7 +104,7 @@ def match_queue(eng: sa.Engine, user: User) -> None:
             diffs.select(
                 pl.col("title_agency").alias("标题中的机构"),
                 pl.col("year").alias("年度"),
-                pl.col("agency_id").alias("名录机构"),
+                pl.col("agency_id").replace_strict(names, default=pl.col("agency_id")).alias("名录机构"),
                 pl.col("differences").alias("不一致之处"),
             ),
             hide_index=True,
@@ -203,7 +204,8 @@ def _edit_form(eng: sa.Engine, user: User, roster: list[audit_roster.RosterAgenc
         key="roster_edit_agency",
     )
     a = by_id.get(aid)
-    rows = {r["agency_id"]: r for r in audit_roster.agency_rows(eng)} if a else {}
+    held = next((r for r in audit_roster.agency_rows(eng) if r["agency_id"] == aid), None) if a else None
+    seen = audit_ui._seen(f"roster_{aid}", held["version"]) if held else 0  # as first shown: a later edit is stale
     with st.form(f"roster_edit_{aid}"):
         name = st.text_input("机构名称", value=a.name if a else "")
         aliases = st.text_input("别名（用“；”分隔）", value="；".join(a.aliases) if a else "")
@@ -227,16 +229,22 @@ def _edit_form(eng: sa.Engine, user: User, roster: list[audit_roster.RosterAgenc
         "url": url,
         "from_year": from_year,
         "to_year": to_year,
+        # kept as they were (the file import sets them; the form does not show them)
+        "parent": a.parent if a else None,
+        "deadline": ("部门" if a.deadline == "department" else "政府") if a else None,
+        "merged_into": a.merged_into if a else None,
     }
     cells = {HEADERS[k][0]: v or "" for k, v in values.items()}
     try:
         (new,) = parse_rows([(1, list(cells)), (2, list(cells.values()))], "修改")
         if a is not None and new.agency_id != a.agency_id:  # the same record, whatever the edit does to the id
             new = audit_roster.RosterAgency(**{**new.__dict__, "agency_id": a.agency_id})
-        audit_roster.save_agency(eng, user, new, rows[aid]["version"] if a else 0, note)
+        audit_roster.save_agency(eng, user, new, seen, note)
     except (RosterError, store.AuditError) as e:
         st.error(str(e).replace("第 2 行：", ""))
         return
+    if held:
+        audit_ui._seen(f"roster_{aid}", seen + 1, refresh=True)
     st.session_state["roster_flash"] = f"已保存“{new.name}”。重建数据仓库后生效。"
     st.rerun()
 
@@ -262,6 +270,3 @@ def _draft_form() -> None:
     st.download_button(
         "下载草稿（CSV）", text.encode("utf-8-sig"), file_name=f"机构名录草稿_{region.strip()}.csv", mime="text/csv"
     )
-
-
-__all__ = ["KINDS", "LEVELS", "match_queue", "roster_page"]
