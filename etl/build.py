@@ -239,13 +239,14 @@ def _build(
     engine = db.engine(db_url) if db.exists(db_url) else None
     if roster is None:
         roster = audit_roster.agencies(engine)
-    matched = apply_roster(building, previous_out, roster, audit_roster.match_decisions(engine) if roster else {})
+    decisions = audit_roster.match_decisions(engine) if roster else {}
+    matched = with_memory_headroom(apply_roster, building, previous_out, roster, decisions)
     summary.roster, summary.matched, summary.to_match = len(roster), matched.matched + matched.reviewed, matched.queued
     applied = with_memory_headroom(apply_corrections, building, db_url)
     summary.corrected, summary.stale_corrections = applied.cells, applied.stale
     with_memory_headroom(finalise, building)
     if roster:
-        write_coverage(building, roster, fates.all_fates(engine))
+        with_memory_headroom(write_coverage, building, roster, fates.all_fates(engine))
     with_memory_headroom(write_marts, building)
     _count(building, summary)
     swap_in(building, out)

@@ -112,10 +112,12 @@ def _differences(title: dict, a: RosterAgency) -> str | None:
 def apply_roster(folder: Path, previous: Path | None, roster: list[RosterAgency], decisions: dict[str, str]) -> Matched:
     """Match the reports in `folder` to `roster` (empty: only give kept reports back their titles' values) and write
     `roster_matches`; `previous`: the last build's warehouse; `decisions`: file_sha256 -> roster agency_id."""
+    before = table_path(previous, MATCHES) if previous is not None else None
+    if not roster and (before is None or not before.exists()):
+        return Matched()  # no roster now or before: the reports hold what their titles said
     con = connect()
     reports = table_path(folder, "reports")
     con.execute(f"CREATE TABLE reports AS SELECT * FROM read_parquet({literal(reports)})")
-    before = table_path(previous, MATCHES) if previous is not None else None
     if before is not None and before.exists():  # kept reports: what their titles said, before the last roster
         sets = ", ".join(f"{c} = m.title_{'kind' if c == 'agency_kind' else c}" for c in TITLE_COLUMNS)
         con.execute(
