@@ -9,7 +9,7 @@ through the gazetteer) is etl/roster/read.py's job; this module stores what it r
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
 import sqlalchemy as sa
 
@@ -277,8 +277,12 @@ def decide_match(
     seen_version: int,
 ) -> dict:
     """Say which roster agency a report is: kept by the report file's content hash, so every later build applies
-    it. `seen_version`: the decision's version when the page showed it (0: none yet)."""
-    _may_review(user, report)
+    it. `seen_version`: the decision's version when the page showed it (0: none yet). A report whose title names no
+    place is the region's of the agency chosen (a reviewer matches reports only to agencies of their region)."""
+    placed = report if report.province else replace(report, province=agency.province, prefecture=agency.prefecture)
+    _may_review(user, placed)
+    if not user.covers(agency.province, agency.prefecture):
+        raise PermissionDenied(f"“{agency.name}”不在您负责的地区（{user.scope_zh}）内，不能匹配到这家机构。")
     if not report.file_sha256:
         raise AuditError("这份报告的文件未能读取，不能匹配。")
     note = (note or "").strip() or "审核确认"

@@ -145,10 +145,11 @@ def test_a_reviewer_resolves_the_ambiguous_report_and_it_stays_resolved(built, c
         rid, sha, src = _rows(
             wh / "reports.parquet", "SELECT report_id, file_sha256, source_file FROM T WHERE agency = '城关镇'"
         )[0]
-        report = store.Report(rid, sha, source_file=src, agency="城关镇", year=2022, province="内蒙古自治区")
+        report = store.Report(rid, sha, source_file=src, agency="城关镇", year=2022)  # no place in its title
         town_b = next(a for a in read_roster(corpus / "roster.csv") if a.agency_id == TOWN_B)
-        with pytest.raises(store.PermissionDenied):
-            audit_roster.decide_match(eng, User("x", "查看", "viewer"), report, town_b, "", 0)
+        for nobody in (User("x", "查看", "viewer"), User("min", "林审核", "reviewer", "福建省")):
+            with pytest.raises(store.PermissionDenied):  # a viewer; a reviewer of another province
+                audit_roster.decide_match(eng, nobody, report, town_b, "", 0)
         audit_roster.decide_match(eng, REVIEWER, report, town_b, "报告正文落款为清水河县城关镇", 0)
         assert store.audit_rows(eng)[0]["action"] == "roster.match"
         etl_build([CORPUS, SAMPLES, corpus / "extra"], wh, "--roster", str(corpus / "roster.csv"), "--force")
