@@ -97,6 +97,8 @@ def match_queue(eng: sa.Engine, user: User) -> None:
                     )
                     st.rerun()
     names = {a.agency_id: a.name for a in roster}
+    if user.may_administer:
+        st.page_link("pages/roster.py", label="名录中没有这家机构：到“机构名录”页新增", icon=":material/add:")
     diffs = queries.run("match_differences")
     if not diffs.is_empty():
         st.markdown(f"**标题与名录不一致**（{diffs.height} 份；数据仓库已按名录的层级、类型和地区统计）")
