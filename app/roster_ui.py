@@ -97,7 +97,7 @@ def match_queue(eng: sa.Engine, user: User) -> None:
                     )
                     st.rerun()
     names = {a.agency_id: a.name for a in roster}
-    if user.may_administer:
+    if user.may_administer and not queue.is_empty():
         st.page_link("pages/roster.py", label="名录中没有这家机构：到“机构名录”页新增", icon=":material/add:")
     diffs = queries.run("match_differences")
     if not diffs.is_empty():
