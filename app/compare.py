@@ -36,6 +36,20 @@ MEASURES = {
     "review_rate": Measure("行政复议纠错率", "%", rate=True),
     "staff_total": Measure("信息公开工作人员", "人"),
 }
+# how a peer group is formed: the same level and kind (county governments with county governments; a report matched
+# to the roster has the roster's level and kind), or the same level only; 本级 and 汇总 reports are never mixed
+GROUPINGS = {"kind": "同层级、同类型", "level": "仅同层级"}
+
+
+def _group_label(by_kind: bool) -> pl.Expr:
+    parts = (
+        [pl.col("level_zh"), pl.col("kind_zh"), pl.col("scope_zh")]
+        if by_kind
+        else [pl.col("level_zh"), pl.col("scope_zh")]
+    )
+    return pl.concat_str(parts, separator="·")
+
+
 # a jump is flagged when a figure of at least JUMP_MIN grew or shrank by this factor on the year before
 JUMP_FACTOR = 3
 JUMP_MIN = 10
@@ -103,14 +117,15 @@ def peer_section(f: Filters, measures: list[str], key: str) -> None:
     """The peer comparison of a page: pick a measure, a year, a peer group and an agency to highlight."""
     st.subheader("同级比较：排名与分布")
     st.caption(
-        "同一年度、同一层级、同为本级（或同为汇总）报告的机构为一组，全组按数值由高到低排列；红色为所选机构，"
+        "同一年度、同一层级、同一类型（政府与政府、部门与部门；已导入机构名录时按名录）、同为本级（或同为汇总）报告的"
+        "机构为一组，全组按数值由高到低排列；红色为所选机构，"
         "实线为中位数，虚线为上下四分位数。点击条形可打开该份报告。筛选中的“机构”只决定突出显示哪家，不缩小比较组。"
     )
     years = queries.run("report_counts", f)["year"].to_list()
     if not years:
         st.info("当前筛选下没有报告。")
         return
-    c1, c2, c3, c4 = st.columns([2, 1, 1, 2])
+    c1, c2, c3, c4 = st.columns([2, 1, 2, 2])  # the group names level, kind and scope
     m = c1.selectbox("指标", measures, format_func=lambda k: MEASURES[k].title, key=f"{key}_measure")
     group_f = replace(f, agencies=(), years=())
     years = sorted(years, reverse=True)
@@ -120,25 +135,42 @@ def peer_section(f: Filters, measures: list[str], key: str) -> None:
     if peers.is_empty():
         st.info(f"{year} 年没有可比较的报告。")
         return
-    groups = (
-        peers.group_by("level_rank", "level_zh", "scope_zh").agg(pl.len().alias("n")).sort("level_rank", "scope_zh")
+    by_kind = (
+        st.radio(
+            "比较组按",
+            list(GROUPINGS),
+            format_func=GROUPINGS.get,
+            horizontal=True,
+            key=f"{key}_grouping",
+            index=list(GROUPINGS).index(st.query_params.get("peer_by", "kind"))
+            if st.query_params.get("peer_by") in GROUPINGS
+            else 0,
+        )
+        == "kind"
     )
+    peers = peers.with_columns(group=_group_label(by_kind))
+    groups = peers.group_by("level_rank", "group").agg(pl.len().alias("n")).sort("level_rank", "group")
     chosen_ids = set(f.agencies)
     mine = peers.filter(pl.col("agency_id").is_in(list(chosen_ids))) if chosen_ids else peers.clear()
-    options = [f"{r['level_zh']}·{r['scope_zh']}" for r in groups.iter_rows(named=True)]
-    counts = {f"{r['level_zh']}·{r['scope_zh']}": r["n"] for r in groups.iter_rows(named=True)}
-    default = f"{mine['level_zh'][0]}·{mine['scope_zh'][0]}" if mine.height else max(options, key=lambda o: counts[o])
+    options = groups["group"].to_list()
+    counts = dict(zip(groups["group"].to_list(), groups["n"].to_list()))
+    linked = st.query_params.get("peer_group")
+    default = (
+        linked if linked in options else (mine["group"][0] if mine.height else max(options, key=lambda o: counts[o]))
+    )
     group = c3.selectbox(
         "比较组",
         options,
         index=options.index(default),
-        key=f"{key}_group_{year}",
+        key=f"{key}_group_{year}_{by_kind}",
         format_func=lambda o: f"{o}（{counts[o]} 家）",
     )
-    level_zh, scope_zh = group.split("·")
-    d = peers.filter((pl.col("level_zh") == level_zh) & (pl.col("scope_zh") == scope_zh))
+    d = peers.filter(pl.col("group") == group)
     labels = sorted(d["label"].to_list())
-    pre = [x for x in mine.filter(pl.col("level_zh") == level_zh)["label"].to_list() if x in labels]
+    pre = [x for x in mine.filter(pl.col("group") == group)["label"].to_list() if x in labels]
+    by_id = dict(zip(d["agency_id"].to_list(), d["label"].to_list()))
+    if not pre and st.query_params.get("peer_agency") in by_id:
+        pre = [by_id[st.query_params["peer_agency"]]]
     who = c4.selectbox(
         "突出显示的机构",
         labels,
@@ -146,6 +178,13 @@ def peer_section(f: Filters, measures: list[str], key: str) -> None:
         key=f"{key}_who_{year}_{group}",
         placeholder="选择一家机构",
     )
+    # the group and the highlighted agency stay in the page's link, so a shared link shows the same comparison
+    st.query_params["peer_by"] = "kind" if by_kind else "level"
+    st.query_params["peer_group"] = group
+    if who:
+        st.query_params["peer_agency"] = d.filter(pl.col("label") == who)["agency_id"][0]
+    elif "peer_agency" in st.query_params:
+        del st.query_params["peer_agency"]
     meas = MEASURES[m]
     stats = peer_stats(d[m])
     if not stats["n"]:
@@ -155,7 +194,7 @@ def peer_section(f: Filters, measures: list[str], key: str) -> None:
     top, bottom = v["label"].head(3).to_list(), v["label"].tail(3).to_list()
     n_blank = d.height - stats["n"]
     lines = [
-        f"{year} 年{level_zh}{scope_zh}报告 {d.height} 份，其中 {stats['n']} 份有此数"
+        f"{year} 年{group}报告 {d.height} 份，其中 {stats['n']} 份有此数"
         + (f"（{n_blank} 份未填报，不参与排名）" if n_blank else "")
         + f"；中位数 {_fmt(stats['median'], meas.rate)}，四分位 {_fmt(stats['q1'], meas.rate)}–"
         f"{_fmt(stats['q3'], meas.rate)}。",
@@ -203,7 +242,7 @@ def peer_section(f: Filters, measures: list[str], key: str) -> None:
         f"同级比较_{meas.title}_{year}",
         table,
         chart,
-        title=f"{year} 年{level_zh}{scope_zh}报告{meas.title}排名",
+        title=f"{year} 年{group}报告{meas.title}排名",
         subtitle=[
             f"比较组：{year} 年{group}，{d.height} 家；突出显示：{who or '无'}",
             (

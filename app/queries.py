@@ -43,6 +43,7 @@ PAGED = (
 # marked abolished or merged: audit/fates.py)
 DEFAULT_PARAMS = {
     "coverage": {"agencies": 30, "fates": "[]"},
+    "roster_matrix": {"agencies": 30},
     "coverage_summary": {"fates": "[]"},
     "failed_checks": {"rule": None},
     "headline_change": {"year": None},
@@ -101,6 +102,8 @@ def _root_connection(wh: str, version: str, region: Region = Region()):
 # objects of a connection that hold no report, agency or place (the metric catalogue, the vocabulary): left whole
 # by restrict()
 UNPLACED = ("metric_labels", "labels")
+# objects limited by their place, not their reports: the roster's coverage names agencies that never reported
+BY_PLACE = ("raw_coverage",)
 
 
 def restrict(con, region: Region) -> None:
@@ -129,7 +132,9 @@ def restrict(con, region: Region) -> None:
     views = []
     for name, columns in objects:
         cols = set(columns)
-        if "report_id" in cols and "agency_id" in cols:
+        if name in BY_PLACE:
+            where = " AND ".join(place)
+        elif "report_id" in cols and "agency_id" in cols:
             where = f"{in_reports} OR (report_id IS NULL AND {in_agencies})"
         elif "report_id" in cols:
             where = in_reports

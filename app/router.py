@@ -38,6 +38,7 @@ PAGES = [
     ("pages/collect.py", "采集", "collect", ":material/travel_explore:"),
     ("pages/report.py", "报告详情", "report", ":material/description:"),
     ("pages/audit.py", "审核", "audit", ":material/verified_user:"),
+    ("pages/roster.py", "机构名录", "roster", ":material/list_alt:"),
 ]
 # True while dashboard.py runs a page (set around nav.run(), in the run's own thread)
 _routed: ContextVar[bool] = ContextVar("routed", default=False)

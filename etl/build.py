@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from audit import db, fates
+from audit import roster as audit_roster
 from audit.db import database_url
 from etl import parser_version
 from etl.collect.store import is_collection
@@ -28,6 +30,8 @@ from etl.load.write import PartWriter, assemble, rows_of
 from etl.parse import parse_file
 from etl.progress import ProgressBar
 from etl.read import MAX_BYTES, supported
+from etl.roster.coverage import write_coverage
+from etl.roster.match import apply_roster
 from etl.settle import settle_across_years
 from warehouse.contract import report_id
 from warehouse.db import with_memory_headroom
@@ -55,6 +59,9 @@ class Summary:
     settled: int = 0
     corrected: int = 0
     stale_corrections: int = 0
+    roster: int = 0  # agencies of the roster coverage was counted against (0: no roster)
+    matched: int = 0
+    to_match: int = 0  # reports the 待匹配 queue holds
     seconds: float = 0.0
 
     def line(self) -> str:
@@ -66,6 +73,12 @@ class Summary:
             + (
                 f" {self.stale_corrections} corrections not applied (report file changed: re-review them);"
                 if self.stale_corrections
+                else ""
+            )
+            + (
+                f" roster of {self.roster} agencies: {self.matched} reports matched, {self.to_match} to match on the"
+                " 审核 page;"
+                if self.roster
                 else ""
             )
             + f" {self.seconds:.1f} s"
@@ -149,19 +162,22 @@ def build(
     audit_db: str | None = None,
     wait: float | None = None,
     base: Path | None = None,
+    roster: list | None = None,
 ) -> Summary:
     """Build (or update) the warehouse at `out` from the inputs. One writer at a time: waits `wait` seconds (None:
     as long as it takes) for another build of the same folder, then raises WarehouseBusy. A build that fails
     removes what it wrote and leaves the previous warehouse as it was; a full disk raises BuildError.
     `audit_db`: the database of the 审核 page's corrections (default: DATABASE_URL, or the SQLite file beside
     `out`; none there, none applied). `base`: the folder relative inputs are relative to and stored so (None:
-    the working folder; the dashboard builds its samples with the checkout's, warehouse.paths.ROOT)."""
+    the working folder; the dashboard builds its samples with the checkout's, warehouse.paths.ROOT). `roster`: the
+    agencies expected to report (etl/roster/read.py; None: the roster of the audit database, when it has one): the
+    reports are matched to it and the `coverage` table is written."""
     out = Path(out)
     with one_writer(out, wait):
         building = building_path(out)
         try:
             return _build(
-                inputs, out, building, jobs, force, progress, on_progress, executor, scheduler, audit_db, base
+                inputs, out, building, jobs, force, progress, on_progress, executor, scheduler, audit_db, base, roster
             )
         except BaseException as e:
             shutil.rmtree(building, ignore_errors=True)
@@ -183,7 +199,7 @@ def _disk_full(e: BaseException) -> bool:
 
 
 def _build(
-    inputs, out: Path, building: Path, jobs, force, progress, on_progress, executor, scheduler, audit_db, base
+    inputs, out: Path, building: Path, jobs, force, progress, on_progress, executor, scheduler, audit_db, base, roster
 ) -> Summary:
     started = time.monotonic()
     recover(out)
@@ -219,9 +235,18 @@ def _build(
     summary.settled = len(settled)
     with_memory_headroom(assemble, building, previous_out, keep, manifest, settled)
     attach_collection(building, inputs, base)  # publish dates from the sites' listings; the collection table
-    applied = with_memory_headroom(apply_corrections, building, audit_db or database_url(out))
+    db_url = audit_db or database_url(out)
+    engine = db.engine(db_url) if db.exists(db_url) else None
+    if roster is None:
+        roster = audit_roster.agencies(engine)
+    decisions = audit_roster.match_decisions(engine) if roster else {}
+    matched = with_memory_headroom(apply_roster, building, previous_out, roster, decisions)
+    summary.roster, summary.matched, summary.to_match = len(roster), matched.matched + matched.reviewed, matched.queued
+    applied = with_memory_headroom(apply_corrections, building, db_url)
     summary.corrected, summary.stale_corrections = applied.cells, applied.stale
     with_memory_headroom(finalise, building)
+    if roster:
+        with_memory_headroom(write_coverage, building, roster, fates.all_fates(engine))
     with_memory_headroom(write_marts, building)
     _count(building, summary)
     swap_in(building, out)

@@ -79,6 +79,13 @@ def main(argv: list[str] | None = None) -> int:
         help="an extra gazetteer with the columns of etl/places.csv (name, level, province, prefecture, "
         "county, aliases): a national list of places, or the places.csv of a synthetic corpus",
     )
+    b.add_argument(
+        "--roster",
+        type=Path,
+        metavar="FILE",
+        help="机构名录: the agencies expected to report (CSV or .xlsx, docs/roster.md); reports are matched to it and "
+        "the `coverage` table is written (default: the roster stored in the audit database, if any)",
+    )
     p = sub.add_parser(
         "publish",
         help="upload a built warehouse folder to object storage (s3://…, gs://…); "
@@ -148,7 +155,31 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="retries (with back-off) after a timeout, a dropped connection, 5xx or 429",
     )
+    r = sub.add_parser(
+        "roster", help="机构名录: check a roster file, draft one for a region, import one (docs/roster.md)"
+    )
+    rs = r.add_subparsers(dest="roster_command", required=True)
+    rc = rs.add_parser("check", help="read and check a roster file (CSV or .xlsx); print its agencies' count")
+    rc.add_argument("file", type=Path)
+    rd = rs.add_parser("draft", help="a draft roster CSV for a region: its governments from the gazetteer, and the "
+                       "agencies a warehouse holds reports of there")  # fmt: skip
+    rd.add_argument("region", help="an administrative code or a place name (150200, 包头市)")
+    rd.add_argument("--warehouse", type=Path, default=None, help="add the agencies this warehouse holds there")
+    rd.add_argument("--out", type=Path, default=None, help="the CSV to write (default: standard output)")
+    rsrc = rs.add_parser(
+        "sources", help="the SOURCES.csv of `etl collect` from a roster: its agencies with a 年报栏目 URL"
+    )
+    rsrc.add_argument("file", type=Path)
+    rsrc.add_argument("--out", type=Path, required=True, metavar="SOURCES.csv")
+    ri = rs.add_parser("import", help="store a roster file in the audit database (as a 管理 user)")
+    ri.add_argument("file", type=Path)
+    ri.add_argument("--warehouse", type=Path, default=Path("data/warehouse"), help="the SQLite file sits beside it "
+                    "(ignored when DATABASE_URL is set)")  # fmt: skip
+    ri.add_argument("--user", required=True, help="a 管理 user of the audit database")
+    ri.add_argument("--note", default="", help="why (the audit log keeps it)")
     args = parser.parse_args(argv)
+    if args.command == "roster":
+        return _roster_command(parser, args)
     if args.command == "collect":
         return _collect(parser, args)
     if args.command == "synth":
@@ -186,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
             if bad:
                 parser.error("--places: " + "; ".join(bad))
             use_places(args.places)
+        args.roster_rows = _roster(parser, args.roster)
         if object_storage.is_remote(args.out):
             return _build_remote(parser, args)
         if args.keep is not None:
@@ -207,12 +239,27 @@ def main(argv: list[str] | None = None) -> int:
                 executor=args.executor,
                 scheduler=args.scheduler,
                 wait=args.wait,
+                roster=args.roster_rows,
             )
         except (WarehouseBusy, BuildError) as e:
             print(f"error: {e}", file=sys.stderr)
             return 3 if isinstance(e, WarehouseBusy) else 2
         print(summary.line())
     return 0
+
+
+def _roster(parser, path: Path | None) -> list | None:
+    """The agencies of a --roster file (None: no file given); a bad file stops the build before it starts."""
+    if path is None:
+        return None
+    from etl.roster.read import RosterError, read_roster
+
+    try:
+        return read_roster(path)
+    except OSError as e:
+        parser.error(f"--roster: cannot read {path}: {e}")
+    except RosterError as e:
+        parser.error(f"--roster: {e}")
 
 
 def _collect(parser, args) -> int:
@@ -288,6 +335,7 @@ def _build_remote(parser, args) -> int:
             force=args.force,
             executor=args.executor,
             scheduler=args.scheduler,
+            roster=args.roster_rows,
         )
         try:
             build_id = object_storage.publish(local, root, keep=keep)
@@ -296,4 +344,60 @@ def _build_remote(parser, args) -> int:
             return 2
     print(f"published {object_storage.join(root, object_storage.BUILDS, build_id)}", file=sys.stderr)
     print(summary.line())
+    return 0
+
+
+def _roster_command(parser, args) -> int:
+    from etl.roster import draft
+    from etl.roster.read import RosterError, read_roster
+
+    try:
+        if args.roster_command == "draft":
+            rows = draft.from_gazetteer(args.region)
+            held = draft.from_warehouse(args.warehouse, args.region) if args.warehouse else []
+            text = draft.draft_csv(rows + held)
+            if args.out:
+                args.out.write_text(text, encoding="utf-8-sig")
+                print(f"{args.out}: {text.count(chr(10)) - 1} agencies ({len(rows)} from the gazetteer, "
+                      f"{len(held)} from the warehouse)")  # fmt: skip
+            else:
+                sys.stdout.write(text)
+            return 0
+        agencies = read_roster(args.file)
+    except OSError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except RosterError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if args.roster_command == "check":
+        print(f"{args.file}: {len(agencies)} agencies, no errors")
+        return 0
+    if args.roster_command == "sources":  # collected from these URLs, a build counts 网站未找到 against the roster
+        import csv
+
+        with open(args.out, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["agency", "url", "level", "place"])
+            with_url = [a for a in agencies if a.url]
+            for a in with_url:
+                w.writerow(
+                    [a.name, a.url, a.level or "", "".join(x for x in (a.province, a.prefecture, a.county) if x)]
+                )
+        print(f"{args.out}: {len(with_url)} sources ({len(agencies) - len(with_url)} agencies without a 年报栏目 URL)")
+        return 0
+    from audit import db, store
+    from audit import roster as audit_roster
+
+    eng = db.engine(db.database_url(args.warehouse))
+    user = store.user(eng, args.user)
+    try:
+        counts = audit_roster.import_roster(eng, user, agencies, args.file.name, args.note)
+    except store.AuditError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(
+        f"roster version {counts['version']}: {counts['total']} agencies ({counts['added']} added, "
+        f"{counts['changed']} changed, {counts['removed']} removed); the next build counts coverage against it"
+    )
     return 0

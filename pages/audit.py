@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta, timezone
 import polars as pl
 import streamlit as st
 
-from app import audit_ui, export, queries
+from app import audit_ui, export, queries, roster_ui
 from audit import store
 from audit.roles import ROLE_ZH, ROLES
 from warehouse import labels
@@ -54,7 +54,7 @@ def _report_cols(rows: list[dict]) -> list[dict]:
 
 
 tabs = st.tabs(
-    ["需复核的更正", "人工更正", "核对处理", "已审核报告", "审核日志", "雷同文字"]
+    ["需复核的更正", "人工更正", "核对处理", "已审核报告", "审核日志", "雷同文字", "待匹配"]
     + (["用户"] if user.may_administer else [])
 )
 
@@ -228,8 +228,11 @@ with tabs[4]:
 with tabs[5]:
     audit_ui.copied_text(user, sorted({y for y in reports["year"].to_list() if y is not None}))
 
+with tabs[6]:
+    roster_ui.match_queue(eng, user)
+
 if user.may_administer:
-    with tabs[6]:
+    with tabs[7]:
         people = store.list_users(eng)
         st.dataframe(
             pl.DataFrame(

@@ -79,36 +79,107 @@ with st.expander("各年合计（按汇总去重）", expanded=False):
         hide_index=True,
     )
 
+roster = queries.run("roster_counts", f)  # empty without a roster (机构名录, docs/roster.md)
+if roster.height:
+    by = {r["status"]: r for r in roster.iter_rows(named=True)}
+    n_of = lambda s: by[s]["n"] if s in by else 0
+    st.subheader("名录口径：谁缺报、谁迟报")
+    st.caption(
+        f"按机构名录的 {roster['n_roster'][0]:,} 家机构计算：应报 "
+        f"{sum(n_of(s) for s in ('on_time', 'late', 'undated', 'missing', 'not_found')):,} 个机构年度，"
+        f"按时 {n_of('on_time'):,}、迟报 {n_of('late'):,}、缺报 {n_of('missing') + n_of('not_found'):,}"
+        + (f"（其中网站未找到 {n_of('not_found'):,}）" if n_of("not_found") else "")
+        + (f"、已发布但日期不明 {n_of('undated'):,}" if n_of("undated") else "")
+        + "。期限按《条例》第四十九条：政府部门次年1月31日前，人民政府次年3月31日前。"
+    )
+    left, right = st.columns(2)
+    with left:
+        miss = queries.run("roster_missing", f)
+        never = miss.filter(pl.col("n_published") == 0)
+        st.markdown(f"**缺报**（{miss.height:,} 家）")
+        if never.height:
+            st.markdown(
+                f"从未发布年报的机构（{never.height:,} 家）："
+                + "、".join(never["agency"].head(50).to_list())
+                + ("……" if never.height > 50 else "")
+            )
+        ui.dataframe(
+            miss.select(
+                pl.col("agency").alias("机构"),
+                pl.col("level_zh").alias("层级"),
+                filters.year_ranges_of(miss["missing"]).alias("缺报年度"),
+                pl.col("n_missing").alias("年数"),
+            ),
+            pdf_title="缺报清单（名录口径）",
+            hide_index=True,
+            width="stretch",
+        )
+    with right:
+        late = queries.run("roster_late", f)
+        st.markdown(f"**迟报**（{late.height:,} 份）")
+        ui.dataframe(
+            late.select(
+                pl.col("agency").alias("机构"),
+                pl.col("year").alias("年度"),
+                pl.col("days_late").alias("迟报天数"),
+                pl.col("publish_date").dt.strftime("%Y-%m-%d").alias("发布日期"),
+                pl.col("deadline").dt.strftime("%Y-%m-%d").alias("期限"),
+            ),
+            pdf_title="迟报清单（名录口径）",
+            hide_index=True,
+            width="stretch",
+        )
+else:
+    st.info(
+        "尚未导入机构名录：下面的缺报只统计库中已有报告的机构（各机构首末报告年度之间的空缺），"
+        "从未发布年报的机构不在其中。管理员可在“机构名录”页导入名录。"
+    )
+
 st.subheader("报告覆盖：机构 × 年度")
 fates = audit_ui.fates_param()  # agencies a reviewer marked abolished or merged: not missing from that year on
-cov = queries.run("coverage", f, fates=fates)  # the first 30 agencies (by level, then name), every year
+# the first 30 agencies (by level, then name), every year: the roster's when there is one, else those seen
+cov = queries.run("roster_matrix", f) if roster.height else queries.run("coverage", f, fates=fates)
 summ = queries.run("coverage_summary", f, fates=fates)
 n_ag = summ["n_agencies"][0] if summ.height else 0
-st.caption(
-    "灰色 = 缺失（在这家机构第一份与最后一份报告之间、该年没有报告）；浅色 = 报告期外（第一份报告之前或最后一份之后，"
-    "如机构尚未设立或已撤并，不算缺报）；已撤销/已并入 = 审核人员标记的撤并年度起（见下方“机构撤销与合并”）；"
-    "格内数字 = 同一年有多份报告（如本级与汇总各一份）。"
-    + (
-        "“网站未找到” = 采集时该机构网站的年报栏目里没有这一年的报告（见“采集”页）。"
-        if (cov["status"] == "网站未找到").any()
-        else ""
-    )
+found = (
+    "“网站未找到” = 采集时该机构网站的年报栏目里没有这一年的报告（见“采集”页）。"
+    if (cov["status"] == "网站未找到").any()
+    else ""
 )
-if summ.height:
+if roster.height:
+    n_ag = cov["n_agencies"][0] if cov.height else 0
     st.caption(
-        f"共 {n_ag:,} 家机构、{summ['n_years'][0]} 个年度；按各机构自己的首末报告年度"
-        + (f"（{summ['n_marked'][0]} 家标记撤并的机构到撤并前一年）" if summ["n_marked"][0] else "")
-        + "，应报 "
-        f"{summ['n_expected'][0]:,} 个机构年度，缺报 {summ['n_missing_total'][0]:,} 个。"
+        "按机构名录：灰色 = 缺失（名录中的机构该年没有报告）；浅色 = 报告期外（设立年份之前）；已撤销/已并入 = "
+        "名录的撤销年份起（或审核人员标记的撤并年度起）；格内数字 = 同一年有多份报告。"
+        + found
         + (
-            f"矩阵显示前 {cov['agency_id'].n_unique():,} 家机构（按层级、名称排序）；请用左侧筛选缩小范围。"
+            f"矩阵显示前 {cov['agency_id'].n_unique():,} 家机构（共 {n_ag:,} 家，按层级、名称排序）；"
+            "请用左侧筛选缩小范围。"
             if n_ag > cov["agency_id"].n_unique()
             else ""
         )
     )
+else:
+    st.caption(
+        "灰色 = 缺失（在这家机构第一份与最后一份报告之间、该年没有报告）；浅色 = 报告期外（第一份报告之前或最后一份之后，"
+        "如机构尚未设立或已撤并，不算缺报）；已撤销/已并入 = 审核人员标记的撤并年度起（见下方“机构撤销与合并”）；"
+        "格内数字 = 同一年有多份报告（如本级与汇总各一份）。仅统计库中有报告的机构（未导入机构名录）。" + found
+    )
+    if summ.height:
+        st.caption(
+            f"共 {n_ag:,} 家机构、{summ['n_years'][0]} 个年度；按各机构自己的首末报告年度"
+            + (f"（{summ['n_marked'][0]} 家标记撤并的机构到撤并前一年）" if summ["n_marked"][0] else "")
+            + "，应报 "
+            f"{summ['n_expected'][0]:,} 个机构年度，缺报 {summ['n_missing_total'][0]:,} 个。"
+            + (
+                f"矩阵显示前 {cov['agency_id'].n_unique():,} 家机构（按层级、名称排序）；请用左侧筛选缩小范围。"
+                if n_ag > cov["agency_id"].n_unique()
+                else ""
+            )
+        )
 export.show(charts.coverage_matrix(cov), cov, "报告覆盖")
 missing = summ.filter(pl.col("n_missing") > 0)
-if not missing.is_empty():
+if not missing.is_empty() and not roster.height:  # with a roster, its 缺报 list above says it
     st.markdown("**缺报清单**" + (f"（缺报最多的前 {missing.height} 家）" if missing.height >= 200 else ""))
     ui.dataframe(
         missing.select(

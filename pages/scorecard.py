@@ -18,6 +18,7 @@ from scoring.rubric import RubricError, parse_rubric
 from scoring.scorecard import (
     LARGE_YEAR,
     SECONDS_PER_REPORT,
+    UNPUBLISHED,
     Scorecard,
     report_years,
     score_warehouse,
@@ -293,6 +294,9 @@ rep = table.filter(pl.col("agency") == agency).row(0, named=True)
 ev = sc.evidence.filter(pl.col("report_id") == rep["report_id"])
 
 st.subheader(f"{agency} {year} 年：{rep['total']} 分（{rep['grade']}），组内第 {rep['rank']} / {rep['group_size']} 名")
+if rep["report_id"] is None:  # an agency of the roster that published no report that year (etl/roster)
+    st.warning(f"{UNPUBLISHED}：机构名录中的这家机构没有发布 {year} 年的年报（缺报），各项均为 0 分。")
+    st.stop()
 for ind in sc.rubric.indicators:
     pts, mx = rep.get(f"pts_{ind.id}"), rep.get(f"max_{ind.id}")
     rows_ind = ev.filter(pl.col("indicator") == ind.id)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
 from etl.specs import FUJIAN_2009, FUJIAN_2014, NATIONAL, SPEC_2019, SPEC_2021, SPECS, TableSpec
 from scoring.rubric import Indicator
 from warehouse.contract import catalogue, metrics_under
+from warehouse.deadlines import deadline_for
 
 TABLE_SOURCES = ("table", "manual")  # a table's cell as printed, or as corrected on the 审核 page
 
@@ -72,24 +72,6 @@ def _apply(weight: float, losses: list[tuple[float, dict]], value=None) -> Resul
 
 
 # ---------------------------------------------------------------------------------------------- timeliness
-
-
-def deadline_for(year: int, kind: str | None, params: dict) -> tuple[date, str]:
-    """The publication deadline of the report for `year`, and where it comes from."""
-    by_year = params.get("deadline_by_year") or {}
-    if str(year) in by_year:
-        return date.fromisoformat(by_year[str(year)]), "考核方指定期限"
-    if params.get("deadline_override"):
-        return date.fromisoformat(params["deadline_override"]), "考核方指定期限"
-    if year >= params.get("new_rule_from_year", 2019):
-        if kind == "department":
-            mmdd, basis = params.get("department_deadline", "01-31"), "《条例》第四十九条（政府部门）"
-        else:
-            mmdd, basis = params.get("government_deadline", "03-31"), "《条例》第四十九条（人民政府）"
-    else:
-        mmdd, basis = params.get("old_deadline", "03-31"), "原《条例》（2008年施行）"
-    m, d = (int(x) for x in mmdd.split("-"))
-    return date(year + 1, m, d), basis
 
 
 def timeliness(ctx: ReportContext, ind: Indicator) -> Result:

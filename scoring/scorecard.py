@@ -116,8 +116,68 @@ def score_warehouse(
     metrics = read_table(wh, "metrics", scored or None, columns=METRIC_COLUMNS)
     checks = read_table(wh, "checks", scored or None)
     return score_tables(
-        reports, metrics, checks, rubric, read_texts, base_dirs or [Path.cwd(), REPO_ROOT, *local], years=years
+        reports,
+        metrics,
+        checks,
+        rubric,
+        read_texts,
+        base_dirs or [Path.cwd(), REPO_ROOT, *local],
+        years=years,
+        unpublished=unpublished(wh, scored),
     )
+
+
+UNPUBLISHED = "未发布年报"
+
+
+def unpublished(wh: str | Path, scope: dict[str, list]) -> pl.DataFrame | None:
+    """The roster's agency-years without a report (coverage: 缺报 or 网站未找到, etl/roster) within `scope`; None when
+    the warehouse was built without a roster (then only the reports held are scored)."""
+    path = None if is_remote(wh) else Path(wh) / "coverage.parquet"
+    if path is None or not path.exists():
+        return None
+    cov = pl.read_parquet(path).filter(pl.col("status").is_in(["missing", "not_found"]))
+    for col, values in scope.items():
+        cov = cov.filter(pl.col(col).is_in(list(values)))
+    return cov
+
+
+def _unpublished_row(rubric: Rubric, u: dict) -> tuple[dict, dict]:
+    """An agency of the roster that published no report that year: 0 points on every indicator."""
+    row = {
+        "report_id": None,
+        "agency_id": u["agency_id"],
+        "agency": u["agency"],
+        "agency_short": u["agency"],
+        "year": u["year"],
+        "agency_kind": "department" if u["kind"] == "department" else "government",
+        "level": u["level"],
+        "parent": u["parent"],
+        "publish_date": None,
+        "province": u["province"],
+    }
+    row["peer_group"] = peer_label(row, rubric.peer_by)
+    for ind in rubric.indicators:
+        row[f"pts_{ind.id}"] = 0.0
+        row[f"max_{ind.id}"] = float(ind.weight)
+        row[f"val_{ind.id}"] = None
+    maxed = float(sum(ind.weight for ind in rubric.indicators))
+    row |= dict(corrected=None, points=0.0, max_points=maxed, total=0.0, grade=rubric.grade_for(0.0))
+    reason = "网站年报栏目中没有这一年的报告" if u["status"] == "not_found" else "机构名录中的机构，这一年没有发布年报"
+    evidence = {
+        "report_id": None,
+        "agency": u["agency"],
+        "year": u["year"],
+        "peer_group": row["peer_group"],
+        "indicator": "published",
+        "indicator_label": UNPUBLISHED,
+        **{"kind": "unpublished", "message": f"{UNPUBLISHED}：{reason}（缺报），各项均为 0 分", "lost": maxed},
+        "this": None,
+        "other": None,
+        "source": None,
+    }
+    row.pop("province")
+    return row, evidence
 
 
 def score_tables(
@@ -129,11 +189,13 @@ def score_tables(
     base_dirs: list[Path] | None = None,
     texts: dict[str, str | None] | None = None,
     years: list[int] | None = None,
+    unpublished: pl.DataFrame | None = None,
 ) -> Scorecard:
     """`years`: score only the reports of these years; the other reports given serve as last year's text.
 
     Reports are scored one year and province at a time (the same-year comparison is within them): the texts,
-    shingles and figures of one group are held at once, never those of a whole national year."""
+    shingles and figures of one group are held at once, never those of a whole national year. `unpublished`: the
+    roster's agency-years without a report (unpublished()): each scores 0, reason 未发布年报, ranked with its peers."""
     rubric = rubric or load_rubric()
     base_dirs = base_dirs or [Path.cwd(), REPO_ROOT]
     reps = reports.filter(pl.col("duplicate_of").is_null() & pl.col("year").is_not_null())
@@ -174,6 +236,11 @@ def score_tables(
             out_rows.append(row)
             evidence += found
 
+    for u in unpublished.to_dicts() if unpublished is not None else []:
+        if years is None or u["year"] in years:
+            row, found = _unpublished_row(rubric, u)
+            out_rows.append(row)
+            evidence.append(found)
     scores = pl.DataFrame(out_rows, infer_schema_length=None) if out_rows else pl.DataFrame(schema=_EMPTY_SCORES)
     scores = scores.with_columns(pl.col("year").cast(pl.Int32))
     scores = scores.with_columns(

@@ -9,7 +9,7 @@ import duckdb
 
 from warehouse import marts
 from warehouse import object_storage as remote
-from warehouse.contract import COLLECTION, COLLECTION_SCHEMA, TABLES
+from warehouse.contract import COLLECTION, COLLECTION_SCHEMA, COVERAGE, COVERAGE_SCHEMA, MATCHES, MATCHES_SCHEMA, TABLES
 from warehouse.db import literal
 from warehouse.paths import BEST_COPY_SQL, MACROS_SQL, METRICS_CSV
 from warehouse.tables import is_remote, readable, require_published, snapshot, table_source, warehouse_dir
@@ -28,6 +28,8 @@ def connect(wh: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     for t in TABLES:
         con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {table_source(wh, t)}")
     _collection_view(con, wh / f"{COLLECTION}.parquet")
+    for name, schema in OPTIONAL.items():
+        _optional_view(con, name, schema, wh / f"{name}.parquet")
     _labels_view(con)
     _dashboard_views(con, marts.valid(wh), lambda t: wh / "marts" / f"{t}.parquet")
     return con
@@ -64,6 +66,19 @@ def _collection_view(con: duckdb.DuckDBPyConnection, path: Path | str | None) ->
         con.unregister("empty_collection")
 
 
+# tables only a build with a roster writes (etl/roster): raw_<name>, empty without one
+OPTIONAL = {COVERAGE: COVERAGE_SCHEMA, MATCHES: MATCHES_SCHEMA}
+
+
+def _optional_view(con: duckdb.DuckDBPyConnection, name: str, schema, path: Path | str | None) -> None:
+    if path is not None and (isinstance(path, str) or path.exists()):
+        con.execute(f"CREATE VIEW raw_{name} AS SELECT * FROM read_parquet({literal(path)})")
+    else:
+        con.register("empty_table", schema.empty_table())
+        con.execute(f"CREATE TABLE raw_{name} AS SELECT * FROM empty_table")
+        con.unregister("empty_table")
+
+
 def _connect_remote(con: duckdb.DuckDBPyConnection, wh) -> duckdb.DuckDBPyConnection:
     snap = snapshot(wh)
     if not snap.built:
@@ -73,6 +88,8 @@ def _connect_remote(con: duckdb.DuckDBPyConnection, wh) -> duckdb.DuckDBPyConnec
         con.execute(f"CREATE VIEW raw_{t} AS SELECT * FROM {snap.table_source(t)}")
     name = f"{COLLECTION}.parquet"
     _collection_view(con, remote.join(snap.url, name) if name in snap.files else None)
+    for t, schema in OPTIONAL.items():
+        _optional_view(con, t, schema, remote.join(snap.url, f"{t}.parquet") if f"{t}.parquet" in snap.files else None)
     _labels_view(con)
     _dashboard_views(con, marts.valid(snap), lambda t: remote.join(snap.url, "marts", f"{t}.parquet"))
     return con

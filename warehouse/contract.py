@@ -183,6 +183,49 @@ COLLECTION_SCHEMA = pa.schema(
 )
 
 
+# what a build with a roster (机构名录, docs/roster.md) writes: one row per roster agency and year of its span
+COVERAGE = "coverage"
+COVERAGE_SCHEMA = pa.schema(
+    [
+        ("agency_id", pa.string()),  # the roster agency (reports matched to it carry the same agency_id)
+        ("agency", pa.string()),  # its name in the roster
+        ("level", pa.string()),
+        ("kind", pa.string()),  # roster_kind: government | department | township | zone
+        ("province", pa.string()),
+        ("prefecture", pa.string()),
+        ("county", pa.string()),
+        ("parent", pa.string()),  # the government it belongs to (the roster's 所属政府)
+        ("year", pa.int32()),  # the report year
+        ("status", pa.string()),  # coverage_status: on_time late undated missing not_found abolished merged
+        ("deadline", pa.date32()),  # 条例 第四十九条: the agency's deadline for that year's report
+        ("publish_date", pa.date32()),
+        ("days_late", pa.int32()),  # late: days after the deadline; on_time: 0; null otherwise
+        ("report_id", pa.string()),  # the report counted (null: none)
+        ("n_reports", pa.int32()),  # the agency's reports of that year (本级 and 汇总, duplicates not counted)
+    ]
+)
+# which roster agency each report was matched to, and what its title said (a build with a roster writes it)
+MATCHES = "roster_matches"
+MATCHES_SCHEMA = pa.schema(
+    [
+        ("report_id", pa.string()),
+        ("agency_id", pa.string()),  # the roster agency; null when not matched
+        ("status", pa.string()),  # match_status: matched | reviewed | ambiguous | unmatched
+        ("method", pa.string()),  # name | alias | title | website | reviewer
+        ("candidates", pa.string()),  # the roster agencies it could be (ids separated by ；), for the 待匹配 queue
+        ("title_agency_id", pa.string()),  # as read from the report's title, before the roster
+        ("title_level", pa.string()),
+        ("title_kind", pa.string()),
+        ("title_province", pa.string()),
+        ("title_prefecture", pa.string()),
+        ("title_county", pa.string()),
+        ("title_township", pa.string()),
+        ("title_parent", pa.string()),
+        ("differences", pa.string()),  # where title and roster disagree (Chinese), null when they agree
+    ]
+)
+
+
 def report_id(sha256: str | None, source_file: str, copy: bool = False) -> str:
     """A report's id: the first 16 hex digits of its file's SHA-256. A second file holding the same bytes (`copy`)
     gets one of its own, from the content and its name; a file whose bytes could not be read, one from its name."""

@@ -1,10 +1,12 @@
 -- Peer comparison: one row per report of the selection in year $year (NULL: the selection's latest year) with the headline figures the pages compare,
 -- the same agency's figures of the year before (same 本级/汇总 scope: a summary is never compared with a 本级 report)
 -- for the year-on-year change, and per-request ratios (cases per 100 requests received) where counts of agencies
--- of different size are not comparable. The page ranks within a peer group (level and scope).
+-- of different size are not comparable. The page ranks within a peer group (level, kind and scope by default; a
+-- report matched to the roster carries the roster's level and kind).
 WITH y AS (SELECT coalesce(CAST($year AS INTEGER), (SELECT max(year) FROM selected($filters))) AS year),
 cur AS (
     SELECT report_id, agency_id, label, agency_name, year, level, level_zh, level_rank, scope, scope_zh,
+           agency_kind, coalesce(label_zh('agency_kind', agency_kind), label_zh('agency_kind', 'unknown')) AS kind_zh,
            active_total, received, review_total, lit_total, staff_total,
            CASE WHEN closed > 0 THEN on_time / closed END AS on_time_rate,
            granted / nullif(answered, 0) AS granted_share, denied / nullif(answered, 0) AS denied_share,

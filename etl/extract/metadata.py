@@ -209,29 +209,38 @@ def read_metadata(doc: Document) -> Meta:
         name = None
     meta.year = meta.year or _year_from_period(text)
     if name:
-        name = re.split(r"[，。：:、]", name)[-1]
-        place, dept = _split_place(_GOV_SUFFIX.sub("", name) if not _DEPT_SUFFIX.search(name) else name)
-        parts = _place_parts(place or "")
-        meta.province, meta.prefecture = parts.get("province"), parts.get("prefecture")
-        meta.county, meta.township = parts.get("county"), parts.get("township")
-        if dept and _DEPT_SUFFIX.search(dept) and not _GOV_SUFFIX.search(dept):
-            meta.agency_kind = "department"
-            meta.agency = name
-            meta.agency_short = (
-                (_short(place) + dept.replace("人民政府", "政府")) if dept.startswith("人民政府") else dept
-            )
-            meta.level = parts.get("_level")
-            meta.parent = _gov_name(place, parts) if place else None
-        else:
-            meta.agency_kind = "government"
-            meta.level = parts.get("_level")
-            meta.agency = name if _GOV_SUFFIX.search(name) else _full_name(name, text)
-            meta.agency_short = _short(parts.get("_printed") or place or name)
-            meta.parent = _parent(parts)
-        meta.agency_id = _agency_id(meta, dept, parts.get("_last"))
+        _describe(meta, re.split(r"[，。：:、]", name)[-1], text)
     meta.scope = "aggregate" if _is_aggregate(text) else "self"
     meta.publish_date = _publish_date(doc)
     return meta
+
+
+def describe_agency(name: str) -> Meta:
+    """Who an agency is, read from its name as a title prints it (level, kind, place, parent, agency_id): what a
+    report titled with `name` would get. The roster (etl/roster) reads its agencies' names so."""
+    meta = Meta()
+    _describe(meta, name, "")
+    return meta
+
+
+def _describe(meta: Meta, name: str, text: str) -> None:
+    place, dept = _split_place(_GOV_SUFFIX.sub("", name) if not _DEPT_SUFFIX.search(name) else name)
+    parts = _place_parts(place or "")
+    meta.province, meta.prefecture = parts.get("province"), parts.get("prefecture")
+    meta.county, meta.township = parts.get("county"), parts.get("township")
+    if dept and _DEPT_SUFFIX.search(dept) and not _GOV_SUFFIX.search(dept):
+        meta.agency_kind = "department"
+        meta.agency = name
+        meta.agency_short = (_short(place) + dept.replace("人民政府", "政府")) if dept.startswith("人民政府") else dept
+        meta.level = parts.get("_level")
+        meta.parent = _gov_name(place, parts) if place else None
+    else:
+        meta.agency_kind = "government"
+        meta.level = parts.get("_level")
+        meta.agency = name if _GOV_SUFFIX.search(name) else _full_name(name, text)
+        meta.agency_short = _short(parts.get("_printed") or place or name)
+        meta.parent = _parent(parts)
+    meta.agency_id = _agency_id(meta, dept, parts.get("_last"))
 
 
 def _full_name(name: str, text: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -210,6 +210,7 @@ class Gazetteer:
     longest: int
     by_code: dict[str, Place]
     towns: dict[str, list[tuple[str, str]]]  # county code -> townships not yet indexed
+    _towns_under: dict[str, list[str]] = field(default_factory=dict)
 
     def find(self, text: str, scope: Place | None) -> tuple[Place | None, int]:
         """The place the longest name at the start of `text` stands for within `scope` (None: the country), and
@@ -226,7 +227,13 @@ class Gazetteer:
     def _index_townships(self, code: str) -> None:
         """A bare township name is too common to mean one place: it is found only under its county or prefecture,
         and indexed the first time a title names one of those (a few dozen names, not the country's 41 000)."""
-        for county in [c for c in self.towns if c.startswith(code)]:
+        if not self.towns:
+            return
+        if not self._towns_under:  # prefecture code -> its counties with townships not yet indexed (built once)
+            for c in self.towns:
+                self._towns_under.setdefault(c[:4], []).append(c)
+        counties = [code] if len(code) == 6 else self._towns_under.get(code, [])
+        for county in [c for c in counties if c in self.towns]:
             for tcode, name in self.towns.pop(county):
                 place = _township(tcode, name, self.by_code)
                 for s in (county[:4], county):

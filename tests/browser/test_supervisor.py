@@ -192,7 +192,7 @@ def test_65_agency_group_ranked_with_one_highlighted_and_slide_png(peers_server,
     )
     try:
         text = _text(pg)
-        assert "2018 年县级本级报告 65 份，其中 65 份有此数" in text
+        assert "2018 年县级·政府·本级报告 65 份，其中 65 份有此数" in text  # the group: level, kind and scope
         assert "合成县10：10（件），在 65 家中排第 56 位（由高到低），高于 14% 的同组机构" in text
         assert "最高：合成县65、合成县64、合成县63；最低：合成县1、合成县2、合成县3。" in text
         chart = pg.get_by_test_id("stVegaLiteChart").filter(has=pg.locator("canvas, svg")).nth(-2)

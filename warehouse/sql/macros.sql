@@ -76,3 +76,19 @@ covered AS (
       AND a_level_rank < level_rank + CASE WHEN scope = 'self' AND a_agency_id = agency_id THEN 1 ELSE 0 END
 )
 SELECT s.* FROM sel s WHERE NOT EXISTS (SELECT 1 FROM covered c WHERE c.report_id = s.report_id);
+
+-- covered(f): the rows of the roster's `coverage` table (etl/roster, empty without a roster) within the filters
+-- that apply to an agency-year (years, places, levels; 政府 takes in townships and zones' 管委会), with the
+-- Chinese of the status, level and kind.
+CREATE MACRO covered(f) AS TABLE
+SELECT c.*, label_zh('coverage_status', c.status) AS status_zh, label_zh('level', c.level) AS level_zh,
+       label_zh('roster_kind', c.kind) AS kind_zh
+FROM raw_coverage c
+WHERE (f['years'] IS NULL OR list_contains(CAST(f['years'] AS INTEGER[]), year))
+  AND (f['provinces'] IS NULL OR list_contains(CAST(f['provinces'] AS VARCHAR[]), province))
+  AND (f['prefectures'] IS NULL OR list_contains(CAST(f['prefectures'] AS VARCHAR[]), prefecture))
+  AND (f['counties'] IS NULL OR list_contains(CAST(f['counties'] AS VARCHAR[]), county))
+  AND (f['levels'] IS NULL OR list_contains(CAST(f['levels'] AS VARCHAR[]), level))
+  AND (f['kinds'] IS NULL OR list_contains(CAST(f['kinds'] AS VARCHAR[]),
+                                           CASE WHEN kind = 'department' THEN 'department' ELSE 'government' END))
+  AND (f['agencies'] IS NULL OR list_contains(CAST(f['agencies'] AS VARCHAR[]), agency_id));
