@@ -31,6 +31,7 @@ PAGES = [
     ("pages/review.py", "复议诉讼", "review", ":material/gavel:"),
     ("pages/staffing.py", "机构人员", "staffing", ":material/groups:"),
     ("pages/scorecard.py", "考核评分", "scorecard", ":material/grading:"),  # only when that file exists
+    ("pages/tongbao.py", "年度通报", "tongbao", ":material/summarize:"),
     ("pages/quality.py", "数据质量", "quality", ":material/rule:"),
     ("pages/upload.py", "导入报告", "upload", ":material/upload_file:"),
     ("pages/collect.py", "采集", "collect", ":material/travel_explore:"),

@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT, SAMPLES, etl_build
 from docx import Document
 
-from app.brief import document, facts, tongbao
+from app.brief import document, facts
 from app.queries import Filters, Region, execute
 from warehouse.connect import connect
 
@@ -51,7 +51,10 @@ def test_failing_rule_with_figures_and_headline_equal_to_dashboard(fujian_2020, 
     text = _text(doc)
     assert doc.paragraphs[0].text == "关于福建省2020年度政府信息公开工作年度报告情况的通报"
     # 平潭综合实验区 2020: the outcomes sum to 27, its 总计 says 21 (MANIFEST: R2 fails)
-    assert "平潭综合实验区：办理结果合计（错误）：「总计」列：（七）总计（21）不等于各项办理结果之和（27）（核对得 27 ≠ 报告填写 21）" in text
+    assert (
+        "平潭综合实验区：办理结果合计（错误）：「总计」列：（七）总计（21）不等于各项办理结果之和（27）（核对得 27 ≠ 报告填写 21）"
+        in text
+    )
     # 主要数据 equal the overview's queries on the same filter (2020, 福建省)
     con = connect(real_warehouse)
     f = Filters(provinces=("福建省",))
@@ -63,7 +66,10 @@ def test_failing_rule_with_figures_and_headline_equal_to_dashboard(fujian_2020, 
     assert rows["行政复议纠错率"][:2] == ["—", "—"]  # no decided case: no rate, never 0 %
     oy = execute(con, "outcomes_by_year", f).filter(year=2020).row(0, named=True)
     assert (oy["answered"], oy["granted"], oy["partial"], oy["unable"]) == (21, 7, 6, 4)
-    assert "已答复的申请 21件，其中予以公开 7件（33.3%）、部分公开 6件（28.6%）、不予公开 0件（0.0%）、无法提供 4件（19.0%）" in text
+    assert (
+        "已答复的申请 21件，其中予以公开 7件（33.3%）、部分公开 6件（28.6%）、不予公开 0件（0.0%）、无法提供 4件（19.0%）"
+        in text
+    )
     # the ranking: one row per scored agency; the charts embedded as pictures
     assert [[c.text for c in r.cells] for r in _table(doc, "同组").rows[1:]] == [
         ["地市级 · 福建省人民政府", "1", "平潭综合实验区", "93.8", "优秀", "减少 6.2"]
@@ -86,7 +92,10 @@ def test_late_and_missing_named(real_warehouse, tmp_path):
     text = _text(doc)
     assert "关于全部地区2011年度" in doc.paragraphs[0].text
     assert "迟报单位：平潭综合实验区（迟报 11 天）、平潭县人民政府（迟报 18 天）。" in text
-    assert "平潭县人民政府：应于2012年03月31日前发布（原《条例》（2008年施行）），实际发布于2012年04月18日，迟报 18 天" in text
+    assert (
+        "平潭县人民政府：应于2012年03月31日前发布（原《条例》（2008年施行）），实际发布于2012年04月18日，迟报 18 天"
+        in text
+    )
     assert len(_table(doc, "同组").rows) - 1 == b.scores.height == 2
     # 2013: 平潭综合实验区 reported 2012 and 2014, not 2013 (the dashboard's 缺报清单 says so too)
     b = facts.gather(real_warehouse, 2013, with_charts=False)
@@ -112,8 +121,8 @@ def test_empty_cases_in_words(real_warehouse, tmp_path):
 
 def test_samples_undated_and_template(tmp_path):
     wh = etl_build([SAMPLES.relative_to(ROOT)], tmp_path / "warehouse")
-    b, docx = tongbao.build(wh, 2018, Region("宁夏回族自治区", "银川市"))
-    doc = _open(docx, tmp_path)
+    b = facts.gather(wh, 2018, Region("宁夏回族自治区", "银川市"), with_charts=False)
+    doc = _open(document.docx_bytes(b), tmp_path)
     assert doc.paragraphs[0].text == "关于宁夏回族自治区银川市2018年度政府信息公开工作年度报告情况的通报"
     # the four 2018 samples print no publication date: said so, not counted late
     assert b.counts()["undated"] == 3 and b.counts()["late"] == 0
@@ -121,3 +130,29 @@ def test_samples_undated_and_template(tmp_path):
     assert len(_table(doc, "同组").rows) - 1 == b.scores.height == 3
     with pytest.raises(document.BriefError, match="通报模板无法打开"):
         document.docx_bytes(b, template=tmp_path / "missing.docx")
+
+
+def test_page_writes_the_same_document(real_warehouse, tmp_path, monkeypatch):
+    """The 年度通报 page for 2011: the counts on the page and the Word file it offers are the command line's."""
+    import shutil
+
+    from streamlit.testing.v1 import AppTest
+
+    wh = shutil.copytree(real_warehouse, tmp_path / "warehouse")  # the page may write nothing beside the shared one
+    monkeypatch.setenv("WAREHOUSE_DIR", str(wh))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180)
+    at.switch_page(str(ROOT / "pages" / "tongbao.py")).run()
+    at.selectbox[0].set_value(2011).run()
+    next(b for b in at.button if b.label == "生成通报").click().run()
+    assert not at.exception
+    shown = {m.label: m.value for m in at.metric}
+    assert shown == {
+        "应发布（家）": "2",
+        "已发布（家）": "2",
+        "按时发布（家）": "0",
+        "迟报（家）": "2",
+        "未发布（家）": "0",
+    }
+    problems = at.dataframe[0].value
+    rows = list(zip(problems["类别"], problems["单位"]))
+    assert rows[:2] == [("未按时发布", "平潭综合实验区"), ("未按时发布", "平潭县人民政府")]

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 TEMPLATE = Path(__file__).with_name("template.docx")
 SOFFICE_SECONDS = 180
 NUMERALS = "一二三四五六七八九十"
+NO_SOFFICE = "服务器未安装 LibreOffice（Debian 软件包 libreoffice-writer），无法生成 PDF；Word 版不受影响。"
 
 
 class BriefError(RuntimeError):
@@ -45,16 +46,20 @@ def docx_bytes(brief: Brief, template: Path | str | None = None) -> bytes:
     return buf.getvalue()
 
 
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
 def pdf_bytes(docx: bytes) -> bytes:
     """The .docx converted to PDF by LibreOffice (headless, its own profile so that runs never share one)."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise BriefError("服务器未安装 LibreOffice（soffice），无法生成 PDF；Word 版不受影响。")
+    office = soffice()
+    if office is None:
+        raise BriefError(NO_SOFFICE)
     with tempfile.TemporaryDirectory(prefix="tongbao-") as tmp:
         src = Path(tmp) / "tongbao.docx"
         src.write_bytes(docx)
         args = [
-            soffice,
+            office,
             f"-env:UserInstallation=file://{tmp}/profile",
             "--headless",
             "--convert-to",
