@@ -66,6 +66,7 @@ class Brief:
     problems: list[Problem]
     charts: list[tuple[str, bytes]] = field(default_factory=list)  # (caption, slide PNG)
     tracking: dict[str, list[dict]] = field(default_factory=dict)  # agency_id -> its 整改 items (audit/rectify.py)
+    places: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # agency_id -> province, prefecture
 
     @property
     def region_zh(self) -> str:
@@ -152,6 +153,10 @@ def gather(
         evidence=evidence,
         problems=_problems(coverage, checks.join(ids, on="report_id", how="left"), evidence, agency_of, year),
         tracking=tracking or {},
+        places={
+            r["agency_id"]: (r["province"], r["prefecture"])
+            for r in queries.execute(con, "filter_options", every).iter_rows(named=True)
+        },
     )
     if with_charts:
         from app.brief import figures

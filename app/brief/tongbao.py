@@ -11,26 +11,30 @@ from app.brief.document import BriefError
 from app.queries import Region
 from scoring.rubric import Rubric
 
-__all__ = ["BriefError", "audit_inputs", "build", "write_files"]
+__all__ = ["BriefError", "audit_engine", "audit_inputs", "build", "write_files"]
+
+
+def audit_engine(wh: Path | str):
+    """The warehouse's audit database, when it exists (reading never creates it)."""
+    from audit import db
+
+    url = db.database_url(wh)
+    return db.engine(url) if db.exists(url) else None
 
 
 def audit_inputs(wh: Path | str) -> tuple[str, dict[str, list[dict]]]:
-    """(the fates as coverage() takes them, each agency's 整改 items) from the warehouse's audit database; none when
-    it was never created (reading never creates it)."""
-    from audit import db, fates
+    """(the fates as coverage() takes them, each agency's 整改 items) from the warehouse's audit database."""
+    from audit import fates
 
-    url = db.database_url(wh)
-    if not db.exists(url):
+    eng = audit_engine(wh)
+    if eng is None:
         return "[]", {}
-    eng = db.engine(url)
     return fates.fates_json(fates.all_fates(eng)), tracking_of(eng)
 
 
 def tracking_of(eng) -> dict[str, list[dict]]:
-    try:
-        from audit import rectify
-    except ImportError:  # before the 整改 tables exist
-        return {}
+    from audit import rectify
+
     out: dict[str, list[dict]] = {}
     for item in rectify.items(eng):
         out.setdefault(item["agency_id"], []).append(item)
@@ -44,9 +48,17 @@ def build(
     rubric: Rubric | None = None,
     template: Path | str | None = None,
 ) -> tuple[facts.Brief, bytes]:
-    """The gathered facts and the .docx."""
-    fates_json, tracking = audit_inputs(wh)
-    brief = facts.gather(wh, year, region, rubric, fates_json, tracking)
+    """The gathered facts and the .docx. The 整改 items of the year and region are re-checked against the build
+    first, so that 整改情况 says whether the problem is still found."""
+    from app import rectify
+    from warehouse.tables import version
+
+    fates_json, _ = audit_inputs(wh)
+    brief = facts.gather(wh, year, region, rubric, fates_json)
+    eng = audit_engine(wh)
+    if eng is not None:
+        rectify.recheck_against(eng, version(wh), [brief])
+        brief.tracking = tracking_of(eng)
     return brief, document.docx_bytes(brief, template)
 
 
