@@ -32,6 +32,7 @@ PAGES = [
     ("pages/staffing.py", "机构人员", "staffing", ":material/groups:"),
     ("pages/scorecard.py", "考核评分", "scorecard", ":material/grading:"),  # only when that file exists
     ("pages/tongbao.py", "年度通报", "tongbao", ":material/summarize:"),
+    ("pages/rectify.py", "整改跟踪", "rectify", ":material/task_alt:"),
     ("pages/quality.py", "数据质量", "quality", ":material/rule:"),
     ("pages/upload.py", "导入报告", "upload", ":material/upload_file:"),
     ("pages/collect.py", "采集", "collect", ":material/travel_explore:"),
@@ -66,7 +67,8 @@ def start():
     ui.localise_widgets()
     ensure_warehouse()
     # absolute paths: a page file run on its own (streamlit run pages/x.py, AppTest) is then the main script
-    nav = st.navigation(ui.navigation_pages([(str(ROOT / f), *rest) for f, *rest in PAGES], ROOT))
+    # expanded: every page listed (Streamlit folds a long menu behind an English "View N more")
+    nav = st.navigation(ui.navigation_pages([(str(ROOT / f), *rest) for f, *rest in PAGES], ROOT), expanded=True)
     # the login, read once per run before any query: every query of this session, on every page, then stays
     # within the user's region
     queries.limit_to(audit_ui.region_of(audit_ui.sign_in()))
