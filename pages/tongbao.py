@@ -9,7 +9,7 @@ router.page()
 import polars as pl
 import streamlit as st
 
-from app import queries, rubric_ui, ui
+from app import export, maps, queries, rubric_ui, ui
 from app import warehouse as wh_
 from app.brief import document, tongbao
 from app.files import file_stem
@@ -141,3 +141,19 @@ else:
         icon=":material/picture_as_pdf:",
         on_click="ignore",
     )
+
+st.subheader("地图")
+level, within = maps.level_for(brief.region.province, brief.region.prefecture)
+measure = st.selectbox("指标", list(maps.MEASURES), format_func=lambda m: maps.MEASURES[m][0], key="tongbao_map")
+shown = maps.values(brief, level, measure)
+st.caption(
+    f"按{maps.LEVEL_NAME[level]}着色；灰色 = 无数据（没有报告，或报告的地点不在区划代码中），不是 0。"
+    f"{maps.MAP_SOURCE}。"
+)
+export.show(
+    maps.choropleth(shown, level, within, measure),
+    shown.with_columns(pl.lit(year).alias("year")),
+    f"{brief.region_zh}{year}年{maps.MEASURES[measure][0]}_地图",
+    title=f"{brief.region_zh}{year}年{maps.MEASURES[measure][0]}（按{maps.LEVEL_NAME[level]}）",
+    unit=maps.MEASURES[measure][1],
+)

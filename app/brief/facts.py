@@ -67,6 +67,8 @@ class Brief:
     charts: list[tuple[str, bytes]] = field(default_factory=list)  # (caption, slide PNG)
     tracking: dict[str, list[dict]] = field(default_factory=dict)  # agency_id -> its 整改 items (audit/rectify.py)
     places: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # agency_id -> province, prefecture
+    counties: dict[str, str | None] = field(default_factory=dict)  # agency_id -> county
+    by_place: pl.DataFrame | None = None  # headline_by_place.sql of the year (the maps)
 
     @property
     def region_zh(self) -> str:
@@ -153,11 +155,12 @@ def gather(
         evidence=evidence,
         problems=_problems(coverage, checks.join(ids, on="report_id", how="left"), evidence, agency_of, year),
         tracking=tracking or {},
-        places={
-            r["agency_id"]: (r["province"], r["prefecture"])
-            for r in queries.execute(con, "filter_options", every).iter_rows(named=True)
-        },
     )
+    for r in queries.execute(con, "filter_options", every).iter_rows(named=True):
+        if r["agency_id"] is not None:
+            brief.places[r["agency_id"]] = (r["province"], r["prefecture"])
+            brief.counties[r["agency_id"]] = r["county"]
+    brief.by_place = queries.execute(con, "headline_by_place", f)
     if with_charts:
         from app.brief import figures
 

@@ -7,7 +7,7 @@ import logging
 
 import polars as pl
 
-from app import charts
+from app import charts, maps
 from app.files import chart_png
 from warehouse import labels
 
@@ -59,6 +59,12 @@ def slides(brief, head: pl.DataFrame) -> list[tuple[str, bytes]]:
         )
         chart = charts.ranked_bars(bars, "total", value_title="分")
         out.append((title, chart_png(chart, title=title, subtitle=_lines(brief, "分"))))
+    level, within = maps.level_for(brief.region.province, brief.region.prefecture)
+    cover = maps.values(brief, level, "coverage")
+    if cover.height:
+        title = f"{brief.region_zh}{brief.year}年度报告发布率（按{maps.LEVEL_NAME[level]}）"
+        chart = maps.choropleth(cover, level, within, "coverage")
+        out.append((title, chart_png(chart, title=title, subtitle=_lines(brief, "已发布 ÷ 应发布"))))
     return out
 
 
