@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT, SAMPLES, etl_build
 from docx import Document
 
-from app.brief import document, facts
+from app.brief import document, facts, tongbao
 from app.queries import Filters, Region, execute
 from warehouse.connect import connect
 
@@ -74,7 +74,8 @@ def test_failing_rule_with_figures_and_headline_equal_to_dashboard(fujian_2020, 
     assert [[c.text for c in r.cells] for r in _table(doc, "同组").rows[1:]] == [
         ["地市级 · 福建省人民政府", "1", "平潭综合实验区", "93.8", "优秀", "减少 6.2"]
     ]
-    assert len(doc.inline_shapes) == 4  # 发布情况, 历年变化, 得分, the map
+    assert len(doc.inline_shapes) == 3  # 发布情况, 历年变化, 得分; the map is said in words:
+    assert "地图：福建省应发布报告的单位没有一家能对应到地市的区划代码（如单位只登记到省级），未绘制。" in text
     assert "整改要求：逐项核对统计表数据，更正后重新发布并说明更正情况。" in text
 
 
@@ -121,13 +122,27 @@ def test_empty_cases_in_words(real_warehouse, tmp_path):
 
 def test_samples_undated_and_template(tmp_path):
     wh = etl_build([SAMPLES.relative_to(ROOT)], tmp_path / "warehouse")
-    b = facts.gather(wh, 2018, Region("宁夏回族自治区", "银川市"), with_charts=False)
-    doc = _open(document.docx_bytes(b), tmp_path)
+    b, docx = tongbao.build(wh, 2018, Region("宁夏回族自治区", "银川市"))
+    doc = _open(docx, tmp_path)
+    assert [c for c, _ in b.charts][-1] == "宁夏回族自治区银川市2018年度报告发布率（按县区）"
+    assert len(doc.inline_shapes) == 4  # 发布情况, 历年变化, 得分 and the county map
     assert doc.paragraphs[0].text == "关于宁夏回族自治区银川市2018年度政府信息公开工作年度报告情况的通报"
     # the four 2018 samples print no publication date: said so, not counted late
     assert b.counts()["undated"] == 3 and b.counts()["late"] == 0
     assert "未注明发布日期 3 家" in _text(doc)
     assert len(_table(doc, "同组").rows) - 1 == b.scores.height == 3
+    # the county map of 银川市: keyed by the gazetteer's codes, a blank place left out (grey), never 0
+    from app import maps
+
+    assert maps.level_for("宁夏回族自治区", "银川市") == ("county", "6401")
+    assert maps.values(b, "county", "coverage").rows() == [("640104", "兴庆区", 1.0, 1), ("640105", "西夏区", 1.0, 2)]
+    assert maps.values(b, "county", "received").rows() == [("640104", "兴庆区", 5.0, 1), ("640105", "西夏区", 0.0, 2)]
+    assert maps.code_of("上海市", None, "黄浦区") == "310101" and maps.code_of("福建省", "福州市", "平潭县") == "350128"
+    shapes = maps.choropleth(maps.values(b, "county", "coverage"), "county", "6401").to_dict()
+    drawn = {f["properties"]["code"] for f in shapes["layer"][0]["data"]["values"]}
+    assert len(drawn) == 6 and all(
+        c.startswith("6401") for c in drawn
+    )  # 银川市's three districts, two counties, 灵武市
     with pytest.raises(document.BriefError, match="通报模板无法打开"):
         document.docx_bytes(b, template=tmp_path / "missing.docx")
 

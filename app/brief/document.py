@@ -317,6 +317,8 @@ class _Writer:
     def charts(self) -> None:
         b = self.b
         self.h1(5, "图表")
+        for note in b.chart_notes:
+            self.para(note)
         if not b.charts:
             self.para("没有可画的数据。")
             return

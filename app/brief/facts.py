@@ -65,6 +65,7 @@ class Brief:
     evidence: pl.DataFrame  # its deductions of the year
     problems: list[Problem]
     charts: list[tuple[str, bytes]] = field(default_factory=list)  # (caption, slide PNG)
+    chart_notes: list[str] = field(default_factory=list)  # why a chart is not there
     tracking: dict[str, list[dict]] = field(default_factory=dict)  # agency_id -> its 整改 items (audit/rectify.py)
     places: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # agency_id -> province, prefecture
     counties: dict[str, str | None] = field(default_factory=dict)  # agency_id -> county

@@ -65,6 +65,11 @@ def slides(brief, head: pl.DataFrame) -> list[tuple[str, bytes]]:
         title = f"{brief.region_zh}{brief.year}年度报告发布率（按{maps.LEVEL_NAME[level]}）"
         chart = maps.choropleth(cover, level, within, "coverage")
         out.append((title, chart_png(chart, title=title, subtitle=_lines(brief, "已发布 ÷ 应发布"))))
+    else:
+        brief.chart_notes.append(
+            f"地图：{brief.region_zh}应发布报告的单位没有一家能对应到{maps.LEVEL_NAME[level]}的区划代码"
+            "（如单位只登记到省级），未绘制。"
+        )
     return out
 
 
