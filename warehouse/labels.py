@@ -131,3 +131,4 @@ PROBLEM_ZH = _V["problem_kind"]
 RECTIFY_ZH = _V["rectify_state"]
 RECHECK_ZH = _V["recheck"]
 REQUIREMENT_ZH = _V["rectify_requirement"]  # the 整改要求 a 通报 and a 整改项 state for each kind of problem
+PEER_ZH = _V["peer_column"]  # the report columns a rubric's peer groups may be formed by

@@ -267,7 +267,7 @@ class _Writer:
             return
         self.para(
             f"按考核细则“{b.rubric.name}”评分（满分 100），在同组单位（相同的"
-            f"{'、'.join(_PEER_ZH.get(c, c) for c in b.rubric.peer_by) or '全部'}）之间排名。"
+            f"{'、'.join(labels.PEER_ZH.get(c, c) for c in b.rubric.peer_by) or '全部'}）之间排名。"
         )
         for group in sorted(s["peer_group"].unique().to_list()):
             g = s.filter(s["peer_group"] == group).sort("rank", "agency")
@@ -397,17 +397,6 @@ class _Writer:
                 for it in items
             ],
         )
-
-
-_PEER_ZH = {
-    "level": "层级",
-    "parent": "上级机关",
-    "agency_kind": "机关类型",
-    "province": "省份",
-    "prefecture": "地市",
-    "county": "县区",
-    "template": "格式",
-}
 
 
 def _day(d) -> str:
