@@ -142,6 +142,10 @@ class _Writer:
             f"（{b.region_zh}，{b.year}年度；依据考核细则“{b.rubric.name}”；{date.today():%Y年%m月%d日}生成）"
         )
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if b.demo:
+            from app.demo import NOTE
+
+            self.para(f"【{NOTE}，不得用于考核或对外引用。】")
         self.overall()
         self.figures()
         self.ranking()

@@ -66,6 +66,7 @@ class Brief:
     problems: list[Problem]
     charts: list[tuple[str, bytes]] = field(default_factory=list)  # (caption, slide PNG)
     chart_notes: list[str] = field(default_factory=list)  # why a chart is not there
+    demo: bool = False  # the warehouse holds synthetic reports (app/demo.py): every page and chart says so
     tracking: dict[str, list[dict]] = field(default_factory=dict)  # agency_id -> its 整改 items (audit/rectify.py)
     places: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # agency_id -> province, prefecture
     counties: dict[str, str | None] = field(default_factory=dict)  # agency_id -> county
@@ -80,7 +81,9 @@ class Brief:
         return f"关于{self.region_zh}{self.year}年度政府信息公开工作年度报告情况的通报"
 
     def filter_zh(self) -> str:
-        return f"筛选：{self.year}年，{self.region_zh}"
+        from app.demo import NOTE
+
+        return f"筛选：{self.year}年，{self.region_zh}" + (f"（{NOTE}）" if self.demo else "")
 
     def counts(self) -> dict[str, int]:
         """Agencies per coverage status, and those expected to report."""
@@ -162,6 +165,7 @@ def gather(
             brief.places[r["agency_id"]] = (r["province"], r["prefecture"])
             brief.counties[r["agency_id"]] = r["county"]
     brief.by_place = queries.execute(con, "headline_by_place", f)
+    brief.demo = bool(queries.execute(con, "demo_reports", every)["demo_reports"][0])
     if with_charts:
         from app.brief import figures
 

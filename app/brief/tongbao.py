@@ -53,6 +53,7 @@ def build(
     from app import rectify
     from warehouse.tables import version
 
+    wh = Path(wh) if "://" not in str(wh) else wh  # the page passes the folder as text (a cache key)
     fates_json, _ = audit_inputs(wh)
     brief = facts.gather(wh, year, region, rubric, fates_json)
     eng = audit_engine(wh)
