@@ -75,7 +75,10 @@ def test_failing_rule_with_figures_and_headline_equal_to_dashboard(fujian_2020, 
         ["地市级 · 福建省人民政府", "1", "平潭综合实验区", "93.8", "优秀", "减少 6.2"]
     ]
     assert len(doc.inline_shapes) == 3  # 发布情况, 历年变化, 得分; the map is said in words:
-    assert "地图：福建省应发布报告的单位没有一家能对应到地市的区划代码（如单位只登记到省级），未绘制。" in text
+    assert (
+        "地图：福建省应发布报告的单位没有一家能对应到地市的区划代码（单位所在地未登记到这一级，或地名不在区划代码中），未绘制。"
+        in text
+    )
     assert "整改要求：逐项核对统计表数据，更正后重新发布并说明更正情况。" in text
 
 

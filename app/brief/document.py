@@ -76,19 +76,6 @@ def pdf_bytes(docx: bytes) -> bytes:
         return out.read_bytes()
 
 
-def write(brief: Brief, target: Path | str, template: Path | str | None = None) -> Path:
-    """Write the 通报 to `target`: .docx, or .pdf (converted from the .docx)."""
-    target = Path(target)
-    data = docx_bytes(brief, template)
-    if target.suffix.lower() == ".pdf":
-        data = pdf_bytes(data)
-    elif target.suffix.lower() != ".docx":
-        raise BriefError(f"通报只能写成 .docx 或 .pdf：{target.name}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    return target
-
-
 def _open_template(path: Path):
     """The template with its body emptied (its page setup, styles, header and footer kept)."""
     try:

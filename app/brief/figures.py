@@ -68,7 +68,7 @@ def slides(brief, head: pl.DataFrame) -> list[tuple[str, bytes]]:
     else:
         brief.chart_notes.append(
             f"地图：{brief.region_zh}应发布报告的单位没有一家能对应到{maps.LEVEL_NAME[level]}的区划代码"
-            "（如单位只登记到省级），未绘制。"
+            "（单位所在地未登记到这一级，或地名不在区划代码中），未绘制。"
         )
     return out
 
