@@ -33,6 +33,8 @@ PAGES = [
     ("pages/compare.py", "机构对比", "compare", ":material/compare_arrows:"),
     ("pages/search.py", "全文检索", "search", ":material/manage_search:"),
     ("pages/scorecard.py", "考核评分", "scorecard", ":material/grading:"),  # only when that file exists
+    ("pages/tongbao.py", "年度通报", "tongbao", ":material/summarize:"),
+    ("pages/rectify.py", "整改跟踪", "rectify", ":material/task_alt:"),
     ("pages/quality.py", "数据质量", "quality", ":material/rule:"),
     ("pages/upload.py", "导入报告", "upload", ":material/upload_file:"),
     ("pages/collect.py", "采集", "collect", ":material/travel_explore:"),

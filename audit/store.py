@@ -390,6 +390,11 @@ ACTION_ZH = {
     "agency.fate": "标记机构撤并",  # audit/fates.py
     "agency.unfate": "取消撤并标记",
     "rubric.update": "修改考核细则",
+    "rectify.issue": "下发整改项",  # audit/rectify.py
+    "rectify.answered": "登记整改反馈",
+    "rectify.returned": "退回整改",
+    "rectify.closed": "复核通过",
+    "rectify.recheck": "重新核查整改项",
 }
 
 

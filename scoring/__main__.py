@@ -1,4 +1,7 @@
-"""python -m scoring [WAREHOUSE] [--rubric FILE] [--year N] [--xlsx OUT]: print the scorecard, optionally export it."""
+"""python -m scoring [WAREHOUSE] [--rubric FILE] [--year N] [--xlsx OUT]: print the scorecard, optionally export it.
+
+python -m scoring WAREHOUSE --year N [--province P] [--prefecture C] --brief FILE.docx [--brief FILE.pdf]: the year's
+通报 of a region (app/brief: it reads the dashboard's own queries, so it is imported only when asked for)."""
 
 from __future__ import annotations
 
@@ -18,7 +21,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rubric", help="rubric TOML (default: scoring/default_rubric.toml)")
     ap.add_argument("--year", type=int, help="only this report year")
     ap.add_argument("--xlsx", help="write the Excel workbook here")
+    ap.add_argument("--brief", action="append", help="write the year's 通报 here (.docx or .pdf; may be repeated)")
+    ap.add_argument("--province", help="通报: only this province")
+    ap.add_argument("--prefecture", help="通报: only this prefecture")
+    ap.add_argument("--template", help="通报: the Word template (default: app/brief/template.docx)")
     a = ap.parse_args(argv)
+    if a.brief:
+        if a.year is None:
+            print("通报需要 --year：请指定年度。", file=sys.stderr)
+            return 2
+        return _brief(a)
     try:
         rubric = load_rubric(a.rubric)
     except RubricError as e:
@@ -43,6 +55,22 @@ def main(argv: list[str] | None = None) -> int:
     if a.xlsx:
         write_excel(sc, a.xlsx, year=a.year)
         print(f"已导出 / written: {a.xlsx}")
+    return 0
+
+
+def _brief(a) -> int:
+    from app.brief import tongbao
+
+    try:
+        rubric = load_rubric(a.rubric)
+        written = tongbao.write_files(
+            a.warehouse or warehouse_dir(), a.year, a.brief, a.province, a.prefecture, rubric, a.template
+        )
+    except (RubricError, tongbao.BriefError, FileNotFoundError) as e:
+        print(e, file=sys.stderr)
+        return 2
+    for path in written:
+        print(f"已生成通报 / written: {path}")
     return 0
 
 

@@ -94,8 +94,9 @@ def _head() -> str:
 
 
 def test_migrated_to_the_newest_revision(eng):
-    assert db.revision(eng) == _head() == "0005"  # 0001, 0002 (agency fates), 0003, 0005 (roster) in a chain, all run
+    assert db.revision(eng) == _head() == "0007"  # 0001 … 0005 (roster), 0007 (整改) in a chain, all run
     tables = {"users", "corrections", "dispositions", "report_reviews", "audit_log", "settings", "rubrics"}
+    tables |= {"rectifications"}
     assert tables | {"agency_fates"} <= set(sa.inspect(eng).get_table_names())
     assert {"withdrawn_at", "withdrawn_by", "withdraw_reason"} <= {
         c["name"] for c in sa.inspect(eng).get_columns("corrections")

@@ -111,6 +111,7 @@ EMPTY_WITHOUT_COLLECTION = (
     "match_differences",
     "match_queue",
     "roster_counts",
+    "roster_coverage",
     "roster_late",
     "roster_matrix",
     "roster_missing",

@@ -123,3 +123,12 @@ RATE_COLUMNS = {
     "granted_share",
     "denied_share",
 }
+
+# the 通报 and 整改 (app/brief, audit/rectify.py): an agency's standing for a year, the kinds of problem it names,
+# a 整改项's state and what the latest build found
+COVERAGE_ZH = _V["coverage_status"]
+PROBLEM_ZH = _V["problem_kind"]
+RECTIFY_ZH = _V["rectify_state"]
+RECHECK_ZH = _V["recheck"]
+REQUIREMENT_ZH = _V["rectify_requirement"]  # the 整改要求 a 通报 and a 整改项 state for each kind of problem
+PEER_ZH = _V["peer_column"]  # the report columns a rubric's peer groups may be formed by
