@@ -304,3 +304,18 @@ def test_a_column_collected_without_the_years_report_is_website_not_found(built,
         (2023, "not_found"),
         (2024, "not_found"),
     ]
+
+
+def test_the_tongbao_counts_coverage_from_the_roster(built):
+    """coverage() (the 通报, the maps and 整改 read it) takes the roster's table: the never-published 财政局 is 缺报
+    in 2022, 达茂旗's 2022 report is on time, and the same counts hold as coverage.parquet's."""
+    from app import warehouse
+    from app.coverage import coverage
+    from app.queries import Filters
+
+    cov = coverage(warehouse.connect(built), Filters(), 2022)
+    status = dict(zip(cov["agency_id"], cov["status"], strict=True))
+    assert status[CAIZHENG] == "missing" and status[DAMAO] == "on_time"
+    assert sorted(cov["status"].to_list()) == sorted(
+        s for (s,) in _rows(built / "coverage.parquet", "SELECT status FROM T WHERE year = 2022")
+    )
