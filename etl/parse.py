@@ -16,6 +16,7 @@ from etl.checks import run_checks
 from etl.checks.across_years import Neighbours
 from etl.checks.ocr_digits import unsure_by_rules
 from etl.checks.prose import check_prose
+from etl.checks.structure import check_structure
 from etl.extract import extract
 from etl.extract.metadata import read_metadata
 from etl.extract.prose import extract_prose
@@ -180,6 +181,7 @@ def _parse(report: dict, path: Path, data: bytes, neighbours: Neighbours | None)
             problems += unsure_by_rules(spec.name, metrics)
         checks = run_checks(spec.name, metrics)
     checks += check_prose(prose, metrics)
+    checks += check_structure(doc, report["template"], meta.year, meta.agency, metrics, spec.name if spec else None)
     # a prose figure that merely repeats its table cell is recorded by the passing check, not as a second
     # row for the same number; figures the table lacks or contradicts are kept (source = 'text')
     table = {(m.metric, m.applicant, m.basis): m.value for m in metrics}
