@@ -137,6 +137,17 @@ def table_of(metric: str) -> str:
     return " ".join(section[:2]) if len(section) > 1 and section[1].startswith("第二十条") else section[0]
 
 
+def metric_name(metric: str) -> str:
+    """A metric as a finding names it: its label as the report's template prints it, with the item of 二's tables
+    (「行政许可·处理决定数量」)."""
+    d = catalogue().get(metric)
+    if d is None:
+        return metric
+    label = re.sub(r" \((?:old|\d{4})\)", "", d.label_zh.split(" / ")[0])
+    section = d.section.split()
+    return f"{section[-1]}·{label}" if len(section) > 2 and section[1].startswith("第二十条") else label
+
+
 def _tables(template: str, metrics: list[Metric], spec_name: str | None) -> list[Check]:
     from etl.specs import SPECS
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from etl.checks.structure import metric_name
 from etl.checks.year_rules import checked_rule_ids, read_metrics, term_rows
 from warehouse.contract import ACCEPTED_VALUES, APPLICANT_ZH, TABLES, accepted_values, catalogue
 from warehouse.db import connect, literal
@@ -20,12 +21,15 @@ def sql(name: str) -> str:
 
 def define_rule_tables(con) -> None:
     """What the rule queries read besides the figures: metric labels, the cross-year rules as rows, the applicant
-    columns' names, and the macros n(x) (a number as printed) and label(metric). The 预审 (etl/precheck.py) runs
+    columns' names, and the macros n(x) (a number as printed), label(metric) and metric_name(metric) (etl/checks/structure.py). The 预审 (etl/precheck.py) runs
     the same queries on a draft."""
-    con.execute("CREATE TABLE labels(metric VARCHAR, label_zh VARCHAR)")
-    con.executemany("INSERT INTO labels VALUES (?, ?)", [(k, d.label_zh) for k, d in catalogue().items()])
+    con.execute("CREATE TABLE labels(metric VARCHAR, label_zh VARCHAR, name VARCHAR)")
+    con.executemany(
+        "INSERT INTO labels VALUES (?, ?, ?)", [(k, d.label_zh, metric_name(k)) for k, d in catalogue().items()]
+    )
     con.execute("CREATE MACRO n(x) AS regexp_replace(printf('%.6f', x), '\\.?0+$', '')")
     con.execute("CREATE MACRO label(k) AS coalesce((SELECT label_zh FROM labels WHERE metric = k), k)")
+    con.execute("CREATE MACRO metric_name(k) AS coalesce((SELECT name FROM labels WHERE metric = k), k)")
     con.execute(
         "CREATE TABLE year_terms(rule VARCHAR, instance INTEGER, pos INTEGER, sign INTEGER, year INTEGER,"
         " metric VARCHAR, basis VARCHAR, says VARCHAR)"

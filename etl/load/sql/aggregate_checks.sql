@@ -1,6 +1,6 @@
 -- structure.aggregate: an aggregate (汇总) report's figures against the sum of its units' reports.
 -- Input: aggregate_members(aggregate_id, member_id, complete) (aggregate_members.sql, or the roster's), m_all
--- (table and corrected figures), macros n(x) and label(metric), applicant_zh. With a complete membership every
+-- (table and corrected figures), macros n(x) and metric_name(metric), applicant_zh. With a complete membership every
 -- figure must equal the units' sum; with the units the warehouse happens to hold, no figure may be smaller than
 -- their sum (a count of the whole is never below the count of some of its parts). Only figures both sides
 -- printed are compared (a blank is not 0); 本年增/减 (which may be negative) is left out.
@@ -14,7 +14,7 @@ WITH units AS (
 ), compared AS (
     SELECT a.report_id, a.metric, a.applicant, a.basis, a.value AS printed, u.units, u.complete,
            CASE WHEN u.complete THEN abs(a.value - u.units) > 1e-6 ELSE a.value < u.units - 1e-6 END AS differs,
-           label(a.metric) || coalesce('（' || z.applicant_zh || '）', '') AS says
+           metric_name(a.metric) || coalesce('（' || z.applicant_zh || '）', '') AS says
     FROM m_all a
     JOIN units u ON u.report_id = a.report_id AND u.metric = a.metric AND u.basis = a.basis
      AND u.applicant IS NOT DISTINCT FROM a.applicant

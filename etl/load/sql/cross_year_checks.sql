@@ -33,10 +33,10 @@ summed AS (
            any_value(checked_says) || '（' || n(any_value(actual)) || '）不等于'
              || string_agg(CASE WHEN pos = 1 THEN '' WHEN sign > 0 THEN '加' ELSE '减' END
                            || says || '（' || n(value) || '）', '' ORDER BY pos) AS msg_fail,
-           list_distinct(list_prepend(
+           list_prepend(
                {'metric': any_value(metric), 'applicant': any_value(applicant), 'basis': any_value(checked_basis)},
-               list({'metric': term_metric, 'applicant': applicant, 'basis': term_basis} ORDER BY pos)
-                   FILTER (WHERE term_year = 0))) AS cells
+               coalesce(list({'metric': term_metric, 'applicant': applicant, 'basis': term_basis} ORDER BY pos)
+                   FILTER (WHERE term_year = 0), [])) AS cells
     FROM terms
     GROUP BY report_id, before_id, rule, instance, metric, applicant
     HAVING count(value) = count(*)
