@@ -144,6 +144,33 @@ def require_import_role() -> None:
         st.stop()
 
 
+PRECHECK_ACCESS = ("anyone", "signed_in", "reviewer")
+
+
+def precheck_access() -> str:
+    """Who may use 年报预审 (it writes nothing), as the administrator sets it with the environment variable
+    PRECHECK_ACCESS: `anyone`, `signed_in` (the default: any signed-in account, 查看 included) or `reviewer`
+    (审核 and 管理). While no users exist the dashboard has no sign-in, and the page is open to anyone."""
+    access = os.environ.get("PRECHECK_ACCESS", "signed_in")
+    return access if access in PRECHECK_ACCESS else "signed_in"
+
+
+def require_precheck_access() -> None:
+    """年报预审's guard: anyone refused is told why and the page stops."""
+    access = precheck_access()
+    if access == "anyone" or not users_configured():
+        return
+    user = signed_in()
+    if user is None:
+        st.warning("年报预审需要登录。请先在“审核”页登录。")
+    elif access == "reviewer" and not user.may_review:
+        st.warning(f"管理员将年报预审设为仅“审核”“管理”账号可用；当前账号（{user.name}）只有“查看”权限。")
+    else:
+        return
+    st.page_link("pages/audit.py", label="前往“审核”页登录", icon=":material/login:")
+    st.stop()
+
+
 def report_of(meta: dict) -> store.Report:
     return store.Report(
         meta["report_id"],

@@ -32,6 +32,7 @@ PAGES = [
     ("pages/staffing.py", "机构人员", "staffing", ":material/groups:"),
     ("pages/scorecard.py", "考核评分", "scorecard", ":material/grading:"),  # only when that file exists
     ("pages/quality.py", "数据质量", "quality", ":material/rule:"),
+    ("pages/precheck.py", "年报预审", "precheck", ":material/fact_check:"),
     ("pages/upload.py", "导入报告", "upload", ":material/upload_file:"),
     ("pages/collect.py", "采集", "collect", ":material/travel_explore:"),
     ("pages/report.py", "报告详情", "report", ":material/description:"),
