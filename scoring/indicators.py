@@ -204,6 +204,10 @@ def format_compliance(ctx: ReportContext, ind: Indicator) -> Result:
         for name, pattern in needed:
             if not re.search(pattern, flat):
                 losses.append((p.get("section_penalty", 0.1), ev("format", f"缺少《条例》第五十条要求的内容：{name}")))
+    for c in ctx.checks:  # the structure rules (etl/checks/structure.py, structure.aggregate): one loss per failure
+        if c["rule"].startswith("structure.") and c["status"] == "fail":
+            share = p.get(f"structure_{c['severity']}_penalty", 0.0)
+            losses.append((share, ev("format", f"[{c['rule']}] {c['message']}", source=c["rule"])))
     if spec is None and not ctx.text:
         return Result(0, 0, None, [ev("format", "未识别模板且无法读取原文，本项不计分")])
     return _apply(ind.weight, losses, coverage)
@@ -235,7 +239,7 @@ def _rule_losses(ctx: ReportContext, ind: Indicator, keep: Callable[[str], bool]
 
 
 def arithmetic(ctx: ReportContext, ind: Indicator) -> Result:
-    return _rule_losses(ctx, ind, lambda r: not r.startswith(("xyear.", "text.")), "arithmetic")
+    return _rule_losses(ctx, ind, lambda r: not r.startswith(("xyear.", "text.", "structure.")), "arithmetic")
 
 
 def continuity(ctx: ReportContext, ind: Indicator) -> Result:
