@@ -1,13 +1,12 @@
 """年报预审 (`etl check`, etl/precheck.py): a draft meets every rule the warehouse runs, with its cells and what to
 change, and nothing is written; the structure rules; an aggregate report against its units; unreadable drafts."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from etl.cli import main
 from etl.precheck import Unreadable, precheck
 from tests.conftest import ROOT, SAMPLES, etl_build
 from tests.minimal_pdf import pdf_from_objects
@@ -15,10 +14,10 @@ from tests.minimal_pdf import pdf_from_objects
 SEED_004 = SAMPLES / "004_aa665f4df32367ae.txt"
 
 
-def etl_check(*args) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "etl", "check", *map(str, args)], cwd=ROOT, capture_output=True, text=True
-    )
+def etl_check(capsys, *args) -> tuple[int, str]:
+    """`python -m etl check ARGS` (its exit status and what it printed), run in this process."""
+    status = main(["check", *map(str, args)])
+    return status, capsys.readouterr().out
 
 
 def warehouse_failures(wh: Path) -> dict[str, set[tuple[str, str]]]:
@@ -73,11 +72,11 @@ def test_real_corpus_findings_are_the_warehouse_failures(real_warehouse, corpus_
     assert in_force and all(f.cells and f.cells[0].metric.endswith(".in_force") for f in in_force)
 
 
-def test_seed_004_passes_and_its_broken_copies_do_not(tmp_path):
-    done = etl_check(SEED_004)
-    assert done.returncode == 0, done.stdout
-    assert "模板：2019年格式" in done.stdout and "0 项阻断" in done.stdout
-    assert "行政许可：6582 | 1601 | 8183" in done.stdout  # every figure read
+def test_seed_004_passes_and_its_broken_copies_do_not(tmp_path, capsys):
+    status, out = etl_check(capsys, SEED_004)
+    assert status == 0, out
+    assert "模板：2019年格式" in out and "0 项阻断" in out
+    assert "行政许可：6582 | 1601 | 8183" in out  # every figure read
     text = SEED_004.read_text(encoding="utf-8")
     five, six = text.index("五、存在的主要问题"), text.index("六、其他需要报告的事项")
     end = text.index("银川市兴庆区审批服务管理局\n\n2020年1月22日")
@@ -85,11 +84,11 @@ def test_seed_004_passes_and_its_broken_copies_do_not(tmp_path):
     without_five.write_text(text[:five] + text[six:], encoding="utf-8")
     swapped = tmp_path / "swapped.txt"
     swapped.write_text(text[:five] + text[six:end] + "\n\n" + text[five:six] + text[end:], encoding="utf-8")
-    done = etl_check(without_five)
-    assert done.returncode == 1
+    status, out = etl_check(capsys, without_five)
+    assert status == 1
     assert (
         "[阻断] 六个部分齐全（structure.sections）：缺少《条例》第五十条规定的第五部分「五、存在的主要问题及改进情况」"
-        in (done.stdout)
+        in out
     )
     result = precheck(swapped)
     assert {(f.rule, f.level) for f in result.findings} >= {("structure.order", "提醒")}
@@ -121,13 +120,12 @@ def test_aggregate_against_its_units(tmp_path):
     finding = next(f for f in bad.findings if f.rule == "structure.aggregate")
     assert finding.message == "汇总数字小于 2 份下级单位报告之和：行政许可·处理决定数量 汇总 16000，下级合计 16366"
     assert [(c.metric, c.value) for c in finding.cells] == [("license.decisions", 16000)]
-    assert not (tmp_path / "warehouse.building").exists()
-    before = sorted(p.name for p in wh.iterdir())
-    etl_check(changed, "--warehouse", wh)
-    assert sorted(p.name for p in wh.iterdir()) == before  # nothing written
+    before = {p.name: p.stat().st_mtime_ns for p in wh.iterdir()}
+    precheck(changed, warehouse=wh)
+    assert {p.name: p.stat().st_mtime_ns for p in wh.iterdir()} == before  # nothing written
 
 
-def test_unreadable_drafts_exit_2(tmp_path):
+def test_unreadable_drafts_exit_2(tmp_path, capsys):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     doc = tmp_path / "broken.doc"
@@ -147,18 +145,20 @@ def test_unreadable_drafts_exit_2(tmp_path):
     from PIL import Image
 
     Image.new("L", (400, 300), 255).save(image)
-    for f, says in [
-        (empty, "文件为空"),
-        (doc, ""),
-        (other, "未识别为政府信息公开工作年度报告"),
-        (long_pdf, "PDF 共 200 页，超过 100 页"),
-        (image, ""),
-    ]:
-        done = etl_check(f)
-        assert done.returncode == 2, (f, done.stdout, done.stderr)
-        assert "无法预审：" + says in done.stdout, done.stdout
-        with pytest.raises(Unreadable):
-            precheck(f)
+    says = {
+        empty: "文件为空",
+        doc: ".doc 文件无法转换",
+        other: "未识别为政府信息公开工作年度报告",
+        long_pdf: "PDF 共 200 页，超过 100 页",
+        image: "图片中没有识别出文字",
+    }
+    status, out = etl_check(capsys, *says, SEED_004)
+    assert status == 2  # and the readable seed among them is still checked
+    for f, message in says.items():
+        assert f"== {f}\n无法预审：{message}" in out, out
+    assert f"== {SEED_004}\n模板：2019年格式" in out
+    with pytest.raises(Unreadable, match="PDF 共 200 页"):
+        precheck(long_pdf)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["empty.txt", "broken.doc", "work_report.txt", "long.pdf", "scan.png"]
     )
