@@ -290,10 +290,21 @@ def check_actions(rid: str | None) -> None:
     report_actions(rid, parts=("checks",))
 
 
+def _failed(rid: str) -> set[tuple[str, str]]:
+    """The report's failed checks now, as (rule, message)."""
+    checks = queries.run("report_checks", report_id=rid).filter(pl.col("status") == "fail")
+    return {(r["rule"], r["message"]) for r in checks.iter_rows(named=True)}
+
+
 def _report_state(eng, report: store.Report, parts) -> None:
     review = store.review_of(eng, report.file_sha256)
     if "review" in parts:
-        if review:
+        if review and store.review_is_stale(review, _failed(report.report_id)):
+            st.warning(
+                f"需重新审核：{review['username']} 于 {store.local_time(review['created_at'])} 标记已审核后，"
+                "重建数据仓库改变了这份报告的核对结果。"
+            )
+        elif review:
             st.success(
                 f"已审核：{review['username']}，{store.local_time(review['created_at'])}"
                 + (f"（{review['note']}）" if review["note"] else "")
@@ -456,7 +467,11 @@ def _disposition_form(eng, user: User, report: store.Report, rid: str) -> None:
             horizontal=True,
             key=f"audit_verdict_{rid}",
         )
-        note = st.text_input("说明", key=f"audit_note_{rid}", placeholder="如：已核对原件第3页，报告原文如此")
+        note = st.text_input(
+            "说明（必填；选“规则误报”时写明规则为何不适用，考核评分将不再因此扣分）",
+            key=f"audit_note_{rid}",
+            placeholder="如：已核对原件第3页，报告原文如此",
+        )
         go = st.form_submit_button("保存处理结论")
     if not go:
         return
@@ -476,7 +491,7 @@ def _review_form(eng, user: User, report: store.Report) -> None:
         go = st.form_submit_button("标记为已审核")
     if go:
         try:
-            store.mark_reviewed(eng, user, report, note)
+            store.mark_reviewed(eng, user, report, note, _failed(report.report_id))
         except store.AuditError as e:
             st.error(str(e))
             return
