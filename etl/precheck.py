@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from etl.checks.across_years import Neighbours
+from etl.checks.cells import spec_name
 from etl.checks.rules import constraints_for
 from etl.checks.structure import metric_name
 from etl.extract.flat import FLAT_MARK
@@ -398,20 +399,14 @@ def precheck(path: Path, data: bytes | None = None, warehouse: Path | None = Non
     extra, last, copied = [], None, None
     if warehouse is not None:
         parsed, extra, last, copied = _with_warehouse(parsed, Path(warehouse), path, data, name)
-    spec_name = _spec_name(parsed.report)
     checks = parsed.checks + extra
-    findings = findings_of(checks, parsed.metrics, parsed.report, spec_name)
+    findings = findings_of(checks, parsed.metrics, parsed.report, _spec_name(parsed.report, parsed.metrics))
     tables = parsed.document.tables if parsed.document is not None else []
     return Precheck(name, parsed.report, parsed.metrics, checks, findings, tables, last, copied)
 
 
-def _spec_name(report: dict) -> str | None:
-    template, variant = report.get("template"), report.get("template_variant")
-    if template in SPECS:
-        return template
-    if variant in SPECS:
-        return variant
-    return next((n for n in SPECS if n.startswith(variant or "-")), None)
+def _spec_name(report: dict, metrics: list[Metric] = ()) -> str | None:
+    return spec_name(report.get("template"), report.get("template_variant"), metrics)
 
 
 # ---------------------------------------------------------------------------------------------- the draft's tables
@@ -422,7 +417,7 @@ def figure_tables(result: Precheck) -> list[tuple[str, list[str], list[list[tupl
     (title, column heads, rows of (text, marked)); the first column is the row's name. A blank cell reads 空白."""
     from etl.checks.structure import table_of
 
-    spec = SPECS.get(_spec_name(result.report) or "")
+    spec = SPECS.get(_spec_name(result.report, result.figures()) or "")
     if spec is None:
         return []
     template = result.report.get("template") or ""
