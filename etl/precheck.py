@@ -434,8 +434,17 @@ def figure_tables(result: Precheck) -> list[tuple[str, list[str], list[list[tupl
             text = "" if m is None else (fmt(m.value) if m.value is not None else (m.raw or ""))
             cells.append((text or "空白", k in failing))
         heads = ["项目"] + [_head(k, row.cells, template) for k in row.cells]
-        out.setdefault(table_of(first), (heads, []))[1].append(cells)
-    return [(t, heads, rows) for t, (heads, rows) in out.items()]
+        out.setdefault(table_of(first), (_title(table_of(first), row.cells), heads, []))[2].append(cells)
+    return list(out.values())
+
+
+def _title(table: str, first_row: tuple[CellKey, ...]) -> str:
+    """A table's title: 「二 第二十条第（一）项」 as it is; 「三」, 「四」… with the name of their first row's section
+    (「三 收到和处理申请」, 「四 行政复议、行政诉讼」)."""
+    if " " in table:
+        return table
+    sections = dict.fromkeys(catalogue()[k[0]].section.split()[1] for k in first_row if k[0] in catalogue())
+    return f"{table} " + "、".join(sections)
 
 
 def _pick(label: str, template: str) -> str:

@@ -120,7 +120,7 @@ if not tables:
 STYLE = (
     "<style>table.precheck{border-collapse:collapse;margin-bottom:1em;font-size:0.85em}"
     "table.precheck td,table.precheck th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
-    "table.precheck td:first-child{text-align:left}"
+    "table.precheck td:first-child,table.precheck th:first-child{text-align:left}"
     "table.precheck td.bad{background:#fde2e2;color:#a00;font-weight:bold}</style>"
 )
 for title, heads, rows in tables:

@@ -204,6 +204,7 @@ with tab_table:
             wide.to_pandas()
             .style.apply(lambda _, mask=mask: mask.map(lambda b: MARK if b else "").values, axis=None)
             .format(lambda v: ui.BLANK if v is None or v != v else f"{v:g}", subset=cols),
+            placeholder=ui.BLANK,
             hide_index=True,
             width="stretch",
         )
