@@ -341,8 +341,15 @@ def test_corrections_and_dispositions_survive_a_forced_rebuild(db_url, tmp_path)
     )
     training = next((r, m) for r, m in fails if "举办各类培训班数" in m)
     store.dispose_check(eng, REVIEWER, rep, *training, "as_printed", "原件如此", 0, fails)
+    store.mark_reviewed(eng, REVIEWER, rep, "已核", fails)
     out = _build(["data/samples"], wh, db_url, "--force")
     assert "1 cells corrected on the 审核 page" in out
+    fails_now = set(
+        DB.sql(
+            f"SELECT rule, message FROM '{wh}/checks.parquet' WHERE report_id = '{XIXIA}' AND status = 'fail'"
+        ).fetchall()
+    )
+    assert store.review_is_stale(store.review_of(eng, rep.file_sha256), fails_now)  # the rebuild changed them
     row = DB.sql(
         f"SELECT value, raw, source, locator FROM '{wh}/metrics.parquet' "
         f"WHERE report_id = '{XIXIA}' AND metric = 'active.total' AND source <> 'text'"
@@ -361,7 +368,7 @@ def test_corrections_and_dispositions_survive_a_forced_rebuild(db_url, tmp_path)
     # 73 ≥ 41 now; the prose's 73 agrees with the table; only the training figure (1 vs 0) still disagrees
     assert checks == {"old.active.channels_max:pass": 1, "text.table_agree:fail": 1}
     assert store.dispositions_of_report(eng, rep.file_sha256)[training]["verdict"] == "as_printed"
-    assert [r["action"] for r in store.audit_rows(eng)] == ["dispose", "correct"]
+    assert [r["action"] for r in store.audit_rows(eng)] == ["review", "dispose", "correct"]
     # an incremental build keeps it as it is
     _build(["data/samples"], wh, db_url)
     assert DB.sql(
