@@ -199,7 +199,9 @@ def _with_warehouse(parsed, warehouse: Path, path: Path, data: bytes | None, nam
         r = parsed.report
     rid = r["report_id"]
     # the draft in place of the warehouse's report of the same agency, year and scope
-    con.execute(f"CREATE TABLE reports AS SELECT * FROM wh WHERE NOT ({same} AND year = $year)", _params(r))
+    con.execute(
+        f"CREATE TABLE reports AS SELECT * FROM wh WHERE NOT coalesce({same} AND year = $year, false)", _params(r)
+    )
     row = {k: r.get(k) for k in _REPORT_COLUMNS}
     con.execute(
         "INSERT INTO reports BY NAME SELECT "
