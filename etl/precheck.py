@@ -480,7 +480,7 @@ def _head(key: CellKey, row: tuple[CellKey, ...], template: str) -> str:
     label = _pick(d.label_zh, template)
     section = d.section.split()
     group = "" if section[1].startswith("第二十条") else "·".join(section[1:]) + "·"
-    return group + label
+    return group + label.removeprefix(section[-1]).strip()
 
 
 # ---------------------------------------------------------------------------------------------- etl check
