@@ -144,6 +144,33 @@ def require_import_role() -> None:
         st.stop()
 
 
+PRECHECK_ACCESS = ("anyone", "signed_in", "reviewer")
+
+
+def precheck_access() -> str:
+    """Who may use 年报预审 (it writes nothing), as the administrator sets it with the environment variable
+    PRECHECK_ACCESS: `anyone`, `signed_in` (the default: any signed-in account, 查看 included) or `reviewer`
+    (审核 and 管理). While no users exist the dashboard has no sign-in, and the page is open to anyone."""
+    access = os.environ.get("PRECHECK_ACCESS", "signed_in")
+    return access if access in PRECHECK_ACCESS else "signed_in"
+
+
+def require_precheck_access() -> None:
+    """年报预审's guard: anyone refused is told why and the page stops."""
+    access = precheck_access()
+    if access == "anyone" or not users_configured():
+        return
+    user = signed_in()
+    if user is None:
+        st.warning("年报预审需要登录。请先在“审核”页登录。")
+    elif access == "reviewer" and not user.may_review:
+        st.warning(f"管理员将年报预审设为仅“审核”“管理”账号可用；当前账号（{user.name}）只有“查看”权限。")
+    else:
+        return
+    st.page_link("pages/audit.py", label="前往“审核”页登录", icon=":material/login:")
+    st.stop()
+
+
 def report_of(meta: dict) -> store.Report:
     return store.Report(
         meta["report_id"],
@@ -263,10 +290,21 @@ def check_actions(rid: str | None) -> None:
     report_actions(rid, parts=("checks",))
 
 
+def _failed(rid: str) -> set[tuple[str, str]]:
+    """The report's failed checks now, as (rule, message)."""
+    checks = queries.run("report_checks", report_id=rid).filter(pl.col("status") == "fail")
+    return {(r["rule"], r["message"]) for r in checks.iter_rows(named=True)}
+
+
 def _report_state(eng, report: store.Report, parts) -> None:
     review = store.review_of(eng, report.file_sha256)
     if "review" in parts:
-        if review:
+        if review and store.review_is_stale(review, _failed(report.report_id)):
+            st.warning(
+                f"需重新审核：{review['username']} 于 {store.local_time(review['created_at'])} 标记已审核后，"
+                "重建数据仓库改变了这份报告的核对结果。"
+            )
+        elif review:
             st.success(
                 f"已审核：{review['username']}，{store.local_time(review['created_at'])}"
                 + (f"（{review['note']}）" if review["note"] else "")
@@ -429,7 +467,11 @@ def _disposition_form(eng, user: User, report: store.Report, rid: str) -> None:
             horizontal=True,
             key=f"audit_verdict_{rid}",
         )
-        note = st.text_input("说明", key=f"audit_note_{rid}", placeholder="如：已核对原件第3页，报告原文如此")
+        note = st.text_input(
+            "说明（必填；选“规则误报”时写明规则为何不适用，考核评分将不再因此扣分）",
+            key=f"audit_note_{rid}",
+            placeholder="如：已核对原件第3页，报告原文如此",
+        )
         go = st.form_submit_button("保存处理结论")
     if not go:
         return
@@ -449,7 +491,7 @@ def _review_form(eng, user: User, report: store.Report) -> None:
         go = st.form_submit_button("标记为已审核")
     if go:
         try:
-            store.mark_reviewed(eng, user, report, note)
+            store.mark_reviewed(eng, user, report, note, _failed(report.report_id))
         except store.AuditError as e:
             st.error(str(e))
             return

@@ -36,6 +36,7 @@ PAGES = [
     ("pages/tongbao.py", "年度通报", "tongbao", ":material/summarize:"),
     ("pages/rectify.py", "整改跟踪", "rectify", ":material/task_alt:"),
     ("pages/quality.py", "数据质量", "quality", ":material/rule:"),
+    ("pages/precheck.py", "年报预审", "precheck", ":material/fact_check:"),
     ("pages/upload.py", "导入报告", "upload", ":material/upload_file:"),
     ("pages/collect.py", "采集", "collect", ":material/travel_explore:"),
     ("pages/report.py", "报告详情", "report", ":material/description:"),

@@ -55,7 +55,7 @@ dispositions = sa.Table(
     sa.Column("report_id", sa.String(32), nullable=False),
     sa.Column("rule", sa.String(96), nullable=False),
     sa.Column("message", sa.Text, nullable=False),
-    sa.Column("verdict", sa.String(16), nullable=False),  # verified | as_printed | corrected
+    sa.Column("verdict", sa.String(16), nullable=False),  # verified | as_printed | corrected | rule_error
     sa.Column("note", sa.Text, nullable=False),
     sa.Column("username", sa.String(64), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -72,6 +72,9 @@ report_reviews = sa.Table(
     sa.Column("note", sa.Text, nullable=False),
     sa.Column("username", sa.String(64), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # the report's failed checks when it was reviewed (a digest of their rules and messages); a rebuild that
+    # changes them flags the review for renewal (null: reviewed before this was kept)
+    sa.Column("checks_digest", sa.String(64)),
 )
 
 audit_log = sa.Table(

@@ -3,6 +3,7 @@ appends one row to the audit log, or raises AuditError (a Chinese message for th
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +25,13 @@ from audit.schema import (
 from warehouse.cells import parse_cell, to_unit
 from warehouse.contract import APPLICANTS, catalogue
 
-VERDICT_ZH = {"verified": "已核实", "as_printed": "报告原文如此", "corrected": "已更正"}
+VERDICT_ZH = {
+    "verified": "已核实",
+    "as_printed": "报告原文如此",
+    "corrected": "已更正",
+    "rule_error": "规则误报（不扣分）",
+}
+RULE_ERROR = "rule_error"  # the rule is wrong for this report: the scorecard does not deduct for it
 TEMPLATE_ZH = {"old": "2018年及以前格式", "2019": "2019年格式", "2021": "2021年格式"}
 MIN_PASSWORD = 8
 
@@ -281,8 +288,9 @@ def dispose_check(
     seen_version: int,
     failed: set[tuple[str, str]],
 ) -> dict:
-    """Confirm or dismiss a failed check (已核实 / 报告原文如此 / 已更正) with a note. `failed`: the report's failed
-    checks as (rule, message), as the page showed them."""
+    """Confirm or dismiss a failed check (已核实 / 报告原文如此 / 已更正 / 规则误报（不扣分）) with a note (required:
+    for 规则误报, why the rule is wrong here). `failed`: the report's failed checks as (rule, message), as the page
+    showed them."""
     _may_review(user, report)
     if (rule, message) not in failed:
         raise AuditError("这项核对不在这份报告当前未通过的核对中（可能已在重建后通过）：请刷新页面。")
@@ -339,13 +347,27 @@ def all_dispositions(engine: sa.Engine) -> list[dict]:
 # --- report reviews -------------------------------------------------------------------------------------------
 
 
-def mark_reviewed(engine: sa.Engine, user: User | None, report: Report, note: str = "") -> dict:
-    """Mark a report 已审核 (signed by the user, now)."""
+def checks_digest(failed: set[tuple[str, str]] | list[tuple[str, str]]) -> str:
+    """A fingerprint of a report's failed checks, (rule, message) pairs in any order."""
+    return hashlib.sha256("\n".join(sorted(f"{r}\t{m}" for r, m in failed)).encode("utf-8")).hexdigest()
+
+
+def mark_reviewed(
+    engine: sa.Engine, user: User | None, report: Report, note: str = "", failed: set[tuple[str, str]] | None = None
+) -> dict:
+    """Mark a report 已审核 (signed by the user, now). `failed`: its failed checks as the reviewer saw them; a
+    rebuild that changes them makes the review stale (`review_is_stale`)."""
     _may_review(user, report)
     q = sa.select(report_reviews).where(report_reviews.c.file_sha256 == report.file_sha256)
     with engine.begin() as conn:
         current = conn.execute(q).mappings().first()
-        values = dict(report_id=report.report_id, note=(note or "").strip(), username=user.username, created_at=now())
+        values = dict(
+            report_id=report.report_id,
+            note=(note or "").strip(),
+            username=user.username,
+            created_at=now(),
+            checks_digest=None if failed is None else checks_digest(failed),
+        )
         if current is None:
             conn.execute(report_reviews.insert().values(file_sha256=report.file_sha256, **values))
         else:
@@ -371,6 +393,23 @@ def review_of(engine: sa.Engine, file_sha256: str) -> dict | None:
             .first()
         )
         return dict(row) if row else None
+
+
+def review_is_stale(review: dict | None, failed: set[tuple[str, str]]) -> bool:
+    """Whether a report marked 已审核 has other failed checks now than when it was reviewed (a rebuild changed
+    them): it is then to be reviewed again."""
+    return bool(review and review.get("checks_digest") and review["checks_digest"] != checks_digest(failed))
+
+
+def rule_errors(engine: sa.Engine) -> set[tuple[str, str, str]]:
+    """The checks marked 规则误报（不扣分）, as (file_sha256, rule, message): the scorecard leaves them out."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(dispositions.c.file_sha256, dispositions.c.rule, dispositions.c.message).where(
+                dispositions.c.verdict == RULE_ERROR
+            )
+        )
+        return {tuple(r) for r in rows}
 
 
 def all_reviews(engine: sa.Engine) -> list[dict]:

@@ -1,6 +1,6 @@
 """Command line: python -m etl build INPUT... --out DIR|URL [--jobs N] [--force];
 python -m etl publish DIR URL [--keep N]; python -m etl synth --out DIR --reports N [--seed S];
-python -m etl demo [--reports N];
+python -m etl demo [--reports N]; python -m etl check FILE... [--warehouse DIR] (年报预审: exit 0, 1 blocks, 2 unreadable);
 python -m etl collect SOURCES.csv --out DIR [--year N] [--shard K/N];
 python -m etl bench [...] runs the benchmark program (python -m benchmarks.bench) with the same arguments."""
 
@@ -100,6 +100,19 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="builds kept on the object storage, the new one included (default 3)",
     )
+    k = sub.add_parser(
+        "check",
+        help="年报预审: check draft reports with every rule the warehouse runs, writing nothing "
+        "(exit 0: nothing blocks; 1: something blocks; 2: a file could not be read)",
+    )
+    k.add_argument("files", nargs="+", metavar="FILE", help="draft report files")
+    k.add_argument(
+        "--warehouse",
+        type=Path,
+        metavar="DIR",
+        help="a built warehouse: last year's report of the same agency (cross-year rules, text copied from it) "
+        "and, for an aggregate report, its units' reports",
+    )
     s = sub.add_parser("synth", help="write a synthetic corpus of reports with truth files")
     s.add_argument("--out", required=True, type=Path, help="corpus folder (reports/, truth/, index.csv)")
     s.add_argument("--reports", required=True, type=int, help="number of reports")
@@ -180,6 +193,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "roster":
         return _roster_command(parser, args)
+    if args.command == "check":
+        if args.warehouse is not None and not (args.warehouse / "reports.parquet").exists():
+            parser.error(f"--warehouse: no warehouse at {args.warehouse}")
+        from etl.precheck import check_files
+
+        return check_files(args.files, args.warehouse)
     if args.command == "collect":
         return _collect(parser, args)
     if args.command == "synth":

@@ -61,6 +61,9 @@ class Check:
     message: str
     expected: float | None = None
     actual: float | None = None
+    # the cells a failing rule involves, as (metric, applicant, basis): not a warehouse column (the report page and
+    # the 预审 recompute them from the report's figures, etl/precheck.py); a prose figure's key is its table cell's
+    cells: tuple[tuple[str, str | None, str], ...] = ()
 
 
 class ReadError(Exception):

@@ -16,10 +16,11 @@ from etl.checks import run_checks
 from etl.checks.across_years import Neighbours
 from etl.checks.ocr_digits import unsure_by_rules
 from etl.checks.prose import check_prose
+from etl.checks.structure import check_structure
 from etl.extract import extract
 from etl.extract.metadata import read_metadata
 from etl.extract.prose import extract_prose
-from etl.model import Check, Metric, ReadError
+from etl.model import Check, Document, Metric, ReadError
 from etl.read import MAX_BYTES, file_format, read_document
 from etl.recognise import recognise, template_for_year
 from warehouse.contract import report_id
@@ -57,6 +58,7 @@ class ParsedReport:
     report: dict
     metrics: list[Metric] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    document: Document | None = None  # the document read, kept only when asked (the 预审 shows its tables)
 
 
 def parse_file(
@@ -66,6 +68,7 @@ def parse_file(
     *,
     path: str | None = None,
     sha256: str | None = None,
+    keep_document: bool = False,
 ) -> ParsedReport:
     """`neighbours`: the same agency's figures of the years before and after, for digit runs the table's own
     arithmetic cannot split (the build passes them in a second pass, etl/settle.py).
@@ -115,7 +118,10 @@ def parse_file(
         return ParsedReport(report)
     try:
         with _time_limit(PARSE_SECONDS):
-            return _parse(report, path, data, neighbours)
+            parsed = _parse(report, path, data, neighbours)
+            if not keep_document:
+                parsed.document = None
+            return parsed
     except ParseTimeout:
         report.update(
             template="unknown",
@@ -167,19 +173,20 @@ def _parse(report: dict, path: Path, data: bytes, neighbours: Neighbours | None)
         report["template"], report["template_variant"] = template, "narrative"
         if meta.year is None and meta.agency is None:
             report["error"] = "未识别为政府信息公开工作年度报告（没有标题年份，也没有统计表）"
-            return ParsedReport(report)
+            return ParsedReport(report, document=doc)
     else:
         report["template"], report["template_variant"] = spec.template, spec.variant
         found = extract(doc, spec, neighbours, prose)
         if meta.agency is None and found.rows_found * 2 < found.rows_expected:
             report["template"], report["template_variant"] = "unknown", None
             report["error"] = "未识别为政府信息公开工作年度报告（没有报告标题，统计表也不完整）"
-            return ParsedReport(report)
+            return ParsedReport(report, document=doc)
         metrics, problems = found.metrics, problems + found.problems
         if any(m.locator.startswith("OCR ") for m in metrics):  # OCR'd figures a one-digit misreading explains
             problems += unsure_by_rules(spec.name, metrics)
         checks = run_checks(spec.name, metrics)
     checks += check_prose(prose, metrics)
+    checks += check_structure(doc, report["template"], meta.year, meta.agency, metrics, spec.name if spec else None)
     # a prose figure that merely repeats its table cell is recorded by the passing check, not as a second
     # row for the same number; figures the table lacks or contradicts are kept (source = 'text')
     table = {(m.metric, m.applicant, m.basis): m.value for m in metrics}
@@ -194,4 +201,4 @@ def _parse(report: dict, path: Path, data: bytes, neighbours: Neighbours | None)
         problems.append("未能识别报告机关")
     report["parse_status"] = "partial" if problems else "ok"
     report["error"] = "；".join(problems) or None
-    return ParsedReport(report, metrics, checks)
+    return ParsedReport(report, metrics, checks, doc)

@@ -158,7 +158,14 @@ with tabs[2]:
 
 with tabs[3]:
     rows = _report_cols(store.all_reviews(eng))
+    failed_now: dict[str, set] = {}
+    if rows:
+        for r in queries.run("failed_by_file").iter_rows(named=True):
+            failed_now.setdefault(r["file_sha256"], set()).add((r["rule"], r["message"]))
+    stale = {r["file_sha256"] for r in rows if store.review_is_stale(r, failed_now.get(r["file_sha256"], set()))}
     st.metric("已审核报告", f"{len(rows):,} / {len(by_sha):,}")
+    if stale:
+        st.warning(f"{len(stale)} 份已审核报告在重建后核对结果有变化，需重新审核（见“状态”列）。")
     if rows:
         st.dataframe(
             pl.DataFrame(
@@ -166,6 +173,7 @@ with tabs[3]:
                     {
                         "机构": r["机构"],
                         "年度": r["年度"],
+                        "状态": "需重新审核" if r["file_sha256"] in stale else "已审核",
                         "审核人": r["username"],
                         "时间": store.local_time(r["created_at"]),
                         "意见": r["note"],

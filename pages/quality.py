@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from app import audit_ui, charts, export, queries, ui
+from etl.checks.cells import check_key
 from warehouse import labels
 
 f = ui.header("数据质量", "哪些报告自相矛盾或数字可疑？违反了哪条核对规则？")
@@ -22,8 +23,10 @@ COLS = {
     "expected": "应为",
     "actual": "实为",
     "source_file": "文件",
+    "link": "在报告中标出",
     "rule": "规则编号",
 }
+LINK = {"在报告中标出": st.column_config.LinkColumn(display_text="标出单元格")}
 
 
 summary = queries.run("check_summary", f)
@@ -79,14 +82,19 @@ else:
     shown, total = queries.run_page("failed_checks", f, rule=picked)
 
     def table(d: pl.DataFrame) -> pl.DataFrame:
-        return d.select(list(COLS)).rename(COLS)
+        # each finding links to 报告详情 with its cells marked in the report's tables
+        link = pl.struct("report_id", "rule", "message").map_elements(
+            lambda c: f"report?report={c['report_id']}&check={check_key(c['rule'], c['message'])}",
+            return_dtype=pl.String,
+        )
+        return d.with_columns(link.alias("link")).select(list(COLS)).rename(COLS)
 
     ui.paged_table(
         table(shown),
         total,
         "未通过核对",
         lambda: table(queries.run_all("failed_checks", f, rule=picked)),
-        YEAR,
+        {**YEAR, **LINK},
         order="错误在前，再按年度、机构",
     )
 

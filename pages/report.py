@@ -9,7 +9,12 @@ import streamlit as st
 
 from app import audit_ui, export, page_pdf, queries, ui
 from app.queries import Filters
+from etl.checks.cells import cells_of_checks, check_key
+from etl.checks.structure import metric_name
+from etl.model import Metric
 from warehouse import labels
+
+MARK = "background-color: #fde2e2; color: #a00000; font-weight: bold"
 
 st.title("报告详情")
 st.caption("一份报告的全部数字：按原表排列，并列出每个数字在原文中的写法和位置，以及核对结果。")
@@ -104,10 +109,51 @@ if copies.height > 1:  # the build keeps the copy that read the most (a statisti
 
 vals = queries.run("report_metrics", report_id=rid)
 APPLICANTS = labels.APPLICANT_ZH
+chk = queries.run("report_checks", report_id=rid)
+failing = chk.filter(pl.col("status") == "fail")
+# the cells each failed check involves, found again from the report's figures (etl/checks/cells.py)
+involved = cells_of_checks(
+    m["template"],
+    m["template_variant"],
+    [
+        Metric(
+            r["metric"],
+            r["value"],
+            r["raw"] or "",
+            r["locator"] or "",
+            r["applicant"],
+            r["basis"],
+            r["unit"],
+            r["source"],
+        )
+        for r in vals.iter_rows(named=True)
+    ],
+    [(r["rule"], r["message"], r["actual"]) for r in failing.iter_rows(named=True)],
+)
+by_key = {check_key(rule, msg): (rule, msg) for rule, msg in involved}
+shown_check = by_key.get(st.query_params.get("check") or "")
+shown = [shown_check] if shown_check else list(involved)
+if shown_check:  # a finding's link: its cells only
+    st.info(f"统计表中标红的是这项核对涉及的单元格：{labels.rule_zh(shown_check[0])}——{shown_check[1]}")
+marked = {k for c in shown for k in involved[c]}
+# a figure the prose states (据正文) is marked only for the prose rule
+marked_text = {k for c in shown if c[0] == "text.table_agree" for k in involved[c]}
+
+
+def _cell_name(metric: str, applicant: str | None, basis: str) -> str:
+    return (
+        metric_name(metric)
+        + (f"（{APPLICANTS.get(applicant, applicant)}）" if applicant else "")
+        + ("（历年累计）" if basis == "cumulative" else "")
+    )
+
+
 tab_table, tab_source, tab_checks = st.tabs(["统计表（按原表排列）", "数字与原文", "核对结果"])
 with tab_table:
     if vals.is_empty():
         st.info("这份报告没有读出统计表数字。")
+    if marked:
+        st.caption("标红的单元格是未通过的核对涉及的数字（在“核对结果”中点“标出单元格”只标出一项）。")
     for section in vals["section"].unique(maintain_order=True).to_list():
         part = vals.filter(pl.col("section") == section)
         st.markdown(f"**{ui.md_escape(section)}**")
@@ -131,9 +177,45 @@ with tab_table:
             .sort("ord")
             .drop("ord")
             .rename({"label_zh": "指标", "unit": "单位"})
+        ).select(["指标", "单位"] + cols)
+        grid = grid.with_columns(
+            pl.struct("metric", "applicant", "basis", "source")
+            .map_elements(
+                lambda k: (
+                    (k["metric"], k["applicant"], k["basis"]) in (marked_text if k["source"] == "text" else marked)
+                ),
+                return_dtype=pl.Boolean,
+            )
+            .alias("marked")
         )
-        ui.dataframe(
-            wide.select(["指标", "单位"] + cols), pdf_title=f"统计表：{section}", hide_index=True, width="stretch"
+        if not grid["marked"].any():
+            ui.dataframe(wide, pdf_title=f"统计表：{section}", hide_index=True, width="stretch")
+            continue
+        mask = (
+            grid.pivot(on="col", index=["ord", "label_zh", "unit"], values="marked", aggregate_function="max")
+            .sort("ord")
+            .select(
+                pl.lit(False).alias("指标"), pl.lit(False).alias("单位"), *[pl.col(c).fill_null(False) for c in cols]
+            )
+            .to_pandas()
+        )
+        page_pdf.add_table(f"统计表：{section}", wide)
+        st.dataframe(
+            wide.to_pandas()
+            .style.apply(lambda _, mask=mask: mask.map(lambda b: MARK if b else "").values, axis=None)
+            .format(lambda v: ui.BLANK if v is None or v != v else f"{v:g}", subset=cols),
+            placeholder=ui.BLANK,
+            hide_index=True,
+            width="stretch",
+        )
+        hit = grid.filter(pl.col("marked"))
+        st.caption(
+            "标红："
+            + "；".join(
+                f"{_cell_name(r['metric'], r['applicant'], r['basis'])} = "
+                + (ui.BLANK if r["value"] is None else f"{r['value']:g}")
+                for r in hit.iter_rows(named=True)
+            )
         )
     st.caption(ui.BLANK_NOTE)
 with tab_source:
@@ -158,10 +240,21 @@ with tab_source:
     )
     export.downloads(f"报告数字_{rid}", src)
 with tab_checks:
-    chk = queries.run("report_checks", report_id=rid)
     if chk.is_empty():
         st.info("这份报告没有核对记录。")
     else:
+        cells_of = [involved.get((r["rule"], r["message"]), ()) for r in chk.iter_rows(named=True)]
+        chk = chk.with_columns(
+            pl.Series("cells", ["；".join(_cell_name(*k) for k in c) for c in cells_of], pl.String),
+            pl.Series(
+                "link",
+                [
+                    f"report?report={rid}&check={check_key(r['rule'], r['message'])}" if c else None
+                    for r, c in zip(chk.iter_rows(named=True), cells_of)
+                ],
+                pl.String,
+            ),
+        )
         ui.dataframe(
             chk.select(
                 pl.col("rule_zh").alias("规则"),
@@ -170,8 +263,11 @@ with tab_checks:
                 pl.col("expected").alias("应为"),
                 pl.col("actual").alias("实为"),
                 pl.col("message").alias("说明"),
+                pl.col("cells").alias("涉及单元格"),
+                pl.col("link").alias("在统计表中标出"),
                 pl.col("rule").alias("规则编号"),
             ),
+            column_config={"在统计表中标出": st.column_config.LinkColumn(display_text="标出单元格")},
             pdf_title="核对结果",
         )
 

@@ -49,12 +49,29 @@ def _score(
     deadline: str | None,
     year: int,
     places: tuple[tuple[str, tuple[str, ...]], ...],
+    waived: frozenset[tuple[str, str, str]] = frozenset(),
 ) -> Scorecard:
     """The reports of `year` and of the year before it (for 较上年), in the places chosen in the sidebar: a large
-    warehouse is scored a year and a region at a time."""
+    warehouse is scored a year and a region at a time. `waived`: the checks marked 规则误报（不扣分）."""
     return score_warehouse(
-        wh, _rubric(rubric_text, rubric_name, deadline), years=[year - 1, year], places={k: list(v) for k, v in places}
+        wh,
+        _rubric(rubric_text, rubric_name, deadline),
+        years=[year - 1, year],
+        places={k: list(v) for k, v in places},
+        waived=set(waived),
     )
+
+
+def _rule_errors() -> frozenset[tuple[str, str, str]]:
+    """The checks supervisors marked 规则误报（不扣分） in the audit database (none without one)."""
+    try:
+        from app import audit_ui
+        from audit import store
+
+        eng = audit_ui.engine()
+        return frozenset(store.rule_errors(eng)) if eng is not None else frozenset()
+    except Exception:  # the command-line scorecard and a page without the app: no audit database
+        return frozenset()
 
 
 def _rubric(rubric_text: str, rubric_name: str, deadline: str | None):
@@ -165,7 +182,7 @@ if per_year[year] > LARGE_YEAR and not places and st.query_params.get("score_all
         st.stop()
     gate.empty()
     st.query_params["score_all"] = str(year)
-sc = _score(str(wh), _version(wh), rubric_text, rubric_name, deadline_text, year, places)
+sc = _score(str(wh), _version(wh), rubric_text, rubric_name, deadline_text, year, places, _rule_errors())
 ind_cols = sc.indicator_columns()
 
 in_year = sc.scores.filter(pl.col("year") == year)

@@ -178,14 +178,21 @@ def format_compliance(ctx: ReportContext, ind: Indicator) -> Result:
             losses.append(((1 - coverage) * p.get("coverage_weight", 0.5), ev("format", msg)))
     if ctx.text:
         flat = re.sub(r"\s+", "", ctx.text)
-        needed = list(_SECTIONS)
-        if (r.get("year") or 0) >= 2019:
+        # a report the structure rules judged (structure.sections: the six sections by their headings) is not
+        # judged again by these words; the government's 考核、评议 content remains
+        judged = any(c["rule"] == "structure.sections" for c in ctx.checks)
+        needed = [] if judged else list(_SECTIONS)
+        if (r.get("year") or 0) >= 2019 and not judged:
             needed.append(_NEW_SECTION)
         if r.get("agency_kind") == "government" and (r.get("year") or 0) >= 2019:
             needed.append(_GOV_SECTION)
         for name, pattern in needed:
             if not re.search(pattern, flat):
                 losses.append((p.get("section_penalty", 0.1), ev("format", f"缺少《条例》第五十条要求的内容：{name}")))
+    for c in ctx.checks:  # the structure rules (etl/checks/structure.py, structure.aggregate): one loss per failure
+        if c["rule"].startswith("structure.") and c["status"] == "fail":
+            share = p.get(f"structure_{c['severity']}_penalty", 0.0)
+            losses.append((share, ev("format", f"[{c['rule']}] {c['message']}", source=c["rule"])))
     if spec is None and not ctx.text:
         return Result(0, 0, None, [ev("format", "未识别模板且无法读取原文，本项不计分")])
     return _apply(ind.weight, losses, coverage)
@@ -217,7 +224,7 @@ def _rule_losses(ctx: ReportContext, ind: Indicator, keep: Callable[[str], bool]
 
 
 def arithmetic(ctx: ReportContext, ind: Indicator) -> Result:
-    return _rule_losses(ctx, ind, lambda r: not r.startswith(("xyear.", "text.")), "arithmetic")
+    return _rule_losses(ctx, ind, lambda r: not r.startswith(("xyear.", "text.", "structure.")), "arithmetic")
 
 
 def continuity(ctx: ReportContext, ind: Indicator) -> Result:

@@ -101,8 +101,10 @@ def score_warehouse(
     base_dirs: list[Path] | None = None,
     years: list[int] | None = None,
     places: dict[str, list[str]] | None = None,
+    waived: set[tuple[str, str, str]] | None = None,
 ) -> Scorecard:
     """Score a warehouse in a local folder or on object storage (the report texts are then looked for locally).
+    `waived`: failed checks a supervisor marked 规则误报（不扣分）, as (file_sha256, rule, message): not deducted.
     `years`: score only the reports of these years (the year before them is read as well, for the comparison
     with last year's text) — a national warehouse is scored a year at a time. `places`: only the reports of
     these places ({"province": [...], "prefecture": [...], "county": [...]}); ranks are then within them."""
@@ -124,6 +126,7 @@ def score_warehouse(
         base_dirs or [Path.cwd(), REPO_ROOT, *local],
         years=years,
         unpublished=unpublished(wh, scored),
+        waived=waived,
     )
 
 
@@ -190,14 +193,25 @@ def score_tables(
     texts: dict[str, str | None] | None = None,
     years: list[int] | None = None,
     unpublished: pl.DataFrame | None = None,
+    waived: set[tuple[str, str, str]] | None = None,
 ) -> Scorecard:
     """`years`: score only the reports of these years; the other reports given serve as last year's text.
+    `waived`: (file_sha256, rule, message) of failed checks marked 规则误报（不扣分）: left out, so not deducted.
 
     Reports are scored one year and province at a time (the same-year comparison is within them): the texts,
     shingles and figures of one group are held at once, never those of a whole national year. `unpublished`: the
     roster's agency-years without a report (unpublished()): each scores 0, reason 未发布年报, ranked with its peers."""
     rubric = rubric or load_rubric()
     base_dirs = base_dirs or [Path.cwd(), REPO_ROOT]
+    if waived and not checks.is_empty():
+        dropped = pl.DataFrame(
+            sorted(waived), schema={"file_sha256": pl.String, "rule": pl.String, "message": pl.String}, orient="row"
+        )
+        checks = (
+            checks.join(reports.select("report_id", "file_sha256"), on="report_id", how="left")
+            .join(dropped, on=["file_sha256", "rule", "message"], how="anti")
+            .drop("file_sha256")
+        )
     reps = reports.filter(pl.col("duplicate_of").is_null() & pl.col("year").is_not_null())
     reps = reps.with_columns(
         pl.coalesce("agency_id", "agency", "report_id").alias("agency_id"),

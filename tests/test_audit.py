@@ -94,7 +94,7 @@ def _head() -> str:
 
 
 def test_migrated_to_the_newest_revision(eng):
-    assert db.revision(eng) == _head() == "0007"  # 0001 … 0005 (roster), 0007 (整改) in a chain, all run
+    assert db.revision(eng) == _head() == "0007"  # 0001 … 0005 (roster), 0006 (规则误报), 0007 (整改) in a chain
     tables = {"users", "corrections", "dispositions", "report_reviews", "audit_log", "settings", "rubrics"}
     tables |= {"rectifications"}
     assert tables | {"agency_fates"} <= set(sa.inspect(eng).get_table_names())
@@ -199,7 +199,7 @@ def test_dispositions_and_review(eng, samples_wh):
             f"SELECT rule, message FROM '{samples_wh}/checks.parquet' WHERE report_id = '{XIXIA}' AND status = 'fail'"
         ).fetchall()
     )
-    assert len(fails) == 3
+    assert len(fails) == 5  # channels_max, two prose figures, no 统计期限, no 落款
     rule, msg = next((r, m) for r, m in fails if "举办各类培训班数" in m)
     with pytest.raises(store.AuditError, match="不在这份报告当前未通过的核对中"):
         store.dispose_check(eng, REVIEWER, rep, rule, "另一条", "as_printed", "x", 0, fails)
@@ -342,8 +342,15 @@ def test_corrections_and_dispositions_survive_a_forced_rebuild(db_url, tmp_path)
     )
     training = next((r, m) for r, m in fails if "举办各类培训班数" in m)
     store.dispose_check(eng, REVIEWER, rep, *training, "as_printed", "原件如此", 0, fails)
+    store.mark_reviewed(eng, REVIEWER, rep, "已核", fails)
     out = _build(["data/samples"], wh, db_url, "--force")
     assert "1 cells corrected on the 审核 page" in out
+    fails_now = set(
+        DB.sql(
+            f"SELECT rule, message FROM '{wh}/checks.parquet' WHERE report_id = '{XIXIA}' AND status = 'fail'"
+        ).fetchall()
+    )
+    assert store.review_is_stale(store.review_of(eng, rep.file_sha256), fails_now)  # the rebuild changed them
     row = DB.sql(
         f"SELECT value, raw, source, locator FROM '{wh}/metrics.parquet' "
         f"WHERE report_id = '{XIXIA}' AND metric = 'active.total' AND source <> 'text'"
@@ -362,7 +369,7 @@ def test_corrections_and_dispositions_survive_a_forced_rebuild(db_url, tmp_path)
     # 73 ≥ 41 now; the prose's 73 agrees with the table; only the training figure (1 vs 0) still disagrees
     assert checks == {"old.active.channels_max:pass": 1, "text.table_agree:fail": 1}
     assert store.dispositions_of_report(eng, rep.file_sha256)[training]["verdict"] == "as_printed"
-    assert [r["action"] for r in store.audit_rows(eng)] == ["dispose", "correct"]
+    assert [r["action"] for r in store.audit_rows(eng)] == ["review", "dispose", "correct"]
     # an incremental build keeps it as it is
     _build(["data/samples"], wh, db_url)
     assert DB.sql(
@@ -495,3 +502,31 @@ def test_rubric_versions_saved_by_administrators_only(eng):
         ("rubric.update", "第 1 版", "第 2 版"),
         ("rubric.update", "默认细则", "第 1 版"),
     ]
+
+
+def test_rule_error_disposition_and_a_review_made_stale_by_new_checks(eng, samples_wh):
+    """规则误报（不扣分） needs a note and is listed for the scorecard to leave out; a review remembers the failed
+    checks it saw, and other failed checks after a rebuild make it stale (on SQLite and PostgreSQL: migration 0006)."""
+    rep = _report(samples_wh, XIXIA)
+    fails = set(
+        DB.sql(
+            f"SELECT rule, message FROM '{samples_wh}/checks.parquet' WHERE report_id = '{XIXIA}' AND status = 'fail'"
+        ).fetchall()
+    )
+    rule, msg = next((r, m) for r, m in fails if r == "old.active.channels_max")
+    with pytest.raises(store.AuditError, match="请填写说明"):
+        store.dispose_check(eng, REVIEWER, rep, rule, msg, "rule_error", "  ", 0, fails)
+    d = store.dispose_check(eng, REVIEWER, rep, rule, msg, "rule_error", "各渠道重复计数，规则不适用", 0, fails)
+    assert d["verdict"] == "rule_error" and store.VERDICT_ZH[d["verdict"]] == "规则误报（不扣分）"
+    assert store.rule_errors(eng) == {(rep.file_sha256, rule, msg)}
+    review = store.mark_reviewed(eng, REVIEWER, rep, "数字已核", fails)
+    assert not store.review_is_stale(review, fails)
+    assert store.review_is_stale(store.review_of(eng, rep.file_sha256), fails - {(rule, msg)})
+    from scoring.scorecard import score_warehouse
+
+    def arithmetic(waived):
+        sc = score_warehouse(samples_wh, read_texts=False, waived=waived)
+        return sc.scores.filter(sc.scores["report_id"] == XIXIA)["pts_arithmetic"].item()
+
+    assert arithmetic(None) == 18.75  # 25 points less a quarter for the failed error rule
+    assert arithmetic(store.rule_errors(eng)) == 25.0  # 规则误报: no deduction

@@ -352,3 +352,24 @@ def test_real_headline_figures_equal_golden_table_values(real_wh, label, year, k
     assert by_year == {"行政复议": gold["review_total"], "行政诉讼": gold["lit_total"]}
     req = next(r for r in execute(con, "requests", f).to_dicts() if r["label"] == label)
     assert req["received"] == gold["received"]
+
+
+def test_a_finding_links_to_its_cells_marked_on_the_report_page(built):
+    """数据质量 links each failed check to 报告详情, which marks that check's cells in the report's tables (issue 27):
+    the 贺兰山西路街道 2018 report's 主动公开 28 against its channels (41 on the website)."""
+    at = _app().run()
+    at.switch_page("pages/quality.py").run()
+    t = next(df for df in _frames(at) if "在报告中标出" in df.columns)
+    link = t.loc[t["规则编号"] == "old.active.channels_max", "在报告中标出"].iloc[0]
+    query = dict(p.split("=", 1) for p in link.split("?", 1)[1].split("&"))
+    at.switch_page("pages/report.py")
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception
+    assert any("主动公开政府信息数（28）小于单一渠道公开数（41）" in i.value for i in at.info)
+    marked = next(c.value for c in at.caption if c.value.startswith("标红："))
+    assert "（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条） = 28" in marked
+    assert "2.政府网站公开政府信息数 = 41" in marked and "1.政府公报公开政府信息数 = —" in marked
+    checks = next(df for df in _frames(at) if "涉及单元格" in df.columns)
+    row = checks[checks["规则编号"] == "old.active.channels_max"].iloc[0]
+    assert row["在统计表中标出"] == link and "2.政府网站公开政府信息数" in row["涉及单元格"]

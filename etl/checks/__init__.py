@@ -35,6 +35,7 @@ def run_checks(spec_name: str, metrics: list[Metric]) -> list[Check]:
                         c.message.format(left=_fmt(left), right=_fmt(right)),
                         expected=right,
                         actual=left,
+                        cells=c.left + c.right,
                     )
                 )
         elif evaluated:
@@ -56,6 +57,7 @@ def run_checks(spec_name: str, metrics: list[Metric]) -> list[Check]:
                     f"「{m.metric}」为负数（{_fmt(m.value)}）",
                     expected=0,
                     actual=m.value,
+                    cells=((m.metric, m.applicant, m.basis),),
                 )
             )
     elif metrics:

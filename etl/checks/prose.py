@@ -101,6 +101,7 @@ def check_prose(prose: list[Metric], table: list[Metric]) -> list[Check]:
                 f"正文称「{_label(p.metric)}」为{_fmt(p.value)}（{p.locator}），统计表为{shown}（{where}），两者不一致",
                 expected=whole,
                 actual=p.value,
+                cells=tuple((m.metric, m.applicant, m.basis) for m in (cell or block)),
             )
         )
     if fails:

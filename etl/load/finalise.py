@@ -4,13 +4,39 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from etl.checks.structure import metric_name
 from etl.checks.year_rules import checked_rule_ids, read_metrics, term_rows
 from warehouse.contract import ACCEPTED_VALUES, APPLICANT_ZH, TABLES, accepted_values, catalogue
 from warehouse.db import connect, literal
 from warehouse.paths import BEST_COPY_SQL, table_path
 
 _SQL = Path(__file__).with_name("sql")
-RECOMPUTED_RULES = (*checked_rule_ids(), "duplicate.agree")
+RECOMPUTED_RULES = (*checked_rule_ids(), "duplicate.agree", "structure.aggregate")
+
+
+def sql(name: str) -> str:
+    """One of the rule queries beside this module (etl/load/sql)."""
+    return (_SQL / name).read_text(encoding="utf-8")
+
+
+def define_rule_tables(con) -> None:
+    """What the rule queries read besides the figures: metric labels, the cross-year rules as rows, the applicant
+    columns' names, and the macros n(x) (a number as printed), label(metric) and metric_name(metric) (etl/checks/structure.py). The 预审 (etl/precheck.py) runs
+    the same queries on a draft."""
+    con.execute("CREATE TABLE labels(metric VARCHAR, label_zh VARCHAR, name VARCHAR)")
+    con.executemany(
+        "INSERT INTO labels VALUES (?, ?, ?)", [(k, d.label_zh, metric_name(k)) for k, d in catalogue().items()]
+    )
+    con.execute("CREATE MACRO n(x) AS regexp_replace(printf('%.6f', x), '\\.?0+$', '')")
+    con.execute("CREATE MACRO label(k) AS coalesce((SELECT label_zh FROM labels WHERE metric = k), k)")
+    con.execute("CREATE MACRO metric_name(k) AS coalesce((SELECT name FROM labels WHERE metric = k), k)")
+    con.execute(
+        "CREATE TABLE year_terms(rule VARCHAR, instance INTEGER, pos INTEGER, sign INTEGER, year INTEGER,"
+        " metric VARCHAR, basis VARCHAR, says VARCHAR)"
+    )
+    con.executemany("INSERT INTO year_terms VALUES (?, ?, ?, ?, ?, ?, ?, ?)", term_rows())
+    con.execute("CREATE TABLE applicant_zh(applicant VARCHAR, applicant_zh VARCHAR)")
+    con.executemany("INSERT INTO applicant_zh VALUES (?, ?)", list(APPLICANT_ZH.items()))
 
 
 def finalise(folder: Path) -> None:
@@ -20,17 +46,7 @@ def finalise(folder: Path) -> None:
     con.execute(
         f"CREATE TABLE checks AS SELECT * FROM read_parquet({literal(checks)}) WHERE rule NOT IN {RECOMPUTED_RULES}"
     )
-    con.execute("CREATE TABLE labels(metric VARCHAR, label_zh VARCHAR)")
-    con.executemany("INSERT INTO labels VALUES (?, ?)", [(k, d.label_zh) for k, d in catalogue().items()])
-    con.execute("CREATE MACRO n(x) AS regexp_replace(printf('%.6f', x), '\\.?0+$', '')")
-    con.execute("CREATE MACRO label(k) AS coalesce((SELECT label_zh FROM labels WHERE metric = k), k)")
-    con.execute(
-        "CREATE TABLE year_terms(rule VARCHAR, instance INTEGER, pos INTEGER, sign INTEGER, year INTEGER,"
-        " metric VARCHAR, basis VARCHAR, says VARCHAR)"
-    )
-    con.executemany("INSERT INTO year_terms VALUES (?, ?, ?, ?, ?, ?, ?, ?)", term_rows())
-    con.execute("CREATE TABLE applicant_zh(applicant VARCHAR, applicant_zh VARCHAR)")
-    con.executemany("INSERT INTO applicant_zh VALUES (?, ?)", list(APPLICANT_ZH.items()))
+    define_rule_tables(con)
     # duplicates: the same agency and year more than once; keep the copy that read the most, first by
     # copy_preference() (best_copy.sql beside the views: the report page lists the copies by the same key).
     # Decided afresh each build (rows kept from the last build carry last build's verdict); byte-identical copies
@@ -66,8 +82,10 @@ def finalise(folder: Path) -> None:
             SELECT metric FROM read_parquet({literal(metrics)}) WHERE list_contains($any_metric, basis)))""",
         {"named": named, "any_metric": any_metric},
     )
-    con.execute(f"INSERT INTO checks BY NAME ({(_SQL / 'cross_year_checks.sql').read_text()})")
-    con.execute(f"INSERT INTO checks BY NAME ({(_SQL / 'duplicate_checks.sql').read_text()})")
+    con.execute(f"INSERT INTO checks BY NAME (SELECT * EXCLUDE (cells) FROM ({sql('cross_year_checks.sql')}))")
+    con.execute(f"INSERT INTO checks BY NAME ({sql('duplicate_checks.sql')})")
+    con.execute(f"CREATE TABLE aggregate_members AS {sql('aggregate_members.sql')}")
+    con.execute(f"INSERT INTO checks BY NAME (SELECT * EXCLUDE (cells) FROM ({sql('aggregate_checks.sql')}))")
     for table, path in (("reports", reports), ("checks", checks)):
         cols = ", ".join(TABLES[table].names)
         order = "report_id" if table == "reports" else "report_id, rule, status, message, expected, actual"
