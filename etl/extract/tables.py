@@ -228,20 +228,29 @@ def _distances(spec: TableSpec, cell: str) -> tuple[str | None, str, tuple[tuple
         if row.pattern is None or (row.prefix and number != want) or (want and number and number != want):
             continue
         label = official_label(row)
-        out.append((row, Levenshtein.distance(words, label, score_cutoff=_allowed(label) + 1)))
+        out.append((row, Levenshtein.distance(words, label, score_cutoff=max(_allowed(label) + 1, len(label) // 4))))
     return number, words, tuple(out)
 
 
 def _near(spec: TableSpec, cell: str, expected: RowSpec | None) -> list[RowSpec]:
-    """The rows a label is within its allowed edits of (one more for the row the table's order expects next,
-    when the label carries that row's numbering)."""
+    """The rows a label is within its allowed edits of. The row the table's order expects next, when the label
+    carries that row's numbering, allows one more, or a quarter of its label if that is more (a misprint
+    dropping words, "2.其他法律行政止公开": numbering and place vouch for it)."""
     number, words, distances = _distances(spec, cell)
     near = []
     for row, d in distances:
-        allowed = _allowed(official_label(row)) + (row is expected and number is not None and len(words) > 1)
+        allowed = _allowed(official_label(row))
+        if row is expected and number is not None and len(words) > 1:
+            allowed = max(allowed + 1, len(official_label(row)) // 4)
         if d <= allowed:
             near.append(row)
     return near
+
+
+def near_rows(spec: TableSpec, cell: str, expected: RowSpec | None) -> tuple[RowSpec, ...]:
+    """The rows a printed label that matches no row's pattern is within its allowed edits of (as `_match` reads a
+    table row's label; flattened text reads its labels so too). Two rows with different labels: read as neither."""
+    return () if _label_hits(spec, cell) else tuple(_near(spec, cell, expected))
 
 
 @lru_cache(maxsize=65536)
