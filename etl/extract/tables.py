@@ -247,10 +247,11 @@ def _near(spec: TableSpec, cell: str, expected: RowSpec | None) -> list[RowSpec]
     return near
 
 
-def near_rows(spec: TableSpec, cell: str, expected: RowSpec | None) -> tuple[RowSpec, ...]:
-    """The rows a printed label that matches no row's pattern is within its allowed edits of (as `_match` reads a
-    table row's label; flattened text reads its labels so too). Two rows with different labels: read as neither."""
-    return () if _label_hits(spec, cell) else tuple(_near(spec, cell, expected))
+def near_rows(spec: TableSpec, cell: str, expected: RowSpec | None) -> tuple[RowSpec, ...] | None:
+    """The rows a printed label is within its allowed edits of (as `_match` reads a table row's label; flattened
+    text reads its labels so too; two rows with different labels: read as neither), or None when the label is
+    some row's own."""
+    return None if _label_hits(spec, cell) else tuple(_near(spec, cell, expected))
 
 
 @lru_cache(maxsize=65536)

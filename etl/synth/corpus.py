@@ -21,7 +21,7 @@ from etl.synth import render as R
 from etl.synth.names import Agency, agencies
 from etl.synth.values import values_for
 
-GENERATOR_VERSION = "6"
+GENERATOR_VERSION = "7"  # 7: label typos in flattened and broken layouts too
 STATED_ACTIVE = 0.7  # share of old-format reports whose prose states the 主动公开 count
 LAYOUTS = {"tab": 0.25, "html": 0.2, "md": 0.1, "md_pipe": 0.05, "broken": 0.1, "flat_spaced": 0.1, "flat_merged": 0.2}
 ENCODINGS = {"utf-8": 0.65, "utf-8-sig": 0.05, "gb18030": 0.2, "utf-16": 0.1}
@@ -252,7 +252,8 @@ def _one_row_other(values: dict) -> dict:
     return out
 
 
-_TYPO_LAYOUTS = ("tab", "html", "md", "md_pipe")  # a table whose cells the parser sees (not flattened text)
+# every table layout, flattened ones included ("5.属三类内部事务信息0 0 0 0 0 0 0")
+_TYPO_LAYOUTS = ("tab", "html", "md", "md_pipe", "broken", "flat_spaced", "flat_merged")
 _TYPO_ROWS = {
     "request.answered.denied.other_law",
     "response.online_interviews_head",
