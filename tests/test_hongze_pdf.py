@@ -76,3 +76,55 @@ def test_wps_structure_synthetic():
     want = {(k, a): float(v) for k, vs in TRUTH.items() for a, v in zip(APPLICANTS, vs)}
     assert {k: got.get(k) for k in want} == want
     assert not problems
+
+
+# ------------------------------------------------------------------ the same pages scanned (image-only), read by OCR
+
+# the region around the page break: page 3 from the table's top, page 4 down to 四、结转下年度继续办理 (points)
+CROPS = {2: (355.0, 842.0), 3: (0.0, 290.0)}
+
+
+def _scan_of_the_break(dpi: int) -> bytes:
+    """Pages 3 and 4 of the hongze PDF rendered at `dpi` (grey), cut to the rows around the page break, as an
+    image-only PDF: a scan of the table's foot and its continuation."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(HONGZE.read_bytes())
+    images = []
+    for index, (top, bottom) in CROPS.items():
+        image = pdf[index].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        images.append(image.crop((0, round(top * dpi / 72), image.width, round(bottom * dpi / 72))))
+    out = io.BytesIO()
+    images[0].save(out, "PDF", resolution=float(dpi), save_all=True, append_images=images[1:])
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("dpi", [150, 200])
+def test_hongze_scanned_at_the_page_break(dpi):
+    """Scanned, the cell at the page's foot is read once with its own digits (3, never 30 with the next page's
+    0); every figure is the report's or null and named; none wrong."""
+    from etl.read import ocr
+
+    if not HONGZE.exists():
+        pytest.skip("../shared/corpus/pdf is not present")
+    if not ocr.available():
+        pytest.skip("OCR needs tesseract-ocr, tesseract-ocr-chi-sim and tesserocr")
+    doc = read_pdf(_scan_of_the_break(dpi))
+    metrics, found, problems = extract_tables(doc, SPEC_2021)
+    want = golden()
+    got = {(m.metric, m.applicant, m.basis): m for m in metrics}
+    assert got, problems
+    wrong = {k: (m.value, want.get(k)) for k, m in got.items() if m.value is not None and m.value != want.get(k)}
+    assert not wrong
+    nulls = [m for m in got.values() if m.value is None and want.get((m.metric, m.applicant, m.basis))]
+    assert all(any(m.locator in p and "未采用" in p for p in problems) for m in nulls), problems
+    foot = got[("outcome.unable.needs_creation", "natural_person", "year")]
+    head = got[("outcome.unable.unclear", "natural_person", "year")]
+    assert foot.value in (3, None) and head.value in (0, None)
+    assert foot.locator.split(" 第")[0] != head.locator.split(" 第")[0] or "第1页" in foot.locator
+    rows = {m.metric for m in got.values()}
+    assert {"outcome.denied.law_forbidden", "outcome.unable.needs_creation", "outcome.unable.unclear"} <= rows
+    exact = sum(m.value == want.get(k) for k, m in got.items())
+    assert exact >= 0.9 * len(got), (exact, len(got))

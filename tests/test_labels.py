@@ -231,3 +231,20 @@ def test_a_flattened_label_as_close_to_two_rows_is_refused_and_named():
     read = {m.metric for m in out.metrics}
     assert "request.answered.granted" not in read and "request.answered.partial" not in read
     assert any("同意部公开答复数" in p and "未读取" in p for p in out.problems), out.problems
+
+
+def test_a_misread_numbering_is_read_where_the_words_are_the_expected_rows_own():
+    """OCR read （二） as （一）: the words are 部分公开's, exactly, and the table's order expects it next."""
+    printed = "(一) 部分公开（区分处理的，只计这一情形，不计其他情形)"
+    cells, problems = _read(_replace("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", printed))
+    value, locator = cells[("outcome.partial", "natural_person")]
+    assert value == 1 and "标签近似匹配" in locator
+    assert cells[("outcome.granted", "total")][0] == 3  # the real （一） keeps its own row
+    assert not any("缺少" in p for p in problems), problems
+
+
+def test_a_misread_numbering_with_other_words_is_not_read():
+    """Words of another row (or a character off) under a numbering that disagrees: not read as the expected row."""
+    for printed in ("(一) 予以公开", "(一) 部分公示"):
+        cells, _ = _read(_replace("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", printed))
+        assert ("outcome.partial", "natural_person") not in cells, printed

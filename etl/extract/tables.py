@@ -244,6 +244,10 @@ def _near(spec: TableSpec, cell: str, expected: RowSpec | None) -> list[RowSpec]
             allowed = max(allowed + 1, len(official_label(row)) // 4)
         if d <= allowed:
             near.append(row)
+    if not near and expected is not None and number is not None and len(words) >= 4:
+        # a numbering misread ("（一）部分公开" by OCR for （二）) where the words are the expected row's own
+        if words == official_label(expected) and all(r is not expected for r, _ in distances):
+            near.append(expected)
     return near
 
 
