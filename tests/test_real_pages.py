@@ -87,3 +87,25 @@ def test_a_report_that_does_not_say_who_it_is_stays_unknown(page):
     got = parsed(page["id"])
     assert got["agency"] is None and got["province"] is None and got["level"] is None
     assert re.search(r"未能识别报告机关|未识别为政府信息公开工作年度报告", got["error"] or "")
+
+
+GENERIC_TITLE = "2022年政府信息公开工作年度报告\n\n2022年，本机关严格落实《条例》要求，主动公开政府信息。\n\n"
+
+
+def test_the_sign_off_names_the_agency_of_a_generic_title():
+    """A generic title and 本机关 in the body: the 落款 at the end says who reports."""
+    text = GENERIC_TITLE + "淮安市洪泽区人民政府办公室\n2023年1月20日\n"
+    r = parse_file("sign_off.txt", text.encode("utf-8")).report
+    assert (r["year"], r["agency"], r["agency_kind"], r["level"]) == (
+        2022,
+        "淮安市洪泽区人民政府办公室",
+        "department",
+        "county",
+    )
+    assert (r["province"], r["prefecture"], r["county"]) == ("江苏省", "淮安市", "洪泽区")
+
+
+def test_a_report_naming_no_one_says_why():
+    r = parse_file("no_one.txt", (GENERIC_TITLE + "2023年1月20日\n").encode("utf-8")).report
+    assert r["year"] == 2022 and r["agency"] is None and r["province"] is None
+    assert "未能识别报告机关（标题、正文开头、落款和发布网站都没有写明" in r["error"]
