@@ -212,16 +212,28 @@ def _placed(name: str) -> int:
 # where else a report names its agency, in its opening lines (tried in this order when its title does not)
 _DEFINED = re.compile(r"([\u4e00-\u9fff]{4,40}?)[（(]以下简称[\"“]?([\u4e00-\u9fff]{2,20}?)[\"”]?[)）]")
 _COMPILER = re.compile(
-    r"(?:由|本(?:年度)?报告(?:是)?由)(?P<x>[\u4e00-\u9fff]{4,40}?(?:办公室|办公厅|政府|局|委员会|委|厅|办|中心|小组))"
+    r"(?:由|本(?:年度)?报告(?:是)?由)(?P<x>[\u4e00-\u9fff]{4,40}?"
+    r"(?:办公室|办公厅|政府|局|委员会|委|厅|办|中心|小组|办事处|管委会|管理委员会|科))"
     r"(?=结合|根据|按照|综合|汇总|组织|负责|牵头|编制|[(（])"
 )
 _OPENING = re.compile(
-    r"(?:^|\n)[\s?]*(?:[(（]?[一二三四五六七八九十]+[)）、][^\n]{0,12}?)?(?:19|20)\d{2}年度?[,，]+"
+    r"(?:^|\n)[\s?]*(?:[(（]?[一二三四五六七八九十]+[)）、][^\n]{0,12}?)?(?:19|20)\d{2}年度?[,，]*"
+    r"(?:在[^,，。\n]{0,30}下[,，])?"
     r"(?P<x>[\u4e00-\u9fff]{2,30}?)(?:坚持|认真|深入|严格|按照|紧紧|全面|始终|高度|积极|切实|持续|以习近平|紧扣)"
 )
 _SITE_OWNER = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,20}?)(?:人民)?政府(?:门户|信息公开)?网站")
 _SIGN_OFF = re.compile(r"^(?P<x>[\u4e00-\u9fff]{3,30}?(?:人民政府|办公室|办公厅|局|委员会|办事处|管委会))$")
-_OFFICE = re.compile(r"^(?P<gov>[\u4e00-\u9fff]{2,20}?(?:人民政府|政府))[\u4e00-\u9fff]{0,16}?(?:办公室|办公厅|小组)$")
+_OFFICE = re.compile(
+    r"(?:党政|综合)?(?:办公室|办公厅|办)?(?:[\u4e00-\u9fff]{1,4}科)?|"
+    r"(?:政务公开|信息公开|政府信息公开)[\u4e00-\u9fff]{0,10}?(?:办公室|小组)"
+)
+
+
+def _government_of_office(name: str) -> str | None:
+    """The government whose office (办公室, 党政办公室综合科, 信息公开工作领导小组办公室) a compiler is: the places the
+    name holds ("无锡市锡山区人民政府厚桥街道党政办公室综合科" -> 无锡市锡山区厚桥街道), else None."""
+    pieces, rest = _places_in(re.sub(r"人民政府|政府", "", name))
+    return "".join(p for p, _ in pieces) if pieces and _OFFICE.fullmatch(rest) else None
 
 
 def _named_in_text(doc: Document, aggregate: bool) -> str | None:
@@ -233,11 +245,12 @@ def _named_in_text(doc: Document, aggregate: bool) -> str | None:
     found = []
     m = _COMPILER.search(text)
     if m:
-        office = _OFFICE.match(m["x"])
-        found.append(office["gov"] if office and (aggregate or not _DEPT_NAMED.search(text)) else m["x"])
+        government = _government_of_office(m["x"])
+        found.append(government if government and (aggregate or not _DEPT_NAMED.search(text)) else m["x"])
     m = _OPENING.search(text)
     if m:
         found.append(m["x"])
+    spoken = list(found)  # who the report's own sentences say compiled it or acts in it
     tail = [nfkc(ln).strip() for ln in doc.lines[-12:] if ln.strip()]
     found += [m["x"] for ln in tail if (m := _SIGN_OFF.match(ln))]
     found += [re.split(r"可在|在|从|于|和|及|与|的", m["x"])[-1] + "人民政府" for m in _SITE_OWNER.finditer(text)]
@@ -249,7 +262,10 @@ def _named_in_text(doc: Document, aggregate: bool) -> str | None:
             return name
         if told := _told_apart(name, text):
             return told
-    return None
+    # a name the gazetteer cannot place (a township named without its county) is still the agency's name
+    return next(
+        (n for n in spoken if not _GENERIC.match(n) and (_GOV_SUFFIX.search(n) or _DEPT_SUFFIX.search(n))), None
+    )
 
 
 _MENTION = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:区|县|旗|市)(?=政府|人民政府|网站)")
@@ -281,14 +297,17 @@ def _expand(name: str, doc: Document) -> str:
 
 
 _PERIOD = re.compile(r"统计(?:期限|时限|时间|期|时段).{0,10}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
-_YEAR_OPENING = re.compile(r"(?:^|\n)[\s?(（]*(?:[一二三四五六七八九十]+[)）]\S{0,10}?)?((?:19|20)\d{2})年度?[,，]")
+_YEAR_OPENING = re.compile(
+    r"(?:^|\n)[\s?(（]*(?:[一二三四五六七八九十]+[)）]\S{0,10}?)?((?:19|20)\d{2})年度?[,，]|"
+    r"((?:19|20)\d{2})年度?[,，]?(?:我|本)(?:乡|镇|县|区|市|旗|局|办|委|厅|街道|单位|机关)"
+)
 
 
 def _year_from_period(text: str) -> int | None:
     """The year the report's statistics period or its opening sentence ("2022年，我县…") names."""
     head = nfkc(without_pinyin(text[:3000]))
     m = _PERIOD.search(head) or _YEAR_OPENING.search(head)
-    return int(m.group(1)) if m else None
+    return int(next(g for g in m.groups() if g)) if m else None
 
 
 def _split_place(name: str) -> tuple[str | None, str | None]:
