@@ -136,8 +136,7 @@ def extract_flat(
 _BRACKETED = r"[(（][^)）]{0,60}[)）]"
 _NEXT_WORDS = re.compile(
     r"\s*(?:" + UNITS + r")?[\s\d.,，%:：]*"
-    r"((?:[^\s\d.,，%:：(（]|" + _BRACKETED + r")(?:[^\d(（]|" + _BRACKETED + r"){1,40}?)"
-    + UNITS + r"?\s*(?=-?\d)"
+    r"((?:[^\s\d.,，%:：(（]|" + _BRACKETED + r")(?:[^\d(（]|" + _BRACKETED + r"){1,40}?)" + UNITS + r"?\s*(?=-?\d)"
 )
 _GLUED_NUMBER = re.compile(r"(\d{1,2})[.、]$")
 _NUMBERING = re.compile(r"[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|(?<!\d)\d{1,2}[.、]")
