@@ -198,7 +198,7 @@ def _parse(report: dict, path: Path, data: bytes, neighbours: Neighbours | None)
     if meta.year is None:
         problems.append("未能识别报告年度")
     if meta.agency is None:
-        problems.append("未能识别报告机关")
+        problems.append("未能识别报告机关（标题、正文开头、落款和发布网站都没有写明是哪个机关的报告）")
     report["parse_status"] = "partial" if problems else "ok"
     report["error"] = "；".join(problems) or None
     return ParsedReport(report, metrics, checks, doc)

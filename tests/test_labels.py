@@ -178,3 +178,73 @@ def test_a_one_row_other_that_breaks_the_sum_fails_its_rule():
     metrics = [Metric(k, v, str(v), loc, applicant=a, basis="year", unit="件") for (k, a), (v, loc) in cells.items()]
     fails = [c for c in run_checks("2021", metrics) if c.rule == "apply.outcome_sum" and c.status == "fail"]
     assert fails and "（七）总计（6）" in fails[0].message
+
+
+# ------------------------------------------------------------------ the same labels in flattened text (表格文字连排)
+
+
+def _flat(rows, spaced=True) -> str:
+    """Section 三 flattened as real pages print it: each row's label then its figures, rows one after another."""
+    sep = " " if spaced else ""
+    head = "三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况"
+    body = sep.join(f"{lb}{sep.join(map(str, vals))}" for lb, vals in rows)
+    return f"{head}自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他{body}"
+
+
+def _read_flat(rows, spaced=True):
+    out = extract(Document(_flat(rows, spaced), tables=[Table(S2_2021, "表格1"), Table(S4, "表格3")]), SPECS["2021"])
+    cells = {(m.metric, m.applicant): (m.value, m.locator) for m in out.metrics}
+    return cells, out.problems
+
+
+@pytest.mark.parametrize(
+    "label, printed, metric",
+    [
+        ("5.属于三类内部事务信息", "5.属三类内部事务信息", "outcome.denied.internal_affairs"),  # a character lost
+        ("1.本机关不掌握相关政府信息", "1.本机关不掌握相关的政府信息", "outcome.unable.not_held"),  # one added
+        ("3.补正后申请内容仍不明确", "3.补正后申请内容仍不名确", "outcome.unable.unclear"),  # one wrong
+        ("2.其他法律行政法规禁止公开", "2.其他法律行政止公开", "outcome.denied.law_forbidden"),  # hongze's misprint
+    ],
+)
+@pytest.mark.parametrize("spaced", [True, False], ids=["spaced", "merged"])
+def test_a_misprinted_label_in_flattened_text_is_read(label, printed, metric, spaced):
+    rows = [(lb, [3, 0, 0, 0, 0, 0, 3] if lb == label else v) for lb, v in S3_2021]
+    cells, problems = _read_flat(_replace(label, printed, rows), spaced)
+    value, locator = cells[(metric, "natural_person")]
+    assert value == 3 and cells[(metric, "total")][0] == 3
+    assert "表格文字连排" in locator and f"标签近似匹配：“{printed}”" in locator
+    assert not any("缺少" in p for p in problems), problems
+    # the rows around it keep their own figures
+    assert cells[("outcome.granted", "total")][0] == 3 and cells[("request.carried_out", "total")][0] == 0
+
+
+def test_flattened_labels_read_exactly_without_a_note():
+    cells, problems = _read_flat(S3_2021)
+    assert cells[("outcome.total", "total")][0] == 7 and not any("近似" in loc for _, loc in cells.values())
+    assert not problems, problems
+
+
+def test_a_flattened_label_as_close_to_two_rows_is_refused_and_named():
+    rows = [("1.当面申请数", "件", "3"), ("2.传真申请数", "件", "0"), ("同意部公开答复数", "件", "4")]
+    text = "二、依申请公开情况" + " ".join(f"{lb}{u}{v}" for lb, u, v in rows) + " 申请信息公开的总件数"
+    out = extract(Document(text), SPECS["national"])
+    read = {m.metric for m in out.metrics}
+    assert "request.answered.granted" not in read and "request.answered.partial" not in read
+    assert any("同意部公开答复数" in p and "未读取" in p for p in out.problems), out.problems
+
+
+def test_a_misread_numbering_is_read_where_the_words_are_the_expected_rows_own():
+    """OCR read （二） as （一）: the words are 部分公开's, exactly, and the table's order expects it next."""
+    printed = "(一) 部分公开（区分处理的，只计这一情形，不计其他情形)"
+    cells, problems = _read(_replace("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", printed))
+    value, locator = cells[("outcome.partial", "natural_person")]
+    assert value == 1 and "标签近似匹配" in locator
+    assert cells[("outcome.granted", "total")][0] == 3  # the real （一） keeps its own row
+    assert not any("缺少" in p for p in problems), problems
+
+
+def test_a_misread_numbering_with_other_words_is_not_read():
+    """Words of another row (or a character off) under a numbering that disagrees: not read as the expected row."""
+    for printed in ("(一) 予以公开", "(一) 部分公示"):
+        cells, _ = _read(_replace("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", printed))
+        assert ("outcome.partial", "natural_person") not in cells, printed

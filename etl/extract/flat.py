@@ -9,14 +9,16 @@ from etl.checks.prose import stated_constraints
 from etl.checks.rules import constraints_for
 from etl.extract.numbers import numeric_run, split_candidates
 from etl.extract.split import RunRow, satisfiable, solve
+from etl.extract.tables import near_rows
 from etl.labels import compact
 from etl.model import Metric
-from etl.specs import SECTION4_FLAT, RowSpec, TableSpec
-from warehouse.cells import to_unit
+from etl.specs import SECTION4_FLAT, RowSpec, TableSpec, official_label
+from warehouse.cells import UNITS, to_unit
 from warehouse.contract import catalogue
 
 WINDOW = 400  # a row label must follow the previous one within this many characters
 FLAT_MARK = "（表格文字连排）"  # in the locator of every cell read from flattened text
+HEADER_PARTS = 3  # header parts (words between figures) passed over looking for a misprinted first row
 
 
 def _row_regex(row: RowSpec) -> str:
@@ -48,9 +50,26 @@ def extract_flat(
     anchor = re.search(spec.anchor, flat)
     pos = anchor.start() if anchor else 0
     hits: list[tuple[RowSpec, int, int]] = []
+    approx: dict[RowSpec, str] = {}  # rows whose printed label was matched approximately -> locator note
+    refused: list[str] = []
     for row in spec.rows:
         m = re.compile(_row_regex(row)).search(flat, pos)
         if m is None or (hits and m.start() - pos > WINDOW):
+            near = _near_label(spec, flat, pos, row, first=not hits)
+            if near is None:
+                continue
+            start, end, printed, rows = near
+            if len({official_label(r) for r in rows}) > 1:
+                refused.append(
+                    f"正文第{start + 1}字起{FLAT_MARK}统计表行“{printed}”可能是"
+                    f"{'或'.join('“' + official_label(r) + '”' for r in rows)}，未读取"
+                )
+                continue
+            if row not in rows:
+                continue
+            approx[row] = f"（标签近似匹配：“{printed}”按“{official_label(row)}”读取）"
+            hits.append((row, start, end))
+            pos = end
             continue
         hits.append((row, m.start(), m.end()))
         pos = m.end()
@@ -67,12 +86,13 @@ def extract_flat(
             continue
         run, tail = found
         cands = _candidates(run, row.cells)
-        locator = f"正文第{start + 1}字起{FLAT_MARK}“{flat[start : min(stop, end + 40)]}”"
+        locator = f"正文第{start + 1}字起{FLAT_MARK}“{flat[start : min(stop, end + 40)]}”" + approx.get(row, "")
         run_rows.append(RunRow(row.cells, cands, locator))
         read.add(row)
         money_units[run_rows[-1].cells] = tail
         printed[run_rows[-1].cells] = run + (tail or "")
     values, problems = solve(run_rows, constraints_for(spec.name))
+    problems = refused + problems
     cells = {k for r in run_rows for k in r.cells}
     notes: dict[tuple, str] = {}  # rows completed from outside the table -> locator note
     extra, known, beside = [], {}, []
@@ -108,6 +128,47 @@ def extract_flat(
                 )
             )
     return metrics, problems, read
+
+
+# the words of the next label: from a character no figure holds up to the next figure (a unit printed after them
+# dropped, a bracketed remark kept whole: "(不同渠道和方式公开相同信息计1条)"); arabic numbering glued before them
+# ("…0 5.属于…", "…35.属于…" when the figures run into it)
+_BRACKETED = r"[(（][^)）]{0,60}[)）]"
+_NEXT_WORDS = re.compile(
+    r"\s*(?:" + UNITS + r")?[\s\d.,，%:：]*"
+    r"((?:[^\s\d.,，%:：(（]|" + _BRACKETED + r")(?:[^\d(（]|" + _BRACKETED + r"){1,40}?)" + UNITS + r"?\s*(?=-?\d)"
+)
+_GLUED_NUMBER = re.compile(r"(\d{1,2})[.、]$")
+_NUMBERING = re.compile(r"[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|(?<!\d)\d{1,2}[.、]")
+
+
+def _near_label(spec: TableSpec, flat: str, pos: int, row: RowSpec, first: bool) -> tuple | None:
+    """The label printed next after `pos` (past the figures of the row before), when no row's pattern matches it
+    and it is within the allowed edits of some rows (a character lost, added or wrong; `row`, the one the table's
+    order expects, allows a little more): (start, end, label, the rows it is as close to). Numbering glued to the
+    figures before it is read as `row`'s own when its digits end them ("…0 35.属三类…" after 0 0 3 is 5.). Before
+    the first row (`first`) the table's header runs into the label ("指标名称计量单位2013年度历年累计主动公…"): a
+    few header parts are passed over, and the label may start anywhere in its part."""
+    number = row.num or (re.sub(r"\D", "", row.prefix) if row.prefix else None)
+    for _ in range(HEADER_PARTS if first else 1):
+        m = _NEXT_WORDS.match(flat, pos, pos + WINDOW)
+        if m is None:
+            return None
+        start, words = m.start(1), m.group(1).strip()
+        glued = _GLUED_NUMBER.search(flat, max(pos, start - 3), start)
+        if glued and number and glued.group(1).endswith(number):
+            start -= len(number) + 1
+            words = flat[start : m.start(1)] + words
+        if near_rows(spec, words, row) is None:
+            return None  # another row's own label: the row looked for is not printed here
+        # a heading run into the label ("一、主动公开情况(一)主动公开…"): the label is a numbered part of it
+        cuts = range(len(words) - 1) if first else [k.start() for k in _NUMBERING.finditer(words) if k.start()] + [0]
+        for cut in sorted(cuts, reverse=not first):
+            rows = near_rows(spec, words[cut:], row)
+            if rows:
+                return start + cut, m.end(1), words[cut:], rows
+        pos = m.end(1)
+    return None
 
 
 def _candidates(run: str, cells) -> list[tuple[float, ...]]:

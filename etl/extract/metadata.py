@@ -11,6 +11,7 @@ from pathlib import Path
 
 from etl.gazetteer import AMBIGUOUS, Gazetteer, Place, gazetteer
 from etl.model import Document
+from etl.read.site_text import opening_lines, without_pinyin
 from warehouse.text import nfkc
 
 _TITLE = re.compile(
@@ -23,7 +24,7 @@ _GOV_SUFFIX = re.compile(r"(人民政府|管委会|管理委员会|办事处|行
 _DEPT_SUFFIX = re.compile(r"(局|委|委员会|办|办公室|办公厅|厅|中心|署|院|所|站|队|会|公司|部)$")
 # words of department names that end like a place (住房和城乡建设局, 社区矫正管理局, 工业园区管委会) and the
 # department suffixes themselves (自然资源局兴庆区分局): a piece holding one is never a place of its own
-_NOT_PLACE = re.compile(r"城乡|社区|园区|景区|林区|矿区|辖区|[局委厅署]")
+_NOT_PLACE = re.compile(r"城乡|社区|园区|景区|林区|矿区|辖区|经济区|[局委厅署]")
 _LEVEL_SUFFIXES = [
     ("township", r"(镇|乡|街道|苏木)$"),
     ("county", r"(区|县|旗|县级市)$"),
@@ -161,22 +162,152 @@ def _cn_year(text: str) -> int:
 
 
 def _title(doc: Document) -> tuple[str, int] | None:
-    lines = [ln.strip() for ln in doc.lines[:200] if ln.strip()][:15]  # a title stands at the top
-    candidates = [doc.title or ""]
+    """The report's name and year from the title candidates (the document's title, its first lines without the site's
+    around them, a title line broken in two, a title inside the opening sentence: "现公布X2022年…年度报告"), chosen
+    by what a title is: a name that is no verb, no menu word and not generic ("县政府办", "我旗"), best one the
+    gazetteer places; position decides only between equals."""
+    lines = opening_lines(doc.lines[:200])[:15]  # a title stands at the top
+    candidates = [without_pinyin(doc.title or "")]
     for i, ln in enumerate(lines):
         if "报告" in nfkc(ln) or "年报" in nfkc(ln):
-            candidates += [(lines[i - 1] + ln) if i else ln, ln]
+            candidates += [(lines[i - 1] + ln) if i and "报告" not in nfkc(lines[i - 1]) else ln, ln]
+    fallback = None
     for text in candidates:
         text = re.sub(r"\s+", "", nfkc(text)).replace("(", "（").replace(")", "）")
-        m = _TITLE.search(text) or _TITLE_YEAR_FIRST.search(text)
-        if m and not re.search(r"关于|通知|印发|^政府", m["name"]):
-            return re.sub(r"^(标题:?)", "", m["name"]), _cn_year(m["year"])
+        for m in [*_TITLE.finditer(text), *_TITLE_YEAR_FIRST.finditer(text)]:
+            name = _LEAD.sub("", re.sub(r"^(标题:?|名称:?)", "", m["name"]))
+            if len(name) < 2 or re.search(r"关于|通知|印发|^政府", name) or _GENERIC.match(name):
+                continue
+            placed = _placed(name)
+            if placed == 2:
+                return name, _cn_year(m["year"])
+            if placed or fallback is None or not fallback[2]:
+                fallback = fallback if fallback and fallback[2] >= placed else (name, _cn_year(m["year"]), placed)
+    return fallback[:2] if fallback else None
+
+
+# what stands before a name inside a sentence or a page line: a verb introducing the title, a word of the site
+_LEAD = re.compile(
+    r"^.*?(?:现向社会公布|特向社会公布|向社会公布|现公布|现发布|现公开|现将|公布了?|发布了?|编制了?|特编制|"
+    r"无障碍|地方政务|正文|年度报告|工作报告|年报|全文)(?=[\u4e00-\u9fff]{2})"
+)
+# names that say no one in particular: 我旗, 本机关, 县政府办, 市政府
+_GENERIC = re.compile(
+    r"^(?:(?:我|本|全|各)[\u4e00-\u9fff]{0,4}|"
+    r"(?:省|自治区|市|州|盟|县|区|旗|镇|乡|街道)?(?:人民)?政府(?:办公[室厅]|办)?|自治区[\u4e00-\u9fff]{0,2}|本级政府|本机关)$"
+)
+
+
+def _placed(name: str) -> int:
+    """Whether the gazetteer places the name: 2 where the name prints its places by their own names, 1 where by
+    another name the gazetteer knows (辽宁 for 辽宁省), 0 where it knows none of them."""
+    pieces, _ = _places_in(name)
+    g = _gazetteer()
+    known = [(printed, p) for printed, p in pieces if p.code or g.find(printed, None)[0] == p]  # not a suffix's guess
+    if not known:
+        return 0
+    return 2 if all(printed.endswith(p.name) for printed, p in known) else 1
+
+
+# where else a report names its agency, in its opening lines (tried in this order when its title does not)
+_DEFINED = re.compile(r"([\u4e00-\u9fff]{4,40}?)[（(]以下简称[\"“]?([\u4e00-\u9fff]{2,20}?)[\"”]?[)）]")
+_COMPILER = re.compile(
+    r"(?:由|本(?:年度)?报告(?:是)?由)(?P<x>[\u4e00-\u9fff]{4,40}?"
+    r"(?:办公室|办公厅|政府|局|委员会|委|厅|办|中心|小组|办事处|管委会|管理委员会|科))"
+    r"(?=结合|根据|按照|综合|汇总|组织|负责|牵头|编制|[(（])"
+)
+_OPENING = re.compile(
+    r"(?:^|\n)[\s?]*(?:[(（]?[一二三四五六七八九十]+[)）、][^\n]{0,12}?)?(?:19|20)\d{2}年度?[,，]*"
+    r"(?:在[^,，。\n]{0,30}下[,，])?"
+    r"(?P<x>[\u4e00-\u9fff]{2,30}?)(?:坚持|认真|深入|严格|按照|紧紧|全面|始终|高度|积极|切实|持续|以习近平|紧扣)"
+)
+_SITE_OWNER = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,20}?)(?:人民)?政府(?:门户|信息公开)?网站")
+_SIGN_OFF = re.compile(r"^(?P<x>[\u4e00-\u9fff]{3,30}?(?:人民政府|办公室|办公厅|局|委员会|办事处|管委会))$")
+_OFFICE = re.compile(
+    r"(?:党政|综合)?(?:办公室|办公厅|办)?(?:[\u4e00-\u9fff]{1,4}科)?|"
+    r"(?:政务公开|信息公开|政府信息公开)[\u4e00-\u9fff]{0,10}?(?:办公室|小组)"
+)
+
+
+def _government_of_office(name: str) -> str | None:
+    """The government whose office (办公室, 党政办公室综合科, 信息公开工作领导小组办公室) a compiler is: the places the
+    name holds ("无锡市锡山区人民政府厚桥街道党政办公室综合科" -> 无锡市锡山区厚桥街道), else None."""
+    pieces, rest = _places_in(re.sub(r"人民政府|政府", "", name))
+    return "".join(p for p, _ in pieces) if pieces and _OFFICE.fullmatch(rest) else None
+
+
+def _named_in_text(doc: Document, aggregate: bool) -> str | None:
+    """The agency a report names outside its title: who compiled it ("由X编制", "本报告由X根据…"; a government's
+    office compiles its government's report), who the opening sentence is about ("2025年，X坚持…"), the 落款 at the
+    end, or whose website carries it ("可在X人民政府网站下载"), in that order; None when it names none."""
+    head = "\n".join(opening_lines(doc.lines[:60], 60))
+    text = re.sub(r"[ \t]+", "", nfkc(head))
+    found = []
+    m = _COMPILER.search(text)
+    if m:
+        government = _government_of_office(m["x"])
+        found.append(government if government and (aggregate or not _DEPT_NAMED.search(text)) else m["x"])
+    m = _OPENING.search(text)
+    if m:
+        found.append(m["x"])
+    spoken = list(found)  # who the report's own sentences say compiled it or acts in it
+    tail = [nfkc(ln).strip() for ln in doc.lines[-12:] if ln.strip()]
+    found += [m["x"] for ln in tail if (m := _SIGN_OFF.match(ln))]
+    found += [re.split(r"可在|在|从|于|和|及|与|的", m["x"])[-1] + "人民政府" for m in _SITE_OWNER.finditer(text)]
+    for name in found:
+        name = _LEAD.sub("", name)
+        if _GENERIC.match(name):
+            continue
+        if _placed(name):
+            return name
+        if told := _told_apart(name, text):
+            return told
+    # a name the gazetteer cannot place (a township named without its county) is still the agency's name
+    return next(
+        (n for n in spoken if not _GENERIC.match(n) and (_GOV_SUFFIX.search(n) or _DEPT_SUFFIX.search(n))), None
+    )
+
+
+_MENTION = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:区|县|旗|市)(?=政府|人民政府|网站)")
+
+
+def _told_apart(name: str, text: str) -> str | None:
+    """A name several places bear (东港镇), or a town named bare, placed by a place the report names around it
+    ("锡山区政府网站", "中山市政府信息公开规定"): that place before the name, where the gazetteer then knows it."""
+    for m in _MENTION.finditer(text):
+        for k in range(len(m[0]) - 2):
+            above = m[0][k:]
+            if above not in name and _placed(above + name):
+                return above + name
     return None
 
 
+# an office's report of its own ("本机关", "我办", "我厅"): not its government's
+_DEPT_NAMED = re.compile(r"本(?:机关|办|厅|局)|我(?:办|厅|局|委)")
+
+
+def _expand(name: str, doc: Document) -> str:
+    """A short name the report itself defines ("X（以下简称自治区北部湾办）") as its full name."""
+    if "以下简称" not in doc.text[:3000]:
+        return name
+    for full, short in _DEFINED.findall(nfkc(doc.text[:3000])):
+        if short == name:
+            return _LEAD.sub("", re.split(r"[，。,：:、]", full)[-1].removeprefix("由"))
+    return name
+
+
+_PERIOD = re.compile(r"统计(?:期限|时限|时间|期|时段).{0,10}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+_YEAR_OPENING = re.compile(
+    r"(?:^|\n)[\s?(（]*(?:[一二三四五六七八九十]+[)）]\S{0,10}?)?((?:19|20)\d{2})年度?[,，]|"
+    r"((?:19|20)\d{2})年度?[,，]?(?:我|本)(?:乡|镇|县|区|市|旗|局|办|委|厅|街道|单位|机关)"
+)
+
+
 def _year_from_period(text: str) -> int | None:
-    m = re.search(r"统计期限.{0,10}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日", text)
-    return int(m.group(1)) if m else None
+    """The year the report's statistics period or its opening sentence ("2022年，我县…") names."""
+    head = nfkc(without_pinyin(text[:3000]))
+    m = _PERIOD.search(head) or _YEAR_OPENING.search(head)
+    return int(next(g for g in m.groups() if g)) if m else None
 
 
 def _split_place(name: str) -> tuple[str | None, str | None]:
@@ -205,12 +336,17 @@ def read_metadata(doc: Document) -> Meta:
     text = doc.text
     if found:
         name, meta.year = found
+        name = _expand(name, doc)
     else:
         name = None
     meta.year = meta.year or _year_from_period(text)
+    aggregate = _is_aggregate(text)
+    if name is None or not _placed(name):
+        head = re.sub(r"[ \t]+", "", nfkc("\n".join(opening_lines(doc.lines[:60], 60))))
+        name = (name and _told_apart(name, head)) or _named_in_text(doc, aggregate) or name
     if name:
         _describe(meta, re.split(r"[，。：:、]", name)[-1], text)
-    meta.scope = "aggregate" if _is_aggregate(text) else "self"
+    meta.scope = "aggregate" if aggregate else "self"
     meta.publish_date = _publish_date(doc)
     return meta
 
@@ -287,15 +423,17 @@ def _agency_id(meta: Meta, dept: str | None, last: str | None) -> str:
     return place or _GOV_SUFFIX.sub("", meta.agency or "")
 
 
+_AGGREGATE = re.compile(
+    r"(?:本报告|年度报告)[^。]{0,80}汇总|汇总[^。]{0,100}编制|报告汇总全[省市县区旗]|"
+    r"(?:各|所属|下属)[^。]{0,30}(?:政府信息公开(?:工作)?年度报告|工作情况)[^。]{0,8}编制|"
+    # a region's summary: "综合各市…的年度报告…而成", "在各市…年度报告基础上编制", "根据各区政府…年度报告内容编制"
+    r"(?:综合|汇总|根据|在)[^。]{0,80}?各[^。]{0,80}?(?:年度报告|年度工作报告|工作报告|统计数据|工作(?:情况|状况)|"
+    r"相关情况和数据)[^。]{0,20}?(?:编制|而成|基础上)"
+)
+
+
 def _is_aggregate(text: str) -> bool:
-    head = text[:3000]
-    return bool(
-        re.search(
-            r"(?:本报告|年度报告)[^。]{0,80}汇总|汇总[^。]{0,100}编制|"
-            r"(?:各|所属|下属)[^。]{0,30}(?:政府信息公开(?:工作)?年度报告|工作情况)[^。]{0,8}编制",
-            head,
-        )
-    )
+    return bool(_AGGREGATE.search(nfkc(without_pinyin(text[:3000]))))
 
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")

@@ -228,20 +228,34 @@ def _distances(spec: TableSpec, cell: str) -> tuple[str | None, str, tuple[tuple
         if row.pattern is None or (row.prefix and number != want) or (want and number and number != want):
             continue
         label = official_label(row)
-        out.append((row, Levenshtein.distance(words, label, score_cutoff=_allowed(label) + 1)))
+        out.append((row, Levenshtein.distance(words, label, score_cutoff=max(_allowed(label) + 1, len(label) // 4))))
     return number, words, tuple(out)
 
 
 def _near(spec: TableSpec, cell: str, expected: RowSpec | None) -> list[RowSpec]:
-    """The rows a label is within its allowed edits of (one more for the row the table's order expects next,
-    when the label carries that row's numbering)."""
+    """The rows a label is within its allowed edits of. The row the table's order expects next, when the label
+    carries that row's numbering, allows one more, or a quarter of its label if that is more (a misprint
+    dropping words, "2.其他法律行政止公开": numbering and place vouch for it)."""
     number, words, distances = _distances(spec, cell)
     near = []
     for row, d in distances:
-        allowed = _allowed(official_label(row)) + (row is expected and number is not None and len(words) > 1)
+        allowed = _allowed(official_label(row))
+        if row is expected and number is not None and len(words) > 1:
+            allowed = max(allowed + 1, len(official_label(row)) // 4)
         if d <= allowed:
             near.append(row)
+    if not near and expected is not None and number is not None and len(words) >= 4:
+        # a numbering misread ("（一）部分公开" by OCR for （二）) where the words are the expected row's own
+        if words == official_label(expected) and all(r is not expected for r, _ in distances):
+            near.append(expected)
     return near
+
+
+def near_rows(spec: TableSpec, cell: str, expected: RowSpec | None) -> tuple[RowSpec, ...] | None:
+    """The rows a printed label is within its allowed edits of (as `_match` reads a table row's label; flattened
+    text reads its labels so too; two rows with different labels: read as neither), or None when the label is
+    some row's own."""
+    return None if _label_hits(spec, cell) else tuple(_near(spec, cell, expected))
 
 
 @lru_cache(maxsize=65536)

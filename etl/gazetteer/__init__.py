@@ -139,6 +139,9 @@ def _national(index: _Index) -> tuple[dict[str, Place], dict[str, list[Place]], 
         prov = by_code.get(code[:2]) if n > 2 else None
         pref = by_code.get(code[:4]) if n > 4 else None
         county = by_code.get(code[:6]) if n > 6 else None
+        if n == 6 and pref is not None and name == pref.name:
+            by_code[code] = pref  # a city without counties (中山市, 东莞市): its towns lie directly under it
+            continue
         p = Place(
             name,
             level,
@@ -171,7 +174,8 @@ def _national(index: _Index) -> tuple[dict[str, Place], dict[str, list[Place]], 
 
 def _township(code: str, name: str, by_code: dict[str, Place]) -> Place:
     county = by_code[code[:6]]
-    return Place(name, "township", county.province, county.prefecture, county.name, name, code)
+    above = county.name if county.level == "county" else None  # None: a town of a city without counties
+    return Place(name, "township", county.province, county.prefecture, above, name, code)
 
 
 def _aliases(p: Place) -> list[str]:

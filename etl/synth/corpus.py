@@ -13,6 +13,7 @@ import csv
 import json
 import random
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from etl.checks.rules import constraints_for
@@ -21,7 +22,7 @@ from etl.synth import render as R
 from etl.synth.names import Agency, agencies
 from etl.synth.values import values_for
 
-GENERATOR_VERSION = "6"
+GENERATOR_VERSION = "7"  # 7: label typos in flattened and broken layouts too; site lines around text captures
 STATED_ACTIVE = 0.7  # share of old-format reports whose prose states the 主动公开 count
 LAYOUTS = {"tab": 0.25, "html": 0.2, "md": 0.1, "md_pipe": 0.05, "broken": 0.1, "flat_spaced": 0.1, "flat_merged": 0.2}
 ENCODINGS = {"utf-8": 0.65, "utf-8-sig": 0.05, "gb18030": 0.2, "utf-16": 0.1}
@@ -173,7 +174,7 @@ def render_report(
                 "=" * 20 + " 正文 " + "=" * 20,
             ]
         md = layout in ("md", "md_pipe")
-        lines = head + [("# " if md else "") + title, ""]
+        lines = head + _site_lines(agency.key, year, pub, printed) + [("# " if md else "") + title, ""]
         for p in prose:
             lines += [("## " if md and len(p) < 20 else "") + p, ""]
         if layout in R.FLAT:
@@ -227,6 +228,22 @@ def render_report(
     return layout, text, truth
 
 
+def _site_lines(key: str, year: int, pub: tuple, printed: str) -> list[str]:
+    """The site around a page's text capture, for one report in three (issue 25): an accessibility bar, a 当前位置
+    breadcrumb, a date line with its weekday, a 发布时间/来源/分享 block; drawn from their own stream."""
+    site = random.Random(f"site:{key}:{year}")
+    if site.random() >= 1 / 3:
+        return []
+    weekday = "一二三四五六日"[date(*pub).weekday()]
+    lines = [
+        "无障碍 | 长者模式 | 简体 | 繁体",
+        "当前位置：首页 > 政务公开 > 政府信息公开年报",
+        f"{pub[0]}年{pub[1]}月{pub[2]}日 星期{weekday}",
+        f"发布时间：{pub[0]}-{pub[1]:02d}-{pub[2]:02d} 09:30 来源：{printed} 分享到：",
+    ]
+    return [ln for ln in lines if site.random() < 0.7]
+
+
 def _printed_name(agency: Agency, forms: random.Random) -> str:
     """The agency's name as this year's title prints it: bare, or after its prefecture or province, as titles
     across the country do (江苏省淮安市人民政府, 淮安市洪泽区财政局)."""
@@ -252,7 +269,8 @@ def _one_row_other(values: dict) -> dict:
     return out
 
 
-_TYPO_LAYOUTS = ("tab", "html", "md", "md_pipe")  # a table whose cells the parser sees (not flattened text)
+# every table layout, flattened ones included ("5.属三类内部事务信息0 0 0 0 0 0 0")
+_TYPO_LAYOUTS = ("tab", "html", "md", "md_pipe", "broken", "flat_spaced", "flat_merged")
 _TYPO_ROWS = {
     "request.answered.denied.other_law",
     "response.online_interviews_head",

@@ -32,8 +32,8 @@ SURE_LABEL = 60  # a label line read with less confidence is read again (LABEL_R
 LABEL_RESCALES = (0.75, 1.5)
 _UNIT = re.compile(rf"^{UNITS}$")  # a unit cell before the figures (件, 条, 万元) is not re-read
 _FIGURE = re.compile(r"^[\s0-9.,，。oOlI|S]+$")
-# the engine reads a full-width bracket （ ） as an angle bracket 〈 〉, which report labels never use
-_BRACKETS = str.maketrans("〈〉", "（）")
+# the engine reads a full-width bracket （ ） as an angle bracket 〈 〉 or a title mark 《 》, which row labels never use
+_BRACKETS = str.maketrans("〈〉《》", "（）（）")
 
 
 class OcrText(str):

@@ -14,6 +14,8 @@ EDGE_SNAP = 3.0  # pt: a continuation's left or right edge within this of the ta
 INDENT = 0.8  # ems: a line starting further right than this starts a paragraph
 FULL_LINE = 1.6  # ems: a line ending within this of the right margin runs on to the next
 
+_FIGURE = re.compile(r"[-−]?[0-9][0-9,，.]*%?")
+
 
 def assemble(items: list[dict], title: str | None) -> Document:
     """Merge table fragments continued over page breaks, join wrapped text lines, lay out the text."""
@@ -29,7 +31,7 @@ def assemble(items: list[dict], title: str | None) -> Document:
             rows = [list(r) for r in it["rows"]]
             head = _repeated_header(last_table["rows"], rows)
             if head < len(rows) and it.get("cells"):
-                if last_table["open_bottom"]:
+                if last_table["open_bottom"] and _rest_of_cut_row(last_table, rows[head], it["cells"][head]):
                     _join_cut_row(last_table, rows[head], it["cells"][head])
                 elif last_table.get("last_cells"):
                     rows[head] = _drop_span_pieces(rows[head], it["cells"][head], last_table["last_cells"])
@@ -101,6 +103,26 @@ def assemble(items: list[dict], title: str | None) -> Document:
         file_format="pdf",
         title=fix_glyphs(title).strip() if isinstance(title, str) and title.strip() else None,
     )
+
+
+def _rest_of_cut_row(table: dict, row: list, boxes: list) -> bool:
+    """Whether the first row of a continuation is the rest of a row the page break cut. A figure is never
+    broken over a page: when a cell open at the bottom of the previous page holds a figure and the cell
+    below it holds one too, the previous row was whole (its rule under it merely not drawn, as WPS does)
+    and this row is a row of its own."""
+    for j, box in enumerate(boxes):
+        if box is None or j >= len(row) or not row[j] or not _FIGURE.fullmatch(row[j].strip()):
+            continue
+        cx = (box[0] + box[2]) / 2
+        hit = next(((i, k) for b, i, k in table["open_bottom"] if b[0] - 1 <= cx <= b[2] + 1), None)
+        if hit is None:
+            continue
+        g = table["frag_base"] + hit[0]
+        if 0 <= g < len(table["rows"]) and hit[1] < len(table["rows"][g]):
+            above = table["rows"][g][hit[1]]
+            if above and _FIGURE.fullmatch(above.strip()):
+                return False
+    return True
 
 
 def _join_cut_row(table: dict, row: list, boxes: list) -> None:

@@ -6,6 +6,9 @@ reading time. Coordinates are pdfplumber's: x from the left, ``top``/``bottom`` 
 
 - A character's box is its advance (pdfium's loose box) by its em size, sitting on the baseline (pdfminer's
   box for fonts without a descent, which is what the Chromium and WPS PDFs here embed).
+- A glyph set in vertical writing (an Identity-V font: WPS's vertical table cells) gets from pdfium a loose box
+  in unscaled text-space units (200 pt wide for a 10 pt glyph), whose centre lies cells away from the glyph;
+  its box is then the em square centred on the glyph's tight box.
 - Paths become ``rect`` (an axis-aligned closed four-sided subpath), ``line`` (two points) or ``curve``
   objects; a white fill with no stroke (the background WPS draws behind each prose line) is not drawing
   and is left out, so it cannot become a table rule.
@@ -24,6 +27,7 @@ from pdfplumber.table import TableFinder, TableSettings
 from pypdfium2 import raw
 
 WHITE_FILL = 245  # 0-255: a fill at least this light in every channel is background, not a rule
+LOOSE_BOX_EMS = 3.0  # a loose box wider or taller than this many ems is not the glyph's (vertical writing)
 _WHITESPACE = {" ", "\r", "\n", "\t", "\u3000", "\xa0"}
 
 
@@ -100,6 +104,7 @@ def _chars(textpage, x_origin: float, y_top: float, number: int) -> list[dict]:
     rect, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
     rect_p, matrix_p = ctypes.byref(rect), ctypes.byref(matrix)
     loose, get_matrix, font_size = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize
+    left, right, low, high = (ctypes.c_double() for _ in range(4))
     out = []
     for i in range(n):
         t = text[i]
@@ -116,7 +121,12 @@ def _chars(textpage, x_origin: float, y_top: float, number: int) -> list[dict]:
         size = font_size(textpage, i) * scale
         upright = a * d > 0 and b * c <= 0
         cx0, cx1 = rect.left - x_origin, rect.right - x_origin
-        if upright:
+        if max(rect.right - rect.left, rect.top - rect.bottom) > LOOSE_BOX_EMS * size:
+            raw.FPDFText_GetCharBox(textpage, i, left, right, low, high)  # the glyph's tight box
+            cx = (left.value + right.value) / 2 - x_origin
+            cy = y_top - (low.value + high.value) / 2
+            cx0, cx1, top, bottom = cx - size / 2, cx + size / 2, cy - size / 2, cy + size / 2
+        elif upright:
             bottom = y_top - f
             top = bottom - size
         else:
