@@ -219,7 +219,7 @@ def _build(
     summary.settled = len(settled)
     with_memory_headroom(assemble, building, previous_out, keep, manifest, settled)
     attach_collection(building, inputs, base)  # publish dates from the sites' listings; the collection table
-    applied = with_memory_headroom(apply_corrections, building, audit_db or database_url(out))
+    applied = with_memory_headroom(apply_corrections, building, audit_db or database_url(out), base)
     summary.corrected, summary.stale_corrections = applied.cells, applied.stale
     with_memory_headroom(finalise, building)
     with_memory_headroom(write_marts, building)

@@ -494,3 +494,39 @@ def test_rubric_versions_saved_by_administrators_only(eng):
         ("rubric.update", "第 1 版", "第 2 版"),
         ("rubric.update", "默认细则", "第 1 版"),
     ]
+
+
+def test_a_correction_leaves_the_prose_check_of_other_cells_as_it_was(tmp_path):
+    """Pingtan 2020: its prose's "共受理政府信息公开申请21件" agrees with the table's 本年新收 总计 21 (so the
+    warehouse keeps no prose row for it). Correcting （七）总计 21→27 must leave 文表一致 passing; correcting the
+    cells the prose quotes makes it fail."""
+    from tests.conftest import CORPUS, need_corpus
+
+    need_corpus()
+    src = tmp_path / "in" / "2020_pingtan-syq_2019.txt"
+    src.parent.mkdir()
+    shutil.copy(CORPUS / src.name, src)
+    wh = tmp_path / "warehouse"
+    url = f"sqlite:///{tmp_path / 'audit.sqlite'}"
+    from etl.build import build
+
+    def prose_check() -> list[tuple]:
+        build([str(src)], wh, progress=False, audit_db=url, force=True)
+        return DB.sql(f"SELECT status, message FROM '{wh}/checks.parquet' WHERE rule = 'text.table_agree'").fetchall()
+
+    assert prose_check() == [("pass", "正文中 1 个数字与统计表一致")]
+    rep = _report(wh, DB.sql(f"SELECT report_id FROM '{wh}/reports.parquet'").fetchall()[0][0])
+    eng = db.engine(url)
+    store.correct_cell(eng, ADMIN, rep, "outcome.total", "total", "year", "27", "核对原件", 0, 21.0, "21")
+    assert prose_check() == [("pass", "正文中 1 个数字与统计表一致")]
+    assert DB.sql(
+        f"SELECT value, source FROM '{wh}/metrics.parquet' WHERE metric = 'outcome.total' AND applicant = 'total'"
+    ).fetchall() == [(27.0, "manual")]
+    # the cells the prose quotes (总计 21 = 自然人 20 + 其他 1; a sub-sum of the row also agrees): 27 = 26 + 1
+    store.correct_cell(eng, ADMIN, rep, "request.new", "total", "year", "27", "核对原件", 0, 21.0, "21")
+    store.correct_cell(eng, ADMIN, rep, "request.new", "natural_person", "year", "26", "核对原件", 0, 20.0, "20")
+    [(status, message)] = prose_check()
+    assert status == "fail" and message.startswith("正文称「本年新收政府信息公开申请数量」为21（正文第10行")
+    assert "统计表为27" in message
+    eng.dispose()
+    db.engine.cache_clear()
