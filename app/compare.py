@@ -110,7 +110,7 @@ def peer_section(f: Filters, measures: list[str], key: str) -> None:
     if not years:
         st.info("当前筛选下没有报告。")
         return
-    c1, c2, c3, c4 = st.columns([2, 1, 1, 2])
+    c1, c2, c3, c4 = st.columns([2, 1, 2, 2])
     m = c1.selectbox("指标", measures, format_func=lambda k: MEASURES[k].title, key=f"{key}_measure")
     group_f = replace(f, agencies=(), years=())
     years = sorted(years, reverse=True)

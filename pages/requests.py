@@ -134,8 +134,8 @@ if not out.is_empty():
                     x=charts.alt.X(
                         "sum(share):Q",
                         title="占全部答复的比例",
-                        axis=charts.alt.Axis(format=".0%"),
-                        scale=charts.alt.Scale(domain=[0, 1]),
+                        axis=charts.share_axis(),
+                        scale=charts.alt.Scale(domain=[0, 1], nice=False),
                     )
                 )
                 export.show(chart, rates.select("label", "year", "category", "value"), "办理结果比率")
