@@ -283,7 +283,7 @@ def _report_state(eng, report: store.Report, parts) -> None:
                 if r["source"] in ("table", "manual")
             }
             st.markdown("**本报告的人工更正**")
-            st.dataframe(
+            ui.dataframe(
                 pl.DataFrame(
                     [
                         {
@@ -398,7 +398,7 @@ def _disposition_form(eng, user: User, report: store.Report, rid: str) -> None:
     done = store.dispositions_of_report(eng, report.file_sha256)
     failed = [(r["rule"], r["message"]) for r in checks.iter_rows(named=True)]
     st.markdown("**处理未通过的核对**")
-    st.dataframe(
+    ui.dataframe(
         pl.DataFrame(
             [
                 {

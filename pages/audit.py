@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta, timezone
 import polars as pl
 import streamlit as st
 
-from app import audit_ui, export, queries
+from app import audit_ui, export, queries, ui
 from audit import store
 from audit.roles import ROLE_ZH, ROLES
 from warehouse import labels
@@ -69,7 +69,7 @@ with tabs[0]:
             f"{len(stale)} 条更正所对应的报告文件已被替换（同一文件名、不同内容），重建时未应用。"
             "请打开新文件的报告详情，核对后重新更正。"
         )
-        st.dataframe(
+        ui.dataframe(
             pl.DataFrame(
                 [
                     {
@@ -124,7 +124,7 @@ with tabs[1]:
                 for r in rows
             ]
         )
-        st.dataframe(df, hide_index=True, width="stretch")
+        ui.dataframe(df, hide_index=True, width="stretch")
         export.downloads("人工更正", df)
         if user.may_review:
             audit_ui.withdraw_form(
@@ -153,14 +153,14 @@ with tabs[2]:
                 for r in rows
             ]
         )
-        st.dataframe(df, hide_index=True, width="stretch")
+        ui.dataframe(df, hide_index=True, width="stretch")
         export.downloads("核对处理", df)
 
 with tabs[3]:
     rows = _report_cols(store.all_reviews(eng))
     st.metric("已审核报告", f"{len(rows):,} / {len(by_sha):,}")
     if rows:
-        st.dataframe(
+        ui.dataframe(
             pl.DataFrame(
                 [
                     {
@@ -222,7 +222,7 @@ with tabs[4]:
         schema={k: pl.String for k in ("时间", "用户", "操作", "报告编号", "对象", "对象编号", "原值", "新值", "说明")},
     )
     st.caption(f"共 {df.height:,} 条（最新在前）。审核日志只增不改：数据库拒绝修改或删除其中的记录。")
-    st.dataframe(df, hide_index=True, width="stretch")
+    ui.dataframe(df, hide_index=True, width="stretch")
     export.downloads("审核日志", df)
 
 with tabs[5]:
@@ -231,7 +231,7 @@ with tabs[5]:
 if user.may_administer:
     with tabs[6]:
         people = store.list_users(eng)
-        st.dataframe(
+        ui.dataframe(
             pl.DataFrame(
                 [
                     {

@@ -77,7 +77,7 @@ shown = table.select(
     pl.col("status").replace_strict(STATUS, default=None).alias("采集情况"),
     pl.col("error").alias("说明"),
 )
-st.dataframe(
+ui.dataframe(
     shown,
     hide_index=True,
     width="stretch",

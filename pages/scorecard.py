@@ -12,7 +12,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from app import rubric_ui
+from app import rubric_ui, ui
 from scoring.export import deduction_text, write_excel
 from scoring.rubric import RubricError, parse_rubric
 from scoring.scorecard import (
@@ -112,7 +112,7 @@ except RubricError as e:
     st.stop()
 weights = {f"pts_{i.id}": i.weight for i in rubric.indicators}
 with st.expander("当前细则", expanded=False):
-    st.dataframe(
+    ui.dataframe(
         pl.DataFrame(
             {"指标": [i.label for i in rubric.indicators], "权重（分）": [i.weight for i in rubric.indicators]}
         ),
@@ -239,7 +239,7 @@ view = table.select(
     pl.col("corrected").alias("采用人工更正值"),
 )
 st.subheader(f"{year} 年 · {'全部机关' if group == ALL else group}")
-event = st.dataframe(
+event = ui.dataframe(
     view,
     placeholder=_BLANK,
     hide_index=True,

@@ -138,3 +138,24 @@ def test_the_build_refuses_values_outside_the_contract(tmp_path, monkeypatch):
     with pytest.raises(finalise.ContractError, match=r"reports.level = 'county' \(2 rows\)"):
         _build([SAMPLES.relative_to(ROOT)], out)
     assert not out.exists() and not (tmp_path / "wh.building").exists()
+
+
+def test_every_column_a_named_query_returns_has_a_chinese_name(samples_wh):
+    """A download (CSV, Excel, PDF table) names its columns through warehouse.labels.COLUMN_ZH: every column of
+    every named query (app/sql) has a name there, so no code such as carried_in or fate_zh reaches a user."""
+    import re
+
+    from app import files, queries, warehouse
+    from warehouse.labels import COLUMN_ZH
+
+    con = warehouse.connect(samples_wh)
+    rid = con.execute("SELECT report_id FROM raw_reports LIMIT 1").fetchone()[0]
+    unnamed = {}
+    for path in sorted(queries.SQL_DIR.glob("*.sql")):
+        wanted = set(re.findall(r"\$(\w+)", path.read_text(encoding="utf-8"))) - {"filters"}
+        params = {k: rid if k == "report_id" else 2018 for k in wanted - set(queries.DEFAULT_PARAMS.get(path.stem, {}))}
+        df = queries.execute(con, path.stem, queries.Filters(), params)
+        for c in df.columns:
+            if c.isascii() and not c.startswith("_") and c not in COLUMN_ZH and c not in files.INTERNAL_COLUMNS:
+                unnamed.setdefault(c, path.stem)
+    assert not unnamed, unnamed
