@@ -190,19 +190,37 @@ def _save(key: str, shown: int, save, latest, message, flash: str = "audit_flash
     _saved(message(row), flash)
 
 
-def _cell_label(r: dict) -> str:
-    parts = [r["label_zh"]]
-    if r.get("applicant"):
-        parts.append(f"（{labels.APPLICANT_ZH.get(r['applicant'], r['applicant'])}）")
-    if r.get("basis") == "cumulative":
-        parts.append("（历年累计）")
+def person(eng, username: str | None) -> str:
+    """The name a user is shown by (李审核), their login name (li) only when no name is on record."""
+    if not username:
+        return ""
+    return _names(eng).get(username) or username
+
+
+_NAMES: dict[str, tuple[float, dict[str, str]]] = {}
+
+
+def _names(eng) -> dict[str, str]:
+    """login -> name, read once a second at most (a table of many rows names its people from one read)."""
+    import time
+
+    key = str(eng.url)
+    at, names = _NAMES.get(key, (0.0, {}))
+    if time.monotonic() - at > 1:
+        names = {u["username"]: u["name"] for u in store.list_users(eng) if u["name"]}
+        _NAMES[key] = (time.monotonic(), names)
+    return names
+
+
+def _cell_label(r: dict, template: str | None) -> str:
     shown = "空白" if r["value"] is None else store.fmt_value(r["value"])
-    return "".join(parts) + f" = {shown}（原文：{r['raw'] if r['raw'] not in (None, '') else '空白'}）"
+    raw = r["raw"] if r["raw"] not in (None, "") else "空白"
+    return f"{labels.cell_zh(r['metric'], r['applicant'], r['basis'], template)} = {shown}（原文：{raw}）"
 
 
-def target_zh(action: str, target: str | None) -> str:
-    """An audit row's target as a supervisor reads it: a cell by its label (申请人, 历年累计), a check by its rule's
-    Chinese name; the stored code stays in the log's 对象编号 column."""
+def target_zh(action: str, target: str | None, template: str | None = None) -> str:
+    """An audit row's target as a supervisor reads it: a cell by its section and row (labels.cell_zh), a check by
+    its rule's Chinese name; the stored code stays in the log's 对象编号 column."""
     if not target:
         return ""
     if action == "dispose" and "：" in target:
@@ -210,10 +228,9 @@ def target_zh(action: str, target: str | None) -> str:
         return f"{labels.rule_zh(rule)}：{message}"
     if action == "correct":
         metric, *rest = target.split("/")
-        known = catalogue().get(metric)
-        if known is not None:
-            applicant = [f"（{labels.APPLICANT_ZH.get(a, a)}）" for a in rest if a != "cumulative"]
-            return known.label_zh + "".join(applicant) + ("（历年累计）" if "cumulative" in rest else "")
+        if catalogue().get(metric) is not None:
+            applicant = next((a for a in rest if a != "cumulative"), None)
+            return labels.cell_zh(metric, applicant, "cumulative" if "cumulative" in rest else "year", template)
     return target
 
 
@@ -268,7 +285,7 @@ def _report_state(eng, report: store.Report, parts) -> None:
     if "review" in parts:
         if review:
             st.success(
-                f"已审核：{review['username']}，{store.local_time(review['created_at'])}"
+                f"已审核：{person(eng, review['username'])}，{store.local_time(review['created_at'])}"
                 + (f"（{review['note']}）" if review["note"] else "")
             )
         else:
@@ -287,14 +304,16 @@ def _report_state(eng, report: store.Report, parts) -> None:
                 pl.DataFrame(
                     [
                         {
-                            "单元格": store.cell_name(c["metric"], c["applicant"] or None, c["basis"]),
+                            "单元格": labels.cell_zh(c["metric"], c["applicant"] or None, c["basis"], report.template),
                             "原值": c["old_value"],
                             "原文": c["old_raw"],
                             "更正为": c["new_value"],
                             "理由": c["reason"],
-                            "更正人": c["username"],
+                            "更正人": person(eng, c["username"]),
                             "时间": store.local_time(c["created_at"]),
-                            "状态": _state(c, held.get((c["metric"], c["applicant"], c["basis"]))),
+                            "状态": _state(
+                                c, held.get((c["metric"], c["applicant"], c["basis"])), person(eng, c["withdrawn_by"])
+                            ),
                         }
                         for c in rows
                     ]
@@ -304,11 +323,11 @@ def _report_state(eng, report: store.Report, parts) -> None:
             )
 
 
-def _state(c: dict, held: tuple | None) -> str:
+def _state(c: dict, held: tuple | None, withdrawn_by: str = "") -> str:
     """A correction as the warehouse holds it now: in force, waiting for a rebuild, or withdrawn."""
     if c["withdrawn_at"] is not None:
         applied = held is not None and held[1] == "manual"
-        return f"已撤回（{c['withdrawn_by']}）" + ("，重建数据仓库后恢复原值" if applied else "")
+        return f"已撤回（{withdrawn_by}）" + ("，重建数据仓库后恢复原值" if applied else "")
     return "已生效" if held == (c["new_value"], "manual") else "待重建数据仓库后生效"
 
 
@@ -328,8 +347,8 @@ def withdraw_form(eng, user: User, rows: list[tuple[dict, store.Report]], key: s
             range(len(live)),
             format_func=lambda i: (
                 f"{live[i][1].agency or ''} {live[i][1].year or ''}："
-                f"{target_zh('correct', store.cell_name(live[i][0]['metric'], live[i][0]['applicant'] or None, live[i][0]['basis']))}"
-                f" = {store.fmt_value(live[i][0]['new_value'])}（{live[i][0]['username']}）"
+                f"{labels.cell_zh(live[i][0]['metric'], live[i][0]['applicant'] or None, live[i][0]['basis'], live[i][1].template)}"
+                f" = {store.fmt_value(live[i][0]['new_value'])}（{person(eng, live[i][0]['username'])}）"
             ),
             key=f"audit_withdraw_pick{key}",
         )
@@ -345,7 +364,7 @@ def withdraw_form(eng, user: User, rows: list[tuple[dict, store.Report]], key: s
         lambda seen: store.withdraw_correction(eng, user, report, *cell, reason, seen),
         lambda: c["version"],  # shown in this run
         lambda _: (
-            f"已撤回：{store.cell_name(*cell)}。重建数据仓库后恢复报告原值（导入报告、运行 etl build，或点下方“立即重建”）。"
+            f"已撤回：{labels.cell_zh(*cell, report.template)}。重建数据仓库后恢复报告原值（导入报告、运行 etl build，或点下方“立即重建”）。"
         ),
     )
 
@@ -358,7 +377,7 @@ def _correction_form(eng, user: User, report: store.Report, rid: str) -> None:
         key = st.selectbox(
             "单元格",
             list(cells),
-            format_func=lambda k: _cell_label(cells[k]),
+            format_func=lambda k: _cell_label(cells[k], report.template),
             key="audit_cell",
             index=None,
             placeholder="选择要更正的单元格",
@@ -384,7 +403,7 @@ def _correction_form(eng, user: User, report: store.Report, rid: str) -> None:
         ),
         lambda: _version(store.correction_of(eng, report, metric, applicant, basis)),
         lambda c: (
-            f"已保存：{store.cell_name(metric, applicant, basis)} 更正为 {store.fmt_value(c['new_value'])}。"
+            f"已保存：{labels.cell_zh(metric, applicant, basis, report.template)} 更正为 {store.fmt_value(c['new_value'])}。"
             "重建数据仓库后生效（导入报告、运行 etl build，或点下方“立即重建”）。"
         ),
     )
@@ -406,7 +425,7 @@ def _disposition_form(eng, user: User, report: store.Report, rid: str) -> None:
                     "说明": msg,
                     "处理": store.VERDICT_ZH[done[(r, msg)]["verdict"]] if (r, msg) in done else "未处理",
                     "说明（审核）": done[(r, msg)]["note"] if (r, msg) in done else "",
-                    "处理人": done[(r, msg)]["username"] if (r, msg) in done else "",
+                    "处理人": person(eng, done[(r, msg)]["username"]) if (r, msg) in done else "",
                     "规则编号": r,
                 }
                 for r, msg in failed
@@ -568,7 +587,7 @@ def agency_fate_actions(f: queries.Filters) -> None:
                             "地区": " ".join(p for p in (m["province"], m["prefecture"]) if p),
                             "撤并": fates.fate_zh(m),
                             "说明": m["note"],
-                            "标记人": m["username"],
+                            "标记人": person(engine(), m["username"]),
                             "时间": store.local_time(m["created_at"]),
                         }
                         for m in marks

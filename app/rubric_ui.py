@@ -68,7 +68,7 @@ def editor() -> None:
                         "版本": v["version"],
                         "名称": v["name"],
                         "说明": v["note"],
-                        "保存人": v["username"],
+                        "保存人": audit_ui.person(eng, v["username"]),
                         "时间": store.local_time(v["created_at"]),
                     }
                     for v in versions

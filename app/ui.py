@@ -71,7 +71,12 @@ def dataframe(df: pl.DataFrame, column_config: dict | None = None, pdf_title: st
         page_pdf.add_table(pdf_title, df, total)
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    return st.dataframe(df, column_config=column_config, placeholder=BLANK, **kwargs)
+    hidden = {c: None for c in HIDDEN_COLUMNS if c in getattr(df, "columns", ())}
+    return st.dataframe(df, column_config={**hidden, **(column_config or {})}, placeholder=BLANK, **kwargs)
+
+
+# columns a table keeps for its download but does not show: codes beside the Chinese they stand for
+HIDDEN_COLUMNS = ("规则编号",)
 
 
 _LINE = re.compile(r"^第(\d+)行$")

@@ -76,10 +76,10 @@ with tabs[0]:
                         "文件": c["source_file"],
                         "机构": c["agency"],
                         "年度": c["year"],
-                        "单元格": store.cell_name(c["metric"], c["applicant"] or None, c["basis"]),
+                        "单元格": labels.cell_zh(c["metric"], c["applicant"] or None, c["basis"]),
                         "原更正值": c["new_value"],
                         "理由": c["reason"],
-                        "更正人": c["username"],
+                        "更正人": audit_ui.person(eng, c["username"]),
                         "时间": store.local_time(c["created_at"]),
                         "新报告编号": by_file[c["source_file"]]["report_id"],
                     }
@@ -108,15 +108,15 @@ with tabs[1]:
                 {
                     "机构": r["机构"],
                     "年度": r["年度"],
-                    "单元格": store.cell_name(r["metric"], r["applicant"] or None, r["basis"]),
+                    "单元格": labels.cell_zh(r["metric"], r["applicant"] or None, r["basis"]),
                     "原值": r["old_value"],
                     "原文": r["old_raw"],
                     "更正为": r["new_value"],
                     "理由": r["reason"],
-                    "更正人": r["username"],
+                    "更正人": audit_ui.person(eng, r["username"]),
                     "时间": store.local_time(r["created_at"]),
                     "状态": "生效" if r["withdrawn_at"] is None else "已撤回",
-                    "撤回人": r["withdrawn_by"] or "",
+                    "撤回人": audit_ui.person(eng, r["withdrawn_by"]),
                     "撤回时间": store.local_time(r["withdrawn_at"]),
                     "撤回理由": r["withdraw_reason"] or "",
                     "报告编号": r["report_id"],
@@ -146,7 +146,7 @@ with tabs[2]:
                     "说明": r["message"],
                     "结论": store.VERDICT_ZH[r["verdict"]],
                     "审核说明": r["note"],
-                    "处理人": r["username"],
+                    "处理人": audit_ui.person(eng, r["username"]),
                     "时间": store.local_time(r["created_at"]),
                     "报告编号": r["report_id"],
                 }
@@ -166,7 +166,7 @@ with tabs[3]:
                     {
                         "机构": r["机构"],
                         "年度": r["年度"],
-                        "审核人": r["username"],
+                        "审核人": audit_ui.person(eng, r["username"]),
                         "时间": store.local_time(r["created_at"]),
                         "意见": r["note"],
                         "报告编号": r["report_id"],
@@ -208,7 +208,7 @@ with tabs[4]:
         [
             {
                 "时间": store.local_time(r["at"]),
-                "用户": r["username"],
+                "用户": audit_ui.person(eng, r["username"]),
                 "操作": store.ACTION_ZH.get(r["action"], r["action"]),
                 "报告编号": r["report_id"] or "",
                 "对象": audit_ui.target_zh(r["action"], r["target"]),

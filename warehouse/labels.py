@@ -253,3 +253,18 @@ RATE_COLUMNS = {
     "granted_share",
     "denied_share",
 }
+
+
+def cell_zh(metric: str, applicant: str | None = None, basis: str = "year", template: str | None = None) -> str:
+    """A table cell as a supervisor reads it: its section, its row (in the words of the report's format when
+    `template` is given), the applicant column and 历年累计 — "行政诉讼 复议后起诉·总计", never `outcome.total/total`
+    nor two cells read alike. A metric the catalogue lacks keeps its code."""
+    import re
+
+    d = contract.catalogue().get(metric)
+    if d is None:
+        return metric
+    section = re.sub(r"^[一二三四五六七八九十]+\s*", "", contract.section_in(d, template))
+    section = re.sub(r"\s*\(applicant\)\s*$", "", section)
+    who = f"（{APPLICANT_ZH.get(applicant, applicant)}）" if applicant else ""
+    return f"{section}·{contract.label_in(d, template)}{who}" + ("（历年累计）" if basis == "cumulative" else "")
