@@ -20,7 +20,34 @@ from warehouse.contract import catalogue
 
 COOKIE = "gov_reports_audit"
 SESSION_DAYS = float(os.environ.get("AUDIT_SESSION_DAYS", "1"))  # a login lasts this long, then asks again
-CREATE_ADMIN = "python3 -m audit create-admin 用户名 --name 姓名"
+
+
+def create_admin_command() -> str:
+    """The command that creates the first administrator in the very database this dashboard reads: the warehouse
+    folder named (the command line cannot see the dashboard's WAREHOUSE_DIR); DATABASE_URL, when the dashboard
+    has one, must be set for the command too (never printed: it may hold a password)."""
+    import shlex
+
+    wh = warehouse.warehouse_dir()
+    where = "" if os.environ.get("DATABASE_URL") or warehouse.is_remote(wh) else f"--warehouse {shlex.quote(str(wh))} "
+    return f"python3 -m audit {where}create-admin 用户名 --name 姓名"
+
+
+def create_admin_note() -> str:
+    if os.environ.get("DATABASE_URL"):
+        return "运行时请设置与看板相同的 DATABASE_URL 环境变量，用户才会写入看板所用的数据库。"
+    return "命令中的 --warehouse 即看板正在使用的数据仓库目录，用户写入其旁边的审核数据库。"
+
+
+def known_places() -> list[tuple[str | None, str | None]]:
+    """The (province, prefecture) pairs of the warehouse's reports: a user's region may name them too."""
+    o = queries.run("filter_options")
+    if "province" not in o.columns:
+        return []
+    cols = [c for c in ("province", "prefecture") if c in o.columns]
+    return [tuple(r) + (None,) * (2 - len(cols)) for r in o.select(cols).unique().iter_rows()]
+
+
 NO_USERS = (
     "尚未配置用户，本看板只读：任何人都不能导入报告或修改数字。在服务器上运行下面的命令创建第一个管理员，"
     "再用管理员账号在“审核”页新建审核员："
@@ -131,7 +158,8 @@ def require_import_role() -> None:
         return
     if not users_configured():
         st.warning("导入已关闭。" + NO_USERS)
-        st.code(CREATE_ADMIN, language="bash")
+        st.code(create_admin_command(), language="bash")
+        st.caption(create_admin_note())
         st.caption("创建后，以“审核”或“管理”账号在“审核”页登录，即可在本页导入报告。")
         st.stop()
     user = signed_in()

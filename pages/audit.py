@@ -23,7 +23,8 @@ st.caption(
 
 if not audit_ui.users_configured():
     st.info(audit_ui.NO_USERS)
-    st.code(audit_ui.CREATE_ADMIN, language="bash")
+    st.code(audit_ui.create_admin_command(), language="bash")
+    st.caption(audit_ui.create_admin_note())
     st.stop()
 user = audit_ui.login_form()
 if user is None:
@@ -255,7 +256,7 @@ if user.may_administer:
             name = b.text_input("姓名")
             password = a.text_input("初始密码（至少 8 位）", type="password")
             role = b.selectbox("角色", ROLES, format_func=ROLE_ZH.get, index=1)
-            province = a.text_input("限定省份（可空）", placeholder="如 宁夏回族自治区")
+            province = a.text_input("限定省份（可空）", placeholder="全称或区划代码，如 宁夏回族自治区、64")
             prefecture = b.text_input("限定地市（可空）", placeholder="如 银川市")
             if st.form_submit_button("新建", type="primary"):
                 try:
@@ -268,6 +269,7 @@ if user.may_administer:
                         province.strip() or None,
                         prefecture.strip() or None,
                         actor=user,
+                        known_places=audit_ui.known_places(),
                     )
                     st.success(f"已新建 {made.username}（{ROLE_ZH[made.role]}，{made.scope_zh}）。")
                 except store.AuditError as e:
@@ -285,7 +287,9 @@ if user.may_administer:
             password = a.text_input("新密码（不改请留空）", type="password", key=f"edit_password_{who}")
             if st.form_submit_button("保存修改"):
                 try:
-                    done = store.update_user(eng, user, who, role, province, prefecture, password or None)
+                    done = store.update_user(
+                        eng, user, who, role, province, prefecture, password or None, audit_ui.known_places()
+                    )
                     st.success(f"已修改 {done.username}：{ROLE_ZH[done.role]}，{done.scope_zh}。")
                 except store.AuditError as e:
                     st.error(str(e))

@@ -530,3 +530,44 @@ def test_a_correction_leaves_the_prose_check_of_other_cells_as_it_was(tmp_path):
     assert "统计表为27" in message
     eng.dispose()
     db.engine.cache_clear()
+
+
+def test_the_shown_command_writes_the_dashboards_database_and_regions_are_real(tmp_path, monkeypatch):
+    """The 导入/审核 pages' command names the dashboard's warehouse, so it creates the administrator in the
+    database the dashboard reads even from a shell without WAREHOUSE_DIR; a region that is not a province's name
+    (福建) is refused with the name suggested, a code is taken as its name."""
+    import shlex
+
+    from app import audit_ui
+
+    wh = tmp_path / "elsewhere" / "warehouse"
+    monkeypatch.setenv("WAREHOUSE_DIR", str(wh))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    shown = audit_ui.create_admin_command()
+    assert shown == f"python3 -m audit --warehouse {shlex.quote(str(wh))} create-admin 用户名 --name 姓名"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "WAREHOUSE_DIR")}
+    args = shlex.split(shown.replace("用户名", "boss").replace("姓名", "王主任"))
+    done = subprocess.run(
+        [sys.executable, *args[1:], "--password-stdin"], input="secret123\n", capture_output=True, text=True,
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("已创建用户 boss（管理，全部地区）\n审核数据库：sqlite:///")
+    eng = db.engine(f"sqlite:///{db.sqlite_path(wh)}")
+    assert store.user(eng, "boss") == User("boss", "王主任", "admin")
+
+    def add(*region: str) -> subprocess.CompletedProcess:
+        cmd = [sys.executable, "-m", "audit", "--warehouse", str(wh), "add-user", "min", "--role", "reviewer"]
+        return subprocess.run(
+            [*cmd, *region, "--password-stdin"], input="secret123\n", capture_output=True, text=True, cwd=ROOT,
+            env=env,
+        )  # fmt: skip
+
+    refused = add("--province", "福建")
+    assert refused.returncode == 2 and "“福建”不是省级行政区的名称。是否为“福建省”？" in refused.stderr
+    assert add("--province", "福建省", "--prefecture", "福州").stderr.strip().endswith("是否为“福州市”？")
+    made = add("--province", "35", "--prefecture", "3501")
+    assert made.returncode == 0 and "已创建用户 min（审核，福建省 / 福州市）" in made.stdout
+    assert store.user(eng, "min") == User("min", "min", "reviewer", "福建省", "福州市")
+    eng.dispose()
+    db.engine.cache_clear()
