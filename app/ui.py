@@ -17,6 +17,8 @@ def md_escape(text) -> str:
     return _MD.sub(r"\\\1", "" if text is None else str(text))
 
 
+# Streamlit's select search prints "No results" when nothing matches what was typed (an empty listbox, its one
+# option that text): the same stylesheet writes 没有符合的选项 in its place.
 # Streamlit's file uploader prints its own English ("Upload" on its button, "200MB per file • PDF, ZIP" beside it)
 # and takes no parameter for either (streamlit/streamlit#13500). A stylesheet of ours (never a report's HTML: st.html
 # with only a <style> adds no element) hides those two texts and shows Chinese in their place; the limits and the
@@ -28,6 +30,8 @@ _UPLOADER_ZH = """
 [data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
   content: "拖放文件到此处，或点击“选择文件”（每个文件不超过 {mb} MB）"; font-size: 0.875rem; }}
+[role="listbox"][data-empty="true"] [role="option"] span {{ font-size: 0; }}
+[role="listbox"][data-empty="true"] [role="option"] span::after {{ content: "没有符合的选项"; font-size: 0.875rem; }}
 """
 
 
