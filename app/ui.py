@@ -75,8 +75,15 @@ def dataframe(df: pl.DataFrame, column_config: dict | None = None, pdf_title: st
         page_pdf.add_table(pdf_title, df, total)
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
+    kwargs.setdefault("placeholder", BLANK)
+    rows = getattr(df, "height", None)
+    if rows is not None and rows <= WHOLE_ROWS:  # a short table shows every row, never a box to scroll
+        kwargs.setdefault("height", "content")
     hidden = {c: None for c in HIDDEN_COLUMNS if c in getattr(df, "columns", ())}
-    return st.dataframe(df, column_config={**hidden, **(column_config or {})}, placeholder=BLANK, **kwargs)
+    return st.dataframe(df, column_config={**hidden, **(column_config or {})}, **kwargs)
+
+
+WHOLE_ROWS = 30  # tables of up to this many rows are drawn whole (a report's metadata, a rubric, a peer group)
 
 
 # columns a table keeps for its download but does not show: codes beside the Chinese they stand for

@@ -247,9 +247,10 @@ event = ui.dataframe(
     on_select="rerun",
     selection_mode="single-row",
     key="sc_table",
+    height="content" if view.height <= ui.WHOLE_ROWS else 20 * 35 + 38,  # 20 rows in view, not 10
     column_config={
         "总排名": st.column_config.NumberColumn("总排名", width="small"),
-        "机关": st.column_config.TextColumn("机关", width="medium", pinned=True),
+        "机关": st.column_config.TextColumn("机关", width="large", pinned=True),
         "总分": st.column_config.ProgressColumn("总分", min_value=0, max_value=100, format="%.1f", width="small"),
         "较上年": st.column_config.NumberColumn("较上年", format="%+.1f", width="small"),
         "组内排名": st.column_config.NumberColumn("组内排名", width="small"),
