@@ -6,12 +6,13 @@ A page names its measures: {column of peers.sql / agency_trend.sql: Measure}."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import polars as pl
 import streamlit as st
 
-from app import charts, export, queries, ui
+from app import charts, export, page_pdf, queries, ui
 from app.queries import Filters
 
 
@@ -79,7 +80,7 @@ def ranked(d: pl.DataFrame, value: str, who: str | None) -> pl.DataFrame:
         v.alias("value"),
         v.rank("min", descending=True).cast(pl.Int64).alias("rank"),
         ((v.rank("min") - 1) / (n - 1) if n > 1 else pl.when(v.is_not_null()).then(1.0)).alias("percentile"),
-        pl.when(pl.col("label") == (who or "")).then(pl.lit("是")).otherwise(pl.lit("")).alias("highlight"),
+        pl.when(pl.col("label") == (who or "")).then(pl.lit("是")).alias("highlight"),  # else blank
     ).sort("rank", "label", nulls_last=True)
 
 
@@ -197,6 +198,7 @@ def peer_section(f: Filters, measures: list[str], key: str) -> None:
         else:
             lines.insert(0, f"**{ui.md_escape(who)}**：未填报“{meas.title}”，不参与排名。")
     st.markdown("  \n".join(lines))
+    page_pdf.add_text(f"同级比较：{meas.title}", [re.sub(r"\\(.)", r"\1", line.replace("**", "")) for line in lines])
     # the chart names the highest, the lowest and the chosen agency (more names would collide on a slide)
     chart = charts.peer_ranking(
         d, m, "label", who, [top[0], bottom[-1], who], stats, value_title=f"{meas.title}（{meas.unit}）", rate=meas.rate

@@ -72,7 +72,7 @@ def dataframe(df: pl.DataFrame, column_config: dict | None = None, pdf_title: st
     still sorts by number. `pdf_title`: the table is part of the page's PDF under that title (`total`: the rows of
     the whole list, when it shows only the first)."""
     if pdf_title:
-        page_pdf.add_table(pdf_title, df, total)
+        page_pdf.add_table(pdf_title, df, total, column_config)
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
     kwargs.setdefault("placeholder", BLANK)
@@ -88,6 +88,13 @@ WHOLE_ROWS = 30  # tables of up to this many rows are drawn whole (a report's me
 
 # columns a table keeps for its download but does not show: codes beside the Chinese they stand for
 HIDDEN_COLUMNS = ("规则编号",)
+
+
+def metric(where, label: str, value: str, delta=None, **kwargs):
+    """st.metric (in `where`: st or a column) that the page's PDF lists among its headline figures too."""
+    shown = f"{delta:+,}" if isinstance(delta, int | float) and not isinstance(delta, bool) else delta
+    page_pdf.add_figure(label, value, None if shown is None else str(shown))
+    return where.metric(label, value, delta=delta, **kwargs)
 
 
 _LINE = re.compile(r"^第(\d+)行$")

@@ -32,7 +32,8 @@ change = queries.run("headline_change", f, year=latest) if prev is not None else
 cols = st.columns(len(KPIS) + 1)
 n_rep = counts.filter(pl.col("year") == latest)["n_reports"].sum()
 n_prev = counts.filter(pl.col("year") == prev)["n_reports"].sum() if prev else None
-cols[0].metric(
+ui.metric(
+    cols[0],
     "报告数（份）",
     f"{n_rep:,}",
     delta=(n_rep - n_prev) if prev else None,
@@ -50,7 +51,8 @@ for col, (key, title, nkey) in zip(cols[1:], KPIS):
             note = f"较 {prev} 年的增减只比较两年都有此数的 {both['n_agencies'][0]:,} 家机构。"
         else:
             note = f"{prev} 年没有同一机构的可比数字，不计算变化。"
-    col.metric(
+    ui.metric(
+        col,
         title,
         "—" if v is None else f"{v:,.0f}",
         delta=delta,
