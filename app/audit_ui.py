@@ -36,7 +36,7 @@ def create_admin_command() -> str:
 def create_admin_note() -> str:
     if os.environ.get("DATABASE_URL"):
         return "运行时请设置与看板相同的 DATABASE_URL 环境变量，用户才会写入看板所用的数据库。"
-    return "命令中的 --warehouse 即看板正在使用的数据仓库目录，用户写入其旁边的审核数据库。"
+    return "命令中 `--warehouse` 后的目录即看板正在使用的数据仓库，用户写入其旁边的审核数据库。"
 
 
 def known_places() -> list[tuple[str | None, str | None]]:
