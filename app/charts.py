@@ -267,7 +267,7 @@ def stacked_shares(
         f"sum({value}):Q",
         stack=stack,
         title="占比" if normalize else "数量",
-        axis=share_axis() if normalize else alt.Axis(format=",.0f"),
+        axis=share_axis() if normalize else alt.Axis(format=",.0f", tickMinStep=1),  # counts: whole ticks
         scale=alt.Scale(domain=[0, 1], nice=False) if normalize else alt.Undefined,
     )
     chart = (
@@ -404,7 +404,7 @@ def grouped_bars(
         .encode(
             y=alt.Y(f"{label}:N", title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT), sort=None),
             yOffset=alt.YOffset(f"{category}:N", sort=order),
-            x=alt.X(f"{value}:Q", title=x_title),
+            x=alt.X(f"{value}:Q", title=x_title, axis=alt.Axis(format=",.0f", tickMinStep=1)),  # whole counts
             color=alt.Color(f"{category}:N", scale=scale(order), sort=order, title=None),
             tooltip=[
                 alt.Tooltip(f"{label}:N", title="机构"),
