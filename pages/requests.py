@@ -157,7 +157,7 @@ if not app_df.is_empty():
     else:
         long = ui.to_long(ui.with_year_label(app_df), {c: (zh, c) for c, zh in APPLICANTS.items()}, "applicant_zh")
         label, keep, name = "bar", ["label", "year"], "申请人类型"
-    if export.has_figures(long) and not long["value"].fill_null(0).any():  # shares of nothing: no bar to draw
+    if export.has_figures(long) and not (long["value"].fill_null(0) != 0).any():  # shares of nothing: no bar
         st.info("所选报告的各类申请人均为 0 件，没有可画的占比。")
     else:
         export.show(
