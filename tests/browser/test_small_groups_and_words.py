@@ -205,3 +205,22 @@ def test_the_select_search_says_nothing_matches_in_chinese(samples_server, chrom
             pg.mouse.click(700, 20)
     finally:
         ctx.close()
+
+
+def test_the_first_start_lists_the_pages_by_their_titles(tmp_path, chromium):
+    """While the samples build on a first start, the menu already lists the pages by their Chinese titles (not the
+    file names of pages/: dashboard, audit, channels …)."""
+    from app.router import PAGES as MENU
+
+    titles = [title for file, title, _, _ in MENU if (ROOT / file).exists()]
+    with dashboard({**os.environ, "WAREHOUSE_DIR": str(tmp_path / "warehouse")}) as url:
+        ctx = chromium.new_context(viewport={"width": 1200, "height": 800}, locale="zh-CN")
+        pg = ctx.new_page()
+        try:
+            pg.goto(url, timeout=90_000)
+            pg.get_by_text("首次启动：正在从样例报告构建数据仓库").first.wait_for(timeout=60_000)
+            links = pg.get_by_test_id("stSidebarNav").get_by_role("link")
+            shown = [t.strip() for t in links.all_inner_texts()]
+            assert [s.split("\n")[-1].strip() for s in shown] == titles, shown
+        finally:
+            ctx.close()
