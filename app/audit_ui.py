@@ -20,7 +20,34 @@ from warehouse.contract import catalogue
 
 COOKIE = "gov_reports_audit"
 SESSION_DAYS = float(os.environ.get("AUDIT_SESSION_DAYS", "1"))  # a login lasts this long, then asks again
-CREATE_ADMIN = "python3 -m audit create-admin 用户名 --name 姓名"
+
+
+def create_admin_command() -> str:
+    """The command that creates the first administrator in the very database this dashboard reads: the warehouse
+    folder named (the command line cannot see the dashboard's WAREHOUSE_DIR); DATABASE_URL, when the dashboard
+    has one, must be set for the command too (never printed: it may hold a password)."""
+    import shlex
+
+    wh = warehouse.warehouse_dir()
+    where = "" if os.environ.get("DATABASE_URL") or warehouse.is_remote(wh) else f"--warehouse {shlex.quote(str(wh))} "
+    return f"python3 -m audit {where}create-admin 用户名 --name 姓名"
+
+
+def create_admin_note() -> str:
+    if os.environ.get("DATABASE_URL"):
+        return "运行时请设置与看板相同的 DATABASE_URL 环境变量，用户才会写入看板所用的数据库。"
+    return "命令中 `--warehouse` 后的目录即看板正在使用的数据仓库，用户写入其旁边的审核数据库。"
+
+
+def known_places() -> list[tuple[str | None, str | None]]:
+    """The (province, prefecture) pairs of the warehouse's reports: a user's region may name them too."""
+    o = queries.run("filter_options")
+    if "province" not in o.columns:
+        return []
+    cols = [c for c in ("province", "prefecture") if c in o.columns]
+    return [tuple(r) + (None,) * (2 - len(cols)) for r in o.select(cols).unique().iter_rows()]
+
+
 NO_USERS = (
     "尚未配置用户，本看板只读：任何人都不能导入报告或修改数字。在服务器上运行下面的命令创建第一个管理员，"
     "再用管理员账号在“审核”页新建审核员："
@@ -131,7 +158,8 @@ def require_import_role() -> None:
         return
     if not users_configured():
         st.warning("导入已关闭。" + NO_USERS)
-        st.code(CREATE_ADMIN, language="bash")
+        st.code(create_admin_command(), language="bash")
+        st.caption(create_admin_note())
         st.caption("创建后，以“审核”或“管理”账号在“审核”页登录，即可在本页导入报告。")
         st.stop()
     user = signed_in()
@@ -217,19 +245,37 @@ def _save(key: str, shown: int, save, latest, message, flash: str = "audit_flash
     _saved(message(row), flash)
 
 
-def _cell_label(r: dict) -> str:
-    parts = [r["label_zh"]]
-    if r.get("applicant"):
-        parts.append(f"（{labels.APPLICANT_ZH.get(r['applicant'], r['applicant'])}）")
-    if r.get("basis") == "cumulative":
-        parts.append("（历年累计）")
+def person(eng, username: str | None) -> str:
+    """The name a user is shown by (李审核), their login name (li) only when no name is on record."""
+    if not username:
+        return ""
+    return _names(eng).get(username) or username
+
+
+_NAMES: dict[str, tuple[float, dict[str, str]]] = {}
+
+
+def _names(eng) -> dict[str, str]:
+    """login -> name, read once a second at most (a table of many rows names its people from one read)."""
+    import time
+
+    key = str(eng.url)
+    at, names = _NAMES.get(key, (0.0, {}))
+    if time.monotonic() - at > 1:
+        names = {u["username"]: u["name"] for u in store.list_users(eng) if u["name"]}
+        _NAMES[key] = (time.monotonic(), names)
+    return names
+
+
+def _cell_label(r: dict, template: str | None) -> str:
     shown = "空白" if r["value"] is None else store.fmt_value(r["value"])
-    return "".join(parts) + f" = {shown}（原文：{r['raw'] if r['raw'] not in (None, '') else '空白'}）"
+    raw = r["raw"] if r["raw"] not in (None, "") else "空白"
+    return f"{labels.cell_zh(r['metric'], r['applicant'], r['basis'], template)} = {shown}（原文：{raw}）"
 
 
-def target_zh(action: str, target: str | None) -> str:
-    """An audit row's target as a supervisor reads it: a cell by its label (申请人, 历年累计), a check by its rule's
-    Chinese name; the stored code stays in the log's 对象编号 column."""
+def target_zh(action: str, target: str | None, template: str | None = None) -> str:
+    """An audit row's target as a supervisor reads it: a cell by its section and row (labels.cell_zh), a check by
+    its rule's Chinese name; the stored code stays in the log's 对象编号 column."""
     if not target:
         return ""
     if action == "dispose" and "：" in target:
@@ -237,10 +283,9 @@ def target_zh(action: str, target: str | None) -> str:
         return f"{labels.rule_zh(rule)}：{message}"
     if action == "correct":
         metric, *rest = target.split("/")
-        known = catalogue().get(metric)
-        if known is not None:
-            applicant = [f"（{labels.APPLICANT_ZH.get(a, a)}）" for a in rest if a != "cumulative"]
-            return known.label_zh + "".join(applicant) + ("（历年累计）" if "cumulative" in rest else "")
+        if catalogue().get(metric) is not None:
+            applicant = next((a for a in rest if a != "cumulative"), None)
+            return labels.cell_zh(metric, applicant, "cumulative" if "cumulative" in rest else "year", template)
     return target
 
 
@@ -306,7 +351,7 @@ def _report_state(eng, report: store.Report, parts) -> None:
             )
         elif review:
             st.success(
-                f"已审核：{review['username']}，{store.local_time(review['created_at'])}"
+                f"已审核：{person(eng, review['username'])}，{store.local_time(review['created_at'])}"
                 + (f"（{review['note']}）" if review["note"] else "")
             )
         else:
@@ -321,18 +366,20 @@ def _report_state(eng, report: store.Report, parts) -> None:
                 if r["source"] in ("table", "manual")
             }
             st.markdown("**本报告的人工更正**")
-            st.dataframe(
+            ui.dataframe(
                 pl.DataFrame(
                     [
                         {
-                            "单元格": store.cell_name(c["metric"], c["applicant"] or None, c["basis"]),
+                            "单元格": labels.cell_zh(c["metric"], c["applicant"] or None, c["basis"], report.template),
                             "原值": c["old_value"],
                             "原文": c["old_raw"],
                             "更正为": c["new_value"],
                             "理由": c["reason"],
-                            "更正人": c["username"],
+                            "更正人": person(eng, c["username"]),
                             "时间": store.local_time(c["created_at"]),
-                            "状态": _state(c, held.get((c["metric"], c["applicant"], c["basis"]))),
+                            "状态": _state(
+                                c, held.get((c["metric"], c["applicant"], c["basis"])), person(eng, c["withdrawn_by"])
+                            ),
                         }
                         for c in rows
                     ]
@@ -342,11 +389,11 @@ def _report_state(eng, report: store.Report, parts) -> None:
             )
 
 
-def _state(c: dict, held: tuple | None) -> str:
+def _state(c: dict, held: tuple | None, withdrawn_by: str = "") -> str:
     """A correction as the warehouse holds it now: in force, waiting for a rebuild, or withdrawn."""
     if c["withdrawn_at"] is not None:
         applied = held is not None and held[1] == "manual"
-        return f"已撤回（{c['withdrawn_by']}）" + ("，重建数据仓库后恢复原值" if applied else "")
+        return f"已撤回（{withdrawn_by}）" + ("，重建数据仓库后恢复原值" if applied else "")
     return "已生效" if held == (c["new_value"], "manual") else "待重建数据仓库后生效"
 
 
@@ -366,8 +413,8 @@ def withdraw_form(eng, user: User, rows: list[tuple[dict, store.Report]], key: s
             range(len(live)),
             format_func=lambda i: (
                 f"{live[i][1].agency or ''} {live[i][1].year or ''}："
-                f"{target_zh('correct', store.cell_name(live[i][0]['metric'], live[i][0]['applicant'] or None, live[i][0]['basis']))}"
-                f" = {store.fmt_value(live[i][0]['new_value'])}（{live[i][0]['username']}）"
+                f"{labels.cell_zh(live[i][0]['metric'], live[i][0]['applicant'] or None, live[i][0]['basis'], live[i][1].template)}"
+                f" = {store.fmt_value(live[i][0]['new_value'])}（{person(eng, live[i][0]['username'])}）"
             ),
             key=f"audit_withdraw_pick{key}",
         )
@@ -383,7 +430,7 @@ def withdraw_form(eng, user: User, rows: list[tuple[dict, store.Report]], key: s
         lambda seen: store.withdraw_correction(eng, user, report, *cell, reason, seen),
         lambda: c["version"],  # shown in this run
         lambda _: (
-            f"已撤回：{store.cell_name(*cell)}。重建数据仓库后恢复报告原值（导入报告、运行 etl build，或点下方“立即重建”）。"
+            f"已撤回：{labels.cell_zh(*cell, report.template)}。重建数据仓库后恢复报告原值（导入报告、运行 etl build，或点下方“立即重建”）。"
         ),
     )
 
@@ -396,7 +443,7 @@ def _correction_form(eng, user: User, report: store.Report, rid: str) -> None:
         key = st.selectbox(
             "单元格",
             list(cells),
-            format_func=lambda k: _cell_label(cells[k]),
+            format_func=lambda k: _cell_label(cells[k], report.template),
             key="audit_cell",
             index=None,
             placeholder="选择要更正的单元格",
@@ -422,7 +469,7 @@ def _correction_form(eng, user: User, report: store.Report, rid: str) -> None:
         ),
         lambda: _version(store.correction_of(eng, report, metric, applicant, basis)),
         lambda c: (
-            f"已保存：{store.cell_name(metric, applicant, basis)} 更正为 {store.fmt_value(c['new_value'])}。"
+            f"已保存：{labels.cell_zh(metric, applicant, basis, report.template)} 更正为 {store.fmt_value(c['new_value'])}。"
             "重建数据仓库后生效（导入报告、运行 etl build，或点下方“立即重建”）。"
         ),
     )
@@ -436,7 +483,7 @@ def _disposition_form(eng, user: User, report: store.Report, rid: str) -> None:
     done = store.dispositions_of_report(eng, report.file_sha256)
     failed = [(r["rule"], r["message"]) for r in checks.iter_rows(named=True)]
     st.markdown("**处理未通过的核对**")
-    st.dataframe(
+    ui.dataframe(
         pl.DataFrame(
             [
                 {
@@ -444,7 +491,7 @@ def _disposition_form(eng, user: User, report: store.Report, rid: str) -> None:
                     "说明": msg,
                     "处理": store.VERDICT_ZH[done[(r, msg)]["verdict"]] if (r, msg) in done else "未处理",
                     "说明（审核）": done[(r, msg)]["note"] if (r, msg) in done else "",
-                    "处理人": done[(r, msg)]["username"] if (r, msg) in done else "",
+                    "处理人": person(eng, done[(r, msg)]["username"]) if (r, msg) in done else "",
                     "规则编号": r,
                 }
                 for r, msg in failed
@@ -610,7 +657,7 @@ def agency_fate_actions(f: queries.Filters) -> None:
                             "地区": " ".join(p for p in (m["province"], m["prefecture"]) if p),
                             "撤并": fates.fate_zh(m),
                             "说明": m["note"],
-                            "标记人": m["username"],
+                            "标记人": person(engine(), m["username"]),
                             "时间": store.local_time(m["created_at"]),
                         }
                         for m in marks

@@ -146,6 +146,17 @@ def _formatted(v: pl.Expr, rate: bool = False) -> pl.Expr:
     )
 
 
+def share_axis(top: float = 1.0, title: str | None = None) -> alt.Axis:
+    """The axis of a share (0–1 shown as %): ticks every 10 % (20 % or more past 200 %) up to and including 100 %
+    (or the top of a wider domain), so the end of a 100 % bar is labelled."""
+    step = 0.1 if top <= 2 else 0.1 * (int(top / 2) + 1)
+    n = int(round(top / step + 1e-9))
+    ticks = [round(i * step, 4) for i in range(n + 1)]
+    if ticks[-1] < top - 1e-9:
+        ticks.append(round(ticks[-1] + step, 4))
+    return alt.Axis(format=".0%", values=ticks, labelOverlap=True, **({"title": title} if title else {}))
+
+
 def _height(n: int) -> int:
     return max(60, 24 * n)
 
@@ -201,10 +212,14 @@ def ranked_bars(
     )
     base = alt.Chart(d.to_pandas()).encode(y=y)
     integral = not rate and all(float(v).is_integer() for v in d["_x"].to_list())
-    axis = alt.Axis(format=fmt if rate or integral else ",.2~f", tickMinStep=1 if integral else alt.Undefined)
     # a rate past 100 % (a report contradicting itself) widens the axis to show it, never draws past the axis
-    top = d["_x"].max() if d.height else None
-    xscale = alt.Scale(domain=[0, max(1.0, float(top or 0))], nice=False) if rate else alt.Undefined
+    top = max(1.0, float(d["_x"].max() or 0)) if d.height else 1.0
+    axis = (
+        share_axis(top)
+        if rate
+        else alt.Axis(format=fmt if integral else ",.2~f", tickMinStep=1 if integral else alt.Undefined)
+    )
+    xscale = alt.Scale(domain=[0, top], nice=False) if rate else alt.Undefined
     bars = base.mark_bar().encode(
         x=alt.X("_x:Q", title=value_title, axis=axis, scale=xscale), color=enc_color, tooltip=tips
     )
@@ -252,7 +267,8 @@ def stacked_shares(
         f"sum({value}):Q",
         stack=stack,
         title="占比" if normalize else "数量",
-        axis=alt.Axis(format=".0%" if normalize else ",.0f"),
+        axis=share_axis() if normalize else alt.Axis(format=",.0f", tickMinStep=1),  # counts: whole ticks
+        scale=alt.Scale(domain=[0, 1], nice=False) if normalize else alt.Undefined,
     )
     chart = (
         alt.Chart(d.to_pandas(), title=title or alt.Undefined)
@@ -298,10 +314,12 @@ def trend(
     if d["year"].n_unique() == 1:
         return _one_year_bars(d, y, color, title, y_title, fmt, sc, domain)
     base = alt.Chart(d.to_pandas(), title=title or alt.Undefined).encode(
-        x=alt.X("year:O", title="年度", axis=alt.Axis(labelAngle=0)),
+        x=alt.X("year:O", title="年度", axis=alt.Axis(labelAngle=0), scale=_dodged(rate)),
         y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=fmt)),
         color=alt.Color(f"{color}:N", title=None, scale=sc, legend=alt.Legend(labelLimit=300, columns=3)),
     )
+    if rate:
+        base = base.encode(xOffset=alt.XOffset(f"{color}:N"))
     tips = [
         alt.Tooltip("year:O", title="年度"),
         alt.Tooltip(f"{color}:N", title="类别"),
@@ -317,6 +335,14 @@ def trend(
             .encode(text=alt.value("据正文"))
         )
     return alt.layer(*layers).properties(height=280, width="container")
+
+
+def _dodged(rate: bool, domain: list | None = None) -> alt.Scale:
+    """The year axis of a trend: for a rate (where equal values, 0 % or 100 %, are common) a band per year in which
+    each series is nudged sideways (xOffset), so equal points of different series sit side by side, not on top."""
+    if not rate:
+        return alt.Scale(domain=domain) if domain is not None else alt.Undefined
+    return alt.Scale(type="band", paddingInner=0.2, **({"domain": domain} if domain is not None else {}))
 
 
 def _one_year_bars(d, y, color, title, y_title, fmt, sc, domain) -> alt.LayerChart:
@@ -378,7 +404,7 @@ def grouped_bars(
         .encode(
             y=alt.Y(f"{label}:N", title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT), sort=None),
             yOffset=alt.YOffset(f"{category}:N", sort=order),
-            x=alt.X(f"{value}:Q", title=x_title),
+            x=alt.X(f"{value}:Q", title=x_title, axis=alt.Axis(format=",.0f", tickMinStep=1)),  # whole counts
             color=alt.Color(f"{category}:N", scale=scale(order), sort=order, title=None),
             tooltip=[
                 alt.Tooltip(f"{label}:N", title="机构"),
@@ -392,6 +418,17 @@ def grouped_bars(
 
 HIGHLIGHT = "#e15759"
 PEER = "#a0cbe8"
+
+
+def peer_band(n: int) -> int:
+    """Pixels a bar of a peer strip of `n` agencies: roomy for a small group (its names and the highlight legible),
+    12 up to 80 peers, then the whole strip ~960 px."""
+    if n <= 80:
+        return max(12, min(PEER_BAND_MAX, 480 // max(n, 1)))
+    return max(1, 960 // n)
+
+
+PEER_BAND_MAX = 28
 
 
 def peer_ranking(
@@ -413,19 +450,26 @@ def peer_ranking(
         .with_columns((pl.col(label) == (highlight or "")).alias("_chosen"))
     )
     n = d.height
-    band = 12 if n <= 80 else max(1, 960 // max(n, 1))
+    band = peer_band(n)
     names = [x for x in named if x]
     label_expr = (
         ("indexof(" + str(names).replace("'", '"') + ", datum.value) >= 0 ? datum.value : ''") if names else "''"
     )
     integral = bool(n) and all(float(x).is_integer() for x in d[value].to_list())
     fmt = ".1%" if rate else (",.0f" if integral else ",.2~f")
+    top = max(1.0, float(d[value].max() or 0)) if n else 1.0  # a share's axis runs to 100 % (or past it)
     pick = alt.selection_point(fields=["report_id"], name="pick")
     y = alt.Y(
         f"{label}:N",
         sort=alt.EncodingSortField(field=value, order="descending"),
         title=None,
-        axis=alt.Axis(labelExpr=label_expr, labelFontSize=10, ticks=False, labelOverlap=False, labelLimit=LABEL_LIMIT),
+        axis=alt.Axis(
+            labelExpr=label_expr,
+            labelFontSize=11 if band >= 20 else 10,
+            ticks=False,
+            labelOverlap=False,
+            labelLimit=LABEL_LIMIT,
+        ),
     )
     base = alt.Chart(d.to_pandas())
     bars = (
@@ -435,7 +479,10 @@ def peer_ranking(
             x=alt.X(
                 f"{value}:Q",
                 title=value_title,
-                axis=alt.Axis(format=fmt, tickMinStep=alt.Undefined if rate or not integral else 1),
+                axis=share_axis(top)
+                if rate
+                else alt.Axis(format=fmt, tickMinStep=alt.Undefined if not integral else 1),
+                scale=alt.Scale(domain=[0, top], nice=False) if rate else alt.Undefined,
             ),
             color=alt.condition("datum._chosen", alt.value(HIGHLIGHT), alt.value(PEER)),
             tooltip=[
@@ -462,7 +509,8 @@ def peer_ranking(
         .mark_text(align="left", dx=4, dy=-4, fontSize=11, color="#333333", baseline="bottom")
         .encode(x="v:Q", y=alt.value(0), text=alt.value("中位数"))
     )
-    return alt.layer(bars, rule, rule_text).properties(height=band * max(n, 1), width="container")
+    # the height is the bars' own (a step a bar), never a fixed total that the title and axis would eat into
+    return alt.layer(bars, rule, rule_text).properties(height=alt.Step(band), width="container")
 
 
 def gapped_trend(
@@ -477,7 +525,7 @@ def gapped_trend(
     fmt = ".0%" if rate else ",.0f"
     domain = years or (list(range(int(d["year"].min()), int(d["year"].max()) + 1)) if d.height else [])
     base = alt.Chart(d.to_pandas()).encode(
-        x=alt.X("year:O", title="年度", scale=alt.Scale(domain=domain), axis=alt.Axis(labelAngle=0)),
+        x=alt.X("year:O", title="年度", scale=_dodged(rate, domain), axis=alt.Axis(labelAngle=0)),
         y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=fmt)),
         color=alt.Color(f"{series}:N", title=None, legend=alt.Legend(labelLimit=300, columns=2)),
         tooltip=[
@@ -486,6 +534,8 @@ def gapped_trend(
             alt.Tooltip(f"{y}:Q", title=y_title or "数值", format=".1%" if rate else ",.2f"),
         ],
     )
+    if rate:
+        base = base.encode(xOffset=alt.XOffset(f"{series}:N"))
     lines = base.mark_line().encode(detail="_segment:N")
     points = base.mark_point(filled=True, size=50)
     return alt.layer(lines, points).properties(height=300, width="container")

@@ -6,12 +6,13 @@ A page names its measures: {column of peers.sql / agency_trend.sql: Measure}."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import polars as pl
 import streamlit as st
 
-from app import charts, export, queries, ui
+from app import charts, export, page_pdf, queries, ui
 from app.queries import Filters
 
 
@@ -78,6 +79,23 @@ def rank_of(d: pl.DataFrame, value: str, label: str, who: str) -> tuple[int, int
     above = v.filter(pl.col(value) > x).height
     below = v.filter(pl.col(value) < x).height
     return above + 1, n, (below / (n - 1) if n > 1 else 1.0)
+
+
+def ranked(d: pl.DataFrame, value: str, who: str | None) -> pl.DataFrame:
+    """The peer group as its download holds it: rank from the top (ties share one), percentile (the share of the
+    other peers it is above, as `rank_of` says it), the highlighted agency marked; by rank, blanks last."""
+    v = pl.col(value)
+    n = d.filter(v.is_not_null()).height
+    return d.select(
+        pl.col("label"),
+        "level_zh",
+        "scope_zh",
+        "year",
+        v.alias("value"),
+        v.rank("min", descending=True).cast(pl.Int64).alias("rank"),
+        ((v.rank("min") - 1) / (n - 1) if n > 1 else pl.when(v.is_not_null()).then(1.0)).alias("percentile"),
+        pl.when(pl.col("label") == (who or "")).then(pl.lit("是")).alias("highlight"),  # else blank
+    ).sort("rank", "label", nulls_last=True)
 
 
 def jumps(d: pl.DataFrame, value: str) -> pl.DataFrame:
@@ -219,6 +237,7 @@ def peer_section(f: Filters, measures: list[str], key: str) -> None:
         else:
             lines.insert(0, f"**{ui.md_escape(who)}**：未填报“{meas.title}”，不参与排名。")
     st.markdown("  \n".join(lines))
+    page_pdf.add_text(f"同级比较：{meas.title}", [re.sub(r"\\(.)", r"\1", line.replace("**", "")) for line in lines])
     # the chart names the highest, the lowest and the chosen agency (more names would collide on a slide)
     chart = charts.peer_ranking(
         d, m, "label", who, [top[0], bottom[-1], who], stats, value_title=f"{meas.title}（{meas.unit}）", rate=meas.rate
@@ -237,7 +256,9 @@ def peer_section(f: Filters, measures: list[str], key: str) -> None:
             icon=":material/open_in_new:",
             query_params={"report": picked[0]},
         )
-    table = d.select("label", "level_zh", "scope_zh", "year", pl.col(m).alias("value"))
+    table = ranked(d, m, who)
+    if meas.rate:  # a ratio is downloaded as a percentage, as the page shows it
+        table = table.rename({"value": "rate"})
     export.downloads(
         f"同级比较_{meas.title}_{year}",
         table,
@@ -341,7 +362,7 @@ def trend_section(f: Filters, measures: list[str], key: str) -> None:
     chart = charts.gapped_trend(t, m, "series", y_title=f"{meas.title}（{meas.unit}）", rate=meas.rate, years=years)
     export.show(
         chart,
-        t.select("agency_name", "scope_zh", "year", pl.col(m).alias("value")),
+        t.select("agency_name", "scope_zh", "year", pl.col(m).alias("rate" if meas.rate else "value")),
         f"历年趋势_{meas.title}",
         title=f"{meas.title}历年趋势",
         unit=meas.unit,

@@ -85,6 +85,13 @@ def slide_lines(df: pl.DataFrame, unit: str = "") -> list[str]:
     return [filters.describe(f, names=True), tail]
 
 
+def has_figures(df: pl.DataFrame) -> bool:
+    """Whether a chart's data holds any figure: a number column (other than the year) with a value. Rows whose
+    every figure is blank draw bare axes, so they are a message instead."""
+    figures = [c for c, t in df.schema.items() if t.is_numeric() and c not in ("year", "rank")]
+    return not figures or any(df[c].drop_nulls().len() for c in figures)
+
+
 def show(chart: alt.TopLevelMixin, df: pl.DataFrame, name: str, title: str = "", unit: str = "") -> None:
     """Draw a chart (theme=None so the screen matches the PNG) with its downloads under it; an empty one is a
     message, never bare axes. The PNG is a slide titled `title` (else the download name)."""
@@ -92,6 +99,9 @@ def show(chart: alt.TopLevelMixin, df: pl.DataFrame, name: str, title: str = "",
 
     if df.is_empty():
         st.info("当前筛选下没有可画的数据。请放宽左侧筛选条件。")
+        return
+    if not has_figures(df):
+        st.info("所选报告在这一项都未填报（空白、无或“/”），没有可画的数字。")
         return
     if demo.is_demo():
         chart = demo.mark_chart(chart)

@@ -115,26 +115,31 @@ def chart_png(chart: alt.TopLevelMixin, width: int = 900, title: str = "", subti
     return buf.getvalue()
 
 
+# columns a download leaves out: ids and sort keys, no figure a user reads
+INTERNAL_COLUMNS = ("bar", "report_id", "agency_id", "level_rank", "list_order")
+
+
 def for_download(df: pl.DataFrame) -> pl.DataFrame:
     """A chart's or table's data as a user downloads it: Chinese column names (labels.COLUMN_ZH), ratios as
     percentages (0.3379 -> 33.79 in a column named …（%）), internal columns dropped."""
     from warehouse.labels import COLUMN_ZH, RATE_COLUMNS
 
-    out = df.drop(
-        [
-            c
-            for c in df.columns
-            if c.startswith("_") or c in ("bar", "report_id", "agency_id", "level_rank", "list_order")
-        ]
-    )
+    out = df.drop([c for c in df.columns if c.startswith("_") or c in INTERNAL_COLUMNS])
     exprs = []
     for c in out.columns:
         zh = COLUMN_ZH.get(c, c)
         if c in RATE_COLUMNS or (zh.endswith("率") and out.schema[c].is_float()):
             exprs.append((pl.col(c) * 100).round(2).alias(f"{zh}（%）"))
+        elif out.schema[c].is_float() and _whole(out[c]):  # a count: 859, never 859.0
+            exprs.append(pl.col(c).cast(pl.Int64).alias(zh))
         else:
             exprs.append(pl.col(c).alias(zh))
     return out.select(exprs)
+
+
+def _whole(s: pl.Series) -> bool:
+    v = s.drop_nulls()
+    return bool(v.len()) and bool(v.is_finite().all()) and bool((v == v.round(0)).all()) and v.abs().max() < 2**53
 
 
 def csv_bytes(df: pl.DataFrame) -> bytes:

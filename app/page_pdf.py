@@ -1,5 +1,5 @@
-"""A whole page as one PDF (导出本页 PDF): a title page — the page, the filter in words, the date and the source
-line — then every chart the page drew, as its slide PNG (app/files.py: title, filter, unit, years, source), and
+"""A whole page as one PDF (导出本页 PDF): a title page — the page's name, the filter in words, the date, the source
+line and the page's headline figures (ui.metric) and statements — then every chart the page drew, as its slide PNG (app/files.py: title, filter, unit, years, source), and
 every table it listed (its first TABLE_ROWS rows, blank cells as —), in the order the page showed them.
 
 The page's charts and tables are collected while it runs (`start` in ui.header, `add_chart` in export.show,
@@ -47,6 +47,22 @@ class Table:
     title: str
     df: pl.DataFrame
     total: int
+    percent: frozenset = frozenset()  # columns the page shows as percentages (0.97 -> 97.0%)
+
+
+@dataclass
+class Figures:
+    """The page's headline figures (st.metric), as the page showed them, consecutive ones in one block."""
+
+    rows: list = field(default_factory=list)  # (label, value, change)
+
+
+@dataclass
+class Text:
+    """A statement the page makes in words (the peer comparison's rank and percentile)."""
+
+    title: str
+    lines: list[str]
 
 
 @dataclass
@@ -76,9 +92,29 @@ def add_chart(chart: alt.TopLevelMixin, title: str, subtitle: list[str]) -> None
         p.items.append(Chart(chart, title, subtitle))
 
 
-def add_table(title: str, df: pl.DataFrame, total: int | None = None) -> None:
+def add_table(title: str, df: pl.DataFrame, total: int | None = None, column_config: dict | None = None) -> None:
+    """A table the page shows; `column_config` (the page's): columns it formats as percentages are so in the PDF."""
     if (p := _page()) is not None and not df.is_empty():
-        p.items.append(Table(title, df.head(TABLE_ROWS), total if total is not None else df.height))
+        percent = frozenset(
+            c
+            for c, cfg in (column_config or {}).items()
+            if isinstance(cfg, dict) and (cfg.get("type_config") or {}).get("format") == "percent"
+        )
+        p.items.append(Table(title, df.head(TABLE_ROWS), total if total is not None else df.height, percent))
+
+
+def add_figure(label: str, value: str, change: str | None = None) -> None:
+    """A headline figure (ui.metric) as the page shows it."""
+    if (p := _page()) is None:
+        return
+    if not p.items or not isinstance(p.items[-1], Figures):
+        p.items.append(Figures())
+    p.items[-1].rows.append((label, value, change or ""))
+
+
+def add_text(title: str, lines: list[str]) -> None:
+    if (p := _page()) is not None and lines:
+        p.items.append(Text(title, lines))
 
 
 def offer() -> None:
@@ -91,6 +127,7 @@ def offer() -> None:
         p.slot.caption(NO_FONT)
         return
     n_charts = sum(isinstance(i, Chart) for i in p.items)
+    n_tables = sum(isinstance(i, Table) for i in p.items)
     p.slot.download_button(
         "导出本页 PDF",
         data=lambda: pdf_bytes(p.title, p.filter_line, p.items),
@@ -99,7 +136,7 @@ def offer() -> None:
         on_click="ignore",
         key="page_pdf",
         icon=":material/picture_as_pdf:",
-        help=f"本页 {n_charts} 张图表（幻灯片尺寸）和 {len(p.items) - n_charts} 张表格合成一个 PDF，首页写明筛选条件、日期和数据来源",
+        help=f"本页 {n_charts} 张图表（幻灯片尺寸）和 {n_tables} 张表格合成一个 PDF，首页写明筛选条件、日期、数据来源和主要数字",
     )
 
 
@@ -107,9 +144,11 @@ def cjk_font() -> tuple[Path, int] | None:
     return next(((f, i) for f, i in FONTS if f.is_file()), None)
 
 
-def _cell(v) -> str:
+def _cell(v, percent: bool = False) -> str:
     if v is None:
         return "—"
+    if percent and isinstance(v, int | float) and not isinstance(v, bool):
+        return f"{v:.1%}"
     if isinstance(v, float):
         return f"{v:,.2f}".rstrip("0").rstrip(".")  # 79.7, 79, 1,234
     if isinstance(v, int) and not isinstance(v, bool):
@@ -139,11 +178,17 @@ def pdf_bytes(title: str, filter_line: str, items: list, when: datetime | None =
     w = pdf.w - pdf.l_margin - pdf.r_margin
 
     pdf.add_page()
+    pdf.set_font("cjk", size=14)
+    pdf.set_y(45)
+    pdf.multi_cell(w, 9, "政府信息公开工作年度报告对比", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", size=26)
-    pdf.set_y(60)
-    pdf.multi_cell(
-        w, 14, (demo.mark_name(title) if demo.is_demo() else title), align="C", new_x="LMARGIN", new_y="NEXT"
-    )
+    pdf.ln(2)
+    pdf.multi_cell(w, 14, title, align="C", new_x="LMARGIN", new_y="NEXT")
+    if demo.is_demo():  # the demo dataset says so on its title page, in red, as on every page and chart
+        pdf.set_font("cjk", size=14)
+        pdf.set_text_color(180, 35, 24)
+        pdf.multi_cell(w, 9, demo.NOTE, align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(0, 0, 0)
     pdf.set_font("cjk", size=13)
     pdf.ln(6)
     for line in (
@@ -153,6 +198,17 @@ def pdf_bytes(title: str, filter_line: str, items: list, when: datetime | None =
         f"内容：{sum(isinstance(i, Chart) for i in items)} 张图表、{sum(isinstance(i, Table) for i in items)} 张表格",
     ):
         pdf.multi_cell(w, 9, line, align="C", new_x="LMARGIN", new_y="NEXT")
+    figures = [i for i in items if isinstance(i, Figures | Text)]
+    if figures:  # the page's headline figures and statements, under the title page's lines (a page of their own when no room is left)
+        if pdf.get_y() > pdf.h - 60:
+            pdf.add_page()
+        pdf.ln(6)
+        for item in figures:
+            if isinstance(item, Figures):
+                _figures(pdf, item, w, FontFace)
+            else:
+                _text(pdf, item, w)
+    items = [i for i in items if not isinstance(i, Figures | Text)]
 
     previous = None
     for item in items:
@@ -170,6 +226,31 @@ def pdf_bytes(title: str, filter_line: str, items: list, when: datetime | None =
             _table(pdf, item, w, FontFace)
         previous = item
     return bytes(pdf.output())
+
+
+def _figures(pdf, item: Figures, w: float, FontFace) -> None:
+    pdf.set_font("cjk", size=12)
+    with pdf.table(
+        width=w * 0.8,
+        col_widths=(3, 2, 3),
+        line_height=7,
+        headings_style=FontFace(fill_color=(230, 234, 240)),
+        text_align=("LEFT", "RIGHT", "LEFT"),
+        first_row_as_headings=True,
+    ) as t:
+        t.row(["主要数字", "数值", "变化"])
+        for label, value, change in item.rows:
+            t.row([label, value, change])
+    pdf.ln(4)
+
+
+def _text(pdf, item: Text, w: float) -> None:
+    pdf.set_font("cjk", size=12)
+    pdf.multi_cell(w, 8, item.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("cjk", size=10)
+    for line in item.lines:
+        pdf.multi_cell(w, 6, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
 
 
 def _table(pdf, item: Table, w: float, FontFace) -> None:
@@ -190,7 +271,7 @@ def _table(pdf, item: Table, w: float, FontFace) -> None:
     )
     pdf.ln(2)
     pdf.set_font("cjk", size=8 if len(cols) <= 8 else 7)
-    body = [[_cell(v) for v in r] for r in item.df.select(cols).iter_rows()]
+    body = [[_cell(v, c in item.percent) for c, v in zip(cols, r)] for r in item.df.select(cols).iter_rows()]
     # columns as wide as their longest cell (a CJK character counts double), within 4–24 characters
     widths = [
         min(24, max(4, max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(x)) for x in [c] + [r[i] for r in body])))

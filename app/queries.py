@@ -101,7 +101,7 @@ def _root_connection(wh: str, version: str, region: Region = Region()):
 
 # objects of a connection that hold no report, agency or place (the metric catalogue, the vocabulary): left whole
 # by restrict()
-UNPLACED = ("metric_labels", "labels")
+UNPLACED = ("metric_labels", "format_labels", "labels")
 # objects limited by their place, not their reports: the roster's coverage names agencies that never reported
 BY_PLACE = ("raw_coverage",)
 

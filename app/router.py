@@ -69,10 +69,12 @@ def start():
     """Everything a run does before its page; returns the page st.navigation chose (the router runs it)."""
     st.set_page_config(page_title="政府信息公开年报对比", page_icon=":material/bar_chart:", layout="wide")
     ui.localise_widgets()
-    ensure_warehouse()
-    # absolute paths: a page file run on its own (streamlit run pages/x.py, AppTest) is then the main script
-    # expanded: every page listed (Streamlit folds a menu of more than twelve behind an English "View more")
+    # absolute paths: a page file run on its own (streamlit run pages/x.py, AppTest) is then the main script. The
+    # menu comes first: while the samples build on a first start it already lists the pages by their Chinese
+    # titles (until st.navigation runs, Streamlit lists the files of pages/); expanded: every page listed (Streamlit
+    # folds a menu of more than twelve behind an English "View more")
     nav = st.navigation(ui.navigation_pages([(str(ROOT / f), *rest) for f, *rest in PAGES], ROOT), expanded=True)
+    ensure_warehouse()
     # the login, read once per run before any query: every query of this session, on every page, then stays
     # within the user's region
     queries.limit_to(audit_ui.region_of(audit_ui.sign_in()))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from app import audit_ui
+from app import audit_ui, ui
 from audit import store
 from scoring.rubric import DEFAULT_RUBRIC, parse_rubric
 
@@ -61,14 +61,14 @@ def editor() -> None:
             st.success(f"已保存第 {row['version']} 版；所有人的考核评分从现在起按此细则计算。")
     versions = store.rubric_versions(eng)
     if versions:
-        st.dataframe(
+        ui.dataframe(
             pl.DataFrame(
                 [
                     {
                         "版本": v["version"],
                         "名称": v["name"],
                         "说明": v["note"],
-                        "保存人": v["username"],
+                        "保存人": audit_ui.person(eng, v["username"]),
                         "时间": store.local_time(v["created_at"]),
                     }
                     for v in versions

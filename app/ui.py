@@ -17,6 +17,8 @@ def md_escape(text) -> str:
     return _MD.sub(r"\\\1", "" if text is None else str(text))
 
 
+# Streamlit's select search prints "No results" when nothing matches what was typed (an empty listbox, its one
+# option that text): the same stylesheet writes 没有符合的选项 in its place.
 # Streamlit's file uploader prints its own English ("Upload" on its button, "200MB per file • PDF, ZIP" beside it)
 # and takes no parameter for either (streamlit/streamlit#13500). A stylesheet of ours (never a report's HTML: st.html
 # with only a <style> adds no element) hides those two texts and shows Chinese in their place; the limits and the
@@ -28,6 +30,8 @@ _UPLOADER_ZH = """
 [data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
   content: "拖放文件到此处，或点击“选择文件”（每个文件不超过 {mb} MB）"; font-size: 0.875rem; }}
+[role="listbox"][data-empty="true"] [role="option"] span {{ font-size: 0; }}
+[role="listbox"][data-empty="true"] [role="option"] span::after {{ content: "没有符合的选项"; font-size: 0.875rem; }}
 """
 
 
@@ -68,10 +72,29 @@ def dataframe(df: pl.DataFrame, column_config: dict | None = None, pdf_title: st
     still sorts by number. `pdf_title`: the table is part of the page's PDF under that title (`total`: the rows of
     the whole list, when it shows only the first)."""
     if pdf_title:
-        page_pdf.add_table(pdf_title, df, total)
+        page_pdf.add_table(pdf_title, df, total, column_config)
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
-    return st.dataframe(df, column_config=column_config, placeholder=BLANK, **kwargs)
+    kwargs.setdefault("placeholder", BLANK)
+    rows = getattr(df, "height", None)
+    if rows is not None and rows <= WHOLE_ROWS:  # a short table shows every row, never a box to scroll
+        kwargs.setdefault("height", "content")
+    hidden = {c: None for c in HIDDEN_COLUMNS if c in getattr(df, "columns", ())}
+    return st.dataframe(df, column_config={**hidden, **(column_config or {})}, **kwargs)
+
+
+WHOLE_ROWS = 30  # tables of up to this many rows are drawn whole (a report's metadata, a rubric, a peer group)
+
+
+# columns a table keeps for its download but does not show: codes beside the Chinese they stand for
+HIDDEN_COLUMNS = ("规则编号",)
+
+
+def metric(where, label: str, value: str, delta=None, **kwargs):
+    """st.metric (in `where`: st or a column) that the page's PDF lists among its headline figures too."""
+    shown = f"{delta:+,}" if isinstance(delta, int | float) and not isinstance(delta, bool) else delta
+    page_pdf.add_figure(label, value, None if shown is None else str(shown))
+    return where.metric(label, value, delta=delta, **kwargs)
 
 
 _LINE = re.compile(r"^第(\d+)行$")

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from audit import db, store
-from audit.roles import ADMIN, ROLES
+from audit.roles import ADMIN, ROLE_ZH, ROLES
 
 DEFAULT_WAREHOUSE = Path(__file__).resolve().parent.parent / "data" / "warehouse"
 
@@ -28,6 +28,19 @@ def _password(args) -> str:
     if getpass.getpass("再输入一次：") != first:
         raise store.AuditError("两次输入的密码不一致。")
     return first
+
+
+def _places(warehouse: str) -> list[tuple[str | None, str | None]]:
+    """The (province, prefecture) pairs a local warehouse's reports name (a region may name them too: the demo's
+    演示… places are in no gazetteer)."""
+    reports = Path(warehouse) / "reports.parquet"
+    if "://" in warehouse or not reports.is_file():
+        return []
+    import duckdb
+
+    return (
+        duckdb.connect().execute("SELECT DISTINCT province, prefecture FROM read_parquet(?)", [str(reports)]).fetchall()
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,11 +84,15 @@ def main(argv: list[str] | None = None) -> int:
                 args.province,
                 args.prefecture,
                 by="命令行 add-user",
+                known_places=_places(args.warehouse),
             )
     except store.AuditError as e:
         print(f"错误：{e}", file=sys.stderr)
         return 2
-    print(f"已创建用户 {made.username}（{made.role}，{made.scope_zh}）：{eng.url.render_as_string(hide_password=True)}")
+    print(
+        f"已创建用户 {made.username}（{ROLE_ZH[made.role]}，{made.scope_zh}）\n"
+        f"审核数据库：{eng.url.render_as_string(hide_password=True)}"
+    )
     return 0
 
 

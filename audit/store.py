@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -24,6 +24,8 @@ from audit.schema import (
 )
 from warehouse.cells import parse_cell, to_unit
 from warehouse.contract import APPLICANTS, catalogue
+from warehouse.regions import RegionError
+from warehouse.regions import resolve as resolve_region
 
 VERDICT_ZH = {
     "verified": "已核实",
@@ -533,6 +535,13 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
 
 
+def _region(province, prefecture, known_places) -> tuple[str | None, str | None]:
+    try:
+        return resolve_region(province, prefecture, known_places)
+    except RegionError as e:
+        raise AuditError(str(e)) from None
+
+
 def create_user(
     engine: sa.Engine,
     username: str,
@@ -543,8 +552,10 @@ def create_user(
     prefecture: str | None = None,
     actor: User | None = None,
     by: str | None = None,
+    known_places: Iterable[tuple[str | None, str | None]] = (),
 ) -> User:
-    """A new user. `actor`: the 管理 user creating it in the app; `by`: who else did (the command line)."""
+    """A new user. `actor`: the 管理 user creating it in the app; `by`: who else did (the command line). The
+    region must be a province (and prefecture) of the gazetteer or of `known_places` (the warehouse's own)."""
     if actor is not None and not actor.may_administer:
         raise PermissionDenied("需要“管理”权限才能新建用户。")
     username = (username or "").strip()
@@ -554,8 +565,7 @@ def create_user(
         raise AuditError(f"角色只能是：{'、'.join(f'{k}（{v}）' for k, v in ROLE_ZH.items())}。")
     if len(password or "") < MIN_PASSWORD:
         raise AuditError(f"密码至少 {MIN_PASSWORD} 个字符。")
-    if prefecture and not province:
-        raise AuditError("限定地级市时也要写明所在省份。")
+    province, prefecture = _region(province, prefecture, known_places)
     with engine.begin() as conn:
         if conn.execute(sa.select(users.c.id).where(users.c.username == username)).first():
             raise AuditError(f"用户名“{username}”已存在。")
@@ -593,15 +603,14 @@ def update_user(
     province: str | None = None,
     prefecture: str | None = None,
     password: str | None = None,
+    known_places: Iterable[tuple[str | None, str | None]] = (),
 ) -> User:
     """Change a user's role and region (管理 only), and set a new password when one is given."""
     if actor is None or not actor.may_administer:
         raise PermissionDenied("需要“管理”权限才能修改用户。")
     if role not in ROLES:
         raise AuditError(f"角色只能是：{'、'.join(f'{k}（{v}）' for k, v in ROLE_ZH.items())}。")
-    province, prefecture = (province or "").strip() or None, (prefecture or "").strip() or None
-    if prefecture and not province:
-        raise AuditError("限定地级市时也要写明所在省份。")
+    province, prefecture = _region(province, prefecture, known_places)
     if password and len(password) < MIN_PASSWORD:
         raise AuditError(f"密码至少 {MIN_PASSWORD} 个字符。")
     if username == actor.username and role != ADMIN:

@@ -55,7 +55,8 @@ class Summary:
     partial: int = 0
     failed: int = 0
     reused: int = 0
-    check_failures: int = 0
+    check_failures: int = 0  # failed checks of the reports the dashboard counts (数据质量's 未通过核对项)
+    copy_check_failures: int = 0  # failed checks of files that are copies of a counted report
     settled: int = 0
     corrected: int = 0
     stale_corrections: int = 0
@@ -67,7 +68,12 @@ class Summary:
     def line(self) -> str:
         return (
             f"reports: {self.parsed} ok, {self.partial} partial, {self.failed} failed"
-            f" ({self.reused} unchanged, not reparsed); check failures: {self.check_failures};"
+            f" ({self.reused} unchanged, not reparsed); check failures: {self.check_failures}"
+            + (
+                f" (+{self.copy_check_failures} in copies of the same reports, not counted);"
+                if self.copy_check_failures
+                else ";"
+            )
             + (f" {self.settled} with digit runs settled by the neighbouring years;" if self.settled else "")
             + (f" {self.corrected} cells corrected on the 审核 page;" if self.corrected else "")
             + (
@@ -242,7 +248,7 @@ def _build(
     decisions = audit_roster.match_decisions(engine) if roster else {}
     matched = with_memory_headroom(apply_roster, building, previous_out, roster, decisions)
     summary.roster, summary.matched, summary.to_match = len(roster), matched.matched + matched.reviewed, matched.queued
-    applied = with_memory_headroom(apply_corrections, building, db_url)
+    applied = with_memory_headroom(apply_corrections, building, db_url, base)
     summary.corrected, summary.stale_corrections = applied.cells, applied.stale
     with_memory_headroom(finalise, building)
     if roster:
@@ -265,7 +271,11 @@ def _count(folder: Path, summary: Summary) -> None:
         counts.get("partial", 0),
         counts.get("failed", 0),
     )
-    summary.check_failures = con.execute(
-        "SELECT count(*) FROM read_parquet(?) WHERE status = 'fail'", [str(table_path(folder, "checks"))]
-    ).fetchone()[0]
+    # counted as 数据质量 counts them: a copy of a report (duplicate_of) is not counted, nor a file without a year
+    summary.check_failures, summary.copy_check_failures = con.execute(
+        "SELECT count(*) FILTER (WHERE r.duplicate_of IS NULL AND r.year IS NOT NULL), "
+        "count(*) FILTER (WHERE r.duplicate_of IS NOT NULL) "
+        "FROM read_parquet(?) c JOIN read_parquet(?) r USING (report_id) WHERE c.status = 'fail'",
+        [str(table_path(folder, "checks")), str(table_path(folder, "reports"))],
+    ).fetchone()
     con.close()

@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta, timezone
 import polars as pl
 import streamlit as st
 
-from app import audit_ui, export, queries, roster_ui
+from app import audit_ui, export, queries, roster_ui, ui
 from audit import store
 from audit.roles import ROLE_ZH, ROLES
 from warehouse import labels
@@ -23,7 +23,8 @@ st.caption(
 
 if not audit_ui.users_configured():
     st.info(audit_ui.NO_USERS)
-    st.code(audit_ui.CREATE_ADMIN, language="bash")
+    st.code(audit_ui.create_admin_command(), language="bash")
+    st.caption(audit_ui.create_admin_note())
     st.stop()
 user = audit_ui.login_form()
 if user is None:
@@ -69,17 +70,17 @@ with tabs[0]:
             f"{len(stale)} 条更正所对应的报告文件已被替换（同一文件名、不同内容），重建时未应用。"
             "请打开新文件的报告详情，核对后重新更正。"
         )
-        st.dataframe(
+        ui.dataframe(
             pl.DataFrame(
                 [
                     {
                         "文件": c["source_file"],
                         "机构": c["agency"],
                         "年度": c["year"],
-                        "单元格": store.cell_name(c["metric"], c["applicant"] or None, c["basis"]),
+                        "单元格": labels.cell_zh(c["metric"], c["applicant"] or None, c["basis"]),
                         "原更正值": c["new_value"],
                         "理由": c["reason"],
-                        "更正人": c["username"],
+                        "更正人": audit_ui.person(eng, c["username"]),
                         "时间": store.local_time(c["created_at"]),
                         "新报告编号": by_file[c["source_file"]]["report_id"],
                     }
@@ -108,15 +109,15 @@ with tabs[1]:
                 {
                     "机构": r["机构"],
                     "年度": r["年度"],
-                    "单元格": store.cell_name(r["metric"], r["applicant"] or None, r["basis"]),
+                    "单元格": labels.cell_zh(r["metric"], r["applicant"] or None, r["basis"]),
                     "原值": r["old_value"],
                     "原文": r["old_raw"],
                     "更正为": r["new_value"],
                     "理由": r["reason"],
-                    "更正人": r["username"],
+                    "更正人": audit_ui.person(eng, r["username"]),
                     "时间": store.local_time(r["created_at"]),
                     "状态": "生效" if r["withdrawn_at"] is None else "已撤回",
-                    "撤回人": r["withdrawn_by"] or "",
+                    "撤回人": audit_ui.person(eng, r["withdrawn_by"]),
                     "撤回时间": store.local_time(r["withdrawn_at"]),
                     "撤回理由": r["withdraw_reason"] or "",
                     "报告编号": r["report_id"],
@@ -124,7 +125,7 @@ with tabs[1]:
                 for r in rows
             ]
         )
-        st.dataframe(df, hide_index=True, width="stretch")
+        ui.dataframe(df, hide_index=True, width="stretch")
         export.downloads("人工更正", df)
         if user.may_review:
             audit_ui.withdraw_form(
@@ -146,14 +147,14 @@ with tabs[2]:
                     "说明": r["message"],
                     "结论": store.VERDICT_ZH[r["verdict"]],
                     "审核说明": r["note"],
-                    "处理人": r["username"],
+                    "处理人": audit_ui.person(eng, r["username"]),
                     "时间": store.local_time(r["created_at"]),
                     "报告编号": r["report_id"],
                 }
                 for r in rows
             ]
         )
-        st.dataframe(df, hide_index=True, width="stretch")
+        ui.dataframe(df, hide_index=True, width="stretch")
         export.downloads("核对处理", df)
 
 with tabs[3]:
@@ -167,14 +168,14 @@ with tabs[3]:
     if stale:
         st.warning(f"{len(stale)} 份已审核报告在重建后核对结果有变化，需重新审核（见“状态”列）。")
     if rows:
-        st.dataframe(
+        ui.dataframe(
             pl.DataFrame(
                 [
                     {
                         "机构": r["机构"],
                         "年度": r["年度"],
                         "状态": "需重新审核" if r["file_sha256"] in stale else "已审核",
-                        "审核人": r["username"],
+                        "审核人": audit_ui.person(eng, r["username"]),
                         "时间": store.local_time(r["created_at"]),
                         "意见": r["note"],
                         "报告编号": r["report_id"],
@@ -216,7 +217,7 @@ with tabs[4]:
         [
             {
                 "时间": store.local_time(r["at"]),
-                "用户": r["username"],
+                "用户": audit_ui.person(eng, r["username"]),
                 "操作": store.ACTION_ZH.get(r["action"], r["action"]),
                 "报告编号": r["report_id"] or "",
                 "对象": audit_ui.target_zh(r["action"], r["target"]),
@@ -230,7 +231,7 @@ with tabs[4]:
         schema={k: pl.String for k in ("时间", "用户", "操作", "报告编号", "对象", "对象编号", "原值", "新值", "说明")},
     )
     st.caption(f"共 {df.height:,} 条（最新在前）。审核日志只增不改：数据库拒绝修改或删除其中的记录。")
-    st.dataframe(df, hide_index=True, width="stretch")
+    ui.dataframe(df, hide_index=True, width="stretch")
     export.downloads("审核日志", df)
 
 with tabs[5]:
@@ -242,7 +243,7 @@ with tabs[6]:
 if user.may_administer:
     with tabs[7]:
         people = store.list_users(eng)
-        st.dataframe(
+        ui.dataframe(
             pl.DataFrame(
                 [
                     {
@@ -266,7 +267,7 @@ if user.may_administer:
             name = b.text_input("姓名")
             password = a.text_input("初始密码（至少 8 位）", type="password")
             role = b.selectbox("角色", ROLES, format_func=ROLE_ZH.get, index=1)
-            province = a.text_input("限定省份（可空）", placeholder="如 宁夏回族自治区")
+            province = a.text_input("限定省份（可空）", placeholder="全称或区划代码，如 宁夏回族自治区、64")
             prefecture = b.text_input("限定地市（可空）", placeholder="如 银川市")
             if st.form_submit_button("新建", type="primary"):
                 try:
@@ -279,6 +280,7 @@ if user.may_administer:
                         province.strip() or None,
                         prefecture.strip() or None,
                         actor=user,
+                        known_places=audit_ui.known_places(),
                     )
                     st.success(f"已新建 {made.username}（{ROLE_ZH[made.role]}，{made.scope_zh}）。")
                 except store.AuditError as e:
@@ -296,7 +298,9 @@ if user.may_administer:
             password = a.text_input("新密码（不改请留空）", type="password", key=f"edit_password_{who}")
             if st.form_submit_button("保存修改"):
                 try:
-                    done = store.update_user(eng, user, who, role, province, prefecture, password or None)
+                    done = store.update_user(
+                        eng, user, who, role, province, prefecture, password or None, audit_ui.known_places()
+                    )
                     st.success(f"已修改 {done.username}：{ROLE_ZH[done.role]}，{done.scope_zh}。")
                 except store.AuditError as e:
                     st.error(str(e))

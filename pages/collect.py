@@ -42,14 +42,16 @@ table = rows.with_columns(pl.Series("late", [late(r) for r in rows.iter_rows(nam
 found, total = int(table["found"].sum()), table.height
 failed = table.filter(~pl.col("found") & (pl.col("status") == "failed")).height
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("机关（来源）", f"{total:,}")
-c2.metric(f"找到 {year} 年度报告", f"{found:,}")
-c3.metric(
+ui.metric(c1, "机关（来源）", f"{total:,}")
+ui.metric(c2, f"找到 {year} 年度报告", f"{found:,}")
+ui.metric(
+    c3,
     "栏目中未找到",
     f"{total - found - failed:,}",
     help="网站可以访问，但年报栏目里没有这一年的报告；网站无法采集的来源不计在内",
 )
-c4.metric(
+ui.metric(
+    c4,
     "逾期发布",
     f"{table.filter(pl.col('late') > 0).height:,}",
     help="栏目列表显示的日期晚于法定期限（《条例》第四十九条：部门 1 月 31 日、人民政府 3 月 31 日）",
@@ -77,7 +79,7 @@ shown = table.select(
     pl.col("status").replace_strict(STATUS, default=None).alias("采集情况"),
     pl.col("error").alias("说明"),
 )
-st.dataframe(
+ui.dataframe(
     shown,
     hide_index=True,
     width="stretch",

@@ -32,7 +32,8 @@ change = queries.run("headline_change", f, year=latest) if prev is not None else
 cols = st.columns(len(KPIS) + 1)
 n_rep = counts.filter(pl.col("year") == latest)["n_reports"].sum()
 n_prev = counts.filter(pl.col("year") == prev)["n_reports"].sum() if prev else None
-cols[0].metric(
+ui.metric(
+    cols[0],
     "报告数（份）",
     f"{n_rep:,}",
     delta=(n_rep - n_prev) if prev else None,
@@ -50,7 +51,8 @@ for col, (key, title, nkey) in zip(cols[1:], KPIS):
             note = f"较 {prev} 年的增减只比较两年都有此数的 {both['n_agencies'][0]:,} 家机构。"
         else:
             note = f"{prev} 年没有同一机构的可比数字，不计算变化。"
-    col.metric(
+    ui.metric(
+        col,
         title,
         "—" if v is None else f"{v:,.0f}",
         delta=delta,
@@ -63,6 +65,31 @@ for col, (key, title, nkey) in zip(cols[1:], KPIS):
 if prev is None:
     st.caption(f"库中没有 {latest - 1} 年的报告，无法计算同比变化。")
 st.caption("增减按“同口径”计算：只比较两年都有此数的同一批机构，报告覆盖范围变化不会被当成增减。")
+
+new_years = [y for y in years if y >= 2019]
+if new_years:  # 2019 on, the formats count 主动公开 by what was made and decided, not as one total
+    items = queries.run("new_format_by_year", f)
+    st.caption(
+        "主动公开信息（条）：2019 年起的新格式不再填报主动公开信息总条数（这些年度显示“—”），改为按《条例》第二十条"
+        "填报规章、规范性文件的制发件数和行政许可、行政处罚、行政强制的处理决定数，各年合计如下"
+        "（汇总报告替代其覆盖的下级报告）。"
+    )
+    if items.is_empty():
+        st.caption("所选的 2019 年起报告都没有读出第二十条各项。")
+    else:
+        ui.dataframe(
+            items.select(
+                pl.col("year").alias("年度"),
+                pl.col("n_reports").alias("报告数"),
+                pl.col("rules_made").alias("规章制发（件）"),
+                pl.col("normative_made").alias("规范性文件制发（件）"),
+                pl.col("license_decisions").alias("行政许可决定（件）"),
+                pl.col("penalty_decisions").alias("行政处罚决定（件）"),
+                pl.col("coercion_decisions").alias("行政强制决定（件）"),
+            ),
+            column_config={"年度": st.column_config.NumberColumn(format="%d")},
+            pdf_title="2019 年起主动公开：第二十条各项",
+        )
 
 with st.expander("各年合计（按汇总去重）", expanded=False):
     ui.dataframe(

@@ -32,11 +32,12 @@ LINK = {"在报告中标出": st.column_config.LinkColumn(display_text="标出�
 summary = queries.run("check_summary", f)
 counts = queries.run("report_counts", f)
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("报告数", f"{counts['n_reports'].sum():,}")
-c2.metric("未通过核对项", f"{summary['n_fail'].sum():,}")
-c3.metric("其中错误（自相矛盾）", f"{summary.filter(pl.col('severity') == 'error')['n_fail'].sum():,}")
+ui.metric(c1, "报告数", f"{counts['n_reports'].sum():,}")
+ui.metric(c2, "未通过核对项", f"{summary['n_fail'].sum():,}")
+ui.metric(c3, "其中错误（自相矛盾）", f"{summary.filter(pl.col('severity') == 'error')['n_fail'].sum():,}")
 problems = queries.run("problem_counts", f).row(0, named=True)
-c4.metric(
+ui.metric(
+    c4,
     "解析失败/部分解析文件",
     f"{problems['n_failed'] + problems['n_partial']:,}",
     help=f"解析失败 {problems['n_failed']:,} 个，部分解析 {problems['n_partial']:,} 个（含同一报告的重复副本；"

@@ -134,8 +134,8 @@ if not out.is_empty():
                     x=charts.alt.X(
                         "sum(share):Q",
                         title="占全部答复的比例",
-                        axis=charts.alt.Axis(format=".0%"),
-                        scale=charts.alt.Scale(domain=[0, 1]),
+                        axis=charts.share_axis(),
+                        scale=charts.alt.Scale(domain=[0, 1], nice=False),
                     )
                 )
                 export.show(chart, rates.select("label", "year", "category", "value"), "办理结果比率")
@@ -153,17 +153,17 @@ if not app_df.is_empty():
         long = ay.unpivot(
             index=["年度", "year"], on=list(APPLICANTS), variable_name="c", value_name="value"
         ).with_columns(pl.col("c").replace_strict(APPLICANTS).alias("applicant_zh"))
-        export.show(
-            charts.stacked_shares(long, "年度", "applicant_zh", "value", charts.ORDER["applicant"]),
-            long.select("year", "applicant_zh", "value"),
-            "申请人类型_按年度",
-        )
+        label, keep, name = "年度", ["year"], "申请人类型_按年度"
     else:
         long = ui.to_long(ui.with_year_label(app_df), {c: (zh, c) for c, zh in APPLICANTS.items()}, "applicant_zh")
+        label, keep, name = "bar", ["label", "year"], "申请人类型"
+    if export.has_figures(long) and not (long["value"].fill_null(0) != 0).any():  # shares of nothing: no bar
+        st.info("所选报告的各类申请人均为 0 件，没有可画的占比。")
+    else:
         export.show(
-            charts.stacked_shares(long, "bar", "applicant_zh", "value", charts.ORDER["applicant"]),
-            long.select("label", "year", "applicant_zh", "value"),
-            "申请人类型",
+            charts.stacked_shares(long, label, "applicant_zh", "value", charts.ORDER["applicant"]),
+            long.select(*keep, "applicant_zh", "value"),
+            name,
         )
     ui.paged_table(
         app_table(app_df), app_total, "申请人类型明细", lambda: app_table(queries.run_all("applicants", f)), YEAR

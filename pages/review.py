@@ -98,6 +98,7 @@ else:
 if big:
     rates = by.filter(pl.col("correction_rate").is_not_null())
     if rates["year"].n_unique() > 1:
+        st.subheader("纠错率趋势（按年度合计）")
         export.show(
             charts.trend(rates, "correction_rate", "kind", y_title="纠错率（按年度合计）", rate=True),
             rates.select("year", "kind", "correction_rate"),
@@ -107,6 +108,8 @@ else:
     rates = rl.filter(pl.col("correction_rate").is_not_null())
     if rates["year"].n_unique() > 1:
         tr = rates.with_columns((pl.col("label") + "·" + pl.col("kind")).alias("机构类别"))
+        st.subheader("纠错率趋势")
+        st.caption("同一年度各条线的点左右错开，数值相同也不重叠。")
         export.show(
             charts.gapped_trend(tr, "correction_rate", "机构类别", y_title="纠错率", rate=True),
             tr.select("label", "kind", "year", "correction_rate"),

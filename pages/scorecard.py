@@ -12,7 +12,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from app import rubric_ui
+from app import rubric_ui, ui
 from scoring.export import deduction_text, write_excel
 from scoring.rubric import RubricError, parse_rubric
 from scoring.scorecard import (
@@ -130,7 +130,7 @@ except RubricError as e:
     st.stop()
 weights = {f"pts_{i.id}": i.weight for i in rubric.indicators}
 with st.expander("当前细则", expanded=False):
-    st.dataframe(
+    ui.dataframe(
         pl.DataFrame(
             {"指标": [i.label for i in rubric.indicators], "权重（分）": [i.weight for i in rubric.indicators]}
         ),
@@ -257,7 +257,7 @@ view = table.select(
     pl.col("corrected").alias("采用人工更正值"),
 )
 st.subheader(f"{year} 年 · {'全部机关' if group == ALL else group}")
-event = st.dataframe(
+event = ui.dataframe(
     view,
     placeholder=_BLANK,
     hide_index=True,
@@ -265,9 +265,10 @@ event = st.dataframe(
     on_select="rerun",
     selection_mode="single-row",
     key="sc_table",
+    height="content" if view.height <= ui.WHOLE_ROWS else 20 * 35 + 38,  # 20 rows in view, not 10
     column_config={
         "总排名": st.column_config.NumberColumn("总排名", width="small"),
-        "机关": st.column_config.TextColumn("机关", width="medium", pinned=True),
+        "机关": st.column_config.TextColumn("机关", width="large", pinned=True),
         "总分": st.column_config.ProgressColumn("总分", min_value=0, max_value=100, format="%.1f", width="small"),
         "较上年": st.column_config.NumberColumn("较上年", format="%+.1f", width="small"),
         "组内排名": st.column_config.NumberColumn("组内排名", width="small"),

@@ -7,7 +7,7 @@ router.page()
 import polars as pl
 import streamlit as st
 
-from app import audit_ui, demo, importer, queries, warehouse
+from app import audit_ui, demo, importer, queries, ui, warehouse
 
 st.title("导入报告")
 st.caption("上传年度报告文件（或打包成 zip），解析后并入数据仓库。已在库中的报告不会丢失。")
@@ -92,7 +92,7 @@ def job_status(job_id: str) -> None:
     st.write(
         f"用时 {job.seconds:.0f} 秒。" + "；".join(f"{r['结果']} {r['len']} 个" for r in counts.iter_rows(named=True))
     )
-    st.dataframe(res, hide_index=True, width="stretch")
+    ui.dataframe(res, hide_index=True, width="stretch")
     if st.session_state.get("upload_shown") != job_id:  # once: the rest of the page shows the new counts
         st.session_state["upload_shown"] = job_id
         st.rerun()

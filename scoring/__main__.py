@@ -39,22 +39,29 @@ def main(argv: list[str] | None = None) -> int:
     # one year: that year and the year before it are scored (the change on last year needs both)
     sc = score_warehouse(a.warehouse or warehouse_dir(), rubric, years=None if a.year is None else [a.year - 1, a.year])
     view = sc.scores if a.year is None else sc.scores.filter(pl.col("year") == a.year)
-    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=30):
-        print(
-            view.select(
-                "year",
-                "peer_group",
-                "rank",
-                "agency",
-                "total",
-                "grade",
-                "change",
-                *[c for c, _ in sc.indicator_columns()],
-            )
-        )
+    # the columns under the headers the workbook uses (年度, 同组, 排名 …, each indicator by its rubric name)
+    columns = {
+        "year": "年度",
+        "peer_group": "同组",
+        "rank": "排名",
+        "agency": "机关",
+        "total": "总分",
+        "grade": "等级",
+        "change": "较上年",
+        **dict(sc.indicator_columns()),
+    }
+    with pl.Config(
+        tbl_rows=-1,
+        tbl_cols=-1,
+        tbl_width_chars=200,
+        fmt_str_lengths=30,
+        tbl_hide_column_data_types=True,
+        tbl_hide_dataframe_shape=True,
+    ):  # a blank (an indicator that does not apply) reads —, as on the dashboard
+        print(view.select([pl.col(c).cast(pl.Utf8).fill_null("—").alias(zh) for c, zh in columns.items()]))
     if a.xlsx:
         write_excel(sc, a.xlsx, year=a.year)
-        print(f"已导出 / written: {a.xlsx}")
+        print(f"已导出：{a.xlsx}")
     return 0
 
 

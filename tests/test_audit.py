@@ -530,3 +530,80 @@ def test_rule_error_disposition_and_a_review_made_stale_by_new_checks(eng, sampl
 
     assert arithmetic(None) == 18.75  # 25 points less a quarter for the failed error rule
     assert arithmetic(store.rule_errors(eng)) == 25.0  # 规则误报: no deduction
+
+
+def test_a_correction_leaves_the_prose_check_of_other_cells_as_it_was(tmp_path):
+    """Pingtan 2020: its prose's "共受理政府信息公开申请21件" agrees with the table's 本年新收 总计 21 (so the
+    warehouse keeps no prose row for it). Correcting （七）总计 21→27 must leave 文表一致 passing; correcting the
+    cells the prose quotes makes it fail."""
+    from tests.conftest import CORPUS, need_corpus
+
+    need_corpus()
+    src = tmp_path / "in" / "2020_pingtan-syq_2019.txt"
+    src.parent.mkdir()
+    shutil.copy(CORPUS / src.name, src)
+    wh = tmp_path / "warehouse"
+    url = f"sqlite:///{tmp_path / 'audit.sqlite'}"
+    from etl.build import build
+
+    def prose_check() -> list[tuple]:
+        build([str(src)], wh, progress=False, audit_db=url, force=True)
+        return DB.sql(f"SELECT status, message FROM '{wh}/checks.parquet' WHERE rule = 'text.table_agree'").fetchall()
+
+    assert prose_check() == [("pass", "正文中 1 个数字与统计表一致")]
+    rep = _report(wh, DB.sql(f"SELECT report_id FROM '{wh}/reports.parquet'").fetchall()[0][0])
+    eng = db.engine(url)
+    store.correct_cell(eng, ADMIN, rep, "outcome.total", "total", "year", "27", "核对原件", 0, 21.0, "21")
+    assert prose_check() == [("pass", "正文中 1 个数字与统计表一致")]
+    assert DB.sql(
+        f"SELECT value, source FROM '{wh}/metrics.parquet' WHERE metric = 'outcome.total' AND applicant = 'total'"
+    ).fetchall() == [(27.0, "manual")]
+    # the cells the prose quotes (总计 21 = 自然人 20 + 其他 1; a sub-sum of the row also agrees): 27 = 26 + 1
+    store.correct_cell(eng, ADMIN, rep, "request.new", "total", "year", "27", "核对原件", 0, 21.0, "21")
+    store.correct_cell(eng, ADMIN, rep, "request.new", "natural_person", "year", "26", "核对原件", 0, 20.0, "20")
+    [(status, message)] = prose_check()
+    assert status == "fail" and message.startswith("正文称「本年新收政府信息公开申请数量」为21（正文第10行")
+    assert "统计表为27" in message
+    eng.dispose()
+    db.engine.cache_clear()
+
+
+def test_the_shown_command_writes_the_dashboards_database_and_regions_are_real(tmp_path, monkeypatch):
+    """The 导入/审核 pages' command names the dashboard's warehouse, so it creates the administrator in the
+    database the dashboard reads even from a shell without WAREHOUSE_DIR; a region that is not a province's name
+    (福建) is refused with the name suggested, a code is taken as its name."""
+    import shlex
+
+    from app import audit_ui
+
+    wh = tmp_path / "elsewhere" / "warehouse"
+    monkeypatch.setenv("WAREHOUSE_DIR", str(wh))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    shown = audit_ui.create_admin_command()
+    assert shown == f"python3 -m audit --warehouse {shlex.quote(str(wh))} create-admin 用户名 --name 姓名"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "WAREHOUSE_DIR")}
+    args = shlex.split(shown.replace("用户名", "boss").replace("姓名", "王主任"))
+    done = subprocess.run(
+        [sys.executable, *args[1:], "--password-stdin"], input="secret123\n", capture_output=True, text=True,
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("已创建用户 boss（管理，全部地区）\n审核数据库：sqlite:///")
+    eng = db.engine(f"sqlite:///{db.sqlite_path(wh)}")
+    assert store.user(eng, "boss") == User("boss", "王主任", "admin")
+
+    def add(*region: str) -> subprocess.CompletedProcess:
+        cmd = [sys.executable, "-m", "audit", "--warehouse", str(wh), "add-user", "min", "--role", "reviewer"]
+        return subprocess.run(
+            [*cmd, *region, "--password-stdin"], input="secret123\n", capture_output=True, text=True, cwd=ROOT,
+            env=env,
+        )  # fmt: skip
+
+    refused = add("--province", "福建")
+    assert refused.returncode == 2 and "“福建”不是省级行政区的名称。是否为“福建省”？" in refused.stderr
+    assert add("--province", "福建省", "--prefecture", "福州").stderr.strip().endswith("是否为“福州市”？")
+    made = add("--province", "35", "--prefecture", "3501")
+    assert made.returncode == 0 and "已创建用户 min（审核，福建省 / 福州市）" in made.stdout
+    assert store.user(eng, "min") == User("min", "min", "reviewer", "福建省", "福州市")
+    eng.dispose()
+    db.engine.cache_clear()

@@ -238,3 +238,15 @@ def test_each_file_is_hashed_once(tmp_path, monkeypatch):
     summary = build([str(SAMPLES)], tmp_path / "wh", progress=False)
     assert summary.parsed + summary.partial == len(files) == 5
     assert hashed == Counter({p.name: 1 for p in files})
+
+
+def test_the_summary_counts_check_failures_as_the_quality_page_does(tmp_path, corpus_dir):
+    """The real corpus holds each report as text and as HTML (one a copy of the other): the build's "check
+    failures" are those of the counted reports, the number 数据质量 shows as 未通过核对项; the copies' apart."""
+    from app import queries, warehouse
+
+    wh = tmp_path / "warehouse"
+    summary = build([str(corpus_dir)], wh, progress=False, audit_db="sqlite:///" + str(tmp_path / "none.sqlite"))
+    shown = queries.execute(warehouse.connect(wh), "check_summary", queries.Filters())["n_fail"].sum()
+    assert (summary.check_failures, summary.copy_check_failures) == (shown, 8) == (18, 8)
+    assert "check failures: 18 (+8 in copies of the same reports, not counted);" in summary.line()

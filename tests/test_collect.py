@@ -329,6 +329,9 @@ def test_collect_page_and_coverage(warehouses, monkeypatch):
     )
     assert row["报告网址"].endswith("/pingtan/att/2024nb.docx")
     assert df.loc["平潭县人民政府", "2024年度报告"] == "未找到"
+    # a source without this year's report has no title, dates or link: blank cells shown as —, never None
+    assert df.loc["平潭县人民政府", ["标题", "列表日期", "报告网址"]].isna().all()
+    assert at.dataframe[0].proto.placeholder == "—"
     assert "超时" in df.loc["某县（响应很慢）", "说明"] and df.loc["某县（响应很慢）", "采集情况"] == "采集失败"
     assert df.loc["某县（响应很慢）", "2024年度报告"] == "无法采集"
     assert [m.value for m in at.metric][:3] == ["9", "1", "2"]  # sources, found, not in the column (6 failed)

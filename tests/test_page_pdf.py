@@ -66,3 +66,56 @@ def test_one_year_trend_is_bars_with_values():
     two = pl.concat([one, one.with_columns(year=pl.lit(2021, dtype=pl.Int64))])
     spec = charts.trend(two, "rate", "category", rate=True).to_dict()
     assert spec["layer"][0]["mark"]["type"] == "line"
+
+
+@pytest.mark.skipif(page_pdf.cjk_font() is None, reason="fonts-noto-cjk is not installed")
+def test_headline_figures_percentages_and_a_chinese_title_page(monkeypatch):
+    """The page's headline figures and peer statement on the title page, a ratio the page shows as 97.0% so in the
+    table too, and the demo's title page a title (依申请公开) with the 演示数据 note, not a file name."""
+    import streamlit as st
+
+    from app import demo
+
+    monkeypatch.setattr(demo, "is_demo", lambda: True)
+    page = page_pdf.Page("依申请公开", "筛选：2017年，政府")
+    monkeypatch.setattr(page_pdf, "_page", lambda: page)
+    page_pdf.add_figure("收到申请（件）", "161", "+9（同口径）")
+    page_pdf.add_figure("行政复议（件）", "21", None)
+    page_pdf.add_text(
+        "同级比较：收到申请数", ["演示禾澜县：2（件），在 6 家中排第 6 位（由高到低），高于 0% 的同组机构。"]
+    )
+    rates = pl.DataFrame({"机构": ["演示禾澜县", "演示琼澜县"], "按时办结率": [0.9712, None], "办结数": [859, 12]})
+    page_pdf.add_table(
+        "按时办结率", rates, column_config={"按时办结率": st.column_config.NumberColumn(format="percent")}
+    )
+    data = page_pdf.pdf_bytes(page.title, page.filter_line, page.items, when=datetime(2026, 3, 1, 9, 30))
+    first, tab = (" ".join(t.split()) for t in _texts(data)[:2])
+    assert first.startswith("政府信息公开工作年度报告对比 依申请公开 演示数据：合成报告，机构与数字均为虚构")
+    assert "演示数据_" not in first
+    assert "主要数字 数值 变化 收到申请（件） 161 +9（同口径） 行政复议（件） 21" in first
+    assert "同级比较：收到申请数 演示禾澜县：2（件），在 6 家中排第 6 位" in first
+    assert "内容：0 张图表、1 张表格" in first
+    assert "演示禾澜县 97.1% 859" in tab and "演示琼澜县 — 12" in tab
+
+
+def test_peer_csv_is_ranked_with_percentile_and_highlight():
+    """The 同级比较 download: rank (ties share one), percentile, the highlighted agency, by rank; counts whole."""
+    from app import compare, files
+
+    d = pl.DataFrame(
+        {
+            "label": ["演示禾澜县", "演示琼澜县", "演示溪澜县", "演示桐澜县"],
+            "level_zh": ["县级"] * 4,
+            "scope_zh": ["本级"] * 4,
+            "year": [2017] * 4,
+            "received": [2.0, 21.0, None, 4.0],
+        }
+    )
+    csv = files.csv_bytes(compare.ranked(d, "received", "演示禾澜县")).decode("utf-8-sig").splitlines()
+    assert csv == [
+        "机构,层级,范围,年度,数值,名次,百分位（%）,突出显示",
+        "演示琼澜县,县级,本级,2017,21,1,100.0,",
+        "演示桐澜县,县级,本级,2017,4,2,50.0,",
+        "演示禾澜县,县级,本级,2017,2,3,0.0,是",
+        "演示溪澜县,县级,本级,2017,,,,",
+    ]

@@ -375,3 +375,19 @@ def test_report_copied_from_another_agency_same_year_is_flagged(tmp_path):
         (sc.evidence["report_id"] == r["report_id"]) & (sc.evidence["indicator"] == "originality")
     )
     assert "同年其他机关报告" in msgs["message"][0] and "审批服务管理局" in msgs["message"][0]
+
+
+def test_the_command_prints_chinese_headers_and_blanks_as_dashes(tmp_path, capsys):
+    """python -m scoring: the columns under the workbook's headers (the indicators by their rubric names), a blank
+    as —, no pts_… code, no null."""
+    from scoring.__main__ import main
+
+    wh = build([SAMPLE], tmp_path / "wh")
+    assert main([str(wh)]) == 0
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if "年度" in line)
+    assert [h.strip() for h in header.strip("│ ").split("┆")][:8] == [
+        "年度", "同组", "排名", "机关", "总分", "等级", "较上年", "按时发布",
+    ]  # fmt: skip
+    assert "兴庆区审批服务管理局" in out and "pts_" not in out and "null" not in out and "shape" not in out
+    assert "┆ —" in out  # 较上年: no 2018 report of it to compare with

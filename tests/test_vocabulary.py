@@ -138,3 +138,52 @@ def test_the_build_refuses_values_outside_the_contract(tmp_path, monkeypatch):
     with pytest.raises(finalise.ContractError, match=r"reports.level = 'county' \(2 rows\)"):
         _build([SAMPLES.relative_to(ROOT)], out)
     assert not out.exists() and not (tmp_path / "wh.building").exists()
+
+
+def test_every_column_a_named_query_returns_has_a_chinese_name(samples_wh):
+    """A download (CSV, Excel, PDF table) names its columns through warehouse.labels.COLUMN_ZH: every column of
+    every named query (app/sql) has a name there, so no code such as carried_in or fate_zh reaches a user."""
+    import re
+
+    from app import files, queries, warehouse
+    from warehouse.labels import COLUMN_ZH
+
+    con = warehouse.connect(samples_wh)
+    rid = con.execute("SELECT report_id FROM raw_reports LIMIT 1").fetchone()[0]
+    unnamed = {}
+    for path in sorted(queries.SQL_DIR.glob("*.sql")):
+        wanted = set(re.findall(r"\$(\w+)", path.read_text(encoding="utf-8"))) - {"filters"}
+        params = {k: rid if k == "report_id" else 2018 for k in wanted - set(queries.DEFAULT_PARAMS.get(path.stem, {}))}
+        df = queries.execute(con, path.stem, queries.Filters(), params)
+        for c in df.columns:
+            if c.isascii() and not c.startswith("_") and c not in COLUMN_ZH and c not in files.INTERNAL_COLUMNS:
+                unnamed.setdefault(c, path.stem)
+    assert not unnamed, unnamed
+
+
+def test_a_report_reads_in_its_own_formats_words(real_wh):
+    """报告详情 of Pingtan 2020 (2019 format): rows in the 2019 table's words (本年新制作数量, not "… (2019) /
+    本年制发件数 (2021)"), 规范性文件 one section of three rows (77, 77, 166), and the cell picker's names unique
+    (the two 行政诉讼 总计 cells named by their section)."""
+    from app import queries, warehouse
+    from warehouse.labels import cell_zh
+
+    con = warehouse.connect(real_wh)
+    rid = con.execute(
+        "SELECT report_id FROM raw_reports WHERE source_file LIKE '%2020_pingtan-syq_2019.html'"
+    ).fetchone()[0]
+    rows = queries.execute(con, "report_metrics", queries.Filters(), {"report_id": rid})
+    assert not any(" / " in label for label in rows["label_zh"].to_list())
+    normative = rows.filter(rows["section"].str.contains("规范性文件"))
+    assert set(normative["section"]) == {"二 第二十条第（一）项 规范性文件"}
+    assert list(zip(normative["label_zh"], normative["value"])) == [
+        ("本年新制作数量", 77.0),
+        ("本年新公开数量", 77.0),
+        ("对外公开总数量", 166.0),
+    ]
+    table = rows.filter(rows["source"] == "table")
+    names = [cell_zh(m, a, b, "2019") for m, a, b in table.select("metric", "applicant", "basis").iter_rows()]
+    assert len(names) == len(set(names))
+    assert cell_zh("litigation_direct.total", None, "year", "2019") == "行政诉讼 未经复议直接起诉·总计"
+    assert cell_zh("outcome.total", "total", "year", "2019") == "本年度办理结果·（七）总计（总计）"
+    assert cell_zh("normative.made", None, "year", "2021") == "第二十条第（一）项 行政规范性文件·本年制发件数"

@@ -6,10 +6,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from warehouse import marts
 from warehouse import object_storage as remote
-from warehouse.contract import COLLECTION, COLLECTION_SCHEMA, COVERAGE, COVERAGE_SCHEMA, MATCHES, MATCHES_SCHEMA, TABLES
+from warehouse.contract import (
+    COLLECTION,
+    COLLECTION_SCHEMA,
+    COVERAGE,
+    COVERAGE_SCHEMA,
+    MATCHES,
+    MATCHES_SCHEMA,
+    TABLES,
+    catalogue,
+    label_in,
+    section_in,
+)
 from warehouse.db import literal
 from warehouse.paths import BEST_COPY_SQL, MACROS_SQL, METRICS_CSV
 from warehouse.tables import is_remote, readable, require_published, snapshot, table_source, warehouse_dir
@@ -50,9 +62,18 @@ def _dashboard_views(con: duckdb.DuckDBPyConnection, marts_valid: bool, mart) ->
 
 
 def _labels_view(con: duckdb.DuckDBPyConnection) -> None:
+    """metric_labels (metrics.csv as published) and format_labels: each metric's section and row label as a report
+    of each format prints them (warehouse.contract.label_in / section_in), one row per (key, template)."""
     con.execute(
         f"CREATE VIEW metric_labels AS SELECT * FROM read_csv({literal(METRICS_CSV)}, header=true, all_varchar=true)"
     )
+    rows = [(d.key, t, section_in(d, t), label_in(d, t)) for d in catalogue().values() for t in d.templates]
+    con.register(
+        "format_label_rows",
+        pa.table({c: [r[i] for r in rows] for i, c in enumerate(("key", "template", "section", "label_zh"))}),
+    )
+    con.execute("CREATE TABLE format_labels AS SELECT * FROM format_label_rows")  # a table: cursors see it too
+    con.unregister("format_label_rows")
 
 
 def _collection_view(con: duckdb.DuckDBPyConnection, path: Path | str | None) -> None:

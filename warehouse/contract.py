@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -89,6 +90,32 @@ def catalogue() -> dict[str, MetricDef]:
         )
         for r in _metric_rows().values()
     }
+
+
+_TAGGED = re.compile(r"^(.*?)\s*\((old|2019|2021)\)$")
+
+
+def label_in(d: MetricDef, template: str | None) -> str:
+    """A metric's row label as a report of `template` prints it. metrics.csv names a row shared by formats once
+    for all ("本年新制作数量 (2019) / 本年制发件数 (2021)"; "行政复议数量 / 行政复议 总计" for old / new): a
+    report shows only its own format's words. An unknown template keeps the whole label."""
+    parts = [p.strip() for p in d.label_zh.split(" / ")]
+    if len(parts) < 2 or template not in d.templates:
+        return d.label_zh
+    tagged = {m[2]: m[1] for m in map(_TAGGED.match, parts) if m}
+    if tagged:
+        return tagged.get(template, d.label_zh)
+    if "old" in d.templates and len(parts) == 2 and d.templates != ("old",):  # the old format's words, then the new
+        return parts[0] if template == "old" else parts[1]
+    return d.label_zh
+
+
+def section_in(d: MetricDef, template: str | None) -> str:
+    """A metric's section as a report of `template` heads it: "（行政）规范性文件" is 规范性文件 in 2019, 行政规范性文件
+    from 2021."""
+    if "（行政）" not in d.section or template not in ("2019", "2021"):
+        return d.section
+    return d.section.replace("（行政）", "" if template == "2019" else "行政")
 
 
 def metrics_under(group: str) -> list[str]:

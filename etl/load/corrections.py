@@ -22,10 +22,13 @@ from etl.checks import run_checks
 from etl.checks.prose import RULE as PROSE_RULE
 from etl.checks.prose import check_prose
 from etl.checks.rules import constraints_for
-from etl.model import Metric
+from etl.extract.prose import extract_prose
+from etl.model import Metric, ReadError
+from etl.read import read_document
 from warehouse.contract import TABLES, catalogue
 from warehouse.db import connect, literal
 from warehouse.paths import table_path
+from warehouse.sources import real_path
 
 log = logging.getLogger(__name__)
 MANUAL = "manual"
@@ -58,8 +61,10 @@ def spec_name(template: str | None, variant: str | None) -> str | None:
     return None
 
 
-def apply_corrections(folder: Path, db_url: str | None) -> Applied:
-    """Apply the corrections of the audit database at `db_url` to the warehouse tables in `folder`."""
+def apply_corrections(folder: Path, db_url: str | None, base: Path | None = None) -> Applied:
+    """Apply the corrections of the audit database at `db_url` to the warehouse tables in `folder`. `base`: the
+    folder the stored names of relative inputs are relative to (None: the working folder), where a corrected
+    report's file is read again for the figures its prose states."""
     if not db.exists(db_url):
         return Applied()
     every = store.all_corrections(db.engine(db_url), withdrawn=True)
@@ -177,17 +182,44 @@ def apply_corrections(folder: Path, db_url: str | None) -> Applied:
         ) TO {literal(tmp)} (FORMAT parquet, COMPRESSION zstd)""")
     tmp.replace(metrics_path)
     corrected = sorted({f[0] for f in fixes} | {u[0] for u in undo})
-    _rerun_checks(con, corrected, {r[0]: spec_name(r[3], r[4]) for r in reports}, metrics_path, checks_path)
+    specs = {r[0]: spec_name(r[3], r[4]) for r in reports}
+    stated = {r[0]: _stated(r[2], r[3], base) for r in reports if r[0] in set(corrected)}
+    _rerun_checks(con, corrected, specs, stated, metrics_path, checks_path)
     con.close()
     log.info("applied %d correction(s) to %d report(s)", len(fixes), len(corrected))
     return Applied(cells=len(fixes), reports=len(corrected), stale=stale, withdrawn=len(undo))
 
 
+def _stated(source_file: str, template: str | None, base: Path | None) -> list[Metric] | None:
+    """Every figure the report's prose states, read again from its file: the warehouse keeps only the prose
+    figures its table lacks or contradicted (one that agreed is recorded by the passing check alone), so the prose
+    check cannot be run again from the warehouse. None when the file cannot be read any more."""
+    name = real_path(source_file, base)
+    path = Path(base) / name if base is not None else Path(name)
+    try:
+        doc = read_document(path)
+    except (OSError, ReadError) as e:
+        log.warning("%s: not read again for the prose check (%s); only the prose figures kept are checked", name, e)
+        return None
+    stated = extract_prose(doc, template)
+    if doc.scanned:  # as the parse marks them
+        for m in stated:
+            m.locator = "OCR " + m.locator
+    return stated
+
+
 def _rerun_checks(
-    con, report_ids: list[str], specs: dict[str, str | None], metrics_path: Path, checks_path: Path
+    con,
+    report_ids: list[str],
+    specs: dict[str, str | None],
+    stated: dict[str, list[Metric] | None],
+    metrics_path: Path,
+    checks_path: Path,
 ) -> None:
-    """The report's own rules (formats.md §7) and, where it states figures the table contradicted, the prose check
-    run again on the corrected values. The rules that span reports are recomputed by finalise."""
+    """The report's own rules (formats.md §7) and, where its prose states figures, the prose check run again on
+    the corrected values: every stated figure (`stated`, read again from the file), not only those the warehouse
+    kept, so a correction elsewhere leaves the figures that agreed agreeing. The rules that span reports are
+    recomputed by finalise."""
     con.register("corrected_ids", pa.table({"report_id": pa.array(report_ids, pa.string())}))
     rows = con.execute(
         f"SELECT report_id, metric, applicant, basis, value, raw, locator, source "
@@ -208,8 +240,11 @@ def _rerun_checks(
             continue
         checks = run_checks(spec, table.get(rid, []))
         rules = {c.rule for c in constraints_for(spec)} | {"nonnegative"}
-        if prose.get(rid):  # figures the prose states that the table (as printed) contradicted
-            checks += check_prose(prose[rid], table.get(rid, []))
+        figures = stated.get(rid)
+        if figures is None:  # the file is gone: the prose figures the warehouse kept (those the table lacked)
+            figures = prose.get(rid, [])
+        if figures:
+            checks += check_prose(figures, table.get(rid, []))
             rules.add(PROSE_RULE)
         replaced += [(rid, r) for r in sorted(rules)]
         fresh += [(rid, c.rule, c.severity, c.status, c.expected, c.actual, c.message) for c in checks]

@@ -98,7 +98,10 @@ def test_reviewer_corrects_dismisses_and_it_survives_a_rebuild(site, chromium):
         pg.get_by_label("更正为").fill("73")
         pg.get_by_label("理由").fill("正文第23行：共发布信息73条，其中政府网站41条")
         pg.get_by_role("button", name="保存更正").click()
-        pg.get_by_text("已保存：active.total 更正为 73").wait_for(timeout=30_000)
+        # the cell by its section and row, never its code (active.total)
+        pg.get_by_text(
+            "已保存：主动公开情况·（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条） 更正为 73"
+        ).wait_for(timeout=30_000)
         _settle(pg)
         _choose(pg, "核对项", "举办各类培训班数")
         pg.get_by_text("报告原文如此", exact=True).click()
@@ -266,7 +269,7 @@ def test_a_withdrawn_correction_is_no_longer_applied_after_a_rebuild(site, chrom
         _open(pg, f"{site['url']}/report?report={XIXIA}")
         pg.get_by_label("撤回理由").fill("复核原件：统计表28条无误，正文另计")
         pg.get_by_role("button", name="撤回更正").click()
-        pg.get_by_text("已撤回：active.total").wait_for(timeout=30_000)
+        pg.get_by_text("已撤回：主动公开情况·（一）主动公开政府信息数").wait_for(timeout=30_000)
         _settle(pg)
         _no_exception(pg)
     finally:
@@ -287,7 +290,7 @@ def test_a_withdrawn_correction_is_no_longer_applied_after_a_rebuild(site, chrom
     ctx, pg = _login(chromium, site["url"], "rev", "revpass123")
     try:
         _open(pg, f"{site['url']}/report?report={XIXIA}")
-        pg.get_by_text("本报告的人工更正").wait_for(timeout=30_000)  # the table lists it as 已撤回 (rev)
+        pg.get_by_text("本报告的人工更正").wait_for(timeout=30_000)  # the table lists it as 已撤回（李审核）
         assert pg.get_by_role("button", name="撤回更正").count() == 0  # nothing left in force to withdraw
     finally:
         ctx.close()

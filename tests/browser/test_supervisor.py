@@ -44,6 +44,8 @@ ALLOWED = {
     "MB",
     "MANIFEST",
 }
+# a code as the warehouse stores it: snake_case (carried_in, fate_zh) or dotted (outcome.total, text.table_agree)
+IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[a-z]+(?:\.[a-z_]+)+\b")
 SHANGHAI = "上海市/上海市政府办公厅"
 PINGTAN = "福建省/平潭综合实验区"
 
@@ -174,6 +176,7 @@ def test_no_english_and_no_none_on_any_page(real_server, chromium, page):
     try:
         text = _text(pg)
         assert "None" not in text
+        assert not IDENTIFIER.findall(text), IDENTIFIER.findall(text)
         words = set(re.findall(r"[A-Za-z]{2,}", text)) - ALLOWED
         if page != "upload":  # 导入报告 (another issue's page) lists file types and the uploads folder
             assert not words, f"{page}: {sorted(words)}"
