@@ -158,7 +158,7 @@ def test_every_column_a_named_query_returns_has_a_chinese_name(samples_wh):
         for c in df.columns:
             if c.isascii() and not c.startswith("_") and c not in COLUMN_ZH and c not in files.INTERNAL_COLUMNS:
                 unnamed.setdefault(c, path.stem)
-    assert not unnamed, unnamed
+    assert not unnamed, sorted(unnamed.items())
 
 
 def test_a_report_reads_in_its_own_formats_words(real_wh):

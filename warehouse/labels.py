@@ -236,6 +236,22 @@ COLUMN_ZH = {
     "unit": "单位",
 }
 COLUMN_ZH.update({code: zh for code, zh in APPLICANT_ZH.items() if code != "total"})  # the applicant columns
+# the roster's coverage and 待匹配 (etl/roster, app/sql/roster_*.sql, match_*.sql)
+COLUMN_ZH.update(
+    {
+        "candidates": "候选机构",
+        "days_late": "逾期天数",
+        "deadline": "发布期限",
+        "differences": "不一致之处",
+        "method": "匹配方式",
+        "n": "数量",
+        "n_published": "已发布年数",
+        "n_roster": "名录机构数",
+        "site_searched": "已查年报栏目",
+        "title_agency": "标题所写机关",
+        "title_agency_id": "标题所指机构",
+    }
+)
 # ratio columns (0–1): downloads give them as percentages
 RATE_COLUMNS = {
     "correction_rate",
