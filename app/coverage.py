@@ -38,6 +38,11 @@ EXPECTED = ("on_time", "late", "undated", "missing", "not_found")  # the statuse
 ALL_AGENCIES = 1_000_000_000  # coverage.sql's $agencies: every agency, not the matrix's first rows
 
 
+def from_roster(con) -> bool:
+    """Whether the warehouse was built with a roster (机构名录): coverage() then reads its `coverage` table."""
+    return con.execute("SELECT count(*) FROM raw_coverage").fetchone()[0] > 0
+
+
 def coverage(con, filters: Filters, year: int, fates: str = "[]", rubric: Rubric | None = None) -> pl.DataFrame:
     """The agencies of the selection (every year of it: an agency's span decides whether it owes `year`) with their
     standing for `year`, in the order of the dashboard's lists (level, name)."""

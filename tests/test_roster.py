@@ -52,8 +52,10 @@ CAIZHENG = "宁夏回族自治区/银川市/兴庆区/财政局"
 
 
 def _report_like(src: Path, out: Path, title: str, published: str) -> None:
-    """A report of another agency: a real report's text under another title and publication date."""
-    lines = src.read_text(encoding="utf-8").splitlines()
+    """A report of another agency: a real report's text under another title and publication date, its body naming
+    that agency as the title does (the agency is read from the body too where the title does not place it)."""
+    name = title.split("20", 1)[0]
+    lines = src.read_text(encoding="utf-8").replace("平潭综合实验区", name).splitlines()
     lines[0], lines[1] = f"标题: {title}", f"发布时间: {published}"
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -319,3 +321,18 @@ def test_the_tongbao_counts_coverage_from_the_roster(built):
     assert sorted(cov["status"].to_list()) == sorted(
         s for (s,) in _rows(built / "coverage.parquet", "SELECT status FROM T WHERE year = 2022")
     )
+
+
+def test_the_tongbao_names_the_roster_agency_that_never_published(built, tmp_path):
+    """With a roster the 通报 counts its agencies: 兴庆区财政局, which never published, is named missing in 2022."""
+    from docx import Document
+
+    from app.brief import document, facts
+
+    b = facts.gather(built, 2022, with_charts=False)
+    path = tmp_path / "t.docx"
+    path.write_bytes(document.docx_bytes(b))
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert b.rostered and "（按机构名录）" in text
+    missing = next(line for line in text.splitlines() if line.startswith("未发布单位："))
+    assert "兴庆区财政局" in missing and "达尔罕茂明安联合旗人民政府" not in missing

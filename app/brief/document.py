@@ -154,8 +154,13 @@ class _Writer:
         else:
             self.para(
                 f"{b.region_zh}应发布{b.year}年度政府信息公开工作年度报告的单位共 {c['expected']} 家"
-                f"（按各单位首份与最后一份报告之间的年度推算，标记撤销、合并的单位到撤并前一年），"
-                f"已发布 {c['published']} 家，其中按时发布 {c['on_time']} 家，迟报 {c['late']} 家"
+                + (
+                    "（按机构名录）"
+                    if b.rostered
+                    else "（未导入机构名录，仅计库中有报告的单位：按各单位首份与最后一份报告之间的年度推算，"
+                    "标记撤销、合并的单位到撤并前一年）"
+                )
+                + f"，已发布 {c['published']} 家，其中按时发布 {c['on_time']} 家，迟报 {c['late']} 家"
                 + (f"，未注明发布日期 {c['undated']} 家" if c["undated"] else "")
                 + f"；未发布 {c['missing'] + c['not_found']} 家。"
             )
@@ -349,7 +354,14 @@ class _Writer:
                     for i in cols
                 ],
             )
-            lost = b.evidence.filter((b.evidence["report_id"] == r["report_id"]) & (b.evidence["lost"] > 0))
+            ev = b.evidence
+            # a roster agency without a report (scored 0, 未发布年报) has its deduction under its name
+            same = (
+                (ev["report_id"] == r["report_id"])
+                if r["report_id"]
+                else (ev["report_id"].is_null() & (ev["agency"] == r["agency"]))
+            )
+            lost = ev.filter(same & (ev["lost"] > 0))
             if lost.is_empty():
                 self.para("扣分：无。")
             else:

@@ -71,6 +71,7 @@ class Brief:
     places: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # agency_id -> province, prefecture
     counties: dict[str, str | None] = field(default_factory=dict)  # agency_id -> county
     by_place: pl.DataFrame | None = None  # headline_by_place.sql of the year (the maps)
+    rostered: bool = False  # coverage from the roster (机构名录), not inferred from the reports held
 
     @property
     def region_zh(self) -> str:
@@ -148,6 +149,7 @@ def gather(
         region=region,
         rubric=rubric,
         coverage=coverage,
+        rostered=cov.from_roster(con),
         headline=rows.get(year),
         headline_prev=rows.get(year - 1),
         change=change,
