@@ -248,5 +248,5 @@ def test_the_summary_counts_check_failures_as_the_quality_page_does(tmp_path, co
     wh = tmp_path / "warehouse"
     summary = build([str(corpus_dir)], wh, progress=False, audit_db="sqlite:///" + str(tmp_path / "none.sqlite"))
     shown = queries.execute(warehouse.connect(wh), "check_summary", queries.Filters())["n_fail"].sum()
-    assert (summary.check_failures, summary.copy_check_failures) == (shown, 8) == (18, 8)
-    assert "check failures: 18 (+8 in copies of the same reports, not counted);" in summary.line()
+    assert (summary.check_failures, summary.copy_check_failures) == (shown, 24) == (34, 24)
+    assert "check failures: 34 (+24 in copies of the same reports, not counted);" in summary.line()
