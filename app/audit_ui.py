@@ -469,7 +469,11 @@ def _apply_now() -> None:
         )
         return
     with st.spinner("正在重建数据仓库……"):
-        importer.import_files(importer.Staged([]))
+        try:
+            importer.import_files(importer.Staged([]), user=signed_in())
+        except store.AuditError as e:
+            st.error(str(e))
+            return
     queries.clear()
     st.rerun()
 

@@ -99,6 +99,67 @@ def _may_review(user: User | None, report: Report) -> None:
         )
 
 
+# --- imports ----------------------------------------------------------------------------------------------------
+
+IMPORT_ZH = {
+    "added": "新增",
+    "replaced": "替换",
+    "duplicate": "重复",
+    "pending": "待确认替换",
+    "rejected": "拒绝",
+    "failed": "失败",
+}
+
+
+def may_import(user: User | None, report: Report) -> None:
+    """An import may add or replace a report only within the user's region (a report whose region could not be
+    read only for a user without one). Raises PermissionDenied with the reason."""
+    if user is None or not user.may_review:
+        raise PermissionDenied("需要“审核”或“管理”权限才能导入报告；请先用审核账号登录。")
+    if (user.province or user.prefecture) and not report.province:
+        raise PermissionDenied(
+            f"未能识别这份报告所属的地区，您的账号限定于{user.scope_zh}，不能导入；请由全部地区的审核员导入。"
+        )
+    if not user.covers(report.province, report.prefecture):
+        place = " ".join(p for p in (report.province, report.prefecture) if p)
+        raise PermissionDenied(
+            f"这份报告（{report.agency or ''} {report.year or ''}，{place}）不在您负责的地区（{user.scope_zh}）内，"
+            "不能导入，未写入任何内容。"
+        )
+
+
+def record_import(engine: sa.Engine, user: User | None, batch: str, files: list[dict], action: str = "import") -> None:
+    """One row of the audit log for an import: who, the batch, and each file (name, sha256, outcome, report id).
+    `files`: dicts with name, sha256, outcome (a key of IMPORT_ZH), report_id, note. `action`: import |
+    import.accept | import.refuse (a replacement accepted or refused by a reviewer of its region)."""
+    if user is None or not user.may_review:
+        raise PermissionDenied("需要“审核”或“管理”权限才能导入报告。")
+    counts: dict[str, int] = {}
+    for f in files:
+        counts[f["outcome"]] = counts.get(f["outcome"], 0) + 1
+    lines = [
+        f"{f['name']} sha256={f.get('sha256') or '—'} → {IMPORT_ZH.get(f['outcome'], f['outcome'])}"
+        + (f"（{f['report_id']}）" if f.get("report_id") else "")
+        + (f"：{f['note']}" if f.get("note") else "")
+        for f in files
+    ]
+    one = files[0] if len(files) == 1 else None
+    with engine.begin() as conn:
+        conn.execute(
+            audit_log.insert().values(
+                at=now(),
+                username=user.username,
+                action=action,
+                report_id=one.get("report_id") if one else None,
+                file_sha256=one.get("sha256") if one else None,
+                target=batch,
+                old_value=None,
+                new_value="，".join(f"{IMPORT_ZH.get(k, k)} {n}" for k, n in counts.items()),
+                note="\n".join(lines),
+            )
+        )
+
+
 # --- corrections ---------------------------------------------------------------------------------------------
 
 
@@ -390,6 +451,9 @@ ACTION_ZH = {
     "agency.fate": "标记机构撤并",  # audit/fates.py
     "agency.unfate": "取消撤并标记",
     "rubric.update": "修改考核细则",
+    "import": "导入报告",
+    "import.accept": "接受替换",
+    "import.refuse": "拒绝替换",
 }
 
 

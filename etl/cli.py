@@ -57,6 +57,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     b.add_argument("--force", action="store_true", help="reparse every input, changed or not")
     b.add_argument(
+        "--keep-inputs",
+        action="store_true",
+        help="build over every input of the warehouse at --out as well, read once its writer lock is held "
+        "(run from the folder its relative names are relative to): adds INPUTs without dropping what a build "
+        "running meanwhile added",
+    )
+    b.add_argument(
         "--wait",
         type=float,
         default=None,
@@ -176,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         if args.inputs_from:
             args.inputs += [line for line in args.inputs_from.read_text(encoding="utf-8").splitlines() if line]
-        if not args.inputs:
+        if not args.inputs and not args.keep_inputs:
             parser.error("no INPUT given")
         missing = [i for i in args.inputs + args.places if not os.path.exists(real_path(i))]
         if missing:
@@ -187,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
                 parser.error("--places: " + "; ".join(bad))
             use_places(args.places)
         if object_storage.is_remote(args.out):
+            if args.keep_inputs:
+                parser.error("--keep-inputs applies only to a local --out folder")
             return _build_remote(parser, args)
         if args.keep is not None:
             parser.error("--keep applies only to --out URL (object storage)")
@@ -207,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
                 executor=args.executor,
                 scheduler=args.scheduler,
                 wait=args.wait,
+                keep_inputs=args.keep_inputs,
             )
         except (WarehouseBusy, BuildError) as e:
             print(f"error: {e}", file=sys.stderr)
