@@ -163,30 +163,30 @@ def _saved(message: str, flash: str = "audit_flash") -> None:
     st.rerun()
 
 
-def _seen(key: str, version: int, refresh: bool = False) -> int:
-    """The version of a cell or check when this session first showed it: a save compares it with the database."""
-    k = f"audit_seen_{key}"
-    if refresh or k not in st.session_state:
-        st.session_state[k] = version
-    return st.session_state[k]
+def as_shown(form: str, versions: dict) -> dict:
+    """The versions (of cells, checks, marks…) a form's page showed. A form is submitted in a run of its own, after
+    the run that drew the page the user read and filled in: what that run showed is what an edit is checked
+    against, never what is read when the edit comes in (someone may have saved in between). So each run stores
+    what it shows (`versions`) and hands back what the previous run of this form stored."""
+    k = f"audit_shown_{form}"
+    before = st.session_state.get(k, versions)
+    st.session_state[k] = versions
+    return before
 
 
 def _version(row: dict | None) -> int:
     return row["version"] if row else 0
 
 
-def _save(key: str, shown: int, save, latest, message, flash: str = "audit_flash") -> None:
-    """A form's save: `save(seen)` gets the version of the cell, check or mark as this session first showed it
-    (`shown`, the first time: one changed since is refused as stale) and returns the row saved (None: none is left).
-    Refused, the error is shown and the version shown now (`latest()`) kept, so that the next try may go; saved,
-    the page reruns with `message(row)` on top."""
+def _save(seen: int, save, message, flash: str = "audit_flash") -> None:
+    """A form's save: `save(seen)` gets the version of the cell, check or mark as the page showed it (`_shown`; one
+    changed since is refused as stale) and returns the row saved. Refused, the error is shown under the page this
+    run drew (with the newest state, so the next try may go); saved, the page reruns with `message(row)` on top."""
     try:
-        row = save(_seen(key, shown))
+        row = save(seen)
     except store.AuditError as e:
         st.error(str(e))
-        _seen(key, latest(), refresh=True)
         return
-    _seen(key, _version(row), refresh=True)
     _saved(message(row), flash)
 
 
@@ -233,8 +233,9 @@ def report_actions(rid: str | None, parts: tuple[str, ...] = ("cells", "checks",
         st.success(flash)
     eng = engine()
     user = signed_in()
+    fixed = store.corrections_of_report(eng, report.file_sha256) if eng is not None else []
     if eng is not None:
-        _report_state(eng, report, parts)
+        _report_state(eng, report, parts, fixed)
     if not _may_edit(
         user,
         "尚未配置用户，本看板只读：更正、核对处理与导入需先创建用户（见“审核”页）。",
@@ -249,8 +250,8 @@ def report_actions(rid: str | None, parts: tuple[str, ...] = ("cells", "checks",
         )
         return
     if "cells" in parts:
-        _correction_form(eng, user, report, rid)
-        withdraw_form(eng, user, [(c, report) for c in store.corrections_of_report(eng, report.file_sha256)])
+        _correction_form(eng, user, report, rid, fixed)
+        withdraw_form(eng, user, [(c, report) for c in fixed])
     if "checks" in parts:
         _disposition_form(eng, user, report, rid)
     if "review" in parts:
@@ -263,7 +264,7 @@ def check_actions(rid: str | None) -> None:
     report_actions(rid, parts=("checks",))
 
 
-def _report_state(eng, report: store.Report, parts) -> None:
+def _report_state(eng, report: store.Report, parts, rows: list[dict]) -> None:
     review = store.review_of(eng, report.file_sha256)
     if "review" in parts:
         if review:
@@ -274,7 +275,6 @@ def _report_state(eng, report: store.Report, parts) -> None:
         else:
             st.caption("这份报告尚未标记为已审核。")
     if "cells" in parts:
-        rows = store.corrections_of_report(eng, report.file_sha256)
         if rows:
             now = queries.run("report_metrics", report_id=report.report_id)
             held = {
@@ -318,9 +318,8 @@ def withdraw_form(eng, user: User, rows: list[tuple[dict, store.Report]], key: s
     live = [(c, r) for c, r in rows if c["withdrawn_at"] is None and user.covers(r.province, r.prefecture)]
     if not live:
         return
-    seen_keys = [f"{r.file_sha256}_{store.cell_name(c['metric'], c['applicant'] or None, c['basis'])}" for c, r in live]
-    for (c, _), k in zip(live, seen_keys):
-        _seen(k, c["version"])  # the version shown: a withdrawal of a cell changed since is refused as stale
+    cells = [(r.file_sha256, c["metric"], c["applicant"], c["basis"]) for c, r in live]
+    shown = as_shown(f"withdraw{key}", {k: c["version"] for k, (c, _) in zip(cells, live)})
     st.markdown("**撤回一条更正**")
     with st.form(f"audit_withdraw{key}"):
         pick = st.selectbox(
@@ -340,19 +339,21 @@ def withdraw_form(eng, user: User, rows: list[tuple[dict, store.Report]], key: s
     c, report = live[pick]
     cell = (c["metric"], c["applicant"] or None, c["basis"])
     _save(
-        seen_keys[pick],
-        c["version"],
+        shown.get(cells[pick], c["version"]),
         lambda seen: store.withdraw_correction(eng, user, report, *cell, reason, seen),
-        lambda: c["version"],  # shown in this run
         lambda _: (
             f"已撤回：{store.cell_name(*cell)}。重建数据仓库后恢复报告原值（导入报告、运行 etl build，或点下方“立即重建”）。"
         ),
     )
 
 
-def _correction_form(eng, user: User, report: store.Report, rid: str) -> None:
+def _correction_form(eng, user: User, report: store.Report, rid: str, fixed: list[dict]) -> None:
     vals = queries.run("report_metrics", report_id=rid).filter(pl.col("source").is_in(["table", "manual"]))
     cells = {(r["metric"], r["applicant"], r["basis"]): r for r in vals.iter_rows(named=True)}
+    # the corrections this page shows (the table above): a cell none of them is had none (version 0)
+    shown = as_shown(
+        f"cells_{report.file_sha256}", {(c["metric"], c["applicant"], c["basis"]): c["version"] for c in fixed}
+    )
     st.markdown("**更正一个数值**")
     with st.form("audit_correct", clear_on_submit=False):
         key = st.selectbox(
@@ -377,12 +378,10 @@ def _correction_form(eng, user: User, report: store.Report, rid: str) -> None:
     row = cells.get((metric, applicant, basis))
     old_value = row["value"] if row and row["source"] == "table" else (current["old_value"] if current else None)
     _save(
-        f"{report.file_sha256}_{store.cell_name(metric, applicant, basis)}",
-        _version(current),
+        shown.get((metric, applicant or store.NO_APPLICANT, basis), 0),
         lambda seen: store.correct_cell(
             eng, user, report, metric, applicant, basis, value, reason, seen, old_value, row["raw"] if row else None
         ),
-        lambda: _version(store.correction_of(eng, report, metric, applicant, basis)),
         lambda c: (
             f"已保存：{store.cell_name(metric, applicant, basis)} 更正为 {store.fmt_value(c['new_value'])}。"
             "重建数据仓库后生效（导入报告、运行 etl build，或点下方“立即重建”）。"
@@ -396,6 +395,7 @@ def _disposition_form(eng, user: User, report: store.Report, rid: str) -> None:
         st.caption("这份报告没有未通过的核对。")
         return
     done = store.dispositions_of_report(eng, report.file_sha256)
+    shown = as_shown(f"checks_{report.file_sha256}", {k: d["version"] for k, d in done.items()})
     failed = [(r["rule"], r["message"]) for r in checks.iter_rows(named=True)]
     st.markdown("**处理未通过的核对**")
     st.dataframe(
@@ -435,21 +435,21 @@ def _disposition_form(eng, user: User, report: store.Report, rid: str) -> None:
         return
     rule, message = failed[pick]
     _save(
-        f"{report.file_sha256}_{rule}_{message}",
-        _version(done.get((rule, message))),
+        shown.get((rule, message), 0),
         lambda seen: store.dispose_check(eng, user, report, rule, message, verdict, note, seen, set(failed)),
-        lambda: _version(store.dispositions_of_report(eng, report.file_sha256).get((rule, message))),
         lambda _: f"已保存：{labels.rule_zh(rule)} — {store.VERDICT_ZH[verdict]}。",
     )
 
 
 def _review_form(eng, user: User, report: store.Report) -> None:
+    review = store.review_of(eng, report.file_sha256)
+    shown = as_shown(f"review_{report.file_sha256}", {"at": review["created_at"] if review else None})
     with st.form("audit_review"):
         note = st.text_input("审核意见（可选）", key="audit_review_note")
         go = st.form_submit_button("标记为已审核")
     if go:
         try:
-            store.mark_reviewed(eng, user, report, note)
+            store.mark_reviewed(eng, user, report, note, seen_at=shown["at"])
         except store.AuditError as e:
             st.error(str(e))
             return
@@ -596,13 +596,14 @@ def agency_fate_actions(f: queries.Filters) -> None:
         if not agencies:
             st.caption(f"当前筛选下没有您负责地区（{user.scope_zh}）的机构。")
             return
-        _fate_form(eng := engine(), user, agencies, every)
+        shown = as_shown("fates", {m["agency_id"]: m["version"] for m in marks})  # the marks listed above
+        _fate_form(eng := engine(), user, agencies, every, shown)
         mine = [m for m in marks if m["agency_id"] in agencies]
         if mine:
-            _unfate_form(eng, user, mine, agencies)
+            _unfate_form(eng, user, mine, agencies, shown)
 
 
-def _fate_form(eng, user: User, agencies: dict, every: dict) -> None:
+def _fate_form(eng, user: User, agencies: dict, every: dict, shown: dict) -> None:
     def name(aid: str | None) -> str:
         r = agencies.get(aid) or every.get(aid)
         return f"{r['agency_name']}（{r['first_year']}–{r['last_year']} 年有报告）" if r else str(aid)
@@ -642,16 +643,14 @@ def _fate_form(eng, user: User, agencies: dict, every: dict) -> None:
     agency = _agency(agencies[aid])
     successor = _agency(every[succ]) if succ in every else None
     _save(
-        f"fate_{aid}",
-        _version(fates.fate_of(eng, aid)),
+        shown.get(aid, 0),
         lambda seen: fates.mark_fate(eng, user, agency, fate, year, note, seen, successor),
-        lambda: _version(fates.fate_of(eng, aid)),
         lambda row: f"已保存：{agency.name} {fates.fate_zh(row)}；缺报已按此重新计算。",
         flash="fate_flash",
     )
 
 
-def _unfate_form(eng, user: User, mine: list[dict], agencies: dict) -> None:
+def _unfate_form(eng, user: User, mine: list[dict], agencies: dict, shown: dict) -> None:
     by_id = {m["agency_id"]: m for m in mine}
     with st.form("fate_clear"):
         aid = st.selectbox(
@@ -665,10 +664,8 @@ def _unfate_form(eng, user: User, mine: list[dict], agencies: dict) -> None:
     if not go:
         return
     _save(
-        f"fate_{aid}",
-        by_id[aid]["version"],
+        shown.get(aid, 0),
         lambda seen: fates.clear_fate(eng, user, _agency(agencies[aid]), note, seen),  # None: the mark is gone
-        lambda: _version(fates.fate_of(eng, aid)),
         lambda _: f"已取消 {by_id[aid]['agency']} 的撤并标记。",
         flash="fate_flash",
     )

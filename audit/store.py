@@ -400,12 +400,20 @@ def all_dispositions(engine: sa.Engine) -> list[dict]:
 # --- report reviews -------------------------------------------------------------------------------------------
 
 
-def mark_reviewed(engine: sa.Engine, user: User | None, report: Report, note: str = "") -> dict:
-    """Mark a report 已审核 (signed by the user, now)."""
+_UNCHECKED = object()
+
+
+def mark_reviewed(
+    engine: sa.Engine, user: User | None, report: Report, note: str = "", seen_at: object = _UNCHECKED
+) -> dict:
+    """Mark a report 已审核 (signed by the user, now). `seen_at`: when the review the page showed was made (None:
+    the page showed none); a review made since is not overwritten unseen."""
     _may_review(user, report)
     q = sa.select(report_reviews).where(report_reviews.c.file_sha256 == report.file_sha256)
     with engine.begin() as conn:
         current = conn.execute(q).mappings().first()
+        if seen_at is not _UNCHECKED and (current["created_at"] if current else None) != seen_at:
+            raise AuditError(_stale(dict(current) if current else None, "这份报告的审核标记"))
         values = dict(report_id=report.report_id, note=(note or "").strip(), username=user.username, created_at=now())
         if current is None:
             conn.execute(report_reviews.insert().values(file_sha256=report.file_sha256, **values))
@@ -613,8 +621,10 @@ def update_user(
     province: str | None = None,
     prefecture: str | None = None,
     password: str | None = None,
+    seen: dict | None = None,
 ) -> User:
-    """Change a user's role and region (管理 only), and set a new password when one is given."""
+    """Change a user's role and region (管理 only), and set a new password when one is given. `seen`: the user's
+    role, province, prefecture and active as the page showed them; changed since, the edit is refused as stale."""
     if actor is None or not actor.may_administer:
         raise PermissionDenied("需要“管理”权限才能修改用户。")
     if role not in ROLES:
@@ -630,6 +640,8 @@ def update_user(
         r = conn.execute(sa.select(users).where(users.c.username == username)).mappings().first()
         if r is None:
             raise AuditError(f"没有用户“{username}”。")
+        if seen is not None and any(seen[k] != r[k] for k in seen):
+            raise AuditError(f"用户“{username}”已被他人修改，页面上的内容已过时：请刷新页面，看过最新内容后再改。")
         values = dict(role=role, province=province, prefecture=prefecture)
         if password:
             values["password_hash"] = hash_password(password)

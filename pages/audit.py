@@ -275,6 +275,8 @@ if user.may_administer:
         st.markdown("**修改用户（角色、地区、密码）**")
         who = st.selectbox("要修改的用户", [u["username"] for u in people], key="edit_user_name")
         current = next(u for u in people if u["username"] == who)
+        fields = ("role", "province", "prefecture", "active")
+        shown = audit_ui.as_shown(f"user_{who}", {k: current[k] for k in fields})  # what this page showed
         with st.form(f"edit_user_{who}"):
             a, b = st.columns(2)
             role = b.selectbox(
@@ -285,7 +287,7 @@ if user.may_administer:
             password = a.text_input("新密码（不改请留空）", type="password", key=f"edit_password_{who}")
             if st.form_submit_button("保存修改"):
                 try:
-                    done = store.update_user(eng, user, who, role, province, prefecture, password or None)
+                    done = store.update_user(eng, user, who, role, province, prefecture, password or None, seen=shown)
                     st.success(f"已修改 {done.username}：{ROLE_ZH[done.role]}，{done.scope_zh}。")
                 except store.AuditError as e:
                     st.error(str(e))
@@ -294,6 +296,7 @@ if user.may_administer:
             a, b = st.columns([3, 1])
             who = a.selectbox("停用或启用用户", others, key="user_toggle")
             active = next(u["active"] for u in people if u["username"] == who)
+            shown = audit_ui.as_shown(f"toggle_{who}", {"active": active})  # the button the user read
             if b.button("停用" if active else "启用", key="user_toggle_btn"):
-                store.set_active(eng, user, who, not active)
+                store.set_active(eng, user, who, not shown["active"])  # what the user asked for, not a flip
                 st.rerun()

@@ -1,0 +1,100 @@
+"""Browser tests of issue 29 (Chromium, one dashboard server): two reviewers editing the same report — the second
+save, made on a page that showed the state before the first, is refused as stale (a correction and a check's
+disposition); the session rules (logout revokes the cookie, an open tab expires).
+
+    python -m pytest tests/browser/test_trust.py -q -p no:xdist -o addopts=""
+"""
+
+from __future__ import annotations
+
+import os
+
+import duckdb
+import pytest
+
+from tests.browser.serve import CHROMIUM, dashboard
+from tests.browser.test_audit import ROOT, SHOTS, XIXIA, _choose, _login, _no_exception, _open, _settle
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="no /usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from app import warehouse
+    from audit import db, store
+
+    wh = tmp_path_factory.mktemp("trust_browser") / "warehouse"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(WAREHOUSE_DIR=str(wh), UPLOADS_DIR=str(tmp_path_factory.mktemp("uploads")))
+    saved = os.environ.pop("DATABASE_URL", None)
+    try:
+        warehouse.ensure_built(wh)
+        eng = db.engine(f"sqlite:///{db.sqlite_path(wh)}")
+    finally:
+        if saved is not None:
+            os.environ["DATABASE_URL"] = saved
+    for name, shown in (("reva", "甲审核"), ("revb", "乙审核")):
+        store.create_user(eng, name, shown, f"{name}-Pass-2024", "reviewer", "宁夏回族自治区", "银川市", by="test")
+    with dashboard(env) as url:
+        yield {"url": url, "wh": wh, "eng": eng, "env": env}
+
+
+def _sha(wh) -> str:
+    return (
+        duckdb.connect()
+        .sql(f"SELECT file_sha256 FROM '{wh}/reports.parquet' WHERE report_id = '{XIXIA}'")
+        .fetchall()[0][0]
+    )
+
+
+def test_the_second_of_two_reviewers_is_told_the_page_is_stale(site, chromium):
+    from audit import store
+
+    url = site["url"]
+    a_ctx, a = _login(chromium, url, "reva", "reva-Pass-2024")
+    b_ctx, b = _login(chromium, url, "revb", "revb-Pass-2024")
+    try:
+        for pg in (a, b):
+            _open(pg, f"{url}/report?report={XIXIA}")
+        # B opens the form and fills it in; meanwhile A saves the same cell
+        _choose(b, "单元格", "主动公开政府信息数（不同")
+        b.get_by_label("更正为").fill("21")
+        b.get_by_label("理由").fill("乙：正文称21条")
+        _choose(a, "单元格", "主动公开政府信息数（不同")
+        a.get_by_label("更正为").fill("22")
+        a.get_by_label("理由").fill("甲：正文称22条")
+        a.get_by_role("button", name="保存更正").click()
+        a.get_by_text("已保存：active.total 更正为 22").wait_for(timeout=30_000)
+        b.get_by_role("button", name="保存更正").click()
+        b.get_by_text("已被 reva 于").wait_for(timeout=30_000)
+        _settle(b)
+        assert "页面上的内容已过时" in b.get_by_test_id("stAlert").filter(has_text="已被 reva").inner_text()
+        b.screenshot(path=str(SHOTS / "stale_edit_refused.png"), full_page=True)
+        # what A saved stands; B, now shown it, may save over it knowingly
+        (c,) = store.corrections_of_report(site["eng"], _sha(site["wh"]))
+        assert (c["new_value"], c["username"], c["version"]) == (22.0, "reva", 1)
+        b.get_by_role("button", name="保存更正").click()
+        b.get_by_text("已保存：active.total 更正为 21").wait_for(timeout=30_000)
+        (c,) = store.corrections_of_report(site["eng"], _sha(site["wh"]))
+        assert (c["new_value"], c["username"], c["version"]) == (21.0, "revb", 2)
+        # the same for a failed check's disposition
+        for pg in (a, b):
+            _open(pg, f"{url}/report?report={XIXIA}")
+        _choose(b, "核对项", "举办各类培训班数")
+        b.get_by_label("说明").fill("乙：原件如此")
+        _choose(a, "核对项", "举办各类培训班数")
+        a.get_by_text("已核实", exact=True).click()
+        a.get_by_label("说明").fill("甲：已核实")
+        a.get_by_role("button", name="保存处理结论").click()
+        a.get_by_text("已保存：文表一致 — 已核实").wait_for(timeout=30_000)
+        b.get_by_role("button", name="保存处理结论").click()
+        b.get_by_text("这项核对已被 reva 于").wait_for(timeout=30_000)
+        (d,) = store.dispositions_of_report(site["eng"], _sha(site["wh"])).values()
+        assert (d["verdict"], d["username"]) == ("verified", "reva")
+        _no_exception(a)
+        _no_exception(b)
+    finally:
+        a_ctx.close()
+        b_ctx.close()
+    assert [r["action"] for r in store.audit_rows(site["eng"], report_id=XIXIA)] == ["dispose", "correct", "correct"]
+    assert ROOT.exists()
