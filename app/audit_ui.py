@@ -5,7 +5,9 @@ function at its end (or top, for the guard)."""
 
 from __future__ import annotations
 
+import math
 import os
+import time
 from contextvars import ContextVar
 
 import polars as pl
@@ -13,7 +15,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from app import demo, queries, ui, warehouse
-from audit import db, fates, store
+from audit import db, fates, secret, store, throttle
 from audit.roles import ROLE_ZH, User
 from warehouse import labels
 from warehouse.contract import catalogue
@@ -59,6 +61,9 @@ _USER = "_audit_user"  # the signed-in user of this run (sign_in() sets it)
 _RUN: ContextVar[tuple | None] = ContextVar("audit_run", default=None)
 
 
+_SESSION = "_audit_session"  # this session's login: who, and when (a Unix time); checked on every run
+
+
 def sign_in() -> User | None:
     """Read the login once per run (the router calls it, before any query): the signed-in user, with the role and
     region the database holds now (None: nobody, or no users at all). The pages ask `signed_in()`."""
@@ -70,16 +75,38 @@ def sign_in() -> User | None:
     import streamlit_authenticator as stauth
 
     # one Authenticate a run: its cookie manager is a component with a fixed key. login_sleep_time=0: the router
-    # reads the login on every page's every run, which must not wait the library's default 0.7 s each time
-    auth = stauth.Authenticate(
-        store.credentials(eng), COOKIE, store.cookie_key(eng), SESSION_DAYS, auto_hash=False, login_sleep_time=0
-    )
+    # reads the login on every page's every run, which must not wait the library's default 0.7 s each time. The
+    # key that signs the cookie is the installation's, kept in a 0600 file apart from the database
+    key = secret.cookie_key(warehouse.warehouse_dir())
+    auth = stauth.Authenticate(store.credentials(eng), COOKIE, key, SESSION_DAYS, auto_hash=False, login_sleep_time=0)
     _RUN.set((auth, st.sidebar.container()))
     try:
-        auth.login(location="unrendered", fields=FIELDS, key="audit_login")
-    except stauth.utilities.LoginError as e:
-        st.error(f"登录失败：{e}")
+        auth.login(location="unrendered", fields=FIELDS, key="audit_login")  # a login cookie, if any
+    except stauth.utilities.LoginError:  # the cookie's user is disabled or gone
+        auth.cookie_controller.delete_cookie()
+        st.warning("登录已失效（账号已停用或不存在），请在“审核”页重新登录。")
+    _check_session(eng, auth)
     return _signed_in_as(eng, auth)
+
+
+def _check_session(eng: sa.Engine, auth) -> None:
+    """Every run: a login older than SESSION_DAYS, or one its user has ended since (logged out, had a new password,
+    been disabled), ends here — cookie deleted, nobody signed in — however long the tab has stayed open. A login
+    by cookie is dated by the cookie (its expiry less SESSION_DAYS): a cookie replayed after its user's logout
+    dates from before it and is refused."""
+    if not st.session_state.get("authentication_status"):
+        return
+    name = st.session_state.get("username")
+    held = st.session_state.get(_SESSION)
+    if not held or held["username"] != name:  # signed in by the cookie, in this session's first run
+        token = auth.cookie_controller.get_cookie()
+        issued = token["exp_date"] - SESSION_DAYS * 86400 if token else 0.0
+        held = st.session_state[_SESSION] = {"username": name, "issued": issued}
+    if time.time() - held["issued"] < SESSION_DAYS * 86400 and store.session_valid(eng, name, held["issued"]):
+        return
+    auth.logout(location="unrendered")
+    st.session_state[_SESSION] = None
+    st.warning("登录已过期或已结束（退出登录、修改密码或账号停用），请在“审核”页重新登录。")
 
 
 def _signed_in_as(eng: sa.Engine, auth) -> User | None:
@@ -90,8 +117,14 @@ def _signed_in_as(eng: sa.Engine, auth) -> User | None:
         queries.limit_to(region_of(user))
         with _RUN.get()[1]:
             st.caption(f"已登录：{user.name}（{ROLE_ZH[user.role]}，{user.scope_zh}）")
-            auth.logout("退出登录", location="main", key="audit_logout")  # main: inside the slot
+            # main: inside the slot. Logging out ends every login of the user (each browser's cookie)
+            auth.logout("退出登录", location="main", key="audit_logout", callback=lambda _: _log_out(eng, user))
     return user
+
+
+def _log_out(eng: sa.Engine, user: User) -> None:
+    store.end_sessions(eng, user.username)
+    st.session_state[_SESSION] = None
 
 
 def signed_in() -> User | None:
@@ -102,21 +135,45 @@ def signed_in() -> User | None:
 def login_form() -> User | None:
     """The 审核 page's login form when nobody is signed in. A successful login holds from the rest of this run on
     (its region limit included; the sidebar drawn above it was the anonymous one, which sees every report anyway)
-    — no rerun, which would cut off the component that sets the login cookie."""
+    — no rerun, which would cut off the component that sets the login cookie. The password is checked here, not
+    by the library's form, so that wrong ones are counted (`audit/throttle.py`); the library keeps the cookie."""
     user = signed_in()
     run = _RUN.get()
     if user is not None or run is None:
         return user
-    auth = run[0]
-    import streamlit_authenticator as stauth
+    auth, eng = run[0], engine()
+    slot = st.empty()
+    with slot.form("audit_login_form"):
+        st.subheader("登录")
+        username = st.text_input("用户名", autocomplete="username")
+        password = st.text_input("密码", type="password", autocomplete="current-password")
+        go = st.form_submit_button("登录")
+    if go and (found := _check_login(eng, username.strip(), password)) is not None:
+        slot.empty()
+        st.session_state.update(
+            username=found.username, name=found.name, roles=[found.role], authentication_status=True, logout=None
+        )
+        st.session_state[_SESSION] = {"username": found.username, "issued": time.time()}
+        auth.cookie_controller.set_cookie()
+    return _signed_in_as(eng, auth)
 
-    try:
-        auth.login(location="main", fields=FIELDS, key="audit_login_form")
-    except stauth.utilities.LoginError as e:
-        st.error(f"登录失败：{e}")
-    if st.session_state.get("authentication_status") is False:
+
+def _check_login(eng: sa.Engine, username: str, password: str) -> User | None:
+    """The user, if the password is right and neither the name nor the address is locked out; else None, the
+    reason shown."""
+    address = st.context.ip_address or "unknown"
+    wait = max(throttle.USERS.wait(username), throttle.ADDRESSES.wait(address))
+    if wait:
+        st.error(f"登录失败次数过多，已暂停登录：请 {math.ceil(wait / 60)} 分钟后再试。")
+        return None
+    found = store.check_password(eng, username, password)
+    if found is None:
+        throttle.USERS.failed(username)
+        throttle.ADDRESSES.failed(address)
         st.error("用户名或密码不正确。")
-    return _signed_in_as(engine(), auth)
+        return None
+    throttle.USERS.passed(username)
+    return found
 
 
 def region_of(user: User | None) -> queries.Region:

@@ -3,7 +3,6 @@ appends one row to the audit log, or raises AuditError (a Chinese message for th
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +17,6 @@ from audit.schema import (
     dispositions,
     report_reviews,
     rubrics,
-    settings,
     users,
 )
 from warehouse.cells import parse_cell, to_unit
@@ -27,6 +25,51 @@ from warehouse.contract import APPLICANTS, catalogue
 VERDICT_ZH = {"verified": "已核实", "as_printed": "报告原文如此", "corrected": "已更正"}
 TEMPLATE_ZH = {"old": "2018年及以前格式", "2019": "2019年格式", "2021": "2021年格式"}
 MIN_PASSWORD = 8
+# passwords too common to keep anyone out, whatever their length
+COMMON_PASSWORDS = frozenset(
+    [
+        "12345678",
+        "123456789",
+        "1234567890",
+        "87654321",
+        "11111111",
+        "88888888",
+        "00000000",
+        "password",
+        "password1",
+        "password123",
+        "passw0rd",
+        "qwerty123",
+        "qwertyui",
+        "1qaz2wsx",
+        "abc12345",
+        "abcd1234",
+        "a1234567",
+        "a123456789",
+        "aa123456",
+        "admin123",
+        "admin1234",
+        "iloveyou",
+        "woaini1314",
+        "qq123456",
+        "zxcvbnm123",
+        "asdf1234",
+    ]
+)
+
+
+def password_problem(password: str | None, username: str = "") -> str | None:
+    """Why a new password is too weak (in Chinese), or None: at least MIN_PASSWORD characters, letters and digits
+    (or other characters) mixed, not the user name, not one of the commonest passwords."""
+    p = password or ""
+    if len(p) < MIN_PASSWORD:
+        return f"密码至少 {MIN_PASSWORD} 个字符。"
+    kinds = sum(any(f(c) for c in p) for f in (str.isalpha, str.isdigit, lambda c: not c.isalnum()))
+    if kinds < 2:
+        return "密码不能只由数字或只由字母组成：请混合使用字母、数字或符号。"
+    if p.lower() == (username or "").lower() or p.lower() in COMMON_PASSWORDS or len(set(p)) <= 2:
+        return "这个密码太常见或与用户名相同，很容易被猜中：请换一个。"
+    return None
 
 
 class AuditError(ValueError):
@@ -580,8 +623,8 @@ def create_user(
         raise AuditError("用户名不能为空、不能含空格，最长 64 个字符。")
     if role not in ROLES:
         raise AuditError(f"角色只能是：{'、'.join(f'{k}（{v}）' for k, v in ROLE_ZH.items())}。")
-    if len(password or "") < MIN_PASSWORD:
-        raise AuditError(f"密码至少 {MIN_PASSWORD} 个字符。")
+    if problem := password_problem(password, username):
+        raise AuditError(problem)
     if prefecture and not province:
         raise AuditError("限定地级市时也要写明所在省份。")
     with engine.begin() as conn:
@@ -632,8 +675,8 @@ def update_user(
     province, prefecture = (province or "").strip() or None, (prefecture or "").strip() or None
     if prefecture and not province:
         raise AuditError("限定地级市时也要写明所在省份。")
-    if password and len(password) < MIN_PASSWORD:
-        raise AuditError(f"密码至少 {MIN_PASSWORD} 个字符。")
+    if password and (problem := password_problem(password, username)):
+        raise AuditError(problem)
     if username == actor.username and role != ADMIN:
         raise AuditError("不能取消自己的“管理”权限（请由另一位管理员修改）。")
     with engine.begin() as conn:
@@ -643,8 +686,8 @@ def update_user(
         if seen is not None and any(seen[k] != r[k] for k in seen):
             raise AuditError(f"用户“{username}”已被他人修改，页面上的内容已过时：请刷新页面，看过最新内容后再改。")
         values = dict(role=role, province=province, prefecture=prefecture)
-        if password:
-            values["password_hash"] = hash_password(password)
+        if password:  # a new password ends the user's logins: a cookie stolen before it no longer works
+            values.update(password_hash=hash_password(password), sessions_since=now())
         conn.execute(users.update().where(users.c.id == r["id"]).values(**values))
 
         def shown(role, province, prefecture):
@@ -668,7 +711,9 @@ def set_active(engine: sa.Engine, actor: User, username: str, active: bool) -> N
     if username == actor.username and not active:
         raise AuditError("不能停用自己的账号。")
     with engine.begin() as conn:
-        hit = conn.execute(users.update().where(users.c.username == username).values(active=active))
+        hit = conn.execute(
+            users.update().where(users.c.username == username).values(active=active, sessions_since=now())
+        )
         if hit.rowcount != 1:
             raise AuditError(f"没有用户“{username}”。")
         _log(conn, actor.username, "user.update", None, username, None, "启用" if active else "停用")
@@ -725,14 +770,46 @@ def credentials(engine: sa.Engine) -> dict:
     }
 
 
-def cookie_key(engine: sa.Engine) -> str:
-    """The secret that signs login cookies: made once, kept in the database."""
-    with engine.begin() as conn:
-        v = conn.execute(sa.select(settings.c.value).where(settings.c.key == "cookie_key")).scalar()
-        if v is None:
-            v = secrets.token_urlsafe(32)
-            conn.execute(settings.insert().values(key="cookie_key", value=v))
-        return v
+# --- sessions ---------------------------------------------------------------------------------------------------
+
+
+def check_password(engine: sa.Engine, username: str, password: str) -> User | None:
+    """The active user whose password this is, or None (unknown user, disabled, wrong password)."""
+    import bcrypt
+
+    with engine.connect() as conn:
+        r = (
+            conn.execute(sa.select(users).where(users.c.username == (username or ""), users.c.active))
+            .mappings()
+            .first()
+        )
+    if r is None or not bcrypt.checkpw((password or "").encode(), r["password_hash"].encode()):
+        return None
+    return User(r["username"], r["name"], r["role"], r["province"], r["prefecture"])
+
+
+def _utc(t: datetime) -> datetime:
+    return t if t.tzinfo else t.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+
+
+def session_valid(engine: sa.Engine, username: str | None, issued: float) -> bool:
+    """Whether a login of `username` made at `issued` (a Unix time) still counts: the user is active and has not
+    logged out, had a new password or been disabled since."""
+    if not username:
+        return False
+    with engine.connect() as conn:
+        r = conn.execute(sa.select(users.c.sessions_since).where(users.c.username == username, users.c.active)).first()
+    return r is not None and (r[0] is None or issued > _utc(r[0]).timestamp())
+
+
+def end_sessions(engine: sa.Engine, username: str, conn=None) -> None:
+    """End every login of the user made until now (every browser's cookie): a logout, a new password."""
+    q = users.update().where(users.c.username == username).values(sessions_since=now())
+    if conn is not None:
+        conn.execute(q)
+        return
+    with engine.begin() as c:
+        c.execute(q)
 
 
 class _conn:
