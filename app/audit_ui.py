@@ -62,6 +62,7 @@ _RUN: ContextVar[tuple | None] = ContextVar("audit_run", default=None)
 
 
 _SESSION = "_audit_session"  # this session's login: who, and when (a Unix time); checked on every run
+_ENDED = "_audit_session_ended"
 
 
 def sign_in() -> User | None:
@@ -106,14 +107,17 @@ def _check_session(eng: sa.Engine, auth) -> None:
         return
     auth.logout(location="unrendered")
     st.session_state[_SESSION] = None
-    st.warning("登录已过期或已结束（退出登录、修改密码或账号停用），请在“审核”页重新登录。")
+    st.session_state[_ENDED] = True  # said in the sidebar until the next login
 
 
-def _signed_in_as(eng: sa.Engine, auth) -> User | None:
+def _signed_in_as(eng: sa.Engine, auth, again: bool = False) -> User | None:
     """The user the authenticator holds, kept for this run, and shown in the sidebar with a logout button."""
     user = store.user(eng, st.session_state.get("username")) if st.session_state.get("authentication_status") else None
     st.session_state[_USER] = user
+    if user is None and st.session_state.get(_ENDED) and not again:
+        _RUN.get()[1].warning("登录已过期或已结束（退出登录、修改密码或账号停用），请在“审核”页重新登录。")
     if user is not None:
+        st.session_state.pop(_ENDED, None)
         queries.limit_to(region_of(user))
         with _RUN.get()[1]:
             st.caption(f"已登录：{user.name}（{ROLE_ZH[user.role]}，{user.scope_zh}）")
@@ -155,7 +159,7 @@ def login_form() -> User | None:
         )
         st.session_state[_SESSION] = {"username": found.username, "issued": time.time()}
         auth.cookie_controller.set_cookie()
-    return _signed_in_as(eng, auth)
+    return _signed_in_as(eng, auth, again=True)
 
 
 def _check_login(eng: sa.Engine, username: str, password: str) -> User | None:

@@ -126,7 +126,9 @@ def test_audit_log_refuses_replace_and_truncate(eng):  # noqa: F811
                 (row["id"], row["at"]),
             )
         with pytest.raises(sa.exc.DatabaseError, match="append-only"), eng.begin() as c:
-            c.exec_driver_sql("REPLACE INTO audit_log (id, at, username, action) VALUES (?, ?, 'x', 'x')", (row["id"], row["at"]))
+            c.exec_driver_sql(
+                "REPLACE INTO audit_log (id, at, username, action) VALUES (?, ?, 'x', 'x')", (row["id"], row["at"])
+            )
     else:
         with pytest.raises(sa.exc.DatabaseError, match="append-only"), eng.begin() as c:
             c.exec_driver_sql("TRUNCATE audit_log")

@@ -98,3 +98,72 @@ def test_the_second_of_two_reviewers_is_told_the_page_is_stale(site, chromium):
         b_ctx.close()
     assert [r["action"] for r in store.audit_rows(site["eng"], report_id=XIXIA)] == ["dispose", "correct", "correct"]
     assert ROOT.exists()
+
+
+def _cookie(ctx) -> dict:
+    from app.audit_ui import COOKIE
+
+    (c,) = [c for c in ctx.cookies() if c["name"] == COOKIE]
+    return c
+
+
+def _signed_in_with(chromium, url: str, cookie: dict) -> bool:
+    """Whether a fresh browser holding only `cookie` (a replay) is signed in."""
+    ctx = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    try:
+        ctx.add_cookies([cookie])
+        pg = ctx.new_page()
+        pg.goto(f"{url}/audit", timeout=60_000)
+        _settle(pg)
+        pg.get_by_role("heading", name="审核").first.wait_for(timeout=30_000)
+        _settle(pg)
+        return pg.get_by_text("已登录：").count() > 0
+    finally:
+        ctx.close()
+
+
+def test_logout_and_a_new_password_revoke_the_cookie(site, chromium):
+    from audit import store
+    from audit.roles import User
+
+    url = site["url"]
+    ctx, pg = _login(chromium, url, "reva", "reva-Pass-2024")
+    try:
+        cookie = _cookie(ctx)
+        assert _signed_in_with(chromium, url, cookie)  # the cookie signs in elsewhere, as it should …
+        pg.get_by_role("button", name="退出登录").click()
+        _settle(pg)
+        pg.get_by_label("用户名").wait_for(timeout=30_000)
+    finally:
+        ctx.close()
+    assert not _signed_in_with(chromium, url, cookie)  # … until its user logs out
+    ctx, pg = _login(chromium, url, "revb", "revb-Pass-2024")
+    cookie = _cookie(ctx)
+    ctx.close()
+    assert _signed_in_with(chromium, url, cookie)
+    store.update_user(
+        site["eng"], User("root", "管理", "admin"), "revb", "reviewer", "宁夏回族自治区", "银川市", "New-pass-2025"
+    )
+    assert not _signed_in_with(chromium, url, cookie)
+
+
+def test_an_open_tab_expires(chromium, site):
+    """AUDIT_SESSION_DAYS of 40 seconds: after it, the next action of a tab left open finds nobody signed in."""
+    import time
+
+    env = {**site["env"], "AUDIT_SESSION_DAYS": str(40 / 86400)}
+    with dashboard(env) as url:
+        ctx, pg = _login(chromium, url, "reva", "reva-Pass-2024")
+        started = time.monotonic()  # the login was made before this
+        try:
+            assert pg.get_by_text("已登录：").count() == 1
+            pg.wait_for_timeout(max(0, 42 - (time.monotonic() - started)) * 1000)
+            pg.get_by_role("tab", name="审核日志").click()
+            pg.get_by_label("报告编号").fill(XIXIA)  # a rerun of the same tab, no page load
+            pg.get_by_label("报告编号").press("Enter")
+            pg.get_by_text("登录已过期或已结束").wait_for(timeout=30_000)
+            _settle(pg)
+            pg.screenshot(path=str(SHOTS / "session_expired.png"), full_page=True)
+            assert pg.get_by_text("已登录：").count() == 0 and pg.get_by_label("密码").count() == 1
+        finally:
+            ctx.close()
