@@ -155,6 +155,28 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="retries (with back-off) after a timeout, a dropped connection, 5xx or 429",
     )
+    c.add_argument(
+        "--deadline",
+        type=float,
+        default=120.0,
+        metavar="S",
+        help="seconds one request may take in all, its body included (a server trickling bytes is cut off)",
+    )
+    c.add_argument(
+        "--source-deadline",
+        type=float,
+        default=1800.0,
+        metavar="S",
+        help="seconds one source's whole collection may take; then it stops, keeping what it saved (partial)",
+    )
+    c.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="fetch this host even though it resolves to a loopback, private, link-local or multicast address "
+        "(refused otherwise): an intranet's site; repeatable",
+    )
     args = parser.parse_args(argv)
     if args.command == "collect":
         return _collect(parser, args)
@@ -241,9 +263,24 @@ def _collect(parser, args) -> int:
         sources = [s for s in sources if shard_of(s, n) == k]
     if args.max_pages < 1 or args.per_host < 1 or args.concurrency < 1 or args.retries < 0 or args.timeout <= 0:
         parser.error("--max-pages, --per-host and --concurrency must be >= 1, --retries >= 0, --timeout > 0")
-    politeness = Politeness(timeout=args.timeout, retries=args.retries, per_host=args.per_host, delay=args.delay)
+    if args.deadline <= 0 or args.source_deadline <= 0:
+        parser.error("--deadline and --source-deadline must be > 0")
+    politeness = Politeness(
+        timeout=args.timeout,
+        retries=args.retries,
+        per_host=args.per_host,
+        delay=args.delay,
+        deadline=args.deadline,
+        allow_hosts=frozenset(args.allow_host),
+    )
     summary = collect(
-        sources, args.out, year=args.year, max_pages=args.max_pages, politeness=politeness, concurrency=args.concurrency
+        sources,
+        args.out,
+        year=args.year,
+        max_pages=args.max_pages,
+        politeness=politeness,
+        concurrency=args.concurrency,
+        source_seconds=args.source_deadline,
     )
     for agency, error in summary.errors:
         print(f"{agency}：{error}", file=sys.stderr)
