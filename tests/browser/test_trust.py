@@ -25,7 +25,7 @@ def site(tmp_path_factory):
 
     wh = tmp_path_factory.mktemp("trust_browser") / "warehouse"
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(WAREHOUSE_DIR=str(wh), UPLOADS_DIR=str(tmp_path_factory.mktemp("uploads")))
+    env.update(WAREHOUSE_DIR=str(wh), UPLOADS_DIR=str(tmp_path_factory.mktemp("uploads")), UPLOAD_SESSION_MB="30")
     saved = os.environ.pop("DATABASE_URL", None)
     try:
         warehouse.ensure_built(wh)
@@ -167,3 +167,37 @@ def test_an_open_tab_expires(chromium, site):
             assert pg.get_by_text("已登录：").count() == 0 and pg.get_by_label("密码").count() == 1
         finally:
             ctx.close()
+
+
+def test_the_upload_endpoint_is_bounded(site, chromium, tmp_path):
+    """Streamlit's endpoint, PUT to directly as a hostile client would: the app's maxUploadSize (20 MB) is in force,
+    a session holds at most UPLOAD_SESSION_MB (30 here), and a session not signed in as 审核 may hold nothing."""
+    url = site["url"]
+    ctx, pg = _login(chromium, url, "reva", "reva-Pass-2024")
+    seen = []
+    pg.route("**/_stcore/upload_file/**", lambda route: (seen.append(route.request), route.continue_()))
+    try:
+        pg.goto(f"{url}/upload", timeout=60_000)
+        _settle(pg)
+        small = tmp_path / "small.txt"
+        small.write_text("兴庆区 2018", encoding="utf-8")
+        pg.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(small)])
+        pg.wait_for_timeout(1500)
+        (put,) = [r for r in seen if r.method == "PUT"]
+        headers = {"X-Xsrftoken": put.headers["x-xsrftoken"]}
+
+        def send(mb: float, target: str = put.url) -> tuple[int, str]:
+            body = {"file": {"name": "x.txt", "mimeType": "text/plain", "buffer": b"x" * int(mb * 2**20)}}
+            got = ctx.request.put(target, multipart=body, headers=headers, timeout=60_000)
+            return got.status, got.text()
+
+        assert send(21) == (413, '{"detail":"File too large"}')  # over the app's maxUploadSize
+        assert send(15)[0] == 204  # the same file id: replaces the small one
+        other = put.url.rsplit("/", 1)[0] + "/another-file-id"
+        assert send(16, other) == (413, '{"detail":"upload refused: the session would hold more than 30 MB"}')
+        pg.get_by_role("button", name="退出登录").click()
+        _settle(pg)
+        status, said = send(0.001)  # logged out: the session may hold nothing
+        assert status == 413 and "not signed in with the 审核 role" in said
+    finally:
+        ctx.close()
