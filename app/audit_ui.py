@@ -205,6 +205,22 @@ def require_import_role() -> None:
         st.stop()
 
 
+def corrections_to_review(corrections: list[dict], reports: list[dict], held: set[str]) -> list[tuple[dict, dict]]:
+    """The corrections whose report file the warehouse no longer holds (`held`: its files' sha256), each with the
+    report of `reports` that now stands for it: the file of the same name (replaced in place), else the report of
+    the same agency and year (the file moved and changed). A build does not apply them; a reviewer looks again."""
+    by_file = {r["source_file"]: r for r in reports}
+    by_agency_year = {(r["agency"], r["year"]): r for r in reports if r["agency"] and r["year"] is not None}
+    out = []
+    for c in corrections:
+        if c["file_sha256"] in held:
+            continue
+        new = by_file.get(c["source_file"]) or by_agency_year.get((c["agency"], c["year"]))
+        if new is not None:
+            out.append((c, new))
+    return out
+
+
 def report_of(meta: dict) -> store.Report:
     return store.Report(
         meta["report_id"],

@@ -40,7 +40,6 @@ if user.prefecture:
 if user.province or user.prefecture:
     st.caption(f"您负责的地区：{user.scope_zh}；下面只列出这一地区的报告。")
 by_sha = {r["file_sha256"]: r for r in reports.iter_rows(named=True)}
-by_file = {r["source_file"]: r for r in reports.iter_rows(named=True)}
 every = queries.run("audit_reports")
 all_shas = set(every["file_sha256"].to_list())
 
@@ -60,13 +59,16 @@ tabs = st.tabs(
 
 with tabs[0]:
     corrections = store.all_corrections(eng)
-    # a file replaced by other bytes: its corrections wait for a reviewer to look at the new file
-    stale = [c for c in corrections if c["file_sha256"] not in all_shas and c["source_file"] in by_file]
+    # a file replaced by other bytes (in place, or moved and changed): its corrections wait for a reviewer to look
+    # at the report that now stands for it
+    pairs = audit_ui.corrections_to_review(corrections, list(by_sha.values()), all_shas)
+    stale = [c for c, _ in pairs]
+    new_of = {c["id"]: r for c, r in pairs}
     if not stale:
         st.success("没有需要复核的更正：每条更正所对应的报告文件都未变。")
     else:
         st.warning(
-            f"{len(stale)} 条更正所对应的报告文件已被替换（同一文件名、不同内容），重建时未应用。"
+            f"{len(stale)} 条更正所对应的报告文件已被替换（同一文件名或同一机构同一年度、不同内容），重建时未应用。"
             "请打开新文件的报告详情，核对后重新更正。"
         )
         st.dataframe(
@@ -81,7 +83,8 @@ with tabs[0]:
                         "理由": c["reason"],
                         "更正人": c["username"],
                         "时间": store.local_time(c["created_at"]),
-                        "新报告编号": by_file[c["source_file"]]["report_id"],
+                        "新文件": new_of[c["id"]]["source_file"],
+                        "新报告编号": new_of[c["id"]]["report_id"],
                     }
                     for c in stale
                 ]
@@ -90,7 +93,7 @@ with tabs[0]:
             width="stretch",
         )
         for c in stale[:20]:
-            new = by_file[c["source_file"]]
+            new = new_of[c["id"]]
             st.page_link(
                 "pages/report.py",
                 label=f"复核：{new['label']} {new['year']}",

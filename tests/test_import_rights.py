@@ -65,7 +65,9 @@ def test_outside_region_refused_and_audited(site):
     (o,) = importer.import_files(staged, wh, users["fujian"])
     assert o.status == "rejected"
     assert "不在您负责的地区（福建省）内" in o.reason and "宁夏回族自治区" in o.reason
-    assert _count(wh) == before and _value(wh, "%000_dda260feeadc045e.txt", "active.total") == [12786.0]  # nothing written
+    assert _count(wh) == before and _value(wh, "%000_dda260feeadc045e.txt", "active.total") == [
+        12786.0
+    ]  # nothing written
     (row,) = store.audit_rows(eng, action="import")
     assert row["username"] == "fj" and row["new_value"] == "拒绝 1"
     assert o.sha256 in row["note"] and "兴庆区_2018_副本.txt" in row["note"]
@@ -81,7 +83,9 @@ def test_replacement_waits_for_a_reviewer_of_the_region(site):
     _wait(job)
     (o,) = job.files
     assert o.status == "pending" and "需要负责该地区的审核员" in o.reason
-    assert _count(wh) == before and _value(wh, "%000_dda260feeadc045e.txt", "active.total") == [12786.0]  # not silently replaced
+    assert _count(wh) == before and _value(wh, "%000_dda260feeadc045e.txt", "active.total") == [
+        12786.0
+    ]  # not silently replaced
     assert importer.pending(users["fujian"]) == []  # another region's reviewer neither sees nor decides it
     (p,) = importer.pending(users["ningxia"])
     both = importer.copies(p, wh).filter("differs")
@@ -110,7 +114,8 @@ def test_rebuild_with_nothing_staged_applies_corrections(site):
 
     cols = ["report_id", "file_sha256", "template", "source_file", "agency", "year", "province", "prefecture"]
     row = duckdb.connect().execute(
-        f"SELECT {', '.join(cols)} FROM read_parquet(?) WHERE report_id = '3eb9e63eceec3709'", [str(wh / "reports.parquet")]
+        f"SELECT {', '.join(cols)} FROM read_parquet(?) WHERE report_id = '3eb9e63eceec3709'",
+        [str(wh / "reports.parquet")],
     )
     report = store.Report(*row.fetchone())
     store.correct_cell(eng, users["ningxia"], report, "active.total", None, "year", "12787", "复核原件", 0, 12786.0)
@@ -162,3 +167,43 @@ def test_import_during_a_cli_build_keeps_both(site):
     assert job.files[0].status == "parsed", job.files[0].reason
     assert len(texts) == 14 and _count(wh) == 5 + 14 + 1  # the build's 19 and the import's one
     assert _value(wh, "%兴庆区_2017.txt", "active.total") == [12786.0]
+
+
+def test_a_corrected_file_moved_and_changed_is_listed_for_review(tmp_path, monkeypatch):
+    """A correction follows the file's bytes: the file moved to another folder and edited is no longer corrected by
+    a build, and the 审核 page lists the correction beside the report that now stands for it."""
+    from app.audit_ui import corrections_to_review
+    from audit import db, store
+    from etl.build import build
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    first = tmp_path / "first"
+    first.mkdir()
+    for f in SAMPLES.glob("*.txt"):
+        (first / f.name).write_bytes(f.read_bytes())
+    wh = tmp_path / "wh"
+    build([str(first)], wh, progress=False)
+    eng = db.engine(db.database_url(wh))
+    cols = ["report_id", "file_sha256", "template", "source_file", "agency", "year", "province", "prefecture"]
+    row = duckdb.connect().execute(
+        f"SELECT {', '.join(cols)} FROM read_parquet(?) WHERE report_id = '3eb9e63eceec3709'",
+        [str(wh / "reports.parquet")],
+    )
+    report = store.Report(*row.fetchone())
+    reviewer = store.create_user(eng, "nx", "宁夏审核", "Nx-review-2024", "reviewer", "宁夏回族自治区", by="test")
+    store.correct_cell(eng, reviewer, report, "active.total", None, "year", "12787", "复核原件", 0, 12786.0)
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    for f in first.iterdir():
+        data = f.read_bytes()
+        if f.name == XINGQING.name:
+            f, data = f.with_name("兴庆区_2018_修订.txt"), data + "\n（修订版）\n".encode()
+        (moved / f.name).write_bytes(data)
+    summary = build([str(moved)], wh, progress=False)
+    assert summary.corrected == 0 and _value(wh, "%兴庆区_2018_修订.txt", "active.total") == [12786.0]
+    got = duckdb.connect().execute(f"SELECT {', '.join(cols)} FROM read_parquet(?)", [str(wh / "reports.parquet")])
+    reports = [dict(zip(cols, r)) for r in got.fetchall()]
+    (pair,) = corrections_to_review(store.all_corrections(eng), reports, {r["file_sha256"] for r in reports})
+    correction, new = pair
+    assert (correction["new_value"], correction["source_file"]) == (12787.0, str(first / XINGQING.name))
+    assert new["source_file"].endswith("兴庆区_2018_修订.txt") and new["agency"] == "银川市兴庆区人民政府"
