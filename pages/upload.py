@@ -123,21 +123,25 @@ def replacements() -> None:
     pick = st.selectbox(
         "文件",
         range(len(waiting)),
-        format_func=lambda i: f"{waiting[i].file.agency or ''} {waiting[i].file.year or ''}：{waiting[i].file.name}"
-        f"（{waiting[i].by} 上传）",
+        format_func=lambda i: (
+            f"{waiting[i].file.agency or ''} {waiting[i].file.year or ''}：{waiting[i].file.name}"
+            f"（{waiting[i].by} 上传）"
+        ),
         key="upload_pending_pick",
     )
     p = waiting[pick]
-    st.caption(f"已有报告：{p.file.replaces_file}（{p.file.replaces}）；新文件：{p.file.name}（sha256 {p.file.sha256}）")
+    st.caption(
+        f"已有报告：{p.file.replaces_file}（{p.file.replaces}）；新文件：{p.file.name}（sha256 {p.file.sha256}）"
+    )
     both = importer.copies(p)
     n = both["differs"].sum()
-    st.write(f"两份共 {both.height} 个单元格，{n} 个不同（不同的排在前面）。")
+    st.write(f"两份共 {both.height} 个单元格，{n} 个不同（不同的排在前面；“—”= 该份报告没有这一格）。")
     st.dataframe(
         both.select(
             pl.col("label_zh").alias("指标"),
-            pl.col("applicant_zh").alias("申请人"),
-            pl.col("raw").alias("已有报告"),
-            pl.col("raw_new").alias("新文件"),
+            pl.col("applicant_zh").fill_null("").alias("申请人"),
+            pl.col("raw").fill_null("—").alias("已有报告"),
+            pl.col("raw_new").fill_null("—").alias("新文件"),
             pl.when("differs").then(pl.lit("不同")).otherwise(pl.lit("")).alias("比较"),
             pl.col("metric").alias("指标代码"),
         ),

@@ -201,3 +201,52 @@ def test_the_upload_endpoint_is_bounded(site, chromium, tmp_path):
         assert status == 413 and "not signed in with the 审核 role" in said
     finally:
         ctx.close()
+
+
+def test_a_replacement_is_held_shown_beside_the_original_and_accepted(site, chromium, tmp_path):
+    """导入报告: a copy of 银川市兴庆区人民政府 2018 with 主动公开 12786 → 99999 is held, not imported; another
+    reviewer of the region sees both copies' figures side by side and accepts it; then it is imported."""
+    from tests.test_import_rights import XINGQING
+
+    url, wh = site["url"], site["wh"]
+    copy = tmp_path / "兴庆区_2018_副本.txt"
+    copy.write_text(XINGQING.read_text(encoding="utf-8").replace("\t12786", "\t99999"), encoding="utf-8")
+    n = duckdb.connect().sql(f"SELECT count(*) FROM '{wh}/reports.parquet'").fetchall()[0][0]
+    ctx, pg = _login(chromium, url, "reva", "reva-Pass-2024")
+    try:
+        pg.goto(f"{url}/upload", timeout=60_000)
+        _settle(pg)
+        pg.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(copy)])
+        pg.wait_for_timeout(1500)
+        pg.get_by_role("button", name="解析并导入").click()
+        pg.get_by_text("导入结果").wait_for(timeout=120_000)
+        _settle(pg)
+        assert "待确认替换" in pg.get_by_test_id("stMain").inner_text()
+    finally:
+        ctx.close()
+    assert duckdb.connect().sql(f"SELECT count(*) FROM '{wh}/reports.parquet'").fetchall()[0][0] == n
+    ctx, pg = _login(chromium, url, "revb", "revb-Pass-2024")
+    try:
+        pg.goto(f"{url}/upload", timeout=60_000)
+        _settle(pg)
+        pg.get_by_text("待确认的替换").wait_for(timeout=30_000)
+        table = pg.get_by_test_id("stDataFrame").last
+        table.wait_for(timeout=30_000)
+        assert "个不同" in pg.get_by_test_id("stMain").inner_text()
+        pg.screenshot(path=str(SHOTS / "import_replacement_pending.png"), full_page=True)
+        pg.get_by_label("说明").fill("核对原件：新文件为更正版")
+        pg.get_by_role("button", name="接受替换并导入").click()
+        pg.get_by_text("导入结果").wait_for(timeout=120_000)
+        _settle(pg)
+        _no_exception(pg)
+    finally:
+        ctx.close()
+    got = duckdb.connect().sql(
+        f"SELECT m.value FROM '{wh}/metrics.parquet' m JOIN '{wh}/reports.parquet' r USING (report_id) "
+        "WHERE r.source_file LIKE '%兴庆区_2018_副本%' AND m.metric = 'active.total' AND m.source = 'table'"
+    )
+    assert got.fetchall() == [(99999.0,)]
+    from audit import store
+
+    actions = [(r["username"], r["action"]) for r in store.audit_rows(site["eng"]) if r["action"].startswith("import")]
+    assert actions[:3] == [("revb", "import"), ("revb", "import.accept"), ("reva", "import")]
