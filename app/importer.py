@@ -183,24 +183,43 @@ def missing_inputs(wh: Path | None = None) -> list[str]:
     return out
 
 
-IMPORT_SECONDS = 600  # the build of one import: the whole warehouse is assembled again…
-IMPORT_SECONDS_PER_FILE = 60  # …and each new file parsed (a PDF of hundreds of pages takes seconds)
+STALL_SECONDS = 1200  # an import stops only when its build has parsed nothing for this long (a scan of 40 pages
+# takes minutes; there is no limit on the whole import, which may hold hundreds of them)
 PROBE = ".probe"  # in the batch folder: the new files built on their own, to read their agency, year and region
 
 
-def _etl_build(inputs: list[str], out: Path, folder: Path, seconds: float, *options: str) -> str | None:
+def _etl_build(inputs: list[str], out: Path, folder: Path, on_file=None, *options: str) -> str | None:
     """`python -m etl build` in a process of its own (its memory is returned when it ends and never adds to the
-    dashboard server's); None, or what went wrong (in Chinese)."""
+    dashboard server's); None, or what went wrong (in Chinese). `on_file(source_file)`: called as each file is
+    parsed. The build is stopped when STALL_SECONDS pass without a file parsed (the warehouse stays as it was)."""
+    import queue
+    import tempfile
+
     listing = folder / f".inputs{'-probe' if out.name == PROBE else ''}"  # hidden: never an input
     listing.write_text("".join(f"{i}\n" for i in inputs), encoding="utf-8")
     cmd = [sys.executable, "-m", "etl", "build", "--inputs-from", str(listing), "--out", str(out), "--jobs", "1"]
-    try:
-        done = subprocess.run([*cmd, *options], cwd=warehouse.ROOT, capture_output=True, text=True, timeout=seconds)
-    except subprocess.TimeoutExpired:
-        return f"导入超时（超过 {seconds:.0f} 秒），已停止；数据仓库保持导入前的样子"
-    if done.returncode == 0:
-        return None
-    return (done.stderr.strip().splitlines() or ["构建失败"])[-1].removeprefix("error: ")
+    lines: queue.Queue = queue.Queue()
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+        proc = subprocess.Popen(
+            [*cmd, "--progress-lines", *options], cwd=warehouse.ROOT, stdout=subprocess.PIPE, stderr=err, text=True
+        )
+        threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout] + [lines.put(None)], daemon=True).start()
+        while True:
+            try:
+                line = lines.get(timeout=STALL_SECONDS)
+            except queue.Empty:
+                proc.kill()
+                proc.wait()
+                return f"导入停止：{STALL_SECONDS // 60} 分钟内没有解析完一个文件；数据仓库保持导入前的样子"
+            if line is None:
+                break
+            parts = line.rstrip("\n").split("\t")
+            if parts[0] == "parsed" and len(parts) > 1 and on_file is not None:
+                on_file(parts[1])
+        if proc.wait() == 0:
+            return None
+        err.seek(0)
+        return (err.read().strip().splitlines() or ["构建失败"])[-1].removeprefix("error: ")
 
 
 _COLUMNS = ["source_file", "report_id", "file_sha256", "agency", "agency_id", "province", "prefecture", "year"]
@@ -241,7 +260,11 @@ def _as_report(row: dict) -> store.Report:
 
 
 def import_files(
-    staged: Staged, wh: Path | None = None, user: User | None = None, accept: frozenset[str] = frozenset()
+    staged: Staged,
+    wh: Path | None = None,
+    user: User | None = None,
+    accept: frozenset[str] = frozenset(),
+    progress=None,
 ) -> list[Outcome]:
     """Add the staged files to the warehouse as `user` may; fill in each file's outcome; one row of the audit log.
 
@@ -251,7 +274,8 @@ def import_files(
     accepts it (`accept`: the sha256 of files so accepted). Then the warehouse is rebuilt over its inputs plus the
     admitted files by `etl build --keep-inputs`, which takes the writers' lock before it reads the inputs the
     warehouse has: a build that ran meanwhile (the command line's, another import) is kept, never replaced. With
-    no staged file at all, the warehouse is rebuilt over its own inputs (corrections saved since take effect)."""
+    no staged file at all, the warehouse is rebuilt over its own inputs (corrections saved since take effect).
+    `progress(phase, done, total)`: called as each new file is read (phase "probe") and then added ("build")."""
     wh = Path(wh or warehouse.warehouse_dir())
     if warehouse.is_remote(wh):
         raise ValueError(
@@ -269,12 +293,11 @@ def import_files(
     if staged.files and not rel:
         return staged.files
     folder = Path(staged.accepted[0].path).parent if rel else wh.parent
-    admitted = _admit(rel, wh, user, accept, folder) if rel else {}
+    admitted = _admit(rel, wh, user, accept, folder, _counter("probe", set(rel), progress)) if rel else {}
     if rel and not admitted:
         _record(wh, user, folder.name, rel, [])
         return staged.files
-    limit = IMPORT_SECONDS + IMPORT_SECONDS_PER_FILE * len(admitted)
-    problem = _etl_build(list(admitted), wh, folder, limit, "--keep-inputs")
+    problem = _etl_build(list(admitted), wh, folder, _counter("build", set(admitted), progress), "--keep-inputs")
     if problem:
         log.error("import into %s failed: %s", wh, problem)
         for o in admitted.values():
@@ -302,10 +325,23 @@ def import_files(
     return staged.files
 
 
-def _admit(rel: dict[str, Outcome], wh: Path, user: User, accept: frozenset[str], folder: Path) -> dict:
+def _counter(phase: str, mine: set[str], progress):
+    """An on_file for _etl_build that counts the import's own files (a rebuild parses others too)."""
+    done: set[str] = set()
+
+    def on_file(source_file: str) -> None:
+        if source_file in mine and source_file not in done:
+            done.add(source_file)
+            if progress is not None:
+                progress(phase, len(done), len(mine))
+
+    return on_file
+
+
+def _admit(rel: dict[str, Outcome], wh: Path, user: User, accept: frozenset[str], folder: Path, on_file) -> dict:
     """The staged files the user may add (see import_files); the others get their outcome here."""
     probe = folder / PROBE
-    problem = _etl_build(list(rel), probe, folder, IMPORT_SECONDS + IMPORT_SECONDS_PER_FILE * len(rel))
+    problem = _etl_build(list(rel), probe, folder, on_file)
     if problem:
         for o in rel.values():
             o.status, o.reason = "failed", problem
@@ -375,6 +411,9 @@ class Job:
     state: str = "running"  # running | done
     started: float = field(default_factory=time.time)
     finished: float | None = None
+    phase: str = ""  # probe (reading the new files) | build (adding them to the warehouse)
+    done: int = 0  # files of the phase done
+    total: int = 0
 
     @property
     def seconds(self) -> float:
@@ -407,8 +446,12 @@ def job(job_id: str) -> Job | None:
 
 
 def _run(job: Job, staged: Staged, batch: Path, wh: Path | None, user: User) -> None:
+    def progress(phase: str, done: int, total: int) -> None:
+        job.phase, job.done, job.total = phase, done, total
+        _save(batch, job)
+
     try:
-        import_files(staged, wh, user, frozenset(job.accept))
+        import_files(staged, wh, user, frozenset(job.accept), progress)
     except Exception as e:
         log.exception("import %s failed", job.id)
         for o in staged.accepted:
@@ -424,6 +467,7 @@ def _save(batch: Path, job: Job) -> None:
         "finished": job.finished,
         "username": job.username,
         "accept": job.accept,
+        "progress": [job.phase, job.done, job.total],
         "files": [asdict(o) for o in job.files],
     }
     tmp = batch / f".{JOB_FILE}.tmp"

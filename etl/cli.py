@@ -57,6 +57,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     b.add_argument("--force", action="store_true", help="reparse every input, changed or not")
     b.add_argument(
+        "--progress-lines",
+        action="store_true",
+        help="print a line to standard output as each report is parsed (parsed<TAB>source_file<TAB>status), "
+        "for a program that shows the progress (the dashboard's import)",
+    )
+    b.add_argument(
         "--keep-inputs",
         action="store_true",
         help="build over every input of the warehouse at --out as well, read once its writer lock is held "
@@ -239,12 +245,17 @@ def main(argv: list[str] | None = None) -> int:
                 scheduler=args.scheduler,
                 wait=args.wait,
                 keep_inputs=args.keep_inputs,
+                on_progress=_progress_line if args.progress_lines else None,
             )
         except (WarehouseBusy, BuildError) as e:
             print(f"error: {e}", file=sys.stderr)
             return 3 if isinstance(e, WarehouseBusy) else 2
         print(summary.line())
     return 0
+
+
+def _progress_line(report: dict) -> None:
+    print(f"parsed\t{report.get('source_file')}\t{report.get('parse_status')}", flush=True)
 
 
 def _collect(parser, args) -> int:

@@ -78,10 +78,14 @@ def job_status(job_id: str) -> None:
         return
     if job.state == "running":
         n = sum(1 for o in job.files if o.path)
+        step = {"probe": "识别报告（机构、年度、地区）", "build": "并入数据仓库"}.get(job.phase, "准备中")
         st.info(
-            f"正在后台导入 {n} 个文件（已用 {job.seconds:.0f} 秒）。可以离开本页或关闭浏览器，导入会继续完成；"
-            "完成后各页面即显示新报告。"
+            f"正在后台导入 {n} 个文件（已用 {job.seconds:.0f} 秒）：{step}"
+            + (f"，已完成 {job.done}/{job.total} 个文件" if job.total else "")
+            + "。可以离开本页或关闭浏览器，导入会继续完成；完成后各页面即显示新报告。"
         )
+        if job.total:
+            st.progress(job.done / job.total)
         return
     res = pl.DataFrame(
         {

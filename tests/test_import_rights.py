@@ -165,6 +165,7 @@ def test_import_during_a_cli_build_keeps_both(site):
     _wait(job)
     assert cli.wait(120) == 0, cli.stderr.read()
     assert job.files[0].status == "parsed", job.files[0].reason
+    assert (job.phase, job.done, job.total) == ("build", 1, 1)  # the per-file progress the page shows
     assert len(texts) == 14 and _count(wh) == 5 + 14 + 1  # the build's 19 and the import's one
     assert _value(wh, "%兴庆区_2017.txt", "active.total") == [12786.0]
 
