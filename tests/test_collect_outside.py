@@ -137,7 +137,9 @@ def test_internal_links_redirects_and_schemes_refused_hops_polite(site, tmp_path
     assert "不支持的链接协议（ftp:）" in said[2019]
     assert "/secret" not in site.paths() and "/private/report.htm" not in site.paths()
     hops = [t for p, t in site.log if p in ("/go/hops", "/go/hop2", "/art/2021.htm")]
-    assert len(hops) == 3 and all(b - a >= 0.29 for a, b in zip(hops, hops[1:]))  # the host's delay on every hop
+    assert len(hops) == 3 and all(
+        b - a >= 0.25 for a, b in zip(hops, hops[1:])
+    )  # the delay (0.3 s) on every hop, less jitter
     (saved,) = [r for r in pq.read_table(tmp_path / "out" / "manifest.parquet").to_pylist() if r["kind"] == "page"]
     assert (saved["year"], saved["final_url"]) == (2021, site.url("/art/2021.htm"))
 
