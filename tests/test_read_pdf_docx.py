@@ -574,4 +574,6 @@ def test_a_broken_page_tree_is_said_in_chinese(nested):
         objs.append(b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>")
     with pytest.raises(ReadError) as e:
         pdf_reader.read_pdf(pdf_from_objects(objs))
-    assert str(e.value) == "PDF 文件已损坏或不完整，无法读取（页面无法加载：页面目录（页面树）损坏、循环引用或嵌套过深）"
+    assert (
+        str(e.value) == "PDF 文件已损坏或不完整，无法读取（页面无法加载：页面目录（页面树）损坏、循环引用或嵌套过深）"
+    )
