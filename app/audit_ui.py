@@ -5,7 +5,9 @@ function at its end (or top, for the guard)."""
 
 from __future__ import annotations
 
+import math
 import os
+import time
 from contextvars import ContextVar
 
 import polars as pl
@@ -13,7 +15,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from app import demo, queries, ui, warehouse
-from audit import db, fates, store
+from audit import db, fates, secret, store, throttle
 from audit.roles import ROLE_ZH, User
 from warehouse import labels
 from warehouse.contract import catalogue
@@ -86,6 +88,10 @@ _USER = "_audit_user"  # the signed-in user of this run (sign_in() sets it)
 _RUN: ContextVar[tuple | None] = ContextVar("audit_run", default=None)
 
 
+_SESSION = "_audit_session"  # this session's login: who, and when (a Unix time); checked on every run
+_ENDED = "_audit_session_ended"
+
+
 def sign_in() -> User | None:
     """Read the login once per run (the router calls it, before any query): the signed-in user, with the role and
     region the database holds now (None: nobody, or no users at all). The pages ask `signed_in()`."""
@@ -97,28 +103,59 @@ def sign_in() -> User | None:
     import streamlit_authenticator as stauth
 
     # one Authenticate a run: its cookie manager is a component with a fixed key. login_sleep_time=0: the router
-    # reads the login on every page's every run, which must not wait the library's default 0.7 s each time
-    auth = stauth.Authenticate(
-        store.credentials(eng), COOKIE, store.cookie_key(eng), SESSION_DAYS, auto_hash=False, login_sleep_time=0
-    )
+    # reads the login on every page's every run, which must not wait the library's default 0.7 s each time. The
+    # key that signs the cookie is the installation's, kept in a 0600 file apart from the database
+    key = secret.cookie_key(warehouse.warehouse_dir())
+    auth = stauth.Authenticate(store.credentials(eng), COOKIE, key, SESSION_DAYS, auto_hash=False, login_sleep_time=0)
     _RUN.set((auth, st.sidebar.container()))
     try:
-        auth.login(location="unrendered", fields=FIELDS, key="audit_login")
-    except stauth.utilities.LoginError as e:
-        st.error(f"登录失败：{e}")
+        auth.login(location="unrendered", fields=FIELDS, key="audit_login")  # a login cookie, if any
+    except stauth.utilities.LoginError:  # the cookie's user is disabled or gone
+        auth.cookie_controller.delete_cookie()
+        st.warning("登录已失效（账号已停用或不存在），请在“审核”页重新登录。")
+    _check_session(eng, auth)
     return _signed_in_as(eng, auth)
 
 
-def _signed_in_as(eng: sa.Engine, auth) -> User | None:
+def _check_session(eng: sa.Engine, auth) -> None:
+    """Every run: a login older than SESSION_DAYS, or one its user has ended since (logged out, had a new password,
+    been disabled), ends here — cookie deleted, nobody signed in — however long the tab has stayed open. A login
+    by cookie is dated by the cookie (its expiry less SESSION_DAYS): a cookie replayed after its user's logout
+    dates from before it and is refused."""
+    if not st.session_state.get("authentication_status"):
+        return
+    name = st.session_state.get("username")
+    held = st.session_state.get(_SESSION)
+    if not held or held["username"] != name:  # signed in by the cookie, in this session's first run
+        token = auth.cookie_controller.get_cookie()
+        issued = token["exp_date"] - SESSION_DAYS * 86400 if token else 0.0
+        held = st.session_state[_SESSION] = {"username": name, "issued": issued}
+    if time.time() - held["issued"] < SESSION_DAYS * 86400 and store.session_valid(eng, name, held["issued"]):
+        return
+    auth.logout(location="unrendered")
+    st.session_state[_SESSION] = None
+    st.session_state[_ENDED] = True  # said in the sidebar until the next login
+
+
+def _signed_in_as(eng: sa.Engine, auth, again: bool = False) -> User | None:
     """The user the authenticator holds, kept for this run, and shown in the sidebar with a logout button."""
     user = store.user(eng, st.session_state.get("username")) if st.session_state.get("authentication_status") else None
     st.session_state[_USER] = user
+    if user is None and st.session_state.get(_ENDED) and not again:
+        _RUN.get()[1].warning("登录已过期或已结束（退出登录、修改密码或账号停用），请在“审核”页重新登录。")
     if user is not None:
+        st.session_state.pop(_ENDED, None)
         queries.limit_to(region_of(user))
         with _RUN.get()[1]:
             st.caption(f"已登录：{user.name}（{ROLE_ZH[user.role]}，{user.scope_zh}）")
-            auth.logout("退出登录", location="main", key="audit_logout")  # main: inside the slot
+            # main: inside the slot. Logging out ends every login of the user (each browser's cookie)
+            auth.logout("退出登录", location="main", key="audit_logout", callback=lambda _: _log_out(eng, user))
     return user
+
+
+def _log_out(eng: sa.Engine, user: User) -> None:
+    store.end_sessions(eng, user.username)
+    st.session_state[_SESSION] = None
 
 
 def signed_in() -> User | None:
@@ -129,21 +166,45 @@ def signed_in() -> User | None:
 def login_form() -> User | None:
     """The 审核 page's login form when nobody is signed in. A successful login holds from the rest of this run on
     (its region limit included; the sidebar drawn above it was the anonymous one, which sees every report anyway)
-    — no rerun, which would cut off the component that sets the login cookie."""
+    — no rerun, which would cut off the component that sets the login cookie. The password is checked here, not
+    by the library's form, so that wrong ones are counted (`audit/throttle.py`); the library keeps the cookie."""
     user = signed_in()
     run = _RUN.get()
     if user is not None or run is None:
         return user
-    auth = run[0]
-    import streamlit_authenticator as stauth
+    auth, eng = run[0], engine()
+    slot = st.empty()
+    with slot.form("audit_login_form"):
+        st.subheader("登录")
+        username = st.text_input("用户名", autocomplete="username")
+        password = st.text_input("密码", type="password", autocomplete="current-password")
+        go = st.form_submit_button("登录")
+    if go and (found := _check_login(eng, username.strip(), password)) is not None:
+        slot.empty()
+        st.session_state.update(
+            username=found.username, name=found.name, roles=[found.role], authentication_status=True, logout=None
+        )
+        st.session_state[_SESSION] = {"username": found.username, "issued": time.time()}
+        auth.cookie_controller.set_cookie()
+    return _signed_in_as(eng, auth, again=True)
 
-    try:
-        auth.login(location="main", fields=FIELDS, key="audit_login_form")
-    except stauth.utilities.LoginError as e:
-        st.error(f"登录失败：{e}")
-    if st.session_state.get("authentication_status") is False:
+
+def _check_login(eng: sa.Engine, username: str, password: str) -> User | None:
+    """The user, if the password is right and neither the name nor the address is locked out; else None, the
+    reason shown."""
+    address = st.context.ip_address or "unknown"
+    wait = max(throttle.USERS.wait(username), throttle.ADDRESSES.wait(address))
+    if wait:
+        st.error(f"登录失败次数过多，已暂停登录：请 {math.ceil(wait / 60)} 分钟后再试。")
+        return None
+    found = store.check_password(eng, username, password)
+    if found is None:
+        throttle.USERS.failed(username)
+        throttle.ADDRESSES.failed(address)
         st.error("用户名或密码不正确。")
-    return _signed_in_as(engine(), auth)
+        return None
+    throttle.USERS.passed(username)
+    return found
 
 
 def region_of(user: User | None) -> queries.Region:
@@ -199,6 +260,22 @@ def require_precheck_access() -> None:
     st.stop()
 
 
+def corrections_to_review(corrections: list[dict], reports: list[dict], held: set[str]) -> list[tuple[dict, dict]]:
+    """The corrections whose report file the warehouse no longer holds (`held`: its files' sha256), each with the
+    report of `reports` that now stands for it: the file of the same name (replaced in place), else the report of
+    the same agency and year (the file moved and changed). A build does not apply them; a reviewer looks again."""
+    by_file = {r["source_file"]: r for r in reports}
+    by_agency_year = {(r["agency"], r["year"]): r for r in reports if r["agency"] and r["year"] is not None}
+    out = []
+    for c in corrections:
+        if c["file_sha256"] in held:
+            continue
+        new = by_file.get(c["source_file"]) or by_agency_year.get((c["agency"], c["year"]))
+        if new is not None:
+            out.append((c, new))
+    return out
+
+
 def report_of(meta: dict) -> store.Report:
     return store.Report(
         meta["report_id"],
@@ -218,30 +295,30 @@ def _saved(message: str, flash: str = "audit_flash") -> None:
     st.rerun()
 
 
-def _seen(key: str, version: int, refresh: bool = False) -> int:
-    """The version of a cell or check when this session first showed it: a save compares it with the database."""
-    k = f"audit_seen_{key}"
-    if refresh or k not in st.session_state:
-        st.session_state[k] = version
-    return st.session_state[k]
+def as_shown(form: str, versions: dict) -> dict:
+    """The versions (of cells, checks, marks…) a form's page showed. A form is submitted in a run of its own, after
+    the run that drew the page the user read and filled in: what that run showed is what an edit is checked
+    against, never what is read when the edit comes in (someone may have saved in between). So each run stores
+    what it shows (`versions`) and hands back what the previous run of this form stored."""
+    k = f"audit_shown_{form}"
+    before = st.session_state.get(k, versions)
+    st.session_state[k] = versions
+    return before
 
 
 def _version(row: dict | None) -> int:
     return row["version"] if row else 0
 
 
-def _save(key: str, shown: int, save, latest, message, flash: str = "audit_flash") -> None:
-    """A form's save: `save(seen)` gets the version of the cell, check or mark as this session first showed it
-    (`shown`, the first time: one changed since is refused as stale) and returns the row saved (None: none is left).
-    Refused, the error is shown and the version shown now (`latest()`) kept, so that the next try may go; saved,
-    the page reruns with `message(row)` on top."""
+def _save(seen: int, save, message, flash: str = "audit_flash") -> None:
+    """A form's save: `save(seen)` gets the version of the cell, check or mark as the page showed it (`_shown`; one
+    changed since is refused as stale) and returns the row saved. Refused, the error is shown under the page this
+    run drew (with the newest state, so the next try may go); saved, the page reruns with `message(row)` on top."""
     try:
-        row = save(_seen(key, shown))
+        row = save(seen)
     except store.AuditError as e:
         st.error(str(e))
-        _seen(key, latest(), refresh=True)
         return
-    _seen(key, _version(row), refresh=True)
     _saved(message(row), flash)
 
 
@@ -305,8 +382,9 @@ def report_actions(rid: str | None, parts: tuple[str, ...] = ("cells", "checks",
         st.success(flash)
     eng = engine()
     user = signed_in()
+    fixed = store.corrections_of_report(eng, report.file_sha256) if eng is not None else []
     if eng is not None:
-        _report_state(eng, report, parts)
+        _report_state(eng, report, parts, fixed)
     if not _may_edit(
         user,
         "尚未配置用户，本看板只读：更正、核对处理与导入需先创建用户（见“审核”页）。",
@@ -321,8 +399,8 @@ def report_actions(rid: str | None, parts: tuple[str, ...] = ("cells", "checks",
         )
         return
     if "cells" in parts:
-        _correction_form(eng, user, report, rid)
-        withdraw_form(eng, user, [(c, report) for c in store.corrections_of_report(eng, report.file_sha256)])
+        _correction_form(eng, user, report, rid, fixed)
+        withdraw_form(eng, user, [(c, report) for c in fixed])
     if "checks" in parts:
         _disposition_form(eng, user, report, rid)
     if "review" in parts:
@@ -341,7 +419,7 @@ def _failed(rid: str) -> set[tuple[str, str]]:
     return {(r["rule"], r["message"]) for r in checks.iter_rows(named=True)}
 
 
-def _report_state(eng, report: store.Report, parts) -> None:
+def _report_state(eng, report: store.Report, parts, rows: list[dict]) -> None:
     review = store.review_of(eng, report.file_sha256)
     if "review" in parts:
         if review and store.review_is_stale(review, _failed(report.report_id)):
@@ -357,7 +435,6 @@ def _report_state(eng, report: store.Report, parts) -> None:
         else:
             st.caption("这份报告尚未标记为已审核。")
     if "cells" in parts:
-        rows = store.corrections_of_report(eng, report.file_sha256)
         if rows:
             now = queries.run("report_metrics", report_id=report.report_id)
             held = {
@@ -403,9 +480,8 @@ def withdraw_form(eng, user: User, rows: list[tuple[dict, store.Report]], key: s
     live = [(c, r) for c, r in rows if c["withdrawn_at"] is None and user.covers(r.province, r.prefecture)]
     if not live:
         return
-    seen_keys = [f"{r.file_sha256}_{store.cell_name(c['metric'], c['applicant'] or None, c['basis'])}" for c, r in live]
-    for (c, _), k in zip(live, seen_keys):
-        _seen(k, c["version"])  # the version shown: a withdrawal of a cell changed since is refused as stale
+    cells = [(r.file_sha256, c["metric"], c["applicant"], c["basis"]) for c, r in live]
+    shown = as_shown(f"withdraw{key}", {k: c["version"] for k, (c, _) in zip(cells, live)})
     st.markdown("**撤回一条更正**")
     with st.form(f"audit_withdraw{key}"):
         pick = st.selectbox(
@@ -425,19 +501,21 @@ def withdraw_form(eng, user: User, rows: list[tuple[dict, store.Report]], key: s
     c, report = live[pick]
     cell = (c["metric"], c["applicant"] or None, c["basis"])
     _save(
-        seen_keys[pick],
-        c["version"],
+        shown.get(cells[pick], c["version"]),
         lambda seen: store.withdraw_correction(eng, user, report, *cell, reason, seen),
-        lambda: c["version"],  # shown in this run
         lambda _: (
             f"已撤回：{labels.cell_zh(*cell, report.template)}。重建数据仓库后恢复报告原值（导入报告、运行 etl build，或点下方“立即重建”）。"
         ),
     )
 
 
-def _correction_form(eng, user: User, report: store.Report, rid: str) -> None:
+def _correction_form(eng, user: User, report: store.Report, rid: str, fixed: list[dict]) -> None:
     vals = queries.run("report_metrics", report_id=rid).filter(pl.col("source").is_in(["table", "manual"]))
     cells = {(r["metric"], r["applicant"], r["basis"]): r for r in vals.iter_rows(named=True)}
+    # the corrections this page shows (the table above): a cell none of them is had none (version 0)
+    shown = as_shown(
+        f"cells_{report.file_sha256}", {(c["metric"], c["applicant"], c["basis"]): c["version"] for c in fixed}
+    )
     st.markdown("**更正一个数值**")
     with st.form("audit_correct", clear_on_submit=False):
         key = st.selectbox(
@@ -462,12 +540,10 @@ def _correction_form(eng, user: User, report: store.Report, rid: str) -> None:
     row = cells.get((metric, applicant, basis))
     old_value = row["value"] if row and row["source"] == "table" else (current["old_value"] if current else None)
     _save(
-        f"{report.file_sha256}_{store.cell_name(metric, applicant, basis)}",
-        _version(current),
+        shown.get((metric, applicant or store.NO_APPLICANT, basis), 0),
         lambda seen: store.correct_cell(
             eng, user, report, metric, applicant, basis, value, reason, seen, old_value, row["raw"] if row else None
         ),
-        lambda: _version(store.correction_of(eng, report, metric, applicant, basis)),
         lambda c: (
             f"已保存：{labels.cell_zh(metric, applicant, basis, report.template)} 更正为 {store.fmt_value(c['new_value'])}。"
             "重建数据仓库后生效（导入报告、运行 etl build，或点下方“立即重建”）。"
@@ -481,6 +557,7 @@ def _disposition_form(eng, user: User, report: store.Report, rid: str) -> None:
         st.caption("这份报告没有未通过的核对。")
         return
     done = store.dispositions_of_report(eng, report.file_sha256)
+    shown = as_shown(f"checks_{report.file_sha256}", {k: d["version"] for k, d in done.items()})
     failed = [(r["rule"], r["message"]) for r in checks.iter_rows(named=True)]
     st.markdown("**处理未通过的核对**")
     ui.dataframe(
@@ -524,21 +601,21 @@ def _disposition_form(eng, user: User, report: store.Report, rid: str) -> None:
         return
     rule, message = failed[pick]
     _save(
-        f"{report.file_sha256}_{rule}_{message}",
-        _version(done.get((rule, message))),
+        shown.get((rule, message), 0),
         lambda seen: store.dispose_check(eng, user, report, rule, message, verdict, note, seen, set(failed)),
-        lambda: _version(store.dispositions_of_report(eng, report.file_sha256).get((rule, message))),
         lambda _: f"已保存：{labels.rule_zh(rule)} — {store.VERDICT_ZH[verdict]}。",
     )
 
 
 def _review_form(eng, user: User, report: store.Report) -> None:
+    review = store.review_of(eng, report.file_sha256)
+    shown = as_shown(f"review_{report.file_sha256}", {"at": review["created_at"] if review else None})
     with st.form("audit_review"):
         note = st.text_input("审核意见（可选）", key="audit_review_note")
         go = st.form_submit_button("标记为已审核")
     if go:
         try:
-            store.mark_reviewed(eng, user, report, note, _failed(report.report_id))
+            store.mark_reviewed(eng, user, report, note, _failed(report.report_id), seen_at=shown["at"])
         except store.AuditError as e:
             st.error(str(e))
             return
@@ -558,7 +635,11 @@ def _apply_now() -> None:
         )
         return
     with st.spinner("正在重建数据仓库……"):
-        importer.import_files(importer.Staged([]))
+        try:
+            importer.import_files(importer.Staged([]), user=signed_in())
+        except store.AuditError as e:
+            st.error(str(e))
+            return
     queries.clear()
     st.rerun()
 
@@ -681,13 +762,14 @@ def agency_fate_actions(f: queries.Filters) -> None:
         if not agencies:
             st.caption(f"当前筛选下没有您负责地区（{user.scope_zh}）的机构。")
             return
-        _fate_form(eng := engine(), user, agencies, every)
+        shown = as_shown("fates", {m["agency_id"]: m["version"] for m in marks})  # the marks listed above
+        _fate_form(eng := engine(), user, agencies, every, shown)
         mine = [m for m in marks if m["agency_id"] in agencies]
         if mine:
-            _unfate_form(eng, user, mine, agencies)
+            _unfate_form(eng, user, mine, agencies, shown)
 
 
-def _fate_form(eng, user: User, agencies: dict, every: dict) -> None:
+def _fate_form(eng, user: User, agencies: dict, every: dict, shown: dict) -> None:
     def name(aid: str | None) -> str:
         r = agencies.get(aid) or every.get(aid)
         return f"{r['agency_name']}（{r['first_year']}–{r['last_year']} 年有报告）" if r else str(aid)
@@ -727,16 +809,14 @@ def _fate_form(eng, user: User, agencies: dict, every: dict) -> None:
     agency = _agency(agencies[aid])
     successor = _agency(every[succ]) if succ in every else None
     _save(
-        f"fate_{aid}",
-        _version(fates.fate_of(eng, aid)),
+        shown.get(aid, 0),
         lambda seen: fates.mark_fate(eng, user, agency, fate, year, note, seen, successor),
-        lambda: _version(fates.fate_of(eng, aid)),
         lambda row: f"已保存：{agency.name} {fates.fate_zh(row)}；缺报已按此重新计算。",
         flash="fate_flash",
     )
 
 
-def _unfate_form(eng, user: User, mine: list[dict], agencies: dict) -> None:
+def _unfate_form(eng, user: User, mine: list[dict], agencies: dict, shown: dict) -> None:
     by_id = {m["agency_id"]: m for m in mine}
     with st.form("fate_clear"):
         aid = st.selectbox(
@@ -750,10 +830,8 @@ def _unfate_form(eng, user: User, mine: list[dict], agencies: dict) -> None:
     if not go:
         return
     _save(
-        f"fate_{aid}",
-        by_id[aid]["version"],
+        shown.get(aid, 0),
         lambda seen: fates.clear_fate(eng, user, _agency(agencies[aid]), note, seen),  # None: the mark is gone
-        lambda: _version(fates.fate_of(eng, aid)),
         lambda _: f"已取消 {by_id[aid]['agency']} 的撤并标记。",
         flash="fate_flash",
     )

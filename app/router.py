@@ -21,7 +21,7 @@ finish_heavy_imports()
 
 import streamlit as st  # noqa: E402
 
-from app import audit_ui, demo, filters, page_pdf, queries, ui, warehouse  # noqa: E402
+from app import audit_ui, demo, filters, page_pdf, queries, ui, uploads, warehouse  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [
@@ -68,6 +68,7 @@ def ensure_warehouse() -> None:
 def start():
     """Everything a run does before its page; returns the page st.navigation chose (the router runs it)."""
     st.set_page_config(page_title="政府信息公开年报对比", page_icon=":material/bar_chart:", layout="wide")
+    uploads.install()  # what the upload endpoint may hold: 审核 sessions only, bounded per session and server
     ui.localise_widgets()
     # absolute paths: a page file run on its own (streamlit run pages/x.py, AppTest) is then the main script. The
     # menu comes first: while the samples build on a first start it already lists the pages by their Chinese

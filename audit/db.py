@@ -52,7 +52,7 @@ def exists(url: str | None) -> bool:
 def engine(url: str) -> sa.Engine:
     """An engine for `url`, its schema migrated to the newest version."""
     if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+        _private_sqlite(Path(url[len("sqlite:///") :]))
         eng = sa.create_engine(url, connect_args={"timeout": 30})
         event.listen(eng, "connect", _sqlite_pragmas)
         # let SQLAlchemy, not pysqlite, open transactions, so BEGIN IMMEDIATE serialises writers
@@ -61,6 +61,16 @@ def engine(url: str) -> sa.Engine:
         eng = sa.create_engine(url, pool_pre_ping=True)
     migrate(eng)
     return eng
+
+
+def _private_sqlite(path: Path) -> None:
+    """The SQLite file holds password hashes: readable by the server's user only (0600), made so before SQLite
+    opens it; SQLite gives its -wal and -shm files the database file's mode."""
+    from audit.secret import private_file
+
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if p == path or p.exists():
+            private_file(p)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

@@ -19,6 +19,7 @@ users = sa.Table(
     sa.Column("prefecture", sa.String(64)),  # … or one prefecture
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("sessions_since", sa.DateTime(timezone=True)),  # logins made before it no longer count
 )
 
 corrections = sa.Table(

@@ -4,7 +4,6 @@ appends one row to the audit log, or raises AuditError (a Chinese message for th
 from __future__ import annotations
 
 import hashlib
-import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +18,6 @@ from audit.schema import (
     dispositions,
     report_reviews,
     rubrics,
-    settings,
     users,
 )
 from warehouse.cells import parse_cell, to_unit
@@ -36,6 +34,51 @@ VERDICT_ZH = {
 RULE_ERROR = "rule_error"  # the rule is wrong for this report: the scorecard does not deduct for it
 TEMPLATE_ZH = {"old": "2018年及以前格式", "2019": "2019年格式", "2021": "2021年格式"}
 MIN_PASSWORD = 8
+# passwords too common to keep anyone out, whatever their length
+COMMON_PASSWORDS = frozenset(
+    [
+        "12345678",
+        "123456789",
+        "1234567890",
+        "87654321",
+        "11111111",
+        "88888888",
+        "00000000",
+        "password",
+        "password1",
+        "password123",
+        "passw0rd",
+        "qwerty123",
+        "qwertyui",
+        "1qaz2wsx",
+        "abc12345",
+        "abcd1234",
+        "a1234567",
+        "a123456789",
+        "aa123456",
+        "admin123",
+        "admin1234",
+        "iloveyou",
+        "woaini1314",
+        "qq123456",
+        "zxcvbnm123",
+        "asdf1234",
+    ]
+)
+
+
+def password_problem(password: str | None, username: str = "") -> str | None:
+    """Why a new password is too weak (in Chinese), or None: at least MIN_PASSWORD characters, letters and digits
+    (or other characters) mixed, not the user name, not one of the commonest passwords."""
+    p = password or ""
+    if len(p) < MIN_PASSWORD:
+        return f"密码至少 {MIN_PASSWORD} 个字符。"
+    kinds = sum(any(f(c) for c in p) for f in (str.isalpha, str.isdigit, lambda c: not c.isalnum()))
+    if kinds < 2:
+        return "密码不能只由数字或只由字母组成：请混合使用字母、数字或符号。"
+    if p.lower() == (username or "").lower() or p.lower() in COMMON_PASSWORDS or len(set(p)) <= 2:
+        return "这个密码太常见或与用户名相同，很容易被猜中：请换一个。"
+    return None
 
 
 class AuditError(ValueError):
@@ -105,6 +148,67 @@ def _may_review(user: User | None, report: Report) -> None:
         raise PermissionDenied(
             f"这份报告（{report.province or '未知省份'} {report.prefecture or ''}）不在您负责的地区"
             f"（{user.scope_zh}）内，不能修改。"
+        )
+
+
+# --- imports ----------------------------------------------------------------------------------------------------
+
+IMPORT_ZH = {
+    "added": "新增",
+    "replaced": "替换",
+    "duplicate": "重复",
+    "pending": "待确认替换",
+    "rejected": "拒绝",
+    "failed": "失败",
+}
+
+
+def may_import(user: User | None, report: Report) -> None:
+    """An import may add or replace a report only within the user's region (a report whose region could not be
+    read only for a user without one). Raises PermissionDenied with the reason."""
+    if user is None or not user.may_review:
+        raise PermissionDenied("需要“审核”或“管理”权限才能导入报告；请先用审核账号登录。")
+    if (user.province or user.prefecture) and not report.province:
+        raise PermissionDenied(
+            f"未能识别这份报告所属的地区，您的账号限定于{user.scope_zh}，不能导入；请由全部地区的审核员导入。"
+        )
+    if not user.covers(report.province, report.prefecture):
+        place = " ".join(p for p in (report.province, report.prefecture) if p)
+        raise PermissionDenied(
+            f"这份报告（{report.agency or ''} {report.year or ''}，{place}）不在您负责的地区（{user.scope_zh}）内，"
+            "不能导入，未写入任何内容。"
+        )
+
+
+def record_import(engine: sa.Engine, user: User | None, batch: str, files: list[dict], action: str = "import") -> None:
+    """One row of the audit log for an import: who, the batch, and each file (name, sha256, outcome, report id).
+    `files`: dicts with name, sha256, outcome (a key of IMPORT_ZH), report_id, note. `action`: import |
+    import.accept | import.refuse (a replacement accepted or refused by a reviewer of its region)."""
+    if user is None or not user.may_review:
+        raise PermissionDenied("需要“审核”或“管理”权限才能导入报告。")
+    counts: dict[str, int] = {}
+    for f in files:
+        counts[f["outcome"]] = counts.get(f["outcome"], 0) + 1
+    lines = [
+        f"{f['name']} sha256={f.get('sha256') or '—'} → {IMPORT_ZH.get(f['outcome'], f['outcome'])}"
+        + (f"（{f['report_id']}）" if f.get("report_id") else "")
+        + (f"：{f['note']}" if f.get("note") else "")
+        for f in files
+    ]
+    one = files[0] if len(files) == 1 else None
+    with engine.begin() as conn:
+        conn.execute(
+            audit_log.insert().values(
+                at=now(),
+                username=user.username,
+                action=action,
+                report_id=one.get("report_id") if one else None,
+                file_sha256=one.get("sha256") if one else None,
+                target=batch,
+                old_value=None,
+                new_value="，".join(f"{IMPORT_ZH.get(k, k)} {n}" for k, n in counts.items()),
+                note="\n".join(lines),
+            )
         )
 
 
@@ -354,15 +458,26 @@ def checks_digest(failed: set[tuple[str, str]] | list[tuple[str, str]]) -> str:
     return hashlib.sha256("\n".join(sorted(f"{r}\t{m}" for r, m in failed)).encode("utf-8")).hexdigest()
 
 
+_UNCHECKED = object()
+
+
 def mark_reviewed(
-    engine: sa.Engine, user: User | None, report: Report, note: str = "", failed: set[tuple[str, str]] | None = None
+    engine: sa.Engine,
+    user: User | None,
+    report: Report,
+    note: str = "",
+    failed: set[tuple[str, str]] | None = None,
+    seen_at: object = _UNCHECKED,
 ) -> dict:
     """Mark a report 已审核 (signed by the user, now). `failed`: its failed checks as the reviewer saw them; a
-    rebuild that changes them makes the review stale (`review_is_stale`)."""
+    rebuild that changes them makes the review stale (`review_is_stale`). `seen_at`: when the review the page showed
+    was made (None: the page showed none); a review made since is not overwritten unseen."""
     _may_review(user, report)
     q = sa.select(report_reviews).where(report_reviews.c.file_sha256 == report.file_sha256)
     with engine.begin() as conn:
         current = conn.execute(q).mappings().first()
+        if seen_at is not _UNCHECKED and (current["created_at"] if current else None) != seen_at:
+            raise AuditError(_stale(dict(current) if current else None, "这份报告的审核标记"))
         values = dict(
             report_id=report.report_id,
             note=(note or "").strip(),
@@ -436,6 +551,9 @@ ACTION_ZH = {
     "rectify.returned": "退回整改",
     "rectify.closed": "复核通过",
     "rectify.recheck": "重新核查整改项",
+    "import": "导入报告",
+    "import.accept": "接受替换",
+    "import.refuse": "拒绝替换",
 }
 
 
@@ -563,8 +681,8 @@ def create_user(
         raise AuditError("用户名不能为空、不能含空格，最长 64 个字符。")
     if role not in ROLES:
         raise AuditError(f"角色只能是：{'、'.join(f'{k}（{v}）' for k, v in ROLE_ZH.items())}。")
-    if len(password or "") < MIN_PASSWORD:
-        raise AuditError(f"密码至少 {MIN_PASSWORD} 个字符。")
+    if problem := password_problem(password, username):
+        raise AuditError(problem)
     province, prefecture = _region(province, prefecture, known_places)
     with engine.begin() as conn:
         if conn.execute(sa.select(users.c.id).where(users.c.username == username)).first():
@@ -604,24 +722,28 @@ def update_user(
     prefecture: str | None = None,
     password: str | None = None,
     known_places: Iterable[tuple[str | None, str | None]] = (),
+    seen: dict | None = None,
 ) -> User:
-    """Change a user's role and region (管理 only), and set a new password when one is given."""
+    """Change a user's role and region (管理 only), and set a new password when one is given. `seen`: the user's
+    role, province, prefecture and active as the page showed them; changed since, the edit is refused as stale."""
     if actor is None or not actor.may_administer:
         raise PermissionDenied("需要“管理”权限才能修改用户。")
     if role not in ROLES:
         raise AuditError(f"角色只能是：{'、'.join(f'{k}（{v}）' for k, v in ROLE_ZH.items())}。")
     province, prefecture = _region(province, prefecture, known_places)
-    if password and len(password) < MIN_PASSWORD:
-        raise AuditError(f"密码至少 {MIN_PASSWORD} 个字符。")
+    if password and (problem := password_problem(password, username)):
+        raise AuditError(problem)
     if username == actor.username and role != ADMIN:
         raise AuditError("不能取消自己的“管理”权限（请由另一位管理员修改）。")
     with engine.begin() as conn:
         r = conn.execute(sa.select(users).where(users.c.username == username)).mappings().first()
         if r is None:
             raise AuditError(f"没有用户“{username}”。")
+        if seen is not None and any(seen[k] != r[k] for k in seen):
+            raise AuditError(f"用户“{username}”已被他人修改，页面上的内容已过时：请刷新页面，看过最新内容后再改。")
         values = dict(role=role, province=province, prefecture=prefecture)
-        if password:
-            values["password_hash"] = hash_password(password)
+        if password:  # a new password ends the user's logins: a cookie stolen before it no longer works
+            values.update(password_hash=hash_password(password), sessions_since=now())
         conn.execute(users.update().where(users.c.id == r["id"]).values(**values))
 
         def shown(role, province, prefecture):
@@ -645,7 +767,9 @@ def set_active(engine: sa.Engine, actor: User, username: str, active: bool) -> N
     if username == actor.username and not active:
         raise AuditError("不能停用自己的账号。")
     with engine.begin() as conn:
-        hit = conn.execute(users.update().where(users.c.username == username).values(active=active))
+        hit = conn.execute(
+            users.update().where(users.c.username == username).values(active=active, sessions_since=now())
+        )
         if hit.rowcount != 1:
             raise AuditError(f"没有用户“{username}”。")
         _log(conn, actor.username, "user.update", None, username, None, "启用" if active else "停用")
@@ -702,14 +826,46 @@ def credentials(engine: sa.Engine) -> dict:
     }
 
 
-def cookie_key(engine: sa.Engine) -> str:
-    """The secret that signs login cookies: made once, kept in the database."""
-    with engine.begin() as conn:
-        v = conn.execute(sa.select(settings.c.value).where(settings.c.key == "cookie_key")).scalar()
-        if v is None:
-            v = secrets.token_urlsafe(32)
-            conn.execute(settings.insert().values(key="cookie_key", value=v))
-        return v
+# --- sessions ---------------------------------------------------------------------------------------------------
+
+
+def check_password(engine: sa.Engine, username: str, password: str) -> User | None:
+    """The active user whose password this is, or None (unknown user, disabled, wrong password)."""
+    import bcrypt
+
+    with engine.connect() as conn:
+        r = (
+            conn.execute(sa.select(users).where(users.c.username == (username or ""), users.c.active))
+            .mappings()
+            .first()
+        )
+    if r is None or not bcrypt.checkpw((password or "").encode(), r["password_hash"].encode()):
+        return None
+    return User(r["username"], r["name"], r["role"], r["province"], r["prefecture"])
+
+
+def _utc(t: datetime) -> datetime:
+    return t if t.tzinfo else t.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+
+
+def session_valid(engine: sa.Engine, username: str | None, issued: float) -> bool:
+    """Whether a login of `username` made at `issued` (a Unix time) still counts: the user is active and has not
+    logged out, had a new password or been disabled since."""
+    if not username:
+        return False
+    with engine.connect() as conn:
+        r = conn.execute(sa.select(users.c.sessions_since).where(users.c.username == username, users.c.active)).first()
+    return r is not None and (r[0] is None or issued > _utc(r[0]).timestamp())
+
+
+def end_sessions(engine: sa.Engine, username: str, conn=None) -> None:
+    """End every login of the user made until now (every browser's cookie): a logout, a new password."""
+    q = users.update().where(users.c.username == username).values(sessions_since=now())
+    if conn is not None:
+        conn.execute(q)
+        return
+    with engine.begin() as c:
+        c.execute(q)
 
 
 class _conn:

@@ -39,6 +39,7 @@ from warehouse.marts import write_marts
 from warehouse.paths import building_path, table_path
 from warehouse.sources import real_path, shown_name
 from warehouse.swap import WarehouseBusy, one_writer, recover, swap_in
+from warehouse.tables import source_inputs
 
 log = logging.getLogger(__name__)
 __all__ = ["BuildError", "WarehouseBusy", "Summary", "build", "discover"]
@@ -169,6 +170,7 @@ def build(
     wait: float | None = None,
     base: Path | None = None,
     roster: list | None = None,
+    keep_inputs: bool = False,
 ) -> Summary:
     """Build (or update) the warehouse at `out` from the inputs. One writer at a time: waits `wait` seconds (None:
     as long as it takes) for another build of the same folder, then raises WarehouseBusy. A build that fails
@@ -177,9 +179,12 @@ def build(
     `out`; none there, none applied). `base`: the folder relative inputs are relative to and stored so (None:
     the working folder; the dashboard builds its samples with the checkout's, warehouse.paths.ROOT). `roster`: the
     agencies expected to report (etl/roster/read.py; None: the roster of the audit database, when it has one): the
-    reports are matched to it and the `coverage` table is written."""
+    reports are matched to it and the `coverage` table is written. `keep_inputs`: build over every input of the warehouse at `out` as well, read once the lock is held — so a
+    build that ran meanwhile is never dropped (an import, a rebuild that applies corrections)."""
     out = Path(out)
     with one_writer(out, wait):
+        if keep_inputs:
+            inputs = _with_previous_inputs(out, inputs, base)
         building = building_path(out)
         try:
             return _build(
@@ -194,6 +199,20 @@ def build(
                     "unchanged and the build's temporary files are removed."
                 ) from e
             raise
+
+
+def _with_previous_inputs(out: Path, inputs: list[str], base: Path | None) -> list[str]:
+    """The inputs of the warehouse at `out` (as it is now, under the writer lock) and then `inputs`. A file of the
+    warehouse that is no longer on disk would be dropped by the build: refused instead."""
+    recover(out)
+    held = source_inputs(out) if out.exists() else []
+    gone = [f for f in held if not os.path.exists(_at(base, real_path(f, base)))]
+    if gone:
+        raise BuildError(
+            f"数据仓库 {out} 的 {len(gone)} 个原始文件已不在磁盘上（如 {gone[0]}），重建会丢失这些报告，因此未构建。"
+            f" / {len(gone)} input files of {out} are gone (e.g. {gone[0]}): the build would drop their reports."
+        )
+    return list(dict.fromkeys(held + list(inputs)))
 
 
 def _disk_full(e: BaseException) -> bool:

@@ -57,6 +57,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     b.add_argument("--force", action="store_true", help="reparse every input, changed or not")
     b.add_argument(
+        "--progress-lines",
+        action="store_true",
+        help="print a line to standard output as each report is parsed (parsed<TAB>source_file<TAB>status), "
+        "for a program that shows the progress (the dashboard's import)",
+    )
+    b.add_argument(
+        "--keep-inputs",
+        action="store_true",
+        help="build over every input of the warehouse at --out as well, read once its writer lock is held "
+        "(run from the folder its relative names are relative to): adds INPUTs without dropping what a build "
+        "running meanwhile added",
+    )
+    b.add_argument(
         "--wait",
         type=float,
         default=None,
@@ -168,6 +181,28 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="retries (with back-off) after a timeout, a dropped connection, 5xx or 429",
     )
+    c.add_argument(
+        "--deadline",
+        type=float,
+        default=120.0,
+        metavar="S",
+        help="seconds one request may take in all, its body included (a server trickling bytes is cut off)",
+    )
+    c.add_argument(
+        "--source-deadline",
+        type=float,
+        default=1800.0,
+        metavar="S",
+        help="seconds one source's whole collection may take; then it stops, keeping what it saved (partial)",
+    )
+    c.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="fetch this host even though it resolves to a loopback, private, link-local or multicast address "
+        "(refused otherwise): an intranet's site; repeatable",
+    )
     r = sub.add_parser(
         "roster", help="机构名录: check a roster file, draft one for a region, import one (docs/roster.md)"
     )
@@ -226,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         if args.inputs_from:
             args.inputs += [line for line in args.inputs_from.read_text(encoding="utf-8").splitlines() if line]
-        if not args.inputs:
+        if not args.inputs and not args.keep_inputs:
             parser.error("no INPUT given")
         missing = [i for i in args.inputs + args.places if not os.path.exists(real_path(i))]
         if missing:
@@ -238,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
             use_places(args.places)
         args.roster_rows = _roster(parser, args.roster)
         if object_storage.is_remote(args.out):
+            if args.keep_inputs:
+                parser.error("--keep-inputs applies only to a local --out folder")
             return _build_remote(parser, args)
         if args.keep is not None:
             parser.error("--keep applies only to --out URL (object storage)")
@@ -259,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
                 scheduler=args.scheduler,
                 wait=args.wait,
                 roster=args.roster_rows,
+                keep_inputs=args.keep_inputs,
+                on_progress=_progress_line if args.progress_lines else None,
             )
         except (WarehouseBusy, BuildError) as e:
             print(f"error: {e}", file=sys.stderr)
@@ -281,6 +320,10 @@ def _roster(parser, path: Path | None) -> list | None:
         parser.error(f"--roster: {e}")
 
 
+def _progress_line(report: dict) -> None:
+    print(f"parsed\t{report.get('source_file')}\t{report.get('parse_status')}", flush=True)
+
+
 def _collect(parser, args) -> int:
     from etl.collect import Politeness, SourcesError, collect, read_sources, shard_of
 
@@ -297,9 +340,24 @@ def _collect(parser, args) -> int:
         sources = [s for s in sources if shard_of(s, n) == k]
     if args.max_pages < 1 or args.per_host < 1 or args.concurrency < 1 or args.retries < 0 or args.timeout <= 0:
         parser.error("--max-pages, --per-host and --concurrency must be >= 1, --retries >= 0, --timeout > 0")
-    politeness = Politeness(timeout=args.timeout, retries=args.retries, per_host=args.per_host, delay=args.delay)
+    if args.deadline <= 0 or args.source_deadline <= 0:
+        parser.error("--deadline and --source-deadline must be > 0")
+    politeness = Politeness(
+        timeout=args.timeout,
+        retries=args.retries,
+        per_host=args.per_host,
+        delay=args.delay,
+        deadline=args.deadline,
+        allow_hosts=frozenset(args.allow_host),
+    )
     summary = collect(
-        sources, args.out, year=args.year, max_pages=args.max_pages, politeness=politeness, concurrency=args.concurrency
+        sources,
+        args.out,
+        year=args.year,
+        max_pages=args.max_pages,
+        politeness=politeness,
+        concurrency=args.concurrency,
+        source_seconds=args.source_deadline,
     )
     for agency, error in summary.errors:
         print(f"{agency}：{error}", file=sys.stderr)

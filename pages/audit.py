@@ -41,7 +41,6 @@ if user.prefecture:
 if user.province or user.prefecture:
     st.caption(f"您负责的地区：{user.scope_zh}；下面只列出这一地区的报告。")
 by_sha = {r["file_sha256"]: r for r in reports.iter_rows(named=True)}
-by_file = {r["source_file"]: r for r in reports.iter_rows(named=True)}
 every = queries.run("audit_reports")
 all_shas = set(every["file_sha256"].to_list())
 
@@ -61,13 +60,16 @@ tabs = st.tabs(
 
 with tabs[0]:
     corrections = store.all_corrections(eng)
-    # a file replaced by other bytes: its corrections wait for a reviewer to look at the new file
-    stale = [c for c in corrections if c["file_sha256"] not in all_shas and c["source_file"] in by_file]
+    # a file replaced by other bytes (in place, or moved and changed): its corrections wait for a reviewer to look
+    # at the report that now stands for it
+    pairs = audit_ui.corrections_to_review(corrections, list(by_sha.values()), all_shas)
+    stale = [c for c, _ in pairs]
+    new_of = {c["id"]: r for c, r in pairs}
     if not stale:
         st.success("没有需要复核的更正：每条更正所对应的报告文件都未变。")
     else:
         st.warning(
-            f"{len(stale)} 条更正所对应的报告文件已被替换（同一文件名、不同内容），重建时未应用。"
+            f"{len(stale)} 条更正所对应的报告文件已被替换（同一文件名或同一机构同一年度、不同内容），重建时未应用。"
             "请打开新文件的报告详情，核对后重新更正。"
         )
         ui.dataframe(
@@ -82,7 +84,8 @@ with tabs[0]:
                         "理由": c["reason"],
                         "更正人": audit_ui.person(eng, c["username"]),
                         "时间": store.local_time(c["created_at"]),
-                        "新报告编号": by_file[c["source_file"]]["report_id"],
+                        "新文件": new_of[c["id"]]["source_file"],
+                        "新报告编号": new_of[c["id"]]["report_id"],
                     }
                     for c in stale
                 ]
@@ -91,7 +94,7 @@ with tabs[0]:
             width="stretch",
         )
         for c in stale[:20]:
-            new = by_file[c["source_file"]]
+            new = new_of[c["id"]]
             st.page_link(
                 "pages/report.py",
                 label=f"复核：{new['label']} {new['year']}",
@@ -288,6 +291,8 @@ if user.may_administer:
         st.markdown("**修改用户（角色、地区、密码）**")
         who = st.selectbox("要修改的用户", [u["username"] for u in people], key="edit_user_name")
         current = next(u for u in people if u["username"] == who)
+        fields = ("role", "province", "prefecture", "active")
+        shown = audit_ui.as_shown(f"user_{who}", {k: current[k] for k in fields})  # what this page showed
         with st.form(f"edit_user_{who}"):
             a, b = st.columns(2)
             role = b.selectbox(
@@ -299,7 +304,15 @@ if user.may_administer:
             if st.form_submit_button("保存修改"):
                 try:
                     done = store.update_user(
-                        eng, user, who, role, province, prefecture, password or None, audit_ui.known_places()
+                        eng,
+                        user,
+                        who,
+                        role,
+                        province,
+                        prefecture,
+                        password or None,
+                        audit_ui.known_places(),
+                        seen=shown,
                     )
                     st.success(f"已修改 {done.username}：{ROLE_ZH[done.role]}，{done.scope_zh}。")
                 except store.AuditError as e:
@@ -309,6 +322,7 @@ if user.may_administer:
             a, b = st.columns([3, 1])
             who = a.selectbox("停用或启用用户", others, key="user_toggle")
             active = next(u["active"] for u in people if u["username"] == who)
+            shown = audit_ui.as_shown(f"toggle_{who}", {"active": active})  # the button the user read
             if b.button("停用" if active else "启用", key="user_toggle_btn"):
-                store.set_active(eng, user, who, not active)
+                store.set_active(eng, user, who, not shown["active"])  # what the user asked for, not a flip
                 st.rerun()

@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 
 from app import audit_ui, demo, importer, queries, ui, warehouse
+from audit.store import AuditError
 
 st.title("导入报告")
 st.caption("上传年度报告文件（或打包成 zip），解析后并入数据仓库。已在库中的报告不会丢失。")
@@ -56,6 +57,9 @@ LABELS = {
     "rejected": "已拒绝",
     "unchanged": "未变（已在库中）",
     "duplicate": "重复报告",
+    "replaced": "已替换同一年度的报告",
+    "pending": "待确认替换",
+    "accepted": "已确认替换",
     "staged": "待解析",
 }
 if not (remote or is_demo):
@@ -64,7 +68,7 @@ if go and files:
     batch = importer.batch_dir()
     staged = importer.stage([(f.name, f.getvalue()) for f in files], batch)
     # the import runs in the server, apart from this session: it lands even if the user leaves the page now
-    st.session_state["upload_job"] = importer.start(staged, batch).id
+    st.session_state["upload_job"] = importer.start(staged, batch, user=audit_ui.signed_in()).id
 
 
 @st.fragment(run_every=2)
@@ -74,10 +78,14 @@ def job_status(job_id: str) -> None:
         return
     if job.state == "running":
         n = sum(1 for o in job.files if o.path)
+        step = {"probe": "识别报告（机构、年度、地区）", "build": "并入数据仓库"}.get(job.phase, "准备中")
         st.info(
-            f"正在后台导入 {n} 个文件（已用 {job.seconds:.0f} 秒）。可以离开本页或关闭浏览器，导入会继续完成；"
-            "完成后各页面即显示新报告。"
+            f"正在后台导入 {n} 个文件（已用 {job.seconds:.0f} 秒）：{step}"
+            + (f"，已完成 {job.done}/{job.total} 个文件" if job.total else "")
+            + "。可以离开本页或关闭浏览器，导入会继续完成；完成后各页面即显示新报告。"
         )
+        if job.total:
+            st.progress(job.done / job.total)
         return
     res = pl.DataFrame(
         {
@@ -100,6 +108,69 @@ def job_status(job_id: str) -> None:
 
 if "upload_job" in st.session_state:
     job_status(st.session_state["upload_job"])
+
+
+def replacements() -> None:
+    """Files held because they would replace a report of the warehouse: both copies, and accept or refuse (for a
+    reviewer of the report's region)."""
+    user = audit_ui.signed_in()
+    waiting = importer.pending(user)
+    if flash := st.session_state.pop("upload_decided", None):
+        st.success(flash)
+    if not waiting:
+        return
+    st.subheader("待确认的替换")
+    st.caption(
+        "下列文件与数据仓库中同一机构、同一年度的报告内容不同，导入会替换原报告或与它并存，因此暂未导入。"
+        "请核对两份的数字，确认后才导入；每次确认或拒绝都记入审核日志。"
+    )
+    pick = st.selectbox(
+        "文件",
+        range(len(waiting)),
+        format_func=lambda i: (
+            f"{waiting[i].file.agency or ''} {waiting[i].file.year or ''}：{waiting[i].file.name}"
+            f"（{waiting[i].by} 上传）"
+        ),
+        key="upload_pending_pick",
+    )
+    p = waiting[pick]
+    st.caption(
+        f"已有报告：{p.file.replaces_file}（{p.file.replaces}）；新文件：{p.file.name}（sha256 {p.file.sha256}）"
+    )
+    both = importer.copies(p)
+    n = both["differs"].sum()
+    st.write(f"两份共 {both.height} 个单元格，{n} 个不同（不同的排在前面；“—”= 该份报告没有这一格）。")
+    st.dataframe(
+        both.select(
+            pl.col("label_zh").alias("指标"),
+            pl.col("applicant_zh").fill_null("").alias("申请人"),
+            pl.col("raw").fill_null("—").alias("已有报告"),
+            pl.col("raw_new").fill_null("—").alias("新文件"),
+            pl.when("differs").then(pl.lit("不同")).otherwise(pl.lit("")).alias("比较"),
+            pl.col("metric").alias("指标代码"),
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    with st.form(f"upload_decide_{p.batch.name}_{p.file.sha256}"):
+        note = st.text_input("说明", placeholder="如：核对原件，新文件为更正后的版本")
+        a, b = st.columns(2)
+        yes = a.form_submit_button("接受替换并导入", type="primary")
+        no = b.form_submit_button("拒绝，不导入")
+    if not (yes or no):
+        return
+    try:
+        job = importer.decide(p, user, accept=yes, note=note)
+    except AuditError as e:
+        st.error(str(e))
+        return
+    if job is not None:
+        st.session_state["upload_job"] = job.id
+    st.session_state["upload_decided"] = "已接受替换，正在后台导入。" if yes else "已拒绝，文件未导入。"
+    st.rerun()
+
+
+replacements()
 
 st.divider()
 wh = warehouse.warehouse_dir()

@@ -23,7 +23,7 @@ from etl.collect.sources import Source
 
 HTML = CORPUS / "html"
 FIXTURES = Path(__file__).parent / "fixtures"
-FAST = Politeness(timeout=0.5, retries=0, backoff=0.01, delay=0.0, per_host=4)
+FAST = Politeness(timeout=0.5, retries=0, backoff=0.01, delay=0.0, per_host=4, allow_hosts=frozenset({"127.0.0.1"}))
 
 
 # ------------------------------------------------------------------ pages, without a server
@@ -161,7 +161,22 @@ def collected(site, tmp_path_factory):
     csv = site.sources_csv(tmp / "SOURCES.csv", [("某市（域名不存在）", "http://collector-test.invalid/nb/")])
     site.log.clear()
     assert (
-        main(["collect", str(csv), "--out", str(tmp / "out"), "--timeout", "0.5", "--retries", "0", "--delay", "0"])
+        main(
+            [
+                "collect",
+                str(csv),
+                "--out",
+                str(tmp / "out"),
+                "--timeout",
+                "0.5",
+                "--retries",
+                "0",
+                "--delay",
+                "0",
+                "--allow-host",
+                "127.0.0.1",
+            ]
+        )
         == 0
     )
     return tmp, list(site.log)

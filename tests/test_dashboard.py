@@ -238,7 +238,10 @@ def test_import_keeps_existing_reports(tmp_path, monkeypatch):
     sample = sorted((ROOT / "data" / "samples").glob("*.txt"))[0]
     text = sample.read_text(encoding="utf-8").replace("2018", "2017")
     staged = importer.stage([("copy_2017.txt", text.encode("utf-8")), ("empty.txt", b"   ")], tmp_path / "up")
-    outcomes = importer.import_files(staged, wh)
+    from audit import db, store
+
+    admin = store.create_user(db.engine(db.database_url(wh)), "adm", "管理员", "Admin-2024-x", "admin", by="test")
+    outcomes = importer.import_files(staged, wh, admin)
     after = duckdb.connect().execute(f"SELECT count(*) FROM read_parquet('{wh}/reports.parquet')").fetchone()[0]
     assert after == before + 1
     by = {o.name: o for o in outcomes}

@@ -25,6 +25,13 @@ def _report_of(wh: Path, name: str) -> list[tuple]:
     )
 
 
+def _reviewer(wh: Path):
+    from audit import db, store
+
+    eng = db.engine(db.database_url(wh))
+    return store.create_user(eng, "importer", "导入员", "Importer-2024", "reviewer", by="test")
+
+
 def _wait(job, seconds: float = 300) -> None:
     deadline = time.monotonic() + seconds
     while job.state == "running" and time.monotonic() < deadline:
@@ -37,11 +44,12 @@ def test_import_started_then_left_lands(tmp_path, monkeypatch):
 
     wh = tmp_path / "wh"
     monkeypatch.setattr(warehouse, "UPLOADS", tmp_path / "uploads")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
     warehouse.ensure_built(wh)
     text = XINGQING.read_text(encoding="utf-8").replace("2018", "2017")
     batch = importer.batch_dir()
     staged = importer.stage([("兴庆区_2017.txt", text.encode("utf-8")), ("notes.pdfx", b"1")], batch)
-    job = importer.start(staged, batch, wh)  # the page's run may end here: nothing waits for the job
+    job = importer.start(staged, batch, wh, _reviewer(wh))  # the page's run may end here: nothing waits for the job
     assert job.state == "running" and json.loads((batch / "job.json").read_text())["state"] == "running"
     _wait(job)
     assert _report_of(wh, "兴庆区_2017.txt") == [(2017, "ok")]
@@ -63,12 +71,13 @@ def test_an_interrupted_import_is_resumed(tmp_path, monkeypatch):
 
     wh = tmp_path / "wh"
     monkeypatch.setattr(warehouse, "UPLOADS", tmp_path / "uploads")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
     warehouse.ensure_built(wh)
     batch = importer.batch_dir()
     text = XINGQING.read_text(encoding="utf-8").replace("2018", "2016")
     staged = importer.stage([("兴庆区_2016.txt", text.encode("utf-8"))], batch)
     # what a server stopped mid-import leaves: the staged file and a job.json that says running
-    importer._save(batch, importer.Job(batch.name, staged.files))
+    importer._save(batch, importer.Job(batch.name, staged.files, _reviewer(wh).username))
     (job,) = importer.resume_interrupted(wh)
     _wait(job)
     assert _report_of(wh, "兴庆区_2016.txt") == [(2016, "ok")]

@@ -558,3 +558,22 @@ def test_time_limit_grows_for_slow_pages_and_is_never_taken_for_a_broken_file():
             pytest.fail("the time limit was caught as an Exception")
     allow_more_time(5)  # no alarm set: none is made
     time.sleep(0.1)
+
+
+@pytest.mark.parametrize("nested", [True, False])
+def test_a_broken_page_tree_is_said_in_chinese(nested):
+    """A page tree nested thousands deep, or one that holds itself: the reason in Chinese, not pdfium's English
+    ("PdfiumError: Failed to load page. (PDFium: Success)")."""
+    from tests.minimal_pdf import pdf_from_objects
+
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    if nested:
+        objs += [b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % (3 + i) for i in range(3000)]
+        objs.append(b"<< /Type /Page /MediaBox [0 0 612 792] >>")
+    else:
+        objs.append(b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>")
+    with pytest.raises(ReadError) as e:
+        pdf_reader.read_pdf(pdf_from_objects(objs))
+    assert (
+        str(e.value) == "PDF 文件已损坏或不完整，无法读取（页面无法加载：页面目录（页面树）损坏、循环引用或嵌套过深）"
+    )

@@ -23,6 +23,7 @@ from etl.read import supported
 
 log = logging.getLogger(__name__)
 MAX_PAGES = 20  # list pages read per source, at most
+SOURCE_SECONDS = 1800.0  # one source's whole collection (its list pages, reports and attachments), at most
 
 
 @dataclass
@@ -58,8 +59,10 @@ def collect(
     concurrency: int = 8,
     progress: bool | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    source_seconds: float = SOURCE_SECONDS,
 ) -> Summary:
-    """Collect the reports of `sources` (of `year`, or of every year) into `out`; returns the run's summary."""
+    """Collect the reports of `sources` (of `year`, or of every year) into `out`; returns the run's summary.
+    `source_seconds`: a source not done in that time stops there (what it saved is kept, marked partial)."""
     return asyncio.run(
         _collect(
             sources,
@@ -70,11 +73,12 @@ def collect(
             concurrency,
             sys.stderr.isatty() if progress is None else progress,
             transport,
+            source_seconds,
         )
     )
 
 
-async def _collect(sources, out, year, max_pages, politeness, concurrency, show, transport) -> Summary:
+async def _collect(sources, out, year, max_pages, politeness, concurrency, show, transport, seconds) -> Summary:
     started = time.monotonic()
     store = Store(out)
     previous = store.previous()
@@ -87,7 +91,7 @@ async def _collect(sources, out, year, max_pages, politeness, concurrency, show,
 
             async def one(src: Source):
                 async with gate:
-                    job = _SourceJob(src, fetcher, store, previous, year, max_pages)
+                    job = _SourceJob(src, fetcher, store, previous, year, max_pages, seconds)
                     rows, row = await job.run()
                 manifest.extend(rows)
                 source_rows.append(row)
@@ -115,8 +119,11 @@ def _now() -> datetime:
 
 
 class _SourceJob:
-    def __init__(self, src: Source, fetcher: Fetcher, store: Store, previous: list[dict], year, max_pages: int):
+    def __init__(
+        self, src: Source, fetcher: Fetcher, store: Store, previous: list[dict], year, max_pages: int, seconds: float
+    ):
         self.src, self.fetcher, self.store, self.year, self.max_pages = src, fetcher, store, year, max_pages
+        self.seconds = seconds
         self.previous = [r for r in previous if r["source_url"] == src.url and r["agency"] == src.agency]
         self.known = {r["url"]: r for r in self.previous}
         self.rows: list[dict] = []
@@ -136,6 +143,19 @@ class _SourceJob:
             "collected_at": _now(),
             "_reports": 0,
         }
+        try:
+            async with asyncio.timeout(self.seconds):
+                return await self._run(row)
+        except TimeoutError:
+            stop = f"采集超时：超过 {self.seconds:g} 秒未完成，已停止"
+            if not row["list_pages"]:
+                row["status"], row["error"] = "failed", stop
+                return self.previous, row
+            self.problems.append(stop + "，只保存了此前下载的文件")
+            row["status"], row["error"] = "partial", "；".join(self.problems)
+            return self.rows, row
+
+    async def _run(self, row: dict) -> tuple[list[dict], dict]:
         try:
             entries, row["list_pages"], more = await self._list()
         except (FetchError, NotAListPage) as e:

@@ -57,6 +57,8 @@ def read_pdf(data: bytes) -> Document:
 
 
 def _cause(e: BaseException) -> str:
+    if type(e).__name__ == "PdfiumError":
+        return guards.pdfium_reason(e)
     msg = str(e)[:80]
     return f"{type(e).__name__}{': ' + msg if msg else ''}"
 

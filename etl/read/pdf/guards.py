@@ -54,6 +54,26 @@ def broken(cause: str) -> str:
     return f"PDF 文件已损坏或不完整，无法读取（{cause}）"
 
 
+# pdfium's error codes (FPDF_ERR_*), as a user reads them; pdfium often says "Success" (0) on a failure
+PDFIUM_ZH = {
+    1: "PDF 解析库报告未知错误",
+    2: "文件无法打开",
+    3: "不是有效的 PDF 格式",
+    4: "文件有密码",
+    5: "不支持的加密或安全设置",
+    6: "页面无法加载",
+}
+PAGE_TREE = "页面无法加载：页面目录（页面树）损坏、循环引用或嵌套过深"
+
+
+def pdfium_reason(e: BaseException) -> str:
+    """Why pdfium could not read a file or a page, in Chinese (its own message is English, and may end in
+    "(PDFium: Success)" when it gave no reason at all)."""
+    if "load page" in str(e).lower():
+        return PAGE_TREE
+    return PDFIUM_ZH.get(getattr(e, "err_code", None), "PDF 解析库未说明原因")
+
+
 _STREAM = re.compile(rb"stream\r?\n")
 _IMAGE = re.compile(rb"/Subtype\s*/Image(?![A-Za-z])")
 _CHUNK = 1 << 20
