@@ -1,9 +1,10 @@
 """Bounds on what Streamlit's upload endpoint holds in the server's memory. Streamlit keeps every file PUT to
 /_stcore/upload_file/<session>/<file> in memory until its session ends, whatever page the session shows; its own
 bound is per file (server.maxUploadSize in .streamlit/config.toml, 20 MB). On top of it (`install`, once per
-server): only a session signed in with the 审核 role may upload at all (the only page with an uploader is
-导入报告, which needs it), a session holds at most SESSION_MB, and the server at most SERVER_MB for all sessions
-together. A refused upload gets HTTP 413 and is logged. The reverse proxy's own limit is in docs/security.md."""
+server): only a session signed in with the 审核 role (导入报告), or one that 年报预审 let in (its access setting
+PRECHECK_ACCESS may open it to anyone; the page marks the session with DRAFT_KEY), may upload at all; a session
+holds at most SESSION_MB, and the server at most SERVER_MB for all sessions together. A refused upload gets HTTP
+413 and is logged. The reverse proxy's own limit is in docs/security.md."""
 
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ log = logging.getLogger(__name__)
 SESSION_MB = int(os.environ.get("UPLOAD_SESSION_MB", "200"))  # = the import's MAX_TOTAL_MB
 SERVER_MB = int(os.environ.get("UPLOAD_SERVER_MB", "1000"))
 _lock = threading.Lock()
+DRAFT_KEY = "_may_upload_draft"  # set by 年报预审 in a session its access setting lets in
 
 
 def refusal(held: dict[str, dict], session_id: str, size: int, may_upload: bool) -> str | None:
     """Why a file of `size` bytes may not be added to `session_id`'s uploads (None: it may). `held`: the files
     the server holds now, by session (file id -> a record with .data)."""
     if not may_upload:
-        return "upload refused: the session is not signed in with the 审核 role"
+        return "upload refused: the session is not signed in with the 审核 role, nor let in by 年报预审"
     mine = sum(len(f.data) for f in held.get(session_id, {}).values())
     if mine + size > SESSION_MB * 2**20:
         return f"upload refused: the session would hold more than {SESSION_MB} MB"
@@ -32,13 +34,13 @@ def refusal(held: dict[str, dict], session_id: str, size: int, may_upload: bool)
 
 
 def _may_upload(runtime, session_id: str) -> bool:
-    """Whether the session's signed-in user (as its last run read it) may import."""
+    """Whether the session's signed-in user (as its last run read it) may import, or 年报预审 let the session in."""
     info = runtime._session_mgr.get_session_info(session_id)
     if info is None:
         return False
     state = info.session.session_state
     user = state["_audit_user"] if "_audit_user" in state else None  # noqa: SIM401 - not a Mapping
-    return user is not None and user.may_review
+    return (user is not None and user.may_review) or (DRAFT_KEY in state and state[DRAFT_KEY] is True)
 
 
 def install() -> None:

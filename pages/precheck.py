@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from app import audit_ui, files, importer, page_pdf, warehouse
+from app import audit_ui, files, importer, page_pdf, uploads, warehouse
 from etl.precheck import MAX_DRAFT_PAGES, Unreadable, figure_tables, precheck
 
 MAX_MB = importer.MAX_FILE_MB
@@ -23,6 +23,7 @@ st.caption(
     "六个部分及格式、汇总与下级报告），列出每个问题涉及的单元格和修改建议。"
 )
 audit_ui.require_precheck_access()
+st.session_state[uploads.DRAFT_KEY] = True  # the upload endpoint takes this session's draft (app/uploads.py)
 st.info(
     f"草稿只在本次会话的内存中核对，不写入数据仓库，也不保存；关闭页面即丢弃。"
     f"限制：文件不超过 {MAX_MB} MB，PDF 不超过 {MAX_DRAFT_PAGES} 页。支持格式：{'、'.join(importer.extensions())}。"
