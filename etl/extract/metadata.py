@@ -7,6 +7,7 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from etl.gazetteer import AMBIGUOUS, Gazetteer, Place, gazetteer
@@ -77,7 +78,17 @@ def use_places(paths: list[str]) -> None:
 
 
 def _gazetteer() -> Gazetteer:
+    return _gazetteer_for(os.environ.get(PLACES_ENV, ""))
+
+
+@lru_cache(maxsize=8)
+def _gazetteer_for(places: str) -> Gazetteer:  # keyed by the variable: two look-ups a report
     return gazetteer((LOCAL_PLACES, *extra_places()))
+
+
+def load_gazetteer() -> None:
+    """Load this build's gazetteer now: worker processes forked afterwards share it instead of each loading it."""
+    _gazetteer()
 
 
 LOCAL_PLACES = Path(__file__).parent.parent / "places.csv"
@@ -160,11 +171,17 @@ def _cn_year(text: str) -> int:
     return int("".join(_CN_DIGITS.get(c, c) for c in text))
 
 
+# 报告 or 年报 as nfkc prints them: nfkc turns a character into 报, 告 or 年 only from these (found by normalising
+# every code point: the character itself, the traditional 報, compatibility ideographs) and never drops one in
+# between, so a line is tested as printed instead of normalised (a flattened table's long line costs most)
+_NAMES_REPORT = re.compile("[报報\U0002f857]告|[年\uf98e][报報\U0002f857]")
+
+
 def _title(doc: Document) -> tuple[str, int] | None:
     lines = [ln.strip() for ln in doc.lines[:200] if ln.strip()][:15]  # a title stands at the top
     candidates = [doc.title or ""]
     for i, ln in enumerate(lines):
-        if "报告" in nfkc(ln) or "年报" in nfkc(ln):
+        if _NAMES_REPORT.search(ln):
             candidates += [(lines[i - 1] + ln) if i else ln, ln]
     for text in candidates:
         text = re.sub(r"\s+", "", nfkc(text)).replace("(", "（").replace(")", "）")
