@@ -27,6 +27,7 @@ import json
 import os
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -121,7 +122,7 @@ def bench(
     work = Path(tempfile.mkdtemp(prefix="etl-bench-"))
     try:
         wh = work / "warehouse"
-        wall, peak, tree_peak, tree_pss, summary = run_build(d / "reports", wh, jobs)
+        wall, peak, tree_peak, tree_pss, summary, cpu = run_build(d / "reports", wh, jobs)
         files = [str(d / "reports" / p) for p in _report_files(d)]
         floor_s = floor(files, jobs)
         size = sum(f.stat().st_size for f in wh.rglob("*") if f.is_file())
@@ -131,6 +132,7 @@ def bench(
             "cpus": os.cpu_count(),
             "etl_reports_per_s": round(n / wall, 1),
             "etl_build_s": round(wall, 2),
+            "etl_cpu_ms_per_report": round(1000 * cpu / n, 3),
             "floor_reports_per_s": round(n / floor_s, 1),
             "etl_peak_rss_mb": round(peak, 1),
             "etl_peak_tree_rss_mb": round(tree_peak, 1),
@@ -373,6 +375,12 @@ def main(argv: list[str] | None = None) -> int:
         result = bench(
             args.reports, seed=args.seed, jobs=max(1, args.jobs), cache=args.cache, repeat=max(1, args.repeat)
         )
+    if not args.direct:  # the speed check: every figure beside the last release's (benchmarks/baseline.json)
+        from benchmarks.baseline import compare, table
+
+        result["vs_release"] = compare(result)
+        if result["vs_release"]:
+            print(table(result["vs_release"]), file=sys.stderr)
     print(json.dumps(result, ensure_ascii=False))
     return 0
 

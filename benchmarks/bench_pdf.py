@@ -83,7 +83,7 @@ def bench_pdf(n: int = 30, seed: int = 0, jobs: int = 2, cache: Path | None = No
     work = Path(tempfile.mkdtemp(prefix="etl-bench-pdf-"))
     try:
         wh = work / "warehouse"
-        wall, peak, _, _, summary = run_build(d / "reports", wh, jobs)
+        wall, peak, _, _, summary, cpu = run_build(d / "reports", wh, jobs)
         result = {
             "pdf_reports": len(files),
             "pdf_pages": pages,
@@ -94,6 +94,7 @@ def bench_pdf(n: int = 30, seed: int = 0, jobs: int = 2, cache: Path | None = No
             "pdf_read_ms_per_report": round(1000 * read_s / len(files), 1),
             "pdfium_floor_ms_per_report": round(1000 * floor_s / len(files), 1),
             "pdf_build_reports_per_s": round(len(files) / wall, 1),
+            "pdf_build_cpu_ms_per_report": round(1000 * cpu / len(files), 1),
             "pdf_build_peak_rss_mb": round(peak, 1),
         }
         result.update(accuracy(d, wh))

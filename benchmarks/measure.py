@@ -152,14 +152,16 @@ class _TreeRss:
 _WRAPPER = """
 import json, resource, subprocess, sys
 p = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"rc": p.returncode, "stdout": p.stdout, "stderr": p.stderr[-4000:],
-                  "maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+                  "maxrss_kb": u.ru_maxrss, "cpu_s": u.ru_utime + u.ru_stime}))
 """
 
 
-def run_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float, float, float, str]:
-    """(wall seconds, peak single-process RSS MB, peak tree RSS MB, peak tree PSS MB, summary line) of a build
-    subprocess.
+def run_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float, float, float, str, float]:
+    """(wall seconds, peak single-process RSS MB, peak tree RSS MB, peak tree PSS MB, summary line, CPU seconds:
+    user + system of the build and its workers) of a build subprocess. The CPU seconds hold on a busy machine,
+    where the wall time does not.
 
     The build runs under a small wrapper process whose RUSAGE_CHILDREN covers exactly the build and its
     workers (not the corpus generator's processes)."""
@@ -178,7 +180,8 @@ def run_build(inputs: Path, out: Path, jobs: int) -> tuple[float, float, float, 
     if res["rc"] != 0:
         raise RuntimeError(f"build failed ({res['rc']}): {res['stderr']}")
     lines = res["stdout"].strip().splitlines()
-    return wall, res["maxrss_kb"] / 1024, tree.peak / 2**20, tree.peak_pss / 2**20, lines[-1] if lines else ""
+    summary = lines[-1] if lines else ""
+    return wall, res["maxrss_kb"] / 1024, tree.peak / 2**20, tree.peak_pss / 2**20, summary, res["cpu_s"]
 
 
 def _read_decode(paths: list[str]) -> int:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl.checks.across_years import Neighbours
-from etl.extract.metadata import extra_places
+from etl.extract.metadata import extra_places, load_gazetteer
 from etl.load.write import Rows, rows_of
 from etl.parse import ParsedReport, parse_file
 from warehouse.contract import report_id
@@ -100,6 +100,7 @@ def parse(files: list[Job], jobs: int, executor: str = "local", scheduler: str |
 def _pool_map(fn: Callable, items: list, jobs: int, chunksize: int = 1) -> Iterator:
     # forked workers share this process's memory until they write to it, and the cyclic garbage collector of a
     # worker writes to every object it inherits: frozen objects are left alone, so the pages stay shared
+    load_gazetteer()  # every parse reads it: loaded once here, not in each worker
     gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=jobs) as pool:

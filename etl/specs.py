@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from warehouse.contract import APPLICANTS
 
@@ -310,6 +311,7 @@ def official_label(row: RowSpec) -> str:
     return _official_label(row.pattern) if row.pattern else ""
 
 
+@cache  # a few hundred patterns, asked for every label compared approximately
 def _official_label(pattern: str) -> str:
     p = re.sub(r"\(\\\(.*?\\\)\)\?", "", pattern)  # an optional remark in brackets
     p = re.sub(r"\((?:\?:)?[^()]*\)\?", "", p)  # optional words

@@ -24,7 +24,7 @@ def nfkc(text: str) -> str:
 
 
 def _nfkc(text: str) -> str:
-    text = _TRAD_RX.sub(_simplified, unicodedata.normalize("NFKC", text))  # str.translate: 15x slower
+    text = _TRAD_RX.sub(_simplified, _normalize(text))  # str.translate: 15x slower
     for wrong, right in _TYPOS:
         text = text.replace(wrong, right)
     return text.replace("“", '"').replace("”", '"')
@@ -32,6 +32,32 @@ def _nfkc(text: str) -> str:
 
 def _simplified(m: re.Match) -> str:
     return chr(_TRAD[ord(m.group())])
+
+
+# the characters NFKC replaces by their compatibility decomposition (full-width punctuation and digits, ①, ㈠ …; not
+# those it composes again), in the blocks where Chinese text meets them
+_COMPAT = {
+    ch: d
+    for ch, d in (
+        (chr(c), unicodedata.normalize("NFKD", chr(c)))
+        for start, end in ((0xA0, 0x300), (0x2000, 0x3400), (0xF900, 0xFFF0))
+        for c in range(start, end)
+    )
+    if d != ch and unicodedata.normalize("NFKC", ch) == d
+}
+_COMPAT_RX = re.compile("[" + "".join(map(re.escape, _COMPAT)) + "]")
+
+
+def _normalize(text: str) -> str:
+    """unicodedata.normalize("NFKC", text), ten times faster on Chinese text: its full-width punctuation fails NFKC's
+    quick check, so the whole text is normalised the slow way. Each such character is replaced by its
+    decomposition first, which leaves NFKC's result unchanged; the text is normalised only if it still needs it."""
+    text = _COMPAT_RX.sub(_decomposed, text)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
+def _decomposed(m: re.Match) -> str:
+    return _COMPAT[m.group()]
 
 
 _nfkc_short = lru_cache(maxsize=65536)(_nfkc)

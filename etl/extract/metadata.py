@@ -7,6 +7,7 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from etl.gazetteer import AMBIGUOUS, Gazetteer, Place, gazetteer
@@ -78,7 +79,17 @@ def use_places(paths: list[str]) -> None:
 
 
 def _gazetteer() -> Gazetteer:
+    return _gazetteer_for(os.environ.get(PLACES_ENV, ""))
+
+
+@lru_cache(maxsize=8)
+def _gazetteer_for(places: str) -> Gazetteer:  # keyed by the variable: two look-ups a report
     return gazetteer((LOCAL_PLACES, *extra_places()))
+
+
+def load_gazetteer() -> None:
+    """Load this build's gazetteer now: worker processes forked afterwards share it instead of each loading it."""
+    _gazetteer()
 
 
 LOCAL_PLACES = Path(__file__).parent.parent / "places.csv"
@@ -161,6 +172,13 @@ def _cn_year(text: str) -> int:
     return int("".join(_CN_DIGITS.get(c, c) for c in text))
 
 
+# 报告 or 年报 as nfkc prints them: nfkc turns a character into 报, 告 or 年 only from these (found by normalising
+# every code point: the character itself, the traditional 報, compatibility ideographs) and never drops one in
+# between, so a line is tested as printed instead of normalised (a flattened table's long line costs most)
+_NAMES_REPORT = re.compile("[报報\U0002f857]告|[年\uf98e][报報\U0002f857]")
+_REPORT_WORD = re.compile("[报報\U0002f857]告")
+
+
 def _title(doc: Document) -> tuple[str, int] | None:
     """The report's name and year from the title candidates (the document's title, its first lines without the site's
     around them, a title line broken in two, a title inside the opening sentence: "现公布X2022年…年度报告"), chosen
@@ -169,8 +187,9 @@ def _title(doc: Document) -> tuple[str, int] | None:
     lines = opening_lines(doc.lines[:200])[:15]  # a title stands at the top
     candidates = [without_pinyin(doc.title or "")]
     for i, ln in enumerate(lines):
-        if "报告" in nfkc(ln) or "年报" in nfkc(ln):
-            candidates += [(lines[i - 1] + ln) if i and "报告" not in nfkc(lines[i - 1]) else ln, ln]
+        if _NAMES_REPORT.search(ln):
+            joined = i and not _REPORT_WORD.search(lines[i - 1])  # a title broken in two: its first half above
+            candidates += [(lines[i - 1] + ln) if joined else ln, ln]
     fallback = None
     for text in candidates:
         text = re.sub(r"\s+", "", nfkc(text)).replace("(", "（").replace(")", "）")

@@ -99,7 +99,7 @@ def extract_tables(doc: Document, spec: TableSpec) -> tuple[list[Metric], set[Ro
             found[spec_row] = (fitted, unit, table.row_locator(i) + note, _ocr_notes(table, i, cells, values, n))
             section, last = spec_row.block, spec_row
     for row in spec.rows:  # a row printed in place of others (2021's one-row （六）)
-        if row in found and any(r in found for r in spec.rows if r.cells[0][0] in row.instead_of):
+        if row.instead_of and row in found and any(r in found for r in spec.rows if r.cells[0][0] in row.instead_of):
             del found[row]
     metrics = []
     not_taken = []

@@ -22,7 +22,7 @@ def check_text(text: str, what: str = "文本") -> str:
     """The text itself, or ReadError if it is longer than a report can be, or holds an absurdly long line."""
     if len(text) > MAX_TEXT_CHARS:
         raise ReadError(f"{what}过长（{len(text):,} 字符，上限 {MAX_TEXT_CHARS:,}），不像年度报告，未解析")
-    start = 0
+    start = 0 if len(text) > MAX_LINE_CHARS else len(text)  # a shorter text has no line too long
     while start < len(text):
         end = text.find("\n", start)
         end = len(text) if end < 0 else end

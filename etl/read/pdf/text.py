@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 
 from etl.read.text import clean_line
 
@@ -189,8 +190,13 @@ def vertical_text(chars: list[dict]) -> str | None:
     if max(tops) - min(tops) < VERTICAL_OFFSET * size:
         return None  # one line of text: no glyph sits below another
     horiz = vert = 0
+    near, step = VERTICAL_OFFSET * size, VERTICAL_STEP * size
+    by_x = sorted(chars, key=lambda ch: ch["x0"])
+    xs = [ch["x0"] for ch in by_x]
     for a in chars:
-        for b in chars:
+        # only glyphs within reach across can count (a point more on each side: the tests below decide)
+        lo, hi = bisect_left(xs, a["x0"] - near - 1), bisect_right(xs, a["x0"] + max(near, step) + 1)
+        for b in by_x[lo:hi]:
             if a is b:
                 continue
             dx, dy = b["x0"] - a["x0"], b["top"] - a["top"]
