@@ -100,3 +100,14 @@ def revision(eng: sa.Engine) -> str | None:
             return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
         except sa.exc.DatabaseError:
             return None
+
+
+def first_row(conn_or_engine, query) -> dict | None:
+    """The first row of `query` as a dict (None: no row), read on an open connection or, given an engine, on a
+    connection of its own."""
+    if isinstance(conn_or_engine, sa.Engine):
+        with conn_or_engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+    else:
+        row = conn_or_engine.execute(query).mappings().first()
+    return dict(row) if row else None

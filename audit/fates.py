@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from audit.db import first_row
 from audit.roles import User
 from audit.schema import metadata
 from audit.store import AuditError, PermissionDenied, _log, _stale, now
@@ -69,12 +70,7 @@ def _may_mark(user: User | None, agency: Agency) -> None:
 
 def fate_of(conn_or_engine, agency_id: str) -> dict | None:
     q = sa.select(agency_fates).where(agency_fates.c.agency_id == agency_id)
-    if isinstance(conn_or_engine, sa.Engine):
-        with conn_or_engine.connect() as conn:
-            row = conn.execute(q).mappings().first()
-    else:
-        row = conn_or_engine.execute(q).mappings().first()
-    return dict(row) if row else None
+    return first_row(conn_or_engine, q)
 
 
 def mark_fate(

@@ -15,6 +15,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from audit.db import first_row
 from audit.roles import User
 from audit.schema import metadata
 from audit.store import AuditError, PermissionDenied, _log, now
@@ -95,12 +96,7 @@ def _target(row) -> str:
 
 def item(conn_or_engine, item_id: int) -> dict | None:
     q = sa.select(rectifications).where(rectifications.c.id == item_id)
-    if isinstance(conn_or_engine, sa.Engine):
-        with conn_or_engine.connect() as conn:
-            row = conn.execute(q).mappings().first()
-    else:
-        row = conn_or_engine.execute(q).mappings().first()
-    return dict(row) if row else None
+    return first_row(conn_or_engine, q)
 
 
 def items(

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, fields, replace
 
 import sqlalchemy as sa
 
+from audit.db import first_row
 from audit.roles import User
 from audit.schema import metadata, settings
 from audit.store import AuditError, PermissionDenied, Report, _log, _may_review, _stale, now
@@ -260,12 +261,7 @@ def _shown(r) -> str:
 
 def match_of(conn_or_engine, file_sha256: str) -> dict | None:
     q = sa.select(roster_matches).where(roster_matches.c.file_sha256 == file_sha256)
-    if isinstance(conn_or_engine, sa.Engine):
-        with conn_or_engine.connect() as conn:
-            row = conn.execute(q).mappings().first()
-    else:
-        row = conn_or_engine.execute(q).mappings().first()
-    return dict(row) if row else None
+    return first_row(conn_or_engine, q)
 
 
 def decide_match(
