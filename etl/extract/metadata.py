@@ -19,7 +19,9 @@ _TITLE = re.compile(
     r"(?P<name>[\u4e00-\u9fff（）()]{2,40}?)\s*(?P<year>(?:19|20)\d{2}|[二〇○零一两三四五六七八九]{4})\s*年度?\s*"
     r"(?:政府|政务)?(?:信息公开|政务公开)"
 )
-_TITLE_YEAR_FIRST = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?(?P<name>[\u4e00-\u9fff]{2,30}?)(?:政府|政务)?信息公开")
+_TITLE_YEAR_FIRST = re.compile(
+    r"(?P<year>(?:19|20)\d{2})\s*年度?(?P<name>[\u4e00-\u9fff]{2,30}?)(?:政府|政务)?信息公开"
+)
 _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0", "两": "2"}
 # a 管委会 governs a zone (开发区管委会, 产业园管理委员会); a 国有资产监督管理委员会 is a department
 _GOV_WORD = "(?:人民政府|管委会|管理委员会|办事处|行政公署|政府)"
@@ -420,7 +422,7 @@ def _describe(meta: Meta, name: str, text: str) -> None:
     parts = _place_parts(place or "")
     meta.province, meta.prefecture = parts.get("province"), parts.get("prefecture")
     meta.county, meta.township = parts.get("county"), parts.get("township")
-    if dept and _DEPT_SUFFIX.search(dept) and not _GOV_SUFFIX.search(dept):
+    if dept and _DEPT_SUFFIX.search(dept) and not _GOV_SUFFIX.search(name):  # 开发区|管理委员会: the zone
         meta.agency_kind = "department"
         meta.agency = name
         meta.agency_short = (_short(place) + dept.replace("人民政府", "政府")) if dept.startswith("人民政府") else dept
