@@ -322,12 +322,13 @@ def _named_in_text(doc: Document, aggregate: bool) -> str | None:
     )
 
 
-_MENTION = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:区|县|旗|市)(?=政府|人民政府|网站)")
+_MENTION = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:区|县|旗|市)(?=政府|人民政府|网站|门户网站)")
 
 
 def _told_apart(name: str, text: str) -> str | None:
-    """A name several places bear (东港镇), or a town named bare, placed by a place the report names around it
-    ("锡山区政府网站", "中山市政府信息公开规定"): that place before the name, where the gazetteer then knows it."""
+    """A name several places bear (东港镇), a town named bare, or a department named by its level alone (县乡村振兴局)
+    placed by a place the report names around it ("锡山区政府网站", "中山市政府信息公开规定", "青川县门户网站"): that
+    place before the name (in place of the level's word), where the gazetteer then knows it."""
     mentions = [m[0] for m in _MENTION.finditer(text)]
     bare = _GOV_SUFFIX.sub("", name)
     if len(bare) >= 2 and bare in text:  # the places printed before the name itself ("益阳市安化县渠江镇渠江社区")
@@ -335,6 +336,8 @@ def _told_apart(name: str, text: str) -> str | None:
     for mention in mentions:
         for k in range(len(mention) - 2):
             above = mention[k:]
+            if name[0] == above[-1] and _DEPT_SUFFIX.search(name) and _placed(above + name[1:]):
+                return above + name[1:]
             if above not in name and _placed(above + name):
                 return above + name
     return None
