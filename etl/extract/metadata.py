@@ -272,6 +272,8 @@ _OPENING = re.compile(
     r"(?P<x>[\u4e00-\u9fff]{2,30}?)(?:坚持|认真|深入|严格|按照|紧紧|全面|始终|高度|积极|切实|持续|以习近平|紧扣)"
 )
 _DEPT_OFFICE = re.compile(r"(?P<dept>[\u4e00-\u9fff]{4,36}?(?:委员会|局|厅))办公室")
+# "结合来宾市卫生健康委员会政府信息公开工作实际，现编制…": whose work the report is
+_WORK_OF = re.compile(r"结合(?P<x>[\u4e00-\u9fff]{4,30}?)(?:政府信息公开|信息公开|政务公开)工作实际")
 _SITE_OWNER = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,20}?)(?:人民)?政府(?:门户|信息公开)?网站")
 _SIGN_OFF = re.compile(r"^(?P<x>[\u4e00-\u9fff]{3,30}?(?:人民政府|办公室|办公厅|局|委员会|办事处|管委会))$")
 _OFFICE = re.compile(
@@ -289,8 +291,9 @@ def _government_of_office(name: str) -> str | None:
 
 def _named_in_text(doc: Document, aggregate: bool) -> str | None:
     """The agency a report names outside its title: who compiled it ("由X编制", "本报告由X根据…"; a government's
-    office compiles its government's report), who the opening sentence is about ("2025年，X坚持…"), the 落款 at the
-    end, or whose website carries it ("可在X人民政府网站下载"), in that order; None when it names none."""
+    office compiles its government's report), who the opening sentence is about ("2025年，X坚持…"), whose work it
+    reports ("结合X政府信息公开工作实际"), the 落款 at the end, or whose website carries it ("可在X人民政府网站下载"),
+    in that order; None when it names none."""
     head = "\n".join(opening_lines(doc.lines[:60], 60))
     text = re.sub(r"[ \t]+", "", nfkc(head))
     found = []
@@ -304,6 +307,9 @@ def _named_in_text(doc: Document, aggregate: bool) -> str | None:
     m = _OPENING.search(text)
     if m:
         found.append(m["x"])
+    m = _WORK_OF.search(text)
+    if m:
+        found.append(m["x"] + "政府" if m["x"].endswith("人民") else m["x"])
     spoken = list(found)  # who the report's own sentences say compiled it or acts in it
     tail = [nfkc(ln).strip() for ln in doc.lines[-12:] if ln.strip()]
     found += [m["x"] for ln in tail if (m := _SIGN_OFF.match(ln))]
