@@ -1,9 +1,9 @@
 """Issue 25: report metadata read from real pages as their sites serve them (menus, 当前位置 breadcrumbs, date lines,
-发布时间/来源/分享 blocks, bylines, generic titles, traditional characters), 104 openings from 26 provinces found
+发布时间/来源/分享 blocks, bylines, generic titles, traditional characters), 165 openings from all 31 provinces found
 in public page captures (tests/fixtures/real_page_openings.jsonl: each page's opening lines and the facts read
 off it by hand: year, agency, kind, level, place, scope; `names_agency`: whether the text says who reports).
 
-Every report whose text names its agency is placed right, and ≥ 98.5 % of all fields are right; a page that does
+Every report whose text names its agency is placed right, and ≥ 99.3 % of all fields are right; a page that does
 not say who it is gets no agency, no place, and an error that says so.
 """
 
@@ -62,19 +62,22 @@ def accuracy() -> tuple[float, dict[str, list[str]]]:
 
 def test_the_set_covers_the_country():
     ps = pages()
-    assert len(ps) >= 100
+    assert len(ps) >= 165
+    assert len({p["expect"]["province"] for p in ps if p["expect"]["province"]}) == 31
     assert len({p["expect"]["province"] for p in ps if p["expect"]["province"]}) >= 25
     assert {p["expect"]["level"] for p in ps} >= {"province", "prefecture", "county", "township", None}
     assert {p["expect"]["agency_kind"] for p in ps} >= {"government", "department"}
 
 
 def test_fields_right():
-    """99.5 % of the fields of the 82 pages the rules were written on; 95 % of the 22 held-out pages (80.8 % when
-    first measured, before the forms they showed were read: 2023年，在区委…下，X认真…, 由X办事处编制, 张 for 张);
-    98.5 % of all 104. What is left wrong is a place the page does not print (a township named without its county,
-    "自治区人民政府办公厅"), left unknown."""
+    """99.3 % of all 165 (10 fields of 1,485 wrong, on 3 pages). Pages were gathered in three batches, each measured
+    before the rules were changed for it: the first 104 read 75.5 % (98.5 % once read); the next 52 read 94.4 %
+    (政务信息公开 titles, a cited 《…通知》 taken for the title, 由X委员会办公室编制, 国资委 taken for a government, a
+    township or 县乡村振兴局 placed by the address or site the page prints, 黔南州); the last 9 read 97.5 %
+    (结合X政府信息公开工作实际). What is left wrong is a place the page does not print (a township named without its
+    county, "自治区人民政府办公厅"), left unknown."""
     share, wrong = accuracy()
-    assert share >= 0.985, (round(share, 4), wrong)
+    assert share >= 0.993, (round(share, 4), wrong)
 
 
 @pytest.mark.parametrize("page", [p for p in pages() if p["names_agency"]], ids=lambda p: p["id"])

@@ -17,12 +17,16 @@ from warehouse.text import nfkc
 
 _TITLE = re.compile(
     r"(?P<name>[\u4e00-\u9fff（）()]{2,40}?)\s*(?P<year>(?:19|20)\d{2}|[二〇○零一两三四五六七八九]{4})\s*年度?\s*"
-    r"(?:政府)?(?:信息公开|政务公开)"
+    r"(?:政府|政务)?(?:信息公开|政务公开)"
 )
-_TITLE_YEAR_FIRST = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?(?P<name>[\u4e00-\u9fff]{2,30}?)(?:政府)?信息公开")
+_TITLE_YEAR_FIRST = re.compile(
+    r"(?P<year>(?:19|20)\d{2})\s*年度?(?P<name>[\u4e00-\u9fff]{2,30}?)(?:政府|政务)?信息公开"
+)
 _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0", "两": "2"}
-_GOV_SUFFIX = re.compile(r"(人民政府|管委会|管理委员会|办事处|行政公署|政府)$")
-_DEPT_SUFFIX = re.compile(r"(局|委|委员会|办|办公室|办公厅|厅|中心|署|院|所|站|队|会|公司|部)$")
+# a 管委会 governs a zone (开发区管委会, 产业园管理委员会); a 国有资产监督管理委员会 is a department
+_GOV_WORD = "(?:人民政府|管委会|管理委员会|办事处|行政公署|政府)"
+_GOV_SUFFIX = re.compile(r"(人民政府|(?<=[区园城港岛])(?:管委会|管理委员会)|办事处|行政公署|政府)$")
+_DEPT_SUFFIX = re.compile(r"(局|委|委员会|办|办公室|办公厅|厅|室|中心|署|院|所|站|队|会|公司|部)$")
 # words of department names that end like a place (住房和城乡建设局, 社区矫正管理局, 工业园区管委会) and the
 # department suffixes themselves (自然资源局兴庆区分局): a piece holding one is never a place of its own
 _NOT_PLACE = re.compile(r"城乡|社区|园区|景区|林区|矿区|辖区|经济区|[局委厅署]")
@@ -138,7 +142,7 @@ def _zone(g: Gazetteer, text: str, scope: Place | None) -> tuple[Place | None, i
         scope is not None
         and scope.level in ("province", "prefecture", "county")
         and m
-        and _GOV_SUFFIX.fullmatch(text[m.end() :] or "政府")
+        and re.fullmatch(_GOV_WORD, text[m.end() :] or "政府")
         and not re.search(r"[局委厅署办]", m.group(0))
     ):
         # one name whichever way the title prints it: 淮安市工业园区 is 淮安工业园区
@@ -194,7 +198,9 @@ def _title(doc: Document) -> tuple[str, int] | None:
     for text in candidates:
         text = re.sub(r"\s+", "", nfkc(text)).replace("(", "（").replace(")", "）")
         for m in [*_TITLE.finditer(text), *_TITLE_YEAR_FIRST.finditer(text)]:
-            name = _LEAD.sub("", re.sub(r"^(标题:?|名称:?)", "", m["name"]))
+            if _cited(text, m.start(), m.end()):
+                continue
+            name = _clean_name(m["name"], text[m.start("name") - 1 : m.start("name")])
             if len(name) < 2 or re.search(r"关于|通知|印发|^政府", name) or _GENERIC.match(name):
                 continue
             placed = _placed(name)
@@ -203,6 +209,31 @@ def _title(doc: Document) -> tuple[str, int] | None:
             if placed or fallback is None or not fallback[2]:
                 fallback = fallback if fallback and fallback[2] >= placed else (name, _cn_year(m["year"]), placed)
     return fallback[:2] if fallback else None
+
+
+def _cited(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] lies inside 《…》 naming another document (《…关于做好2017年…年度报告有关事项的通知》);
+    a report's own title in 《》 (现发布《X2022年…年度报告》) is no citation."""
+    opened = text.rfind("《", 0, start)
+    if opened < 0 or text.rfind("》", 0, start) > opened:
+        return False
+    closed = text.find("》", end)
+    return bool(_CITED.search(text[opened : closed if closed > 0 else len(text)]))
+
+
+_CITED = re.compile(r"关于|通知|意见|办法|规定|要点|条例|格式")
+# after a name inside a sentence: the verb ("绍兴市越城区东湖街道特编制2023年…"); after a name in a title: another
+# name for it in brackets ("黔南州人民政府（州政府办公室）")
+_TRAIL = re.compile(r"(?:(?:特|现|已|拟)?(?:编制|公布|发布|编写)了?|（[^（）]{1,12}）)$")
+
+
+def _clean_name(name: str, before: str) -> str:
+    name = _LEAD.sub("", re.sub(r"^(标题:?|名称:?)", "", name))
+    if before.isdigit():  # "2023年黔南州…": the year's 年 of a line above is no part of the name
+        name = re.sub(r"^年度?", "", name)
+    name = _TRAIL.sub("", name)
+    # "渠江镇人民政府信息公开": the 政府 the title regex gave to 政府信息公开 is the name's own
+    return name + "政府" if name.endswith("人民") else name
 
 
 # what stands before a name inside a sentence or a page line: a verb introducing the title, a word of the site
@@ -240,6 +271,9 @@ _OPENING = re.compile(
     r"(?:在[^,，。\n]{0,30}下[,，])?"
     r"(?P<x>[\u4e00-\u9fff]{2,30}?)(?:坚持|认真|深入|严格|按照|紧紧|全面|始终|高度|积极|切实|持续|以习近平|紧扣)"
 )
+_DEPT_OFFICE = re.compile(r"(?P<dept>[\u4e00-\u9fff]{4,36}?(?:委员会|局|厅))办公室")
+# "结合来宾市卫生健康委员会政府信息公开工作实际，现编制…": whose work the report is
+_WORK_OF = re.compile(r"结合(?P<x>[\u4e00-\u9fff]{4,30}?)(?:政府信息公开|信息公开|政务公开)工作实际")
 _SITE_OWNER = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,20}?)(?:人民)?政府(?:门户|信息公开)?网站")
 _SIGN_OFF = re.compile(r"^(?P<x>[\u4e00-\u9fff]{3,30}?(?:人民政府|办公室|办公厅|局|委员会|办事处|管委会))$")
 _OFFICE = re.compile(
@@ -257,18 +291,25 @@ def _government_of_office(name: str) -> str | None:
 
 def _named_in_text(doc: Document, aggregate: bool) -> str | None:
     """The agency a report names outside its title: who compiled it ("由X编制", "本报告由X根据…"; a government's
-    office compiles its government's report), who the opening sentence is about ("2025年，X坚持…"), the 落款 at the
-    end, or whose website carries it ("可在X人民政府网站下载"), in that order; None when it names none."""
+    office compiles its government's report), who the opening sentence is about ("2025年，X坚持…"), whose work it
+    reports ("结合X政府信息公开工作实际"), the 落款 at the end, or whose website carries it ("可在X人民政府网站下载"),
+    in that order; None when it names none."""
     head = "\n".join(opening_lines(doc.lines[:60], 60))
     text = re.sub(r"[ \t]+", "", nfkc(head))
     found = []
     m = _COMPILER.search(text)
     if m:
         government = _government_of_office(m["x"])
-        found.append(government if government and (aggregate or not _DEPT_NAMED.search(text)) else m["x"])
+        if government and (aggregate or not _DEPT_NAMED.search(text)):
+            found.append(government)
+        else:  # 由福州市大数据发展管理委员会办公室编制: the committee's report, compiled by its office
+            found.append(o["dept"] if (o := _DEPT_OFFICE.fullmatch(m["x"])) else m["x"])
     m = _OPENING.search(text)
     if m:
         found.append(m["x"])
+    m = _WORK_OF.search(text)
+    if m:
+        found.append(m["x"] + "政府" if m["x"].endswith("人民") else m["x"])
     spoken = list(found)  # who the report's own sentences say compiled it or acts in it
     tail = [nfkc(ln).strip() for ln in doc.lines[-12:] if ln.strip()]
     found += [m["x"] for ln in tail if (m := _SIGN_OFF.match(ln))]
@@ -287,15 +328,22 @@ def _named_in_text(doc: Document, aggregate: bool) -> str | None:
     )
 
 
-_MENTION = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:区|县|旗|市)(?=政府|人民政府|网站)")
+_MENTION = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:区|县|旗|市)(?=政府|人民政府|网站|门户网站)")
 
 
 def _told_apart(name: str, text: str) -> str | None:
-    """A name several places bear (东港镇), or a town named bare, placed by a place the report names around it
-    ("锡山区政府网站", "中山市政府信息公开规定"): that place before the name, where the gazetteer then knows it."""
-    for m in _MENTION.finditer(text):
-        for k in range(len(m[0]) - 2):
-            above = m[0][k:]
+    """A name several places bear (东港镇), a town named bare, or a department named by its level alone (县乡村振兴局)
+    placed by a place the report names around it ("锡山区政府网站", "中山市政府信息公开规定", "青川县门户网站"): that
+    place before the name (in place of the level's word), where the gazetteer then knows it."""
+    mentions = [m[0] for m in _MENTION.finditer(text)]
+    bare = _GOV_SUFFIX.sub("", name)
+    if len(bare) >= 2 and bare in text:  # the places printed before the name itself ("益阳市安化县渠江镇渠江社区")
+        mentions += re.findall(r"([\u4e00-\u9fff]{2,6}?(?:区|县|旗|市))" + re.escape(bare), text)
+    for mention in mentions:
+        for k in range(len(mention) - 2):
+            above = mention[k:]
+            if name[0] == above[-1] and _DEPT_SUFFIX.search(name) and _placed(above + name[1:]):
+                return above + name[1:]
             if above not in name and _placed(above + name):
                 return above + name
     return None
@@ -317,7 +365,7 @@ def _expand(name: str, doc: Document) -> str:
 
 _PERIOD = re.compile(r"统计(?:期限|时限|时间|期|时段).{0,10}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _YEAR_OPENING = re.compile(
-    r"(?:^|\n)[\s?(（]*(?:[一二三四五六七八九十]+[)）]\S{0,10}?)?((?:19|20)\d{2})年度?[,，]|"
+    r"(?:^|\n)[\s?(（]*(?:[一二三四五六七八九十]+[)）]\S{0,10}?)?((?:19|20)\d{2})年度?(?:[,，]|(?=[\u4e00-\u9fff]))|"
     r"((?:19|20)\d{2})年度?[,，]?(?:我|本)(?:乡|镇|县|区|市|旗|局|办|委|厅|街道|单位|机关)"
 )
 
@@ -383,7 +431,7 @@ def _describe(meta: Meta, name: str, text: str) -> None:
     parts = _place_parts(place or "")
     meta.province, meta.prefecture = parts.get("province"), parts.get("prefecture")
     meta.county, meta.township = parts.get("county"), parts.get("township")
-    if dept and _DEPT_SUFFIX.search(dept) and not _GOV_SUFFIX.search(dept):
+    if dept and _DEPT_SUFFIX.search(dept) and not _GOV_SUFFIX.search(name):  # 开发区|管理委员会: the zone
         meta.agency_kind = "department"
         meta.agency = name
         meta.agency_short = (_short(place) + dept.replace("人民政府", "政府")) if dept.startswith("人民政府") else dept
@@ -446,8 +494,9 @@ _AGGREGATE = re.compile(
     r"(?:本报告|年度报告)[^。]{0,80}汇总|汇总[^。]{0,100}编制|报告汇总全[省市县区旗]|"
     r"(?:各|所属|下属)[^。]{0,30}(?:政府信息公开(?:工作)?年度报告|工作情况)[^。]{0,8}编制|"
     # a region's summary: "综合各市…的年度报告…而成", "在各市…年度报告基础上编制", "根据各区政府…年度报告内容编制"
-    r"(?:综合|汇总|根据|在)[^。]{0,80}?各[^。]{0,80}?(?:年度报告|年度工作报告|工作报告|统计数据|工作(?:情况|状况)|"
-    r"相关情况和数据)[^。]{0,20}?(?:编制|而成|基础上)"
+    r"(?:综合|汇总|根据|在)[^。]{0,80}?各[^。]{0,80}?(?:年度报告|年度工作报告|工作报告|统计数据|(?:工作|公开)(?:情况|状况)|"
+    r"相关情况和数据)[^。]{0,20}?(?:编制|而成|基础上)|"
+    r"总结全[省市县区旗州盟][^。]{0,30}?工作[^。]{0,4}?基础上编制"
 )
 
 

@@ -180,16 +180,16 @@ def _township(code: str, name: str, by_code: dict[str, Place]) -> Place:
 
 def _aliases(p: Place) -> list[str]:
     """Other names the same place goes by in some year's title: the same stem with another kind (洪泽县 for
-    洪泽区, 吐鲁番地区 for 吐鲁番市, 赣县 for 赣县区), an autonomous place without its peoples, a province's short
-    form."""
+    洪泽区, 吐鲁番地区 for 吐鲁番市, 赣县 for 赣县区), an autonomous place without its peoples (an autonomous
+    prefecture without 自治 too), a province's short form."""
     if p.level == "province":
         short = _PROVINCE_SHORT.sub("", p.name)
         return [short] if len(short) >= 2 else []
     if p.level not in _KINDS:
         return []
     auto = _AUTONOMOUS.match(p.name) if "自治" in p.name else None
-    if auto:
-        return [auto.group(1) + auto.group(2)]
+    if auto:  # 黔南自治州, and an autonomous prefecture by its stem alone: 黔南州, 恩施州, 延边州
+        return [auto.group(1) + auto.group(2)] + ([auto.group(1) + "州"] if auto.group(2) == "自治州" else [])
     m = _KIND.search(p.name)
     if not m or p.level not in _KINDS:
         return []
