@@ -50,9 +50,11 @@ def match_queue(eng: sa.Engine, user: User) -> None:
                 pl.col("agency").alias("标题中的机构"),
                 pl.col("year").alias("年度"),
                 pl.col("status_zh").alias("状态"),
-                pl.col("candidates")
-                .map_elements(lambda c: "、".join(names.get(x, x) for x in c.split("；")), return_dtype=pl.String)
-                .alias("候选机构"),
+                pl.Series(
+                    "候选机构",
+                    ["、".join(names.get(x, x) for x in (c or "").split("；") if x) for c in queue["candidates"]],
+                    dtype=pl.String,
+                ),
                 pl.col("source_file").alias("文件"),
             ),
             hide_index=True,

@@ -84,11 +84,11 @@ else:
 
     def table(d: pl.DataFrame) -> pl.DataFrame:
         # each finding links to 报告详情 with its cells marked in the report's tables
-        link = pl.struct("report_id", "rule", "message").map_elements(
-            lambda c: f"report?report={c['report_id']}&check={check_key(c['rule'], c['message'])}",
-            return_dtype=pl.String,
-        )
-        return d.with_columns(link.alias("link")).select(list(COLS)).rename(COLS)
+        link = [
+            f"report?report={rid}&check={check_key(rule, message)}"
+            for rid, rule, message in d.select("report_id", "rule", "message").iter_rows()
+        ]
+        return d.with_columns(pl.Series("link", link, dtype=pl.String)).select(list(COLS)).rename(COLS)
 
     ui.paged_table(
         table(shown),

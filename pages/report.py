@@ -178,16 +178,11 @@ with tab_table:
             .drop("ord")
             .rename({"label_zh": "指标", "unit": "单位"})
         ).select(["指标", "单位"] + cols)
-        grid = grid.with_columns(
-            pl.struct("metric", "applicant", "basis", "source")
-            .map_elements(
-                lambda k: (
-                    (k["metric"], k["applicant"], k["basis"]) in (marked_text if k["source"] == "text" else marked)
-                ),
-                return_dtype=pl.Boolean,
-            )
-            .alias("marked")
-        )
+        keys = grid.select("metric", "applicant", "basis", "source").iter_rows()
+        is_marked = [
+            (metric, who, basis) in (marked_text if src == "text" else marked) for metric, who, basis, src in keys
+        ]
+        grid = grid.with_columns(pl.Series("marked", is_marked, dtype=pl.Boolean))
         if not grid["marked"].any():
             ui.dataframe(wide, pdf_title=f"统计表：{section}", hide_index=True, width="stretch")
             continue

@@ -14,7 +14,8 @@ st.caption("应当发布年报的机构：缺报、迟报都按名录计算。�
 
 if not audit_ui.users_configured():
     st.info(audit_ui.NO_USERS)
-    st.code(audit_ui.CREATE_ADMIN, language="bash")
+    st.code(audit_ui.create_admin_command(), language="bash")
+    st.caption(audit_ui.create_admin_note())
     st.stop()
 user = audit_ui.login_form()
 if user is None:

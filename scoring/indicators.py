@@ -192,7 +192,8 @@ def format_compliance(ctx: ReportContext, ind: Indicator) -> Result:
     for c in ctx.checks:  # the structure rules (etl/checks/structure.py, structure.aggregate): one loss per failure
         if c["rule"].startswith("structure.") and c["status"] == "fail":
             share = p.get(f"structure_{c['severity']}_penalty", 0.0)
-            losses.append((share, ev("format", f"[{c['rule']}] {c['message']}", source=c["rule"])))
+            tag = f"{c['rule']}·{'错误' if c['severity'] == 'error' else '警告'}"  # read in Chinese by deduction_text
+            losses.append((share, ev("format", f"[{tag}] {c['message']}", source=c["rule"])))
     if spec is None and not ctx.text:
         return Result(0, 0, None, [ev("format", "未识别模板且无法读取原文，本项不计分")])
     return _apply(ind.weight, losses, coverage)

@@ -20,8 +20,11 @@ def test_no_python_callbacks_inside_polars_on_the_request_path():
     for folder in ("app", "pages", "scoring"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.Attribute) and node.attr in CALLBACKS:
-                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} .{node.attr}")
+                if not isinstance(node, ast.Attribute) or node.attr not in CALLBACKS:
+                    continue
+                if node.attr == "apply" and isinstance(node.value, ast.Attribute) and node.value.attr == "style":
+                    continue  # pandas' Styler (cell colours of a shown table), not a callback inside polars
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} .{node.attr}")
     assert found == []
 
 

@@ -79,7 +79,10 @@ def test_failing_rule_with_figures_and_headline_equal_to_dashboard(fujian_2020, 
         "地图：福建省应发布报告的单位没有一家能对应到地市的区划代码（单位所在地未登记到这一级，或地名不在区划代码中），未绘制。"
         in text
     )
-    assert "整改要求：逐项核对统计表数据，更正后重新发布并说明更正情况。" in text
+    assert (
+        "整改要求：逐项核对统计表数据，更正后重新发布并说明更正情况；按照国务院办公厅规定的年度报告格式补齐法定内容和统计表。"
+        in text
+    )
 
 
 def test_pdf_pages(fujian_2020):

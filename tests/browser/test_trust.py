@@ -64,7 +64,9 @@ def test_the_second_of_two_reviewers_is_told_the_page_is_stale(site, chromium):
         a.get_by_label("更正为").fill("22")
         a.get_by_label("理由").fill("甲：正文称22条")
         a.get_by_role("button", name="保存更正").click()
-        a.get_by_text("已保存：active.total 更正为 22").wait_for(timeout=30_000)
+        a.get_by_text(
+            "已保存：主动公开情况·（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条） 更正为 22"
+        ).wait_for(timeout=30_000)
         b.get_by_role("button", name="保存更正").click()
         b.get_by_text("已被 reva 于").wait_for(timeout=30_000)
         _settle(b)
@@ -74,7 +76,9 @@ def test_the_second_of_two_reviewers_is_told_the_page_is_stale(site, chromium):
         (c,) = store.corrections_of_report(site["eng"], _sha(site["wh"]))
         assert (c["new_value"], c["username"], c["version"]) == (22.0, "reva", 1)
         b.get_by_role("button", name="保存更正").click()
-        b.get_by_text("已保存：active.total 更正为 21").wait_for(timeout=30_000)
+        b.get_by_text(
+            "已保存：主动公开情况·（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条） 更正为 21"
+        ).wait_for(timeout=30_000)
         (c,) = store.corrections_of_report(site["eng"], _sha(site["wh"]))
         assert (c["new_value"], c["username"], c["version"]) == (21.0, "revb", 2)
         # the same for a failed check's disposition
