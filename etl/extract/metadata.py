@@ -410,7 +410,10 @@ def read_metadata(doc: Document) -> Meta:
     aggregate = _is_aggregate(text)
     if name is None or not _placed(name):
         head = re.sub(r"[ \t]+", "", nfkc("\n".join(opening_lines(doc.lines[:60], 60))))
-        name = (name and _told_apart(name, head)) or _named_in_text(doc, aggregate) or name
+        told = name and _told_apart(name, head)
+        named = None if told else _named_in_text(doc, aggregate)
+        # the body's name replaces the title's only where the gazetteer places it (neither placed: the title's)
+        name = told or (named if name is None or (named and _placed(named)) else name)
     if name:
         _describe(meta, re.split(r"[，。：:、]", name)[-1], text)
     meta.scope = "aggregate" if aggregate else "self"
