@@ -9,7 +9,8 @@ A session opens the socket as the browser's page does and asks for each page in 
 run finished successfully. A page's time is the server's own: from the request (for a session's first page, from
 opening the socket) to that `script_finished`; a run that shows an exception, a page the router does not know or a
 compile error is a failure. Each step runs that many sessions at once, `--rounds` times over `--pages`, and reports
-p50 / p95 per page and overall, the server process's CPU seconds (user + system, from psutil) and its RSS (sampled
+p50 / p95 per page and overall, the server process's CPU seconds (user + system, from psutil; `server_cores_busy`
+is that over the step's wall time) and its RSS (sampled
 every 0.2 s; `peak_rss_mb` is the kernel's high-water mark), and the load average of the machine before and after.
 The steps stop at the first whose p95 passes `--p95-limit` (5 s); `served` is the largest step under it.
 
@@ -75,6 +76,7 @@ class Step:
             "per_page": {p: {"p50_s": _pct(t, 0.5), "p95_s": _pct(t, 0.95)} for p, t in sorted(self.times.items())},
             "server_cpu_s": round(self.cpu_s, 1),
             "server_cpu_s_per_page": round(self.cpu_s / len(every), 3) if every else None,
+            "server_cores_busy": round(self.cpu_s / self.wall_s, 2) if self.wall_s else None,
             "server_rss_mb_max": round(self.rss_mb_max, 1),
             "wall_s": round(self.wall_s, 1),
             "load_before": [round(x, 2) for x in self.load_before],
