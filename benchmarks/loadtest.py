@@ -5,14 +5,14 @@ protocol (the `_stcore/stream` endpoint, protobuf BackMsg / ForwardMsg), nothing
                                    [--warehouse DIR] [--url http://HOST:PORT --pid PID] [--budget 1800]
 
 A session opens the socket as the browser's page does and asks for each page in turn with a `rerun_script` BackMsg
-(ClientState.page_name = the page's url path), then reads the server's ForwardMsgs until `script_finished` says the
-run finished successfully. A page's time is the server's own: from the request (for a session's first page, from
-opening the socket) to that `script_finished`; a run that shows an exception, a page the router does not know or a
-compile error is a failure. Each step runs that many sessions at once, `--rounds` times over `--pages`, and reports
-p50 / p95 per page and overall, the server process's CPU seconds (user + system, from psutil; `server_cores_busy`
-is that over the step's wall time) and its RSS (sampled
-every 0.2 s; `peak_rss_mb` is the kernel's high-water mark), and the load average of the machine before and after.
-The steps stop at the first whose p95 passes `--p95-limit` (5 s); `served` is the largest step under it.
+(ClientState.page_name = the page's url path, context_info.url its address), then reads the server's ForwardMsgs
+until `script_finished` says the run finished successfully. A page's time is the server's own: from the request (for
+a session's first page, from opening the socket) to that `script_finished`; a run that shows an exception, gets
+Streamlit's `page_not_found` or a compile error is a failure. Each step runs that many sessions at once, `--rounds`
+times over `--pages`, and reports p50 / p95 per page and overall, the server process's CPU seconds (user + system,
+from psutil; `server_cores_busy` is that over the step's wall time), its RSS (sampled every 0.2 s;
+`server_peak_rss_mb` is the kernel's high-water mark, VmHWM) and the machine's load average before and after. The
+steps stop at the first whose p95 passes `--p95-limit` (5 s); `served` is the largest step under it.
 
 Without --url it serves dashboard.py itself on 127.0.0.1:--port over --warehouse (default: a warehouse of the
 bundled samples, built in a temporary folder). Prints one JSON line.
