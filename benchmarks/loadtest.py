@@ -12,7 +12,8 @@ Streamlit's `page_not_found` or a compile error is a failure. Each step runs tha
 times over `--pages`, and reports p50 / p95 per page and overall, the server process's CPU seconds (user + system,
 from psutil; `server_cores_busy` is that over the step's wall time), its RSS (sampled every 0.2 s;
 `server_peak_rss_mb` is the kernel's high-water mark, VmHWM) and the machine's load average before and after. The
-steps stop at the first whose p95 passes `--p95-limit` (5 s); `served` is the largest step under it.
+steps stop at the first whose p95 passes `--p95-limit` (5 s); `served` is the largest step under it. Before the
+steps, one session runs every page once to warm the server up (imports, caches; reported as `warm_up`).
 
 Without --url it serves dashboard.py itself on 127.0.0.1:--port over --warehouse (default: a warehouse of the
 bundled samples, built in a temporary folder). Prints one JSON line.
@@ -276,11 +277,16 @@ def run(
     p95_limit_s: float = 5.0,
     page_timeout_s: float = 120,
     budget_s: float = 1800,
+    warm_up: bool = True,
 ) -> dict:
     """Step the number of concurrent sessions up until p95 passes `p95_limit_s`; the whole result as a dict."""
     pages = list(pages or PAGES)
     done: list[Step] = []
     deadline = time.monotonic() + budget_s
+    cold = None
+    if warm_up:  # a fresh server's first runs import modules and fill caches: timed apart, not in the steps
+        log.info("warm-up: 1 session × %d pages", len(pages))
+        cold = asyncio.run(_step(url, pid, 1, pages, 1, page_timeout_s, budget_s)).summary()
     for n in steps:
         left = deadline - time.monotonic()
         if left <= 0:
@@ -300,6 +306,7 @@ def run(
         "served": max(good) if good else 0,
         "cpus": os.cpu_count(),
         "server_peak_rss_mb": _peak_rss_mb(pid),
+        "warm_up": cold,
         "steps": [s.summary() for s in done],
     }
 
@@ -316,12 +323,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--p95-limit", type=float, default=5.0, help="seconds; the steps stop past it")
     ap.add_argument("--budget", type=float, default=1800, help="seconds for the whole run")
     ap.add_argument("--page-timeout", type=float, default=120, help="seconds for one page's run")
+    ap.add_argument("--no-warm-up", action="store_true", help="count the server's first runs in the first step")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     pages = [p for p in args.pages.split(",") if p]
     steps = [int(n) for n in args.steps.split(",") if n]
     options = dict(pages=pages, rounds=args.rounds, p95_limit_s=args.p95_limit, page_timeout_s=args.page_timeout,
-                   budget_s=args.budget)  # fmt: skip
+                   budget_s=args.budget, warm_up=not args.no_warm_up)  # fmt: skip
     if args.url:
         res = run(args.url, args.pid, steps, **options)
     else:

@@ -35,6 +35,7 @@ def test_one_session_runs_pages_to_the_end(served):
     assert step["first_failures"] == [] and step["failed"] == 0
     assert step["pages_done"] == 2 and set(step["per_page"]) == {"overview", "report"}
     assert res["served"] == 1
+    assert res["warm_up"]["pages_done"] == 2 and res["warm_up"]["failed"] == 0  # the cold runs, timed apart
     assert 0 < step["p50_s"] <= step["p95_s"] <= step["max_s"] < 60
     # the server's own process: it ran two scripts (CPU) and holds the app (RSS); its lifetime peak is at least that
     assert step["server_cpu_s"] > 0
