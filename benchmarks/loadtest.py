@@ -105,9 +105,10 @@ def _health(url: str) -> bool:
 
 
 @contextmanager
-def serve(port: int, warehouse: Path | None):
-    """dashboard.py served on 127.0.0.1:port over `warehouse` (a sample warehouse when None); yields (url, pid)."""
-    with tempfile.TemporaryDirectory(prefix="loadtest-") as tmp:
+def serve(port: int, warehouse: Path | None, log_path: Path | None = None):
+    """dashboard.py served on 127.0.0.1:port over `warehouse` (a sample warehouse when None); yields (url, pid).
+    The server's console (its tracebacks) goes to `log_path` when given."""
+    with tempfile.TemporaryDirectory(prefix="loadtest-") as tmp, open(log_path or os.devnull, "wb") as out:
         if warehouse is None:
             from app import warehouse as wh_mod
 
@@ -120,8 +121,8 @@ def serve(port: int, warehouse: Path | None):
             [sys.executable, "-m", "streamlit", "run", "dashboard.py", *args],
             cwd=ROOT,
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
         try:
@@ -323,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--p95-limit", type=float, default=5.0, help="seconds; the steps stop past it")
     ap.add_argument("--budget", type=float, default=1800, help="seconds for the whole run")
     ap.add_argument("--page-timeout", type=float, default=120, help="seconds for one page's run")
+    ap.add_argument("--server-log", type=Path, help="write the served dashboard's console (tracebacks) here")
     ap.add_argument("--no-warm-up", action="store_true", help="count the server's first runs in the first step")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -333,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.url:
         res = run(args.url, args.pid, steps, **options)
     else:
-        with serve(args.port, args.warehouse) as (url, pid):
+        with serve(args.port, args.warehouse, args.server_log) as (url, pid):
             res = run(url, pid, steps, **options)
     print(json.dumps(res, ensure_ascii=False))
     return 0 if res["served"] else 1
