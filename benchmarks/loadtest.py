@@ -42,6 +42,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("overview", "channels", "requests", "review", "staffing", "scorecard", "quality", "upload", "report")
 STEPS = (1, 5, 10, 20, 40, 80)
+COMPILE_ERROR = "error: compile error"  # the run ends there
 log = logging.getLogger("loadtest")
 
 
@@ -166,7 +167,7 @@ def run_outcome(msg) -> str | None:
         if msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
             return "finished"
         if msg.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
-            return "error: compile error"
+            return COMPILE_ERROR
     elif kind == "page_not_found":
         return f"error: page not found {msg.page_not_found.page_name!r}"
     elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
@@ -190,7 +191,8 @@ async def run_page(ws, url: str, page: str, timeout_s: float, keep: list | None 
             if keep is not None:
                 keep.append(msg)
             outcome = run_outcome(msg)
-            if outcome == "finished":
+            if outcome in ("finished", COMPILE_ERROR):
+                error = error or (None if outcome == "finished" else outcome)
                 break
             if outcome and error is None:  # keep reading: the run still ends with script_finished
                 error = outcome

@@ -82,3 +82,5 @@ def test_an_exception_in_a_run_is_a_failure():
     assert loadtest.run_outcome(done) is None
     done.script_finished = ForwardMsg.FINISHED_SUCCESSFULLY
     assert loadtest.run_outcome(done) == "finished"
+    done.script_finished = ForwardMsg.FINISHED_WITH_COMPILE_ERROR
+    assert loadtest.run_outcome(done) == loadtest.COMPILE_ERROR
