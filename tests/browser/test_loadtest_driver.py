@@ -37,9 +37,9 @@ def test_one_session_runs_pages_to_the_end(served):
     assert res["served"] == 1
     assert res["warm_up"]["pages_done"] == 2 and res["warm_up"]["failed"] == 0  # the cold runs, timed apart
     assert 0 < step["p50_s"] <= step["p95_s"] <= step["max_s"] < 60
-    # the server's own process: it ran two scripts (CPU) and holds the app (RSS); its lifetime peak is at least that
+    # the server's own process: it ran the scripts (CPU) and holds the app (RSS); its lifetime peak is at least that
     assert step["server_cpu_s"] > 0
-    assert 50 < step["server_rss_mb_max"] <= res["server_peak_rss_mb"]
+    assert 50 < step["server_rss_mb_max"] <= res["server_peak_rss_mb"] + 1  # psutil's RSS and VmHWM: ±0.1 MB
     assert len(step["load_before"]) == 3
 
 
