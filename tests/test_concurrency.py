@@ -50,10 +50,10 @@ def test_vectorised_labels_read_as_before():
 
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="no /usr/bin/chromium")
 def test_health_check_answers_during_concurrent_sessions():
-    """4 browser sessions at once over the pages whose charts and tables changed (python -m benchmarks.loadtest
+    """4 browser sessions at once over the pages whose charts and tables changed (python -m benchmarks.loadtest_browser
     does the same with 50 sessions over every page): every render completes without an exception and every
     health-check poll is answered within 5 s."""
-    from benchmarks import loadtest
+    from benchmarks import loadtest_browser as loadtest
     from tests.browser.serve import free_port
 
     with loadtest.serve(free_port(), None) as url:
