@@ -8,6 +8,7 @@ import altair as alt
 import streamlit as st
 
 from app import queries
+from app.files import chart_spec
 
 LABEL = "演示数据"
 NOTE = "演示数据：合成报告，机构与数字均为虚构"
@@ -40,7 +41,7 @@ def banner() -> None:
 
 def mark_chart(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """The chart with 演示数据 in its title (its own title kept above it)."""
-    title = chart.to_dict().get("title")
+    title = chart_spec(chart).get("title")
     text = (title.get("text") if isinstance(title, dict) else title) or ""
     return chart.properties(
         title=alt.Title(

@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from app import filters, page_pdf
-from app.files import chart_png, csv_bytes, file_stem, xlsx_bytes
+from app.files import chart_png, chart_spec, csv_bytes, file_stem, xlsx_bytes
 
 
 def downloads(
@@ -106,7 +106,7 @@ def show(chart: alt.TopLevelMixin, df: pl.DataFrame, name: str, title: str = "",
     if demo.is_demo():
         chart = demo.mark_chart(chart)
     st.altair_chart(chart, theme=None, width="stretch")
-    unit = unit or _unit(chart.to_dict())
+    unit = unit or _unit(chart_spec(chart))
     title = title or name.replace("_", "（", 1) + ("）" if "_" in name else "")
     subtitle = slide_lines(df, unit)
     downloads(name, df, chart, title=title, subtitle=subtitle)

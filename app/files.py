@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -54,9 +55,24 @@ def _band_rows(spec: dict) -> int:
     return len({r.get(y["field"]) for r in rows})
 
 
+# Altair's data transformer is one setting of the whole process, which Streamlit switches for a moment, under this
+# lock, whenever it draws a chart: a chart's spec read in another session's thread meanwhile can catch it half
+# switched (TypeError … 'datasets'), so every spec the dashboard reads is read under the same lock
+try:
+    from streamlit.elements.vega_charts import _altair_globals_lock as _ALTAIR_LOCK
+except ImportError:  # a Streamlit without it: a lock of our own still orders our own readers
+    _ALTAIR_LOCK = threading.Lock()
+
+
+def chart_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite spec, read while no session's chart drawing has Altair's settings switched."""
+    with _ALTAIR_LOCK:
+        return chart.to_dict()
+
+
 def slide_spec(chart: alt.TopLevelMixin, title: str = "", subtitle: list[str] | None = None) -> dict:
     """The chart's Vega-Lite spec laid out for a slide: fitted into 960 × 540 with its title lines and source."""
-    spec = chart.to_dict()
+    spec = chart_spec(chart)
     w, h = SLIDE_PX[0] // 2, SLIDE_PX[1] // 2
     lines = [x for x in (subtitle or []) if x] + [SOURCE_LINE]
     old = spec.get("title")
