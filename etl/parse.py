@@ -174,6 +174,10 @@ def _parse(report: dict, path: Path, data: bytes, neighbours: Neighbours | None)
         if meta.year is None and meta.agency is None:
             report["error"] = "未识别为政府信息公开工作年度报告（没有标题年份，也没有统计表）"
             return ParsedReport(report, document=doc)
+        if "信息公开" not in doc.text[:20000]:  # a dated text of another kind (a 政府工作报告): no report at all
+            report["template"] = "unknown"
+            report["error"] = "未识别为政府信息公开工作年度报告（没有统计表，正文也没有提到政府信息公开）"
+            return ParsedReport(report, document=doc)
     else:
         report["template"], report["template_variant"] = spec.template, spec.variant
         found = extract(doc, spec, neighbours, prose)
