@@ -200,6 +200,7 @@ def test_the_upload_endpoint_is_bounded(site, chromium, tmp_path):
         other = put.url.rsplit("/", 1)[0] + "/another-file-id"
         assert send(16, other) == (413, "upload refused: the session would hold more than 30 MB")
         pg.get_by_role("button", name="退出登录").click()
+        pg.get_by_text("已登录：").wait_for(state="detached", timeout=30_000)  # the run that signed out has drawn
         _settle(pg)
         status, said = send(0.001)  # logged out: the session may hold nothing
         assert status == 413 and "not signed in with the 审核 role" in said
