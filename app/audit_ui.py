@@ -212,6 +212,20 @@ def region_of(user: User | None) -> queries.Region:
     return queries.Region(user.province, user.prefecture) if user is not None else queries.Region()
 
 
+def signed_in_or_stop() -> User:
+    """The 审核 and 机构名录 pages' door: with no users yet, how to create the first administrator; else the login
+    form. The page stops until someone is signed in."""
+    if not users_configured():
+        st.info(NO_USERS)
+        st.code(create_admin_command(), language="bash")
+        st.caption(create_admin_note())
+        st.stop()
+    user = login_form()
+    if user is None:
+        st.stop()
+    return user
+
+
 def require_import_role() -> None:
     """导入报告 needs the 审核 role: anyone else is told why and the page stops (a direct request included). The
     demo and object-storage warehouses take no imports at all; the page itself says so."""

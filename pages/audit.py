@@ -21,14 +21,7 @@ st.caption(
     "每次重建数据仓库都会重新应用。"
 )
 
-if not audit_ui.users_configured():
-    st.info(audit_ui.NO_USERS)
-    st.code(audit_ui.create_admin_command(), language="bash")
-    st.caption(audit_ui.create_admin_note())
-    st.stop()
-user = audit_ui.login_form()
-if user is None:
-    st.stop()
+user = audit_ui.signed_in_or_stop()
 eng = audit_ui.engine()
 if flash := st.session_state.pop("audit_flash", None):
     st.success(flash)

@@ -12,14 +12,7 @@ from app import audit_ui, roster_ui
 st.title("机构名录")
 st.caption("应当发布年报的机构：缺报、迟报都按名录计算。导入、修改名录需要“管理”权限；每次修改都记入审核日志。")
 
-if not audit_ui.users_configured():
-    st.info(audit_ui.NO_USERS)
-    st.code(audit_ui.create_admin_command(), language="bash")
-    st.caption(audit_ui.create_admin_note())
-    st.stop()
-user = audit_ui.login_form()
-if user is None:
-    st.stop()
+user = audit_ui.signed_in_or_stop()
 if not user.may_administer:
     st.warning(f"修改机构名录需要“管理”权限；当前账号（{user.name}）没有。")
     st.stop()
