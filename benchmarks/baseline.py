@@ -35,6 +35,14 @@ FIGURES = {
         "synthetic_cell_accuracy": "higher",
         "wrong_cells": "lower",
     },
+    "ocr": {
+        "ocr_cpu_s_per_page": "lower",
+        "ocr_cpu_s_table3_page": "lower",
+        "ocr_build_cpu_s_per_page": "lower",
+        "ocr_one_file_wall_s_jobs_n": "lower",
+        "ocr_synthetic_cell_accuracy": "higher",
+        "ocr_wrong_cells": "lower",
+    },
 }
 
 
@@ -44,11 +52,11 @@ def load(path: Path = BASELINE) -> dict:
 
 
 def kind_of(result: dict) -> str:
-    return "pdf" if "pdf_reports" in result else "text"
+    return "ocr" if "ocr_reports" in result else "pdf" if "pdf_reports" in result else "text"
 
 
 def size_of(result: dict) -> int:
-    return result.get("pdf_reports") or result["reports"]
+    return result.get("ocr_reports") or result.get("pdf_reports") or result["reports"]
 
 
 def compare(result: dict, baseline: dict | None = None) -> dict:

@@ -18,7 +18,8 @@ Prints ONE JSON line. Figures:
   queries                  p50/p95 ms of the dashboard's named queries (app/sql/*.sql through app.queries'
                            composition and warehouse.connect.connect)
 
-`--direct` times the queries alone on a warehouse made by replicating a parsed one; `--pdf` is benchmarks/bench_pdf.py.
+`--direct` times the queries alone on a warehouse made by replicating a parsed one; `--pdf` is benchmarks/bench_pdf.py, `--ocr`
+benchmarks/bench_ocr.py.
 """
 
 from __future__ import annotations
@@ -323,7 +324,7 @@ def bench_direct(n: int, src: Path, out: Path | None = None, repeat: int = 20, k
 
 
 def main(argv: list[str] | None = None) -> int:
-    """python -m benchmarks.bench --reports N [--direct [--from WH] [--out WH]] [--pdf]: prints one JSON line."""
+    """python -m benchmarks.bench --reports N [--direct [--from WH] [--out WH]] [--pdf] [--ocr]: prints one JSON line."""
     import argparse
 
     be = argparse.ArgumentParser(
@@ -360,9 +361,19 @@ def main(argv: list[str] | None = None) -> int:
         help="the PDF reader on synthetic PDF reports (--reports of them, default 30; every PDF layout, "
         "printed by Chromium): reports/s, the pdfium floor, cell accuracy",
     )
+    be.add_argument(
+        "--ocr",
+        action="store_true",
+        help="OCR on scans of synthetic PDF reports (--reports of them, default 6, at 150 and 200 dpi): CPU seconds "
+        "a page, cell accuracy, one long scan's pages read one by one and side by side",
+    )
     args = be.parse_args(argv)
-    args.reports = args.reports or (None if args.pdf else 2000)
-    if args.pdf:
+    args.reports = args.reports or (None if args.pdf or args.ocr else 2000)
+    if args.ocr:
+        from benchmarks.bench_ocr import DEFAULT_REPORTS, bench_ocr
+
+        result = bench_ocr(args.reports or DEFAULT_REPORTS, seed=args.seed, jobs=max(1, args.jobs), cache=args.cache)
+    elif args.pdf:
         from benchmarks.bench_pdf import bench_pdf
 
         result = bench_pdf(args.reports or 30, seed=args.seed, jobs=max(1, args.jobs), cache=args.cache)

@@ -126,6 +126,12 @@ def main(argv: list[str] | None = None) -> int:
         help="a built warehouse: last year's report of the same agency (cross-year rules, text copied from it) "
         "and, for an aggregate report, its units' reports",
     )
+    k.add_argument(
+        "--jobs",
+        type=int,
+        default=min(4, os.cpu_count() or 1),
+        help="processes reading the pages of a scanned file side by side (default: up to 4 cores)",
+    )
     s = sub.add_parser("synth", help="write a synthetic corpus of reports with truth files")
     s.add_argument("--out", required=True, type=Path, help="corpus folder (reports/, truth/, index.csv)")
     s.add_argument("--reports", required=True, type=int, help="number of reports")
@@ -232,8 +238,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.warehouse is not None and not (args.warehouse / "reports.parquet").exists():
             parser.error(f"--warehouse: no warehouse at {args.warehouse}")
         from etl.precheck import check_files
+        from etl.read.ocr import pool
 
-        return check_files(args.files, args.warehouse)
+        with pool.workers(args.jobs):
+            return check_files(args.files, args.warehouse)
     if args.command == "collect":
         return _collect(parser, args)
     if args.command == "synth":

@@ -22,6 +22,7 @@ from etl.checks.across_years import Neighbours
 from etl.extract.metadata import extra_places, load_gazetteer
 from etl.load.write import Rows, rows_of
 from etl.parse import ParsedReport, parse_file
+from etl.read.ocr import pool as ocr_pool
 from warehouse.contract import report_id
 
 EXECUTORS = ("local", "dask")
@@ -82,9 +83,16 @@ def run(
     if executor == "dask":
         return run_dask(_rows_of_bytes, ((f, Path(f.path).read_bytes(), holders) for f in files), jobs, scheduler)
     if jobs <= 1 or len(files) < 8:
-        return (_rows_of_jobs(([f], holders)) for f in files)
+        return _one_at_a_time(files, holders, jobs)
     size = max(1, min(64, len(files) // (jobs * 8)))
     return _pool_map(_rows_of_jobs, [(files[i : i + size], holders) for i in range(0, len(files), size)], jobs)
+
+
+def _one_at_a_time(files: list[Job], holders: dict[str, str], jobs: int) -> Iterator[Rows]:
+    """A few files parsed here in turn; the pages of a scanned one read by ``jobs`` processes side by side."""
+    with ocr_pool.workers(jobs):
+        for f in files:
+            yield _rows_of_jobs(([f], holders))
 
 
 def parse(files: list[Job], jobs: int, executor: str = "local", scheduler: str | None = None) -> Iterator[ParsedReport]:

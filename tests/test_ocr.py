@@ -15,6 +15,7 @@ damage matrix in which every fixture, every resolution and every damage occurs (
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 import shutil
@@ -29,7 +30,7 @@ from golden_data import differences, golden_metrics, golden_reports
 from etl.model import ReadError
 from etl.parse import parse_file
 from etl.read import ocr, read_document
-from etl.read.ocr import grid
+from etl.read.ocr import grid, pool
 
 pytestmark = pytest.mark.skipif(
     not (ocr.available() and shutil.which("pdftoppm")),
@@ -51,6 +52,7 @@ SUBSET = [
     (KEYS[2], 200, "clean"),
 ]
 SCANS = MATRIX if os.environ.get("ETL_OCR_FULL") else SUBSET
+SIDE_BY_SIDE = (KEYS[0], 200, "clean")  # this scan's pages are read by two processes (etl.read.ocr.pool)
 MIN_EXACT = 0.99
 
 
@@ -113,15 +115,30 @@ def _assert_golden(parsed, key=KEY, fmt="pdf"):
 
 
 @pytest.mark.parametrize("key,dpi,damage", SCANS, ids=[f"{k[:9]}-{dpi}-{d}" for k, dpi, d in SCANS])
-def test_image_only_pdf(raster_dir, tmp_path, key, dpi, damage):
+def test_image_only_pdf(raster_dir, tmp_path, caplog, key, dpi, damage):
     from PIL import Image
 
     images = [Image.open(p).convert("L") for p in _rasters(key, dpi, raster_dir)]
     if damage == "rotated_jpeg":
         images = [_damaged(img, i) for i, img in enumerate(images)]
     pdf = _image_pdf(images, tmp_path / f"scan{dpi}.pdf", dpi)
-    parsed = parse_file(pdf)
+    workers = 2 if (key, dpi, damage) == SIDE_BY_SIDE else 1
+    with caplog.at_level(logging.INFO, logger=pool.__name__), pool.workers(workers):
+        parsed = parse_file(pdf)
     _assert_golden(parsed, key)
+    assert ("OCR: pages read by 2 processes" in caplog.text) == (workers == 2)
+
+
+def test_page_out_of_time_in_a_worker_fails_the_file(pages):
+    """A page read by another process that runs out of time is the file's ReadError, as when read here."""
+    import time
+
+    import numpy as np
+    from PIL import Image
+
+    gray = np.asarray(Image.open(pages[200][2]).convert("L"))
+    with pool.workers(2), pytest.raises(ReadError, match="OCR 识别超时（已读到第 3 页）"):
+        pool.read_pages(iter([(3, gray, 200.0)]), deadline=time.monotonic() - 1)
 
 
 def test_png_page_cells(pages):

@@ -29,9 +29,15 @@ TESSDATA = (
     "/usr/local/share/tessdata",
 )
 DIGITS = "0123456789."
-# a figure is read ten times (model, resolution in dpi): tesseract's reading of a short number flips with the
-# scale (75 as 15, 71 as 7); it is known only when most readings agree, else its confidence is 0
-FIGURE_READS = tuple((lang, dpi) for lang in ("eng", "chi_sim") for dpi in (250, 300, 350, 400, 500))
+# a figure is read up to ten times (model, resolution in dpi): tesseract's reading of a short number flips with
+# the scale (75 as 15, 71 as 7); it is known only when most readings agree, else its confidence is 0. The first
+# three readings (both models, two scales) settle it when they say the same, each at least FIRST_SURE sure: on
+# the OCR test matrix (1 312 figures) that is 83 % of them, and never a figure the ten readings read otherwise
+FIRST_READS = (("eng", 250), ("chi_sim", 250), ("eng", 350))
+FIRST_SURE = 85
+FIGURE_READS = FIRST_READS + tuple(
+    (lang, dpi) for lang in ("eng", "chi_sim") for dpi in (250, 300, 350, 400, 500) if (lang, dpi) not in FIRST_READS
+)
 AGREEMENT = 0.75  # share of the readings that said something which must say the same
 MIN_AGREEING = 4
 # a figure the whole-figure readings do not agree on is read glyph by glyph: each digit alone, as one character
@@ -40,6 +46,7 @@ MIN_GLYPH_READS = 3  # readings that said something, all the same, for a glyph t
 GLYPH_RETRY_BELOW = 80  # an agreed figure less sure than this is read glyph by glyph too
 SURE_LINE = 93  # a text line read with less confidence is read again on its own ...
 LINE_HEIGHT = 48  # ... at this height in pixels
+SOURCE_DPI = 96  # the resolution the engine is told (its size heuristics were tuned with it)
 PAD = 12  # white pixels around a cut-out cell (the engine wants a margin)
 
 NO_ENGINE = (
@@ -108,10 +115,10 @@ class Engine:
             self.glyph[lang] = tesserocr.PyTessBaseAPI(path=path, lang=lang, psm=tesserocr.PSM.SINGLE_CHAR)
             self.glyph[lang].SetVariable("tessedit_char_whitelist", DIGITS.replace(".", ""))
 
-    def lines(self, image) -> list[Line]:
-        """The text lines of a page (PIL image), in the engine's reading order."""
+    def lines(self, gray: np.ndarray) -> list[Line]:
+        """The text lines of a page (a grey array), in the engine's reading order."""
         api = self.text
-        api.SetImage(image)
+        _set_image(api, gray)
         api.Recognize()
         out = []
         level = self._t.RIL.TEXTLINE
@@ -128,22 +135,22 @@ class Engine:
                 out.append(Line(join_cjk(text), int(round(it.Confidence(level))), tuple(box)))
             if not it.Next(level):
                 break
-        return [self._reread(image, ln) if ln.confidence < SURE_LINE else ln for ln in out]
+        return [self._reread(gray, ln) if ln.confidence < SURE_LINE else ln for ln in out]
 
-    def _reread(self, image, line: Line) -> Line:
+    def _reread(self, gray: np.ndarray, line: Line) -> Line:
         """A line read with little confidence in the page's layout is read again on its own, scaled to
         LINE_HEIGHT (a large title lost its last characters); the surer reading is kept."""
         x0, top, x1, bottom = line.box
-        crop = np.asarray(image.crop((max(0, x0 - 6), max(0, top - 6), x1 + 6, bottom + 6)).convert("L"))
-        self.line.SetImage(_prepared(np.ascontiguousarray(crop), LINE_HEIGHT / max(1, crop.shape[0])))
+        crop = np.ascontiguousarray(gray[max(0, top - 6) : bottom + 6, max(0, x0 - 6) : x1 + 6])
+        _set_image(self.line, _prepared(crop, LINE_HEIGHT / max(1, crop.shape[0])))
         text = join_cjk(self.line.GetUTF8Text())
         conf = int(self.line.MeanTextConf())
         return Line(text, conf, line.box) if text and conf > line.confidence else line
 
-    def label(self, image) -> Reading:
-        """A label cell: Chinese, possibly on several lines."""
+    def label(self, image: np.ndarray) -> Reading:
+        """A label cell (a grey array, `_prepared`): Chinese, possibly on several lines."""
         for api in (self.cell, self.raw_line):  # a line starting with 一 can come back empty as a block
-            api.SetImage(image)
+            _set_image(api, image)
             text = api.GetUTF8Text()
             if text.strip():
                 conf = api.AllWordConfidences()
@@ -152,12 +159,14 @@ class Engine:
 
     def figure(self, crop, dpi: float) -> Reading:
         """A figure cell (a grey array cut to its ink): digits on one line, read at each of FIGURE_READS. Most
-        readings must agree (AGREEMENT); the confidence is that of the least sure digit over the agreeing ones
+        readings must agree (AGREEMENT; the first three, when they agree and are sure, settle it); the confidence is that of the least sure digit over the agreeing ones
         (0 when they differ: the figure is not known)."""
         readings = []
         for lang, target in FIGURE_READS:
+            if len(readings) == len(FIRST_READS) and _settled(readings):
+                return Reading(readings[0].text, min(r.confidence for r in readings))
             api = self.digits[lang]
-            api.SetImage(_prepared(crop, target / dpi))
+            _set_image(api, _prepared(crop, target / dpi))
             api.Recognize()
             readings.append(self._symbols(api))
         log.debug("figure readings %s", readings)
@@ -187,7 +196,7 @@ class Engine:
             said = []
             for lang, height in GLYPH_READS:
                 api = self.glyph[lang]
-                api.SetImage(_prepared(g, height / g.shape[0], pad=height // 2))
+                _set_image(api, _prepared(g, height / g.shape[0], pad=height // 2))
                 text = api.GetUTF8Text().strip()
                 if text:
                     said.append(Reading(text, int(api.MeanTextConf())))
@@ -217,6 +226,11 @@ class Engine:
         return Reading("".join(chars), int(min(confs)) if confs else 0)
 
 
+def _settled(readings: list[Reading]) -> bool:
+    """The first readings all say the same figure, each sure of it: no more are needed."""
+    return bool(readings[0].text) and all(r.text == readings[0].text and r.confidence >= FIRST_SURE for r in readings)
+
+
 def _conf(r: Reading) -> int:
     return r.confidence
 
@@ -242,16 +256,24 @@ def _glyphs(crop) -> list:
     return out
 
 
-def _prepared(crop, factor: float, pad: int = PAD):
-    """The cut-out cell enlarged by ``factor`` with a white margin, as a PIL image."""
+def _prepared(crop, factor: float, pad: int = PAD) -> np.ndarray:
+    """The cut-out cell enlarged by ``factor`` with a white margin."""
     import cv2
-    from PIL import Image
 
     if abs(factor - 1.0) > 0.05:
         crop = cv2.resize(
             crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC if factor > 1 else cv2.INTER_AREA
         )
-    return Image.fromarray(cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255))
+    return cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+
+
+def _set_image(api, gray: np.ndarray) -> None:
+    """Hand a grey array to the engine as raw bytes, at the resolution it was always told (96 dpi: a PIL image
+    reached it as a BMP, which says 96), so its readings are the same without the BMP round trip."""
+    gray = np.ascontiguousarray(gray, dtype=np.uint8)
+    height, width = gray.shape
+    api.SetImageBytes(gray.tobytes(), width, height, 1, width)
+    api.SetSourceResolution(SOURCE_DPI)
 
 
 @cache

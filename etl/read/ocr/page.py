@@ -10,7 +10,6 @@ import time
 
 import cv2
 import numpy as np
-from PIL import Image
 
 from etl.model import ReadError
 from etl.read.ocr import MIN_CONFIDENCE, grid
@@ -195,7 +194,7 @@ def _text_lines(gray: np.ndarray, scale: float, pno: int) -> list[dict]:
     if factor > 1.0:
         gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
     out = []
-    for ln in engine().lines(Image.fromarray(gray)):
+    for ln in engine().lines(gray):
         x0, top, x1, bottom = (v * scale / factor for v in ln.box)
         text = fix_glyphs(ln.text).strip()
         if not text or ((top < height * MARGIN or bottom > height * (1 - MARGIN)) and _PAGE_NO.match(text)):

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 
 import numpy as np
 
 from etl.model import Document, ReadError
 from etl.read import limits, ocr
+from etl.read.ocr import pool
 from etl.read.pdf import guards, layer, ruled, unruled
 from etl.read.pdf.assemble import assemble
 from etl.read.pdf.text import fix_glyphs, text_lines
@@ -115,6 +117,14 @@ def _read_scans(
         raise ReadError(ocr.too_many_pages(len(scanned)))
     deadline += ocr.PAGE_BUDGET * len(scanned)
     limits.allow_more_time(ocr.PAGE_BUDGET * len(scanned))
+    for pno, items in pool.read_pages(_rendered(pdf, scanned, deadline), deadline).items():
+        pages[pno - 1] = items
+    if image_only and not any(pages[i] for i in scanned):
+        raise ReadError("这是扫描版 PDF（只有图片，没有文字层），OCR 识别没有读出文字，无法读取")
+
+
+def _rendered(pdf, scanned: dict[int, list[dict]], deadline: float) -> Iterator[tuple[int, np.ndarray, float]]:
+    """(page number, grey image, dpi) of each scanned page, rendered when the OCR is ready for it."""
     for index, images in scanned.items():
         pno = index + 1
         if time.monotonic() > deadline:
@@ -127,9 +137,7 @@ def _read_scans(
         dpi = min(_scan_dpi(images), (ocr.MAX_PIXELS / max(1.0, w * h / 72 / 72)) ** 0.5)
         gray = np.asarray(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
         log.info("OCR of PDF page %d (%d×%d px)", pno, gray.shape[1], gray.shape[0])
-        pages[index] = ocr.page_items(gray, dpi, pno, deadline)
-    if image_only and not any(pages[i] for i in scanned):
-        raise ReadError("这是扫描版 PDF（只有图片，没有文字层），OCR 识别没有读出文字，无法读取")
+        yield pno, gray, dpi
 
 
 def _scan_dpi(images: list[dict]) -> float:
