@@ -47,6 +47,9 @@ class OcrText(str):
         s.confidence, s.figure = confidence, figure
         return s
 
+    def __reduce__(self):  # a page read in another process comes back without its cells' images
+        return OcrText, (str(self), self.confidence, self.figure)
+
 
 def read_page(gray: np.ndarray, dpi: float, pno: int, deadline: float) -> list[dict]:
     """The page's text lines and table fragments (as `etl.read.pdf` makes them), top to bottom."""
