@@ -76,42 +76,76 @@ def pdfium_reason(e: BaseException) -> str:
 
 _STREAM = re.compile(rb"stream\r?\n")
 _IMAGE = re.compile(rb"/Subtype\s*/Image(?![A-Za-z])")
+_LENGTH = re.compile(rb"/Length(?![0-9A-Za-z])\s*(\d+)(?!\s+\d+\s+R)")  # a direct /Length, not a reference
+_END = re.compile(rb"\s*endstream")
 _CHUNK = 1 << 20
+MAX_DEFLATE_RATIO = 1032  # a Deflate stream cannot inflate past this multiple of its size (258 bytes per 2 bits)
 
 
 def inflates_too_far(data: bytes, cap: int | None = None, total_cap: int | None = None) -> bool:
     """True if a Flate stream of the file inflates past ``cap`` bytes (or all of them past ``total_cap``).
-    Each stream is inflated a megabyte at a time and the output dropped, so the check itself stays small.
+
+    A stream whose length its dictionary states (and the file confirms: ``endstream`` follows) inflates to at most
+    MAX_DEFLATE_RATIO times that length; only the streams this does not bound under the caps are inflated, a
+    megabyte at a time with the output dropped, so the check stays small and most files need no inflating at all.
     Image streams are left out: reading the text layer never decodes them."""
     cap = MAX_STREAM if cap is None else cap
     total_cap = MAX_INFLATED if total_cap is None else total_cap
-    total = 0
-    view = memoryview(data)
+    bounded: list[tuple[int, int]] = []  # (the stream's largest inflated size, where it starts)
+    inflated = 0  # bytes the measured streams inflate to
     for m in _STREAM.finditer(data):
         start = m.end()
         if start + 2 > len(data) or data[start] & 0x0F != 8 or (data[start] << 8 | data[start + 1]) % 31:
             continue  # not a zlib header: not a Flate stream
-        head = data.rfind(b"obj", max(0, m.start() - 4000), m.start())  # this stream's own dictionary
-        if _IMAGE.search(data, max(head, m.start() - 4000, 0), m.start()):
+        head = max(data.rfind(b"obj", max(0, m.start() - 4000), m.start()), m.start() - 4000, 0)
+        if _IMAGE.search(data, head, m.start()):  # this stream's own dictionary says image
             continue
-        d = zlib.decompressobj()
-        n, pos = 0, start
-        try:
-            while not d.eof:
-                if d.unconsumed_tail:
-                    buf = d.unconsumed_tail
-                elif pos < len(data):
-                    buf = view[pos : pos + 4 * _CHUNK]
-                    pos += len(buf)
-                else:
-                    break
-                n += len(d.decompress(buf, _CHUNK))
-                if n > cap or total + n > total_cap:
-                    return True
-        except zlib.error:
-            pass  # corrupt data: what came out is counted
-        total += n
-    return False
+        most = _largest(data, head, m.start(), start)
+        if most is not None and most <= cap:
+            bounded.append((most, start))
+            continue
+        inflated += (n := _inflated(data, start, cap))
+        if n > cap or inflated > total_cap:
+            return True
+    unmeasured = sum(most for most, _ in bounded)
+    for most, start in sorted(bounded, reverse=True):  # the bounds too loose together: the largest measured
+        if inflated + unmeasured <= total_cap:
+            return False
+        unmeasured -= most
+        inflated += _inflated(data, start, cap)
+        if inflated > total_cap:
+            return True
+    return inflated + unmeasured > total_cap
+
+
+def _largest(data: bytes, head: int, dict_end: int, start: int) -> int | None:
+    """The most a stream can inflate to, from its stated /Length when ``endstream`` follows it; else None."""
+    m = _LENGTH.search(data, head, dict_end)
+    if m is None or not _END.match(data, start + int(m.group(1))):
+        return None
+    return MAX_DEFLATE_RATIO * int(m.group(1))
+
+
+def _inflated(data: bytes, start: int, cap: int) -> int:
+    """Bytes the Flate stream at ``start`` inflates to, counting stopped just past ``cap``."""
+    view = memoryview(data)
+    d = zlib.decompressobj()
+    n, pos = 0, start
+    try:
+        while not d.eof:
+            if d.unconsumed_tail:
+                buf = d.unconsumed_tail
+            elif pos < len(data):
+                buf = view[pos : pos + 4 * _CHUNK]
+                pos += len(buf)
+            else:
+                break
+            n += len(d.decompress(buf, _CHUNK))
+            if n > cap:
+                break
+    except zlib.error:
+        pass  # corrupt data: what came out is counted
+    return n
 
 
 def not_pdf_message(data: bytes) -> str:
