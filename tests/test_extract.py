@@ -264,3 +264,63 @@ def test_department_words_that_end_like_places(name, short, level, parent):
 
     meta = read_metadata(Document(f"{name}2020年政府信息公开工作年度报告\n"))
     assert (meta.agency_short, meta.level, meta.parent) == (short, level, parent)
+
+
+# the 2019 format's 行政强制 row flattened (the figures of a scanned report's synthetic twin: 62, -16, 1 047)
+_COERCION = (
+    "二、主动公开政府信息情况 第二十条第（八）项 信息内容 上一年项目数量 本年增/减 处理决定数量 行政强制 62 -16 {} "
+    "第二十条第（九）项 信息内容 上一年项目数量 本年增/减 行政事业性收费 3 0"
+)
+
+
+@pytest.mark.parametrize("printed", ["1,047", "1，047", "1047"])
+def test_flattened_run_with_thousands_separator(printed):
+    from etl.specs import SPECS
+
+    metrics, problems, _ = extract_flat(_COERCION.format(printed), SPECS["2019"], set())
+    got = {m.metric: m.value for m in metrics}
+    assert [got[k] for k in ("coercion.prev_items", "coercion.change", "coercion.decisions")] == [62, -16, 1047]
+    assert problems == []
+
+
+@pytest.mark.parametrize("printed", ["1;047", "1工047"])
+def test_flattened_run_with_a_stray_character_is_not_cut_short(printed):
+    """OCR read the separator of 1,047 as ';' (or a digit as 工): the run is not read as 62, -16, 1 but left
+    blank, the row named with what was printed; the next row is read."""
+    from etl.specs import SPECS
+
+    metrics, problems, _ = extract_flat(_COERCION.format(printed), SPECS["2019"], set())
+    got = {m.metric: m for m in metrics}
+    assert [got[k].value for k in ("coercion.prev_items", "coercion.change", "coercion.decisions")] == [None] * 3
+    assert got["coercion.decisions"].raw == f"62 -16 {printed}"
+    assert problems == [f"{got['coercion.decisions'].locator}：数字“62 -16 {printed}”中夹有无法识别的字符，未读取"]
+    assert (got["admin_fees.prev_items"].value, got["admin_fees.change"].value) == (3, 0)
+
+
+def test_scanned_row_short_of_cells_is_not_right_aligned():
+    """A scanned grid gives every cell, blank ones too: a row with one figure under three columns lost cells to
+    misread rules, so its figure is not put in the last column (2 read as 现行有效件数 where the report has 2, 0,
+    57) but left unread and named. Text, which drops blank cells, is still right-aligned."""
+    from etl.extract.tables import extract_tables
+    from etl.model import Document, Table
+    from etl.specs import SPECS
+
+    rows = [
+        ["第二十条第（一）项"],
+        ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+        ["规章", "2"],
+        ["行政规范性文件", "0", "0", "0"],
+    ]
+    scanned = Table(rows, "OCR 第1页 表1", [f"OCR 第1页 表1 第{i + 1}行" for i in range(4)])
+    scanned.cell_notes = {(2, 1): "第2列 置信度 99", **{(3, j): f"第{j + 1}列 置信度 96" for j in (1, 2, 3)}}
+    metrics, _, problems = extract_tables(Document("", [scanned]), SPECS["2021"])
+    got = {m.metric: m.value for m in metrics}
+    assert (got["rules.made"], got["rules.repealed"], got["rules.in_force"]) == (None, None, None)
+    assert (got["normative.made"], got["normative.repealed"], got["normative.in_force"]) == (0, 0, 0)
+    assert (
+        "OCR 第1页 表1 第3行 第2列 置信度 99：该行只识别出 1 个数字单元格（应有 3 个），无法确定各数所在列，未采用"
+        in problems
+    )
+    text = Table(rows, "表1")
+    metrics, _, _ = extract_tables(Document("", [text]), SPECS["2021"])
+    assert {m.metric: m.value for m in metrics}["rules.in_force"] == 2

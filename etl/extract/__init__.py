@@ -32,7 +32,7 @@ def extract(
     flat_metrics, flat_found = [], set()
     if _unread(spec, found):  # every row read from real tables: nothing left to look for
         flat_metrics, flat_problems, flat_found = extract_flat(
-            doc.text, spec, skip=found, neighbours=neighbours, stated=stated
+            _without_scanned_grids(doc), spec, skip=found, neighbours=neighbours, stated=stated
         )
         problems = problems + flat_problems
     out = Extraction(metrics + flat_metrics, problems, len(found | flat_found), len(spec.rows))
@@ -41,6 +41,15 @@ def extract(
         names = "、".join(r.cells[0][0] for r in missing[:6])
         out.problems.append(f"统计表缺少 {len(missing)} 行（{names}{'…' if len(missing) > 6 else ''}）")
     return out
+
+
+def _without_scanned_grids(doc: Document) -> str:
+    """The text to read flattened rows from, without the rows of tables rebuilt from a scan's rules: their cells are
+    read through the grid only. Flattened, a cell the scan lost would hand its row the next row's figure."""
+    grid_rows = {"\t".join(r) for t in doc.tables if t.locator.startswith("OCR ") for r in t.rows}
+    if not grid_rows:
+        return doc.text
+    return "\n".join(line for line in doc.text.split("\n") if line not in grid_rows)
 
 
 def _unread(spec: TableSpec, read: set[RowSpec]) -> list[RowSpec]:

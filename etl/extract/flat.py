@@ -7,7 +7,7 @@ import re
 from etl.checks.across_years import Neighbours, plain, split_constraints
 from etl.checks.prose import stated_constraints
 from etl.checks.rules import constraints_for
-from etl.extract.numbers import numeric_run, split_candidates
+from etl.extract.numbers import BrokenRun, numeric_run, split_candidates
 from etl.extract.split import RunRow, satisfiable, solve
 from etl.extract.tables import near_rows
 from etl.labels import compact
@@ -77,22 +77,27 @@ def extract_flat(
     read: set[RowSpec] = set()  # rows whose figures were found (a label alone is not a row)
     money_units: dict[tuple, str | None] = {}
     printed: dict[tuple, str] = {}  # the digit run as printed, kept as raw where it stays unsplit
+    broken: dict[str, str] = {}  # rows whose run holds a stray character (locator -> problem)
     for i, (row, start, end) in enumerate(hits):
         if row in skip:
             continue
         stop = hits[i + 1][1] if i + 1 < len(hits) else end + 200
-        found = numeric_run(flat[end:stop])
+        locator = f"正文第{start + 1}字起{FLAT_MARK}“{flat[start : min(stop, end + 40)]}”" + approx.get(row, "")
+        try:
+            found = numeric_run(flat[end:stop])
+        except BrokenRun as e:  # its cells stay blank, and say why
+            found, broken[locator] = (str(e), None), f"{locator}：数字“{e}”中夹有无法识别的字符，未读取"
         if found is None:
             continue
         run, tail = found
-        cands = _candidates(run, row.cells)
-        locator = f"正文第{start + 1}字起{FLAT_MARK}“{flat[start : min(stop, end + 40)]}”" + approx.get(row, "")
+        cands = [] if locator in broken else _candidates(run, row.cells)
         run_rows.append(RunRow(row.cells, cands, locator))
         read.add(row)
         money_units[run_rows[-1].cells] = tail
         printed[run_rows[-1].cells] = run + (tail or "")
     values, problems = solve(run_rows, constraints_for(spec.name))
-    problems = refused + problems
+    unsplit = {f"{loc}：没有一种数字拆分符合表内勾稽关系": why for loc, why in broken.items()}
+    problems = refused + [unsplit.get(p, p) for p in problems]
     cells = {k for r in run_rows for k in r.cells}
     notes: dict[tuple, str] = {}  # rows completed from outside the table -> locator note
     extra, known, beside = [], {}, []

@@ -7,18 +7,31 @@ from itertools import combinations
 
 from warehouse.cells import UNITS
 
+# a run of figures: digits, spaces, '-' and '.', and thousands separators (a comma before three digits); what
+# follows it may be a money unit, and must not be one stray character glued to more digits ("1;047", "0工8": a
+# separator or a digit misread by OCR), which leaves the run unreadable rather than cut short (an opening bracket
+# before a digit is the next row's numbering: "(1)")
 _NUMERIC_RUN = re.compile(
-    r"^(?:\([^()]{0,60}\))?[:：\s\"']*(?P<unit>" + UNITS + r")?\s*(?P<run>[-\d.\s]*\d)(?P<tail>万元|元)?"
+    r"^(?:\([^()]{0,60}\))?[:：\s\"']*(?P<unit>" + UNITS + r")?\s*"
+    r"(?P<run>(?:[-\d.\s]|[,，](?=\d{3}(?!\d)))*\d)(?P<tail>万元|元)?(?P<glued>[^\d\s.(（\[【〔][0-9]+)?"
 )
+_THOUSANDS = re.compile(r"[,，]")
+
+
+class BrokenRun(ValueError):
+    """A run of figures with a stray character inside it: which figure it belongs to is unknown."""
 
 
 def numeric_run(region: str) -> tuple[str, str | None] | None:
-    """The run of digits that follows a label in flattened text, with its money unit (元 before or after) if any."""
+    """The run of digits that follows a label in flattened text, with its money unit (元 before or after) if any;
+    BrokenRun (with the run as printed) if a stray character sits inside it."""
     m = _NUMERIC_RUN.match(region)
     if not m:
         return None
+    if m.group("glued"):
+        raise BrokenRun(region[m.start("run") : m.end("glued")].strip())
     money = m.group("tail") or (m.group("unit") if m.group("unit") in ("元", "万元") else None)
-    return m.group("run").strip(), money
+    return _THOUSANDS.sub("", m.group("run")).strip(), money
 
 
 def _token_ok(tok: str, kind: str) -> bool:

@@ -96,7 +96,13 @@ def extract_tables(doc: Document, spec: TableSpec) -> tuple[list[Metric], set[Ro
             fitted = _fit(values, n)
             if fitted is None:
                 continue
-            found[spec_row] = (fitted, unit, table.row_locator(i) + note, _ocr_notes(table, i, cells, values, n))
+            notes = _ocr_notes(table, i, cells, values, n)
+            if len(values) < n and any(values) and table.row_locator(i).startswith("OCR "):
+                # a scanned grid gives every cell, blank or not: a row short of cells lost some to the rules it
+                # misread, so which column each figure is in is not known (text drops blank cells; a scan does not)
+                why = f"该行只识别出 {len(values)} 个数字单元格（应有 {n} 个），无法确定各数所在列"
+                notes = [(c, why) for c, _ in notes]
+            found[spec_row] = (fitted, unit, table.row_locator(i) + note, notes)
             section, last = spec_row.block, spec_row
     for row in spec.rows:  # a row printed in place of others (2021's one-row （六）)
         if row.instead_of and row in found and any(r in found for r in spec.rows if r.cells[0][0] in row.instead_of):
@@ -126,7 +132,7 @@ def extract_tables(doc: Document, spec: TableSpec) -> tuple[list[Metric], set[Ro
         f"统计表行“{label}”可能是{'或'.join('“' + official_label(r) + '”' for r in rows)}，未读取"
         for label, rows in unsure.items()
         if not all(r in found for r in rows)
-    ] + not_taken
+    ] + list(dict.fromkeys(not_taken))  # a row short of cells names each of its cells once
     return metrics, set(found), problems
 
 
