@@ -9,6 +9,7 @@ from etl.extract.flat import extract_flat
 from etl.extract.tables import extract_tables
 from etl.model import Document, Metric
 from etl.specs import RowSpec, TableSpec
+from warehouse.cells import is_value_cell
 
 # rows that variants of a template legitimately leave out (Fujian 2012 has no 其它形式; 2017 has no 收费减免)
 OPTIONAL_ROWS = {"request.received.other", "request.received.email", "fees.collected"}
@@ -44,12 +45,19 @@ def extract(
 
 
 def _without_scanned_grids(doc: Document) -> str:
-    """The text to read flattened rows from, without the rows of tables rebuilt from a scan's rules: their cells are
-    read through the grid only. Flattened, a cell the scan lost would hand its row the next row's figure."""
-    grid_rows = {"\t".join(r) for t in doc.tables if t.locator.startswith("OCR ") for r in t.rows}
-    if not grid_rows:
+    """The text to read flattened rows from, without the rows of a table rebuilt from a scan's rules that hold only
+    a label or only figures: the scan lost cells there, and flattened, the label would take the next row's figures.
+    A row holding both (a label misread as "7了.属于…") is read flattened as it was printed."""
+    lost = {
+        "\t".join(r)
+        for t in doc.tables
+        if t.locator.startswith("OCR ")
+        for r in t.rows
+        if not (any(is_value_cell(c) for c in r) and any(c and not is_value_cell(c) for c in r))
+    }
+    if not lost:
         return doc.text
-    return "\n".join(line for line in doc.text.split("\n") if line not in grid_rows)
+    return "\n".join(line for line in doc.text.split("\n") if line not in lost)
 
 
 def _unread(spec: TableSpec, read: set[RowSpec]) -> list[RowSpec]:
