@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import wait_for_app
 from tests.browser.serve import CHROMIUM, dashboard
-from tests.browser.test_pages import _wait_for_app
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no /usr/bin/chromium")
@@ -44,7 +44,7 @@ def test_deep_link_as_first_request(warehouse_dir, chromium):
         pg = ctx.new_page()
         try:
             pg.goto(f"{url}/channels?level=county", timeout=60_000)
-            _wait_for_app(pg)
+            wait_for_app(pg)
             main, side = pg.get_by_test_id("stMain"), pg.get_by_test_id("stSidebar")
             expect(main.get_by_role("heading", name="主动公开渠道")).to_be_visible(timeout=30_000)
             expect(side.get_by_text("筛选", exact=True)).to_be_visible()
@@ -60,7 +60,7 @@ def test_deep_link_as_first_request(warehouse_dir, chromium):
             assert pg.get_by_test_id("stException").count() == 0
             # the next interaction (another page from the menu) goes through dashboard.py
             nav.get_by_role("link", name="依申请公开", exact=True).click()
-            _wait_for_app(pg)
+            wait_for_app(pg)
             expect(main.get_by_role("heading", name="依申请公开")).to_be_visible(timeout=30_000)
             assert pg.url.split("?")[0].endswith("/requests")
             assert "县级" in main.inner_text()
