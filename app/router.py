@@ -8,10 +8,16 @@ fresh server is still in the first mode, so a deep link such as /channels?level=
 request it sees runs pages/channels.py directly, without dashboard.py. Rather than patch Streamlit's flag, every
 page file begins with `router.page()`, which works either way: run by the router (dashboard.py) it does nothing;
 run directly it does the same set-up itself — st.navigation included, which draws the router's menu and, as
-documented, makes every later request go through dashboard.py. One function, so no page can set up differently."""
+documented, makes every later request go through dashboard.py — and then runs the page as the router would
+(nav.run(), then st.stop() ends the direct run). Not just the rest of the file: a widget's id includes the hash of
+the page script it was drawn in, which st.navigation sets to the entry point's for the rest of a direct run, and
+nav.run() sets to the page's own. Drawn in the direct run, the page's widgets would have other ids than in every
+later run, and the first click or upload sent for them would match no widget of the next run: lost. One function,
+so no page can set up differently."""
 
 from __future__ import annotations
 
+import sys
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -43,6 +49,7 @@ PAGES = [
     ("pages/audit.py", "审核", "audit", ":material/verified_user:"),
     ("pages/roster.py", "机构名录", "roster", ":material/list_alt:"),
 ]
+URL_OF = {ROOT / f: url for f, _, url, _ in PAGES}  # a page file -> its address
 # True while dashboard.py runs a page (set around nav.run(), in the run's own thread)
 _routed: ContextVar[bool] = ContextVar("routed", default=False)
 
@@ -87,7 +94,10 @@ def start():
 
 def run() -> None:
     """dashboard.py: set up, then run the chosen page."""
-    nav = start()
+    _run(start())
+
+
+def _run(nav) -> None:
     token = _routed.set(True)
     try:
         nav.run()
@@ -97,6 +107,13 @@ def run() -> None:
 
 
 def page() -> None:
-    """The first call of every page file: the shared set-up when the page runs on its own (see above)."""
-    if not _routed.get():
-        start()
+    """The first call of every page file: when the page runs on its own (see above), the set-up, then the page run
+    as the router runs it, and the direct run stopped here. A page file that is itself the main script (`streamlit
+    run pages/x.py`), which the navigation does not choose, runs on below the set-up."""
+    if _routed.get():
+        return
+    nav = start()
+    caller = Path(sys._getframe(1).f_globals.get("__file__", "")).resolve()
+    if nav.url_path and nav.url_path == URL_OF.get(caller):
+        _run(nav)
+        st.stop()

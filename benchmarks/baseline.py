@@ -1,6 +1,6 @@
 """The figures of the last release (benchmarks/baseline.json) beside a benchmark's own: a speed check on every change
 without timing tests. `etl bench` adds them to its JSON line (`vs_release`) and prints them as a table on stderr;
-`python -m benchmarks.baseline docs` writes the figures section of docs/benchmarks.md from the file, and
+`python -m benchmarks.baseline docs` writes the figures section of docs/developer/benchmarks.md from the file, and
 `python -m benchmarks.baseline record RESULT.json` stores a benchmark's JSON line there as the new release's.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 BASELINE = HERE / "baseline.json"
-DOCS = HERE.parent / "docs" / "benchmarks.md"
+DOCS = HERE.parent / "docs" / "developer" / "benchmarks.md"
 BEGIN, END = "<!-- figures: begin (python -m benchmarks.baseline docs) -->", "<!-- figures: end -->"
 
 # the figures compared, by benchmark kind, with the direction that is better
@@ -103,7 +103,7 @@ def record(result: dict, path: Path = BASELINE) -> None:
 
 
 def figures_section(baseline: dict) -> str:
-    """The figures of the release, one table per benchmark kind, for docs/benchmarks.md."""
+    """The figures of the release, one table per benchmark kind, for docs/developer/benchmarks.md."""
     out = [f"Release: {baseline.get('release')}. {baseline.get('note', '')}".strip()]
     for kind, runs in baseline.items():
         if kind not in FIGURES:
@@ -123,7 +123,7 @@ def figures_section(baseline: dict) -> str:
 
 
 def write_docs(path: Path = DOCS, baseline: dict | None = None) -> None:
-    """Replace the figures section of docs/benchmarks.md (between its two markers) with the baseline's."""
+    """Replace the figures section of docs/developer/benchmarks.md (between its two markers) with the baseline's."""
     text = path.read_text(encoding="utf-8")
     start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
     section = figures_section(load() if baseline is None else baseline)
@@ -135,7 +135,9 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(prog="python -m benchmarks.baseline")
     sub = ap.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("docs", help="write the figures section of docs/benchmarks.md from benchmarks/baseline.json")
+    sub.add_parser(
+        "docs", help="write the figures section of docs/developer/benchmarks.md from benchmarks/baseline.json"
+    )
     rec = sub.add_parser("record", help="store a benchmark's JSON line (a file, or - for stdin) as the release's")
     rec.add_argument("result")
     args = ap.parse_args(argv)

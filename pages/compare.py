@@ -63,7 +63,7 @@ st.caption(
     + (f"{'、'.join(missing)} 没有 {year} 年的报告，不列出。" if missing else "")
 )
 table = side_by_side.year_table(t, year)
-ui.dataframe(table, pdf_title=f"{year} 年主要数字", height=36 * (table.height + 1) + 4)  # every figure, no scrolling
+ui.dataframe(table, pdf_title=f"{year} 年主要数字", height="content")  # every figure, no scrolling
 st.caption(ui.BLANK_NOTE)
 
 m = c2.selectbox(

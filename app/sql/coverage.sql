@@ -17,12 +17,7 @@ WITH fate AS (
 ), yrs AS (
     SELECT unnest(range(min(year), max(year) + 1)) AS year FROM selected($filters)
 ), cells AS (
-    SELECT s.agency_id, s.year, count(*) AS n_reports,
-           string_agg(s.scope_zh, '、' ORDER BY s.scope_zh) AS scopes,
-           max(CASE s.parse_status WHEN 'failed' THEN 2 WHEN 'partial' THEN 1 ELSE 0 END) AS worst,
-           sum(s.n_failed_checks) AS n_failed_checks
-    FROM selected($filters) s SEMI JOIN ag USING (agency_id)
-    GROUP BY s.agency_id, s.year
+    FROM year_cells($filters, (SELECT list(agency_id) FROM ag))
 ), searched AS (
     SELECT DISTINCT agency_id FROM raw_collection WHERE agency_id IS NOT NULL AND status <> 'failed'
 ), listed AS (

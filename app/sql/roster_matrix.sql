@@ -14,12 +14,7 @@ ag_all AS (
 ), yrs AS (
     SELECT unnest(range(min(year), max(year) + 1)) AS year FROM cov
 ), cells AS (
-    SELECT s.agency_id, s.year, count(*) AS n_reports,
-           string_agg(s.scope_zh, '、' ORDER BY s.scope_zh) AS scopes,
-           max(CASE s.parse_status WHEN 'failed' THEN 2 WHEN 'partial' THEN 1 ELSE 0 END) AS worst,
-           sum(s.n_failed_checks) AS n_failed_checks
-    FROM selected($filters) s SEMI JOIN ag USING (agency_id)
-    GROUP BY s.agency_id, s.year
+    FROM year_cells($filters, (SELECT list(agency_id) FROM ag))
 )
 SELECT ag.agency_id, ag.agency_name, ag.level_zh, ag.level_rank, yrs.year,
        coalesce(c.n_reports, 0) AS n_reports, c.scopes, CAST(coalesce(c.n_failed_checks, 0) AS INTEGER) AS n_failed_checks,

@@ -18,8 +18,8 @@ import duckdb
 import pytest
 
 from audit.roles import User
+from tests.browser.helpers import choose, no_exception, open_audited, settle, signed_in
 from tests.browser.serve import CHROMIUM, dashboard
-from tests.browser.test_pages import log_in
 
 DB = duckdb.connect()  # a connection of this module's own: the default one is shared by every test
 
@@ -55,46 +55,14 @@ def site(tmp_path_factory):
         yield {"url": url, "wh": wh, "eng": eng, "env": env}
 
 
-def _settle(pg, timeout=60_000):
-    pg.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
-    pg.wait_for_timeout(300)
-    pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
-
-
-def _login(chromium, url: str, user: str, password: str):
-    ctx = chromium.new_context(viewport={"width": 1400, "height": 1400}, locale="zh-CN")
-    pg = ctx.new_page()
-    log_in(pg, url, user, password)
-    _settle(pg)
-    return ctx, pg
-
-
-def _open(pg, url: str):
-    pg.goto(url, timeout=60_000)
-    _settle(pg)
-    pg.get_by_role("heading", name="审核").first.wait_for(timeout=30_000)
-    _settle(pg)
-
-
-def _choose(pg, label: str, typed: str):
-    box = pg.get_by_test_id("stSelectbox").filter(has_text=label).first
-    box.click()
-    pg.keyboard.type(typed)
-    pg.get_by_role("option").filter(has_text=typed).first.click()
-
-
-def _no_exception(pg):
-    assert pg.get_by_test_id("stException").count() == 0, pg.get_by_test_id("stException").first.inner_text()
-
-
 def test_reviewer_corrects_dismisses_and_it_survives_a_rebuild(site, chromium):
     from audit import store
 
     SHOTS.mkdir(parents=True, exist_ok=True)
-    ctx, pg = _login(chromium, site["url"], "rev", "revpass123")
+    ctx, pg = signed_in(chromium, site["url"], "rev", "revpass123")
     try:
-        _open(pg, f"{site['url']}/report?report={XIXIA}")
-        _choose(pg, "单元格", "主动公开政府信息数（不同")
+        open_audited(pg, f"{site['url']}/report?report={XIXIA}")
+        choose(pg, "单元格", "主动公开政府信息数（不同")
         pg.get_by_label("更正为").fill("73")
         pg.get_by_label("理由").fill("正文第23行：共发布信息73条，其中政府网站41条")
         pg.get_by_role("button", name="保存更正").click()
@@ -102,14 +70,14 @@ def test_reviewer_corrects_dismisses_and_it_survives_a_rebuild(site, chromium):
         pg.get_by_text(
             "已保存：主动公开情况·（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条） 更正为 73"
         ).wait_for(timeout=30_000)
-        _settle(pg)
-        _choose(pg, "核对项", "举办各类培训班数")
+        settle(pg)
+        choose(pg, "核对项", "举办各类培训班数")
         pg.get_by_text("报告原文如此", exact=True).click()
         pg.get_by_label("说明").fill("原件第5页如此")
         pg.get_by_role("button", name="保存处理结论").click()
         pg.get_by_text("已保存：文表一致 — 报告原文如此").wait_for(timeout=30_000)
-        _settle(pg)
-        _no_exception(pg)
+        settle(pg)
+        no_exception(pg)
         pg.screenshot(path=str(SHOTS / "audit_report_edit.png"), full_page=True)
     finally:
         ctx.close()
@@ -134,13 +102,13 @@ def test_reviewer_corrects_dismisses_and_it_survives_a_rebuild(site, chromium):
         ("rev", "correct"),
     ]
     # after the rebuild the page shows the correction in force, and the audit page lists both rows
-    ctx, pg = _login(chromium, site["url"], "rev", "revpass123")
+    ctx, pg = signed_in(chromium, site["url"], "rev", "revpass123")
     try:
         pg.get_by_role("tab", name="审核日志").click()
-        _settle(pg)
+        settle(pg)
         assert "共 2 条" in pg.get_by_test_id("stMain").inner_text()
         pg.screenshot(path=str(SHOTS / "audit_log.png"), full_page=True)
-        _no_exception(pg)
+        no_exception(pg)
     finally:
         ctx.close()
     from scoring.scorecard import score_warehouse
@@ -152,19 +120,19 @@ def test_reviewer_corrects_dismisses_and_it_survives_a_rebuild(site, chromium):
 
 
 def test_viewer_sees_no_controls_and_import_is_refused(site, chromium):
-    ctx, pg = _login(chromium, site["url"], "look", "lookpass123")
+    ctx, pg = signed_in(chromium, site["url"], "look", "lookpass123")
     try:
-        _open(pg, f"{site['url']}/report?report={XIXIA}")
+        open_audited(pg, f"{site['url']}/report?report={XIXIA}")
         body = pg.get_by_test_id("stMain").inner_text()
         assert "只有“查看”权限" in body
         assert pg.get_by_role("button", name="保存更正").count() == 0
         assert pg.get_by_role("button", name="保存处理结论").count() == 0
         pg.goto(f"{site['url']}/upload", timeout=60_000)  # a direct request for the import page
-        _settle(pg)
+        settle(pg)
         pg.get_by_text("需要“审核”或“管理”权限").wait_for(timeout=30_000)
         assert pg.get_by_test_id("stFileUploaderDropzoneInput").count() == 0
         assert pg.get_by_role("button", name="解析并导入").count() == 0
-        _no_exception(pg)
+        no_exception(pg)
         pg.screenshot(path=str(SHOTS / "audit_viewer_upload.png"), full_page=True)
     finally:
         ctx.close()
@@ -172,16 +140,16 @@ def test_viewer_sees_no_controls_and_import_is_refused(site, chromium):
 
 def test_reviewer_of_one_prefecture_cannot_edit_another_report(site, chromium):
     """Nor see it: a link to the 自治区's own report says it is outside the region, and shows none of its figures."""
-    ctx, pg = _login(chromium, site["url"], "rev", "revpass123")
+    ctx, pg = signed_in(chromium, site["url"], "rev", "revpass123")
     try:
         pg.goto(f"{site['url']}/report?report={NINGXIA}", timeout=60_000)
-        _settle(pg)
+        settle(pg)
         pg.get_by_text("不在您的账号可查看的地区内").wait_for(timeout=30_000)
-        _settle(pg)
+        settle(pg)
         main = pg.get_by_test_id("stMain").inner_text()
         assert "宁夏回族自治区人民政府" not in main and NINGXIA not in main.replace(f"编号为 {NINGXIA}", "")
         assert pg.get_by_role("button", name="标记为已审核").count() == 0
-        _no_exception(pg)
+        no_exception(pg)
     finally:
         ctx.close()
 
@@ -201,7 +169,7 @@ def _report_options(pg) -> list[str]:
             options.first.wait_for(timeout=10_000)
             break
         except Exception:
-            _settle(pg)
+            settle(pg)
     names = options.all_inner_texts()
     pg.keyboard.press("Escape")
     return names
@@ -216,19 +184,19 @@ def test_a_prefecture_limited_user_sees_only_its_reports(site, chromium, who, pa
     """总览 counts and 报告详情 lists only the reports of 银川市 for its reviewer and its viewer (the warehouse
     holds 4 reports of 2018, 3 of them in 银川市; 5 in all): the sidebar's filters have nothing to do with it."""
     limited = n_listed == 4
-    ctx, pg = _login(chromium, site["url"], who, password)
+    ctx, pg = signed_in(chromium, site["url"], who, password)
     try:
         pg.goto(f"{site['url']}/overview?year=2018", timeout=60_000)
-        _settle(pg)
+        settle(pg)
         assert _metric(pg, "报告数（份）") == str(n_2018)
         main = pg.get_by_test_id("stMain").inner_text()
         assert ("您的账号限于宁夏回族自治区 / 银川市" in main) == limited
-        _no_exception(pg)
-        _open(pg, f"{site['url']}/report")
+        no_exception(pg)
+        open_audited(pg, f"{site['url']}/report")
         names = _report_options(pg)
         assert len(names) == n_listed, names
         assert any("宁夏回族自治区" in n or n.startswith("宁夏") for n in names) == (not limited), names
-        _no_exception(pg)
+        no_exception(pg)
         if limited:
             pg.screenshot(path=str(SHOTS / f"audit_region_{who}.png"), full_page=True)
     finally:
@@ -264,14 +232,14 @@ def test_a_withdrawn_correction_is_no_longer_applied_after_a_rebuild(site, chrom
         store.correct_cell(eng, REVIEWER, rep, "active.total", None, "year", "73", "正文称73条", 0, 28.0, "28")
         _rebuild(site)
     assert _xixia_active_total(wh) == [(73.0, "28", "manual")]
-    ctx, pg = _login(chromium, site["url"], "rev", "revpass123")
+    ctx, pg = signed_in(chromium, site["url"], "rev", "revpass123")
     try:
-        _open(pg, f"{site['url']}/report?report={XIXIA}")
+        open_audited(pg, f"{site['url']}/report?report={XIXIA}")
         pg.get_by_label("撤回理由").fill("复核原件：统计表28条无误，正文另计")
         pg.get_by_role("button", name="撤回更正").click()
         pg.get_by_text("已撤回：主动公开情况·（一）主动公开政府信息数").wait_for(timeout=30_000)
-        _settle(pg)
-        _no_exception(pg)
+        settle(pg)
+        no_exception(pg)
     finally:
         ctx.close()
     out = _rebuild(site)
@@ -287,9 +255,9 @@ def test_a_withdrawn_correction_is_no_longer_applied_after_a_rebuild(site, chrom
     withdrawn = [c for c in store.corrections_of_report(eng, sha) if c["metric"] == "active.total"]
     assert [(c["withdrawn_by"], c["new_value"]) for c in withdrawn] == [("rev", 73.0)]  # kept on record
     # the page says so
-    ctx, pg = _login(chromium, site["url"], "rev", "revpass123")
+    ctx, pg = signed_in(chromium, site["url"], "rev", "revpass123")
     try:
-        _open(pg, f"{site['url']}/report?report={XIXIA}")
+        open_audited(pg, f"{site['url']}/report?report={XIXIA}")
         pg.get_by_text("本报告的人工更正").wait_for(timeout=30_000)  # the table lists it as 已撤回（李审核）
         assert pg.get_by_role("button", name="撤回更正").count() == 0  # nothing left in force to withdraw
     finally:
@@ -298,9 +266,9 @@ def test_a_withdrawn_correction_is_no_longer_applied_after_a_rebuild(site, chrom
 
 def _open_rubric(pg, url: str) -> None:
     pg.goto(f"{url}/scorecard", timeout=60_000)
-    _settle(pg)
+    settle(pg)
     pg.get_by_text("考核细则（权重与参数）").click()
-    _settle(pg)
+    settle(pg)
 
 
 def test_only_an_administrator_opens_the_rubric_editor(site, chromium):
@@ -308,26 +276,26 @@ def test_only_an_administrator_opens_the_rubric_editor(site, chromium):
     from scoring.rubric import DEFAULT_RUBRIC, parse_rubric
 
     for who, password in (("look", "lookpass123"), ("rev", "revpass123")):
-        ctx, pg = _login(chromium, site["url"], who, password)
+        ctx, pg = signed_in(chromium, site["url"], who, password)
         try:
             _open_rubric(pg, site["url"])
             pg.get_by_text("修改全站使用的考核细则需要“管理”权限").wait_for(timeout=30_000)
             assert pg.get_by_label("考核细则（TOML）").count() == 0
             assert pg.get_by_role("button", name="保存为新版本").count() == 0
-            _no_exception(pg)
+            no_exception(pg)
         finally:
             ctx.close()
     text = DEFAULT_RUBRIC.read_text(encoding="utf-8")
     weight = parse_rubric(text).indicators[0].weight
-    ctx, pg = _login(chromium, site["url"], "boss", "bosspass123")
+    ctx, pg = signed_in(chromium, site["url"], "boss", "bosspass123")
     try:
         _open_rubric(pg, site["url"])
         pg.get_by_label("考核细则（TOML）").fill(text.replace(f"weight = {weight:g}", f"weight = {weight + 5:g}", 1))
         pg.get_by_label("修改说明").fill("第一项加 5 分")
         pg.get_by_role("button", name="保存为新版本").click()
         pg.get_by_text("已保存第 1 版").wait_for(timeout=60_000)
-        _settle(pg)
-        _no_exception(pg)
+        settle(pg)
+        no_exception(pg)
         pg.screenshot(path=str(SHOTS / "rubric_editor.png"), full_page=True)
     finally:
         ctx.close()
@@ -342,7 +310,7 @@ def test_anonymous_import_is_refused(site, chromium):
     pg = ctx.new_page()
     try:
         pg.goto(f"{site['url']}/upload", timeout=60_000)
-        _settle(pg)
+        settle(pg)
         pg.get_by_text("请先在“审核”页登录").wait_for(timeout=30_000)
         assert pg.get_by_test_id("stFileUploaderDropzoneInput").count() == 0
     finally:

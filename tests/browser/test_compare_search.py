@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import wait_for_app
 from tests.browser.serve import CHROMIUM, dashboard
-from tests.browser.test_pages import _wait_for_app
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no /usr/bin/chromium")
 
@@ -56,7 +56,7 @@ def test_two_agencies_side_by_side(server, page):
 
     pg = page
     pg.goto(f"{server}/compare", timeout=60_000)
-    _wait_for_app(pg)
+    wait_for_app(pg)
     main = pg.get_by_test_id("stMain")
     expect(main.get_by_role("heading", name="机构对比")).to_be_visible(timeout=30_000)
     assert "请选择 2–5 家机构" in main.inner_text()
@@ -65,7 +65,7 @@ def test_two_agencies_side_by_side(server, page):
     for name in ("宁夏", "兴庆区"):
         picker.locator("input").fill(name)
         pg.get_by_role("option", name=name, exact=True).click()
-        _wait_for_app(pg)
+        wait_for_app(pg)
     pg.keyboard.press("Escape")
     expect(main.get_by_role("heading", name="2018 年主要数字")).to_be_visible(timeout=30_000)
     query = urllib.parse.parse_qs(urllib.parse.urlparse(pg.url).query)
@@ -74,7 +74,7 @@ def test_two_agencies_side_by_side(server, page):
 
     # the link alone brings the same view back (a fresh page)
     pg.goto(f"{server}/compare?cmp=宁夏&cmp=兴庆区&cmp_year=2018", timeout=60_000)
-    _wait_for_app(pg)
+    wait_for_app(pg)
     expect(main.get_by_role("heading", name="2018 年主要数字")).to_be_visible(timeout=30_000)
     rows = {r[0]: r[1:] for r in _grid_rows(pg)}
     assert rows["指标"] == ["单位", "宁夏（汇总）", "兴庆区（汇总）"]
@@ -102,7 +102,7 @@ def test_phrase_found_and_linked_to_its_report(server, page, warehouse_dir):
 
     pg = page
     pg.goto(f"{server}/search?q=" + urllib.parse.quote("兴泾镇"), timeout=60_000)
-    _wait_for_app(pg)
+    wait_for_app(pg)
     main = pg.get_by_test_id("stMain")
     expect(main.get_by_text("1 份报告的原文含")).to_be_visible(timeout=30_000)
     # each report a link to its 报告详情, its excerpt as plain text with the hit in 【】
@@ -111,14 +111,14 @@ def test_phrase_found_and_linked_to_its_report(server, page, warehouse_dir):
     assert link.get_attribute("href").endswith(f"report?report={rid}")
     expect(main.get_by_text("银川市西夏区【兴泾镇】 2018 年政府信息公开工作年度报告")).to_be_visible()
     link.click()
-    _wait_for_app(pg)
+    wait_for_app(pg)
     expect(main.get_by_role("heading", name="报告详情")).to_be_visible(timeout=30_000)
     expect(main.get_by_text("银川市西夏区兴泾镇人民政府").first).to_be_attached(timeout=30_000)  # its 机构 as printed
     assert pg.url.endswith(f"report?report={rid}")
 
     # a phrase no report holds: said so, no table
     pg.goto(f"{server}/search?q=" + urllib.parse.quote("量子计算机"), timeout=60_000)
-    _wait_for_app(pg)
+    wait_for_app(pg)
     expect(main.get_by_text("没有报告的原文含“量子计算机”")).to_be_visible(timeout=30_000)
     assert pg.get_by_test_id("stException").count() == 0
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, ROOT, etl_build
 
+from tests.browser.helpers import log_in, wait_for_app
 from tests.browser.serve import CHROMIUM, dashboard
-from tests.browser.test_pages import _wait_for_app, log_in
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no /usr/bin/chromium")
 SHOTS = ROOT / "build" / "screenshots"
@@ -50,9 +50,9 @@ def _page(chromium, height=2400):
 
 def _open_overview(pg, url):
     pg.goto(f"{url}/overview", timeout=60_000)
-    _wait_for_app(pg)
+    wait_for_app(pg)
     pg.get_by_text("报告覆盖：机构 × 年度").wait_for(timeout=30_000)
-    _wait_for_app(pg)
+    wait_for_app(pg)
 
 
 def _coverage_line(pg) -> str:
@@ -64,7 +64,7 @@ def _fate_box(pg, label: str):
     pg.get_by_text(label).click()
     box = pg.get_by_test_id("stExpander").filter(has_text=label).get_by_test_id("stSelectbox").first
     box.wait_for(timeout=30_000)
-    _wait_for_app(pg)
+    wait_for_app(pg)
     return box
 
 
@@ -76,7 +76,7 @@ def _options(pg, box) -> list[str]:
             pg.get_by_role("option").first.wait_for(timeout=10_000)
             return pg.get_by_role("option").all_inner_texts()
         except Exception:  # playwright's TimeoutError: the page was rerunning
-            _wait_for_app(pg)
+            wait_for_app(pg)
     return []
 
 
@@ -103,7 +103,7 @@ def test_reviewer_marks_an_agency_abolished_and_missing_years_follow(site, chrom
         pg.get_by_label("说明").fill("2018年国税地税征管体制改革，地方税务局撤销")
         pg.get_by_role("button", name="保存撤并标记").click()
         pg.get_by_text("已保存：地方税务局 2018年撤销；缺报已按此重新计算。").wait_for(timeout=30_000)
-        _wait_for_app(pg)
+        wait_for_app(pg)
         # signed in, the 福建 reviewer sees only 福建's agencies (上海市人民政府办公厅's one year drops out), and
         # 地方税务局 is expected 2013–2017 now (not only 2013): 14 + 3 + 5 = 22, missing 4 + 4 (2014–2017)
         line = _coverage_line(pg)
@@ -195,7 +195,7 @@ def test_report_page_exports_its_tables(site, chromium):
     ctx, pg = _page(chromium, 1400)
     try:
         pg.goto(f"{site['url']}/report?report={rid}", timeout=60_000)
-        _wait_for_app(pg)
+        wait_for_app(pg)
         with pg.expect_download(timeout=120_000) as dl:
             pg.get_by_role("button", name="导出本页 PDF").click()
         data = Path(dl.value.path()).read_bytes()

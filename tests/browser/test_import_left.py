@@ -9,8 +9,9 @@ import time
 import duckdb
 import pytest
 
+from tests.browser.helpers import log_in, wait_for_app
 from tests.browser.serve import dashboard
-from tests.browser.test_pages import ROOT, _wait_for_app, log_in, pytestmark  # noqa: F401 - the skip mark
+from tests.browser.test_pages import ROOT, pytestmark  # noqa: F401 - the skip mark
 
 XINGQING = ROOT / "data" / "samples" / "000_dda260feeadc045e.txt"
 
@@ -43,7 +44,7 @@ def test_import_lands_when_the_page_is_left(served, chromium, tmp_path):
     try:
         log_in(pg, server, "importer", "importer123")
         pg.goto(f"{server}/upload", timeout=60_000)
-        _wait_for_app(pg)
+        wait_for_app(pg)
         pg.locator("input[type=file]").set_input_files(str(upload))
         button = pg.get_by_role("button", name="解析并导入")
         expect(button).to_be_enabled(timeout=30_000)

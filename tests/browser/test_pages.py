@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import log_in, wait_for_app
 from tests.browser.serve import CHROMIUM, dashboard
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,26 +66,6 @@ def server(tmp_path_factory):
         yield url
 
 
-def _wait_for_app(pg, timeout=60_000):
-    from playwright.sync_api import expect
-
-    pg.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
-    pg.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
-    expect(pg.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout)
-
-
-def log_in(pg, server: str, username: str, password: str) -> None:
-    """Log in on the 审核 page; the login cookie is set before the next page load."""
-    pg.goto(f"{server}/audit", timeout=60_000)
-    _wait_for_app(pg)
-    pg.get_by_label("用户名").fill(username)
-    pg.get_by_label("密码").fill(password)
-    pg.get_by_role("button", name="登录").click()
-    pg.get_by_text("已登录：").wait_for(timeout=30_000)
-    _wait_for_app(pg)
-    pg.wait_for_timeout(1000)
-
-
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_renders(server, chromium, name):
     from playwright.sync_api import expect
@@ -94,10 +75,10 @@ def test_page_renders(server, chromium, name):
     pg = ctx.new_page()
     try:
         pg.goto(f"{server}/{name}", timeout=60_000)
-        _wait_for_app(pg)
+        wait_for_app(pg)
         # global filters on every page (a first direct hit on a fresh server runs the page file with the same set-up)
         expect(pg.get_by_test_id("stSidebar").get_by_text("筛选", exact=True)).to_be_visible(timeout=30_000)
-        _wait_for_app(pg)
+        wait_for_app(pg)
         n = PAGES[name]
         if n:
             charts = pg.get_by_test_id("stVegaLiteChart").locator("svg.marks, canvas.marks")
@@ -112,7 +93,7 @@ def test_page_renders(server, chromium, name):
         )
         pg.set_viewport_size({"width": 1400, "height": int(min(max(h, 1000) + 40, 12000))})
         pg.wait_for_timeout(800)
-        _wait_for_app(pg)
+        wait_for_app(pg)
         pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     finally:
         ctx.close()
@@ -124,7 +105,7 @@ def test_filter_in_url_applies(server, chromium):
     pg = ctx.new_page()
     try:
         pg.goto(f"{server}/channels?year=2018&scope=" + urllib.parse.quote("汇总报告"), timeout=60_000)
-        _wait_for_app(pg)
+        wait_for_app(pg)
         assert pg.get_by_test_id("stException").count() == 0
         body = pg.get_by_test_id("stMain").inner_text()
         assert "汇总报告" in body and "2018" in body
@@ -146,7 +127,7 @@ def test_upload_page_imports_a_file(server, chromium, tmp_path):
     try:
         log_in(pg, server, "importer", "importer123")  # imports need the 审核 role
         pg.goto(f"{server}/upload", timeout=60_000)
-        _wait_for_app(pg)
+        wait_for_app(pg)
         # the uploader's own English ("Upload", "20MB per file • …") hidden, Chinese shown in its place
         zone = pg.get_by_test_id("stFileUploaderDropzone")
         assert re.findall(r"[A-Za-z]{2,}", zone.inner_text()) == ["upload"]  # only the icon's ligature name
@@ -161,7 +142,7 @@ def test_upload_page_imports_a_file(server, chromium, tmp_path):
         pg.wait_for_timeout(1500)
         pg.get_by_role("button", name="解析并导入").click()
         pg.get_by_text("导入结果").wait_for(timeout=60_000)
-        _wait_for_app(pg)
+        wait_for_app(pg)
         body = pg.get_by_test_id("stMain").inner_text()
         assert pg.get_by_test_id("stException").count() == 0
         assert "已拒绝" in body

@@ -9,8 +9,9 @@ import os
 import duckdb
 import pytest
 
+from tests.browser.helpers import log_in, wait_for_app
 from tests.browser.serve import dashboard
-from tests.browser.test_pages import ROOT, _wait_for_app, log_in, pytestmark  # noqa: F401 - the skip mark
+from tests.browser.test_pages import ROOT, pytestmark  # noqa: F401 - the skip mark
 
 DRAFT = ROOT / "data" / "samples" / "002_81756f01c13aa782.txt"
 
@@ -42,14 +43,14 @@ def test_draft_cells_marked_and_nothing_written(served, chromium, tmp_path):
     pg = ctx.new_page()
     try:
         pg.goto(f"{server}/precheck", timeout=60_000)
-        _wait_for_app(pg)
+        wait_for_app(pg)
         expect(pg.get_by_text("年报预审需要登录", exact=False)).to_be_visible()
         log_in(pg, server, "viewer", "viewer123")
         pg.goto(f"{server}/precheck", timeout=60_000)
-        _wait_for_app(pg)
+        wait_for_app(pg)
         pg.locator("input[type=file]").set_input_files(str(draft))
         expect(pg.get_by_text("有 1 项阻断问题", exact=False)).to_be_visible(timeout=60_000)
-        _wait_for_app(pg)
+        wait_for_app(pg)
         marked = pg.locator("table.precheck td.bad")
         expect(marked.first).to_be_visible()
         assert {"28", "41", "20", "12", "0"} <= set(marked.all_inner_texts())
@@ -68,13 +69,13 @@ def _choose(pg, label: str, typed: str):
     box.click()
     pg.keyboard.type(typed)
     pg.get_by_role("option").filter(has_text=typed).first.click()
-    _wait_for_app(pg)
+    wait_for_app(pg)
 
 
 def _arithmetic_points(pg, server: str) -> str:
     """The 内部计算 line of the 贺兰山西路街道 2018 report on 考核评分."""
     pg.goto(f"{server}/scorecard", timeout=60_000)
-    _wait_for_app(pg)
+    wait_for_app(pg)
     _choose(pg, "年度", "2018")
     _choose(pg, "查看扣分依据", "贺兰山西路街道")
     line = pg.get_by_text("内部计算：", exact=False).first
@@ -90,7 +91,7 @@ def test_rule_error_removes_the_deduction(served, chromium):
         log_in(pg, server, "rev", "revpass123")
         assert _arithmetic_points(pg, server) == "内部计算：18.75 / 25 分"  # a quarter off for 28 < 41
         pg.goto(f"{server}/report?report=3ac9efde38fb3486", timeout=60_000)
-        _wait_for_app(pg)
+        wait_for_app(pg)
         _choose(pg, "核对项", "主动公开政府信息数（28）小于单一渠道公开数（41）")
         pg.get_by_text("规则误报（不扣分）", exact=True).click()
         pg.get_by_role("button", name="保存处理结论").click()
@@ -98,7 +99,7 @@ def test_rule_error_removes_the_deduction(served, chromium):
         pg.get_by_label("说明").fill("各渠道重复发布，同一信息计 1 条，本规则不适用")
         pg.get_by_role("button", name="保存处理结论").click()
         pg.get_by_text("已保存：", exact=False).first.wait_for(timeout=30_000)
-        _wait_for_app(pg)
+        wait_for_app(pg)
         pg.screenshot(path=str(base / "rule_error.png"), full_page=True)
         assert _arithmetic_points(pg, server) == "内部计算：25 / 25 分"
         pg.screenshot(path=str(base / "scorecard_after.png"), full_page=True)

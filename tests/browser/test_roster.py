@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import wait_for_app
 from tests.browser.serve import CHROMIUM, dashboard
-from tests.browser.test_pages import _wait_for_app
 from tests.conftest import CORPUS, SAMPLES, etl_build, need_corpus
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no /usr/bin/chromium")
@@ -39,7 +39,7 @@ def server(tmp_path_factory):
 def test_overview_names_the_agencies_missing_against_the_roster(server, chromium):
     pg = chromium.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
     pg.goto(f"{server}/overview", timeout=60_000)
-    _wait_for_app(pg)
+    wait_for_app(pg)
     pg.get_by_text("名录口径：谁缺报、谁迟报").wait_for(timeout=30_000)
     text = pg.inner_text("body")
     assert "按机构名录的 4 家机构计算" in text

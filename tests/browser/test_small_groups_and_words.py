@@ -167,7 +167,7 @@ def test_every_page_of_the_samples_reads_in_chinese(samples_server, chromium):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     from app.router import PAGES as MENU
-    from tests.browser.test_pages import _wait_for_app
+    from tests.browser.helpers import wait_for_app
 
     titles = {url: title for file, title, url, _ in MENU if (ROOT / file).exists()}
     ctx, pg = _open(chromium, f"{samples_server}/overview", height=1200)
@@ -183,7 +183,7 @@ def test_every_page_of_the_samples_reads_in_chinese(samples_server, chromium):
                     link.click()
                     pg.wait_for_url(f"**/{page}", timeout=30_000)
                 pg.get_by_test_id("stMain").get_by_role("heading", name=titles[page], exact=True).first.wait_for()
-                _wait_for_app(pg, timeout=90_000)
+                wait_for_app(pg, timeout=90_000)
             assert pg.get_by_test_id("stException").count() == 0, page
             text = _page_words(pg)
             bad = sorted(

@@ -18,8 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.browser.helpers import wait_for_app
 from tests.browser.serve import CHROMIUM, dashboard
-from tests.browser.test_pages import _wait_for_app
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no /usr/bin/chromium")
 
@@ -100,9 +100,9 @@ def _open(chromium, url: str, height: int = 1000):
     ctx = chromium.new_context(viewport={"width": 1400, "height": height}, locale="zh-CN", accept_downloads=True)
     pg = ctx.new_page()
     pg.goto(url, timeout=90_000)
-    _wait_for_app(pg, timeout=90_000)
+    wait_for_app(pg, timeout=90_000)
     expect(pg.get_by_test_id("stSidebar").get_by_text("筛选", exact=True)).to_be_visible(timeout=30_000)
-    _wait_for_app(pg, timeout=90_000)
+    wait_for_app(pg, timeout=90_000)
     pg.wait_for_timeout(500)
     assert pg.get_by_test_id("stException").count() == 0, pg.get_by_test_id("stException").first.inner_text()
     return ctx, pg

@@ -12,8 +12,9 @@ import os
 import duckdb
 import pytest
 
+from tests.browser.helpers import choose, no_exception, open_audited, settle, signed_in
 from tests.browser.serve import CHROMIUM, dashboard
-from tests.browser.test_audit import ROOT, SHOTS, XIXIA, _choose, _login, _no_exception, _open, _settle
+from tests.browser.test_audit import ROOT, SHOTS, XIXIA
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="no /usr/bin/chromium")
 
@@ -51,16 +52,16 @@ def test_the_second_of_two_reviewers_is_told_the_page_is_stale(site, chromium):
     from audit import store
 
     url = site["url"]
-    a_ctx, a = _login(chromium, url, "reva", "reva-Pass-2024")
-    b_ctx, b = _login(chromium, url, "revb", "revb-Pass-2024")
+    a_ctx, a = signed_in(chromium, url, "reva", "reva-Pass-2024")
+    b_ctx, b = signed_in(chromium, url, "revb", "revb-Pass-2024")
     try:
         for pg in (a, b):
-            _open(pg, f"{url}/report?report={XIXIA}")
+            open_audited(pg, f"{url}/report?report={XIXIA}")
         # B opens the form and fills it in; meanwhile A saves the same cell
-        _choose(b, "单元格", "主动公开政府信息数（不同")
+        choose(b, "单元格", "主动公开政府信息数（不同")
         b.get_by_label("更正为").fill("21")
         b.get_by_label("理由").fill("乙：正文称21条")
-        _choose(a, "单元格", "主动公开政府信息数（不同")
+        choose(a, "单元格", "主动公开政府信息数（不同")
         a.get_by_label("更正为").fill("22")
         a.get_by_label("理由").fill("甲：正文称22条")
         a.get_by_role("button", name="保存更正").click()
@@ -69,7 +70,7 @@ def test_the_second_of_two_reviewers_is_told_the_page_is_stale(site, chromium):
         ).wait_for(timeout=30_000)
         b.get_by_role("button", name="保存更正").click()
         b.get_by_text("已被 reva 于").wait_for(timeout=30_000)
-        _settle(b)
+        settle(b)
         assert "页面上的内容已过时" in b.get_by_test_id("stAlert").filter(has_text="已被 reva").inner_text()
         b.screenshot(path=str(SHOTS / "stale_edit_refused.png"), full_page=True)
         # what A saved stands; B, now shown it, may save over it knowingly
@@ -83,10 +84,10 @@ def test_the_second_of_two_reviewers_is_told_the_page_is_stale(site, chromium):
         assert (c["new_value"], c["username"], c["version"]) == (21.0, "revb", 2)
         # the same for a failed check's disposition
         for pg in (a, b):
-            _open(pg, f"{url}/report?report={XIXIA}")
-        _choose(b, "核对项", "举办各类培训班数")
+            open_audited(pg, f"{url}/report?report={XIXIA}")
+        choose(b, "核对项", "举办各类培训班数")
         b.get_by_label("说明").fill("乙：原件如此")
-        _choose(a, "核对项", "举办各类培训班数")
+        choose(a, "核对项", "举办各类培训班数")
         a.get_by_text("已核实", exact=True).click()
         a.get_by_label("说明").fill("甲：已核实")
         a.get_by_role("button", name="保存处理结论").click()
@@ -95,8 +96,8 @@ def test_the_second_of_two_reviewers_is_told_the_page_is_stale(site, chromium):
         b.get_by_text("这项核对已被 reva 于").wait_for(timeout=30_000)
         (d,) = store.dispositions_of_report(site["eng"], _sha(site["wh"])).values()
         assert (d["verdict"], d["username"]) == ("verified", "reva")
-        _no_exception(a)
-        _no_exception(b)
+        no_exception(a)
+        no_exception(b)
     finally:
         a_ctx.close()
         b_ctx.close()
@@ -118,9 +119,9 @@ def _signed_in_with(chromium, url: str, cookie: dict) -> bool:
         ctx.add_cookies([cookie])
         pg = ctx.new_page()
         pg.goto(f"{url}/audit", timeout=60_000)
-        _settle(pg)
+        settle(pg)
         pg.get_by_role("heading", name="审核").first.wait_for(timeout=30_000)
-        _settle(pg)
+        settle(pg)
         return pg.get_by_text("已登录：").count() > 0
     finally:
         ctx.close()
@@ -131,17 +132,17 @@ def test_logout_and_a_new_password_revoke_the_cookie(site, chromium):
     from audit.roles import User
 
     url = site["url"]
-    ctx, pg = _login(chromium, url, "reva", "reva-Pass-2024")
+    ctx, pg = signed_in(chromium, url, "reva", "reva-Pass-2024")
     try:
         cookie = _cookie(ctx)
         assert _signed_in_with(chromium, url, cookie)  # the cookie signs in elsewhere, as it should …
         pg.get_by_role("button", name="退出登录").click()
-        _settle(pg)
+        settle(pg)
         pg.get_by_label("用户名").wait_for(timeout=30_000)
     finally:
         ctx.close()
     assert not _signed_in_with(chromium, url, cookie)  # … until its user logs out
-    ctx, pg = _login(chromium, url, "revb", "revb-Pass-2024")
+    ctx, pg = signed_in(chromium, url, "revb", "revb-Pass-2024")
     cookie = _cookie(ctx)
     ctx.close()
     assert _signed_in_with(chromium, url, cookie)
@@ -157,7 +158,7 @@ def test_an_open_tab_expires(chromium, site):
 
     env = {**site["env"], "AUDIT_SESSION_DAYS": str(20 / 86400)}
     with dashboard(env) as url:
-        ctx, pg = _login(chromium, url, "reva", "reva-Pass-2024")
+        ctx, pg = signed_in(chromium, url, "reva", "reva-Pass-2024")
         started = time.monotonic()  # the login was made before this
         try:
             assert pg.get_by_text("已登录：").count() == 1
@@ -166,7 +167,7 @@ def test_an_open_tab_expires(chromium, site):
             pg.get_by_label("报告编号").fill(XIXIA)  # a rerun of the same tab, no page load
             pg.get_by_label("报告编号").press("Enter")
             pg.get_by_text("登录已过期或已结束").wait_for(timeout=30_000)
-            _settle(pg)
+            settle(pg)
             pg.screenshot(path=str(SHOTS / "session_expired.png"), full_page=True)
             assert pg.get_by_text("已登录：").count() == 0 and pg.get_by_label("密码").count() == 1
         finally:
@@ -177,12 +178,12 @@ def test_the_upload_endpoint_is_bounded(site, chromium, tmp_path):
     """Streamlit's endpoint, PUT to directly as a hostile client would: the app's maxUploadSize (20 MB) is in force,
     a session holds at most UPLOAD_SESSION_MB (30 here), and a session not signed in as 审核 may hold nothing."""
     url = site["url"]
-    ctx, pg = _login(chromium, url, "reva", "reva-Pass-2024")
+    ctx, pg = signed_in(chromium, url, "reva", "reva-Pass-2024")
     seen = []
     pg.route("**/_stcore/upload_file/**", lambda route: (seen.append(route.request), route.continue_()))
     try:
         pg.goto(f"{url}/upload", timeout=60_000)
-        _settle(pg)
+        settle(pg)
         small = tmp_path / "small.txt"
         small.write_text("兴庆区 2018", encoding="utf-8")
         pg.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(small)])
@@ -201,7 +202,7 @@ def test_the_upload_endpoint_is_bounded(site, chromium, tmp_path):
         assert send(16, other) == (413, "upload refused: the session would hold more than 30 MB")
         pg.get_by_role("button", name="退出登录").click()
         pg.get_by_text("已登录：").wait_for(state="detached", timeout=30_000)  # the run that signed out has drawn
-        _settle(pg)
+        settle(pg)
         status, said = send(0.001)  # logged out: the session may hold nothing
         assert status == 413 and "not signed in with the 审核 role" in said
     finally:
@@ -217,23 +218,23 @@ def test_a_replacement_is_held_shown_beside_the_original_and_accepted(site, chro
     copy = tmp_path / "兴庆区_2018_副本.txt"
     copy.write_text(XINGQING.read_text(encoding="utf-8").replace("\t12786", "\t99999"), encoding="utf-8")
     n = duckdb.connect().sql(f"SELECT count(*) FROM '{wh}/reports.parquet'").fetchall()[0][0]
-    ctx, pg = _login(chromium, url, "reva", "reva-Pass-2024")
+    ctx, pg = signed_in(chromium, url, "reva", "reva-Pass-2024")
     try:
         pg.goto(f"{url}/upload", timeout=60_000)
-        _settle(pg)
+        settle(pg)
         pg.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(copy)])
         pg.wait_for_timeout(1500)
         pg.get_by_role("button", name="解析并导入").click()
         pg.get_by_text("导入结果").wait_for(timeout=120_000)
-        _settle(pg)
+        settle(pg)
         assert "待确认替换" in pg.get_by_test_id("stMain").inner_text()
     finally:
         ctx.close()
     assert duckdb.connect().sql(f"SELECT count(*) FROM '{wh}/reports.parquet'").fetchall()[0][0] == n
-    ctx, pg = _login(chromium, url, "revc", "revc-Pass-2024")
+    ctx, pg = signed_in(chromium, url, "revc", "revc-Pass-2024")
     try:
         pg.goto(f"{url}/upload", timeout=60_000)
-        _settle(pg)
+        settle(pg)
         pg.get_by_text("待确认的替换").wait_for(timeout=30_000)
         table = pg.get_by_test_id("stDataFrame").last
         table.wait_for(timeout=30_000)
@@ -242,8 +243,8 @@ def test_a_replacement_is_held_shown_beside_the_original_and_accepted(site, chro
         pg.get_by_label("说明").fill("核对原件：新文件为更正版")
         pg.get_by_role("button", name="接受替换并导入").click()
         pg.get_by_text("导入结果").wait_for(timeout=120_000)
-        _settle(pg)
-        _no_exception(pg)
+        settle(pg)
+        no_exception(pg)
     finally:
         ctx.close()
     got = duckdb.connect().sql(

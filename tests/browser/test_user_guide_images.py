@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import log_in, wait_for_app
 from tests.browser.serve import CHROMIUM, dashboard
-from tests.browser.test_pages import _wait_for_app, log_in
 
 ROOT = Path(__file__).resolve().parents[2]
 IMAGES = ROOT / "docs" / "images"
@@ -90,12 +90,12 @@ def test_user_guide_screenshots(served, chromium):
             if name == REVIEWER:
                 log_in(pg, url, "rev", "revpass123")
             pg.goto(url + path.format(**ids), timeout=60_000)
-            _wait_for_app(pg)
+            wait_for_app(pg)
             main = pg.get_by_test_id("stMain")
             expect(main.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=30_000)
             shown = main.get_by_text(text).first
             expect(shown).to_be_visible(timeout=30_000)
-            _wait_for_app(pg)
+            wait_for_app(pg)
             if list(VIEWS).index(name) >= list(VIEWS).index(REVIEWER):
                 shown.scroll_into_view_if_needed()
             assert pg.get_by_test_id("stException").count() == 0, name

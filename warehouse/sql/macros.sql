@@ -77,6 +77,18 @@ covered AS (
 )
 SELECT s.* FROM sel s WHERE NOT EXISTS (SELECT 1 FROM covered c WHERE c.report_id = s.report_id);
 
+-- year_cells(f, agencies): one row per agency and year of the selected reports of the `agencies` (a list of
+-- agency_id; the coverage matrices pass the agencies they show): how many reports, their scopes in Chinese, the
+-- worst parse status (2 failed, 1 partial, 0 ok) and the failed checks summed (app/sql/coverage.sql, roster_matrix.sql).
+CREATE MACRO year_cells(f, agencies) AS TABLE
+SELECT s.agency_id, s.year, count(*) AS n_reports,
+       string_agg(s.scope_zh, '、' ORDER BY s.scope_zh) AS scopes,
+       max(CASE s.parse_status WHEN 'failed' THEN 2 WHEN 'partial' THEN 1 ELSE 0 END) AS worst,
+       sum(s.n_failed_checks) AS n_failed_checks
+FROM selected(f) s
+WHERE list_contains(agencies, s.agency_id)
+GROUP BY s.agency_id, s.year;
+
 -- covered(f): the rows of the roster's `coverage` table (etl/roster, empty without a roster) within the filters
 -- that apply to an agency-year (years, places, levels; 政府 takes in townships and zones' 管委会), with the
 -- Chinese of the status, level and kind.
