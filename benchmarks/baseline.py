@@ -1,7 +1,8 @@
 """The figures of the last release (benchmarks/baseline.json) beside a benchmark's own: a speed check on every change
 without timing tests. `etl bench` adds them to its JSON line (`vs_release`) and prints them as a table on stderr;
-`python -m benchmarks.baseline docs` writes the figures section of docs/developer/benchmarks.md from the file, and
-`python -m benchmarks.baseline record RESULT.json` stores a benchmark's JSON line there as the new release's.
+`python -m benchmarks.baseline docs` writes the figures section of docs/developer/benchmarks.md and README's speed
+table from the file, and `python -m benchmarks.baseline record RESULT.json --release NAME` stores a benchmark's JSON
+line there as release NAME's (a new name moves the figures held so far to `previous`, which README shows beside).
 """
 
 from __future__ import annotations
@@ -13,7 +14,18 @@ from pathlib import Path
 HERE = Path(__file__).parent
 BASELINE = HERE / "baseline.json"
 DOCS = HERE.parent / "docs" / "developer" / "benchmarks.md"
+README = HERE.parent / "README.md"
 BEGIN, END = "<!-- figures: begin (python -m benchmarks.baseline docs) -->", "<!-- figures: end -->"
+# README's speed table: (kind, size, figure, what it is)
+HEADLINE = [
+    ("text", "20000", "etl_reports_per_s", "text and HTML reports a second, 20 000 reports, `--jobs 2`"),
+    ("text", "100000", "etl_reports_per_s", "text and HTML reports a second, 100 000 reports, `--jobs 2`"),
+    ("text", "20000", "etl_cpu_ms_per_report", "CPU ms a report (build and workers), 20 000 reports"),
+    ("pdf", "14", "pdf_read_vs_floor", "PDF reading ÷ pdfium's own extraction (CPU), synthetic PDFs"),
+    ("ocr", "6", "ocr_cpu_s_per_page", "OCR CPU s a page, scans at 200 dpi"),
+    ("ocr", "6", "ocr_cpu_s_table3_page", "OCR CPU s for the page of section 三's table, 200 dpi"),
+    ("ocr", "6", "ocr_wrong_cells", "OCR cells read wrong (scans of six synthetic reports, 200 dpi)"),
+]
 
 # the figures compared, by benchmark kind, with the direction that is better
 FIGURES = {
@@ -94,12 +106,30 @@ def table(comparison: dict) -> str:
     return "\n".join([head, *rows])
 
 
-def record(result: dict, path: Path = BASELINE) -> None:
-    """Store a benchmark's figures as the release's (under its kind and size)."""
+def record(result: dict, path: Path = BASELINE, release: str | None = None) -> None:
+    """Store a benchmark's figures as the release's (under its kind and size). A new release name first moves the
+    figures held so far, with their name, to `previous`."""
     baseline = load(path) if path.exists() else {}
+    if release and release != baseline.get("release"):
+        baseline = {"release": release, "previous": {k: v for k, v in baseline.items() if k != "previous"}}
     kept = {f: result[f] for f in FIGURES[kind_of(result)] if f in result}
     baseline.setdefault(kind_of(result), {})[str(size_of(result))] = kept
     path.write_text(json.dumps(baseline, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def headline(baseline: dict) -> str:
+    """README's speed table: the release's headline figures beside the previous release's."""
+    before = baseline.get("previous", {})
+    out = [
+        f"| figure | {baseline.get('release', '')} | before: {before.get('release', '')} |",
+        "|---|---:|---:|",
+    ]
+    for kind, size, figure, what in HEADLINE:
+        now = baseline.get(kind, {}).get(size, {}).get(figure)
+        then = before.get(kind, {}).get(size, {}).get(figure)
+        if now is not None or then is not None:
+            out.append(f"| {what} | {'' if now is None else now} | {'' if then is None else then} |")
+    return "\n".join(out)
 
 
 def figures_section(baseline: dict) -> str:
@@ -122,11 +152,17 @@ def figures_section(baseline: dict) -> str:
     return "\n".join(out)
 
 
-def write_docs(path: Path = DOCS, baseline: dict | None = None) -> None:
-    """Replace the figures section of docs/developer/benchmarks.md (between its two markers) with the baseline's."""
+def write_docs(path: Path = DOCS, baseline: dict | None = None, readme: Path = README) -> None:
+    """Replace the figures section of docs/developer/benchmarks.md and README's speed table (each between two
+    markers) with the baseline's."""
+    baseline = load() if baseline is None else baseline
+    _replace(path, figures_section(baseline))
+    _replace(readme, headline(baseline))
+
+
+def _replace(path: Path, section: str) -> None:
     text = path.read_text(encoding="utf-8")
     start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
-    section = figures_section(load() if baseline is None else baseline)
     path.write_text(text[:start] + "\n" + section + "\n" + text[end:], encoding="utf-8")
 
 
@@ -140,12 +176,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     rec = sub.add_parser("record", help="store a benchmark's JSON line (a file, or - for stdin) as the release's")
     rec.add_argument("result")
+    rec.add_argument("--release", help="the release's name (a new one moves the figures held so far to previous)")
     args = ap.parse_args(argv)
     if args.cmd == "docs":
         write_docs()
     else:
         text = sys.stdin.read() if args.result == "-" else Path(args.result).read_text(encoding="utf-8")
-        record(json.loads(text.strip().splitlines()[-1]))  # the JSON line is the benchmark's last
+        record(json.loads(text.strip().splitlines()[-1]), release=args.release)  # the JSON line is the benchmark's last
     return 0
 
 

@@ -86,12 +86,24 @@ def test_recorded_figures_regenerate_the_docs_section(tmp_path):
     baseline.record({"pdf_reports": 30, "pdf_read_vs_floor": 1.8, "wrong_cells": 0, "other": 1}, path)
     assert baseline.load(path)["pdf"] == {"30": {"pdf_read_vs_floor": 1.8, "wrong_cells": 0}}
     docs.write_text(f"# B\n\n{baseline.BEGIN}\nold\n{baseline.END}\n\nrest\n")
-    baseline.write_docs(docs, baseline.load(path))
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# R\n\n{baseline.BEGIN}\nold\n{baseline.END}\n")
+    baseline.write_docs(docs, baseline.load(path), readme)
     text = docs.read_text()
     assert "old" not in text and "| `pdf_read_vs_floor` | 1.8 |" in text and text.endswith("rest\n")
+    # a new release: the figures so far become the previous release's, which README shows beside the new ones
+    baseline.record({"pdf_reports": 14, "pdf_read_vs_floor": 1.9}, path)
+    baseline.record({"pdf_reports": 14, "pdf_read_vs_floor": 1.7}, path, release="r3")
+    stored = baseline.load(path)
+    assert stored["previous"]["release"] == "r2" and stored["previous"]["pdf"]["14"] == {"pdf_read_vs_floor": 1.9}
+    assert stored["pdf"] == {"14": {"pdf_read_vs_floor": 1.7}}
+    baseline.write_docs(docs, stored, readme)
+    assert "| PDF reading ÷ pdfium's own extraction (CPU), synthetic PDFs | 1.7 | 1.9 |" in readme.read_text()
+    assert "| figure | r3 | before: r2 |" in readme.read_text()
 
 
 def test_the_stored_baseline_has_every_kind_and_the_docs_show_it():
     stored = baseline.load()
     assert {"text", "pdf"} <= set(stored)
     assert baseline.figures_section(stored) in baseline.DOCS.read_text(encoding="utf-8")
+    assert baseline.headline(stored) in baseline.README.read_text(encoding="utf-8")
