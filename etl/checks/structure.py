@@ -180,17 +180,27 @@ def _year(text: str) -> int:
     return int("".join(_CN_DIGITS.get(c, c) for c in text))
 
 
+_WS = re.compile(r"\s+")
+_TITLE_MARK = re.compile(r"^(?:标题[:：]|#+|\*\*)")
+_TITLE_TEXT = re.compile(r"[^。，,；;:：]{0,60}?年度?报告")
+
+
 def title_of(doc: Document) -> str | None:
     """The report's title as printed: the document's title (a web page's, a crawler header's) or the first lines
     that hold 「…年度报告」 (two lines joined where the agency stands on its own line above)."""
-    lines = [re.sub(r"\s+", "", nfkc(ln)) for ln in doc.lines[:60]]
-    lines = [re.sub(r"^(?:标题[:：]|#+|\*\*)", "", ln).strip("*") for ln in lines if ln]
-    candidates = [re.sub(r"\s+", "", nfkc(doc.title or ""))] if doc.title else []
-    for i, ln in enumerate(lines[:12]):
+    lines = []
+    for ln in doc.first_lines(60):
+        ln = _WS.sub("", nfkc(ln))
+        if ln:
+            lines.append(_TITLE_MARK.sub("", ln).strip("*"))
+            if len(lines) == 12:  # only the first twelve are looked at
+                break
+    candidates = [_WS.sub("", nfkc(doc.title or ""))] if doc.title else []
+    for i, ln in enumerate(lines):
         if "报告" in ln:
             candidates += [lines[i - 1] + ln if i else ln, ln]
     for c in candidates:
-        m = re.search(r"[^。，,；;:：]{0,60}?年度?报告", c)
+        m = _TITLE_TEXT.search(c)
         if m and _TITLE.search(m.group(0)):
             return m.group(0)
     return None

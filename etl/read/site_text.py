@@ -60,11 +60,14 @@ def site_line(line: str) -> bool:
     return len(s) < 120 and len(_SEPARATOR.findall(s)) >= 2
 
 
-def opening_lines(lines: list[str], limit: int = 40) -> list[str]:
-    """The report's own non-empty lines among the first `limit` of a page, pinyin aids dropped."""
+def opening_lines(lines: list[str], limit: int = 40, most: int | None = None) -> list[str]:
+    """The report's own non-empty lines among the first `limit` of a page, pinyin aids dropped (the first `most`
+    of them where given)."""
     out = []
     for ln in lines[:limit]:
         ln = without_pinyin(ln).strip()
         if ln and not site_line(ln):
             out.append(ln)
+            if len(out) == most:
+                break
     return out
