@@ -14,6 +14,7 @@ The aggregate (汇总) rule, structure.aggregate, needs the units' reports: etl/
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from etl.model import Check, Document, Metric
 from warehouse.contract import catalogue
@@ -31,6 +32,7 @@ SECTIONS = (
     ("其他需要报告的事项", r"[^、。\n\t]{0,4}?其他需要报告"),
 )
 _HEADING = r"(?<![（(第])(?P<n>[一二三四五六七八九十]{1,3})\s*[、．.]\s*(?:<b>|\*\*|#+\s*)?"
+_SECTION_HEADINGS = [re.compile(_HEADING + f"(?:{says})") for _, says in SECTIONS]
 TEMPLATES = ("2019", "2021")  # the templates with statutory sections and mandatory tables
 _TITLE = re.compile(
     r"(?P<agency>[^\s\d]{2,40}?)(?P<year>(?:19|20)\d{2})年度?[^\s]{0,20}?年度?报告"
@@ -74,8 +76,8 @@ def section_headings(text: str) -> list[tuple[int, str, int]]:
     The first heading of each section counts (a table row such as 「一、本年新收政府信息公开申请数量」 does not
     read as one)."""
     found: dict[int, tuple[int, str, int]] = {}
-    for i, (_, says) in enumerate(SECTIONS):
-        m = re.search(_HEADING + f"(?:{says})", text)
+    for i, heading in enumerate(_SECTION_HEADINGS):
+        m = heading.search(text)
         if m:
             found[i] = (i, m["n"], m.start())
     return sorted(found.values(), key=lambda f: f[2])
@@ -131,6 +133,7 @@ def _sections(text: str) -> list[Check]:
 # ---------------------------------------------------------------------------------------------- tables
 
 
+@cache  # the catalogue's few hundred metrics, looked up for every figure of every report
 def table_of(metric: str) -> str:
     """The template table a metric is printed in: 「二 第二十条第（一）项」, 「三」, 「四」…"""
     section = catalogue()[metric].section.split()
@@ -239,6 +242,21 @@ def _period(text: str, year: int | None) -> Check:
     return Check("structure.period", "warning", "pass", f"统计期限：{m.group(0)}")
 
 
+_DATE_RX = re.compile(_DATE)
+
+
+def _signoffs(part: str):
+    """_SIGNOFF.finditer(part), searched from 60 characters before each date only (a sign-off's name and the marks
+    after it take at most 57): the name tried at every character costs most of the structure rules."""
+    pos = 0
+    while (date := _DATE_RX.search(part, pos)) is not None:
+        m = _SIGNOFF.search(part, max(pos, date.start() - 60))
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
 def _signoff(text: str, year: int | None, agency: str | None) -> Check:
     """A sign-off: the agency's name followed by a date of the report's year or the next, at the end of the report's
     prose (tables and their notes may follow) or on its cover (the lines after the title)."""
@@ -246,7 +264,7 @@ def _signoff(text: str, year: int | None, agency: str | None) -> Check:
     prose = re.sub(r"[ \u3000]+", "", "\n".join(lines)).strip()
     head, tail = prose[:400], prose[-400:]
     for part in (tail, head):
-        for m in _SIGNOFF.finditer(part):
+        for m in _signoffs(part):
             y = _year(m["y"])
             if year is None or year <= y <= year + 1:
                 said = re.sub(r"\s+", " ", f"{m['who']} {m.group(0)[len(m['who']) :]}")

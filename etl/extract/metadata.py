@@ -362,16 +362,16 @@ def _expand(name: str, doc: Document) -> str:
 
 
 def _definitions(text: str):
-    """_DEFINED.findall(text), searched only from 41 characters before each 以下简称 (a match's bracket stands at
-    most 40 characters after its start): trying the lazy name at every character of the text costs more than
-    the rest of the metadata."""
-    pos = 0
-    while (k := text.find("以下简称", pos)) >= 0:
-        m = _DEFINED.search(text, max(pos, k - 41))
-        if m is None:
-            return
-        yield m.groups()
-        pos = m.end()
+    """_DEFINED.findall(text), tried only around each 以下简称 (its match has one at most 41 characters after its
+    start and ends at most 27 after it): the lazy name tried at every character of the text costs more than the
+    rest of the metadata."""
+    pos, k = 0, text.find("以下简称")
+    while k >= 0:
+        m = _DEFINED.search(text, max(pos, k - 41), k + 30)
+        if m:
+            yield m.groups()
+            pos = m.end()
+        k = text.find("以下简称", max(pos, k + 1))
 
 
 _PERIOD = re.compile(r"统计(?:期限|时限|时间|期|时段).{0,10}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
@@ -519,8 +519,13 @@ _AGGREGATE = re.compile(
 )
 
 
+# every wording _AGGREGATE knows holds one of these: most reports have none, and are not searched
+_AGGREGATE_WORDS = ("汇总", "编制", "而成", "基础上")
+
+
 def _is_aggregate(text: str) -> bool:
-    return bool(_AGGREGATE.search(nfkc(without_pinyin(text[:3000]))))
+    head = nfkc(without_pinyin(text[:3000]))
+    return any(w in head for w in _AGGREGATE_WORDS) and bool(_AGGREGATE.search(head))
 
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
