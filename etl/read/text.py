@@ -59,25 +59,27 @@ def _join_wrapped_labels(lines: list[str]) -> list[str]:
     while i < len(lines):
         line = lines[i]
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        prev = next((p for p in reversed(out) if p.strip()), "")
-        # a numbered first half may follow a sub-heading line ("(二) 通过不同渠道…") and may be long ("(四) 政府
-        # 信息公开专项经费（不包括…建设" / "维护等方面经费）<TAB>万元<TAB>无")
-        numbered = _NUMBERED.match(line.strip()) is not None
-        if (
-            "\t" not in line
-            and line.strip()
-            and len(line.strip()) <= (60 if numbered else 30)
-            and ("\t" in prev or numbered)
-            and "\t" in nxt
-            and not line.rstrip().endswith(("。", "：", ":"))
-            and not _NUMBERED.match(nxt)
-        ):
+        if "\t" not in line and "\t" in nxt and line.strip() and _first_half(line, nxt, out):
             out += ["", line.strip() + nxt]  # keeps the line count, so locators stay true
             i += 2
             continue
         out.append(line)
         i += 1
     return out
+
+
+def _first_half(line: str, nxt: str, before: list[str]) -> bool:
+    """Whether a line without tabs, before a row, is the first half of that row's label (`before`: the lines above)."""
+    prev = next((p for p in reversed(before) if p.strip()), "")
+    # a numbered first half may follow a sub-heading line ("(二) 通过不同渠道…") and may be long ("(四) 政府
+    # 信息公开专项经费（不包括…建设" / "维护等方面经费）<TAB>万元<TAB>无")
+    numbered = _NUMBERED.match(line.strip()) is not None
+    return (
+        len(line.strip()) <= (60 if numbered else 30)
+        and ("\t" in prev or numbered)
+        and not line.rstrip().endswith(("。", "：", ":"))
+        and not _NUMBERED.match(nxt)
+    )
 
 
 def _tab_tables(lines: list[str]) -> list[Table]:
