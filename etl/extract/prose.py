@@ -26,7 +26,9 @@ _CLAUSE_START = re.compile(r"[，,：:；;（(）)]|[一二三四五六七八九
 _TABLE_START = re.compile(r"指标名称\s*计量单位|第二十条第[（(]一[)）]项|统计指标\s*单位")
 
 _DIGIT = re.compile(r"\d")
-_FIGURE = re.compile(r"\d[条件名人万元次期场]")  # what each of PATTERNS ends with: N and the first character of its unit
+_FIGURE = re.compile(
+    r"\d[条件名人万元次期场]"
+)  # what each of PATTERNS ends with: N and the first character of its unit
 _SPACES = re.compile("[ \u3000\xa0]")
 _ITEM_END = re.compile(r"[件条人名次个]、")  # "行政复议案件2件、行政诉讼案件7件": a new item
 

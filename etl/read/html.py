@@ -8,7 +8,7 @@ import lxml.html
 from lxml import etree
 
 from etl.model import Document, Table
-from etl.read.text import clean_line
+from etl.read.text import clean_line, clean_text
 
 _DROP = ("script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "select", "button")
 _BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table", "ul", "ol"}
@@ -35,7 +35,7 @@ def read_html(text: str) -> Document:
     out: list[str] = []
     tables: list[Table] = []
     _walk(article, out, tables)
-    body = "\n".join(clean_line(ln) for ln in "".join(out).split("\n"))
+    body = clean_text("".join(out))
     body = re.sub(r"\n{3,}", "\n\n", body).strip()
     return Document(
         text=body, tables=tables, file_format="html", title=title.strip() if title else None, published=published
