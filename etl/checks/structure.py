@@ -31,7 +31,7 @@ SECTIONS = (
     ("存在的主要问题及改进情况", r"[^、。\n\t]{0,10}?(?:存在的?主要问题|主要问题|存在问题|问题[和及与]改进)"),
     ("其他需要报告的事项", r"[^、。\n\t]{0,4}?其他需要报告"),
 )
-_HEADING = r"(?<![（(第])(?P<n>[一二三四五六七八九十]{1,3})\s*[、．.]\s*(?:<b>|\*\*|#+\s*)?"
+_HEADING = r"(?P<n>[一二三四五六七八九十]{1,3})\s*[、．.]\s*(?:<b>|\*\*|#+\s*)?"  # not after （ ( 第: section_headings
 _SECTION_HEADINGS = [re.compile(_HEADING + f"(?:{says})") for _, says in SECTIONS]
 TEMPLATES = ("2019", "2021")  # the templates with statutory sections and mandatory tables
 _TITLE = re.compile(
@@ -78,6 +78,10 @@ def section_headings(text: str) -> list[tuple[int, str, int]]:
     found: dict[int, tuple[int, str, int]] = {}
     for i, heading in enumerate(_SECTION_HEADINGS):
         m = heading.search(text)
+        # a numeral after （, ( or 第 numbers no section: searched on from the next character (a lookbehind in the
+        # pattern would keep the regex engine from skipping ahead to the numerals)
+        while m and m.start() and text[m.start() - 1] in "（(第":
+            m = heading.search(text, m.start() + 1)
         if m:
             found[i] = (i, m["n"], m.start())
     return sorted(found.values(), key=lambda f: f[2])
