@@ -161,10 +161,7 @@ def _tables(template: str, metrics: list[Metric], spec_name: str | None) -> list
     spec = SPECS.get(spec_name or template)
     if spec is None:
         return []
-    needed: dict[str, str] = {}
-    for row in spec.rows:
-        key = row.cells[0][0]
-        needed.setdefault(table_of(key), catalogue()[key].label_zh)
+    needed = _needed_tables(spec)
     have = {table_of(m.metric) for m in metrics if m.source == "table" and m.metric in catalogue()}
     missing = [t for t in needed if t not in have]
     if not missing:
@@ -173,6 +170,16 @@ def _tables(template: str, metrics: list[Metric], spec_name: str | None) -> list
         Check("structure.tables", "error", "fail", f"缺少统计表「{_table_zh(t)}」（如「{needed[t]}」一行）")
         for t in missing
     ]
+
+
+@cache
+def _needed_tables(spec) -> dict[str, str]:
+    """The template tables a spec's rows are printed in -> the label of the first row of each."""
+    needed: dict[str, str] = {}
+    for row in spec.rows:
+        key = row.cells[0][0]
+        needed.setdefault(table_of(key), catalogue()[key].label_zh)
+    return needed
 
 
 def _table_zh(table: str) -> str:

@@ -83,6 +83,8 @@ def _count_text(text: str | None) -> int:
 
 
 def _cell_text(cell) -> str:
+    if len(cell) == 0 and cell.text and cell.text.isdigit():  # most cells: a figure alone, nothing to clean
+        return cell.text
     parts = []
     for node in cell.iter():
         if node.tag == "br":
