@@ -204,7 +204,7 @@ def title_of(doc: Document) -> str | None:
     that hold 「…年度报告」 (two lines joined where the agency stands on its own line above)."""
     lines = []
     for ln in doc.first_lines(60):
-        ln = _WS.sub("", nfkc(ln))
+        ln = "".join(nfkc(ln).split())  # whitespace dropped (str.split: \s, faster)
         if ln:
             lines.append(_TITLE_MARK.sub("", ln).strip("*"))
             if len(lines) == 12:  # only the first twelve are looked at
