@@ -79,12 +79,12 @@ def _article(root):
 
 def _count_text(text: str | None) -> int:
     """How many Chinese characters and digits the text has."""
+    if text and text.isascii() and text.isdigit():  # a figure (most table cells): all of it counts
+        return len(text)
     return sum(map(len, _TEXT_RUNS.findall(text))) if text else 0
 
 
 def _cell_text(cell) -> str:
-    if len(cell) == 0 and cell.text and cell.text.isdigit():  # most cells: a figure alone, nothing to clean
-        return cell.text
     parts = []
     for node in cell.iter():
         if node.tag == "br":
@@ -93,7 +93,10 @@ def _cell_text(cell) -> str:
             parts.append(node.text)
         if node is not cell and node.tail:
             parts.append(node.tail)
-    return clean_line("".join(parts).replace("\n", "").replace("\t", " ")).strip()
+    text = "".join(parts)
+    if text.isdigit():  # most cells: a figure, nothing to clean
+        return text
+    return clean_line(text.replace("\n", "").replace("\t", " ")).strip()
 
 
 def _walk(el, out: list[str], tables: list[Table]) -> None:
