@@ -196,7 +196,7 @@ def _title(doc: Document) -> tuple[str, int] | None:
             candidates += [(lines[i - 1] + ln) if joined else ln, ln]
     fallback = None
     for text in candidates:
-        text = re.sub(r"\s+", "", nfkc(text)).replace("(", "（").replace(")", "）")
+        text = "".join(nfkc(text).split()).replace("(", "（").replace(")", "）")  # str.split: \s, faster
         for m in [*_TITLE.finditer(text), *_TITLE_YEAR_FIRST.finditer(text)]:
             if _cited(text, m.start(), m.end()):
                 continue

@@ -154,13 +154,17 @@ def prose_lines(doc: Document) -> list[tuple[int, str]]:
     return out
 
 
+_CLAUSE_ENDS = tuple("。；;！!？?：:")  # a line ending so ends its paragraph
+_SENTENCE_END = re.compile(r"[。；;！!？?]")
+
+
 def _paragraphs(doc: Document) -> list[tuple[list[tuple[int, int]], str]]:
     """Prose lines joined where a line was wrapped mid-sentence (PDF text): (line starts, text)."""
     out: list[tuple[list[tuple[int, int]], str]] = []
     prev = None
     for lineno, line in prose_lines(doc):
         text = line.strip()
-        if out and prev == lineno - 1 and not re.search(r"[。；;！!？?：:]$", out[-1][1]):
+        if out and prev == lineno - 1 and not out[-1][1].endswith(_CLAUSE_ENDS):
             starts, para = out[-1]
             out[-1] = (starts + [(len(para), lineno)], para + text)
         else:
@@ -175,7 +179,7 @@ def _line_at(starts: list[tuple[int, int]], pos: int) -> int:
 
 def _sentences(line: str):
     start = 0
-    for m in re.finditer(r"[。；;！!？?]", line):
+    for m in _SENTENCE_END.finditer(line):
         yield line[start : m.end()]
         start = m.end()
     if start < len(line):
