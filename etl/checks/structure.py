@@ -253,6 +253,26 @@ def _period(text: str, year: int | None) -> Check:
     return Check("structure.period", "warning", "pass", f"统计期限：{m.group(0)}")
 
 
+_SPACES = re.compile(r"[ \u3000]+")
+
+
+def _prose_end(lines: list[str], n: int, backwards: bool = False) -> str:
+    """The report's prose (its lines without tabs, joined, spaces dropped, stripped) from the first of `lines` (the
+    last, `backwards`) as far as it takes to hold n characters: the whole text joined cost more than the rule."""
+    kept: list[str] = []
+    size = 0
+    for ln in lines:
+        if "\t" in ln:
+            continue
+        kept.append(ln)
+        size += len(ln) + 1
+        if size > n:  # enough characters printed: enough once spaces are dropped?
+            prose = _SPACES.sub("", "\n".join(kept[::-1] if backwards else kept)).strip()
+            if len(prose) >= n:
+                return prose
+    return _SPACES.sub("", "\n".join(kept[::-1] if backwards else kept)).strip()
+
+
 _DATE_RX = re.compile(_DATE)
 
 
@@ -271,9 +291,8 @@ def _signoffs(part: str):
 def _signoff(text: str, year: int | None, agency: str | None) -> Check:
     """A sign-off: the agency's name followed by a date of the report's year or the next, at the end of the report's
     prose (tables and their notes may follow) or on its cover (the lines after the title)."""
-    lines = [ln for ln in text.split("\n") if "\t" not in ln]
-    prose = re.sub(r"[ \u3000]+", "", "\n".join(lines)).strip()
-    head, tail = prose[:400], prose[-400:]
+    lines = text.split("\n")
+    head, tail = _prose_end(lines, 400)[:400], _prose_end(lines[::-1], 400, backwards=True)[-400:]
     for part in (tail, head):
         for m in _signoffs(part):
             y = _year(m["y"])
