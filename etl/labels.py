@@ -18,7 +18,8 @@ def compact(text: str) -> str:
     return " ".join("".join(part.split()) for part in _DIGIT_GAP.split(nfkc(text)))  # str.split: \s, faster
 
 
-_DIGIT_GAP = re.compile(r"(?<=[\d.])\s+(?=-?\d)")
+# (?<=[\d.])\s+(?=-?\d), its lookbehind moved after the first space: the engine then skips ahead to spaces
+_DIGIT_GAP = re.compile(r"\s(?<=[\d.]\s)\s*(?=-?\d)")
 
 
 @lru_cache(maxsize=65536)

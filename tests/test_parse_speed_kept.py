@@ -11,6 +11,7 @@ import pytest
 from etl.checks.structure import _SECTION_HEADINGS, _SIGNOFF, SECTIONS, _prose_end, _signoffs, section_headings
 from etl.extract.metadata import _AGGREGATE, _AGGREGATE_WORDS, _DEFINED, _definitions, _gazetteer, _is_aggregate
 from etl.extract.prose import _FIGURE, PATTERNS, N
+from etl.labels import _DIGIT_GAP
 from etl.read.text import clean_line, clean_text
 
 
@@ -137,3 +138,12 @@ def test_the_gazetteer_finds_what_trying_every_length_finds():
     names = sorted({name for _, name in g.index})[::50]
     for text in names + [n + "财政局" for n in names] + ["财政局", "城市管理局", "某"]:
         assert g.find(text, None)[1] == every_length(text, "")
+
+
+def test_digit_gaps_are_those_the_pattern_with_its_lookbehind_first_finds():
+    looking_back = re.compile(r"(?<=[\d.])\s+(?=-?\d)")
+    for text in [
+        "行政许可 3 960 181\t12. 5 -3",
+        *_mixtures([" ", "\n", "\t", "1", "-", ".", "甲", "-1", "\u3000"], 2000, 20, 6),
+    ]:
+        assert _DIGIT_GAP.split(text) == looking_back.split(text), repr(text)

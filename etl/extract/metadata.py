@@ -101,12 +101,18 @@ LOCAL_PLACES = Path(__file__).parent.parent / "places.csv"
 _PIECE = re.compile(r"^(.{2,10}?)(省|自治区|市|州|盟|地区|区|县|旗|镇|乡|街道)")
 
 
-def _places_in(name: str) -> tuple[list[tuple[str, Place]], str]:
+def _places_in(name: str) -> tuple[tuple[tuple[str, Place], ...], str]:
     """The places a name starts with, outermost first, as (printed piece, place), and the rest of the name:
     '江苏省淮安市洪泽区财政局' -> ([江苏省, 淮安市, 洪泽区], '财政局'). Each piece is looked up within the place before
     it (a county name repeats across provinces; a prefix tells them apart); a piece the gazetteers cannot tell
     apart, or do not know, becomes a place of its suffix's level under the pieces before it."""
-    g = _gazetteer()
+    return _places_under(name, os.environ.get(PLACES_ENV, ""))
+
+
+@lru_cache(maxsize=1024)  # a report looks its names up several times (title candidates, agency, place, parts)
+def _places_under(name: str, places: str) -> tuple[tuple[tuple[str, Place], ...], str]:
+    """_places_in with the gazetteer of `places` (the build's --places, keyed as _gazetteer_for is)."""
+    g = _gazetteer_for(places)
     pieces: list[tuple[str, Place]] = []
     pos = 0
     while pos < len(name):
@@ -127,7 +133,7 @@ def _places_in(name: str) -> tuple[list[tuple[str, Place]], str]:
             place, n = _suffix_place(piece, scope), len(piece)
         pieces.append((name[pos : pos + n], place))
         pos += n
-    return pieces, name[pos:]
+    return tuple(pieces), name[pos:]
 
 
 # a development zone or new area named after the city it lies in (南宁经济技术开发区, 淮安工业园区)
