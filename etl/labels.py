@@ -15,10 +15,11 @@ _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二�
 @lru_cache(maxsize=4)
 def compact(text: str) -> str:
     """Whitespace removed, except one space kept between two digits (a possible cell boundary)."""
-    return " ".join(_WS.sub("", part) for part in _DIGIT_GAP.split(nfkc(text)))
+    return " ".join("".join(part.split()) for part in _DIGIT_GAP.split(nfkc(text)))  # str.split: \s, faster
 
 
-_DIGIT_GAP = re.compile(r"(?<=[\d.])\s+(?=-?\d)")
+# (?<=[\d.])\s+(?=-?\d), its lookbehind moved after the first space: the engine then skips ahead to spaces
+_DIGIT_GAP = re.compile(r"\s(?<=[\d.]\s)\s*(?=-?\d)")
 
 
 @lru_cache(maxsize=65536)

@@ -40,6 +40,14 @@ class Document:
     def lines(self) -> list[str]:
         return self.text.split("\n")
 
+    def first_lines(self, n: int) -> list[str]:
+        """lines[:n], without splitting the whole text."""
+        return self.text.split("\n", n)[:n]
+
+    def last_lines(self, n: int) -> list[str]:
+        """lines[-n:], without splitting the whole text."""
+        return self.text.rsplit("\n", n)[-n:]
+
 
 @dataclass
 class Metric:

@@ -290,15 +290,15 @@ def constraints_for(spec_name: str) -> tuple[Constraint, ...]:
 def evaluate(c: Constraint, values: dict[CellKey, float | None]) -> tuple[str, float | None, float | None]:
     """(status, left, right): 'skipped' when the left side or every right-side cell is blank or absent."""
     left = [values.get(k) for k in c.left]
-    right = [values.get(k) for k in c.right if values.get(k) is not None]
-    if any(v is None for v in left) or not right:
+    right = [v for k in c.right if (v := values.get(k)) is not None]
+    if None in left or not right:
         return "skipped", None, None
     lsum = sum(left)
     rval = max(right) if c.kind == "ge_max" else sum(right)
-    ok = {
-        "eq": abs(lsum - rval) < 1e-6,
-        "ge": lsum >= rval - 1e-6,
-        "ge_max": lsum >= rval - 1e-6,
-        "le": lsum <= rval + 1e-6,
-    }[c.kind]
+    if c.kind == "eq":
+        ok = abs(lsum - rval) < 1e-6
+    elif c.kind == "le":
+        ok = lsum <= rval + 1e-6
+    else:  # ge, ge_max
+        ok = lsum >= rval - 1e-6
     return ("pass" if ok else "fail"), lsum, rval

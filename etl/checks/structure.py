@@ -14,6 +14,7 @@ The aggregate (汇总) rule, structure.aggregate, needs the units' reports: etl/
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from etl.model import Check, Document, Metric
 from warehouse.contract import catalogue
@@ -30,7 +31,8 @@ SECTIONS = (
     ("存在的主要问题及改进情况", r"[^、。\n\t]{0,10}?(?:存在的?主要问题|主要问题|存在问题|问题[和及与]改进)"),
     ("其他需要报告的事项", r"[^、。\n\t]{0,4}?其他需要报告"),
 )
-_HEADING = r"(?<![（(第])(?P<n>[一二三四五六七八九十]{1,3})\s*[、．.]\s*(?:<b>|\*\*|#+\s*)?"
+_HEADING = r"(?P<n>[一二三四五六七八九十]{1,3})\s*[、．.]\s*(?:<b>|\*\*|#+\s*)?"  # not after （ ( 第: section_headings
+_SECTION_HEADINGS = [re.compile(_HEADING + f"(?:{says})") for _, says in SECTIONS]
 TEMPLATES = ("2019", "2021")  # the templates with statutory sections and mandatory tables
 _TITLE = re.compile(
     r"(?P<agency>[^\s\d]{2,40}?)(?P<year>(?:19|20)\d{2})年度?[^\s]{0,20}?年度?报告"
@@ -74,8 +76,12 @@ def section_headings(text: str) -> list[tuple[int, str, int]]:
     The first heading of each section counts (a table row such as 「一、本年新收政府信息公开申请数量」 does not
     read as one)."""
     found: dict[int, tuple[int, str, int]] = {}
-    for i, (_, says) in enumerate(SECTIONS):
-        m = re.search(_HEADING + f"(?:{says})", text)
+    for i, heading in enumerate(_SECTION_HEADINGS):
+        m = heading.search(text)
+        # a numeral after （, ( or 第 numbers no section: searched on from the next character (a lookbehind in the
+        # pattern would keep the regex engine from skipping ahead to the numerals)
+        while m and m.start() and text[m.start() - 1] in "（(第":
+            m = heading.search(text, m.start() + 1)
         if m:
             found[i] = (i, m["n"], m.start())
     return sorted(found.values(), key=lambda f: f[2])
@@ -131,6 +137,7 @@ def _sections(text: str) -> list[Check]:
 # ---------------------------------------------------------------------------------------------- tables
 
 
+@cache  # the catalogue's few hundred metrics, looked up for every figure of every report
 def table_of(metric: str) -> str:
     """The template table a metric is printed in: 「二 第二十条第（一）项」, 「三」, 「四」…"""
     section = catalogue()[metric].section.split()
@@ -154,10 +161,7 @@ def _tables(template: str, metrics: list[Metric], spec_name: str | None) -> list
     spec = SPECS.get(spec_name or template)
     if spec is None:
         return []
-    needed: dict[str, str] = {}
-    for row in spec.rows:
-        key = row.cells[0][0]
-        needed.setdefault(table_of(key), catalogue()[key].label_zh)
+    needed = _needed_tables(spec)
     have = {table_of(m.metric) for m in metrics if m.source == "table" and m.metric in catalogue()}
     missing = [t for t in needed if t not in have]
     if not missing:
@@ -166,6 +170,16 @@ def _tables(template: str, metrics: list[Metric], spec_name: str | None) -> list
         Check("structure.tables", "error", "fail", f"缺少统计表「{_table_zh(t)}」（如「{needed[t]}」一行）")
         for t in missing
     ]
+
+
+@cache
+def _needed_tables(spec) -> dict[str, str]:
+    """The template tables a spec's rows are printed in -> the label of the first row of each."""
+    needed: dict[str, str] = {}
+    for row in spec.rows:
+        key = row.cells[0][0]
+        needed.setdefault(table_of(key), catalogue()[key].label_zh)
+    return needed
 
 
 def _table_zh(table: str) -> str:
@@ -180,17 +194,27 @@ def _year(text: str) -> int:
     return int("".join(_CN_DIGITS.get(c, c) for c in text))
 
 
+_WS = re.compile(r"\s+")
+_TITLE_MARK = re.compile(r"^(?:标题[:：]|#+|\*\*)")
+_TITLE_TEXT = re.compile(r"[^。，,；;:：]{0,60}?年度?报告")
+
+
 def title_of(doc: Document) -> str | None:
     """The report's title as printed: the document's title (a web page's, a crawler header's) or the first lines
     that hold 「…年度报告」 (two lines joined where the agency stands on its own line above)."""
-    lines = [re.sub(r"\s+", "", nfkc(ln)) for ln in doc.lines[:60]]
-    lines = [re.sub(r"^(?:标题[:：]|#+|\*\*)", "", ln).strip("*") for ln in lines if ln]
-    candidates = [re.sub(r"\s+", "", nfkc(doc.title or ""))] if doc.title else []
-    for i, ln in enumerate(lines[:12]):
+    lines = []
+    for ln in doc.first_lines(60):
+        ln = "".join(nfkc(ln).split())  # whitespace dropped (str.split: \s, faster)
+        if ln:
+            lines.append(_TITLE_MARK.sub("", ln).strip("*"))
+            if len(lines) == 12:  # only the first twelve are looked at
+                break
+    candidates = [_WS.sub("", nfkc(doc.title or ""))] if doc.title else []
+    for i, ln in enumerate(lines):
         if "报告" in ln:
             candidates += [lines[i - 1] + ln if i else ln, ln]
     for c in candidates:
-        m = re.search(r"[^。，,；;:：]{0,60}?年度?报告", c)
+        m = _TITLE_TEXT.search(c)
         if m and _TITLE.search(m.group(0)):
             return m.group(0)
     return None
@@ -229,14 +253,48 @@ def _period(text: str, year: int | None) -> Check:
     return Check("structure.period", "warning", "pass", f"统计期限：{m.group(0)}")
 
 
+_SPACES = re.compile(r"[ \u3000]+")
+
+
+def _prose_end(lines: list[str], n: int, backwards: bool = False) -> str:
+    """The report's prose (its lines without tabs, joined, spaces dropped, stripped) from the first of `lines` (the
+    last, `backwards`) as far as it takes to hold n characters: the whole text joined cost more than the rule."""
+    kept: list[str] = []
+    size = 0
+    for ln in lines:
+        if "\t" in ln:
+            continue
+        kept.append(ln)
+        size += len(ln) + 1
+        if size > n:  # enough characters printed: enough once spaces are dropped?
+            prose = _SPACES.sub("", "\n".join(kept[::-1] if backwards else kept)).strip()
+            if len(prose) >= n:
+                return prose
+    return _SPACES.sub("", "\n".join(kept[::-1] if backwards else kept)).strip()
+
+
+_DATE_RX = re.compile(_DATE)
+
+
+def _signoffs(part: str):
+    """_SIGNOFF.finditer(part), searched from 60 characters before each date only (a sign-off's name and the marks
+    after it take at most 57): the name tried at every character costs most of the structure rules."""
+    pos = 0
+    while (date := _DATE_RX.search(part, pos)) is not None:
+        m = _SIGNOFF.search(part, max(pos, date.start() - 60))
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
 def _signoff(text: str, year: int | None, agency: str | None) -> Check:
     """A sign-off: the agency's name followed by a date of the report's year or the next, at the end of the report's
     prose (tables and their notes may follow) or on its cover (the lines after the title)."""
-    lines = [ln for ln in text.split("\n") if "\t" not in ln]
-    prose = re.sub(r"[ \u3000]+", "", "\n".join(lines)).strip()
-    head, tail = prose[:400], prose[-400:]
+    lines = text.split("\n")
+    head, tail = _prose_end(lines, 400)[:400], _prose_end(lines[::-1], 400, backwards=True)[-400:]
     for part in (tail, head):
-        for m in _SIGNOFF.finditer(part):
+        for m in _signoffs(part):
             y = _year(m["y"])
             if year is None or year <= y <= year + 1:
                 said = re.sub(r"\s+", " ", f"{m['who']} {m.group(0)[len(m['who']) :]}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from etl.checks.across_years import Neighbours, plain, split_constraints
 from etl.checks.prose import stated_constraints
@@ -19,6 +20,11 @@ from warehouse.contract import catalogue
 WINDOW = 400  # a row label must follow the previous one within this many characters
 FLAT_MARK = "（表格文字连排）"  # in the locator of every cell read from flattened text
 HEADER_PARTS = 3  # header parts (words between figures) passed over looking for a misprinted first row
+
+
+@cache  # compiled once per row, not looked up in re's cache for every row of every report
+def _row_rx(row: RowSpec) -> re.Pattern:
+    return re.compile(_row_regex(row))
 
 
 def _row_regex(row: RowSpec) -> str:
@@ -53,7 +59,7 @@ def extract_flat(
     approx: dict[RowSpec, str] = {}  # rows whose printed label was matched approximately -> locator note
     refused: list[str] = []
     for row in spec.rows:
-        m = re.compile(_row_regex(row)).search(flat, pos)
+        m = _row_rx(row).search(flat, pos)
         if m is None or (hits and m.start() - pos > WINDOW):
             near = _near_label(spec, flat, pos, row, first=not hits)
             if near is None:

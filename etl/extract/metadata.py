@@ -101,12 +101,18 @@ LOCAL_PLACES = Path(__file__).parent.parent / "places.csv"
 _PIECE = re.compile(r"^(.{2,10}?)(省|自治区|市|州|盟|地区|区|县|旗|镇|乡|街道)")
 
 
-def _places_in(name: str) -> tuple[list[tuple[str, Place]], str]:
+def _places_in(name: str) -> tuple[tuple[tuple[str, Place], ...], str]:
     """The places a name starts with, outermost first, as (printed piece, place), and the rest of the name:
     '江苏省淮安市洪泽区财政局' -> ([江苏省, 淮安市, 洪泽区], '财政局'). Each piece is looked up within the place before
     it (a county name repeats across provinces; a prefix tells them apart); a piece the gazetteers cannot tell
     apart, or do not know, becomes a place of its suffix's level under the pieces before it."""
-    g = _gazetteer()
+    return _places_under(name, os.environ.get(PLACES_ENV, ""))
+
+
+@lru_cache(maxsize=1024)  # a report looks its names up several times (title candidates, agency, place, parts)
+def _places_under(name: str, places: str) -> tuple[tuple[tuple[str, Place], ...], str]:
+    """_places_in with the gazetteer of `places` (the build's --places, keyed as _gazetteer_for is)."""
+    g = _gazetteer_for(places)
     pieces: list[tuple[str, Place]] = []
     pos = 0
     while pos < len(name):
@@ -127,7 +133,7 @@ def _places_in(name: str) -> tuple[list[tuple[str, Place]], str]:
             place, n = _suffix_place(piece, scope), len(piece)
         pieces.append((name[pos : pos + n], place))
         pos += n
-    return pieces, name[pos:]
+    return tuple(pieces), name[pos:]
 
 
 # a development zone or new area named after the city it lies in (南宁经济技术开发区, 淮安工业园区)
@@ -188,7 +194,7 @@ def _title(doc: Document) -> tuple[str, int] | None:
     around them, a title line broken in two, a title inside the opening sentence: "现公布X2022年…年度报告"), chosen
     by what a title is: a name that is no verb, no menu word and not generic ("县政府办", "我旗"), best one the
     gazetteer places; position decides only between equals."""
-    lines = opening_lines(doc.lines[:200])[:15]  # a title stands at the top
+    lines = opening_lines(doc.first_lines(40), most=15)  # a title stands at the top
     candidates = [without_pinyin(doc.title or "")]
     for i, ln in enumerate(lines):
         if _NAMES_REPORT.search(ln):
@@ -196,7 +202,7 @@ def _title(doc: Document) -> tuple[str, int] | None:
             candidates += [(lines[i - 1] + ln) if joined else ln, ln]
     fallback = None
     for text in candidates:
-        text = re.sub(r"\s+", "", nfkc(text)).replace("(", "（").replace(")", "）")
+        text = "".join(nfkc(text).split()).replace("(", "（").replace(")", "）")  # str.split: \s, faster
         for m in [*_TITLE.finditer(text), *_TITLE_YEAR_FIRST.finditer(text)]:
             if _cited(text, m.start(), m.end()):
                 continue
@@ -289,13 +295,11 @@ def _government_of_office(name: str) -> str | None:
     return "".join(p for p, _ in pieces) if pieces and _OFFICE.fullmatch(rest) else None
 
 
-def _named_in_text(doc: Document, aggregate: bool) -> str | None:
+def _named_in_text(doc: Document, text: str, aggregate: bool) -> str | None:
     """The agency a report names outside its title: who compiled it ("由X编制", "本报告由X根据…"; a government's
     office compiles its government's report), who the opening sentence is about ("2025年，X坚持…"), whose work it
     reports ("结合X政府信息公开工作实际"), the 落款 at the end, or whose website carries it ("可在X人民政府网站下载"),
-    in that order; None when it names none."""
-    head = "\n".join(opening_lines(doc.lines[:60], 60))
-    text = re.sub(r"[ \t]+", "", nfkc(head))
+    in that order; None when it names none. `text`: the report's opening lines (`_opening`)."""
     found = []
     m = _COMPILER.search(text)
     if m:
@@ -311,7 +315,7 @@ def _named_in_text(doc: Document, aggregate: bool) -> str | None:
     if m:
         found.append(m["x"] + "政府" if m["x"].endswith("人民") else m["x"])
     spoken = list(found)  # who the report's own sentences say compiled it or acts in it
-    tail = [nfkc(ln).strip() for ln in doc.lines[-12:] if ln.strip()]
+    tail = [nfkc(ln).strip() for ln in doc.last_lines(12) if ln.strip()]
     found += [m["x"] for ln in tail if (m := _SIGN_OFF.match(ln))]
     found += [re.split(r"可在|在|从|于|和|及|与|的", m["x"])[-1] + "人民政府" for m in _SITE_OWNER.finditer(text)]
     for name in found:
@@ -357,10 +361,23 @@ def _expand(name: str, doc: Document) -> str:
     """A short name the report itself defines ("X（以下简称自治区北部湾办）") as its full name."""
     if "以下简称" not in doc.text[:3000]:
         return name
-    for full, short in _DEFINED.findall(nfkc(doc.text[:3000])):
+    for full, short in _definitions(nfkc(doc.text[:3000])):
         if short == name:
             return _LEAD.sub("", re.split(r"[，。,：:、]", full)[-1].removeprefix("由"))
     return name
+
+
+def _definitions(text: str):
+    """_DEFINED.findall(text), tried only around each 以下简称 (its match has one at most 41 characters after its
+    start and ends at most 27 after it): the lazy name tried at every character of the text costs more than the
+    rest of the metadata."""
+    pos, k = 0, text.find("以下简称")
+    while k >= 0:
+        m = _DEFINED.search(text, max(pos, k - 41), k + 30)
+        if m:
+            yield m.groups()
+            pos = m.end()
+        k = text.find("以下简称", max(pos, k + 1))
 
 
 _PERIOD = re.compile(r"统计(?:期限|时限|时间|期|时段).{0,10}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
@@ -397,6 +414,11 @@ def _place_parts(place: str) -> dict[str, str]:
     return parts | {"_level": last.level, "_last": last.name, "_printed": printed if last.code else last.name}
 
 
+def _opening(doc: Document) -> str:
+    """The report's own opening lines, normalised, without spaces and tabs: where its body names the agency."""
+    return re.sub(r"[ \t]+", "", nfkc("\n".join(opening_lines(doc.first_lines(60), 60))))
+
+
 def read_metadata(doc: Document) -> Meta:
     meta = Meta()
     found = _title(doc)
@@ -409,9 +431,9 @@ def read_metadata(doc: Document) -> Meta:
     meta.year = meta.year or _year_from_period(text)
     aggregate = _is_aggregate(text)
     if name is None or not _placed(name):
-        head = re.sub(r"[ \t]+", "", nfkc("\n".join(opening_lines(doc.lines[:60], 60))))
+        head = _opening(doc)
         told = name and _told_apart(name, head)
-        named = None if told else _named_in_text(doc, aggregate)
+        named = None if told else _named_in_text(doc, head, aggregate)
         # the body's name replaces the title's only where the gazetteer places it (neither placed: the title's)
         name = told or (named if name is None or (named and _placed(named)) else name)
     if name:
@@ -503,8 +525,13 @@ _AGGREGATE = re.compile(
 )
 
 
+# every wording _AGGREGATE knows holds one of these: most reports have none, and are not searched
+_AGGREGATE_WORDS = ("汇总", "编制", "而成", "基础上")
+
+
 def _is_aggregate(text: str) -> bool:
-    return bool(_AGGREGATE.search(nfkc(without_pinyin(text[:3000]))))
+    head = nfkc(without_pinyin(text[:3000]))
+    return any(w in head for w in _AGGREGATE_WORDS) and bool(_AGGREGATE.search(head))
 
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")

@@ -26,6 +26,10 @@ _CLAUSE_START = re.compile(r"[，,：:；;（(）)]|[一二三四五六七八九
 _TABLE_START = re.compile(r"指标名称\s*计量单位|第二十条第[（(]一[)）]项|统计指标\s*单位")
 
 _DIGIT = re.compile(r"\d")
+_FIGURE = re.compile(
+    r"\d[条件名人万元次期场]"
+)  # what each of PATTERNS ends with: N and the first character of its unit
+_SPACES = re.compile("[ \u3000\xa0]")
 _ITEM_END = re.compile(r"[件条人名次个]、")  # "行政复议案件2件、行政诉讼案件7件": a new item
 
 
@@ -150,13 +154,17 @@ def prose_lines(doc: Document) -> list[tuple[int, str]]:
     return out
 
 
+_CLAUSE_ENDS = tuple("。；;！!？?：:")  # a line ending so ends its paragraph
+_SENTENCE_END = re.compile(r"[。；;！!？?]")
+
+
 def _paragraphs(doc: Document) -> list[tuple[list[tuple[int, int]], str]]:
     """Prose lines joined where a line was wrapped mid-sentence (PDF text): (line starts, text)."""
     out: list[tuple[list[tuple[int, int]], str]] = []
     prev = None
     for lineno, line in prose_lines(doc):
         text = line.strip()
-        if out and prev == lineno - 1 and not re.search(r"[。；;！!？?：:]$", out[-1][1]):
+        if out and prev == lineno - 1 and not out[-1][1].endswith(_CLAUSE_ENDS):
             starts, para = out[-1]
             out[-1] = (starts + [(len(para), lineno)], para + text)
         else:
@@ -171,7 +179,7 @@ def _line_at(starts: list[tuple[int, int]], pos: int) -> int:
 
 def _sentences(line: str):
     start = 0
-    for m in re.finditer(r"[。；;！!？?]", line):
+    for m in _SENTENCE_END.finditer(line):
         yield line[start : m.end()]
         start = m.end()
     if start < len(line):
@@ -204,8 +212,13 @@ def extract_prose(doc: Document, template: str | None) -> list[Metric]:
             base, offset = offset, offset + len(raw_sentence)
             if not _DIGIT.search(raw_sentence):
                 continue  # every pattern takes a number
-            keep = [i for i, ch in enumerate(raw_sentence) if ch not in " \u3000\xa0"]
-            sentence = "".join(raw_sentence[i] for i in keep)
+            if _SPACES.search(raw_sentence):
+                keep = [i for i, ch in enumerate(raw_sentence) if ch not in " \u3000\xa0"]
+                sentence = "".join(raw_sentence[i] for i in keep)
+            else:  # most sentences: nothing to drop, no character-by-character copy
+                keep, sentence = range(len(raw_sentence)), raw_sentence
+            if not _FIGURE.search(sentence):
+                continue  # every pattern takes a number followed by its unit
             found: list[tuple[int, int, str, float, str]] = []  # start, end, key, value, unit
             taken: list[tuple[int, int]] = []
             hits = []

@@ -72,7 +72,7 @@ def extract_tables(doc: Document, spec: TableSpec) -> tuple[list[Metric], set[Ro
     for table in doc.tables:
         section: str | None = None
         last: RowSpec | None = None
-        in_s4 = any("复议" in c for r in table.rows for c in r)
+        in_s4 = any("复议" in "\t".join(r) for r in table.rows)  # a row at once (a tab parts two cells' words)
         for i, cells in enumerate(table.rows):
             labels, unit, values = _split_row(cells)
             spec_row, note = _match(spec, labels, section, found, last, bool(values)) if labels else (None, "")

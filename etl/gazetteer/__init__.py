@@ -215,6 +215,14 @@ class Gazetteer:
     by_code: dict[str, Place]
     towns: dict[str, list[tuple[str, str]]]  # county code -> townships not yet indexed
     _towns_under: dict[str, list[str]] = field(default_factory=dict)
+    # a name's first two characters -> the longest name starting with them (townships not yet indexed included)
+    _reach: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        names = [n for _, n in self.index] + [n for t in self.towns.values() for _, n in t]
+        self._reach = {}
+        for n in names:
+            self._reach[n[:2]] = max(self._reach.get(n[:2], 0), len(n))
 
     def find(self, text: str, scope: Place | None) -> tuple[Place | None, int]:
         """The place the longest name at the start of `text` stands for within `scope` (None: the country), and
@@ -222,7 +230,8 @@ class Gazetteer:
         key = scope.key if scope else ""
         if scope is not None and scope.code and len(scope.code) in (4, 6):
             self._index_townships(scope.code)
-        for n in range(min(len(text), self.longest), 1, -1):
+        # only the lengths of the names starting as the text does are tried: most texts start no name at all
+        for n in range(min(len(text), self.longest, self._reach.get(text[:2], 0)), 1, -1):
             hits = self.index.get((key, text[:n]))
             if hits:
                 return (hits[0] if len(hits) == 1 else AMBIGUOUS), n

@@ -8,7 +8,7 @@ import lxml.html
 from lxml import etree
 
 from etl.model import Document, Table
-from etl.read.text import clean_line
+from etl.read.text import clean_line, clean_text
 
 _DROP = ("script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "select", "button")
 _BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table", "ul", "ol"}
@@ -35,7 +35,7 @@ def read_html(text: str) -> Document:
     out: list[str] = []
     tables: list[Table] = []
     _walk(article, out, tables)
-    body = "\n".join(clean_line(ln) for ln in "".join(out).split("\n"))
+    body = clean_text("".join(out))
     body = re.sub(r"\n{3,}", "\n\n", body).strip()
     return Document(
         text=body, tables=tables, file_format="html", title=title.strip() if title else None, published=published
@@ -79,6 +79,8 @@ def _article(root):
 
 def _count_text(text: str | None) -> int:
     """How many Chinese characters and digits the text has."""
+    if text and text.isascii() and text.isdigit():  # a figure (most table cells): all of it counts
+        return len(text)
     return sum(map(len, _TEXT_RUNS.findall(text))) if text else 0
 
 
@@ -91,7 +93,10 @@ def _cell_text(cell) -> str:
             parts.append(node.text)
         if node is not cell and node.tail:
             parts.append(node.tail)
-    return clean_line("".join(parts).replace("\n", "").replace("\t", " ")).strip()
+    text = "".join(parts)
+    if text.isdigit():  # most cells: a figure, nothing to clean
+        return text
+    return clean_line(text.replace("\n", "").replace("\t", " ")).strip()
 
 
 def _walk(el, out: list[str], tables: list[Table]) -> None:

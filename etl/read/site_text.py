@@ -9,6 +9,7 @@ A line of the site is never part of a name: `opening_lines` gives the report's l
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from warehouse.text import nfkc
 
@@ -48,6 +49,11 @@ _MENU_ITEM = re.compile(r"^[•·\-|]")
 
 def site_line(line: str) -> bool:
     """Whether a line is the site's, not the report's."""
+    # a site's lines (menus, breadcrumbs, date lines) recur on every page of it: short ones are remembered
+    return _site_line_short(line) if len(line) <= 200 else _site_line(line)
+
+
+def _site_line(line: str) -> bool:
     s = nfkc(line).strip()
     if not s:
         return False
@@ -60,11 +66,17 @@ def site_line(line: str) -> bool:
     return len(s) < 120 and len(_SEPARATOR.findall(s)) >= 2
 
 
-def opening_lines(lines: list[str], limit: int = 40) -> list[str]:
-    """The report's own non-empty lines among the first `limit` of a page, pinyin aids dropped."""
+_site_line_short = lru_cache(maxsize=65536)(_site_line)
+
+
+def opening_lines(lines: list[str], limit: int = 40, most: int | None = None) -> list[str]:
+    """The report's own non-empty lines among the first `limit` of a page, pinyin aids dropped (the first `most`
+    of them where given)."""
     out = []
     for ln in lines[:limit]:
         ln = without_pinyin(ln).strip()
         if ln and not site_line(ln):
             out.append(ln)
+            if len(out) == most:
+                break
     return out

@@ -10,6 +10,11 @@ from etl.model import Document, Table
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _MD = re.compile(r"^\s{0,3}(#{1,6}\s*|>\s*|[-*+]\s+(?=\S))|\*\*|__|`")
+# _MD and clean_line's rstrip over a whole text, line by line ([^\S\n]: a space within the line): the marks that
+# start a line, after its \n (a pattern starting with a character the regex engine can skip ahead to), then the others
+_MD_LINE_START = re.compile(r"\n[^\S\n]{0,3}(?:#{1,6}[^\S\n]*|>[^\S\n]*|[-*+][^\S\n]+(?=\S))")
+_MD_INLINE = re.compile(r"\*\*|__|`")
+_LINE_END = re.compile(r"[ \r]+$", re.M)
 _CRAWLER_HEADER = re.compile(r"^标题:\s*(?P<title>.*)\n发布时间:\s*(?P<published>[^\n]*)", re.M)
 
 
@@ -21,10 +26,23 @@ def clean_line(line: str) -> str:
     return _MD.sub("", line).rstrip(" \r")
 
 
+def clean_text(text: str) -> str:
+    """clean_line on each line of a text."""
+    if "<" in text or "&" in text:
+        return "\n".join(clean_line(ln) for ln in text.split("\n"))
+    # nothing to unescape or untag: the rest done on the whole text at once (line by line it cost a tenth of a parse)
+    text = text.replace("\xa0", " ").replace("\u3000", " ").replace("\u200b", "")
+    text = _MD_LINE_START.sub("\n", "\n" + text)[1:]
+    return _LINE_END.sub("", _MD_INLINE.sub("", text))
+
+
 def read_text(text: str, file_format: str = "txt") -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _COMMENT.sub("", text)
-    lines = _join_wrapped_labels([clean_line(_pipe_row(ln)) for ln in text.split("\n")])
+    lines = text.split("\n")
+    if "|" in text:
+        lines = [_pipe_row(ln) for ln in lines]
+    lines = _join_wrapped_labels(clean_text("\n".join(lines)).split("\n"))
     doc = Document(text="\n".join(lines), tables=_tab_tables(lines), file_format=file_format)
     header = _CRAWLER_HEADER.search("\n".join(lines[:12]))
     if header:
@@ -59,25 +77,27 @@ def _join_wrapped_labels(lines: list[str]) -> list[str]:
     while i < len(lines):
         line = lines[i]
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        prev = next((p for p in reversed(out) if p.strip()), "")
-        # a numbered first half may follow a sub-heading line ("(二) 通过不同渠道…") and may be long ("(四) 政府
-        # 信息公开专项经费（不包括…建设" / "维护等方面经费）<TAB>万元<TAB>无")
-        numbered = _NUMBERED.match(line.strip()) is not None
-        if (
-            "\t" not in line
-            and line.strip()
-            and len(line.strip()) <= (60 if numbered else 30)
-            and ("\t" in prev or numbered)
-            and "\t" in nxt
-            and not line.rstrip().endswith(("。", "：", ":"))
-            and not _NUMBERED.match(nxt)
-        ):
+        if "\t" not in line and "\t" in nxt and line.strip() and _first_half(line, nxt, out):
             out += ["", line.strip() + nxt]  # keeps the line count, so locators stay true
             i += 2
             continue
         out.append(line)
         i += 1
     return out
+
+
+def _first_half(line: str, nxt: str, before: list[str]) -> bool:
+    """Whether a line without tabs, before a row, is the first half of that row's label (`before`: the lines above)."""
+    prev = next((p for p in reversed(before) if p.strip()), "")
+    # a numbered first half may follow a sub-heading line ("(二) 通过不同渠道…") and may be long ("(四) 政府
+    # 信息公开专项经费（不包括…建设" / "维护等方面经费）<TAB>万元<TAB>无")
+    numbered = _NUMBERED.match(line.strip()) is not None
+    return (
+        len(line.strip()) <= (60 if numbered else 30)
+        and ("\t" in prev or numbered)
+        and not line.rstrip().endswith(("。", "：", ":"))
+        and not _NUMBERED.match(nxt)
+    )
 
 
 def _tab_tables(lines: list[str]) -> list[Table]:
