@@ -119,7 +119,9 @@ WITH w AS (     -- one column per `figure` of metrics.csv (written from it: etl/
 {%- for a in applicants %}
         max(value) FILTER (WHERE metric = 'request.new' AND applicant = '{{ a }}') AS {{ a }},
 {%- endfor %}
-    FROM mv GROUP BY report_id
+    FROM mv
+    WHERE metric IN {{ (figure_groups | map(attribute='metrics') | sum(start=[]) + ['request.new']) | in_list }}
+    GROUP BY report_id
 ), txt AS (     -- the few figures taken from the prose, listed per page
     SELECT report_id,
         string_agg(metric, ',' ORDER BY metric) FILTER (WHERE metric = 'active.total' OR metric LIKE 'channel.%')
@@ -137,7 +139,14 @@ WITH w AS (     -- one column per `figure` of metrics.csv (written from it: etl/
 ), c AS (
     SELECT report_id, count(*) AS n_failed_checks FROM raw_checks WHERE status = 'fail' GROUP BY report_id
 )
-SELECT r.report_id, w.* EXCLUDE (report_id), txt.channel_text, txt.staff_text, o.* EXCLUDE (report_id),
+-- w reads only the rows of its metrics: a report with rows in mv (a kpi row) but none of these counts 0 of each
+SELECT r.report_id,
+       w.* EXCLUDE (report_id) REPLACE (
+{%- for g in figure_groups %}
+           CASE WHEN k.report_id IS NOT NULL THEN coalesce(w.n_{{ g.name }}_rows, 0) END AS n_{{ g.name }}_rows,
+{%- endfor %}
+           CASE WHEN k.report_id IS NOT NULL THEN coalesce(w.n_applicant_rows, 0) END AS n_applicant_rows),
+       txt.channel_text, txt.staff_text, o.* EXCLUDE (report_id),
        coalesce(c.n_failed_checks, 0) AS n_failed_checks,
        k.received, q.carried_in, coalesce(q.old_answered, q.new_answered) AS request_answered, q.closed, q.on_time,
        q.closed IS NOT NULL AND q.closed > 0 AND q.on_time IS NOT NULL AS has_on_time,
