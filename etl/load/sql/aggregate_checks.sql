@@ -7,7 +7,7 @@
 -- `cells`: the aggregate's differing cells, for the 预审 and the report page; not a warehouse column.
 WITH units AS (
     SELECT mb.aggregate_id AS report_id, x.metric, x.applicant, x.basis, sum(x.value) AS units,
-           count(DISTINCT mb.member_id) AS n_units, bool_and(mb.complete) AS complete
+           bool_and(mb.complete) AS complete
     FROM aggregate_members mb JOIN m_all x ON x.report_id = mb.member_id
     WHERE x.value IS NOT NULL AND x.basis = 'year' AND x.metric NOT LIKE '%.change'
     GROUP BY ALL
