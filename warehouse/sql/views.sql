@@ -13,16 +13,27 @@ SELECT * FROM (VALUES
 
 -- mv: one value per report × metric × applicant for this year's figures (basis = 'year').
 -- A table value (or its correction, source = 'manual') wins; a figure from the prose (source = 'text') fills in
--- only where the table has none.
+-- only where the table has none. Nearly every cell has one row: only the keys of several rows (`shared`, found by
+-- a hash of the key, so a collision merely sends a few more rows through the window) are ranked, which keeps the
+-- wide rows out of a window that would spill them to disk at 100 000 reports.
 CREATE VIEW mv AS
-SELECT report_id, metric, applicant, value, raw, unit, coalesce(source, 'table') AS source, locator
-FROM (
-    SELECT m.*, row_number() OVER (
-               PARTITION BY m.report_id, m.metric, coalesce(m.applicant, '')
-               ORDER BY (m.value IS NULL), (coalesce(m.source, 'table') NOT IN ('table', 'manual')), m.locator) AS rn
+WITH y AS NOT MATERIALIZED (
+    SELECT m.*, hash(m.report_id, m.metric, coalesce(m.applicant, '')) AS k
     FROM raw_metrics m
     WHERE coalesce(m.basis, 'year') = 'year'
-) WHERE rn = 1;
+), shared AS (
+    SELECT k FROM y GROUP BY k HAVING count(*) > 1
+), one AS (
+    SELECT * EXCLUDE (k) FROM y WHERE k NOT IN (SELECT k FROM shared)
+    UNION ALL
+    SELECT * EXCLUDE (k, rn) FROM (
+        SELECT y.*, row_number() OVER (
+                   PARTITION BY y.report_id, y.metric, coalesce(y.applicant, '')
+                   ORDER BY (y.value IS NULL), (coalesce(y.source, 'table') NOT IN ('table', 'manual')), y.locator) AS rn
+        FROM y WHERE k IN (SELECT k FROM shared)
+    ) WHERE rn = 1
+)
+SELECT report_id, metric, applicant, value, raw, unit, coalesce(source, 'table') AS source, locator FROM one;
 
 -- kpi: the headline measures of each report, comparable across the three formats. 行政诉讼 is the table's figure
 -- (old: 行政诉讼数量; 2019/2021: 未经复议直接起诉 + 复议后起诉); a figure the prose states ("诉讼9件") is evidence,
