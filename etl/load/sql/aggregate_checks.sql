@@ -5,7 +5,9 @@
 -- their sum (a count of the whole is never below the count of some of its parts). Only figures both sides
 -- printed are compared (a blank is not 0); 本年增/减 (which may be negative) is left out.
 -- `cells`: the aggregate's differing cells, for the 预审 and the report page; not a warehouse column.
-WITH units AS (
+WITH own AS MATERIALIZED (   -- the aggregates' own figures, a small table to join the units' sums to
+    SELECT * FROM m_all WHERE value IS NOT NULL AND report_id IN (SELECT aggregate_id FROM aggregate_members)
+), units AS (
     SELECT mb.aggregate_id AS report_id, x.metric, x.applicant, x.basis, sum(x.value) AS units,
            bool_and(mb.complete) AS complete
     FROM aggregate_members mb JOIN m_all x ON x.report_id = mb.member_id
@@ -15,11 +17,10 @@ WITH units AS (
     SELECT a.report_id, a.metric, a.applicant, a.basis, a.value AS printed, u.units, u.complete,
            CASE WHEN u.complete THEN abs(a.value - u.units) > 1e-6 ELSE a.value < u.units - 1e-6 END AS differs,
            metric_name(a.metric) || coalesce('（' || z.applicant_zh || '）', '') AS says
-    FROM m_all a
+    FROM own a
     JOIN units u ON u.report_id = a.report_id AND u.metric = a.metric AND u.basis = a.basis
      AND u.applicant IS NOT DISTINCT FROM a.applicant
     LEFT JOIN applicant_zh z ON z.applicant = a.applicant
-    WHERE a.value IS NOT NULL
 ), members AS (
     SELECT aggregate_id AS report_id, count(*) AS n, bool_and(complete) AS complete
     FROM aggregate_members GROUP BY ALL
