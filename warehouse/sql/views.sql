@@ -13,16 +13,27 @@ SELECT * FROM (VALUES
 
 -- mv: one value per report × metric × applicant for this year's figures (basis = 'year').
 -- A table value (or its correction, source = 'manual') wins; a figure from the prose (source = 'text') fills in
--- only where the table has none.
+-- only where the table has none. Nearly every cell has one row: only the keys of several rows (`shared`, found by
+-- a hash of the key, so a collision merely sends a few more rows through the window) are ranked, which keeps the
+-- wide rows out of a window that would spill them to disk at 100 000 reports.
 CREATE VIEW mv AS
-SELECT report_id, metric, applicant, value, raw, unit, coalesce(source, 'table') AS source, locator
-FROM (
-    SELECT m.*, row_number() OVER (
-               PARTITION BY m.report_id, m.metric, coalesce(m.applicant, '')
-               ORDER BY (m.value IS NULL), (coalesce(m.source, 'table') NOT IN ('table', 'manual')), m.locator) AS rn
+WITH y AS NOT MATERIALIZED (
+    SELECT m.*, hash(m.report_id, m.metric, coalesce(m.applicant, '')) AS k
     FROM raw_metrics m
     WHERE coalesce(m.basis, 'year') = 'year'
-) WHERE rn = 1;
+), shared AS (
+    SELECT k FROM y GROUP BY k HAVING count(*) > 1
+), one AS (
+    SELECT * EXCLUDE (k) FROM y WHERE k NOT IN (SELECT k FROM shared)
+    UNION ALL
+    SELECT * EXCLUDE (k, rn) FROM (
+        SELECT y.*, row_number() OVER (
+                   PARTITION BY y.report_id, y.metric, coalesce(y.applicant, '')
+                   ORDER BY (y.value IS NULL), (coalesce(y.source, 'table') NOT IN ('table', 'manual')), y.locator) AS rn
+        FROM y WHERE k IN (SELECT k FROM shared)
+    ) WHERE rn = 1
+)
+SELECT report_id, metric, applicant, value, raw, unit, coalesce(source, 'table') AS source, locator FROM one;
 
 -- kpi: the headline measures of each report, comparable across the three formats. 行政诉讼 is the table's figure
 -- (old: 行政诉讼数量; 2019/2021: 未经复议直接起诉 + 复议后起诉); a figure the prose states ("诉讼9件") is evidence,
@@ -119,7 +130,9 @@ WITH w AS (     -- one column per `figure` of metrics.csv (written from it: etl/
 {%- for a in applicants %}
         max(value) FILTER (WHERE metric = 'request.new' AND applicant = '{{ a }}') AS {{ a }},
 {%- endfor %}
-    FROM mv GROUP BY report_id
+    FROM mv
+    WHERE metric IN {{ (figure_groups | map(attribute='metrics') | sum(start=[]) + ['request.new']) | in_list }}
+    GROUP BY report_id
 ), txt AS (     -- the few figures taken from the prose, listed per page
     SELECT report_id,
         string_agg(metric, ',' ORDER BY metric) FILTER (WHERE metric = 'active.total' OR metric LIKE 'channel.%')
@@ -137,7 +150,14 @@ WITH w AS (     -- one column per `figure` of metrics.csv (written from it: etl/
 ), c AS (
     SELECT report_id, count(*) AS n_failed_checks FROM raw_checks WHERE status = 'fail' GROUP BY report_id
 )
-SELECT r.report_id, w.* EXCLUDE (report_id), txt.channel_text, txt.staff_text, o.* EXCLUDE (report_id),
+-- w reads only the rows of its metrics: a report with rows in mv (a kpi row) but none of these counts 0 of each
+SELECT r.report_id,
+       w.* EXCLUDE (report_id) REPLACE (
+{%- for g in figure_groups %}
+           CASE WHEN k.report_id IS NOT NULL THEN coalesce(w.n_{{ g.name }}_rows, 0) END AS n_{{ g.name }}_rows,
+{%- endfor %}
+           CASE WHEN k.report_id IS NOT NULL THEN coalesce(w.n_applicant_rows, 0) END AS n_applicant_rows),
+       txt.channel_text, txt.staff_text, o.* EXCLUDE (report_id),
        coalesce(c.n_failed_checks, 0) AS n_failed_checks,
        k.received, q.carried_in, coalesce(q.old_answered, q.new_answered) AS request_answered, q.closed, q.on_time,
        q.closed IS NOT NULL AND q.closed > 0 AND q.on_time IS NOT NULL AS has_on_time,
