@@ -50,7 +50,6 @@ FIGURES = {
     "ocr": {
         "ocr_cpu_s_per_page": "lower",
         "ocr_cpu_s_table3_page": "lower",
-        "ocr_build_cpu_s_per_page": "lower",
         "ocr_one_file_wall_s_jobs_n": "lower",
         "ocr_synthetic_cell_accuracy": "higher",
         "ocr_wrong_cells": "lower",
