@@ -158,9 +158,9 @@ class Engine:
         return Reading("", 0)
 
     def figure(self, crop, dpi: float) -> Reading:
-        """A figure cell (a grey array cut to its ink): digits on one line, read at each of FIGURE_READS. Most
-        readings must agree (AGREEMENT; the first three, when they agree and are sure, settle it); the confidence is that of the least sure digit over the agreeing ones
-        (0 when they differ: the figure is not known)."""
+        """A figure cell (a grey array cut to its ink): digits on one line, read at each of FIGURE_READS (the
+        first three settle it when they agree, each sure). Most readings must agree (AGREEMENT); the confidence is
+        that of the least sure digit over the agreeing ones (0 when they differ: the figure is not known)."""
         readings = []
         for lang, target in FIGURE_READS:
             if len(readings) == len(FIRST_READS) and _settled(readings):

@@ -6,8 +6,9 @@ pool of ``n`` processes (started once, each loading the engine once) and come ba
 with ``n`` = 1, they are read here in turn. A build whose workers each parse files of their own keeps one page at
 a time per worker: its cores are busy already.
 
-The pool's processes are started fresh (``forkserver``), not forked: the OCR engine's threads do not survive a
-fork. At most two pages per process are rendered ahead, so a 40-page scan at 400 dpi does not sit in memory whole.
+The pool's processes are started fresh (``forkserver``), not forked from the build's process, which holds threads
+(DuckDB's, the executor's) that a fork would copy mid-work. At most two pages per process are rendered ahead, so a
+40-page scan at 400 dpi does not sit in memory whole.
 """
 
 from __future__ import annotations
