@@ -9,7 +9,7 @@ import os
 import duckdb
 import pytest
 
-from tests.browser.helpers import log_in, wait_for_app
+from tests.browser.helpers import log_in, settle, wait_for_app
 from tests.browser.serve import dashboard
 from tests.browser.test_pages import ROOT, pytestmark  # noqa: F401 - the skip mark
 
@@ -69,7 +69,7 @@ def _choose(pg, label: str, typed: str):
     box.click()
     pg.keyboard.type(typed)
     pg.get_by_role("option").filter(has_text=typed).first.click()
-    wait_for_app(pg)
+    settle(pg)  # the rerun the choice starts has drawn: the page no longer shows the previous choice's figures
 
 
 def _arithmetic_points(pg, server: str) -> str:
