@@ -30,31 +30,40 @@ years = list(range(int(counts["year"].max()), int(counts["year"].min()) - 1, -1)
 
 c1, c2, c3 = st.columns(3)
 year = c1.selectbox("年度", years, index=years.index(f.years[-1]) if f.years and f.years[-1] in years else 0)
-provinces = sorted(p for p in options["province"].drop_nulls().unique().to_list())
-if limit.province:
-    provinces = [limit.province]
-default_p = f.provinces[0] if len(f.provinces) == 1 and f.provinces[0] in provinces else None
-province = c2.selectbox(
+
+
+def _place(
+    col, label: str, places: list[str], locked: str | None, filtered: tuple, placeholder: str, off: bool = False
+):
+    """A place box: the user's own region locked in, else the sidebar's one choice preselected, else none."""
+    places = [locked] if locked else places
+    chosen = locked or (filtered[0] if len(filtered) == 1 and filtered[0] in places else None)
+    return col.selectbox(
+        label,
+        places,
+        index=places.index(chosen) if chosen else None,
+        placeholder=placeholder,
+        disabled=bool(locked) or off,
+    )
+
+
+province = _place(
+    c2,
     "省（区、市）",
-    provinces,
-    index=provinces.index(limit.province or default_p) if (limit.province or default_p) else None,
-    placeholder="全部地区",
-    disabled=bool(limit.province),
+    sorted(options["province"].drop_nulls().unique().to_list()),
+    limit.province,
+    f.provinces,
+    "全部地区",
 )
-prefs = (
-    sorted(p for p in options.filter(pl.col("province") == province)["prefecture"].drop_nulls().unique().to_list())
-    if province
-    else []
-)
-if limit.prefecture:
-    prefs = [limit.prefecture]
-default_c = f.prefectures[0] if len(f.prefectures) == 1 and f.prefectures[0] in prefs else None
-prefecture = c3.selectbox(
+prefs = options.filter(pl.col("province") == province)["prefecture"].drop_nulls().unique().to_list() if province else []
+prefecture = _place(
+    c3,
     "地市",
-    prefs,
-    index=prefs.index(limit.prefecture or default_c) if (limit.prefecture or default_c) else None,
-    placeholder="全部地市（省级通报）" if province else "请先选择省份",
-    disabled=bool(limit.prefecture) or not province,
+    sorted(prefs),
+    limit.prefecture,
+    f.prefectures,
+    "全部地市（省级通报）" if province else "请先选择省份",
+    off=not province,
 )
 region = Region(province or limit.province, prefecture or limit.prefecture)
 
